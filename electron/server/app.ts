@@ -1,0 +1,105 @@
+// The platform API server: a Fastify app over the SQLite store. Every error leaves as the JSON envelope
+// {"error":{"code","message"}}; nothing internal (stack traces, SQL) ever reaches a client.
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { ServerConfig } from './config';
+import { createContext, type ServerContext } from './context';
+import type { Db } from './db/open';
+import { ApiError } from './errors';
+import { registerAuditRoutes } from './audit/routes';
+import { registerAuthRoutes } from './auth/routes';
+import { registerCaseRoutes } from './cases/routes';
+import { registerEvidenceRoutes } from './evidence/routes';
+import { registerFeedRoutes } from './feed/routes';
+import { registerKytRoutes } from './kyt/routes';
+import { registerMetamapWebhook } from './webhooks/metamap';
+
+export const API_VERSION = '1.0.0';
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The exact bytes of a JSON body, for signature checks (webhooks). */
+    rawBody?: Buffer;
+  }
+}
+
+function errorEnvelope(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+/** Maps anything thrown inside a request to a status and the envelope. */
+export function toErrorResponse(error: FastifyError | ApiError | Error): { status: number; body: object } {
+  if (error instanceof ApiError) return { status: error.status, body: error.toBody() };
+  const code = (error as FastifyError).code;
+  const statusCode = (error as FastifyError).statusCode;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return { status: 413, body: errorEnvelope('payload_too_large', 'The request body is over 1 MiB.') };
+  }
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return { status: 415, body: errorEnvelope('unsupported_media_type', 'Send JSON (Content-Type: application/json).') };
+  }
+  if (statusCode === 429) {
+    return { status: 429, body: errorEnvelope('rate_limited', 'Too many requests. Wait a moment and try again.') };
+  }
+  if (statusCode && statusCode >= 400 && statusCode < 500) {
+    return { status: 400, body: errorEnvelope('invalid_request', 'The request is not valid JSON of the expected shape.') };
+  }
+  return { status: 500, body: errorEnvelope('internal_error', 'Something went wrong on the server.') };
+}
+
+export interface BuiltServer {
+  app: FastifyInstance;
+  ctx: ServerContext;
+}
+
+export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltServer> {
+  const ctx = createContext(db, config);
+  const app = Fastify({
+    bodyLimit: MAX_BODY_BYTES,
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            // Tokens, codes and passwords never reach the logs.
+            redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers["idempotency-key"]'],
+          },
+    // Route ids are matched case-sensitively and query strings are parsed plainly.
+    routerOptions: { ignoreTrailingSlash: false },
+    return503OnClosing: true,
+  });
+
+  // JSON bodies are parsed here, not by Fastify's default, to keep the raw bytes for signature checks.
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    request.rawBody = body;
+    if (body.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(body.toString('utf8')));
+    } catch {
+      done(new ApiError(400, 'invalid_request', 'The body is not valid JSON.'), undefined);
+    }
+  });
+
+  await app.register(rateLimit, { global: false });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) request.log.error({ err: error }, 'unhandled error');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    reply.status(404).send(errorEnvelope('not_found', 'There is no such route.')),
+  );
+
+  app.get('/v1/health', async () => ({ status: 'ok', version: API_VERSION }));
+  await registerAuthRoutes(app, ctx);
+  await registerCaseRoutes(app, ctx);
+  await registerKytRoutes(app, ctx);
+  await registerEvidenceRoutes(app, ctx);
+  await registerFeedRoutes(app, ctx);
+  await registerAuditRoutes(app, ctx);
+  await registerMetamapWebhook(app, ctx);
+  return { app, ctx };
+}

@@ -1,0 +1,58 @@
+// `npm run server -- --port P --data DIR [--seed demo|load] [--cases N] [--host H] [--feed-retention N]`
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultConfig, type SeedMode } from './config';
+import { startServer } from './start';
+
+function fail(message: string): never {
+  console.error(`dispute-desk server: ${message}`);
+  process.exit(2);
+}
+
+function parseInteger(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) fail(`--${name} takes a whole number, got "${value}"`);
+  return Number(value);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      data: { type: 'string' },
+      seed: { type: 'string' },
+      cases: { type: 'string' },
+      host: { type: 'string' },
+      'feed-retention': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+    strict: true,
+  });
+  const seed = (values.seed ?? 'none') as SeedMode;
+  if (!['none', 'demo', 'load'].includes(seed)) fail(`--seed takes demo or load, got "${values.seed}"`);
+  const config = defaultConfig({
+    host: values.host ?? '127.0.0.1',
+    port: parseInteger(values.port, 'port', 0),
+    dataDir: path.resolve(values.data ?? '.data/server'),
+    seed,
+    loadCases: parseInteger(values.cases, 'cases', seed === 'load' ? 100_000 : 0),
+    ...(values['feed-retention'] ? { feedRetention: parseInteger(values['feed-retention'], 'feed-retention', 0) } : {}),
+    logLevel: (values['log-level'] as 'info' | undefined) ?? 'warn',
+  });
+  if (seed !== 'none') {
+    console.warn('WARNING: seeding demo accounts with published passwords and TOTP secrets. Never expose this server.');
+  }
+  const server = await startServer(config);
+  console.log(`Dispute Desk platform server listening on ${server.url}`);
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: closing`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

@@ -1,0 +1,56 @@
+// Server configuration: everything comes from CLI flags or environment, with demo-friendly defaults.
+import path from 'node:path';
+
+export type SeedMode = 'none' | 'demo' | 'load';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  seed: SeedMode;
+  /** Extra generated cases for `--seed load`. */
+  loadCases: number;
+  /** Changes older than the newest `feedRetention` ones may be compacted; older cursors get 410. */
+  feedRetention: number;
+  fourEyesThresholdUsd: string;
+  /** Demo conversion rates: how many units of each fiat currency buy one USD. */
+  usdRates: Record<string, string>;
+  sessionTtlMs: number;
+  loginTokenTtlMs: number;
+  metamapWebhookSecret: string | null;
+  /** Per-address limit on the auth routes, per minute. Generous: a busy office shares one address. */
+  authRateLimitPerMinute: number;
+  /** Wall clock, injectable so tests can pin time. */
+  now: () => Date;
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+export const DEFAULT_USD_RATES: Record<string, string> = {
+  USD: '1',
+  VES: '36.50',
+  COP: '3950',
+  ARS: '880',
+  MXN: '17.10',
+  BRL: '5.05',
+  PEN: '3.75',
+};
+
+export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: path.resolve('.data/server'),
+    seed: 'none',
+    loadCases: 0,
+    feedRetention: 1_000_000,
+    fourEyesThresholdUsd: '10000',
+    usdRates: DEFAULT_USD_RATES,
+    sessionTtlMs: 8 * 60 * 60 * 1000,
+    loginTokenTtlMs: 5 * 60 * 1000,
+    metamapWebhookSecret: process.env.METAMAP_WEBHOOK_SECRET ?? null,
+    authRateLimitPerMinute: 300,
+    now: () => new Date(),
+    logLevel: 'info',
+    ...overrides,
+  };
+}

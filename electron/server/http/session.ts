@@ -1,0 +1,40 @@
+// Bearer tokens are opaque random strings; the store keeps only their sha256, so a copy of the database
+// cannot be used to sign in.
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Role } from '../../../shared/domain/dispute';
+import type { ServerContext } from '../context';
+import { forbidden, unauthenticated } from '../errors';
+
+export interface AuthUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+export const newOpaqueToken = () => randomBytes(32).toString('base64url');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer ([A-Za-z0-9_-]{16,256})$/.exec(header);
+  return match?.[1] ?? null;
+}
+
+/** The signed-in user of this request, or 401. With roles, also 403 for any other role. */
+export function requireUser(ctx: ServerContext, request: FastifyRequest, roles?: readonly Role[]): AuthUser {
+  const token = bearerToken(request);
+  if (!token) throw unauthenticated();
+  const user = ctx.db
+    .prepare(
+      `SELECT u.id, u.username, u.display_name AS displayName, u.role
+       FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?`,
+    )
+    .get(hashToken(token), ctx.now().toISOString()) as AuthUser | undefined;
+  if (!user) throw unauthenticated('Your session has expired or was signed out. Sign in again.');
+  if (roles && !roles.includes(user.role)) throw forbidden();
+  return user;
+}

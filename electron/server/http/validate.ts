@@ -1,0 +1,11 @@
+import type { z } from 'zod';
+import { invalidRequest } from '../errors';
+
+/** Parses a request body or query against its schema; a mismatch is a 400 that names the first problem. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+  throw invalidRequest(`${where}${issue?.message ?? 'The request is not valid.'}`);
+}

@@ -1,0 +1,138 @@
+// The escrow ledger. Balances are never stored: they are sums of double-entry rows, each movement summing
+// to zero per asset. An escrow moves exactly once, decided by a conditional UPDATE (`changes === 1`), so
+// two settlements racing on one escrow cannot both write entries, whatever process they run in.
+import { randomUUID } from 'node:crypto';
+import type { VerdictOutcome } from '../../../shared/domain/dispute';
+import type { Db } from '../db/open';
+
+export const escrowAccount = (escrowId: string) => `escrow:${escrowId}`;
+export const partyAccount = (partyId: string) => `party:${partyId}`;
+
+interface EscrowParties {
+  id: string;
+  asset: string;
+  amount_minor: bigint;
+  buyer_id: string;
+  seller_id: string;
+}
+
+function readEscrowParties(db: Db, escrowId: string): EscrowParties {
+  const row = db
+    .prepare(
+      `SELECT e.id, e.asset, e.amount_minor, t.buyer_id, t.seller_id
+       FROM escrows e JOIN trades t ON t.id = e.trade_id WHERE e.id = ?`,
+    )
+    .safeIntegers(true)
+    .get(escrowId) as EscrowParties | undefined;
+  if (!row) throw new Error(`No escrow ${escrowId}`);
+  return row;
+}
+
+function insertMovement(
+  db: Db,
+  escrowId: string,
+  asset: string,
+  kind: 'lock' | 'release' | 'refund',
+  debit: string,
+  credit: string,
+  amount: bigint,
+  at: string,
+): string {
+  const movementId = `MOV-${randomUUID()}`;
+  const insert = db.prepare(
+    `INSERT INTO ledger_entries (movement_id, escrow_id, account, asset, amount_minor, kind, at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  insert.run(movementId, escrowId, debit, asset, -amount, kind, at);
+  insert.run(movementId, escrowId, credit, asset, amount, kind, at);
+  return movementId;
+}
+
+/** Locks the seller's crypto when a trade starts. Call inside a write transaction. */
+export function lockEscrow(db: Db, escrowId: string, at: Date): void {
+  const escrow = readEscrowParties(db, escrowId);
+  insertMovement(
+    db,
+    escrowId,
+    escrow.asset,
+    'lock',
+    partyAccount(escrow.seller_id),
+    escrowAccount(escrowId),
+    escrow.amount_minor,
+    at.toISOString(),
+  );
+}
+
+export type SettleResult = { moved: true; movementId: string } | { moved: false; reason: 'not_held' | 'on_hold' };
+
+/**
+ * Releases the escrow to the buyer or refunds it to the seller, exactly once. Call inside a
+ * BEGIN IMMEDIATE transaction together with the verdict and audit rows it belongs to.
+ */
+export function settleEscrow(db: Db, escrowId: string, outcome: VerdictOutcome, at: Date): SettleResult {
+  const newState = outcome === 'release' ? 'released' : 'refunded';
+  const update = db
+    .prepare(
+      `UPDATE escrows SET state = ?, updated_at = ?
+       WHERE id = ? AND state = 'held' AND hold_reason IS NULL`,
+    )
+    .run(newState, at.toISOString(), escrowId);
+  if (update.changes !== 1) {
+    const row = db.prepare('SELECT state, hold_reason FROM escrows WHERE id = ?').get(escrowId) as
+      | { state: string; hold_reason: string | null }
+      | undefined;
+    if (!row) throw new Error(`No escrow ${escrowId}`);
+    return { moved: false, reason: row.state === 'held' && row.hold_reason !== null ? 'on_hold' : 'not_held' };
+  }
+  const escrow = readEscrowParties(db, escrowId);
+  const beneficiary = outcome === 'release' ? escrow.buyer_id : escrow.seller_id;
+  const movementId = insertMovement(
+    db,
+    escrowId,
+    escrow.asset,
+    outcome,
+    escrowAccount(escrowId),
+    partyAccount(beneficiary),
+    escrow.amount_minor,
+    at.toISOString(),
+  );
+  return { moved: true, movementId };
+}
+
+export interface LedgerCheck {
+  balanced: boolean;
+  problems: string[];
+}
+
+/**
+ * Checks the ledger's invariants: every movement sums to zero; every escrow has one lock and at most one
+ * settlement; an escrow account holds the escrowed amount while `held` and nothing once settled.
+ */
+export function checkLedger(db: Db): LedgerCheck {
+  const problems: string[] = [];
+  const unbalanced = db
+    .prepare('SELECT movement_id FROM ledger_entries GROUP BY movement_id, asset HAVING SUM(amount_minor) <> 0')
+    .all() as { movement_id: string }[];
+  for (const row of unbalanced) problems.push(`movement ${row.movement_id} does not sum to zero`);
+  const escrows = db
+    .prepare(
+      `SELECT e.id, e.state, e.amount_minor,
+              COALESCE((SELECT SUM(l.amount_minor) FROM ledger_entries l
+                        WHERE l.escrow_id = e.id AND l.account = 'escrow:' || e.id), 0) AS balance,
+              (SELECT COUNT(DISTINCT movement_id) FROM ledger_entries l WHERE l.escrow_id = e.id AND l.kind = 'lock') AS locks,
+              (SELECT COUNT(DISTINCT movement_id) FROM ledger_entries l WHERE l.escrow_id = e.id AND l.kind <> 'lock') AS settlements
+       FROM escrows e`,
+    )
+    .safeIntegers(true)
+    .all() as { id: string; state: string; amount_minor: bigint; balance: bigint; locks: bigint; settlements: bigint }[];
+  for (const escrow of escrows) {
+    const expected = escrow.state === 'held' ? escrow.amount_minor : 0n;
+    if (escrow.balance !== expected) problems.push(`escrow ${escrow.id} holds ${escrow.balance}, expected ${expected}`);
+    if (escrow.locks !== 1n) problems.push(`escrow ${escrow.id} was locked ${escrow.locks} times`);
+    const expectedSettlements = escrow.state === 'held' ? 0n : 1n;
+    if (escrow.settlements !== expectedSettlements) {
+      problems.push(`escrow ${escrow.id} (${escrow.state}) has ${escrow.settlements} settlements`);
+    }
+  }
+  return { balanced: problems.length === 0, problems };
+}

@@ -1,0 +1,31 @@
+// Request bodies of the platform API v1, validated with zod at the server's boundary (DESIGN §2).
+import { z } from 'zod';
+import { KYT_DECISIONS, REASON_CODES, VERDICT_OUTCOMES } from '../domain/dispute';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const totpCode = z.string().regex(/^\d{6}$/, 'a 6-digit code');
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
+
+export const loginBody = z.strictObject({ username: text(64), password: z.string().min(1).max(256) });
+export const totpBody = z.strictObject({
+  loginToken: z.string().min(1).max(256),
+  // A backup code is also accepted here (xxxx-xxxx), so the format is checked by the verifier.
+  code: z.string().trim().min(6).max(32),
+});
+export const messageBody = z.strictObject({ body: text(4000), evidence: z.array(sha256).max(10).optional() });
+export const noteBody = z.strictObject({ body: text(4000) });
+export const livenessRequestBody = z.strictObject({ partyId: text(64) });
+export const verdictBody = z.strictObject({
+  outcome: z.enum(VERDICT_OUTCOMES),
+  reasonCode: z.enum(REASON_CODES),
+  rationale: text(4000),
+  totp: totpCode,
+});
+export const approveBody = z.strictObject({ totp: totpCode });
+export const rejectBody = z.strictObject({ reason: text(2000), totp: totpCode });
+export const reassignBody = z.strictObject({ assigneeId: text(64), reason: text(2000) });
+export const holdBody = z.strictObject({ reason: text(2000) });
+export const kytDecisionBody = z.strictObject({ decision: z.enum(KYT_DECISIONS), reason: text(2000) });
+
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+export const MAX_PAGE_SIZE = 500;

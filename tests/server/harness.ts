@@ -1,0 +1,138 @@
+// Test harness for the platform server: a real SQLite file in a temp folder per test, the real Fastify app
+// (requests injected, or listening on a loopback port when a test needs real sockets), and helpers to
+// make users, sessions, cases and TOTP codes without going through the UI.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Role } from '../../shared/domain/dispute';
+import { buildServer, type BuiltServer } from '../../electron/server/app';
+import { totpCodeAt } from '../../electron/server/auth/totp';
+import { createUser } from '../../electron/server/auth/users';
+import { createParty, openDispute, type NewDispute } from '../../electron/server/cases/create';
+import { defaultConfig, type ServerConfig } from '../../electron/server/config';
+import type { ServerContext } from '../../electron/server/context';
+import { openDatabase } from '../../electron/server/db/open';
+import { hashToken, newOpaqueToken } from '../../electron/server/http/session';
+
+export const tempDir = (prefix = 'dd-test-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+
+export interface TestServer extends BuiltServer {
+  dir: string;
+  dbFile: string;
+  clock: { now: Date; advance(ms: number): void; set(at: Date): void };
+  close(): Promise<void>;
+}
+
+/** A server on a fresh database file. Time is pinned and moves only when the test says so. */
+export async function createTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const dir = tempDir();
+  const dbFile = path.join(dir, 'platform.db');
+  const clock = {
+    now: new Date('2026-11-24T12:00:10.000Z'),
+    advance(ms: number) {
+      clock.now = new Date(clock.now.getTime() + ms);
+    },
+    set(at: Date) {
+      clock.now = at;
+    },
+  };
+  const config = defaultConfig({ dataDir: dir, logLevel: 'silent', now: () => clock.now, metamapWebhookSecret: 'test-webhook-secret', ...overrides });
+  const db = openDatabase(dbFile);
+  const built = await buildServer(db, config);
+  return {
+    ...built,
+    dir,
+    dbFile,
+    clock,
+    async close() {
+      await built.app.close();
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestUser {
+  id: string;
+  username: string;
+  role: Role;
+  password: string;
+  totpSecret: string;
+  token: string;
+}
+
+// Valid base32 secrets (20 bytes each) for test users.
+const SECRETS = [
+  'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+  'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+  'MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK',
+  'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU',
+  'ONSWG4TFORZWK3DFONSWG4TFORZWK3DF',
+  'NBSWY3DPO5XXE3DENBSWY3DPO5XXE3DE',
+];
+let userCounter = 0;
+
+/** A user with a confirmed TOTP secret and a live session token (made directly in the store). */
+export function addUser(ctx: ServerContext, role: Role, username = `${role}${++userCounter}`): TestUser {
+  const password = `${username}-password`;
+  const totpSecret = SECRETS[userCounter % SECRETS.length]!;
+  const token = newOpaqueToken();
+  const id = ctx.write(() => {
+    const userId = createUser(ctx, { username, displayName: `Test ${username}`, role, password, totpSecret });
+    const now = ctx.now();
+    ctx.db
+      .prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+      .run(hashToken(token), userId, now.toISOString(), new Date(now.getTime() + 3_600_000).toISOString());
+    return userId;
+  });
+  return { id, username, role, password, totpSecret, token };
+}
+
+/**
+ * A fresh code for `user`: codes are single use per step, so each call moves the pinned clock to the next
+ * 30 s step first.
+ */
+export function freshCode(server: TestServer, user: TestUser): string {
+  server.clock.advance(30_000);
+  return totpCodeAt(user.totpSecret, server.clock.now);
+}
+
+let caseCounter = 0;
+
+/** A trade between two new parties with its escrow held and an open dispute. */
+export function addCase(ctx: ServerContext, overrides: Partial<NewDispute> = {}): string {
+  return ctx.write(() => {
+    const now = ctx.now();
+    const n = ++caseCounter;
+    const party = (name: string) =>
+      createParty(ctx, {
+        displayName: name,
+        kycStatus: 'verified',
+        country: 'VE',
+        accountCreatedAt: new Date(now.getTime() - 400 * 86_400_000),
+        tradeCount: 12,
+        disputeCount: 1,
+      });
+    const { caseId } = openDispute(ctx, {
+      caseId: `DSP-T${String(n).padStart(5, '0')}`,
+      buyerId: overrides.buyerId ?? party(`Buyer ${n}`),
+      sellerId: overrides.sellerId ?? party(`Seller ${n}`),
+      asset: 'USDT',
+      amount: '250.000000',
+      fiatCurrency: 'VES',
+      fiatAmount: '9125.00',
+      price: '36.50',
+      paymentMethod: 'Pago Móvil',
+      tradeCreatedAt: new Date(now.getTime() - 3_600_000),
+      paidAt: new Date(now.getTime() - 3_000_000),
+      openedAt: new Date(now.getTime() - 1_800_000),
+      slaDueAt: new Date(now.getTime() + 4 * 3_600_000),
+      reason: 'Buyer says they paid; seller says nothing arrived.',
+      openedBy: 'buyer',
+      ...overrides,
+    });
+    return caseId;
+  });
+}
+
+export const bearer = (user: TestUser) => ({ authorization: `Bearer ${user.token}` });

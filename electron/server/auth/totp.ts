@@ -25,7 +25,8 @@ export function matchTotpStep(secret: string, code: string, at: Date): number | 
     epoch: Math.floor(at.getTime() / 1000),
     epochTolerance: [PERIOD_SECONDS, 0],
   });
-  return result.valid ? result.timeStep : null;
+  // verifySync's result type covers HOTP too; a valid TOTP result always carries its time step.
+  return result.valid && 'timeStep' in result ? result.timeStep : null;
 }
 
 export type TotpCheck = 'accepted' | 'invalid' | 'replayed';

@@ -1,0 +1,57 @@
+// Builds the three Electron processes into out/: main (ES module, package.json "main"), preload
+// (CommonJS, because sandboxed preloads cannot be ES modules) and the renderer (renderer/ as Vite root).
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy } from './electron/main/security';
+
+/**
+ * The dev server needs a looser policy (React Fast Refresh injects an inline script, Vite injects
+ * <style> elements); builds keep the strict one written in renderer/index.html.
+ */
+function devServerContentSecurityPolicy(): Plugin {
+  return {
+    name: 'dispute-desk:dev-server-content-security-policy',
+    apply: 'serve',
+    transformIndexHtml(html) {
+      const strictPolicy = contentSecurityPolicy();
+      if (!html.includes(strictPolicy)) {
+        throw new Error(
+          'renderer/index.html must carry contentSecurityPolicy() from electron/main/security.ts',
+        );
+      }
+      return html.replace(strictPolicy, contentSecurityPolicy({ development: true }));
+    },
+  };
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rolldownOptions: {
+        input: { index: resolve('electron/main/index.ts') },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rolldownOptions: {
+        input: { index: resolve('electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'renderer',
+    plugins: [react(), devServerContentSecurityPolicy()],
+    build: {
+      outDir: 'out/renderer',
+      rolldownOptions: {
+        input: { index: resolve('renderer/index.html') },
+      },
+    },
+  },
+});

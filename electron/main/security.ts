@@ -1,0 +1,105 @@
+// The security decisions of the Electron shell, as pure functions so that they are unit tested without
+// Electron (tests/unit/electron-security.test.ts). The wiring into Electron lives in hardening.ts.
+import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import type { WebPreferences } from 'electron';
+
+/** The renderer is served from this privileged custom scheme, never from file:// (whose origin is opaque). */
+export const APP_SCHEME = 'app';
+export const APP_ORIGIN = `${APP_SCHEME}://desk`;
+
+/**
+ * True when `url` belongs to the app itself. Origins are compared by scheme and host:port rather than by
+ * `URL.origin`, because WHATWG URL gives custom schemes such as `app:` the opaque origin "null", which
+ * would make every custom-scheme URL look alike. Opaque URLs (`file:`, `data:`, `javascript:`) have no
+ * host and never match.
+ */
+export function isAppUrl(url: string, appOrigin: string): boolean {
+  const candidate = URL.parse(url);
+  const app = URL.parse(appOrigin);
+  if (!candidate || !app || app.host === '') return false;
+  return candidate.protocol === app.protocol && candidate.host === app.host;
+}
+
+/** `will-navigate` and `will-redirect` guard: the window may only ever show the app. */
+export function isAllowedNavigation(url: string, appOrigin: string): boolean {
+  return isAppUrl(url, appOrigin);
+}
+
+/** IPC handlers answer only frames showing the app (a frame with no URL is one being torn down). */
+export function isTrustedSender(frameUrl: string | undefined, appOrigin: string): boolean {
+  return frameUrl !== undefined && isAppUrl(frameUrl, appOrigin);
+}
+
+/** The app needs no camera, microphone, notifications, geolocation... so every request is refused. */
+export function shouldGrantPermission(_permission: string, _requestingOrigin?: string): boolean {
+  return false;
+}
+
+/** Every window gets exactly these preferences (Electron security checklist, items 2-4, 6, 8, 9, 12). */
+export function windowWebPreferences(preloadPath: string): WebPreferences {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+  };
+}
+
+export interface ContentSecurityPolicyOptions {
+  /**
+   * Only for the Vite dev server: React Fast Refresh injects an inline module script and Vite injects
+   * styles as <style> elements, so development needs 'unsafe-inline'. Builds never get it.
+   */
+  development?: boolean;
+}
+
+/**
+ * The policy of the renderer, identical in its <meta> tag (renderer/index.html, checked by a test) and in
+ * the header the app protocol sends. Only directives valid in a <meta> tag are used (`frame-ancestors`
+ * there is ignored with a console error). 'self' also covers same-origin WebSockets, which the browser
+ * host uses for window.desk.
+ */
+export function contentSecurityPolicy(options: ContentSecurityPolicyOptions = {}): string {
+  const inline = options.development ? " 'unsafe-inline'" : '';
+  return [
+    "default-src 'none'",
+    `script-src 'self'${inline}`,
+    `style-src 'self'${inline}`,
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/**
+ * Maps an `app://desk/...` request to a file inside the built renderer, or null when the request is for
+ * another host or tries to leave the folder (`..`, encoded `%2e%2e`, absolute paths).
+ */
+export function resolveAppAssetPath(requestUrl: string, rendererRoot: string): string | null {
+  const url = URL.parse(requestUrl);
+  if (!url || !isAppUrl(url.href, APP_ORIGIN)) return null;
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+  if (pathname.includes('\0')) return null;
+  const relativePath = normalize(pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, ''));
+  const filePath = join(rendererRoot, relativePath);
+  const fromRoot = relative(rendererRoot, filePath);
+  if (fromRoot === '' || fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot))
+    return null;
+  return filePath;
+}

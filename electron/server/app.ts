@@ -1,7 +1,7 @@
 // The platform API server: a Fastify app over the SQLite store. Every error leaves as the JSON envelope
 // {"error":{"code","message"}}; nothing internal (stack traces, SQL) ever reaches a client.
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { ServerConfig } from './config';
 import { createContext, type ServerContext } from './context';
 import type { Db } from './db/open';
@@ -68,6 +68,18 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
     // Route ids are matched case-sensitively and query strings are parsed plainly.
     routerOptions: { ignoreTrailingSlash: false },
     return503OnClosing: true,
+    // The router's own errors, raised before any route runs, get the envelope too: a path parameter longer
+    // than any id (say a 5,000-character evidence id) names nothing; a badly percent-encoded one is invalid.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void (reply as FastifyReply)
+        .status(tooLong ? 404 : 400)
+        .send(
+          tooLong
+            ? errorEnvelope('not_found', 'There is no such resource.')
+            : errorEnvelope('invalid_request', 'The URL is not valid.'),
+        );
+    },
   });
 
   // JSON bodies are parsed here, not by Fastify's default, to keep the raw bytes for signature checks.

@@ -18,6 +18,8 @@ export interface ServerConfig {
   sessionTtlMs: number;
   loginTokenTtlMs: number;
   metamapWebhookSecret: string | null;
+  /** How often /v1/events writes a heartbeat comment, so proxies and clients see a live stream. */
+  eventsHeartbeatMs: number;
   /** Per-address limit on the auth routes, per minute. Generous: a busy office shares one address. */
   authRateLimitPerMinute: number;
   /** Wall clock, injectable so tests can pin time. */
@@ -48,6 +50,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     sessionTtlMs: 8 * 60 * 60 * 1000,
     loginTokenTtlMs: 5 * 60 * 1000,
     metamapWebhookSecret: process.env.METAMAP_WEBHOOK_SECRET ?? null,
+    eventsHeartbeatMs: 15_000,
     authRateLimitPerMinute: 300,
     now: () => new Date(),
     logLevel: 'info',

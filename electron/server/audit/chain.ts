@@ -70,7 +70,15 @@ export function readAudit(db: Db, afterSeq: number, limit: number): AuditEntry[]
   const rows = db
     .prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?')
     .all(afterSeq, limit) as AuditRow[];
-  return rows.map(rowToEntry);
+  return rows.map((row) => {
+    try {
+      return rowToEntry(row);
+    } catch {
+      // A data column that no longer parses (tampering) is handed on as its raw text: the reader's own
+      // verification then flags this entry, instead of the whole read failing.
+      return { ...rowToEntry({ ...row, data: 'null' }), data: row.data };
+    }
+  });
 }
 
 /** Verifies entries in order against their predecessor; reusable by the desk on entries it fetched. */

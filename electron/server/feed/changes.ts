@@ -36,9 +36,18 @@ export function latestCursor(ctx: ServerContext): number {
   return (ctx.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes').get() as { seq: number }).seq;
 }
 
+/**
+ * Whether a client holding `after` must refetch: rows after a cursor older than the feed keeps may be gone,
+ * and a cursor beyond the newest row comes from another feed (a server whose store was rebuilt), where
+ * the client would otherwise wait forever for changes it already believes it has.
+ */
+export function cursorExpired(ctx: ServerContext, after: number): boolean {
+  return (after > 0 && after < feedHorizon(ctx)) || after > latestCursor(ctx);
+}
+
 /** One page of the feed after `after`. Returns null when `after` is older than the feed keeps (410). */
 export function readFeedPage(ctx: ServerContext, after: number, limit: number): SyncPage | null {
-  if (after > 0 && after < feedHorizon(ctx)) return null;
+  if (cursorExpired(ctx, after)) return null;
   const rows = ctx.db
     .prepare('SELECT seq, type, entity_id, data FROM changes WHERE seq > ? ORDER BY seq LIMIT ?')
     .all(after, limit + 1) as { seq: number; type: 'case'; entity_id: string; data: string }[];

@@ -1,0 +1,45 @@
+// GET /v1/events: a Server-Sent Events stream that only pokes. Each committed change sends
+// `event: change` with the newest feed cursor; the data itself always travels through /v1/sync, where
+// paging, retention and authorisation live in one place.
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context';
+import { requireUser } from '../http/session';
+
+export const changeEvent = (cursor: number) => `event: change\ndata: {"cursor":${cursor}}\n\n`;
+export const HEARTBEAT = ': heartbeat\n\n';
+
+export function registerEventStream(app: FastifyInstance, ctx: ServerContext): void {
+  const streams = new Set<ServerResponse>();
+
+  // An open stream never goes idle, so the server could not close while one is connected: end them first.
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.end();
+  });
+
+  app.get('/v1/events', (request, reply) => {
+    requireUser(ctx, request);
+    reply.hijack();
+    const stream = reply.raw;
+    stream.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      // Reverse proxies (nginx) would otherwise buffer the stream and deliver pokes late.
+      'X-Accel-Buffering': 'no',
+    });
+    // A first comment sends the headers at once, so the client knows the stream is open.
+    stream.write(': connected\n\n');
+
+    const onChange = (cursor: number) => stream.write(changeEvent(cursor));
+    const heartbeat = setInterval(() => stream.write(HEARTBEAT), ctx.config.eventsHeartbeatMs);
+    heartbeat.unref();
+    ctx.changes.on('change', onChange);
+    streams.add(stream);
+    stream.on('close', () => {
+      clearInterval(heartbeat);
+      ctx.changes.off('change', onChange);
+      streams.delete(stream);
+    });
+  });
+}

@@ -1,0 +1,80 @@
+// KYT review for compliance (DESIGN §2, §3, §4): the alert queue and the final decision on an alert.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { kytDecisionBody } from '../../../shared/api/requests';
+import type { KytAlert, Page } from '../../../shared/api/types';
+import { KYT_ALERT_STATUSES, KYT_LEVELS } from '../../../shared/domain/dispute';
+import { appendAudit } from '../audit/chain';
+import type { ServerContext } from '../context';
+import { conflict, invalidRequest, notFound } from '../errors';
+import { recordCaseChange } from '../feed/changes';
+import { pageLimit } from '../http/paging';
+import { requireUser } from '../http/session';
+import { parseInput } from '../http/validate';
+import { decideKytAlert, DECISION_STATUS, listKytAlerts, readKytAlert } from './alerts';
+
+const alertListQuery = z.object({
+  status: z.enum(KYT_ALERT_STATUSES).optional(),
+  level: z.enum(KYT_LEVELS).optional(),
+  limit: pageLimit,
+  cursor: z.string().max(512).optional(),
+});
+
+const cursorShape = z.tuple([z.string().min(1).max(64), z.string().min(1).max(128)]);
+
+/** The cursor is opaque to clients: the (createdAt, id) of the page's last alert, as base64url JSON. */
+export function encodeAlertCursor(alert: Pick<KytAlert, 'createdAt' | 'id'>): string {
+  return Buffer.from(JSON.stringify([alert.createdAt, alert.id])).toString('base64url');
+}
+
+function decodeAlertCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = cursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return { createdAt, id };
+  } catch {
+    throw invalidRequest('cursor: not a cursor this server handed out.');
+  }
+}
+
+const COMPLIANCE = ['compliance'] as const;
+
+export async function registerKytRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  app.get('/v1/kyt/alerts', async (request): Promise<Page<KytAlert>> => {
+    requireUser(ctx, request, COMPLIANCE);
+    const query = parseInput(alertListQuery, request.query);
+    const after = query.cursor ? decodeAlertCursor(query.cursor) : undefined;
+    // One row beyond the page tells whether there is a next page without a second query.
+    const rows = listKytAlerts(ctx.db, {
+      status: query.status,
+      level: query.level,
+      limit: query.limit + 1,
+      after,
+    });
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > query.limit && last ? encodeAlertCursor(last) : null };
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/kyt/alerts/:id/decision', async (request) => {
+    const user = requireUser(ctx, request, COMPLIANCE);
+    const { decision, reason } = parseInput(kytDecisionBody, request.body);
+    const alertId = request.params.id;
+    return ctx.write(() => {
+      const now = ctx.now();
+      const result = decideKytAlert(ctx.db, { alertId, decision, reason, reviewerId: user.id, at: now });
+      if (result === 'not_found') throw notFound('The KYT alert');
+      if (result === 'already_decided') {
+        throw conflict('alert_already_decided', 'This alert has already been decided.');
+      }
+      const alert = readKytAlert(ctx.db, alertId)!;
+      appendAudit(ctx.db, now, {
+        actor: user.id,
+        action: `kyt_alert.${DECISION_STATUS[decision]}`,
+        subject: alertId,
+        data: { caseId: alert.caseId, partyId: alert.partyId, decision, reason },
+      });
+      recordCaseChange(ctx, alert.caseId);
+      return alert;
+    });
+  });
+}

@@ -1,0 +1,72 @@
+// The MetaMap webhook payloads the server accepts (DESIGN §3), checked at the trust boundary. Objects are
+// loose: MetaMap adds fields over time, and only the ones named here are read.
+import { z } from 'zod';
+
+const verificationId = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** `resource` is the verification's API URL; its last path segment is the verification id. */
+const resource = z
+  .string()
+  .max(2048)
+  .transform((value, context) => {
+    let segments: string[] = [];
+    try {
+      segments = new URL(value).pathname.split('/').filter(Boolean);
+    } catch {
+      // Falls through to the issue below.
+    }
+    const id = segments.at(-1);
+    if (id && verificationId.test(id)) return id;
+    context.addIssue({ code: 'custom', message: 'a verification URL ending in its id' });
+    return z.NEVER;
+  });
+
+const metadata = z
+  .looseObject({
+    partyId: z.string().min(1).max(64).optional(),
+    caseId: z.string().min(1).max(64).nullable().optional(),
+  })
+  .nullable()
+  .optional();
+
+const common = {
+  resource,
+  flowId: z.string().max(128).optional(),
+  timestamp: z.string().max(64).optional(),
+  metadata,
+};
+
+const stepError = z.looseObject({
+  type: z.string().max(128).optional(),
+  code: z.string().min(1).max(128),
+  message: z.string().max(2000).optional(),
+});
+
+export const stepCompletedEvent = z.looseObject({
+  eventName: z.literal('step_completed'),
+  ...common,
+  step: z.looseObject({
+    id: z.string().min(1).max(64),
+    status: z.number().int().optional(),
+    data: z.record(z.string(), z.unknown()).nullable().optional(),
+    error: stepError.nullable().optional(),
+  }),
+});
+
+export const verificationCompletedEvent = z.looseObject({
+  eventName: z.literal('verification_completed'),
+  ...common,
+  identityStatus: z.enum(['verified', 'reviewNeeded', 'rejected']),
+});
+
+export const metamapEvent = z.discriminatedUnion('eventName', [
+  stepCompletedEvent,
+  verificationCompletedEvent,
+]);
+export type MetamapEvent = z.infer<typeof metamapEvent>;
+export type StepCompletedEvent = z.infer<typeof stepCompletedEvent>;
+
+export const HANDLED_EVENTS: ReadonlySet<string> = new Set(['step_completed', 'verification_completed']);
+
+/** Only the event name, to tell events we handle from the ones we accept and ignore. */
+export const eventEnvelope = z.looseObject({ eventName: z.string() });

@@ -1,0 +1,342 @@
+// POST /v1/webhooks/metamap (DESIGN §2, §3): signed with HMAC-SHA256 over the raw body; events are matched
+// to a party and case by metadata, then by verification id. Fixtures are the DESIGN §3 payload shapes,
+// sent byte for byte as stored.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CaseDetail, LivenessCheck } from '../../shared/api/types';
+import { readAudit } from '../../electron/server/audit/chain';
+import { createParty } from '../../electron/server/cases/create';
+import { signWebhookBody, hasValidSignature } from '../../electron/server/webhooks/signature';
+import { normaliseScore } from '../../electron/server/webhooks/apply-event';
+import { addCase, addUser, createTestServer, type TestServer } from './harness';
+
+const SECRET = 'test-webhook-secret';
+const VERIFICATION = '6740c1a2f1e2d3c4b5a69788';
+const ONBOARDING_VERIFICATION = '6740d9e8a7b6c5d4e3f20011';
+
+const fixture = (name: string) =>
+  fs.readFileSync(path.join(__dirname, 'fixtures', 'metamap', `${name}.json`));
+
+let server: TestServer;
+afterEach(async () => server?.close());
+
+/** The world the fixtures speak of: buyer PTY-MM-BUYER and seller PTY-MM-SELLER in case DSP-MM-00001. */
+async function setUp(overrides: Parameters<typeof createTestServer>[0] = {}) {
+  server = await createTestServer(overrides);
+  const party = (id: string, displayName: string) =>
+    server.ctx.write(() =>
+      createParty(server.ctx, {
+        id,
+        displayName,
+        kycStatus: 'pending',
+        country: 'VE',
+        accountCreatedAt: new Date('2025-01-10T00:00:00.000Z'),
+        tradeCount: 3,
+        disputeCount: 0,
+      }),
+    );
+  party('PTY-MM-BUYER', 'Mateo Buyer');
+  party('PTY-MM-SELLER', 'Sara Seller');
+  addCase(server.ctx, { caseId: 'DSP-MM-00001', buyerId: 'PTY-MM-BUYER', sellerId: 'PTY-MM-SELLER' });
+}
+
+function post(body: Buffer | string, headers: Record<string, string> = {}) {
+  return server.app.inject({
+    method: 'POST',
+    url: '/v1/webhooks/metamap',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: body,
+  });
+}
+
+const signed = (body: Buffer | string) => post(body, { 'x-signature': signWebhookBody(SECRET, body) });
+
+const count = (table: string) =>
+  (server.ctx.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+const stored = () => ({
+  checks: count('liveness_checks'),
+  audit: count('audit_log'),
+  changes: count('changes'),
+});
+
+function checks(): LivenessCheck[] {
+  return latestDetail('DSP-MM-00001').liveness;
+}
+
+function latestDetail(caseId: string): CaseDetail {
+  const row = server.ctx.db
+    .prepare('SELECT data FROM changes WHERE entity_id = ? ORDER BY seq DESC LIMIT 1')
+    .get(caseId) as { data: string };
+  return JSON.parse(row.data) as CaseDetail;
+}
+
+describe('MetaMap webhook signature', () => {
+  it('accepts the right signature and a valid event', async () => {
+    await setUp();
+    const response = await signed(fixture('step-completed-liveness'));
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toEqual({ status: 'applied', checkId: expect.stringMatching(/^LIV-/) });
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['not hex', 'z'.repeat(64)],
+    ['too short', 'ab'.repeat(16)],
+    ['for another body', signWebhookBody(SECRET, '{"eventName":"step_completed"}')],
+    ['made with another secret', signWebhookBody('not-the-secret', fixture('step-completed-liveness'))],
+  ])('refuses a %s signature with 401 invalid_signature and stores nothing', async (_name, signature) => {
+    await setUp();
+    const before = stored();
+    const response = await post(
+      fixture('step-completed-liveness'),
+      signature === undefined ? {} : { 'x-signature': signature },
+    );
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toEqual({ error: { code: 'invalid_signature', message: expect.any(String) } });
+    expect(stored()).toEqual(before);
+  });
+
+  it('checks the signature before reading the body: malformed JSON unsigned is 401, signed is 400', async () => {
+    await setUp();
+    const before = stored();
+    const malformed = '{"eventName": "step_completed", ';
+    expect((await post(malformed, { 'x-signature': 'ab'.repeat(32) })).json().error.code).toBe(
+      'invalid_signature',
+    );
+    const response = await signed(malformed);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('invalid_request');
+    expect(stored()).toEqual(before);
+  });
+
+  it('answers 503 and stores nothing when no secret is configured', async () => {
+    await setUp({ metamapWebhookSecret: null });
+    const before = stored();
+    const response = await signed(fixture('step-completed-liveness'));
+    expect(response.statusCode).toBe(503);
+    expect(response.json().error.code).toBe('webhooks_not_configured');
+    expect(stored()).toEqual(before);
+  });
+
+  it('compares hex signatures in any letter case and refuses anything else', () => {
+    const body = Buffer.from('{}');
+    const signature = signWebhookBody(SECRET, body);
+    expect(hasValidSignature(SECRET, body, signature)).toBe(true);
+    expect(hasValidSignature(SECRET, body, signature.toUpperCase())).toBe(true);
+    expect(hasValidSignature(SECRET, body, `sha256=${signature}`)).toBe(false);
+    expect(hasValidSignature(SECRET, body, [signature])).toBe(false);
+    expect(hasValidSignature(SECRET, Buffer.from('{} '), signature)).toBe(false);
+  });
+});
+
+describe('MetaMap webhook payloads', () => {
+  it('creates a trade check on the right party and case, without storing MetaMap media URLs', async () => {
+    await setUp();
+    const before = stored();
+    const response = await signed(fixture('step-completed-liveness'));
+    expect(response.statusCode).toBe(200);
+    const row = server.ctx.db.prepare('SELECT * FROM liveness_checks').get() as Record<string, unknown>;
+    expect(row).toMatchObject({
+      party_id: 'PTY-MM-BUYER',
+      case_id: 'DSP-MM-00001',
+      trigger: 'trade',
+      status: 'pending',
+      provider: 'metamap',
+      provider_verification_id: VERIFICATION,
+      frames: '[]',
+      created_at: server.clock.now.toISOString(),
+      completed_at: null,
+    });
+    expect(stored()).toEqual({
+      checks: before.checks + 1,
+      audit: before.audit + 1,
+      changes: before.changes + 1,
+    });
+    const [entry] = readAudit(server.ctx.db, 0, 10);
+    expect(entry).toMatchObject({
+      actor: 'metamap',
+      action: 'liveness.step_completed',
+      subject: row.id,
+      data: {
+        verificationId: VERIFICATION,
+        partyId: 'PTY-MM-BUYER',
+        caseId: 'DSP-MM-00001',
+        stepId: 'liveness',
+        match: 'created',
+      },
+    });
+    expect(checks()).toEqual([
+      expect.objectContaining({ id: row.id, partyId: 'PTY-MM-BUYER', providerVerificationId: VERIFICATION }),
+    ]);
+    const everything =
+      JSON.stringify(server.ctx.db.prepare('SELECT * FROM liveness_checks').all()) +
+      JSON.stringify(readAudit(server.ctx.db, 0, 100)) +
+      JSON.stringify(server.ctx.db.prepare('SELECT data FROM changes').all());
+    expect(everything).not.toContain('media.getmati.com');
+  });
+
+  it('updates the same check through step_completed and verification_completed', async () => {
+    await setUp();
+    const { checkId } = (await signed(fixture('step-completed-liveness'))).json<{ checkId: string }>();
+    server.clock.advance(11_000);
+    expect((await signed(fixture('step-completed-facematch-different-person'))).json()).toEqual({
+      status: 'applied',
+      checkId,
+    });
+    expect(checks()[0]).toMatchObject({
+      id: checkId,
+      status: 'pending',
+      faceMatchScore: 0.314,
+      errorCode: 'facematch.differentPerson',
+    });
+    server.clock.advance(11_000);
+    expect((await signed(fixture('verification-completed-rejected'))).json()).toEqual({
+      status: 'applied',
+      checkId,
+    });
+    expect(count('liveness_checks')).toBe(1);
+    const detail = latestDetail('DSP-MM-00001');
+    expect(detail.liveness[0]).toMatchObject({
+      id: checkId,
+      status: 'rejected',
+      faceMatchScore: 0.314,
+      errorCode: 'facematch.differentPerson',
+      completedAt: server.clock.now.toISOString(),
+    });
+    expect(detail.flags.livenessFailed).toBe(true);
+    expect(readAudit(server.ctx.db, 0, 10).map((entry) => entry.action)).toEqual([
+      'liveness.step_completed',
+      'liveness.step_completed',
+      'liveness.verification_completed',
+    ]);
+  });
+
+  it('gives the verification id to the pending check an agent requested, instead of a new one', async () => {
+    await setUp();
+    const ana = addUser(server.ctx, 'agent');
+    server.ctx.write(() =>
+      server.ctx.db
+        .prepare(
+          `INSERT INTO liveness_checks (id, party_id, case_id, trigger, status, requested_by, created_at)
+           VALUES ('LIV-REQUESTED', 'PTY-MM-BUYER', 'DSP-MM-00001', 'trade', 'pending', ?, ?)`,
+        )
+        .run(ana.id, server.clock.now.toISOString()),
+    );
+    expect((await signed(fixture('step-completed-liveness'))).json()).toEqual({
+      status: 'applied',
+      checkId: 'LIV-REQUESTED',
+    });
+    expect(count('liveness_checks')).toBe(1);
+    expect(checks()[0]).toMatchObject({
+      id: 'LIV-REQUESTED',
+      providerVerificationId: VERIFICATION,
+      requestedBy: { id: ana.id },
+    });
+    expect(readAudit(server.ctx.db, 0, 10)[0]?.data).toMatchObject({ match: 'claimed' });
+  });
+
+  it('records an onboarding check, its step error and the party KYC outcome on every open case of the party', async () => {
+    await setUp();
+    const otherCase = addCase(server.ctx, { sellerId: 'PTY-MM-SELLER' });
+    const before = stored();
+    expect((await signed(fixture('step-completed-selfie-fraud-onboarding'))).statusCode).toBe(200);
+    const check = latestDetail(otherCase).liveness[0];
+    expect(check).toMatchObject({
+      partyId: 'PTY-MM-SELLER',
+      caseId: null,
+      trigger: 'onboarding',
+      providerVerificationId: ONBOARDING_VERIFICATION,
+      errorCode: 'selfieFraudDetection.fraudAttempt',
+    });
+    // One feed row for each case the party is in.
+    expect(stored().changes).toBe(before.changes + 2);
+    await signed(fixture('verification-completed-onboarding-verified'));
+    expect(latestDetail('DSP-MM-00001').seller.kycStatus).toBe('verified');
+    expect(latestDetail(otherCase).liveness[0]).toMatchObject({ id: check!.id, status: 'verified' });
+  });
+
+  it('acknowledges a redelivered event without storing it twice', async () => {
+    await setUp();
+    await signed(fixture('step-completed-facematch-different-person'));
+    await signed(fixture('verification-completed-rejected'));
+    const before = stored();
+    for (const name of ['step-completed-facematch-different-person', 'verification-completed-rejected']) {
+      server.clock.advance(60_000);
+      const response = await signed(fixture(name));
+      expect(response.statusCode).toBe(200);
+      expect(response.json().status).toBe('unchanged');
+    }
+    expect(stored()).toEqual(before);
+  });
+
+  it('accepts and ignores an event it does not handle', async () => {
+    await setUp();
+    const before = stored();
+    const response = await signed(fixture('verification-inputs-completed'));
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ignored', reason: 'unhandled_event' });
+    expect(stored()).toEqual(before);
+  });
+
+  it.each([
+    ['an unknown party', { partyId: 'PTY-NOBODY', caseId: 'DSP-MM-00001' }, 'unknown_party'],
+    ['a case the party is not in', { partyId: 'PTY-MM-BUYER', caseId: 'DSP-NOWHERE' }, 'unknown_case'],
+    ['no metadata', null, 'no_party'],
+  ])('acknowledges a new verification for %s and stores nothing', async (_name, metadata, reason) => {
+    await setUp();
+    const before = stored();
+    const body = JSON.stringify({ ...JSON.parse(fixture('step-completed-liveness').toString()), metadata });
+    const response = await signed(body);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ignored', reason });
+    expect(stored()).toEqual(before);
+  });
+
+  it.each([
+    ['no event name', { resource: 'https://api.getmati.com/v2/verifications/abc' }],
+    [
+      'a step without a step',
+      { eventName: 'step_completed', resource: 'https://api.getmati.com/v2/verifications/abc' },
+    ],
+    [
+      'a resource without an id',
+      {
+        eventName: 'verification_completed',
+        resource: 'https://api.getmati.com/',
+        identityStatus: 'verified',
+      },
+    ],
+    [
+      'a resource that is no URL',
+      { eventName: 'verification_completed', resource: 'abc', identityStatus: 'verified' },
+    ],
+    [
+      'an unknown identity status',
+      {
+        eventName: 'verification_completed',
+        resource: `https://api.getmati.com/v2/verifications/${VERIFICATION}`,
+        identityStatus: 'maybe',
+      },
+    ],
+    ['an array', []],
+    ['null', null],
+  ])('refuses %s with 400 invalid_request, signed or not stored', async (_name, payload) => {
+    await setUp();
+    const before = stored();
+    const response = await signed(JSON.stringify(payload));
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('invalid_request');
+    expect(stored()).toEqual(before);
+  });
+
+  it('reads scores as 0..1, converting percentages', () => {
+    expect(normaliseScore(0.87)).toBe(0.87);
+    expect(normaliseScore(87)).toBe(0.87);
+    expect(normaliseScore(1)).toBe(1);
+    expect(normaliseScore(-1)).toBeNull();
+    expect(normaliseScore(101)).toBeNull();
+    expect(normaliseScore('0.5')).toBeNull();
+  });
+});

@@ -23,6 +23,19 @@ export interface Me extends UserRef {
   role: Role;
 }
 
+/** POST /v1/auth/login: the password was right; a TOTP code (or a backup code) comes next. */
+export type LoginResult =
+  | { status: 'totp_required'; loginToken: string }
+  | { status: 'totp_enrollment_required'; loginToken: string; otpauthUrl: string };
+
+/** POST /v1/auth/totp: a session. `backupCodes` only in the answer that confirms an enrolment. */
+export interface SignInResult {
+  accessToken: string;
+  expiresAt: string;
+  user: Me;
+  backupCodes?: string[];
+}
+
 export interface PartyRef {
   id: string;
   displayName: string;
@@ -185,6 +198,13 @@ export interface CaseDetail extends CaseSummary {
   notes: Note[];
   verdict: Verdict | null;
   fourEyes: FourEyes;
+}
+
+/** POST /v1/cases/{id}/verdict, /verdict/approve and /verdict/reject: the case after the change. */
+export interface VerdictResponse {
+  case: CaseDetail;
+  escrow: Escrow;
+  verdict: Verdict | null;
 }
 
 export interface Page<T> {

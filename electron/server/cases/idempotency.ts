@@ -1,0 +1,143 @@
+// Idempotency keys for verdicts (IETF draft "The Idempotency-Key HTTP Header Field"), scoped per user.
+//
+// A record goes through two states. `in_flight` is written before the step-up code is checked, in its own
+// small transaction, so a second request with the key while the first is being decided gets 409. `done`
+// is written in the same transaction as the verdict's move, with the response, so "moved" and "answered"
+// can never disagree after a crash. A request that fails before or at the step-up deletes its in_flight
+// record: it stored nothing and may be retried under the same key with a fresh code.
+//
+// A crash between the two leaves an in_flight record whose move was rolled back. It is a lease: once it
+// is older than IDEMPOTENCY_LEASE_MS it counts as abandoned and a retry with the same body takes it over,
+// so a crash never blocks a key for good.
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { IDEMPOTENCY_KEY } from '../../../shared/api/requests';
+import type { ServerContext } from '../context';
+import type { Db } from '../db/open';
+import { ApiError, conflict, invalidRequest } from '../errors';
+
+export const IDEMPOTENCY_LEASE_MS = 60_000;
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface IdempotencyScope {
+  userId: string;
+  key: string;
+  /** Fingerprint of what was asked: route, case and canonical body. */
+  requestHash: string;
+}
+
+/** A claimed in_flight record: `startedAt` tells it apart from a later takeover of the same key. */
+export interface IdempotencyLease extends IdempotencyScope {
+  startedAt: string;
+}
+
+/** The Idempotency-Key header: required, and limited to a safe alphabet and length. */
+export function idempotencyKeyOf(request: FastifyRequest): string {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined || key === '') {
+    throw new ApiError(400, 'idempotency_key_required', 'Send an Idempotency-Key header with this request.');
+  }
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    throw invalidRequest('Idempotency-Key: 8 to 128 characters of A-Z, a-z, 0-9, ".", "_", ":" or "-".');
+  }
+  return key;
+}
+
+/** sha256 of the route, the case and the body in RFC 8785 canonical form (key order does not matter). */
+export function requestFingerprint(route: string, caseId: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${route}\n${caseId}\n${canonicalize(body ?? null) ?? 'null'}`)
+    .digest('hex');
+}
+
+interface RecordRow {
+  request_hash: string;
+  state: 'in_flight' | 'done';
+  response_status: number | null;
+  response_body: string | null;
+  created_at: string;
+}
+
+const leaseCutoff = (ctx: ServerContext) =>
+  new Date(ctx.now().getTime() - IDEMPOTENCY_LEASE_MS).toISOString();
+
+const keyReused = () =>
+  new ApiError(
+    422,
+    'idempotency_key_reused',
+    'This Idempotency-Key was already used for a different request.',
+  );
+const keyInFlight = () =>
+  conflict('idempotency_key_in_flight', 'A request with this Idempotency-Key is still being processed.');
+
+/**
+ * What the key already says about this request: the stored response to answer again, or null when the
+ * request should go ahead (a new key, or an abandoned lease). 422 for another request under the key, 409
+ * while it is in flight.
+ */
+export function findStoredResponse(ctx: ServerContext, scope: IdempotencyScope): StoredResponse | null {
+  const row = ctx.db
+    .prepare(
+      'SELECT request_hash, state, response_status, response_body, created_at FROM idempotency_keys WHERE user_id = ? AND key = ?',
+    )
+    .get(scope.userId, scope.key) as RecordRow | undefined;
+  if (!row) return null;
+  if (row.request_hash !== scope.requestHash) throw keyReused();
+  if (row.state === 'done') {
+    return { status: row.response_status ?? 500, body: JSON.parse(row.response_body ?? 'null') as unknown };
+  }
+  if (row.created_at > leaseCutoff(ctx)) throw keyInFlight();
+  return null;
+}
+
+/**
+ * Marks the key in flight: a new record, or the takeover of an abandoned one for the same request. The
+ * conditional write decides; losing it means another request got there first.
+ */
+export function beginIdempotentRequest(ctx: ServerContext, scope: IdempotencyScope): IdempotencyLease {
+  const lease: IdempotencyLease = { ...scope, startedAt: ctx.now().toISOString() };
+  const claimed = ctx.write(() =>
+    ctx.db
+      .prepare(
+        `INSERT INTO idempotency_keys (user_id, key, request_hash, state, created_at)
+         VALUES (@userId, @key, @requestHash, 'in_flight', @startedAt)
+         ON CONFLICT (user_id, key) DO UPDATE SET created_at = excluded.created_at
+         WHERE idempotency_keys.state = 'in_flight' AND idempotency_keys.request_hash = excluded.request_hash
+           AND idempotency_keys.created_at <= @cutoff`,
+      )
+      .run({ ...lease, cutoff: leaseCutoff(ctx) }),
+  );
+  if (claimed.changes !== 1) throw keyInFlight();
+  return lease;
+}
+
+/** Forgets an in_flight record whose request stopped before anything was decided. */
+export function abandonIdempotentRequest(ctx: ServerContext, lease: IdempotencyLease): void {
+  ctx.write(() =>
+    ctx.db
+      .prepare(
+        `DELETE FROM idempotency_keys
+         WHERE user_id = @userId AND key = @key AND state = 'in_flight' AND created_at = @startedAt`,
+      )
+      .run(lease),
+  );
+}
+
+/**
+ * Stores the response under the key. Call inside the transaction that made the change it reports. If the
+ * lease was taken over meanwhile, this throws, rolling the change back: the other request decides.
+ */
+export function storeIdempotentResponse(db: Db, lease: IdempotencyLease, response: StoredResponse): void {
+  const stored = db
+    .prepare(
+      `UPDATE idempotency_keys SET state = 'done', response_status = @status, response_body = @body
+       WHERE user_id = @userId AND key = @key AND state = 'in_flight' AND created_at = @startedAt`,
+    )
+    .run({ ...lease, status: response.status, body: JSON.stringify(response.body) });
+  if (stored.changes !== 1) throw keyInFlight();
+}

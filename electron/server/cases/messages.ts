@@ -1,0 +1,71 @@
+// POST /v1/cases/{id}/messages: the agent holding a case writes to both parties, optionally pointing at
+// evidence files already in the store (which then belong to the case's evidence too).
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Message } from '../../../shared/api/types';
+import { messageBody } from '../../../shared/api/requests';
+import type { EvidenceKind } from '../../../shared/domain/dispute';
+import { appendAudit } from '../audit/chain';
+import type { ServerContext } from '../context';
+import { notFound } from '../errors';
+import { attachEvidence } from '../evidence/store';
+import { recordCaseChange } from '../feed/changes';
+import { requireUser, type AuthUser } from '../http/session';
+import { parseInput } from '../http/validate';
+import { requireHeldCase } from './lookup';
+
+/** A file attached again keeps the kind it was first filed under (a receipt stays a receipt). */
+function knownKind(ctx: ServerContext, sha256: string): EvidenceKind {
+  const row = ctx.db.prepare('SELECT kind FROM case_evidence WHERE sha256 = ? LIMIT 1').get(sha256) as
+    { kind: EvidenceKind } | undefined;
+  return row?.kind ?? 'other';
+}
+
+/** Call inside ctx.write(). Unknown evidence is 404 (DESIGN §2: an unknown file), and nothing is written. */
+export function postAgentMessage(
+  ctx: ServerContext,
+  agent: AuthUser,
+  caseId: string,
+  input: { body: string; evidence?: string[] | undefined },
+): Message {
+  requireHeldCase(ctx.db, caseId, agent);
+  const evidence = [...new Set(input.evidence ?? [])];
+  const exists = ctx.db.prepare('SELECT 1 FROM evidence_files WHERE sha256 = ?');
+  for (const sha256 of evidence) {
+    if (!exists.get(sha256)) throw notFound(`Evidence file ${sha256}`);
+  }
+  const now = ctx.now();
+  const message: Message = {
+    id: `MSG-${randomUUID()}`,
+    sender: 'agent',
+    author: { id: agent.id, username: agent.username, displayName: agent.displayName },
+    body: input.body,
+    at: now.toISOString(),
+    evidence,
+  };
+  ctx.db
+    .prepare(
+      `INSERT INTO messages (id, case_id, sender, author_id, body, evidence, at) VALUES (?, ?, 'agent', ?, ?, ?, ?)`,
+    )
+    .run(message.id, caseId, agent.id, message.body, JSON.stringify(evidence), message.at);
+  for (const sha256 of evidence) {
+    attachEvidence(ctx.db, { caseId, sha256, kind: knownKind(ctx, sha256), uploader: 'agent', at: now });
+  }
+  appendAudit(ctx.db, now, {
+    actor: agent.id,
+    action: 'case.message_sent',
+    subject: caseId,
+    data: { messageId: message.id, evidence },
+  });
+  recordCaseChange(ctx, caseId);
+  return message;
+}
+
+export function registerMessageRoute(app: FastifyInstance, ctx: ServerContext): void {
+  app.post<{ Params: { id: string } }>('/v1/cases/:id/messages', async (request, reply) => {
+    const agent = requireUser(ctx, request, ['agent']);
+    const input = parseInput(messageBody, request.body);
+    const message = ctx.write(() => postAgentMessage(ctx, agent, request.params.id, input));
+    return reply.status(201).send(message);
+  });
+}

@@ -1,0 +1,43 @@
+// POST /v1/cases/{id}/notes: an internal note on a case, by any role; never shown to the parties.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Note } from '../../../shared/api/types';
+import { noteBody } from '../../../shared/api/requests';
+import { appendAudit } from '../audit/chain';
+import type { ServerContext } from '../context';
+import { recordCaseChange } from '../feed/changes';
+import { requireUser, type AuthUser } from '../http/session';
+import { parseInput } from '../http/validate';
+import { requireCase } from './lookup';
+
+/** Call inside ctx.write(). */
+export function addNote(ctx: ServerContext, author: AuthUser, caseId: string, body: string): Note {
+  requireCase(ctx.db, caseId);
+  const now = ctx.now();
+  const note: Note = {
+    id: `NOTE-${randomUUID()}`,
+    author: { id: author.id, username: author.username, displayName: author.displayName },
+    body,
+    at: now.toISOString(),
+  };
+  ctx.db
+    .prepare('INSERT INTO notes (id, case_id, author_id, body, at) VALUES (?, ?, ?, ?, ?)')
+    .run(note.id, caseId, author.id, body, note.at);
+  appendAudit(ctx.db, now, {
+    actor: author.id,
+    action: 'case.note_added',
+    subject: caseId,
+    data: { noteId: note.id },
+  });
+  recordCaseChange(ctx, caseId);
+  return note;
+}
+
+export function registerNoteRoute(app: FastifyInstance, ctx: ServerContext): void {
+  app.post<{ Params: { id: string } }>('/v1/cases/:id/notes', async (request, reply) => {
+    const author = requireUser(ctx, request);
+    const input = parseInput(noteBody, request.body);
+    const note = ctx.write(() => addNote(ctx, author, request.params.id, input.body));
+    return reply.status(201).send(note);
+  });
+}

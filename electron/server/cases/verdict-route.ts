@@ -1,0 +1,75 @@
+// POST /v1/cases/{id}/verdict: the agent holding a case releases the escrow to the buyer or refunds it to
+// the seller (DESIGN §2). The order of checks is part of the contract:
+//   token → shape and Idempotency-Key → the idempotency record → role and case holder → step-up code
+//   → state → the move.
+// Everything up to and including the step-up stores nothing; from there on the answer, success or
+// refusal, is stored under the key in the same transaction as the move.
+import type { FastifyInstance } from 'fastify';
+import { verdictBody } from '../../../shared/api/requests';
+import type { VerdictResponse } from '../../../shared/api/types';
+import { requireStepUp } from '../auth/stepup';
+import type { ServerContext } from '../context';
+import { ApiError, forbidden } from '../errors';
+import { requireUser } from '../http/session';
+import { parseInput } from '../http/validate';
+import {
+  abandonIdempotentRequest,
+  beginIdempotentRequest,
+  findStoredResponse,
+  idempotencyKeyOf,
+  requestFingerprint,
+  storeIdempotentResponse,
+  type StoredResponse,
+} from './idempotency';
+import { requireHeldCase } from './lookup';
+import { issueVerdict } from './verdict';
+
+export const VERDICT_ROUTE = 'POST /v1/cases/{id}/verdict';
+
+/** The move's answer as it is stored: refusals from the state check are answers too. */
+function answerOf(move: () => VerdictResponse): StoredResponse {
+  try {
+    return { status: 200, body: move() };
+  } catch (error) {
+    if (error instanceof ApiError) return { status: error.status, body: error.toBody() };
+    throw error;
+  }
+}
+
+export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): void {
+  app.post<{ Params: { id: string } }>('/v1/cases/:id/verdict', async (request, reply) => {
+    const user = requireUser(ctx, request);
+    const key = idempotencyKeyOf(request);
+    const decision = parseInput(verdictBody, request.body);
+    const caseId = request.params.id;
+    const scope = {
+      userId: user.id,
+      key,
+      requestHash: requestFingerprint(VERDICT_ROUTE, caseId, request.body),
+    };
+
+    const stored = findStoredResponse(ctx, scope);
+    if (stored) return reply.status(stored.status).send(stored.body);
+
+    if (user.role !== 'agent') throw forbidden();
+    requireHeldCase(ctx.db, caseId, user);
+
+    const lease = beginIdempotentRequest(ctx, scope);
+    let response: StoredResponse;
+    try {
+      requireStepUp(ctx, user, decision.totp);
+      response = ctx.write(() => {
+        // A savepoint around the move: a refusal rolls back whatever the move wrote, and the refusal
+        // itself is still stored under the key by the outer transaction.
+        const answer = answerOf(() => ctx.db.transaction(() => issueVerdict(ctx, user, caseId, decision))());
+        storeIdempotentResponse(ctx.db, lease, answer);
+        return answer;
+      });
+    } catch (error) {
+      // A wrong code (or a bug) stopped the request before anything was decided: free the key for a retry.
+      abandonIdempotentRequest(ctx, lease);
+      throw error;
+    }
+    return reply.status(response.status).send(response.body);
+  });
+}

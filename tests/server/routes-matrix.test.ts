@@ -1,0 +1,187 @@
+// Every route × every role (DESIGN §4), and bad input on every route: always a 4xx with the envelope,
+// never a 5xx.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/domain/dispute';
+import { putEvidence } from '../../electron/server/evidence/store';
+import { addCase, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
+
+interface RouteCase {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  body?: unknown;
+  allowed: readonly Role[];
+}
+
+let server: TestServer;
+let users: Record<Role, TestUser>;
+let caseId: string;
+let alertId: string;
+let sha: string;
+
+const ALL: readonly Role[] = ['agent', 'compliance', 'supervisor'];
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6300010000000500010d0a2db40000000049454e44ae426082',
+  'hex',
+);
+
+beforeAll(async () => {
+  server = await createTestServer();
+  users = {
+    agent: addUser(server.ctx, 'agent'),
+    compliance: addUser(server.ctx, 'compliance'),
+    supervisor: addUser(server.ctx, 'supervisor'),
+  };
+  caseId = addCase(server.ctx);
+  sha = server.ctx.write(() => putEvidence(server.ctx.db, PNG, server.clock.now)).sha256;
+  alertId = 'KYT-MATRIX-1';
+  server.ctx.write(() => {
+    const party = server.ctx.db.prepare('SELECT t.seller_id FROM cases c JOIN trades t ON t.id = c.trade_id WHERE c.id = ?').get(caseId) as { seller_id: string };
+    server.ctx.db
+      .prepare(
+        `INSERT INTO kyt_alerts (id, case_id, party_id, rule, level, score, category, exposure, asset, amount_minor,
+                                 details, status, created_at)
+         VALUES (?, ?, ?, 'Darknet market exposure', 'HIGH', 0.8, 'darknet market', 'INDIRECT', 'USDT', 250000000,
+                 'test alert', 'open', ?)`,
+      )
+      .run(alertId, caseId, party.seller_id, server.clock.now.toISOString());
+  });
+});
+afterAll(async () => server.close());
+
+function routes(): RouteCase[] {
+  const id = caseId;
+  return [
+    { method: 'GET', url: '/v1/me', allowed: ALL },
+    { method: 'GET', url: '/v1/cases', allowed: ALL },
+    { method: 'GET', url: `/v1/cases/${id}`, allowed: ALL },
+    { method: 'POST', url: `/v1/cases/${id}/claim`, body: {}, allowed: ['agent'] },
+    { method: 'POST', url: `/v1/cases/${id}/messages`, body: { body: 'Hola, reviso el caso.' }, allowed: ['agent'] },
+    { method: 'POST', url: `/v1/cases/${id}/notes`, body: { body: 'Internal note.' }, allowed: ALL },
+    { method: 'POST', url: `/v1/cases/${id}/liveness-requests`, body: { partyId: 'PTY-x' }, allowed: ['agent'] },
+    {
+      method: 'POST',
+      url: `/v1/cases/${id}/verdict`,
+      body: { outcome: 'release', reasonCode: 'payment_confirmed', rationale: 'Paid.', totp: '000000' },
+      allowed: ['agent'],
+    },
+    { method: 'POST', url: `/v1/cases/${id}/verdict/approve`, body: { totp: '000000' }, allowed: ['supervisor'] },
+    { method: 'POST', url: `/v1/cases/${id}/verdict/reject`, body: { reason: 'No.', totp: '000000' }, allowed: ['supervisor'] },
+    { method: 'POST', url: `/v1/cases/${id}/reassign`, body: { assigneeId: 'nobody', reason: 'Shift change.' }, allowed: ['supervisor'] },
+    { method: 'POST', url: `/v1/cases/${id}/hold`, body: { reason: 'KYT review.' }, allowed: ['compliance'] },
+    { method: 'DELETE', url: `/v1/cases/${id}/hold`, body: { reason: 'Cleared.' }, allowed: ['compliance'] },
+    { method: 'GET', url: '/v1/kyt/alerts', allowed: ['compliance'] },
+    { method: 'POST', url: `/v1/kyt/alerts/${alertId}/decision`, body: { decision: 'escalate', reason: 'Looks bad.' }, allowed: ['compliance'] },
+    { method: 'GET', url: `/v1/evidence/${sha}`, allowed: ALL },
+    { method: 'GET', url: '/v1/sync?after=0', allowed: ALL },
+    { method: 'GET', url: '/v1/audit', allowed: ['supervisor'] },
+    { method: 'GET', url: '/v1/audit/verify', allowed: ['supervisor'] },
+  ];
+}
+
+async function send(route: RouteCase, headers: Record<string, string>, payload?: string) {
+  return server.app.inject({
+    method: route.method,
+    url: route.url,
+    headers: { ...headers, ...(route.body !== undefined || payload ? { 'content-type': 'application/json' } : {}), 'idempotency-key': `matrix-${Math.random().toString(36).slice(2, 12)}` },
+    ...(payload !== undefined ? { payload } : route.body !== undefined ? { payload: JSON.stringify(route.body) } : {}),
+  });
+}
+
+function expectEnvelope(body: string) {
+  const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
+  expect(typeof parsed.error?.code).toBe('string');
+  expect(typeof parsed.error?.message).toBe('string');
+  return parsed.error!.code as string;
+}
+
+describe('every route × every role', () => {
+  it('answers 401 unauthenticated without a token and with a made-up one', async () => {
+    for (const route of [...routes(), { method: 'GET', url: '/v1/events', allowed: ALL } as RouteCase]) {
+      for (const headers of [{}, { authorization: "Bearer not-a-real-token-at-all-000000" }] as Record<string, string>[]) {
+        const response = await send(route, headers);
+        expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+        expect(expectEnvelope(response.body)).toBe('unauthenticated');
+      }
+    }
+  });
+
+  for (const role of ALL) {
+    it(`lets a ${role} do exactly what DESIGN §4 allows`, async () => {
+      for (const route of routes()) {
+        const response = await send(route, bearer(users[role]));
+        const where = `${role} ${route.method} ${route.url} → ${response.statusCode} ${response.body.slice(0, 200)}`;
+        expect(response.statusCode, where).toBeLessThan(500);
+        if (route.allowed.includes(role)) {
+          expect(response.statusCode, where).not.toBe(401);
+          if (response.statusCode === 403) expect(expectEnvelope(response.body), where).not.toBe('forbidden');
+        } else {
+          expect(response.statusCode, where).toBe(403);
+          expect(expectEnvelope(response.body), where).toBe('forbidden');
+        }
+      }
+    });
+  }
+
+  it('answers 404 not_found for an unknown route, with or without a token', async () => {
+    for (const headers of [{}, bearer(users.agent)]) {
+      for (const url of ['/v1/nope', '/v2/cases', '/', '/v1/cases/x/y/z']) {
+        const response = await server.app.inject({ method: 'GET', url, headers });
+        expect(response.statusCode, url).toBe(404);
+        expect(expectEnvelope(response.body)).toBe('not_found');
+      }
+    }
+  });
+});
+
+describe('bad input on every route', () => {
+  const bodies = ['{"body":', '[]', '"just a string"', '{"body": 42, "outcome": ["release"]}', 'null', '{"x":1}'];
+
+  it('never answers 5xx and always uses the envelope', async () => {
+    for (const route of routes().filter((r) => r.method !== 'GET')) {
+      for (const role of ALL) {
+        for (const payload of bodies) {
+          const response = await send(route, bearer(users[role]), payload);
+          const where = `${role} ${route.method} ${route.url} ${payload} → ${response.statusCode}`;
+          expect(response.statusCode, where).toBeGreaterThanOrEqual(400);
+          expect(response.statusCode, where).toBeLessThan(500);
+          expectEnvelope(response.body);
+        }
+      }
+    }
+  });
+
+  it('refuses malformed JSON with 400 invalid_request', async () => {
+    const response = await send({ method: 'POST', url: `/v1/cases/${caseId}/notes`, allowed: ALL }, bearer(users.agent), '{"body":');
+    expect(response.statusCode).toBe(400);
+    expect(expectEnvelope(response.body)).toBe('invalid_request');
+  });
+
+  it('refuses a body over 1 MiB with 413 payload_too_large', async () => {
+    const huge = JSON.stringify({ body: 'x'.repeat(1024 * 1024 + 10) });
+    const response = await send({ method: 'POST', url: `/v1/cases/${caseId}/notes`, allowed: ALL }, bearer(users.agent), huge);
+    expect(response.statusCode).toBe(413);
+    expect(expectEnvelope(response.body)).toBe('payload_too_large');
+  });
+
+  it('treats path traversal in evidence ids as not found', async () => {
+    for (const id of ['..%2F..%2Fetc%2Fpasswd', '../../etc/passwd', '%2e%2e%2fplatform.db', sha.toUpperCase(), `${sha}00`, 'x'.repeat(5000)]) {
+      const response = await server.app.inject({ method: 'GET', url: `/v1/evidence/${id}`, headers: bearer(users.agent) });
+      expect(response.statusCode, id).toBeGreaterThanOrEqual(400);
+      expect(response.statusCode, id).toBeLessThan(500);
+      expectEnvelope(response.body);
+    }
+  });
+
+  it('treats odd query strings as 400, never 5xx', async () => {
+    for (const url of ['/v1/cases?limit=abc', '/v1/cases?limit=-1', '/v1/cases?cursor=%%%', '/v1/cases?status=bogus', '/v1/sync?after=abc', '/v1/sync?after=-5', '/v1/audit?after=x']) {
+      const response = await server.app.inject({ method: 'GET', url, headers: bearer(users.supervisor) });
+      expect(response.statusCode, url).toBe(400);
+      expect(expectEnvelope(response.body)).toBe('invalid_request');
+    }
+  });
+
+  it('clamps a limit above 500 instead of refusing it', async () => {
+    const response = await server.app.inject({ method: 'GET', url: '/v1/cases?limit=100000', headers: bearer(users.agent) });
+    expect(response.statusCode).toBe(200);
+  });
+});

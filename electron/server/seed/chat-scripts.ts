@@ -1,0 +1,387 @@
+// What buyers and sellers write to each other, per scenario and language. Several variants of the common
+// scenarios keep a queue of sixty disputes from reading like one conversation copied sixty times.
+import { buyerSays as b, sellerSays as s, systemSays, type ChatFacts, type ChatLine, type ScenarioKind, type Script } from './chat';
+import type { ChatLocale } from './world';
+
+const es = (event: Parameters<typeof systemSays>[1], at: ChatLine['at'], minutes: number, f: ChatFacts) =>
+  systemSays('es', event, at, minutes, f);
+const pt = (event: Parameters<typeof systemSays>[1], at: ChatLine['at'], minutes: number, f: ChatFacts) =>
+  systemSays('pt', event, at, minutes, f);
+
+const SPANISH: Record<ScenarioKind, Script[]> = {
+  paid_not_released: [
+    (f) => [
+      es('created', 'created', 0, f),
+      b('created', 1, `Hola ${f.seller}, buenas. Ya voy a hacer el ${f.method}, ¿me confirmas los datos?`),
+      s('created', 3, `Hola! Sí: ${f.sellerAccount}. Monto exacto ${f.fiat} por favor.`),
+      b('paid', -1, `Listo, enviado. Te dejo el comprobante, referencia ${f.reference}.`, 'receipt'),
+      es('paid', 'paid', 0, f),
+      b('paid', 20, `${f.seller}, ¿te llegó? Ya tiene rato.`),
+      s('paid', 34, 'Déjame revisar, el banco está lento hoy.'),
+      b('paid', 72, `Ya pasó más de una hora y el comprobante está ahí. Por favor libera los ${f.asset}.`),
+      es('opened', 'opened', 0, f),
+      s('opened', 9, 'A mí no me aparece nada en la cuenta todavía, por eso no he liberado.'),
+    ],
+    (f) => [
+      es('created', 'created', 0, f),
+      b('created', 2, 'Buenas tardes, ¿a qué cuenta te transfiero?'),
+      s('created', 4, `${f.sellerAccount}. Avísame cuando envíes.`),
+      b('paid', 0, `Enviado 👍 ${f.fiat}, ref. ${f.reference}`, 'receipt'),
+      es('paid', 'paid', 1, f),
+      b('paid', 45, `Hola? Necesito los ${f.asset} para hoy.`),
+      s('paid', 58, 'Todavía no lo veo reflejado, dame unos minutos.'),
+      b('paid', 110, 'Ya van casi dos horas. Abro disputa para que revisen.'),
+      es('opened', 'opened', 0, f),
+      s('opened', 14, 'Disculpa, estaba manejando. Reviso apenas llegue a casa, pero en la app del banco no sale nada.'),
+    ],
+    (f) => [
+      es('created', 'created', 0, f),
+      s('created', 1, `Hola ${f.buyer}, los datos: ${f.sellerAccount}. Solo a cuentas a tu nombre.`),
+      b('created', 5, 'Perfecto, ya pago.'),
+      es('paid', 'paid', 0, f),
+      b('paid', 1, 'Pagado, aquí el comprobante.', 'receipt'),
+      s('paid', 25, 'No ha caído. ¿Seguro que lo hiciste a la cuenta correcta?'),
+      b('paid', 28, `Sí, mira el comprobante: ${f.sellerAccount}. Está exitosa.`),
+      s('paid', 50, 'Sigue sin llegar. No puedo liberar sin ver el dinero.'),
+      es('opened', 'opened', 0, f),
+      b('opened', 3, 'Adjunté todo. Pido a soporte que verifique con el banco.'),
+    ],
+  ],
+  seller_unresponsive: [
+    (f) => [
+      es('created', 'created', 0, f),
+      b('created', 1, '¿Sigues disponible? Voy a pagar ya.'),
+      b('paid', -2, `Pagué a los datos del anuncio: ${f.sellerAccount}.`),
+      b('paid', -1, 'Comprobante adjunto.', 'receipt'),
+      es('paid', 'paid', 0, f),
+      b('paid', 30, `¿${f.seller}?`),
+      b('paid', 75, 'Hola, por favor confirma.'),
+      b('paid', 125, 'Llevo dos horas esperando. Abro disputa.'),
+      es('opened', 'opened', 0, f),
+    ],
+    (f) => [
+      es('created', 'created', 0, f),
+      s('created', 2, `Buenas. ${f.sellerAccount}`),
+      b('paid', 0, `Listo, transferido ${f.fiat}. Ref ${f.reference}`, 'receipt'),
+      es('paid', 'paid', 1, f),
+      b('paid', 40, 'Buenas, ¿me liberas por favor?'),
+      b('paid', 95, 'Veo que estás en línea en otras órdenes y no respondes esta.'),
+      es('opened', 'opened', 0, f),
+      b('opened', 6, 'Por favor, soporte, el vendedor no contesta desde que le pagué.'),
+    ],
+  ],
+  buyer_unresponsive: [
+    (f) => [
+      es('created', 'created', 0, f),
+      b('created', 1, `Hola, compro. Pago por ${f.method} en unos minutos.`),
+      s('created', 2, `Dale, ${f.sellerAccount}.`),
+      es('paid', 'paid', 0, f),
+      s('paid', 15, `${f.buyer}, no me ha llegado nada. ¿Me mandas el comprobante?`),
+      s('paid', 60, 'Sigo sin ver el pago y no hay comprobante.'),
+      s('paid', 150, 'Voy a abrir disputa, no contestas.'),
+      es('opened', 'opened', 0, f),
+    ],
+    (f) => [
+      es('created', 'created', 0, f),
+      s('created', 1, `Hola! ${f.sellerAccount}. Tienes 30 minutos para pagar.`),
+      b('created', 9, 'ok'),
+      es('paid', 'paid', 0, f),
+      s('paid', 5, 'Veo que marcaste pagado pero no subiste comprobante.'),
+      s('paid', 40, 'En mi cuenta no hay nada. Si no pagaste, cancela la orden por favor.'),
+      s('paid', 90, 'Sin respuesta. Abro disputa para recuperar mis fondos.'),
+      es('opened', 'opened', 0, f),
+    ],
+  ],
+  underpayment: [
+    (f) => [
+      es('created', 'created', 0, f),
+      s('created', 2, `Hola ${f.buyer}, datos: ${f.sellerAccount}. Son ${f.fiat} exactos.`),
+      b('paid', -3, `Listo, pero el banco solo me dejó pasar ${f.receiptFiat} por el límite diario. Mañana te paso lo que falta.`, 'receipt'),
+      es('paid', 'paid', 0, f),
+      s('paid', 10, `Me llegaron ${f.receiptFiat}, faltan ${f.shortFiat}. No puedo liberar ${f.crypto} así.`),
+      b('paid', 24, 'Libera lo proporcional y el resto mañana.'),
+      s('paid', 31, 'La plataforma no permite liberar parcial. Completa el pago o cancelamos y te devuelvo lo que enviaste.'),
+      b('paid', 58, 'Ya pagué casi todo, abro disputa.'),
+      es('opened', 'opened', 0, f),
+    ],
+    (f) => [
+      es('created', 'created', 0, f),
+      s('created', 1, `${f.sellerAccount}`),
+      b('paid', 0, 'Pagado.', 'receipt'),
+      es('paid', 'paid', 1, f),
+      s('paid', 20, `Recibí ${f.receiptFiat} y la orden es de ${f.fiat}. Te faltan ${f.shortFiat}.`),
+      b('paid', 35, 'Es que le descontaron la comisión. Eso lo asumes tú.'),
+      s('paid', 42, 'No, el precio ya incluye todo. Completa o te devuelvo.'),
+      es('opened', 'opened', 0, f),
+      s('opened', 8, 'Tengo el dinero recibido disponible para devolverlo si soporte lo indica.'),
+    ],
+  ],
+  fake_receipt: [
+    (f) => [
+      es('created', 'created', 0, f),
+      s('created', 3, `Buenas, pago solo a ${f.sellerAccount}. Otra cuenta no la acepto.`),
+      b('paid', 0, 'Hecho, aquí está.', 'receipt'),
+      es('paid', 'paid', 1, f),
+      s('paid', 12, `Ese comprobante es a otra cuenta (${f.receiptAccount}), esa no es mía. A mí no llegó nada.`),
+      b('paid', 15, 'Es la cuenta que me diste, revisa bien.'),
+      s('paid', 21, `Mis datos están arriba en el chat: ${f.sellerAccount}. No libero.`),
+      es('opened', 'opened', 0, f),
+      b('opened', 4, 'Pagué y no me quiere liberar. Tengo el comprobante.'),
+    ],
+  ],
+  edited_amount: [
+    (f) => [
+      es('created', 'created', 0, f),
+      s('created', 2, `Hola, te paso los datos: ${f.sellerAccount}. Valor ${f.fiat}.`),
+      b('paid', 0, 'Ya te envié completo, mira el comprobante.', 'receipt'),
+      es('paid', 'paid', 1, f),
+      s('paid', 10, `En mi ${f.method} no hay nada, y el comprobante dice ${f.receiptFiat}, no ${f.fiat}.`),
+      b('paid', 13, `Es el valor completo, a veces ${f.method} muestra mal el valor en el comprobante.`),
+      s('paid', 22, 'No, ese comprobante se ve editado. Voy a esperar a soporte.'),
+      es('opened', 'opened', 0, f),
+      s('opened', 11, 'Adjunto mi extracto del día: no hay ningún ingreso de ese valor.', 'statement'),
+    ],
+  ],
+  edited_payer: [
+    (f) => [
+      es('created', 'created', 0, f),
+      b('created', 1, 'Buenas, te transfiero por SPEI.'),
+      s('created', 3, `Ok, ${f.sellerAccount}. Solo acepto pagos de cuentas a tu nombre.`),
+      b('paid', 0, 'Listo, ya quedó.', 'receipt'),
+      es('paid', 'paid', 1, f),
+      s('paid', 16, `El comprobante dice que pagó ${f.receiptPayer} y el nombre se ve encimado. Además no veo el depósito.`),
+      b('paid', 19, 'Soy yo, es mi cuenta, así sale mi nombre en el banco.'),
+      s('paid', 27, `Tu nombre en la plataforma es ${f.buyerName}. Mi banco dice que no existe un SPEI con la clave de rastreo ${f.reference}.`),
+      es('opened', 'opened', 0, f),
+    ],
+  ],
+  reused_receipt: [
+    (f) => [
+      es('created', 'created', 0, f),
+      b('created', 1, 'Hola, ¿me pasas los datos?'),
+      s('created', 2, `${f.sellerAccount}`),
+      b('paid', 0, 'Listo, pagado.', 'receipt'),
+      es('paid', 'paid', 1, f),
+      s('paid', 18, `No me llegó nada. Ese comprobante tiene referencia ${f.reference}, no la veo en mis movimientos.`),
+      b('paid', 23, 'Es del banco, está exitosa. Libera.'),
+      es('opened', 'opened', 0, f),
+      s('opened', 7, 'No voy a liberar hasta que el dinero aparezca en mi cuenta.'),
+    ],
+  ],
+  third_party: [
+    (f) => [
+      es('created', 'created', 0, f),
+      s('created', 2, `Hola! ${f.sellerAccount}. Importante: la transferencia tiene que salir de una cuenta a tu nombre.`),
+      b('paid', 0, 'Listo, te transfirió un familiar desde su cuenta, ahí tienes el comprobante.', 'receipt'),
+      es('paid', 'paid', 1, f),
+      s('paid', 8, `Me llegó, pero de ${f.receiptPayer}, no de ti. No acepto pagos de terceros, te lo devuelvo.`),
+      b('paid', 12, 'Es mi familia, es lo mismo. Libera por favor.'),
+      s('paid', 20, 'No es lo mismo, me pueden bloquear la cuenta. Abro disputa para que soporte me diga cómo devolver.'),
+      es('opened', 'opened', 0, f),
+    ],
+  ],
+  mutual_cancellation: [
+    (f) => [
+      es('created', 'created', 0, f),
+      b('created', 2, 'Hola, quiero comprar pero el banco me está rechazando la transferencia.'),
+      s('created', 5, 'Ok, si no puedes pagar cancelamos.'),
+      es('paid', 'paid', 0, f),
+      b('paid', 2, 'Sí, cancelemos. Sin querer marqué como pagado y ahora no me deja cancelar.'),
+      s('paid', 6, `Abro disputa para que soporte cancele y me devuelvan los ${f.asset}.`),
+      es('opened', 'opened', 0, f),
+      b('opened', 5, 'Confirmo: no pagué nada. Estoy de acuerdo con cancelar.'),
+    ],
+  ],
+  face_mismatch: [
+    (f) => [
+      es('created', 'created', 0, f),
+      s('created', 2, 'Hola. Antes de pasarte los datos te pido la Prueba de Vida, lo hago con montos así.'),
+      es('pol_requested', 'created', 3, f),
+      es('pol_face_mismatch', 'created', 14, f),
+      b('paid', -2, `Es que la hizo mi primo porque a mí no me funciona la cámara. Igual ya te pagué a ${f.sellerAccount}.`, 'receipt'),
+      es('paid', 'paid', 0, f),
+      s('paid', 9, 'No libero hasta que la Prueba de Vida la haga el dueño de la cuenta.'),
+      b('paid', 25, 'Ya te pagué, libera o abro disputa.'),
+      es('opened', 'opened', 0, f),
+    ],
+  ],
+  selfie_fraud: [
+    (f) => [
+      es('created', 'created', 0, f),
+      s('created', 2, 'Hola, cuenta nueva, te pido Prueba de Vida antes de seguir.'),
+      es('pol_requested', 'created', 3, f),
+      b('created', 9, 'Ya la hice.'),
+      es('pol_fraud', 'created', 11, f),
+      b('paid', 0, 'Me salió error en la app, pero ya pagué. Mira.', 'receipt'),
+      es('paid', 'paid', 1, f),
+      s('paid', 14, 'El pago llegó, pero la Prueba de Vida fue rechazada. No libero a una cuenta que no es tuya.'),
+      es('opened', 'opened', 0, f),
+      s('opened', 6, 'Tengo el dinero recibido para devolverlo al titular si soporte lo indica.'),
+    ],
+  ],
+};
+
+const PORTUGUESE: Record<ScenarioKind, Script[]> = {
+  paid_not_released: [
+    (f) => [
+      pt('created', 'created', 0, f),
+      b('created', 1, `Oi ${f.seller}, tudo bem? Vou fazer o ${f.method} agora, me confirma a chave?`),
+      s('created', 3, `Oi! ${f.sellerAccount}. Valor exato ${f.fiat}, por favor.`),
+      b('paid', -1, `Pronto, enviado. Segue o comprovante, ID ${f.reference}.`, 'receipt'),
+      pt('paid', 'paid', 0, f),
+      b('paid', 22, `${f.seller}, caiu aí?`),
+      s('paid', 35, 'Vou conferir, o app do banco está lento.'),
+      b('paid', 70, `Já faz mais de uma hora e o comprovante está aí. Libera os ${f.asset}, por favor.`),
+      pt('opened', 'opened', 0, f),
+      s('opened', 9, 'Aqui não apareceu nada ainda, por isso não liberei.'),
+    ],
+    (f) => [
+      pt('created', 'created', 0, f),
+      s('created', 1, `Chave ${f.method}: ${f.sellerAccount}. Só aceito de conta no seu nome.`),
+      b('paid', 0, `Feito, ${f.fiat}.`, 'receipt'),
+      pt('paid', 'paid', 1, f),
+      s('paid', 30, 'Não caiu ainda.'),
+      b('paid', 33, 'O comprovante mostra concluído. Pix é na hora.'),
+      s('paid', 60, 'Continua sem aparecer no meu extrato.'),
+      pt('opened', 'opened', 0, f),
+      b('opened', 4, 'Abri disputa com o comprovante. Peço que verifiquem.'),
+    ],
+  ],
+  seller_unresponsive: [
+    (f) => [
+      pt('created', 'created', 0, f),
+      b('created', 1, 'Está disponível? Vou pagar agora.'),
+      b('paid', -1, `Paguei na chave do anúncio: ${f.sellerAccount}.`, 'receipt'),
+      pt('paid', 'paid', 0, f),
+      b('paid', 30, `${f.seller}?`),
+      b('paid', 80, 'Por favor, libera.'),
+      b('paid', 125, 'Duas horas esperando. Vou abrir disputa.'),
+      pt('opened', 'opened', 0, f),
+    ],
+  ],
+  buyer_unresponsive: [
+    (f) => [
+      pt('created', 'created', 0, f),
+      b('created', 1, 'Oi, vou comprar. Pago em alguns minutos.'),
+      s('created', 2, `Beleza, ${f.sellerAccount}.`),
+      pt('paid', 'paid', 0, f),
+      s('paid', 15, `${f.buyer}, não recebi nada. Manda o comprovante?`),
+      s('paid', 60, 'Continuo sem o pagamento e sem comprovante.'),
+      s('paid', 140, 'Sem resposta. Vou abrir disputa.'),
+      pt('opened', 'opened', 0, f),
+    ],
+  ],
+  underpayment: [
+    (f) => [
+      pt('created', 'created', 0, f),
+      s('created', 2, `Oi ${f.buyer}, chave: ${f.sellerAccount}. São ${f.fiat} certinho.`),
+      b('paid', -2, `Pronto, mas o banco só deixou ${f.receiptFiat} por causa do limite noturno do Pix. Amanhã mando o resto.`, 'receipt'),
+      pt('paid', 'paid', 0, f),
+      s('paid', 11, `Recebi ${f.receiptFiat}, faltam ${f.shortFiat}. Não dá pra liberar ${f.crypto} assim.`),
+      b('paid', 25, 'Libera proporcional e amanhã completo.'),
+      s('paid', 32, 'A plataforma não libera parcial. Completa ou cancelamos e eu devolvo o que você mandou.'),
+      pt('opened', 'opened', 0, f),
+      s('opened', 7, 'Segue meu extrato com o valor que entrou.', 'statement'),
+    ],
+  ],
+  fake_receipt: [
+    (f) => [
+      pt('created', 'created', 0, f),
+      s('created', 3, `Só recebo em ${f.sellerAccount}.`),
+      b('paid', 0, 'Feito.', 'receipt'),
+      pt('paid', 'paid', 1, f),
+      s('paid', 12, `Esse comprovante é para outra conta (${f.receiptAccount}). Não é minha, não recebi nada.`),
+      b('paid', 16, 'Foi a chave que você passou.'),
+      pt('opened', 'opened', 0, f),
+    ],
+  ],
+  edited_amount: [
+    (f) => [
+      pt('created', 'created', 0, f),
+      s('created', 2, `Chave ${f.sellerAccount}. Valor ${f.fiat}.`),
+      b('paid', 0, 'Mandei o valor todo, olha o comprovante.', 'receipt'),
+      pt('paid', 'paid', 1, f),
+      s('paid', 10, `O comprovante diz ${f.receiptFiat}, não ${f.fiat}, e não caiu nada.`),
+      b('paid', 14, 'É o valor completo, o app mostra errado às vezes.'),
+      pt('opened', 'opened', 0, f),
+      s('opened', 9, 'Segue meu extrato do dia, sem nenhuma entrada desse valor.', 'statement'),
+    ],
+  ],
+  edited_payer: [
+    (f) => [
+      pt('created', 'created', 0, f),
+      s('created', 3, `${f.sellerAccount}. Só de conta no seu nome.`),
+      b('paid', 0, 'Pronto.', 'receipt'),
+      pt('paid', 'paid', 1, f),
+      s('paid', 15, `O comprovante diz que quem pagou foi ${f.receiptPayer}, e o nome parece editado. Também não caiu.`),
+      b('paid', 20, 'Sou eu, é minha conta.'),
+      pt('opened', 'opened', 0, f),
+    ],
+  ],
+  reused_receipt: [
+    (f) => [
+      pt('created', 'created', 0, f),
+      s('created', 2, `${f.sellerAccount}`),
+      b('paid', 0, 'Pago.', 'receipt'),
+      pt('paid', 'paid', 1, f),
+      s('paid', 18, `Não recebi. Esse comprovante tem ID ${f.reference}, não está no meu extrato.`),
+      pt('opened', 'opened', 0, f),
+    ],
+  ],
+  third_party: [
+    (f) => [
+      pt('created', 'created', 0, f),
+      s('created', 2, `${f.sellerAccount}. Pagamento só de conta no seu nome.`),
+      b('paid', 0, 'Meu primo pagou pra mim, segue o comprovante.', 'receipt'),
+      pt('paid', 'paid', 1, f),
+      s('paid', 9, `Caiu, mas de ${f.receiptPayer}. Não aceito pagamento de terceiros, vou devolver.`),
+      b('paid', 13, 'É da família, libera.'),
+      pt('opened', 'opened', 0, f),
+    ],
+  ],
+  mutual_cancellation: [
+    (f) => [
+      pt('created', 'created', 0, f),
+      b('created', 2, 'Oi, o banco está recusando meu Pix. Acho melhor cancelar.'),
+      s('created', 5, 'Tranquilo, cancela aí.'),
+      pt('paid', 'paid', 0, f),
+      b('paid', 2, 'Marquei como pago sem querer e agora não consigo cancelar.'),
+      s('paid', 6, 'Vou abrir disputa pra devolverem a custódia.'),
+      pt('opened', 'opened', 0, f),
+      b('opened', 5, 'Confirmo: não paguei nada, pode cancelar.'),
+    ],
+  ],
+  face_mismatch: [
+    (f) => [
+      pt('created', 'created', 0, f),
+      s('created', 2, 'Oi. Antes de passar a chave peço a Prova de Vida.'),
+      pt('pol_requested', 'created', 3, f),
+      pt('pol_face_mismatch', 'created', 13, f),
+      b('paid', -2, 'Quem fez foi meu irmão, minha câmera não funciona. Mas já paguei.', 'receipt'),
+      pt('paid', 'paid', 0, f),
+      s('paid', 10, 'Não libero até o dono da conta fazer a Prova de Vida.'),
+      pt('opened', 'opened', 0, f),
+    ],
+  ],
+  selfie_fraud: [
+    (f) => [
+      pt('created', 'created', 0, f),
+      s('created', 2, 'Oi! Conta nova, né? Antes de liberar preciso da Prova de Vida.'),
+      pt('pol_requested', 'created', 3, f),
+      b('created', 9, 'Fiz aqui.'),
+      pt('pol_fraud', 'created', 11, f),
+      b('paid', 0, `Deu erro no app, mas já paguei o ${f.method}, olha o comprovante.`, 'receipt'),
+      pt('paid', 'paid', 1, f),
+      s('paid', 14, 'O Pix caiu, mas a Prova de Vida foi recusada. Não vou liberar para uma conta que não é sua.'),
+      pt('opened', 'opened', 0, f),
+      s('opened', 6, 'O dinheiro está aqui para devolver ao titular, se o suporte mandar.'),
+    ],
+  ],
+};
+
+const SCRIPTS: Record<ChatLocale, Record<ScenarioKind, Script[]>> = { es: SPANISH, pt: PORTUGUESE };
+
+export function chatFor(locale: ChatLocale, kind: ScenarioKind, variant: number, facts: ChatFacts): ChatLine[] {
+  const variants = SCRIPTS[locale][kind];
+  return variants[variant % variants.length]!(facts);
+}

@@ -1,0 +1,139 @@
+// The demo data set as plain data, before anything is rendered or written: building it is pure and
+// deterministic (a function of the seed string and the moment of seeding), which the tests rely on.
+import type { KycStatus, KytAlertStatus, KytLevel, LivenessStatus, MessageSender, ReasonCode, VerdictOutcome } from '../../../shared/domain/dispute';
+import type { EvidenceKind } from '../../../shared/domain/dispute';
+import type { TradeAmounts } from './amounts';
+import type { ScenarioKind } from './chat';
+import type { ReceiptSpec, StatementSpec, SyntheticPersonSpec } from './images';
+import type { Exposure } from './kyt-rules';
+import type { Person } from './people';
+import type { Market } from './world';
+
+export type DemoUsername = 'ana' | 'bruno' | 'carla' | 'sofia' | 'diego';
+
+/** A file the seed renders; frames render `count` files keyed `${key}#${index}`. */
+export type EvidenceSource =
+  | { type: 'receipt'; format: 'png' | 'jpeg'; spec: ReceiptSpec }
+  | { type: 'statement'; spec: StatementSpec }
+  | { type: 'id_photo'; person: SyntheticPersonSpec }
+  | { type: 'frames'; person: SyntheticPersonSpec; count: number; differentPerson: boolean };
+
+export const frameKey = (key: string, index: number) => `${key}#${index}`;
+
+export interface PlannedCheck {
+  id: string;
+  partyId: string;
+  caseId: string | null;
+  trigger: 'onboarding' | 'trade';
+  status: LivenessStatus;
+  livenessScore: number | null;
+  faceMatchScore: number | null;
+  documentType: string | null;
+  /** Evidence keys, resolved to sha256s when the files are stored. */
+  idPhoto: string | null;
+  frames: string[];
+  errorCode: string | null;
+  providerVerificationId: string | null;
+  requestedBy: DemoUsername | null;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+export interface PlannedParty {
+  id: string;
+  /** Seed of everything drawn about this party (person, accounts, face). */
+  seed: string;
+  person: Person;
+  kycStatus: KycStatus;
+  accountCreatedAt: Date;
+  tradeCount: number;
+  disputeCount: number;
+  onboarding: PlannedCheck;
+}
+
+export interface PlannedMessage {
+  id: string;
+  sender: MessageSender;
+  author: DemoUsername | null;
+  body: string;
+  at: Date;
+  evidence: string[];
+}
+
+export interface PlannedEvidence {
+  key: string;
+  kind: EvidenceKind;
+  uploader: MessageSender;
+  fileName: string;
+  at: Date;
+}
+
+export interface PlannedAlert {
+  id: string;
+  partyId: string;
+  rule: string;
+  level: KytLevel;
+  score: number;
+  category: string;
+  exposure: Exposure;
+  details: string;
+  status: KytAlertStatus;
+  reviewer: DemoUsername | null;
+  reviewedAt: Date | null;
+  decisionReason: string | null;
+  createdAt: Date;
+}
+
+export interface PlannedNote {
+  id: string;
+  author: DemoUsername;
+  body: string;
+  at: Date;
+}
+
+export interface PlannedVerdict {
+  id: string;
+  outcome: VerdictOutcome;
+  reasonCode: ReasonCode;
+  rationale: string;
+  state: 'proposed' | 'executed';
+  proposedBy: DemoUsername;
+  proposedAt: Date;
+  approvedBy: DemoUsername | null;
+  approvedAt: Date | null;
+}
+
+export type PlannedStatus = 'open' | 'in_review' | 'pending_approval' | 'resolved';
+
+export interface PlannedCase {
+  id: string;
+  tradeId: string;
+  escrowId: string;
+  kind: ScenarioKind;
+  market: Market;
+  amounts: TradeAmounts;
+  buyerId: string;
+  sellerId: string;
+  tradeCreatedAt: Date;
+  paidAt: Date | null;
+  openedAt: Date;
+  slaDueAt: Date;
+  reason: string;
+  openedBy: 'buyer' | 'seller';
+  status: PlannedStatus;
+  assignee: DemoUsername | null;
+  claimedAt: Date | null;
+  messages: PlannedMessage[];
+  evidence: PlannedEvidence[];
+  checks: PlannedCheck[];
+  alerts: PlannedAlert[];
+  hold: { reason: string; by: DemoUsername; at: Date } | null;
+  notes: PlannedNote[];
+  verdict: PlannedVerdict | null;
+}
+
+export interface DemoPlan {
+  parties: PlannedParty[];
+  cases: PlannedCase[];
+  files: Map<string, EvidenceSource>;
+}

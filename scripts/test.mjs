@@ -1,7 +1,7 @@
 // `npm test`: every check the project has, in the order CI runs them, stopping at the first failure with
 // its exit code. Tools are run from node_modules/.bin so that the versions in package-lock.json are used.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,14 +40,51 @@ function run(tool, args) {
     console.error(
       `\n${tool} failed (${result.status === null ? `signal ${result.signal}` : `exit code ${result.status}`})`,
     );
+    printSummary();
     process.exit(result.status ?? 1);
   }
 }
 
+// Machine-readable results of both runners, added up into one closing line that CI reads:
+// "N passed, N failed, N skipped".
+const reportsDir = join(projectRoot, '.reports');
+const vitestReport = join(reportsDir, 'vitest.json');
+const playwrightReport = join(reportsDir, 'playwright.json');
+rmSync(reportsDir, { recursive: true, force: true });
+mkdirSync(reportsDir, { recursive: true });
+
+function readReport(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function printSummary() {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  const vitest = readReport(vitestReport);
+  if (vitest) {
+    counts.passed += vitest.numPassedTests ?? 0;
+    counts.failed += vitest.numFailedTests ?? 0;
+    counts.skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
+  }
+  const playwright = readReport(playwrightReport);
+  if (playwright?.stats) {
+    counts.passed += (playwright.stats.expected ?? 0) + (playwright.stats.flaky ?? 0);
+    counts.failed += playwright.stats.unexpected ?? 0;
+    counts.skipped += playwright.stats.skipped ?? 0;
+  }
+  if (!vitest && !playwright) return;
+  console.log(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+}
+
 run('eslint', ['.']);
 run('tsc', ['--noEmit', '-p', 'tsconfig.json']);
-run('vitest', ['run']);
+run('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
 // npm install never downloads a browser. Where there is no system Chromium, the tests get Playwright's
 // own; CI provides the system one instead (.ci/run installs Debian's chromium).
 if (!existsSync(systemChromium) && !process.env.CI) run('playwright', ['install', 'chromium']);
-run('playwright', ['test']);
+process.env.PLAYWRIGHT_JSON_OUTPUT_FILE = playwrightReport;
+run('playwright', ['test', '--reporter=list,json']);
+printSummary();

@@ -11,18 +11,12 @@ import { registerAuthRoutes } from './auth/routes';
 import { registerCaseRoutes } from './cases/routes';
 import { registerEvidenceRoutes } from './evidence/routes';
 import { registerFeedRoutes } from './feed/routes';
+import { payloadTooLarge, registerBodyParsers } from './http/body';
 import { registerKytRoutes } from './kyt/routes';
 import { registerMetamapWebhook } from './webhooks/metamap';
 
 export const API_VERSION = '1.0.0';
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The exact bytes of a JSON body, for signature checks (webhooks). */
-    rawBody?: Buffer;
-  }
-}
 
 function errorEnvelope(code: string, message: string) {
   return { error: { code, message } };
@@ -33,12 +27,7 @@ export function toErrorResponse(error: FastifyError | ApiError | Error): { statu
   if (error instanceof ApiError) return { status: error.status, body: error.toBody() };
   const code = (error as FastifyError).code;
   const statusCode = (error as FastifyError).statusCode;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return { status: 413, body: errorEnvelope('payload_too_large', 'The request body is over 1 MiB.') };
-  }
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return { status: 415, body: errorEnvelope('unsupported_media_type', 'Send JSON (Content-Type: application/json).') };
-  }
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: payloadTooLarge().toBody() };
   if (statusCode === 429) {
     return { status: 429, body: errorEnvelope('rate_limited', 'Too many requests. Wait a moment and try again.') };
   }
@@ -82,17 +71,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
     },
   });
 
-  // JSON bodies are parsed here, not by Fastify's default, to keep the raw bytes for signature checks.
-  app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    request.rawBody = body;
-    if (body.length === 0) return done(null, undefined);
-    try {
-      done(null, JSON.parse(body.toString('utf8')));
-    } catch {
-      done(new ApiError(400, 'invalid_request', 'The body is not valid JSON.'), undefined);
-    }
-  });
+  registerBodyParsers(app, MAX_BODY_BYTES);
 
   await app.register(rateLimit, { global: false });
 

@@ -27,5 +27,7 @@ export const reassignBody = z.strictObject({ assigneeId: text(64), reason: text(
 export const holdBody = z.strictObject({ reason: text(2000) });
 export const kytDecisionBody = z.strictObject({ decision: z.enum(KYT_DECISIONS), reason: text(2000) });
 
-export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+// The IETF draft leaves the key's form to the client (a UUID is typical) and sends it as a structured-field
+// string, quotes included: any 1 to 255 printable ASCII characters, with or without the quotes.
+export const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 export const MAX_PAGE_SIZE = 500;

@@ -80,6 +80,25 @@ describe('sign-in of a user with confirmed 2FA', () => {
     expect(auditActions()).toEqual(['auth.signed_in', 'auth.signed_out']);
   });
 
+  it('reads the Bearer scheme in any letter case, and nothing but Bearer', async () => {
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+      const response = await server.app.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: { authorization: `${scheme} ${agent.token}` },
+      });
+      expect(response.statusCode, scheme).toBe(200);
+    }
+    for (const header of [`Basic ${agent.token}`, `Bearer${agent.token}`, agent.token]) {
+      const response = await server.app.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: { authorization: header },
+      });
+      expect(response.statusCode, header).toBe(401);
+    }
+  });
+
   it('matches the username case-insensitively', async () => {
     expect((await login(server, agent.username.toUpperCase(), agent.password)).status).toBe(200);
   });

@@ -163,6 +163,64 @@ describe('bad input on every route', () => {
     expect(expectEnvelope(response.body)).toBe('payload_too_large');
   });
 
+  it('refuses a body over 1 MiB with 413 whatever its declared type, or with none', async () => {
+    const huge = 'x'.repeat(1024 * 1024 + 10);
+    for (const contentType of ['application/x-www-form-urlencoded', 'application/octet-stream', 'text/plain', undefined]) {
+      const response = await server.app.inject({
+        method: 'POST',
+        url: `/v1/cases/${caseId}/notes`,
+        headers: { ...bearer(users.agent), ...(contentType ? { 'content-type': contentType } : {}) },
+        payload: huge,
+      });
+      expect(response.statusCode, String(contentType)).toBe(413);
+      expect(expectEnvelope(response.body)).toBe('payload_too_large');
+    }
+  });
+
+  it('refuses a body over 1 MiB with 413 on every route, GET routes and DELETE included', async () => {
+    const huge = JSON.stringify({ reason: 'x'.repeat(1024 * 1024 + 10) });
+    for (const route of [...routes(), { method: 'GET', url: '/v1/health', allowed: ALL } as RouteCase]) {
+      const response = await send(route, bearer(users.agent), huge);
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(413);
+      expect(expectEnvelope(response.body)).toBe('payload_too_large');
+    }
+  });
+
+  it('refuses a body that is not JSON by its declared type with 400 invalid_request', async () => {
+    for (const contentType of ['application/x-www-form-urlencoded', 'application/octet-stream', 'text/plain']) {
+      const response = await server.app.inject({
+        method: 'POST',
+        url: `/v1/cases/${caseId}/notes`,
+        headers: { ...bearer(users.agent), 'content-type': contentType },
+        payload: '{"body":"Sent as the wrong type."}',
+      });
+      expect(response.statusCode, contentType).toBe(400);
+      expect(expectEnvelope(response.body)).toBe('invalid_request');
+    }
+  });
+
+  it('answers an unknown route 404 whatever its body, but still 413 for one over 1 MiB', async () => {
+    for (const headers of [{}, bearer(users.agent)]) {
+      for (const payload of ['{"body":', '{"ok":true}', 'plain text']) {
+        const response = await server.app.inject({
+          method: 'POST',
+          url: '/v1/nope',
+          headers: { ...headers, 'content-type': payload === 'plain text' ? 'text/plain' : 'application/json' },
+          payload,
+        });
+        expect(response.statusCode, payload).toBe(404);
+        expect(expectEnvelope(response.body)).toBe('not_found');
+      }
+    }
+    const huge = await server.app.inject({
+      method: 'POST',
+      url: '/v1/nope',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ body: 'x'.repeat(1024 * 1024 + 10) }),
+    });
+    expect(huge.statusCode).toBe(413);
+  });
+
   it('treats path traversal in evidence ids as not found', async () => {
     for (const id of ['..%2F..%2Fetc%2Fpasswd', '../../etc/passwd', '%2e%2e%2fplatform.db', sha.toUpperCase(), `${sha}00`, 'x'.repeat(5000)]) {
       const response = await server.app.inject({ method: 'GET', url: `/v1/evidence/${id}`, headers: bearer(users.agent) });
@@ -180,8 +238,33 @@ describe('bad input on every route', () => {
     }
   });
 
-  it('clamps a limit above 500 instead of refusing it', async () => {
-    const response = await server.app.inject({ method: 'GET', url: '/v1/cases?limit=100000', headers: bearer(users.agent) });
-    expect(response.statusCode).toBe(200);
+  it('clamps a limit above 500 instead of refusing it, however many digits it has, on every paged route', async () => {
+    const paged: [string, TestUser][] = [
+      ['/v1/cases', users.agent],
+      ['/v1/sync', users.agent],
+      ['/v1/kyt/alerts', users.compliance],
+      ['/v1/audit', users.supervisor],
+    ];
+    for (const [path, user] of paged) {
+      for (const limit of ['501', '100000', '99999999999999999999', '9'.repeat(400)]) {
+        const response = await server.app.inject({ method: 'GET', url: `${path}?limit=${limit}`, headers: bearer(user) });
+        expect(response.statusCode, `${path} limit=${limit.slice(0, 24)}`).toBe(200);
+      }
+    }
+  });
+
+  it('treats empty query parameters as not given, as in the templates of DESIGN §2', async () => {
+    const templates: [string, TestUser][] = [
+      ['/v1/cases?status=&limit=&cursor=', users.agent],
+      ['/v1/sync?after=&limit=', users.agent],
+      ['/v1/kyt/alerts?status=&level=', users.compliance],
+      ['/v1/audit?after=&limit=', users.supervisor],
+    ];
+    for (const [url, user] of templates) {
+      const response = await server.app.inject({ method: 'GET', url, headers: bearer(user) });
+      expect(response.statusCode, url).toBe(200);
+      const unfiltered = await server.app.inject({ method: 'GET', url: url.split('?')[0]!, headers: bearer(user) });
+      expect(response.json(), url).toEqual(unfiltered.json());
+    }
   });
 });

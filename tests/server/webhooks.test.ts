@@ -98,16 +98,33 @@ describe('MetaMap webhook signature', () => {
     expect(stored()).toEqual(before);
   });
 
-  it('checks the signature before reading the body: malformed JSON unsigned is 401, signed is 400', async () => {
+  it('answers malformed JSON 400 invalid_request like every route (DESIGN §2), signed or not, storing nothing', async () => {
     await setUp();
     const before = stored();
     const malformed = '{"eventName": "step_completed", ';
-    expect((await post(malformed, { 'x-signature': 'ab'.repeat(32) })).json().error.code).toBe(
-      'invalid_signature',
-    );
-    const response = await signed(malformed);
-    expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe('invalid_request');
+    for (const response of [
+      await post(malformed),
+      await post(malformed, { 'x-signature': 'ab'.repeat(32) }),
+      await signed(malformed),
+    ]) {
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ error: { code: 'invalid_request', message: expect.any(String) } });
+    }
+    expect(stored()).toEqual(before);
+  });
+
+  it('answers a body over 1 MiB 413 payload_too_large whatever its type, storing nothing', async () => {
+    await setUp();
+    const before = stored();
+    const huge = JSON.stringify({ eventName: 'step_completed', padding: 'x'.repeat(1024 * 1024) });
+    for (const contentType of ['application/json', 'application/octet-stream', 'text/plain']) {
+      const response = await post(huge, {
+        'content-type': contentType,
+        'x-signature': signWebhookBody(SECRET, huge),
+      });
+      expect(response.statusCode, contentType).toBe(413);
+      expect(response.json().error.code).toBe('payload_too_large');
+    }
     expect(stored()).toEqual(before);
   });
 

@@ -36,14 +36,18 @@ export interface IdempotencyLease extends IdempotencyScope {
   startedAt: string;
 }
 
-/** The Idempotency-Key header: required, and limited to a safe alphabet and length. */
+/** A structured-field string ("abc") stands for its content: `"abc"` and `abc` are the same key. */
+const unquoted = (key: string) => (/^"[^"\\]+"$/.test(key) ? key.slice(1, -1) : key);
+
+/** The Idempotency-Key header: required; printable ASCII of a bounded length (it is stored and compared). */
 export function idempotencyKeyOf(request: FastifyRequest): string {
-  const key = request.headers['idempotency-key'];
-  if (key === undefined || key === '') {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined || header === '') {
     throw new ApiError(400, 'idempotency_key_required', 'Send an Idempotency-Key header with this request.');
   }
-  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-    throw invalidRequest('Idempotency-Key: 8 to 128 characters of A-Z, a-z, 0-9, ".", "_", ":" or "-".');
+  const key = typeof header === 'string' ? unquoted(header) : '';
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw invalidRequest('Idempotency-Key: one key of 1 to 255 printable ASCII characters.');
   }
   return key;
 }

@@ -3,9 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Page, CaseSummary } from '../../../shared/api/types';
-import { MAX_PAGE_SIZE } from '../../../shared/api/requests';
 import { CASE_STATUSES } from '../../../shared/domain/dispute';
 import type { ServerContext } from '../context';
+import { omittedWhenEmpty, pageLimitOf } from '../http/paging';
 import { requireUser } from '../http/session';
 import { parseInput } from '../http/validate';
 import { listCaseSummaries } from './detail';
@@ -38,21 +38,9 @@ export function decodeCaseCursor(cursor: string): CursorPosition | null {
   }
 }
 
-// An empty parameter (`?status=`) means "not given": clients build these query strings from templates.
-const omittedWhenEmpty = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
-
 const listQuery = z.object({
   status: omittedWhenEmpty(z.enum(CASE_STATUSES)),
-  limit: omittedWhenEmpty(
-    z
-      .string()
-      .regex(/^\d{1,15}$/, 'a whole number')
-      .transform(Number)
-      .refine((n) => n >= 1, 'at least 1')
-      // Above the maximum page size the limit is clamped, not refused (DESIGN §2).
-      .transform((n) => Math.min(n, MAX_PAGE_SIZE)),
-  ),
+  limit: pageLimitOf(DEFAULT_CASE_PAGE_SIZE),
   cursor: omittedWhenEmpty(
     z.string().transform((cursor, context) => {
       const position = decodeCaseCursor(cursor);
@@ -69,7 +57,7 @@ export function registerCaseReadRoutes(app: FastifyInstance, ctx: ServerContext)
   app.get('/v1/cases', async (request): Promise<Page<CaseSummary>> => {
     requireUser(ctx, request);
     const query = parseInput(listQuery, request.query);
-    const limit = query.limit ?? DEFAULT_CASE_PAGE_SIZE;
+    const { limit } = query;
     // One row more than the page tells whether there is a next page without a COUNT.
     const rows = listCaseSummaries(ctx.db, { status: query.status, limit: limit + 1, after: query.cursor });
     const items = rows.slice(0, limit);

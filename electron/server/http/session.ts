@@ -19,7 +19,8 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (!header) return null;
-  const match = /^Bearer ([A-Za-z0-9_-]{16,256})$/.exec(header);
+  // The scheme's name is case-insensitive (RFC 9110 §11.1): "bearer" and "BEARER" are Bearer too.
+  const match = /^Bearer +([A-Za-z0-9_-]{16,256})$/i.exec(header);
   return match?.[1] ?? null;
 }
 

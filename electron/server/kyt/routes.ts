@@ -8,16 +8,16 @@ import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { conflict, invalidRequest, notFound } from '../errors';
 import { recordCaseChange } from '../feed/changes';
-import { pageLimit } from '../http/paging';
+import { omittedWhenEmpty, pageLimit } from '../http/paging';
 import { requireUser } from '../http/session';
 import { parseInput } from '../http/validate';
 import { decideKytAlert, DECISION_STATUS, listKytAlerts, readKytAlert } from './alerts';
 
 const alertListQuery = z.object({
-  status: z.enum(KYT_ALERT_STATUSES).optional(),
-  level: z.enum(KYT_LEVELS).optional(),
+  status: omittedWhenEmpty(z.enum(KYT_ALERT_STATUSES)),
+  level: omittedWhenEmpty(z.enum(KYT_LEVELS)),
   limit: pageLimit,
-  cursor: z.string().max(512).optional(),
+  cursor: omittedWhenEmpty(z.string().max(512)),
 });
 
 const cursorShape = z.tuple([z.string().min(1).max(64), z.string().min(1).max(128)]);

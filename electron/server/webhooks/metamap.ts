@@ -1,8 +1,11 @@
 // POST /v1/webhooks/metamap (DESIGN §2, §3): no bearer token; the HMAC signature over the raw body is the
-// only credential, so it is checked before the body is even parsed, and nothing is stored without it.
+// only credential, so it is checked before the payload's shape is looked at, and nothing is stored without it.
+// Malformed JSON is the exception: DESIGN §2 answers it 400 invalid_request on every call, and saying that
+// the bytes are not JSON tells an unsigned caller nothing it did not send.
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context';
-import { ApiError, invalidRequest } from '../errors';
+import { ApiError } from '../errors';
+import { parseJsonBody } from '../http/body';
 import { parseInput } from '../http/validate';
 import { applyMetamapEvent } from './apply-event';
 import { eventEnvelope, HANDLED_EVENTS, metamapEvent } from './payload';
@@ -11,18 +14,10 @@ import { hasValidSignature } from './signature';
 const invalidSignature = () =>
   new ApiError(401, 'invalid_signature', 'The x-signature header is missing or does not match the body.');
 
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw invalidRequest('The body is not valid JSON.');
-  }
-}
-
 export async function registerMetamapWebhook(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   await app.register(async (webhooks) => {
-    // In this scope bodies stay raw bytes of any type: the app's JSON parser would answer malformed JSON
-    // with a 400 before the signature is checked, telling an unsigned caller how its body was read.
+    // In this scope bodies stay raw bytes of any type: the signature is over exactly these bytes, and
+    // MetaMap's Content-Type is not part of what it signs.
     webhooks.removeAllContentTypeParsers();
     webhooks.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
       request.rawBody = body;
@@ -39,11 +34,11 @@ export async function registerMetamapWebhook(app: FastifyInstance, ctx: ServerCo
         );
       }
       const body = request.rawBody ?? Buffer.alloc(0);
+      const payload = parseJsonBody(body);
       if (!hasValidSignature(secret, body, request.headers['x-signature'])) {
         request.log.warn('MetaMap webhook with a missing or wrong signature refused');
         throw invalidSignature();
       }
-      const payload = parseJson(body);
       const { eventName } = parseInput(eventEnvelope, payload);
       // MetaMap sends more events than the desk needs; they are acknowledged so it does not retry them.
       if (!HANDLED_EVENTS.has(eventName)) return { status: 'ignored', reason: 'unhandled_event' };

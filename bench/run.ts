@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runDeskBenchmarks } from './desk.bench';
 import { runServerBenchmarks } from './server.bench';
 
 async function main(): Promise<void> {
@@ -11,7 +12,10 @@ async function main(): Promise<void> {
   const loadCases = Number(values.cases ?? 20_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-bench-'));
   try {
-    const results = await runServerBenchmarks(dataDir, loadCases);
+    const results = [
+      ...(await runServerBenchmarks(path.join(dataDir, 'server'), loadCases)),
+      ...(await runDeskBenchmarks(path.join(dataDir, 'desk'), loadCases)),
+    ];
     const summary = {
       machine: { cpus: os.cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },
       loadCases,

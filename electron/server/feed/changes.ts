@@ -37,12 +37,17 @@ export function latestCursor(ctx: ServerContext): number {
 }
 
 /**
- * Whether a client holding `after` must refetch: rows after a cursor older than the feed keeps may be gone,
- * and a cursor beyond the newest row comes from another feed (a server whose store was rebuilt), where
- * the client would otherwise wait forever for changes it already believes it has.
+ * Whether a client holding `after` must refetch. A cursor beyond the newest row comes from another feed (a
+ * server whose store was rebuilt), where the client would otherwise wait forever for changes it already
+ * believes it has. Below the compaction horizon, a cursor is good while the feed still holds its row: every
+ * cursor we hand out is the seq of a row, and a client paging through a refetch from 0 holds cursors below
+ * the horizon (were those refused, a feed with more than a page below the horizon could never be read).
+ * Once compaction deleted the cursor's row, the feed no longer reaches back to it: 410.
  */
 export function cursorExpired(ctx: ServerContext, after: number): boolean {
-  return (after > 0 && after < feedHorizon(ctx)) || after > latestCursor(ctx);
+  if (after > latestCursor(ctx)) return true;
+  if (after === 0 || after >= feedHorizon(ctx)) return false;
+  return ctx.db.prepare('SELECT 1 FROM changes WHERE seq = ?').get(after) === undefined;
 }
 
 /** One page of the feed after `after`. Returns null when `after` is older than the feed keeps (410). */

@@ -1,0 +1,324 @@
+// Desk service benchmarks (issue #3): the first sync, queue queries at 100,000 cached cases, and the time
+// from a server change to the desk's cache, each beside a baseline measured on the same machine in the
+// same run.
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import readline from 'node:readline';
+import type { DeskEvent, DeskEvents } from '../shared/desk-api/contract';
+import { queueQuery, type QueueQuery } from '../shared/desk-api/schemas';
+import type { LoginResult, SignInResult } from '../shared/api/types';
+import { totpCodeAt } from '../electron/server/auth/totp';
+import { DEMO_ACCOUNTS } from '../electron/server/seed/accounts';
+import { DATABASE_FILE } from '../electron/server/start';
+import { applyCaseDetail } from '../electron/desk/cache/apply-case';
+import { queryQueue } from '../electron/desk/cache/queue';
+import { DESK_DATABASE_FILE, openDeskDatabase } from '../electron/desk/db/open';
+import { createDeskService, type DeskService } from '../electron/desk/service';
+import { SYNTHETIC_AGENTS, syntheticCase } from '../tests/desk/fixtures/synthetic-cases';
+import { compare, percentile, round, timed, type Comparison } from './measure';
+
+const QUIET = {
+  info: () => {},
+  warn: () => {},
+  error: (message: string) => console.error(`desk: ${message}`),
+};
+const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+
+interface ChildServer {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The platform server in a process of its own, as the app runs its bundled server: the event-loop stall
+ * measured during the sync is then the desk's alone.
+ */
+async function startChildServer(dataDir: string, loadCases: number): Promise<ChildServer> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'electron/server/cli.ts',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--seed',
+      'load',
+      '--cases',
+      String(loadCases),
+    ],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let url: string | null = null;
+  for await (const line of readline.createInterface({ input: child.stdout! })) {
+    url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)?.[0] ?? null;
+    if (url) break;
+  }
+  if (!url) throw new Error('The benchmark server exited before it listened.');
+  return {
+    url,
+    dataDir,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+const account = (username: string) => DEMO_ACCOUNTS.find((candidate) => candidate.username === username)!;
+
+async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** A session of a demo user straight from the API, for making changes on the server. */
+async function apiSession(server: ChildServer, username: string): Promise<string> {
+  const { password, totpSecret } = account(username);
+  const login = await postJson<LoginResult>(`${server.url}/v1/auth/login`, { username, password });
+  const session = await postJson<SignInResult>(`${server.url}/v1/auth/totp`, {
+    loginToken: login.loginToken,
+    code: totpCodeAt(totpSecret!, new Date()),
+  });
+  return session.accessToken;
+}
+
+function nextEvent<E extends DeskEvent>(
+  desk: DeskService,
+  event: E,
+  matches: (payload: DeskEvents[E]) => boolean,
+) {
+  return new Promise<DeskEvents[E]>((resolve) => {
+    const stop = desk.on(event, (payload) => {
+      if (!matches(payload)) return;
+      stop();
+      resolve(payload);
+    });
+  });
+}
+
+async function signIn(desk: DeskService, username: string): Promise<void> {
+  const { password, totpSecret } = account(username);
+  const step = await desk.handle('session.signIn', { username, password });
+  const verified =
+    step.ok && (await desk.handle('session.verify', { code: totpCodeAt(totpSecret!, new Date()) }));
+  if (!verified || !verified.ok) throw new Error(`bench sign-in failed: ${JSON.stringify(verified || step)}`);
+}
+
+/** The desk's first sync of everything the server has, beside inserting the same case details raw. */
+async function benchFirstSync(server: ChildServer, desk: DeskService, dataDir: string): Promise<Comparison> {
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  let cases = 0;
+  const syncSeconds = await timed(async () => {
+    const caughtUp = nextEvent(desk, 'sync.status', (status) => {
+      cases = status.cachedCases;
+      // The first idle after sign-in comes once the pull has reached the end of the feed.
+      return status.state === 'idle' && status.lastSyncedAt !== null;
+    });
+    stalls.enable();
+    await signIn(desk, 'ana');
+    await caughtUp;
+    stalls.disable();
+  });
+
+  const source = new Database(path.join(server.dataDir, DATABASE_FILE), { readonly: true });
+  const rows = source.prepare('SELECT entity_id AS id, data FROM changes ORDER BY seq').all() as {
+    id: string;
+    data: string;
+  }[];
+  source.close();
+  const raw = new Database(path.join(dataDir, 'raw-insert.db'));
+  raw.pragma('journal_mode = WAL');
+  raw.exec('CREATE TABLE cases (id TEXT PRIMARY KEY, detail TEXT NOT NULL)');
+  const insert = raw.prepare('INSERT OR REPLACE INTO cases (id, detail) VALUES (?, ?)');
+  const rawSeconds = await timed(() => {
+    for (let at = 0; at < rows.length; at += 500) {
+      raw.transaction(() => {
+        for (const row of rows.slice(at, at + 500)) insert.run(row.id, row.data);
+      })();
+    }
+  });
+  raw.close();
+  return compare(
+    'desk first sync',
+    {
+      name: `sign-in to caught up, pages of 500 (${cases} cases)`,
+      value: cases / syncSeconds,
+      unit: 'cases/s',
+    },
+    {
+      name: `raw better-sqlite3 insert of the same ${rows.length} details, 500 per transaction`,
+      value: rows.length / rawSeconds,
+      unit: 'rows/s',
+    },
+    `The desk fetches each page over HTTP, checks it, and writes each case to its row, detail, trigram search ` +
+      `and evidence tables with 11 indexes. Longest event-loop stall of the desk's process during the sync ` +
+      `(the server runs in a process of its own): ${round(stalls.max / 1e6)} ms (p99 ${round(stalls.percentile(99) / 1e6)} ms).`,
+  );
+}
+
+/** What an agent does with the queue: each view, each sort, typical searches and filters, a deep page. */
+function queueMix(): QueueQuery[] {
+  const mix: QueueQuery[] = [];
+  for (const view of ['all', 'mine', 'unassigned', 'flagged', 'awaiting_approval'] as const)
+    mix.push({ view });
+  for (const column of [
+    'slaDueAt',
+    'openedAt',
+    'id',
+    'amount',
+    'fiatAmount',
+    'status',
+    'assignee',
+  ] as const) {
+    mix.push({ sort: { column, direction: 'desc' } }, { view: 'mine', sort: { column, direction: 'asc' } });
+  }
+  for (const search of ['María', 'Pérez Torres', 'DSP-3512', 'PTY-B004', '250.5', 'Zelle', 'DS'])
+    mix.push({ search });
+  mix.push(
+    { view: 'unassigned', search: 'lucía', sort: { column: 'amount', direction: 'desc' } },
+    { filters: { asset: ['BTC'] } },
+    { filters: { status: ['open', 'in_review'] }, sort: { column: 'fiatAmount', direction: 'asc' } },
+    { view: 'flagged', filters: { paymentMethod: ['PIX', 'Zelle'] } },
+    { offset: 50_000 },
+  );
+  return mix;
+}
+
+/** Queue queries over a cache of `size` cases (varied statuses, agents, flags), beside a bare indexed read. */
+async function benchQueue(dataDir: string, size: number): Promise<Comparison> {
+  const db = openDeskDatabase(path.join(dataDir, 'queue-bench', DESK_DATABASE_FILE));
+  const fillSeconds = await timed(() => {
+    for (let at = 0; at < size; at += 500) {
+      db.transaction(() => {
+        for (let index = at; index < Math.min(size, at + 500); index++)
+          applyCaseDetail(db, syntheticCase(index));
+      })();
+    }
+  });
+  const me = SYNTHETIC_AGENTS[0]!.id;
+  const requests = queueMix().map((request) => queueQuery.parse(request));
+  const samples: number[] = [];
+  const slowest = { ms: 0, request: '' };
+  for (let round = 0; round < 12; round++) {
+    for (const request of requests) {
+      const started = performance.now();
+      queryQueue(db, request, me);
+      const ms = performance.now() - started;
+      // The first round warms the page cache and compiles the statements: not counted.
+      if (round === 0) continue;
+      samples.push(ms);
+      if (ms > slowest.ms) Object.assign(slowest, { ms, request: JSON.stringify(request) });
+    }
+  }
+  const bare = db.prepare('SELECT id FROM cases ORDER BY sla_due_at LIMIT 100');
+  const baseline: number[] = [];
+  for (let round = 0; round < 200; round++) {
+    const started = performance.now();
+    bare.all();
+    if (round > 0) baseline.push(performance.now() - started);
+  }
+  db.close();
+  return compare(
+    'queue query latency',
+    {
+      name: `queue.query p95 over ${requests.length} kinds of query at ${size} cached cases`,
+      value: percentile(samples, 95) * 1000,
+      unit: 'µs',
+    },
+    {
+      name: 'SELECT id FROM cases ORDER BY sla_due_at LIMIT 100 (p95)',
+      value: percentile(baseline, 95) * 1000,
+      unit: 'µs',
+    },
+    `p50 ${round(percentile(samples, 50), 2)} ms, p95 ${round(percentile(samples, 95), 2)} ms, max ${round(slowest.ms, 2)} ms ` +
+      `(${slowest.request}); baseline p50 ${round(percentile(baseline, 50), 3)} ms. Each query returns 100 summaries with ` +
+      `the count of every view under its search and filters. Cache filled in ${round(fillSeconds)} s.`,
+  );
+}
+
+/** A change on the server (a note posted) until the desk has it cached: SSE poke, pull, apply. */
+async function benchChangeToCache(
+  server: ChildServer,
+  desk: DeskService,
+  changes: number,
+): Promise<Comparison> {
+  const token = await apiSession(server, 'bruno');
+  const page = (await (
+    await fetch(`${server.url}/v1/cases?status=open&limit=${changes}`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+  ).json()) as { items: { id: string }[] };
+  const samples: number[] = [];
+  for (const [index, { id: caseId }] of page.items.entries()) {
+    const applied = nextEvent(desk, 'cases.changed', (event) => event.caseIds.includes(caseId));
+    const started = performance.now();
+    await postJson(`${server.url}/v1/cases/${caseId}/notes`, { body: `Benchmark note ${index}.` }, token);
+    await applied;
+    samples.push(performance.now() - started);
+  }
+  const health: number[] = [];
+  for (let index = 0; index < samples.length; index++) {
+    const started = performance.now();
+    await (await fetch(`${server.url}/v1/health`)).json();
+    health.push(performance.now() - started);
+  }
+  return compare(
+    'server change to desk cache',
+    {
+      name: `POST a note until 'cases.changed' in the desk, median of ${samples.length}`,
+      value: percentile(samples, 50),
+      unit: 'ms',
+    },
+    {
+      name: `GET /v1/health round trip, median of ${health.length}`,
+      value: percentile(health, 50),
+      unit: 'ms',
+    },
+    `p95 ${round(percentile(samples, 95))} ms. The change commits during the POST; the poke travels on the open ` +
+      'SSE stream; the pull is a GET /v1/sync of the one change.',
+  );
+}
+
+export interface DeskBenchOptions {
+  /** Cases in the cache for the queue benchmark (default 100,000). */
+  queueCases?: number;
+  /** Server changes timed from commit to the desk's cache (default 50). */
+  changes?: number;
+}
+
+/** Runs every desk benchmark in `dataDir` (removed by the caller) against a server seeded with `loadCases`. */
+export async function runDeskBenchmarks(
+  dataDir: string,
+  loadCases: number,
+  options: DeskBenchOptions = {},
+): Promise<Comparison[]> {
+  const server = await startChildServer(path.join(dataDir, 'desk-bench-server'), loadCases);
+  let desk: DeskService | null = null;
+  try {
+    desk = await createDeskService({
+      dataDir: path.join(dataDir, 'desk-bench-desk'),
+      serverUrl: server.url,
+      log: QUIET,
+    });
+    const firstSync = await benchFirstSync(server, desk, dataDir);
+    const changeToCache = await benchChangeToCache(server, desk, options.changes ?? 50);
+    const queue = await benchQueue(dataDir, options.queueCases ?? 100_000);
+    return [firstSync, queue, changeToCache];
+  } finally {
+    await desk?.close();
+    await server.stop();
+  }
+}

@@ -1,0 +1,209 @@
+// The desk's HTTP client of the platform API (DESIGN §2). It adds the session's bearer token, bounds every
+// call with a timeout, and turns every failure into one of three typed errors: the server said no
+// (PlatformError, with the envelope's status and code), the server could not be reached (OfflineError),
+// or there is no session to send (SignedOutError). A 401 on a call that carried a token means the session
+// is over, and is reported once to the session through `onUnauthenticated`.
+import type { Readable } from 'node:stream';
+import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig, type Method } from 'axios';
+import type { ApiErrorBody } from '../../shared/api/types';
+
+/** The server answered with an error status. `code` is the envelope's snake_case code. */
+export class PlatformError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PlatformError';
+  }
+}
+
+/** No answer: the server is down, unreachable, or too slow. The call may be retried later. */
+export class OfflineError extends Error {
+  constructor(
+    readonly code: 'offline' | 'timeout',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OfflineError';
+  }
+}
+
+export class SignedOutError extends Error {
+  readonly code = 'signed_out';
+  constructor(message = 'You are signed out. Sign in again to continue.') {
+    super(message);
+    this.name = 'SignedOutError';
+  }
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  /** The session's access token, read on every call; null when signed out. */
+  token(): string | null;
+  /** A call sent with `token` came back 401: that session is over. */
+  onUnauthenticated(token: string, error: PlatformError): void;
+  timeoutMs?: number;
+}
+
+export interface CallOptions {
+  /** false for the calls made before there is a session (sign-in, health). */
+  auth?: boolean;
+  params?: Record<string, string | number>;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface PlatformApi {
+  readonly baseUrl: string;
+  get<T>(path: string, options?: CallOptions): Promise<T>;
+  post<T>(path: string, body?: unknown, options?: CallOptions): Promise<T>;
+  delete<T>(path: string, body?: unknown, options?: CallOptions): Promise<T>;
+  /** A binary body (evidence files) with its Content-Type. */
+  getBytes(path: string, options?: CallOptions): Promise<{ bytes: Buffer; mime: string }>;
+  /** A long-lived streaming body (the /v1/events stream); no timeout once the headers arrived. */
+  openStream(path: string, options: CallOptions & { signal: AbortSignal }): Promise<Readable>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+const isEnvelope = (body: unknown): body is ApiErrorBody =>
+  typeof body === 'object' &&
+  body !== null &&
+  typeof (body as ApiErrorBody).error?.code === 'string' &&
+  typeof (body as ApiErrorBody).error?.message === 'string';
+
+function errorFromBody(status: number, body: unknown): PlatformError {
+  if (isEnvelope(body)) return new PlatformError(status, body.error.code, body.error.message);
+  return new PlatformError(status, `http_${status}`, `The server answered with status ${status}.`);
+}
+
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
+
+/** Maps anything axios throws to the typed errors above; non-axios errors pass through unchanged. */
+export function toApiError(error: unknown, baseUrl: string): unknown {
+  if (!(error instanceof AxiosError)) return error;
+  if (error.response) return errorFromBody(error.response.status, error.response.data);
+  if (axios.isCancel(error) || error.code === 'ERR_CANCELED') return error;
+  if (error.code && TIMEOUT_CODES.has(error.code)) {
+    return new OfflineError('timeout', `The server at ${baseUrl} did not answer in time.`);
+  }
+  return new OfflineError('offline', `The server at ${baseUrl} cannot be reached.`);
+}
+
+async function readText(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function createApiClient(options: ApiClientOptions): PlatformApi {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const http: AxiosInstance = axios.create({
+    baseURL: baseUrl,
+    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // A desk may sync a large page; the server clamps pages at 500 cases, so this only guards against junk.
+    maxContentLength: 256 * 1024 * 1024,
+    transitional: { clarifyTimeoutError: true },
+  });
+
+  function headersFor(call: CallOptions): { headers: Record<string, string>; token: string | null } {
+    const headers = { ...call.headers };
+    if (call.auth === false) return { headers, token: null };
+    const token = options.token();
+    if (!token) throw new SignedOutError();
+    headers.authorization = `Bearer ${token}`;
+    return { headers, token };
+  }
+
+  function failed(error: unknown, token: string | null): never {
+    const mapped = toApiError(error, baseUrl);
+    if (token && mapped instanceof PlatformError && mapped.status === 401)
+      options.onUnauthenticated(token, mapped);
+    throw mapped;
+  }
+
+  async function request<T>(
+    method: Method,
+    path: string,
+    call: CallOptions,
+    config: AxiosRequestConfig = {},
+  ) {
+    const { headers, token } = headersFor(call);
+    try {
+      const response = await http.request<T>({
+        method,
+        url: path,
+        headers,
+        params: call.params,
+        signal: call.signal,
+        ...(call.timeoutMs === undefined ? {} : { timeout: call.timeoutMs }),
+        ...config,
+      });
+      return response;
+    } catch (error) {
+      return failed(error, token);
+    }
+  }
+
+  return {
+    baseUrl,
+    async get<T>(path: string, call: CallOptions = {}) {
+      return (await request<T>('GET', path, call)).data;
+    },
+    async post<T>(path: string, body?: unknown, call: CallOptions = {}) {
+      return (await request<T>('POST', path, call, { data: body ?? {} })).data;
+    },
+    async delete<T>(path: string, body?: unknown, call: CallOptions = {}) {
+      return (await request<T>('DELETE', path, call, body === undefined ? {} : { data: body })).data;
+    },
+    async getBytes(path: string, call: CallOptions = {}) {
+      const response = await request<ArrayBuffer>('GET', path, call, { responseType: 'arraybuffer' });
+      const mime = String(response.headers['content-type'] ?? 'application/octet-stream');
+      return { bytes: Buffer.from(response.data), mime };
+    },
+    async openStream(path: string, call: CallOptions & { signal: AbortSignal }) {
+      const { headers, token } = headersFor(call);
+      // The stream itself has no timeout (it is meant to stay open), but its headers must come in time.
+      const connection = new AbortController();
+      const abort = () => connection.abort();
+      call.signal.addEventListener('abort', abort, { once: true });
+      let timedOut = false;
+      const headersDue = setTimeout(
+        () => {
+          timedOut = true;
+          connection.abort();
+        },
+        call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      );
+      try {
+        const response = await http.request<Readable>({
+          method: 'GET',
+          url: path,
+          headers: { ...headers, accept: 'text/event-stream' },
+          signal: connection.signal,
+          responseType: 'stream',
+          timeout: 0,
+          // The error body of a stream request is itself a stream: read it here to get the envelope.
+          validateStatus: () => true,
+        });
+        if (response.status === 200) return response.data;
+        const text = await readText(response.data);
+        let body: unknown = null;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // Not the envelope: errorFromBody reports the bare status.
+        }
+        throw errorFromBody(response.status, body);
+      } catch (error) {
+        if (timedOut) throw new OfflineError('timeout', `The server at ${baseUrl} did not answer in time.`);
+        return failed(error, token);
+      } finally {
+        clearTimeout(headersDue);
+      }
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// Evidence files (receipts, statements, ID photos, liveness frames): downloaded once from the platform,
+// kept on disk by sha256 under dataDir/evidence/, checked against their sha256 before they are kept and
+// again whenever they are read, and dropped least recently used first beyond a total size (DESIGN §5).
+// The renderer never sees a path: it gets a URL from 'evidence.url' that the Electron protocol or the
+// browser host's route answers through evidenceFile().
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PlatformError } from '../api-client';
+import type { DeskContext } from '../context';
+import { DeskFailure, type DeskHandlers } from '../handlers';
+import { parseChannelInput } from '../outbox/channel-input';
+import { findHeldFile, forgetHeldFile, holdFileWithinCap, markUsed } from './files';
+
+export const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
+export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export interface EvidenceFile {
+  bytes: Buffer;
+  mime: string;
+}
+
+export interface EvidenceDeps {
+  /** The platform API client: GET /v1/evidence/{sha256} with the session's token. */
+  platform: { getBytes(path: string): Promise<EvidenceFile> };
+  /** The URL the renderer loads a file from: the shell's custom protocol or the browser host's route. */
+  evidenceUrl(sha256: string): string;
+  maxFileBytes?: number;
+  /** The LRU cap on the files kept on disk, in bytes. */
+  maxTotalBytes?: number;
+}
+
+export interface EvidenceStore {
+  handlers: DeskHandlers;
+  /** The file's bytes and type; null for a file the server does not have (or not a sha256 at all). */
+  evidenceFile(sha256: string): Promise<EvidenceFile | null>;
+}
+
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+export function createEvidenceStore(ctx: DeskContext, deps: EvidenceDeps): EvidenceStore {
+  const maxFileBytes = deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxTotalBytes = deps.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
+  if (maxFileBytes > maxTotalBytes)
+    throw new Error('createEvidenceStore: maxFileBytes exceeds maxTotalBytes');
+  const root = path.join(ctx.dataDir, 'evidence');
+  // Two hex digits of fan-out keep any one directory small with hundreds of thousands of files.
+  const fileOf = (sha256: string) => path.join(root, sha256.slice(0, 2), sha256);
+  const loads = new Map<string, Promise<EvidenceFile | null>>();
+
+  async function readHeld(sha256: string): Promise<EvidenceFile | null> {
+    const held = findHeldFile(ctx.db, sha256);
+    if (!held) return null;
+    const bytes = await fs.readFile(fileOf(sha256)).catch(() => null);
+    if (bytes && sha256Of(bytes) === sha256) {
+      markUsed(ctx.db, sha256, ctx.now().toISOString());
+      return { bytes, mime: held.mime };
+    }
+    // Gone or damaged on disk (a crash mid-write, a disk error, someone's tampering): fetch it afresh.
+    ctx.log.warn('evidence: a kept file was missing or damaged; downloading it again', { sha256 });
+    forgetHeldFile(ctx.db, sha256);
+    await fs.rm(fileOf(sha256), { force: true });
+    return null;
+  }
+
+  async function download(sha256: string): Promise<EvidenceFile | null> {
+    let file: EvidenceFile;
+    try {
+      file = await deps.platform.getBytes(`/v1/evidence/${sha256}`);
+    } catch (error) {
+      if (error instanceof PlatformError && error.status === 404) return null;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new DeskFailure('evidence_unavailable', `The evidence file could not be downloaded. ${reason}`);
+    }
+    if (file.bytes.length > maxFileBytes) {
+      throw new DeskFailure(
+        'evidence_too_large',
+        `The evidence file is larger than ${maxFileBytes} bytes and was not kept.`,
+      );
+    }
+    // Checked before anything touches the disk, so a bad download leaves nothing behind to delete.
+    if (sha256Of(file.bytes) !== sha256) {
+      ctx.log.warn('evidence: the downloaded bytes do not match their sha256; refused', { sha256 });
+      throw new DeskFailure(
+        'evidence_mismatch',
+        'The server sent a file that does not match its fingerprint; it was refused.',
+      );
+    }
+    const target = fileOf(sha256);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    // Written beside its place and renamed: a reader never sees half a file under the real name.
+    const partial = `${target}.${randomUUID()}.part`;
+    try {
+      await fs.writeFile(partial, file.bytes);
+      await fs.rename(partial, target);
+    } catch (error) {
+      await fs.rm(partial, { force: true });
+      throw error;
+    }
+    const evicted = holdFileWithinCap(
+      ctx.db,
+      { sha256, mime: file.mime, size: file.bytes.length },
+      ctx.now().toISOString(),
+      maxTotalBytes,
+    );
+    await Promise.all(evicted.map((old) => fs.rm(fileOf(old), { force: true })));
+    if (evicted.length > 0)
+      ctx.log.info('evidence: dropped least recently used files', { count: evicted.length });
+    return file;
+  }
+
+  async function evidenceFile(sha256: string): Promise<EvidenceFile | null> {
+    if (!SHA256_HEX.test(sha256)) return null;
+    // Everyone asking for a file while it is being looked up or downloaded waits for that one load.
+    let load = loads.get(sha256);
+    if (!load) {
+      load = (async () => (await readHeld(sha256)) ?? download(sha256))().finally(() => loads.delete(sha256));
+      loads.set(sha256, load);
+    }
+    return load;
+  }
+
+  const handlers: DeskHandlers = {
+    'evidence.url': async (input) => {
+      const { sha256 } = parseChannelInput('evidence.url', input);
+      return { url: deps.evidenceUrl(sha256) };
+    },
+  };
+
+  return { handlers, evidenceFile };
+}

@@ -1,0 +1,70 @@
+// What a failed attempt means for a command: try again later, wait for the user to sign in again, ask for
+// a fresh code, or stop for good with a message a person can act on. The rule of thumb: retry only when
+// the server did not take a position (unreachable, busy, broken); a refusal is final and said as such.
+import type { DeskError, OutboxKind } from '../../../shared/desk-api/schemas';
+import type { CallFailure } from './platform';
+
+export type FailureOutcome =
+  | { next: 'retry'; error: DeskError }
+  | { next: 'wait_for_sign_in'; error: DeskError }
+  | { next: 'needs_code'; error: DeskError }
+  | { next: 'failed'; error: DeskError };
+
+const COMMAND_LABELS: Record<OutboxKind, string> = {
+  claim: 'The claim',
+  message: 'The message',
+  note: 'The note',
+  liveness_request: 'The Proof of Life request',
+  verdict: 'The verdict',
+};
+
+/** Refusals the agent meets in ordinary work, worded for the outbox ("was not applied: …"). */
+const REFUSAL_REASONS: Record<string, string> = {
+  case_already_resolved:
+    'the case was already decided (by another agent or another desk) and its escrow has moved.',
+  escrow_on_hold: 'compliance has put this escrow on hold; nothing can move until the hold is lifted.',
+  case_claimed: 'another agent holds this case.',
+  verdict_pending_approval: 'a verdict on this case is already waiting for a supervisor’s approval.',
+  not_case_holder: 'you no longer hold this case (a supervisor may have reassigned it).',
+  case_not_in_review: 'the case must be claimed before it can be decided.',
+  forbidden: 'your role may not do this.',
+  not_found: 'the server does not know this case.',
+};
+
+const STALE_CODE_MESSAGES: Record<string, string> = {
+  invalid_totp:
+    'The authentication code was not valid when the verdict reached the server. Enter a fresh code to send it again.',
+  totp_replayed: 'That authentication code was already used. Enter the next code to send the verdict again.',
+};
+
+/** Answers that say "not now" rather than "no": the same request may succeed later. */
+function isTransient(status: number, code: string): boolean {
+  return status >= 500 || status === 408 || status === 429 || code === 'idempotency_key_in_flight';
+}
+
+export function outcomeOfFailure(kind: OutboxKind, failure: CallFailure): FailureOutcome {
+  if (failure.kind === 'unreachable') {
+    return {
+      next: 'retry',
+      error: { code: 'offline', message: 'The server could not be reached. The desk keeps trying.' },
+    };
+  }
+  if (failure.kind === 'signed_out' || failure.status === 401) {
+    return {
+      next: 'wait_for_sign_in',
+      error: {
+        code: 'unauthenticated',
+        message: 'Your session ended. This goes out when you sign in again.',
+      },
+    };
+  }
+  const { status, code } = failure;
+  if (isTransient(status, code)) {
+    return { next: 'retry', error: { code, message: `${failure.message} The desk keeps trying.` } };
+  }
+  const staleCode = STALE_CODE_MESSAGES[code];
+  if (kind === 'verdict' && status === 403 && staleCode)
+    return { next: 'needs_code', error: { code, message: staleCode } };
+  const reason = REFUSAL_REASONS[code] ?? failure.message;
+  return { next: 'failed', error: { code, message: `${COMMAND_LABELS[kind]} was not applied: ${reason}` } };
+}

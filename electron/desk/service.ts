@@ -1,0 +1,173 @@
+// The desk service (DESIGN §1, §5): plain Node, one per app. It owns the cache, the session, the sync and
+// the outbox, and answers the desk API: every call is checked against the contract's schema, handled by
+// the one handler that owns its channel, and answered as {ok:true,value} or {ok:false,error}. The Electron
+// utility process and the browser host both run exactly this.
+import path from 'node:path';
+import {
+  deskChannels,
+  type DeskChannel,
+  type DeskEvent,
+  type DeskEvents,
+  type DeskOutput,
+} from '../../shared/desk-api/contract';
+import type { DeskResult } from '../../shared/desk-api/schemas';
+import { createApiClient } from './api-client';
+import { cacheHandlers } from './cache/handlers';
+import type { DeskContext, DeskLogger } from './context';
+import { DESK_DATABASE_FILE, openDeskDatabase } from './db/open';
+import { createDrafts } from './drafts/drafts';
+import { deskErrorOf } from './errors';
+import { createEventBus } from './events';
+import { createEvidenceStore, type EvidenceFile } from './evidence/evidence-store';
+import { DeskFailure, joinHandlers, type DeskHandler } from './handlers';
+import { createOutbox } from './outbox/outbox';
+import { parseChannelInput } from './outbox/channel-input';
+import { createSession } from './session';
+import { sessionHandlers } from './session-handlers';
+import { settingsHandlers } from './settings';
+import { DEFAULT_SYNC_TUNING, createSyncEngine, type SyncTuning } from './sync/engine';
+import { syncHandlers } from './sync/handlers';
+import { bindCacheToServer } from './sync/sync-state';
+
+export interface DeskServiceOptions {
+  /** The app's data folder for the desk: the cache file and the evidence files live here. */
+  dataDir: string;
+  /** The platform API to talk to, e.g. http://127.0.0.1:4010. */
+  serverUrl: string;
+  now?: () => Date;
+  log?: DeskLogger;
+  /** The URL the renderer loads an evidence file from: the shell's protocol or the browser host's route. */
+  evidenceUrl?: (sha256: string) => string;
+  /**
+   * What the cache is bound to (sync/sync-state.ts): the server URL unless given. The bundled server
+   * listens on a new port at every launch, so its shell should pass a stable name such as "bundled".
+   */
+  serverIdentity?: string;
+  /** For tests and benchmarks: page size, backoff, stream idle time. */
+  sync?: Partial<SyncTuning>;
+}
+
+export interface DeskService {
+  handle<C extends DeskChannel>(channel: C, rawInput?: unknown): Promise<DeskResult<DeskOutput<C>>>;
+  handle(channel: string, rawInput?: unknown): Promise<DeskResult<unknown>>;
+  on<E extends DeskEvent>(event: E, listener: (payload: DeskEvents[E]) => void): () => void;
+  /** An evidence file's bytes for the protocol handler or the host route; null if there is no such file. */
+  evidenceFile(sha256: string): Promise<EvidenceFile | null>;
+  close(): Promise<void>;
+}
+
+const consoleLogger: DeskLogger = {
+  info: (message, data) => console.info(`desk: ${message}`, data ?? ''),
+  warn: (message, data) => console.warn(`desk: ${message}`, data ?? ''),
+  error: (message, data) => console.error(`desk: ${message}`, data ?? ''),
+};
+
+const isDeskChannel = (channel: string): channel is DeskChannel => Object.hasOwn(deskChannels, channel);
+
+export async function createDeskService(options: DeskServiceOptions): Promise<DeskService> {
+  const log = options.log ?? consoleLogger;
+  const serverUrl = options.serverUrl.replace(/\/+$/, '');
+  const db = openDeskDatabase(path.join(options.dataDir, DESK_DATABASE_FILE));
+  const bus = createEventBus(log);
+  const ctx: DeskContext = {
+    db,
+    dataDir: options.dataDir,
+    now: options.now ?? (() => new Date()),
+    log,
+    emit: bus.emit,
+  };
+
+  const server = options.serverIdentity ?? serverUrl;
+  if (bindCacheToServer(db, server))
+    log.warn('The server changed: the cached cases were dropped and sync starts afresh', { server });
+
+  // The session and its API client need each other: the client reads the session's token, and tells the
+  // session when the server refused it.
+  const api = createApiClient({
+    baseUrl: serverUrl,
+    token: () => session.token(),
+    onUnauthenticated: (token, error) => session.expire(token, error.message),
+  });
+  const session = createSession(ctx, api);
+  const currentUser = () => session.user();
+
+  // ── Part B: the outbox, the evidence store and the drafts (electron/desk/{outbox,evidence,drafts}). ──
+  const outbox = createOutbox(ctx, { platform: api, currentUser });
+  const evidence = createEvidenceStore(ctx, {
+    platform: api,
+    evidenceUrl:
+      options.evidenceUrl ??
+      (() => {
+        throw new DeskFailure('evidence_unavailable', 'Evidence files cannot be shown in this window.');
+      }),
+  });
+  const drafts = createDrafts(ctx, { currentUser });
+  // ── end of part B ──
+
+  const sync = createSyncEngine(
+    ctx,
+    api,
+    { ...DEFAULT_SYNC_TUNING, ...options.sync },
+    { onReconnected: () => void outbox.resume() },
+  );
+
+  const stopFollowingSession = session.onChange((change) => {
+    if (change.kind === 'signed_in') {
+      sync.start();
+      void outbox.resume();
+    } else {
+      sync.stop();
+    }
+  });
+
+  const handlers = joinHandlers(
+    sessionHandlers(session),
+    cacheHandlers(ctx, { api, session, outboxOf: (caseId) => outbox.entriesOfCase(caseId) }),
+    syncHandlers(sync),
+    settingsHandlers(ctx),
+    outbox.handlers,
+    evidence.handlers,
+    drafts.handlers,
+  );
+
+  let closing: Promise<void> | null = null;
+
+  async function handle(channel: string, rawInput?: unknown): Promise<DeskResult<unknown>> {
+    if (closing) return { ok: false, error: { code: 'closed', message: 'The desk is shutting down.' } };
+    if (!isDeskChannel(channel)) {
+      return {
+        ok: false,
+        error: { code: 'unknown_channel', message: `The desk has no call named "${channel}".` },
+      };
+    }
+    const handler = handlers[channel] as DeskHandler<DeskChannel> | undefined;
+    if (!handler) {
+      return {
+        ok: false,
+        error: { code: 'not_available', message: `"${channel}" is not available in this version.` },
+      };
+    }
+    try {
+      const input = parseChannelInput(channel, rawInput);
+      return { ok: true, value: await handler(input as never) };
+    } catch (error) {
+      return { ok: false, error: deskErrorOf(error, log) };
+    }
+  }
+
+  return {
+    handle: handle as DeskService['handle'],
+    on: (event, listener) => bus.on(event, listener),
+    evidenceFile: (sha256) => evidence.evidenceFile(sha256),
+    close() {
+      closing ??= (async () => {
+        stopFollowingSession();
+        await Promise.all([sync.close(), outbox.close()]);
+        bus.clear();
+        // Closing the last connection checkpoints the WAL into the main file.
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,179 @@
+// The signed-in session (DESIGN §5). The two sign-in steps go through here: the password step's login token
+// and the access token stay inside the desk service, in memory only, and are never logged or returned to
+// the renderer. Sign-out and any 401 on an authenticated call wipe the token; the latter also tells the
+// renderer with 'session.expired'.
+import { EventEmitter } from 'node:events';
+import { z } from 'zod';
+import type { Me } from '../../shared/api/types';
+import type { SessionState, SignInStep } from '../../shared/desk-api/contract';
+import { me } from '../../shared/desk-api/schemas';
+import { SignedOutError, type PlatformApi, PlatformError } from './api-client';
+import type { DeskContext } from './context';
+import { DeskFailure } from './handlers';
+
+export type SessionChange =
+  { kind: 'signed_in'; user: Me } | { kind: 'signed_out'; reason: 'sign_out' | 'expired' };
+
+export interface DeskSession {
+  state(): SessionState;
+  user(): Me | null;
+  /** The signed-in user, or a SignedOutError for the renderer. */
+  requireUser(): Me;
+  /** For the API client only. */
+  token(): string | null;
+  signIn(username: string, password: string): Promise<SignInStep>;
+  verify(code: string): Promise<{ user: Me; backupCodes: string[] | null }>;
+  signOut(): Promise<void>;
+  /** A call made with `token` came back 401. Ignored if that token is no longer the session's. */
+  expire(token: string, reason: string): void;
+  onChange(listener: (change: SessionChange) => void): () => void;
+}
+
+/** The base32 secret inside an otpauth:// URL, shown beside the QR code for typing into an app by hand. */
+export function secretFromOtpauthUrl(otpauthUrl: string): string {
+  const secret = new URL(otpauthUrl).searchParams.get('secret');
+  if (!secret || !/^[A-Z2-7]+=*$/i.test(secret)) {
+    throw new DeskFailure('invalid_enrollment', 'The server sent an enrolment link without a usable secret.');
+  }
+  return secret.toUpperCase();
+}
+
+// The server's answers to the two steps, checked before anything in them is used.
+const loginAnswer = z.discriminatedUnion('status', [
+  z.looseObject({ status: z.literal('totp_required'), loginToken: z.string().min(1) }),
+  z.looseObject({
+    status: z.literal('totp_enrollment_required'),
+    loginToken: z.string().min(1),
+    otpauthUrl: z.string(),
+  }),
+]);
+const signInAnswer = z.looseObject({
+  accessToken: z.string().min(1),
+  user: me,
+  backupCodes: z.array(z.string()).optional(),
+});
+
+function answerOf<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new DeskFailure(
+      'malformed_answer',
+      'The server answered the sign-in in a form the desk cannot read.',
+    );
+  }
+  return parsed.data;
+}
+
+interface Signing {
+  loginToken: string;
+  awaiting: 'totp' | 'enrollment';
+}
+
+export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
+  const changes = new EventEmitter();
+  let signing: Signing | null = null;
+  let signedIn: { accessToken: string; user: Me } | null = null;
+
+  function signOutLocally(reason: 'sign_out' | 'expired') {
+    const wasSignedIn = signedIn !== null;
+    signedIn = null;
+    signing = null;
+    if (wasSignedIn) changes.emit('change', { kind: 'signed_out', reason } satisfies SessionChange);
+  }
+
+  return {
+    state: () => ({
+      user: signedIn?.user ?? null,
+      awaiting: signing?.awaiting ?? null,
+      serverUrl: api.baseUrl,
+    }),
+    user: () => signedIn?.user ?? null,
+    requireUser() {
+      if (!signedIn) throw new SignedOutError();
+      return signedIn.user;
+    },
+    token: () => signedIn?.accessToken ?? null,
+
+    async signIn(username, password) {
+      if (signedIn) {
+        throw new DeskFailure(
+          'already_signed_in',
+          'You are signed in already. Sign out first to switch user.',
+        );
+      }
+      signing = null;
+      const result = answerOf(
+        loginAnswer,
+        await api.post('/v1/auth/login', { username, password }, { auth: false }),
+      );
+      ctx.log.info('Password accepted; waiting for the authentication code', {
+        username,
+        step: result.status,
+      });
+      if (result.status === 'totp_required') {
+        signing = { loginToken: result.loginToken, awaiting: 'totp' };
+        return { next: 'totp' };
+      }
+      const secret = secretFromOtpauthUrl(result.otpauthUrl);
+      signing = { loginToken: result.loginToken, awaiting: 'enrollment' };
+      return { next: 'enrollment', otpauthUrl: result.otpauthUrl, secret };
+    },
+
+    async verify(code) {
+      if (!signing) throw new DeskFailure('sign_in_first', 'Enter your username and password first.');
+      let result: z.infer<typeof signInAnswer>;
+      try {
+        const body = await api.post(
+          '/v1/auth/totp',
+          { loginToken: signing.loginToken, code },
+          { auth: false },
+        );
+        result = answerOf(signInAnswer, body);
+      } catch (error) {
+        // The login token is spent or expired: the user has to start again from the password.
+        if (error instanceof PlatformError && error.code === 'invalid_login_token') signing = null;
+        throw error;
+      }
+      signing = null;
+      // The contract's `me` schema keeps exactly the four fields the renderer may see.
+      const user: Me = result.user;
+      signedIn = { accessToken: result.accessToken, user };
+      ctx.log.info('Signed in', { userId: user.id, role: user.role });
+      changes.emit('change', { kind: 'signed_in', user } satisfies SessionChange);
+      return { user, backupCodes: result.backupCodes ?? null };
+    },
+
+    async signOut() {
+      signing = null;
+      if (!signedIn) return;
+      const { accessToken, user } = signedIn;
+      // Dropped before the call: whatever the server answers, the desk is signed out from here on.
+      signOutLocally('sign_out');
+      try {
+        // Sent by hand rather than as a session call, so a 401 here is not mistaken for an expiry.
+        await api.post('/v1/auth/logout', undefined, {
+          auth: false,
+          headers: { authorization: `Bearer ${accessToken}` },
+        });
+      } catch (error) {
+        // Signing out must work offline too; the server lets the token expire on its own.
+        ctx.log.warn('The server did not confirm the sign-out; the session was dropped locally', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      ctx.log.info('Signed out', { userId: user.id });
+    },
+
+    expire(token, reason) {
+      if (signedIn?.accessToken !== token) return;
+      ctx.log.warn('The session was refused by the server; signing out', { userId: signedIn.user.id });
+      signOutLocally('expired');
+      ctx.emit('session.expired', { reason });
+    },
+
+    onChange(listener) {
+      changes.on('change', listener);
+      return () => changes.off('change', listener);
+    },
+  };
+}

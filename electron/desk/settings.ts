@@ -1,0 +1,57 @@
+// The desk's settings (language, theme, server), kept in the settings table: one row per setting, its
+// value as JSON, read back through the contract's schema so a row written by another version cannot
+// smuggle in a value the renderer does not expect.
+import { settings as settingsSchema, type Settings } from '../../shared/desk-api/schemas';
+import type { DeskContext, DeskDb } from './context';
+import type { DeskHandlers } from './handlers';
+import { parseChannelInput } from './outbox/channel-input';
+
+export const DEFAULT_SETTINGS: Settings = { language: 'system', theme: 'system', serverUrl: null };
+
+const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
+
+export function readSettings(db: DeskDb): Settings {
+  const rows = db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
+  const stored: Record<string, unknown> = {};
+  for (const row of rows) {
+    try {
+      stored[row.key] = JSON.parse(row.value);
+    } catch {
+      // An unreadable value falls back to the default below.
+    }
+  }
+  const merged: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const one = settingsSchema.shape[key].safeParse(stored[key]);
+    merged[key] = one.success ? one.data : DEFAULT_SETTINGS[key];
+  }
+  return merged as Settings;
+}
+
+export function writeSettings(db: DeskDb, changes: Partial<Settings>): Settings {
+  const write = db.prepare(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  );
+  db.transaction(() => {
+    for (const key of KEYS) {
+      if (key in changes) write.run(key, JSON.stringify(changes[key]));
+    }
+  })();
+  return readSettings(db);
+}
+
+/**
+ * 'settings.get' and 'settings.set'. A new serverUrl is stored for the shell, which reads it when it
+ * starts the desk service; the running service keeps talking to the server it was started with.
+ */
+export function settingsHandlers(ctx: DeskContext): DeskHandlers {
+  return {
+    'settings.get': () => readSettings(ctx.db),
+    'settings.set': (input) => {
+      const changes = parseChannelInput('settings.set', input);
+      const next = writeSettings(ctx.db, changes);
+      ctx.log.info('Settings changed', { keys: Object.keys(changes) });
+      return next;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// The desk API: every call the renderer can make and every event it receives, declared once. The Electron
+// preload bridge and the browser host's bridge are both typed from this map, and the desk service
+// validates each input against its schema before acting on it.
+import { z } from 'zod';
+import type { CaseSummary } from '../api/types';
+import type { Me } from '../api/types';
+import {
+  caseId,
+  draft,
+  queueQuery,
+  settings,
+  verdictInput,
+  type CaseView,
+  type DeskResult,
+  type Draft,
+  type OutboxEntry,
+  type QueuePage,
+  type Settings,
+  type SyncStatus,
+} from './schemas';
+
+const none = z.undefined();
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export type SignInStep =
+  | { next: 'totp' }
+  | { next: 'enrollment'; otpauthUrl: string; secret: string };
+
+export interface SessionState {
+  user: Me | null;
+  /** Set between the password and the code. */
+  awaiting: 'totp' | 'enrollment' | null;
+  serverUrl: string;
+}
+
+/** Each channel: its input schema, and its output type as a phantom (outputs are produced by the desk). */
+function channel<I extends z.ZodType, O>(input: I) {
+  return { input, output: undefined as unknown as O };
+}
+
+export const deskChannels = {
+  'session.state': channel<typeof none, SessionState>(none),
+  'session.signIn': channel<z.ZodType<{ username: string; password: string }>, SignInStep>(
+    z.strictObject({ username: text(64), password: z.string().min(1).max(256) }),
+  ),
+  'session.verify': channel<z.ZodType<{ code: string }>, { user: Me; backupCodes: string[] | null }>(
+    z.strictObject({ code: z.string().trim().min(6).max(32) }),
+  ),
+  'session.signOut': channel<typeof none, null>(none),
+  'queue.query': channel<typeof queueQuery, QueuePage>(queueQuery),
+  'case.get': channel<z.ZodType<{ caseId: string }>, CaseView>(z.strictObject({ caseId })),
+  'case.claim': channel<z.ZodType<{ caseId: string }>, OutboxEntry>(z.strictObject({ caseId })),
+  'case.message': channel<z.ZodType<{ caseId: string; body: string }>, OutboxEntry>(
+    z.strictObject({ caseId, body: text(4000) }),
+  ),
+  'case.note': channel<z.ZodType<{ caseId: string; body: string }>, OutboxEntry>(
+    z.strictObject({ caseId, body: text(4000) }),
+  ),
+  'case.requestLiveness': channel<z.ZodType<{ caseId: string; partyId: string }>, OutboxEntry>(
+    z.strictObject({ caseId, partyId: text(64) }),
+  ),
+  'case.verdict': channel<typeof verdictInput, OutboxEntry>(verdictInput),
+  /** A verdict waiting in `needs_code`: goes again under its original key with a fresh code. */
+  'case.verdictCode': channel<z.ZodType<{ commandId: string; totp: string }>, OutboxEntry>(
+    z.strictObject({ commandId: text(128), totp: z.string().regex(/^\d{6}$/) }),
+  ),
+  'drafts.get': channel<z.ZodType<{ caseId: string }>, Draft>(z.strictObject({ caseId })),
+  'drafts.save': channel<z.ZodType<{ caseId: string; draft: z.input<typeof draft> }>, Draft>(
+    z.strictObject({ caseId, draft }),
+  ),
+  'evidence.url': channel<z.ZodType<{ sha256: string }>, { url: string }>(
+    z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  ),
+  'sync.status': channel<typeof none, SyncStatus>(none),
+  'sync.now': channel<typeof none, SyncStatus>(none),
+  'settings.get': channel<typeof none, Settings>(none),
+  'settings.set': channel<z.ZodType<Partial<Settings>>, Settings>(settings.partial()),
+} as const;
+
+export type DeskChannel = keyof typeof deskChannels;
+export type DeskInput<C extends DeskChannel> = z.input<(typeof deskChannels)[C]['input']>;
+export type DeskOutput<C extends DeskChannel> = (typeof deskChannels)[C]['output'];
+
+export interface DeskEvents {
+  'sync.status': SyncStatus;
+  'cases.changed': { caseIds: string[]; summaries?: CaseSummary[] };
+  'outbox.changed': OutboxEntry;
+  'session.expired': { reason: string };
+}
+export type DeskEvent = keyof DeskEvents;
+export const DESK_EVENTS: readonly DeskEvent[] = ['sync.status', 'cases.changed', 'outbox.changed', 'session.expired'];
+
+export type { DeskResult } from './schemas';
+
+/** What the renderer sees as `window.desk`, in Electron and in the browser host alike. */
+export interface DeskBridge {
+  invoke<C extends DeskChannel>(
+    channel: C,
+    ...input: DeskInput<C> extends undefined ? [] : [DeskInput<C>]
+  ): Promise<DeskResult<DeskOutput<C>>>;
+  on<E extends DeskEvent>(event: E, listener: (payload: DeskEvents[E]) => void): () => void;
+}

@@ -1,0 +1,103 @@
+// Every shape of queue query walks the index meant for it (Signal-style plan tests): a fresh, migrated
+// cache, and EXPLAIN QUERY PLAN for each view, sort, search and filter, under both ways of finding a page.
+import { afterAll, describe, expect, it } from 'vitest';
+import { QUEUE_SORT_COLUMNS, QUEUE_VIEWS, queueQuery, type QueueQuery } from '../../shared/desk-api/schemas';
+import { countsSql, queueShape, rowsSql, SUMMARIES_SQL } from '../../electron/desk/cache/queue-sql';
+import { openDeskDatabase } from '../../electron/desk/db/open';
+
+const db = openDeskDatabase(':memory:');
+afterAll(() => db.close());
+
+function planOf(sql: string, params: object): string[] {
+  const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ ...params, limit: 100, offset: 0 }) as {
+    detail: string;
+  }[];
+  return rows.map((row) => row.detail);
+}
+
+const SORT_INDEX = {
+  slaDueAt: 'cases_by_sla',
+  openedAt: 'cases_by_opened',
+  id: 'cases_by_id',
+  amount: 'cases_by_amount',
+  fiatAmount: 'cases_by_fiat_amount',
+  status: 'cases_by_status_rank',
+  assignee: 'cases_by_assignee_name',
+} as const;
+
+const VIEW_INDEX = {
+  mine: 'cases_by_assignee',
+  unassigned: 'cases_by_assignee',
+  flagged: 'cases_by_flagged',
+  awaiting_approval: 'cases_by_status',
+} as const;
+
+const usesIndex = (index: string) => new RegExp(`^(SCAN|SEARCH) c USING (COVERING )?INDEX ${index}\\b`);
+const FTS = /^SCAN s VIRTUAL TABLE INDEX \d+:M/;
+/** A scan of the cases table itself, reading every row: what no queue query may do. */
+const TABLE_SCAN = /^SCAN (c|cases)$/;
+
+function shapes(): QueueQuery[] {
+  const requests: QueueQuery[] = [];
+  for (const view of QUEUE_VIEWS) {
+    for (const column of QUEUE_SORT_COLUMNS) {
+      for (const direction of ['asc', 'desc'] as const) requests.push({ view, sort: { column, direction } });
+    }
+    requests.push({ view, search: 'maría' }, { view, search: 'DS' }, { view, search: 'Pérez Zelle' });
+    requests.push({ view, filters: { status: ['open', 'in_review'] } });
+    requests.push({ view, filters: { asset: ['BTC'], paymentMethod: ['PIX'] }, search: 'lucía' });
+  }
+  return requests;
+}
+
+describe('queue query plans', () => {
+  for (const request of shapes()) {
+    const parsed = queueQuery.parse(request);
+    const shape = queueShape(parsed, 'usr-me');
+    const label = JSON.stringify(request);
+
+    it(`walks the sort column's index, in order, for ${label}`, () => {
+      const plan = planOf(rowsSql(shape, 'sort_index'), shape.params);
+      expect(plan[0]).toMatch(usesIndex(SORT_INDEX[parsed.sort.column]));
+      expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+      if (shape.search.kind === 'text')
+        expect(plan.join('\n')).toMatch(/cases_search VIRTUAL TABLE INDEX \d+:M/);
+    });
+
+    it(`finds the matches through the search or the view's index for ${label}`, () => {
+      const plan = planOf(rowsSql(shape, 'matches_first'), shape.params);
+      const view = parsed.view === 'all' ? null : VIEW_INDEX[parsed.view];
+      if (shape.search.kind === 'text') expect(plan[0]).toMatch(FTS);
+      else if (shape.search.kind === 'id_prefix')
+        expect(plan[0]).toMatch(/^SEARCH c USING (COVERING )?INDEX cases_by_id \(id>\? AND id<\?\)/);
+      else if (view) expect(plan[0]).toMatch(new RegExp(`^SEARCH c USING (COVERING )?INDEX ${view} \\(`));
+      else expect(plan[0]).toMatch(usesIndex('cases_for_counts'));
+      expect(plan.some((step) => TABLE_SCAN.test(step))).toBe(false);
+    });
+
+    it(`counts every view without reading the table for ${label}`, () => {
+      const plan = planOf(countsSql(shape), shape.params);
+      if (shape.search.kind === 'text') {
+        expect(plan[0]).toMatch(FTS);
+        expect(plan[1]).toMatch(/^SEARCH c USING INTEGER PRIMARY KEY \(rowid=\?\)$/);
+      } else if (shape.search.kind === 'none' && shape.filters.length === 0) {
+        for (const index of Object.values(VIEW_INDEX)) {
+          expect(plan).toContainEqual(
+            expect.stringMatching(new RegExp(`^SEARCH c USING COVERING INDEX ${index} \\(`)),
+          );
+        }
+      } else {
+        expect(plan[0]).toMatch(/^(SCAN|SEARCH) c USING COVERING INDEX cases_for_counts\b/);
+      }
+      expect(plan.some((step) => TABLE_SCAN.test(step))).toBe(false);
+    });
+  }
+
+  it('reads the page summaries by primary key', () => {
+    expect(planOf(SUMMARIES_SQL, { rowIds: '[]' })).toEqual([
+      expect.stringMatching(/^SCAN page VIRTUAL TABLE/),
+      'SEARCH d USING INTEGER PRIMARY KEY (rowid=?)',
+      expect.stringMatching(/TEMP B-TREE FOR ORDER BY/),
+    ]);
+  });
+});

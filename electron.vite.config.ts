@@ -1,5 +1,7 @@
 // Builds the three Electron processes into out/: main (ES module, package.json "main"), preload
 // (CommonJS, because sandboxed preloads cannot be ES modules) and the renderer (renderer/ as Vite root).
+// The main build has two more entries that the shell starts as Node processes: the desk service's
+// utility process (desk-worker.js) and the bundled platform server's CLI (server.js).
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -31,7 +33,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rolldownOptions: {
-        input: { index: resolve('electron/main/index.ts') },
+        input: {
+          index: resolve('electron/main/index.ts'),
+          'desk-worker': resolve('electron/main/desk-worker.ts'),
+          server: resolve('electron/server/cli.ts'),
+        },
       },
     },
   },

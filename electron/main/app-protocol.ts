@@ -3,16 +3,23 @@
 // file, and Electron grants file:// pages privileges that web pages do not have.
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
-import { APP_SCHEME, contentSecurityPolicy, resolveAppAssetPath } from './security';
+import { APP_SCHEME, EVIDENCE_SCHEME, contentSecurityPolicy, resolveAppAssetPath } from './security';
 
 /**
- * Must run before the app is ready (an Electron rule for privileged schemes). `standard` gives the scheme
- * a real origin, so the page's own module scripts are same-origin; `corsEnabled` stays off so that no
- * other origin can read the app's files.
+ * Must run before the app is ready, and only once (Electron rules for privileged schemes), so both of the
+ * app's schemes are registered here. `standard` gives a scheme a real origin and URL parsing, so the page's
+ * own module scripts are same-origin; the app scheme is not `corsEnabled`, so no other origin can read
+ * the app's files.
  */
-export function registerAppScheme(): void {
+export function registerPrivilegedSchemes(): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    // The PDF viewer reads evidence with fetch, across origins: the handler answers with CORS headers
+    // naming the app's origin only.
+    {
+      scheme: EVIDENCE_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
+    },
   ]);
 }
 

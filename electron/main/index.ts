@@ -1,11 +1,14 @@
-// The Electron shell: one hardened window showing the renderer. Everything else (the desk service, the
-// bundled server) runs outside Electron and is wired in by later work.
+// The Electron shell: one hardened window showing the renderer, the bundled platform server as a child
+// process and the desk service in a utility process. Decisions live in small pure modules (security.ts,
+// desk-ipc-rules.ts, desk-worker-protocol.ts); this file only wires them together.
 import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { registerAppScheme, serveRendererFrom } from './app-protocol';
+import { registerPrivilegedSchemes, serveRendererFrom } from './app-protocol';
+import { serveEvidenceFrom } from './evidence-protocol';
 import { enableProcessSandbox, installNavigationGuards, installPermissionHandlers } from './hardening';
-import { registerIpcHandlers } from './ipc';
+import { forwardDeskEvents, registerDeskIpc } from './ipc';
 import { APP_ORIGIN } from './security';
+import { startServices, type RunningServices } from './services';
 import { createMainWindow } from './window';
 
 const rendererRoot = join(import.meta.dirname, '../renderer');
@@ -19,7 +22,7 @@ const appOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
 const rendererUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`;
 
 enableProcessSandbox();
-registerAppScheme();
+registerPrivilegedSchemes();
 installNavigationGuards(appOrigin);
 
 app.on('window-all-closed', () => {
@@ -27,12 +30,50 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
+let services: Promise<RunningServices> | null = null;
+let shutdown: 'none' | 'running' | 'done' = 'none';
+
+// Quitting waits for the desk to close its cache and for the bundled server to stop: a server left running
+// would hold its port and its store until the next login.
+app.on('before-quit', (event) => {
+  if (shutdown === 'done' || services === null) return;
+  event.preventDefault();
+  if (shutdown === 'running') return;
+  shutdown = 'running';
+  services
+    .then(
+      (running) => running.stop(),
+      () => undefined,
+    )
+    .catch((error: unknown) => console.error('Dispute Desk could not stop its services cleanly:', error))
+    .finally(() => {
+      shutdown = 'done';
+      app.quit();
+    });
+});
+
 app
   .whenReady()
   .then(() => {
     installPermissionHandlers();
     serveRendererFrom(rendererRoot);
-    registerIpcHandlers(appOrigin);
+    // The window opens at once; the desk answers its calls as soon as the server and the worker are up.
+    const started = startServices({
+      userDataDir: app.getPath('userData'),
+      deskWorkerScript: join(import.meta.dirname, 'desk-worker.js'),
+      serverScript: join(import.meta.dirname, 'server.js'),
+    });
+    services = started;
+    const deskWorker = started.then((running) => running.deskWorker);
+    started.then(
+      (running) => forwardDeskEvents(running.deskWorker),
+      (error: unknown) => console.error('Dispute Desk could not start its desk service:', error),
+    );
+    registerDeskIpc(appOrigin, deskWorker);
+    serveEvidenceFrom(
+      (sha256) => deskWorker.then((worker) => worker.evidenceFile(sha256)).catch(() => null),
+      appOrigin,
+    );
     createMainWindow(rendererUrl, preloadPath);
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createMainWindow(rendererUrl, preloadPath);

@@ -1,23 +1,38 @@
-import { app, ipcMain } from 'electron';
-import { DeskChannel } from '../preload/channels';
-import { isTrustedSender } from './security';
+// The desk's IPC in main: one handler for every desk call, and the desk's events forwarded to the windows.
+// The decisions (who may call, which calls exist) are the pure checkDeskInvoke; the desk validates inputs.
+import { BrowserWindow, ipcMain } from 'electron';
+import type { DeskEvent } from '../../shared/desk-api/contract';
+import type { DeskResult } from '../../shared/desk-api/schemas';
+import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from '../preload/channels';
+import { checkDeskInvoke } from './desk-ipc-rules';
+import type { DeskWorker } from './desk-worker-client';
+import { workerUnavailable } from './desk-worker-protocol';
 
-export class UntrustedSenderError extends Error {
-  readonly code = 'untrusted_sender';
-
-  constructor(channel: string, frameUrl: string | undefined) {
-    super(`Refused ${channel} from a frame outside the app: ${frameUrl ?? 'unknown frame'}`);
-    this.name = 'UntrustedSenderError';
-  }
-}
+/** The desk worker once it is running, or why it is not. */
+export type DeskWorkerState = Promise<DeskWorker>;
 
 /** ipcMain.handle throws when a channel is registered twice, which keeps one handler per channel. */
-export function registerIpcHandlers(appOrigin: string): void {
-  ipcMain.handle(DeskChannel.appVersion, (event) => {
-    const frameUrl = event.senderFrame?.url;
-    if (!isTrustedSender(frameUrl, appOrigin)) {
-      throw new UntrustedSenderError(DeskChannel.appVersion, frameUrl);
+export function registerDeskIpc(appOrigin: string, deskWorker: DeskWorkerState): void {
+  ipcMain.handle(
+    DESK_INVOKE_CHANNEL,
+    async (event, channel: unknown, input: unknown): Promise<DeskResult<unknown>> => {
+      const check = checkDeskInvoke(event.senderFrame?.url, appOrigin, channel);
+      if (!check.ok) return check.result;
+      try {
+        const worker = await deskWorker;
+        return await worker.invoke(check.channel, input);
+      } catch (error) {
+        return workerUnavailable(error instanceof Error ? error.message : String(error));
+      }
+    },
+  );
+}
+
+/** Sends each desk event to every window; all of them show the app (navigation is locked to it). */
+export function forwardDeskEvents(worker: DeskWorker): void {
+  worker.onEvent((event: DeskEvent, payload: unknown) => {
+    for (const window of BrowserWindow.getAllWindows()) {
+      if (!window.isDestroyed()) window.webContents.send(DESK_EVENT_CHANNEL, event, payload);
     }
-    return app.getVersion();
   });
 }

@@ -8,6 +8,13 @@ export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://desk`;
 
 /**
+ * Evidence files are served from their own scheme, never as file:// paths (DESIGN §5). Being another
+ * origin than the app, an uploaded file that is not what it claims to be can never act as the app.
+ */
+export const EVIDENCE_SCHEME = 'desk-evidence';
+const EVIDENCE_ORIGIN = `${EVIDENCE_SCHEME}://file`;
+
+/**
  * True when `url` belongs to the app itself. Origins are compared by scheme and host:port rather than by
  * `URL.origin`, because WHATWG URL gives custom schemes such as `app:` the opaque origin "null", which
  * would make every custom-scheme URL look alike. Opaque URLs (`file:`, `data:`, `javascript:`) have no
@@ -64,8 +71,8 @@ export interface ContentSecurityPolicyOptions {
 /**
  * The policy of the renderer, identical in its <meta> tag (renderer/index.html, checked by a test) and in
  * the header the app protocol sends. Only directives valid in a <meta> tag are used (`frame-ancestors`
- * there is ignored with a console error). 'self' also covers same-origin WebSockets, which the browser
- * host uses for window.desk.
+ * there is ignored with a console error). Evidence comes from its own scheme in Electron; the browser
+ * host serves it same-origin and adds its WebSocket to connect-src (electron/host/host-security.ts).
  */
 export function contentSecurityPolicy(options: ContentSecurityPolicyOptions = {}): string {
   const inline = options.development ? " 'unsafe-inline'" : '';
@@ -73,9 +80,10 @@ export function contentSecurityPolicy(options: ContentSecurityPolicyOptions = {}
     "default-src 'none'",
     `script-src 'self'${inline}`,
     `style-src 'self'${inline}`,
-    "img-src 'self' data: blob:",
+    `img-src 'self' data: blob: ${EVIDENCE_SCHEME}:`,
     "font-src 'self'",
-    "connect-src 'self'",
+    // The PDF viewer fetches evidence bytes (images are plain <img>).
+    `connect-src 'self' ${EVIDENCE_SCHEME}:`,
     "base-uri 'none'",
     "form-action 'none'",
     "object-src 'none'",
@@ -102,4 +110,45 @@ export function resolveAppAssetPath(requestUrl: string, rendererRoot: string): s
   if (fromRoot === '' || fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot))
     return null;
   return filePath;
+}
+
+/** The URL the renderer uses for an evidence file. */
+export function evidenceUrl(sha256: string): string {
+  return `${EVIDENCE_ORIGIN}/${sha256}`;
+}
+
+/**
+ * The sha256 named by a `desk-evidence://file/<sha256>` request, or null for anything else: another host,
+ * extra path segments, dot segments (plain or encoded), upper case. Nothing is normalised: a request that
+ * is not exactly the shape evidenceUrl() makes is refused.
+ */
+export function evidenceShaFromUrl(requestUrl: string): string | null {
+  const prefix = `${EVIDENCE_ORIGIN}/`;
+  if (!requestUrl.startsWith(prefix)) return null;
+  const sha256 = requestUrl.slice(prefix.length).replace(/[?#].*$/s, '');
+  return /^[0-9a-f]{64}$/.test(sha256) ? sha256 : null;
+}
+
+/**
+ * Headers of every evidence response, in Electron and in the browser host. Evidence is whatever a party
+ * uploaded: if it were ever opened as a page it must not run anything, so its policy allows nothing but
+ * showing itself, in a sandbox; nosniff keeps the type the desk sniffed from the bytes. In Electron the
+ * evidence scheme is another origin than the app, so the shell adds the CORS header that lets the app
+ * (and only the app) read the bytes with fetch: evidenceCorsHeaders().
+ */
+export const EVIDENCE_CONTENT_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'none'; img-src 'self'; sandbox",
+  'X-Content-Type-Options': 'nosniff',
+  // Content-addressed: the bytes behind a sha256 never change.
+  'Cache-Control': 'private, max-age=31536000, immutable',
+};
+
+/** The desk sniffed the type from the bytes; anything that is not a plain `type/subtype` is sent as bytes. */
+export function safeEvidenceMime(mime: string): string {
+  return /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i.test(mime) ? mime : 'application/octet-stream';
+}
+
+/** Lets the app's own origin, and no other, read evidence bytes across the scheme boundary. */
+export function evidenceCorsHeaders(appOrigin: string): Record<string, string> {
+  return { 'Access-Control-Allow-Origin': appOrigin, Vary: 'Origin' };
 }

@@ -1,5 +1,5 @@
-// The IPC channels between the preload bridge and main, each named once. They move to shared/desk-api
-// when the real desk API lands (DESIGN §1: one contract per boundary).
-export const DeskChannel = {
-  appVersion: 'desk:app-version',
-} as const;
+// The two IPC channels between the preload bridge and main, each named once. Every desk call travels on
+// the first (its name and input are the contract's, shared/desk-api/contract.ts) and every desk event on
+// the second. This file holds plain strings only: the sandboxed preload cannot load packages such as zod.
+export const DESK_INVOKE_CHANNEL = 'desk:invoke';
+export const DESK_EVENT_CHANNEL = 'desk:event';

@@ -1,12 +1,36 @@
-// The renderer's only door to the rest of the app. It exposes named functions, one per IPC channel, and
-// never ipcRenderer itself: with ipcRenderer a compromised page could call any channel with any argument.
-import { contextBridge, ipcRenderer } from 'electron';
-import { DeskChannel } from './channels';
+// The renderer's only door to the rest of the app: window.desk, typed from the desk contract. It exposes
+// `invoke` and `on` and never ipcRenderer itself: with ipcRenderer a compromised page could send on any
+// channel. Main checks the sender and the channel name of every call (electron/main/ipc.ts).
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { DeskBridge, DeskChannel, DeskEvent } from '../../shared/desk-api/contract';
+import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from './channels';
+
+type Listener = (payload: unknown) => void;
+const listeners = new Map<DeskEvent, Set<Listener>>();
+
+// One IPC listener for all desk events, whatever the page subscribes to: the page never gets the
+// IpcRendererEvent (which carries the sender), only the payload.
+ipcRenderer.on(DESK_EVENT_CHANNEL, (_event: IpcRendererEvent, name: DeskEvent, payload: unknown) => {
+  for (const listener of listeners.get(name) ?? []) {
+    try {
+      listener(payload);
+    } catch (error) {
+      console.error(`A listener of the desk event ${name} failed:`, error);
+    }
+  }
+});
 
 const desk = {
-  appVersion: (): Promise<string> => ipcRenderer.invoke(DeskChannel.appVersion),
-};
-
-export type DeskBridge = typeof desk;
+  invoke: ((channel: DeskChannel, input?: unknown) =>
+    ipcRenderer.invoke(DESK_INVOKE_CHANNEL, channel, input)) as DeskBridge['invoke'],
+  on: ((event: DeskEvent, listener: Listener) => {
+    const forEvent = listeners.get(event) ?? new Set<Listener>();
+    listeners.set(event, forEvent);
+    forEvent.add(listener);
+    return () => {
+      forEvent.delete(listener);
+    };
+  }) as DeskBridge['on'],
+} satisfies DeskBridge;
 
 contextBridge.exposeInMainWorld('desk', desk);

@@ -4,7 +4,12 @@ import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   APP_ORIGIN,
+  EVIDENCE_SCHEME,
   contentSecurityPolicy,
+  evidenceCorsHeaders,
+  evidenceShaFromUrl,
+  evidenceUrl,
+  safeEvidenceMime,
   isAllowedNavigation,
   isTrustedSender,
   resolveAppAssetPath,
@@ -161,11 +166,22 @@ describe('contentSecurityPolicy', () => {
     (name) => {
       for (const policy of [strict, development]) {
         for (const source of policy.get(name) ?? []) {
-          expect(source, `${name} ${source}`).toMatch(/^('self'|'none'|'unsafe-inline'|data:|blob:)$/);
+          expect(source, `${name} ${source}`).toMatch(
+            /^('self'|'none'|'unsafe-inline'|data:|blob:|desk-evidence:)$/,
+          );
         }
       }
     },
   );
+
+  it('lets images and the PDF viewer read the evidence scheme, and nothing else load from it', () => {
+    expect(strict.get('img-src')).toContain(`${EVIDENCE_SCHEME}:`);
+    expect(strict.get('connect-src')).toContain(`${EVIDENCE_SCHEME}:`);
+    for (const [name, sources] of strict) {
+      if (name !== 'img-src' && name !== 'connect-src')
+        expect(sources, name).not.toContain(`${EVIDENCE_SCHEME}:`);
+    }
+  });
 
   it('uses only directives that work in a <meta> tag', () => {
     for (const name of strict.keys())
@@ -210,6 +226,49 @@ describe('resolveAppAssetPath', () => {
   it('keeps encoded backslashes inside the folder (a separator on Windows, a plain character elsewhere)', () => {
     const resolved = resolveAppAssetPath(`${APP_ORIGIN}/..%5c..%5cetc%5cpasswd`, root);
     if (resolved !== null) expect(resolved.startsWith(root + sep)).toBe(true);
+  });
+});
+
+describe('evidence URLs', () => {
+  const sha = '0123456789abcdef'.repeat(4);
+
+  it('name a file by its sha256 on the evidence scheme, and read back', () => {
+    expect(evidenceUrl(sha)).toBe(`desk-evidence://file/${sha}`);
+    expect(evidenceShaFromUrl(evidenceUrl(sha))).toBe(sha);
+    expect(evidenceShaFromUrl(`${evidenceUrl(sha)}?v=1#top`)).toBe(sha);
+  });
+
+  it.each([
+    ['dot segments', 'desk-evidence://file/../../etc/passwd'],
+    ['encoded dot segments', 'desk-evidence://file/%2e%2e%2f%2e%2e%2fetc%2fpasswd'],
+    ['a path after the hash', `desk-evidence://file/${sha}/../../x`],
+    ['an encoded slash', `desk-evidence://file/..%2f${sha}`],
+    ['a file path', `desk-evidence://file//etc/passwd`],
+    ['another host', `desk-evidence://evil/${sha}`],
+    ['a look-alike host', `desk-evidence://file.evil/${sha}`],
+    ['user info', `desk-evidence://file@evil/${sha}`],
+    ['another scheme', `file:///${sha}`],
+    ['the app scheme', `app://desk/${sha}`],
+    ['upper case', `desk-evidence://file/${sha.toUpperCase()}`],
+    ['a short hash', `desk-evidence://file/${sha.slice(1)}`],
+    ['nothing', 'desk-evidence://file/'],
+  ])('refuses %s', (_reason, url) => {
+    expect(evidenceShaFromUrl(url)).toBeNull();
+  });
+
+  it('lets the app origin, and only it, read the bytes across the scheme boundary', () => {
+    expect(evidenceCorsHeaders(APP_ORIGIN)).toEqual({
+      'Access-Control-Allow-Origin': 'app://desk',
+      Vary: 'Origin',
+    });
+    expect(evidenceCorsHeaders(APP_ORIGIN)['Access-Control-Allow-Origin']).not.toBe('*');
+  });
+
+  it('sends only plain media types; anything else goes out as bytes', () => {
+    expect(safeEvidenceMime('image/png')).toBe('image/png');
+    expect(safeEvidenceMime('application/pdf')).toBe('application/pdf');
+    expect(safeEvidenceMime('text/html\r\nSet-Cookie: a=b')).toBe('application/octet-stream');
+    expect(safeEvidenceMime('')).toBe('application/octet-stream');
   });
 });
 

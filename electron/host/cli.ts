@@ -1,0 +1,85 @@
+// `npm run browser -- --port P --data DIR [--server URL]`: the whole product in a browser, no Electron
+// (DESIGN §1, §7). One Node process runs the desk service, serves the built renderer and bridges
+// window.desk over loopback; without --server (and no server saved in the settings) it also starts the
+// bundled server, with the demo data on first run.
+// stdout carries exactly one line, the ready line; everything else goes to stderr.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDeskService } from '../desk/service';
+import { startBundledServer } from './bundled-server';
+import { parseHostArguments, UsageError } from './host-arguments';
+import { newLaunchSecret } from './host-security';
+import { hostEvidenceUrl, readyLine, startHost } from './host-server';
+import { buildRenderer, rendererBuildNeeded } from './renderer-build';
+import { savedServerUrl } from './saved-server';
+import { BUNDLED_SERVER_IDENTITY, chooseServer } from './server-choice';
+import { stderrLogger } from './stderr-logger';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+async function main(): Promise<void> {
+  const args = parseHostArguments(process.argv.slice(2));
+  const log = stderrLogger('browser host');
+  const rendererRoot = join(projectRoot, 'out', 'renderer');
+  if (rendererBuildNeeded(rendererRoot, [join(projectRoot, 'renderer'), join(projectRoot, 'shared')])) {
+    log.info('Building the renderer (out/renderer is missing or older than its sources)');
+    buildRenderer(projectRoot);
+  }
+
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    // The reverse of the start order: the page first, the server it depends on last.
+    for (const stop of stops.reverse())
+      await stop().catch((error: unknown) => log.error('Stopping failed', { error: String(error) }));
+    stops.length = 0;
+  };
+  let shuttingDown = false;
+  const shutdown = (signal: string): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info(`${signal}: stopping`);
+    void stopAll().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+  try {
+    const deskDataDir = join(args.dataDir, 'desk');
+    const choice = chooseServer(args.serverUrl, savedServerUrl(deskDataDir));
+    let serverUrl: string;
+    if (choice.kind === 'remote') {
+      serverUrl = choice.serverUrl;
+    } else {
+      log.info('Starting the bundled platform server');
+      const server = await startBundledServer({
+        dataDir: join(args.dataDir, 'server'),
+        timeoutMs: 120_000,
+        onOutput: (line) => process.stderr.write(`[server] ${line}\n`),
+      });
+      stops.push(() => server.stop());
+      serverUrl = server.url;
+    }
+    const secret = newLaunchSecret();
+    const desk = await createDeskService({
+      dataDir: deskDataDir,
+      serverUrl,
+      ...(choice.kind === 'bundled' ? { serverIdentity: BUNDLED_SERVER_IDENTITY } : {}),
+      log: stderrLogger('desk'),
+      evidenceUrl: (sha256: string) => hostEvidenceUrl(secret, sha256),
+    });
+    stops.push(() => desk.close());
+    const host = await startHost({ desk, rendererRoot, port: args.port, secret });
+    stops.push(() => host.close());
+    console.log(readyLine(host.pageUrl));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  const usage = error instanceof UsageError;
+  console.error(`dispute-desk browser host: ${error instanceof Error ? error.message : String(error)}`);
+  if (usage) console.error('usage: npm run browser -- --port P --data DIR [--server URL]');
+  process.exit(usage ? 2 : 1);
+});

@@ -1,0 +1,39 @@
+// The browser host's command line: `--port P --data DIR [--server URL]`.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface HostArguments {
+  port: number;
+  dataDir: string;
+  serverUrl: string | null;
+}
+
+export class UsageError extends Error {
+  readonly code = 'usage';
+}
+
+/** Parses the command line; pure, so that every refusal is unit tested. */
+export function parseHostArguments(args: string[]): HostArguments {
+  let values: { port?: string; data?: string; server?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { port: { type: 'string' }, data: { type: 'string' }, server: { type: 'string' } },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const port = values.port ?? '0';
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65_535)
+    throw new UsageError(`--port takes a port number (0 picks a free one), got "${port}"`);
+  let serverUrl: string | null = null;
+  if (values.server !== undefined) {
+    const url = URL.parse(values.server);
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new UsageError(`--server takes the platform server's http(s) address, got "${values.server}"`);
+    }
+    serverUrl = url.href.replace(/\/$/, '');
+  }
+  return { port: Number(port), dataDir: resolve(values.data ?? '.data/browser'), serverUrl };
+}

@@ -1,0 +1,44 @@
+// The decisions of the desk's IPC channel, pure so that they are unit tested without Electron. ipc.ts wires
+// them to ipcMain; the preload and main are typed from shared/desk-api/contract.ts.
+import type { DeskChannel } from '../../shared/desk-api/contract';
+import type { DeskResult } from '../../shared/desk-api/schemas';
+import { isDeskChannel } from '../../shared/desk-api/wire';
+import { isTrustedSender } from './security';
+
+export type InvokeCheck = { ok: true; channel: DeskChannel } | { ok: false; result: DeskResult<never> };
+
+/**
+ * Checks one `desk:invoke` call before it reaches the desk: the frame must show the app, and the channel
+ * must be one the contract declares. The input is the desk's to validate, against the channel's schema.
+ */
+export function checkDeskInvoke(
+  frameUrl: string | undefined,
+  appOrigin: string,
+  channel: unknown,
+): InvokeCheck {
+  if (!isTrustedSender(frameUrl, appOrigin)) {
+    return {
+      ok: false,
+      result: {
+        ok: false,
+        error: {
+          code: 'untrusted_sender',
+          message: `Refused a desk call from a frame outside the app: ${frameUrl ?? 'unknown frame'}`,
+        },
+      },
+    };
+  }
+  if (!isDeskChannel(channel)) {
+    return {
+      ok: false,
+      result: {
+        ok: false,
+        error: {
+          code: 'unknown_channel',
+          message: `The desk has no call named "${String(channel).slice(0, 64)}".`,
+        },
+      },
+    };
+  }
+  return { ok: true, channel };
+}

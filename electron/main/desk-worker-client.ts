@@ -1,0 +1,166 @@
+// The main process's handle on the desk worker: a utility process running the desk service (built as
+// out/main/desk-worker.js), so that a sync of 100,000 cases never blocks the window's main process.
+import { utilityProcess } from 'electron';
+import type { DeskChannel, DeskEvent } from '../../shared/desk-api/contract';
+import type { DeskResult } from '../../shared/desk-api/schemas';
+import {
+  parseFromWorker,
+  workerUnavailable,
+  type FromWorkerMessage,
+  type ToWorkerMessage,
+} from './desk-worker-protocol';
+
+export interface DeskWorker {
+  invoke(channel: DeskChannel, input: unknown): Promise<DeskResult<unknown>>;
+  evidenceFile(sha256: string): Promise<{ bytes: Uint8Array; mime: string } | null>;
+  onEvent(listener: (event: DeskEvent, payload: unknown) => void): void;
+  stop(): Promise<void>;
+}
+
+/** The server the desk is to talk to, and the name its cache is bound to (null: the URL). */
+export interface DeskServer {
+  serverUrl: string;
+  serverIdentity: string | null;
+}
+
+export interface DeskWorkerOptions {
+  scriptPath: string;
+  dataDir: string;
+  /**
+   * Given the server saved in the desk's settings (null for none), returns the server to use, starting
+   * the bundled one when needed. Runs between reading the settings and starting the desk.
+   */
+  connect(savedServerUrl: string | null): Promise<DeskServer>;
+  /** How long the desk may take to open its cache and start; a migration of a large cache takes a while. */
+  startTimeoutMs?: number;
+}
+
+const STOP_GRACE_MS = 5_000;
+const DEFAULT_START_TIMEOUT_MS = 60_000;
+
+type Answer<T> = (value: T) => void;
+
+export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker> {
+  const child = utilityProcess.fork(options.scriptPath, [], {
+    serviceName: 'Dispute Desk service',
+    stdio: 'inherit',
+  });
+  const pendingCalls = new Map<number, Answer<DeskResult<unknown>>>();
+  const pendingEvidence = new Map<number, Answer<{ bytes: Uint8Array; mime: string } | null>>();
+  const eventListeners: Array<(event: DeskEvent, payload: unknown) => void> = [];
+  let nextId = 1;
+  let exitReason: string | null = null;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const post = (message: ToWorkerMessage): void => child.postMessage(message);
+  const worker: DeskWorker = {
+    invoke,
+    evidenceFile,
+    onEvent: (listener) => void eventListeners.push(listener),
+    stop,
+  };
+
+  return new Promise<DeskWorker>((resolve, reject) => {
+    const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    let connecting = false;
+    const startTimer = () =>
+      setTimeout(() => {
+        child.kill();
+        reject(new Error(`The desk service did not start within ${startTimeoutMs} ms`));
+      }, startTimeoutMs);
+    let timer = startTimer();
+
+    child.on('message', (data: unknown) => {
+      const message = parseFromWorker(data);
+      if (message === null) {
+        console.error('Dispute Desk: ignored a malformed message from the desk worker');
+        return;
+      }
+      handle(message);
+    });
+
+    child.once('exit', (code) => {
+      exitReason = `it exited with code ${code}`;
+      clearTimeout(timer);
+      reject(new Error(`The desk service stopped before it was ready (exit code ${code})`));
+      // Nobody waits forever on a worker that is gone.
+      for (const answer of pendingCalls.values()) answer(workerUnavailable(exitReason));
+      for (const answer of pendingEvidence.values()) answer(null);
+      pendingCalls.clear();
+      pendingEvidence.clear();
+    });
+
+    function fail(error: Error): void {
+      clearTimeout(timer);
+      child.kill();
+      reject(error);
+    }
+
+    function handle(message: FromWorkerMessage): void {
+      switch (message.type) {
+        case 'savedServer':
+          // The bundled server may take a while on first run (the demo seed): the start timer waits.
+          if (connecting) return;
+          connecting = true;
+          clearTimeout(timer);
+          options.connect(message.serverUrl).then(
+            (server) => {
+              timer = startTimer();
+              post({ type: 'start', dataDir: options.dataDir, ...server });
+            },
+            (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))),
+          );
+          return;
+        case 'ready':
+          clearTimeout(timer);
+          resolve(worker);
+          return;
+        case 'failed':
+          fail(new Error(`The desk service could not start: ${message.message}`));
+          return;
+        case 'result':
+          pendingCalls.get(message.id)?.(message.result as DeskResult<unknown>);
+          pendingCalls.delete(message.id);
+          return;
+        case 'evidence':
+          pendingEvidence.get(message.id)?.(message.file);
+          pendingEvidence.delete(message.id);
+          return;
+        case 'event':
+          for (const listener of eventListeners) listener(message.event, message.payload);
+          return;
+        case 'stopped':
+          return;
+      }
+    }
+
+    post({ type: 'readSavedServer', dataDir: options.dataDir });
+  });
+
+  function invoke(channel: DeskChannel, input: unknown): Promise<DeskResult<unknown>> {
+    if (exitReason !== null) return Promise.resolve(workerUnavailable(exitReason));
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pendingCalls.set(id, resolve);
+      post({ type: 'invoke', id, channel, input });
+    });
+  }
+
+  function evidenceFile(sha256: string): Promise<{ bytes: Uint8Array; mime: string } | null> {
+    if (exitReason !== null) return Promise.resolve(null);
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pendingEvidence.set(id, resolve);
+      post({ type: 'evidence', id, sha256 });
+    });
+  }
+
+  /** Asks the desk to close its cache cleanly; kills it if it does not exit in time. */
+  async function stop(): Promise<void> {
+    if (exitReason !== null) return;
+    post({ type: 'stop' });
+    const grace = setTimeout(() => child.kill(), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(grace);
+  }
+}

@@ -1,0 +1,68 @@
+// The messages between the main process and the desk worker (a utility process running the desk service,
+// so that a long sync never blocks the window). Each side checks every message it receives against these
+// schemas: pure, no Electron, unit tested in tests/unit/electron-desk-worker.test.ts.
+import { z } from 'zod';
+import { DESK_EVENTS, type DeskChannel, type DeskEvent } from '../../shared/desk-api/contract';
+import { deskError, type DeskResult } from '../../shared/desk-api/schemas';
+import { isDeskChannel } from '../../shared/desk-api/wire';
+
+const requestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const deskChannel = z.custom<DeskChannel>(isDeskChannel, { message: 'not a desk channel' });
+const deskEvent = z.enum(DESK_EVENTS as [DeskEvent, ...DeskEvent[]]);
+
+/** Main → worker. */
+export const toWorkerMessage = z.discriminatedUnion('type', [
+  /** First: which server the desk's settings name, so that main knows whether to start the bundled one. */
+  z.strictObject({ type: z.literal('readSavedServer'), dataDir: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal('start'),
+    dataDir: z.string().min(1),
+    serverUrl: z.string().url(),
+    /** What the cache is bound to; null for the server's URL (see electron/host/server-choice.ts). */
+    serverIdentity: z.string().min(1).max(200).nullable(),
+  }),
+  z.strictObject({ type: z.literal('invoke'), id: requestId, channel: deskChannel, input: z.unknown() }),
+  z.strictObject({ type: z.literal('evidence'), id: requestId, sha256 }),
+  z.strictObject({ type: z.literal('stop') }),
+]);
+export type ToWorkerMessage = z.infer<typeof toWorkerMessage>;
+
+const deskResult = z.union([
+  z.strictObject({ ok: z.literal(true), value: z.unknown() }),
+  z.strictObject({ ok: z.literal(false), error: deskError }),
+]);
+
+/** Worker → main. Buffers arrive as Uint8Array: structured clone keeps the bytes, not the class. */
+export const fromWorkerMessage = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('savedServer'), serverUrl: z.string().url().nullable() }),
+  z.strictObject({ type: z.literal('ready') }),
+  z.strictObject({ type: z.literal('failed'), message: z.string() }),
+  z.strictObject({ type: z.literal('result'), id: requestId, result: deskResult }),
+  z.strictObject({
+    type: z.literal('evidence'),
+    id: requestId,
+    file: z.strictObject({ bytes: z.instanceof(Uint8Array), mime: z.string().max(200) }).nullable(),
+  }),
+  z.strictObject({ type: z.literal('event'), event: deskEvent, payload: z.unknown() }),
+  z.strictObject({ type: z.literal('stopped') }),
+]);
+export type FromWorkerMessage = z.infer<typeof fromWorkerMessage>;
+
+export function parseToWorker(data: unknown): ToWorkerMessage | null {
+  const parsed = toWorkerMessage.safeParse(data);
+  return parsed.success ? parsed.data : null;
+}
+
+export function parseFromWorker(data: unknown): FromWorkerMessage | null {
+  const parsed = fromWorkerMessage.safeParse(data);
+  return parsed.success ? parsed.data : null;
+}
+
+/** What a call gets when the worker is gone: an answer the renderer can show, not a hang. */
+export function workerUnavailable(reason: string): DeskResult<never> {
+  return {
+    ok: false,
+    error: { code: 'desk_unavailable', message: `The desk service is not running: ${reason}` },
+  };
+}

@@ -1,0 +1,91 @@
+// The desk worker: the entry of the utility process that runs the desk service (built as
+// out/main/desk-worker.js). Plain Node apart from process.parentPort, its line to the main process; it
+// never imports electron, so the desk service stays the same code the browser host runs.
+import type { ParentPort } from 'electron';
+import { DESK_EVENTS } from '../../shared/desk-api/contract';
+import { createDeskService, type DeskService } from '../desk/service';
+import { savedServerUrl } from '../host/saved-server';
+import {
+  parseToWorker,
+  workerUnavailable,
+  type FromWorkerMessage,
+  type ToWorkerMessage,
+} from './desk-worker-protocol';
+import { evidenceUrl } from './security';
+
+const parentPort = (process as NodeJS.Process & { parentPort: ParentPort }).parentPort;
+let desk: DeskService | null = null;
+
+function send(message: FromWorkerMessage): void {
+  parentPort.postMessage(message);
+}
+
+const log = {
+  info: (message: string, data?: Record<string, unknown>) => console.info(message, data ?? ''),
+  warn: (message: string, data?: Record<string, unknown>) => console.warn(message, data ?? ''),
+  error: (message: string, data?: Record<string, unknown>) => console.error(message, data ?? ''),
+};
+
+async function handle(message: ToWorkerMessage): Promise<void> {
+  switch (message.type) {
+    case 'readSavedServer': {
+      try {
+        send({ type: 'savedServer', serverUrl: savedServerUrl(message.dataDir) });
+      } catch (error) {
+        send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+      }
+      return;
+    }
+    case 'start': {
+      try {
+        desk = await createDeskService({
+          dataDir: message.dataDir,
+          serverUrl: message.serverUrl,
+          ...(message.serverIdentity === null ? {} : { serverIdentity: message.serverIdentity }),
+          log,
+          evidenceUrl,
+        });
+        for (const event of DESK_EVENTS) desk.on(event, (payload) => send({ type: 'event', event, payload }));
+        send({ type: 'ready' });
+      } catch (error) {
+        send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+      }
+      return;
+    }
+    case 'invoke': {
+      const result = desk
+        ? await desk
+            .handle(message.channel, message.input)
+            .catch((error: unknown) =>
+              workerUnavailable(error instanceof Error ? error.message : String(error)),
+            )
+        : workerUnavailable('it has not started yet');
+      send({ type: 'result', id: message.id, result });
+      return;
+    }
+    case 'evidence': {
+      const file = desk ? await desk.evidenceFile(message.sha256).catch(() => null) : null;
+      send({
+        type: 'evidence',
+        id: message.id,
+        file: file && { bytes: new Uint8Array(file.bytes), mime: file.mime },
+      });
+      return;
+    }
+    case 'stop': {
+      // Closing the cache checkpoints its WAL, so the next start opens a tidy file.
+      await desk?.close();
+      send({ type: 'stopped' });
+      process.exit(0);
+    }
+  }
+}
+
+parentPort.on('message', (event) => {
+  const message = parseToWorker(event.data);
+  if (message === null) {
+    console.error('Dispute Desk worker: ignored a malformed message from the main process');
+    return;
+  }
+  void handle(message);
+});

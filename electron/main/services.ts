@@ -1,0 +1,55 @@
+// What runs beside the window: the desk worker and, unless the desk's settings name a remote server, the
+// bundled platform server as a child process. Both are stopped on quit, the desk first so that it never
+// talks to a server that is already gone.
+import { join } from 'node:path';
+import { startBundledServer, type BundledServer } from '../host/bundled-server';
+import { BUNDLED_SERVER_IDENTITY, chooseServer } from '../host/server-choice';
+import { startDeskWorker, type DeskServer, type DeskWorker } from './desk-worker-client';
+
+export interface ServicesOptions {
+  userDataDir: string;
+  /** out/main/desk-worker.js */
+  deskWorkerScript: string;
+  /** out/main/server.js, run by the Electron binary as Node. */
+  serverScript: string;
+}
+
+export interface RunningServices {
+  deskWorker: DeskWorker;
+  stop(): Promise<void>;
+}
+
+export async function startServices(options: ServicesOptions): Promise<RunningServices> {
+  let server: BundledServer | null = null;
+  const connect = async (savedServerUrl: string | null): Promise<DeskServer> => {
+    const choice = chooseServer(null, savedServerUrl);
+    if (choice.kind === 'remote') return { serverUrl: choice.serverUrl, serverIdentity: null };
+    server = await startBundledServer({
+      dataDir: join(options.userDataDir, 'server'),
+      entry: { kind: 'built', scriptPath: options.serverScript },
+      timeoutMs: 120_000,
+      onOutput: (line, stream) => (stream === 'stderr' ? console.error : console.log)(`[server] ${line}`),
+    });
+    return { serverUrl: server.url, serverIdentity: BUNDLED_SERVER_IDENTITY };
+  };
+  const stopServer = async (): Promise<void> => {
+    await server?.stop();
+  };
+  try {
+    const deskWorker = await startDeskWorker({
+      scriptPath: options.deskWorkerScript,
+      dataDir: join(options.userDataDir, 'desk'),
+      connect,
+    });
+    return {
+      deskWorker,
+      async stop() {
+        await deskWorker.stop();
+        await stopServer();
+      },
+    };
+  } catch (error) {
+    await stopServer();
+    throw error;
+  }
+}

@@ -59,7 +59,7 @@ test.afterAll(async () => {
   await server.close();
 });
 
-test('the built renderer shows the Dispute Desk placeholder in a plain browser', async ({
+test('the built renderer explains how to open the desk in a plain browser', async ({
   page,
 }, testInfo) => {
   const errors: string[] = [];
@@ -72,7 +72,7 @@ test('the built renderer shows the Dispute Desk placeholder in a plain browser',
 
   await expect(page).toHaveTitle('Dispute Desk');
   await expect(page.getByRole('main').getByRole('heading', { level: 1, name: 'Dispute Desk' })).toBeVisible();
-  await expect(page.getByRole('main')).toContainText('The dispute workspace is coming soon.');
+  await expect(page.getByRole('main')).toContainText('This page needs the Dispute Desk app.');
   expect(await page.evaluate(() => 'desk' in window)).toBe(false);
 
   await page.screenshot({ path: testInfo.outputPath('renderer-smoke.png'), fullPage: true });

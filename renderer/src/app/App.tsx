@@ -1,55 +1,49 @@
-import { useEffect, useState } from 'react';
-import type { CSSProperties } from 'react';
-
-/**
- * What the preload exposes as window.desk today. It is absent in a plain browser, so every use checks.
- * The full typed desk API replaces this when it lands in shared/desk-api.
- */
-interface DeskBridge {
-  appVersion(): Promise<string>;
-}
-
-function deskBridge(): DeskBridge | undefined {
-  return (window as Window & { desk?: DeskBridge }).desk;
-}
+// The root: waits for the desk's session and settings, then shows sign-in or the signed-in shell. When the
+// desk says the session expired, sign-in comes back; drafts stay in the desk and reappear after it.
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { SignInScreen } from '../features/signin/SignInScreen';
+import { deskOrNull, onDeskEvent } from '../stores/desk';
+import { useSession } from '../stores/session';
+import { useSettings } from '../stores/settings';
+import { Shell } from './Shell';
+import './styles/tokens.css';
+import './styles/base.css';
+import './app.css';
 
 export function App() {
-  const version = useAppVersion();
-  return (
-    <main style={placeholderStyle}>
-      <h1>Dispute Desk</h1>
-      <p>The dispute workspace is coming soon.</p>
-      {version && <p>Version {version}</p>}
-    </main>
-  );
+  if (!deskOrNull()) return <NoDeskScreen />;
+  return <DeskApp />;
 }
 
-// Set through the DOM's style property, which the strict Content-Security-Policy allows (it forbids
-// inline <style> elements and style attributes written in HTML).
-const placeholderStyle: CSSProperties = {
-  fontFamily: 'system-ui, sans-serif',
-  maxWidth: '40rem',
-  margin: '20vh auto',
-  padding: '0 1.5rem',
-  lineHeight: 1.5,
-};
+function DeskApp() {
+  const status = useSession((state) => state.status);
+  const { t } = useTranslation('common');
 
-function useAppVersion(): string | null {
-  const [version, setVersion] = useState<string | null>(null);
   useEffect(() => {
-    const desk = deskBridge();
-    if (!desk) return;
-    let unmounted = false;
-    desk.appVersion().then(
-      (appVersion) => {
-        if (!unmounted) setVersion(appVersion);
-      },
-      // The version is decoration: when it cannot be read the screen simply goes without it.
-      () => undefined,
-    );
-    return () => {
-      unmounted = true;
-    };
+    void useSettings.getState().load();
+    void useSession.getState().load();
+    return onDeskEvent('session.expired', () => useSession.getState().expired());
   }, []);
-  return version;
+
+  if (status === 'loading') {
+    return (
+      <main className="app-loading" aria-busy="true">
+        <span className="spinner" aria-hidden="true" />
+        {t('loading')}
+      </main>
+    );
+  }
+  return status === 'signed_in' ? <Shell /> : <SignInScreen />;
+}
+
+/** A page opened without the desk bridge (no app, no launch secret): say how to open it properly. */
+function NoDeskScreen() {
+  const { t } = useTranslation('common');
+  return (
+    <main className="no-desk">
+      <h1>{t('noDesk.title')}</h1>
+      <p>{t('noDesk.body')}</p>
+    </main>
+  );
 }

@@ -1,0 +1,87 @@
+// The signed-in frame: a banner with the product, sync state, the user and their settings, and the main
+// landmark holding the current route (the queue, or a case workspace).
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button } from '../components';
+import { CaseWorkspace } from '../features/case/CaseWorkspace';
+import { QueueScreen } from '../features/queue/QueueScreen';
+import { useSession } from '../stores/session';
+import { useSync } from '../stores/sync';
+import { queueHref, useRoute } from './router';
+import { SettingsDialog } from './SettingsDialog';
+import { SyncIndicator } from './SyncIndicator';
+
+export function Shell() {
+  const { t } = useTranslation('common');
+  const route = useRoute();
+  const user = useSession((state) => state.user);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+
+  useEffect(() => useSync.getState().follow(), []);
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main" onClick={skipToMain}>
+        {t('skipToContent')}
+      </a>
+      <header className="shell__banner">
+        <a className="shell__brand" href={queueHref}>
+          <BrandMark />
+          <span>{t('appName')}</span>
+        </a>
+        <nav className="shell__nav" aria-label={t('shell.mainNav')}>
+          <a href={queueHref} aria-current={route.name === 'queue' ? 'page' : undefined}>
+            {t('shell.queue')}
+          </a>
+        </nav>
+        <div className="shell__spacer" />
+        <SyncIndicator />
+        {user && (
+          <div className="shell__user" aria-label={t('shell.signedInAs', { name: user.displayName })} role="group">
+            <span className="shell__avatar" aria-hidden="true">
+              {initials(user.displayName)}
+            </span>
+            <span className="shell__user-text">
+              <span className="shell__user-name">{user.displayName}</span>
+              <span className="shell__user-role">{t(`role.${user.role}`)}</span>
+            </span>
+          </div>
+        )}
+        <Button variant="quiet" onClick={() => setSettingsOpen(true)}>
+          {t('shell.settings')}
+        </Button>
+        <Button variant="secondary" onClick={() => void useSession.getState().signOut()}>
+          {t('shell.signOut')}
+        </Button>
+      </header>
+      <main id="main" className="shell__main" tabIndex={-1}>
+        {route.name === 'case' ? <CaseWorkspace key={route.caseId} caseId={route.caseId} /> : <QueueScreen />}
+      </main>
+      <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+    </div>
+  );
+}
+
+/** The skip link must not change the hash: the hash is the route. */
+function skipToMain(event: React.MouseEvent) {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((word) => word[0]?.toUpperCase() ?? '')
+    .join('');
+}
+
+function BrandMark() {
+  return (
+    <svg className="shell__mark" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+      <rect x="1" y="1" width="22" height="22" rx="6" fill="currentColor" />
+      <path d="M7 12.5l3.2 3.2L17 8.8" fill="none" stroke="var(--surface)" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}

@@ -1,0 +1,117 @@
+// "Claim case", "Release to buyer", "Refund to seller", and what became of the last command: on its way,
+// refused (another agent decided first, a hold), waiting for a fresh code, or sent to a supervisor.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button } from '../../components';
+import type { CaseDetail, Me } from '../../../../shared/api/types';
+import type { VerdictOutcome } from '../../../../shared/domain/dispute';
+import type { Draft, OutboxEntry } from '../../../../shared/desk-api/schemas';
+import { caseActionRules, latestOpenOrFailed, type ActionBlock } from './caseActionRules';
+import { desk } from './deskClient';
+import { errorText } from './errorText';
+import { FreshCodeForm } from './FreshCodeForm';
+import { VerdictDialog } from './VerdictDialog';
+
+interface CaseActionsProps {
+  detail: CaseDetail;
+  user: Me | null;
+  outbox: OutboxEntry[];
+  verdictDraft: Draft['verdict'];
+  onVerdictDraft(draft: Draft['verdict']): void;
+  onCommandSent(): void;
+}
+
+export function CaseActions({ detail, user, outbox, verdictDraft, onVerdictDraft, onCommandSent }: CaseActionsProps) {
+  const { t } = useTranslation('case');
+  const [dialogOutcome, setDialogOutcome] = useState<VerdictOutcome | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const rules = caseActionRules(detail, user, outbox);
+  const lastCommand = latestOpenOrFailed(outbox);
+
+  async function claim() {
+    setRefusal(null);
+    const result = await desk().invoke('case.claim', { caseId: detail.id });
+    if (result.ok) onCommandSent();
+    else setRefusal(errorText(t, result.error));
+  }
+
+  function openDialog(outcome: VerdictOutcome) {
+    setRefusal(null);
+    onVerdictDraft({ outcome, reasonCode: verdictDraft?.reasonCode ?? null, rationale: verdictDraft?.rationale ?? '' });
+    setDialogOutcome(outcome);
+  }
+
+  return (
+    <section className="case-actions" aria-label={t('actions.label')}>
+      <div className="case-actions__buttons">
+        <Button variant="secondary" disabled={!rules.canClaim} onClick={() => void claim()}>
+          {t('actions.claim')}
+        </Button>
+        <Button variant="primary" className="case-verdict-button--release" disabled={!rules.canDecide} onClick={() => openDialog('release')}>
+          {t('actions.release')}
+        </Button>
+        <Button variant="primary" className="case-verdict-button--refund" disabled={!rules.canDecide} onClick={() => openDialog('refund')}>
+          {t('actions.refund')}
+        </Button>
+      </div>
+      <div className="case-actions__status" role="status">
+        {lastCommand ? (
+          <CommandState entry={lastCommand} />
+        ) : (
+          <BlockReason block={rules.decideBlock} detail={detail} isHolder={rules.isHolder} />
+        )}
+      </div>
+      {refusal && (
+        <p className="case-alert case-alert--error" role="alert">
+          {refusal}
+        </p>
+      )}
+      {dialogOutcome && (
+        <VerdictDialog
+          detail={detail}
+          outcome={dialogOutcome}
+          draft={verdictDraft ?? { outcome: dialogOutcome, reasonCode: null, rationale: '' }}
+          onDraft={onVerdictDraft}
+          onClose={() => setDialogOutcome(null)}
+          onSent={() => {
+            setDialogOutcome(null);
+            // The outbox holds the verdict now: the draft has served its purpose.
+            onVerdictDraft(null);
+            onCommandSent();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function CommandState({ entry }: { entry: OutboxEntry }) {
+  const { t } = useTranslation('case');
+  if (entry.state === 'pending') {
+    return <p className="case-pending">{entry.kind === 'verdict' ? t('actions.verdictPending') : t('actions.commandPending')}</p>;
+  }
+  if (entry.state === 'needs_code') return <FreshCodeForm entry={entry} />;
+  return <p className="case-alert case-alert--error">{entry.error ? errorText(t, entry.error) : null}</p>;
+}
+
+function BlockReason({ block, detail, isHolder }: { block: ActionBlock; detail: CaseDetail; isHolder: boolean }) {
+  const { t } = useTranslation('case');
+  switch (block) {
+    case 'not_agent':
+      return <p className="case-muted">{t('actions.onlyAgents')}</p>;
+    case 'decided':
+      return <p className="case-muted">{t('actions.decided')}</p>;
+    case 'awaiting_approval':
+      return <p className="case-alert case-alert--info">{t('actions.awaitingApproval')}</p>;
+    case 'held_by_other':
+      return <p className="case-muted">{t('actions.heldByOther', { name: detail.assignee?.displayName ?? '' })}</p>;
+    case 'claim_first':
+      return <p className="case-muted">{t('actions.claimFirst')}</p>;
+    case 'on_hold':
+      return <p className="case-alert case-alert--warning">{t('actions.onHold')}</p>;
+    case 'in_flight':
+      return <p className="case-pending">{t('actions.verdictPending')}</p>;
+    case null:
+      return isHolder ? <p className="case-muted">{t('actions.claimed')}</p> : null;
+  }
+}

@@ -1,0 +1,81 @@
+// The case workspace: everything an agent needs to decide one dispute on one screen. The shell renders it
+// for `#/cases/<id>`; it loads the case from the desk and follows sync and the outbox on its own.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button } from '../../components';
+import { CaseActions } from './CaseActions';
+import { CaseHeader } from './CaseHeader';
+import { ChatRegion } from './ChatRegion';
+import { EvidenceRegion } from './EvidenceRegion';
+import { IdentityRegion } from './IdentityRegion';
+import { NotesPanel } from './NotesPanel';
+import { errorText } from './errorText';
+import { useCaseDraft } from './useCaseDraft';
+import { useCaseView } from './useCaseView';
+import { useSession } from '../../stores/session';
+import './case.css';
+
+export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: () => void }) {
+  const { t } = useTranslation('case');
+  const { state, reload } = useCaseView(caseId);
+  const user = useSession((session) => session.user);
+  const drafts = useCaseDraft(caseId);
+  const [shownEvidence, setShownEvidence] = useState<string | null>(null);
+
+  if (state.phase === 'loading') {
+    return (
+      <div className="case-workspace case-workspace--message" role="status">
+        {t('loading', { caseId })}
+      </div>
+    );
+  }
+  if (state.phase === 'failed') {
+    return (
+      <div className="case-workspace case-workspace--message">
+        <p role="alert">{t('loadFailed', { caseId, message: errorText(t, state.error) })}</p>
+        <Button variant="primary" onClick={reload}>
+          {t('retry')}
+        </Button>
+      </div>
+    );
+  }
+
+  const { case: detail, outbox, sharedEvidence } = state.view;
+  const isHolder = user !== null && user.role === 'agent' && detail.assignee?.id === user.id && detail.status !== 'resolved';
+
+  return (
+    <article className="case-workspace" aria-label={t('workspaceLabel', { caseId })}>
+      {onClose && (
+        <Button variant="quiet" className="case-workspace__back" onClick={onClose}>
+          ← {t('close')}
+        </Button>
+      )}
+      <CaseHeader detail={detail} user={user} />
+      <CaseActions
+        detail={detail}
+        user={user}
+        outbox={outbox}
+        verdictDraft={drafts.draft.verdict}
+        onVerdictDraft={(verdict) => drafts.update({ verdict })}
+        onCommandSent={reload}
+      />
+      <div className="case-workspace__columns">
+        <ChatRegion
+          detail={detail}
+          canWrite={isHolder}
+          messageDraft={drafts.draft.message}
+          onMessageDraft={(message) => drafts.update({ message })}
+          onShowEvidence={setShownEvidence}
+        />
+        <EvidenceRegion detail={detail} sharedEvidence={sharedEvidence} selected={shownEvidence} onSelect={setShownEvidence} />
+      </div>
+      <div className="case-workspace__columns">
+        <IdentityRegion detail={detail} canRequestLiveness={isHolder} />
+        <NotesPanel detail={detail} noteDraft={drafts.draft.note} onNoteDraft={(note) => drafts.update({ note })} />
+      </div>
+      <p className="case-draft-state case-muted" aria-live="polite">
+        {drafts.saveState === 'saving' ? t('draft.saving') : drafts.saveState === 'saved' ? t('draft.saved') : ''}
+      </p>
+    </article>
+  );
+}

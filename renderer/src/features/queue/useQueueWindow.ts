@@ -1,0 +1,136 @@
+// The queue's rows, fetched from the desk page by page as the user scrolls: only the pages near the visible
+// window are held, so 100,000 cases cost no more than a hundred. A change of view, search, sort or filter
+// starts over; 'cases.changed' re-reads the pages on screen in place, without a reload.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CaseSummary } from '../../../../shared/api/types';
+import type { QueueQuery, QueueView } from '../../../../shared/desk-api/schemas';
+import { callDesk, onDeskEvent } from '../../stores/desk';
+import { useQueueState } from './queueStore';
+
+export const PAGE_SIZE = 100;
+/** Pages kept on either side of the visible ones; farther ones are dropped and fetched again if needed. */
+const KEEP_AROUND = 3;
+
+export interface QueueWindow {
+  /** null until the first page of the current query has arrived. */
+  total: number | null;
+  counts: Record<QueueView, number> | null;
+  rowAt(index: number): CaseSummary | undefined;
+  /** Tells the window which rows are visible, so it fetches them (and drops far ones). */
+  showRange(first: number, last: number): void;
+  failure: string | null;
+  /** Bumped whenever loaded rows change, for memoised consumers. */
+  revision: number;
+}
+
+function useQueueQuery(): Omit<QueueQuery, 'offset' | 'limit'> {
+  const view = useQueueState((state) => state.view);
+  const search = useQueueState((state) => state.search);
+  const sort = useQueueState((state) => state.sort);
+  const filters = useQueueState((state) => state.filters);
+  return useMemo(
+    () => ({
+      view,
+      search,
+      sort,
+      filters: {
+        ...(filters.status ? { status: [filters.status] } : {}),
+        ...(filters.asset ? { asset: [filters.asset] } : {}),
+        ...(filters.paymentMethod ? { paymentMethod: [filters.paymentMethod] } : {}),
+      },
+    }),
+    [view, search, sort, filters],
+  );
+}
+
+export function useQueueWindow(): QueueWindow {
+  const query = useQueueQuery();
+  const [total, setTotal] = useState<number | null>(null);
+  const [counts, setCounts] = useState<Record<QueueView, number> | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [revision, setRevision] = useState(0);
+  const pages = useRef(new Map<number, CaseSummary[]>());
+  const inFlight = useRef(new Set<number>());
+  const visible = useRef({ first: 0, last: PAGE_SIZE - 1 });
+  /** Answers to an older query are dropped: the generation tells them apart. */
+  const generation = useRef(0);
+
+  const fetchPage = useCallback(
+    (page: number) => {
+      const asked = generation.current;
+      inFlight.current.add(page);
+      const settled = () => {
+        if (asked === generation.current) inFlight.current.delete(page);
+      };
+      callDesk('queue.query', { ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then(
+        (result) => {
+          settled();
+          if (asked !== generation.current) return;
+          pages.current.set(page, result.rows);
+          setTotal(result.total);
+          setCounts(result.counts);
+          setFailure(null);
+          setRevision((value) => value + 1);
+        },
+        (error: unknown) => {
+          settled();
+          if (asked === generation.current) setFailure(error instanceof Error ? error.message : String(error));
+        },
+      );
+    },
+    [query],
+  );
+
+  const visiblePages = useCallback(() => {
+    const first = Math.floor(visible.current.first / PAGE_SIZE);
+    const last = Math.floor(Math.max(visible.current.last, visible.current.first) / PAGE_SIZE);
+    const list: number[] = [];
+    for (let page = first; page <= last; page += 1) list.push(page);
+    return list;
+  }, []);
+
+  // A new query: forget every page and read the first again (its answer bumps the revision, repainting).
+  useEffect(() => {
+    generation.current += 1;
+    pages.current.clear();
+    inFlight.current.clear();
+    visible.current = { first: 0, last: PAGE_SIZE - 1 };
+    fetchPage(0);
+  }, [fetchPage]);
+
+  // Live updates: re-read the pages on screen (and with them the total and the counts of every view).
+  useEffect(() => {
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    const refresh = () => {
+      // Changes arrive in bursts during a sync; one re-read per burst is enough.
+      if (pending) return;
+      pending = setTimeout(() => {
+        pending = null;
+        for (const page of visiblePages()) fetchPage(page);
+      }, 250);
+    };
+    const unsubscribeCases = onDeskEvent('cases.changed', refresh);
+    return () => {
+      unsubscribeCases();
+      if (pending) clearTimeout(pending);
+    };
+  }, [fetchPage, visiblePages]);
+
+  const showRange = useCallback(
+    (first: number, last: number) => {
+      visible.current = { first, last };
+      const wanted = visiblePages();
+      for (const page of wanted) {
+        if (!pages.current.has(page) && !inFlight.current.has(page)) fetchPage(page);
+      }
+      const low = (wanted[0] ?? 0) - KEEP_AROUND;
+      const high = (wanted[wanted.length - 1] ?? 0) + KEEP_AROUND;
+      for (const page of pages.current.keys()) if (page < low || page > high) pages.current.delete(page);
+    },
+    [fetchPage, visiblePages],
+  );
+
+  const rowAt = useCallback((index: number) => pages.current.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE], []);
+
+  return { total, counts, rowAt, showRange, failure, revision };
+}

@@ -26,7 +26,7 @@ const QUIET = {
 };
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
-interface ChildServer {
+export interface ChildServer {
   url: string;
   dataDir: string;
   stop(): Promise<void>;
@@ -36,7 +36,7 @@ interface ChildServer {
  * The platform server in a process of its own, as the app runs its bundled server: the event-loop stall
  * measured during the sync is then the desk's alone.
  */
-async function startChildServer(dataDir: string, loadCases: number): Promise<ChildServer> {
+export async function startChildServer(dataDir: string, loadCases: number): Promise<ChildServer> {
   const child = spawn(
     process.execPath,
     [

@@ -17,12 +17,24 @@ export interface BrowserHost {
   stop(): Promise<void>;
 }
 
-export function startBrowserHost(): Promise<BrowserHost> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dd-e2e-host-'));
+export interface BrowserHostOptions {
+  /** A platform server already running (`--server`); without it the host starts its bundled one. */
+  serverUrl?: string;
+  /**
+   * A data folder to start on, for a test that restarts the host on the same data. The caller owns it:
+   * stop() leaves it in place. Without it, a fresh folder is made and removed again by stop().
+   */
+  dataDir?: string;
+}
+
+export function startBrowserHost(options: BrowserHostOptions = {}): Promise<BrowserHost> {
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'dd-e2e-host-'));
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const server = options.serverUrl ? ['--server', options.serverUrl] : [];
   const child = spawn(
     process.execPath,
-    ['--import', tsx, resolve('electron/host/cli.ts'), '--port', '0', '--data', dataDir],
+    ['--import', tsx, resolve('electron/host/cli.ts'), '--port', '0', '--data', dataDir, ...server],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -33,7 +45,7 @@ export function startBrowserHost(): Promise<BrowserHost> {
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   return new Promise((done, fail) => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -1,7 +1,7 @@
 // zod schemas of the values that cross the renderer ↔ desk boundary. Case data keeps the platform API's
 // shapes (shared/api/types.ts): the desk caches what the server sent and the renderer reads it as is.
 import { z } from 'zod';
-import { CASE_STATUSES, REASON_CODES, ROLES, VERDICT_OUTCOMES } from '../domain/dispute';
+import { CASE_STATUSES, REASON_CODES, ROLES, VERDICT_OUTCOMES, type CaseStatus } from '../domain/dispute';
 import type { CaseDetail, CaseSummary } from '../api/types';
 
 export const me = z.object({
@@ -72,6 +72,14 @@ export interface CaseView {
   outbox: OutboxEntry[];
   /** For each evidence sha256 of this case, the other cached cases holding the same file. */
   sharedEvidence: Record<string, string[]>;
+  /** Other cached cases between the same two parties (in either role) opened before this one, newest first, at most 10. */
+  earlierDisputes: EarlierDispute[];
+}
+
+export interface EarlierDispute {
+  id: string;
+  openedAt: string;
+  status: CaseStatus;
 }
 
 export const verdictInput = z.strictObject({

@@ -10,6 +10,7 @@ import type { DeskSession } from '../session';
 import { cachedCaseFields } from '../sync/page-schema';
 import { applyCaseDetail } from './apply-case';
 import { readCachedCase } from './case-view';
+import { readEarlierDisputes } from './earlier-disputes';
 import { queryQueue } from './queue';
 
 export interface CacheHandlerDeps {
@@ -44,7 +45,12 @@ export function cacheHandlers(ctx: DeskContext, deps: CacheHandlerDeps): DeskHan
       if (!readCachedCase(ctx.db, caseId)) await fetchAndCache(caseId);
       const cached = readCachedCase(ctx.db, caseId);
       if (!cached) throw new DeskFailure('not_found', `Case ${caseId} does not exist.`);
-      return { case: cached.detail, outbox: deps.outboxOf(caseId), sharedEvidence: cached.sharedEvidence };
+      return {
+        case: cached.detail,
+        outbox: deps.outboxOf(caseId),
+        sharedEvidence: cached.sharedEvidence,
+        earlierDisputes: readEarlierDisputes(ctx.db, cached.detail),
+      };
     },
   };
 }

@@ -57,6 +57,9 @@ export const DESK_MIGRATIONS: readonly DeskMigration[] = [
       -- Every column a filter tests or a view count reads: counting the views under a filter scans this
       -- narrow index instead of the table.
       CREATE INDEX cases_for_counts ON cases(status, asset, payment_method, flagged, assignee_id, id);
+      -- The earlier disputes between two parties, in either role: both directions are equality lookups on
+      -- this one index (cache/earlier-disputes.ts), already in opened_at order.
+      CREATE INDEX cases_by_parties ON cases(buyer_id, seller_id, opened_at, id);
 
       -- The CaseSummary a queue row returns, then the detail as the server sent it (JSON). The summary comes
       -- first so that reading it never touches the detail's overflow pages.

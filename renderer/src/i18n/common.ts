@@ -44,6 +44,7 @@ export const commonMessages = {
       saveFailed: 'The setting could not be saved: {{message}}',
     },
     languageNames: { en: 'English', es: 'Español' },
+    paymentMethods: { bankTransfer: 'Bank transfer' },
   },
   es: {
     appName: 'Dispute Desk',
@@ -88,5 +89,6 @@ export const commonMessages = {
       saveFailed: 'No se pudo guardar la configuración: {{message}}',
     },
     languageNames: { en: 'English', es: 'Español' },
+    paymentMethods: { bankTransfer: 'Transferencia bancaria' },
   },
 } as const;

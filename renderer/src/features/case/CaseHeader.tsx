@@ -2,11 +2,21 @@
 // case stands. Once decided, the escrow's new state ("Released" / "Refunded") is the headline.
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail, Me, Party } from '../../../../shared/api/types';
+import type { EarlierDispute } from '../../../../shared/desk-api/schemas';
+import { usePaymentMethodName } from '../../i18n/payment-methods';
+import { EarlierDisputes } from './EarlierDisputes';
 import { useCaseFormatters } from './format';
 
-export function CaseHeader({ detail, user }: { detail: CaseDetail; user: Me | null }) {
+interface CaseHeaderProps {
+  detail: CaseDetail;
+  user: Me | null;
+  earlierDisputes: EarlierDispute[];
+}
+
+export function CaseHeader({ detail, user, earlierDisputes }: CaseHeaderProps) {
   const { t } = useTranslation('case');
   const format = useCaseFormatters();
+  const paymentMethodName = usePaymentMethodName();
   const { trade, escrow } = detail;
   const assigneeName =
     detail.assignee === null
@@ -32,7 +42,7 @@ export function CaseHeader({ detail, user }: { detail: CaseDetail; user: Me | nu
           <dd>
             <strong>{format.crypto(trade.amount, trade.asset)}</strong> · {format.fiat(trade.fiatAmount, trade.fiatCurrency)}
             <div className="case-muted">
-              {t('header.paymentMethod', { method: trade.paymentMethod })} · {t('header.price', { price: `${format.decimal(trade.price)} ${trade.fiatCurrency}/${trade.asset}` })}
+              {t('header.paymentMethod', { method: paymentMethodName(trade.paymentMethod) })} · {t('header.price', { price: `${format.decimal(trade.price)} ${trade.fiatCurrency}/${trade.asset}` })}
             </div>
           </dd>
         </div>
@@ -53,6 +63,7 @@ export function CaseHeader({ detail, user }: { detail: CaseDetail; user: Me | nu
         <PartyFacts role="buyer" party={detail.buyer} />
         <PartyFacts role="seller" party={detail.seller} />
       </dl>
+      <EarlierDisputes disputes={earlierDisputes} />
 
       {escrow.hold && (
         <p className="case-alert case-alert--warning" role="note">

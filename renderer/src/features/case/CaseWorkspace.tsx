@@ -40,7 +40,7 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
     );
   }
 
-  const { case: detail, outbox, sharedEvidence } = state.view;
+  const { case: detail, outbox, sharedEvidence, earlierDisputes } = state.view;
   const isHolder = user !== null && user.role === 'agent' && detail.assignee?.id === user.id && detail.status !== 'resolved';
 
   return (
@@ -50,7 +50,7 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
           ← {t('close')}
         </Button>
       )}
-      <CaseHeader detail={detail} user={user} />
+      <CaseHeader detail={detail} user={user} earlierDisputes={earlierDisputes} />
       <CaseActions
         detail={detail}
         user={user}

@@ -43,6 +43,9 @@ const en = {
     disputes_one: '{{count}} dispute so far',
     disputes_other: '{{count}} disputes so far',
     country: 'Country {{country}}',
+    earlierDisputes: 'Earlier disputes between these two:',
+    noEarlierDisputes: 'No earlier disputes between these two',
+    earlierDisputeStatus: '({{status}})',
     reason: 'Why the dispute was opened',
     verdict: {
       release: 'Released to the buyer by {{name}} on {{time}}. Reason: {{reason}}.',
@@ -298,6 +301,9 @@ const es: Messages<typeof en> = {
     disputes_one: '{{count}} disputa hasta ahora',
     disputes_other: '{{count}} disputas hasta ahora',
     country: 'País {{country}}',
+    earlierDisputes: 'Disputas anteriores entre estas dos partes:',
+    noEarlierDisputes: 'No hay disputas anteriores entre estas dos partes',
+    earlierDisputeStatus: '({{status}})',
     reason: 'Por qué se abrió la disputa',
     verdict: {
       release: 'Liberado al comprador por {{name}} el {{time}}. Motivo: {{reason}}.',

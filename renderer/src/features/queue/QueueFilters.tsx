@@ -2,10 +2,12 @@
 import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES, PAYMENT_METHODS, type CaseStatus } from '../../../../shared/domain/dispute';
 import { ASSETS } from '../../../../shared/domain/money';
+import { usePaymentMethodName } from '../../i18n/payment-methods';
 import { useQueueState, type QueueFilters as Filters } from './queueStore';
 
 export function QueueFilters() {
   const { t } = useTranslation('queue');
+  const paymentMethodName = usePaymentMethodName();
   const filters = useQueueState((state) => state.filters);
   const setFilter = useQueueState((state) => state.setFilter);
   const anySet = Object.values(filters).some((value) => value !== null);
@@ -36,7 +38,7 @@ export function QueueFilters() {
         CASE_STATUSES.map((status: CaseStatus) => ({ value: status, label: t(`status.${status}`) })),
       )}
       {select('asset', t('filters.asset'), ASSETS.map((asset) => ({ value: asset, label: asset })))}
-      {select('paymentMethod', t('filters.paymentMethod'), PAYMENT_METHODS.map((method) => ({ value: method, label: method })))}
+      {select('paymentMethod', t('filters.paymentMethod'), PAYMENT_METHODS.map((method) => ({ value: method, label: paymentMethodName(method) })))}
       {anySet && (
         <button type="button" className="btn btn--quiet filters__clear" onClick={() => useQueueState.getState().clearFilters()}>
           {t('filters.clear')}

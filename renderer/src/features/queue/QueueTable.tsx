@@ -6,6 +6,7 @@ import { useTable, type SortingState, type Updater } from '@tanstack/react-table
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formattingLocale } from '../../i18n';
+import { usePaymentMethodName } from '../../i18n/payment-methods';
 import { openCase } from '../../app/router';
 import { isSortColumn, queueColumns, queueFeatures, type VisibleRow } from './columns';
 import { useQueueState } from './queueStore';
@@ -49,7 +50,8 @@ export function QueueTable({ queue, panelId }: { queue: QueueWindow; panelId: st
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [rowAt, firstIndex, lastIndex, total, revision]);
 
-  const columns = useMemo(() => queueColumns(t, locale), [t, locale]);
+  const paymentMethodName = usePaymentMethodName();
+  const columns = useMemo(() => queueColumns(t, locale, paymentMethodName), [t, locale, paymentMethodName]);
   const sorting = useMemo<SortingState>(() => [{ id: sort.column, desc: sort.direction === 'desc' }], [sort]);
   const onSortingChange = useCallback(
     (updater: Updater<SortingState>) => {

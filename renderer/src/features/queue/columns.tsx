@@ -5,6 +5,7 @@ import { createColumnHelper, rowSortingFeature, tableFeatures } from '@tanstack/
 import type { CaseSummary } from '../../../../shared/api/types';
 import { QUEUE_SORT_COLUMNS, type QueueSortColumn } from '../../../../shared/desk-api/schemas';
 import { caseHref } from '../../app/router';
+import type { PaymentMethodName } from '../../i18n/payment-methods';
 import { FlagIcons, SlaCountdown, StatusBadge } from './cells';
 import { formatAssetAmount, formatDateTime, formatFiat } from './format';
 
@@ -19,7 +20,7 @@ const column = createColumnHelper<typeof queueFeatures, VisibleRow>();
 
 export const isSortColumn = (id: string): id is QueueSortColumn => (QUEUE_SORT_COLUMNS as readonly string[]).includes(id);
 
-export function queueColumns(t: TFunction<'queue'>, locale: string) {
+export function queueColumns(t: TFunction<'queue'>, locale: string, paymentMethodName: PaymentMethodName) {
   return column.columns([
     column.accessor((row) => row.summary.id, {
       id: 'id',
@@ -47,6 +48,7 @@ export function queueColumns(t: TFunction<'queue'>, locale: string) {
     column.accessor((row) => row.summary.paymentMethod, {
       id: 'paymentMethod',
       header: t('columns.paymentMethod'),
+      cell: (info) => paymentMethodName(info.getValue()),
       enableSorting: false,
     }),
     column.accessor((row) => row.summary.openedAt, {

@@ -1,0 +1,69 @@
+// Every error code a client can meet, in one list: the platform API's (DESIGN §2 and §9) and the desk
+// service's own. The server builds its errors from API_ERRORS, the desk's outbox decides retry/final
+// from the same codes, and the renderer words them: a code missing here is a type error everywhere.
+
+/** Platform API error codes with their HTTP status. invalid_totp and totp_replayed are 401 at sign-in
+ *  and 403 on a step-up (the session is fine there); the status here is the sign-in one. */
+export const API_ERRORS = {
+  invalid_request: 400,
+  idempotency_key_required: 400,
+  invalid_credentials: 401,
+  invalid_login_token: 401,
+  invalid_signature: 401,
+  invalid_totp: 401,
+  totp_replayed: 401,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_case_holder: 403,
+  not_found: 404,
+  case_already_resolved: 409,
+  case_claimed: 409,
+  case_not_in_review: 409,
+  escrow_not_on_hold: 409,
+  escrow_on_hold: 409,
+  alert_already_decided: 409,
+  idempotency_key_in_flight: 409,
+  no_proposed_verdict: 409,
+  verdict_pending_approval: 409,
+  must_refetch: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_key_reused: 422,
+  locked_out: 429,
+  rate_limited: 429,
+  too_many_attempts: 429,
+  internal_error: 500,
+  webhooks_not_configured: 503,
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export const API_ERROR_CODES = Object.keys(API_ERRORS) as ApiErrorCode[];
+
+/** Codes the desk service adds for what happens on this side of the wire. */
+export const DESK_ONLY_ERROR_CODES = [
+  'offline',
+  'signed_out',
+  'sign_in_first',
+  'invalid_enrollment',
+  'not_waiting_for_code',
+  'evidence_unavailable',
+  'verdict_in_outbox',
+  'unreadable_command',
+  'unknown_channel',
+  'bridge_closed',
+  'not_available',
+  'no_desk',
+  'closed',
+  'internal',
+  'unknown',
+] as const;
+
+export type DeskOnlyErrorCode = (typeof DESK_ONLY_ERROR_CODES)[number];
+
+/** Any code a desk call can fail with. */
+export type ErrorCode = ApiErrorCode | DeskOnlyErrorCode;
+
+export function isApiErrorCode(code: string): code is ApiErrorCode {
+  return Object.hasOwn(API_ERRORS, code);
+}

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
-import { contentSecurityPolicy } from './electron/main/security';
+import { contentSecurityPolicy } from './electron/common/security';
 
 /**
  * The dev server needs a looser policy (React Fast Refresh injects an inline script, Vite injects
@@ -20,7 +20,7 @@ function devServerContentSecurityPolicy(): Plugin {
       const strictPolicy = contentSecurityPolicy();
       if (!html.includes(strictPolicy)) {
         throw new Error(
-          'renderer/index.html must carry contentSecurityPolicy() from electron/main/security.ts',
+          'renderer/index.html must carry contentSecurityPolicy() from electron/common/security.ts',
         );
       }
       return html.replace(strictPolicy, contentSecurityPolicy({ development: true }));

@@ -3,7 +3,7 @@
 // the Host check stops DNS rebinding, the Origin check stops cross-site WebSockets, and the per-launch
 // secret stops everything that was not handed the URL the host printed.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { contentSecurityPolicy } from '../main/security';
+import { contentSecurityPolicy } from '../common/security';
 import { SECRET_SUBPROTOCOL_PREFIX } from '../../shared/desk-api/wire';
 
 /** 256 random bits, hex: a URL fragment and a WebSocket subprotocol token can both carry it as is. */

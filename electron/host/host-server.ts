@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import { BRIDGE_PATH, BRIDGE_SUBPROTOCOL } from '../../shared/desk-api/wire';
 import { BridgeHub } from './bridge-hub';
 import type { DeskPort } from './desk-port';
-import { EVIDENCE_CONTENT_HEADERS, safeEvidenceMime } from '../main/security';
+import { EVIDENCE_CONTENT_HEADERS, safeEvidenceMime } from '../common/security';
 import {
   evidenceShaFromPath,
   evidenceToken,

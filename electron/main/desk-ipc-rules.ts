@@ -3,7 +3,7 @@
 import type { DeskChannel } from '../../shared/desk-api/contract';
 import type { DeskResult } from '../../shared/desk-api/schemas';
 import { isDeskChannel } from '../../shared/desk-api/wire';
-import { isTrustedSender } from './security';
+import { isTrustedSender } from '../common/security';
 
 export type InvokeCheck = { ok: true; channel: DeskChannel } | { ok: false; result: DeskResult<never> };
 

@@ -11,7 +11,7 @@ import {
   type FromWorkerMessage,
   type ToWorkerMessage,
 } from './desk-worker-protocol';
-import { evidenceUrl } from './security';
+import { evidenceUrl } from '../common/security';
 
 const parentPort = (process as NodeJS.Process & { parentPort: ParentPort }).parentPort;
 let desk: DeskService | null = null;

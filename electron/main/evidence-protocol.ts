@@ -6,7 +6,7 @@ import {
   evidenceCorsHeaders,
   evidenceShaFromUrl,
   safeEvidenceMime,
-} from './security';
+} from '../common/security';
 
 export type EvidenceSource = (sha256: string) => Promise<{ bytes: Uint8Array; mime: string } | null>;
 

@@ -1,7 +1,7 @@
 // Installs the decisions of security.ts into Electron. Guards are attached to every web contents the app
 // ever creates (not only the main window), so a window added later cannot forget them.
 import { app, session } from 'electron';
-import { isAllowedNavigation, shouldGrantPermission } from './security';
+import { isAllowedNavigation, shouldGrantPermission } from '../common/security';
 
 /** Must run before the app is ready: it makes every renderer sandboxed, whatever its preferences say. */
 export function enableProcessSandbox(): void {

@@ -7,7 +7,7 @@ import { registerPrivilegedSchemes, serveRendererFrom } from './app-protocol';
 import { serveEvidenceFrom } from './evidence-protocol';
 import { enableProcessSandbox, installNavigationGuards, installPermissionHandlers } from './hardening';
 import { forwardDeskEvents, registerDeskIpc } from './ipc';
-import { APP_ORIGIN } from './security';
+import { APP_ORIGIN } from '../common/security';
 import { startServices, type RunningServices } from './services';
 import { createMainWindow } from './window';
 

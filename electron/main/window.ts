@@ -1,5 +1,5 @@
 import { BrowserWindow } from 'electron';
-import { windowWebPreferences } from './security';
+import { windowWebPreferences } from '../common/security';
 
 export const WINDOW_TITLE = 'Dispute Desk';
 

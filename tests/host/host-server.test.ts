@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeskEvent, DeskEvents } from '../../shared/desk-api/contract';
-import { EVIDENCE_CONTENT_HEADERS } from '../../electron/main/security';
+import { EVIDENCE_CONTENT_HEADERS } from '../../electron/common/security';
 import type { DeskPort } from '../../electron/host/desk-port';
 import { newLaunchSecret } from '../../electron/host/host-security';
 import {

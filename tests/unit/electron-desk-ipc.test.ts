@@ -6,7 +6,7 @@ import { deskChannels } from '../../shared/desk-api/contract';
 import { isDeskChannel } from '../../shared/desk-api/wire';
 import { checkDeskInvoke } from '../../electron/main/desk-ipc-rules';
 import { parseFromWorker, parseToWorker, workerUnavailable } from '../../electron/main/desk-worker-protocol';
-import { APP_ORIGIN } from '../../electron/main/security';
+import { APP_ORIGIN } from '../../electron/common/security';
 
 const appFrame = `${APP_ORIGIN}/index.html`;
 const sha = 'f'.repeat(64);

@@ -15,7 +15,7 @@ import {
   resolveAppAssetPath,
   shouldGrantPermission,
   windowWebPreferences,
-} from '../../electron/main/security';
+} from '../../electron/common/security';
 
 const devServerOrigin = 'http://127.0.0.1:5173';
 

@@ -1,18 +1,13 @@
-// The security decisions of the Electron shell, as pure functions so that they are unit tested without
-// Electron (tests/unit/electron-security.test.ts). The wiring into Electron lives in hardening.ts.
+// The security decisions of the Electron shell and the browser host, as pure functions so that they are
+// unit tested without Electron (tests/unit/electron-security.test.ts). The wiring into Electron lives in
+// electron/main/hardening.ts; what needs Electron's types (the window's preferences) in
+// electron/main/security.ts.
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
-import type { WebPreferences } from 'electron';
+import { EVIDENCE_SCHEME } from '../../shared/desk-api/evidence-url';
 
 /** The renderer is served from this privileged custom scheme, never from file:// (whose origin is opaque). */
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://desk`;
-
-/**
- * Evidence files are served from their own scheme, never as file:// paths (DESIGN §5). Being another
- * origin than the app, an uploaded file that is not what it claims to be can never act as the app.
- */
-export const EVIDENCE_SCHEME = 'desk-evidence';
-const EVIDENCE_ORIGIN = `${EVIDENCE_SCHEME}://file`;
 
 /**
  * True when `url` belongs to the app itself. Origins are compared by scheme and host:port rather than by
@@ -40,24 +35,6 @@ export function isTrustedSender(frameUrl: string | undefined, appOrigin: string)
 /** The app needs no camera, microphone, notifications, geolocation... so every request is refused. */
 export function shouldGrantPermission(_permission: string, _requestingOrigin?: string): boolean {
   return false;
-}
-
-/** Every window gets exactly these preferences (Electron security checklist, items 2-4, 6, 8, 9, 12). */
-export function windowWebPreferences(preloadPath: string): WebPreferences {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-  };
 }
 
 export interface ContentSecurityPolicyOptions {
@@ -110,23 +87,6 @@ export function resolveAppAssetPath(requestUrl: string, rendererRoot: string): s
   if (fromRoot === '' || fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot))
     return null;
   return filePath;
-}
-
-/** The URL the renderer uses for an evidence file. */
-export function evidenceUrl(sha256: string): string {
-  return `${EVIDENCE_ORIGIN}/${sha256}`;
-}
-
-/**
- * The sha256 named by a `desk-evidence://file/<sha256>` request, or null for anything else: another host,
- * extra path segments, dot segments (plain or encoded), upper case. Nothing is normalised: a request that
- * is not exactly the shape evidenceUrl() makes is refused.
- */
-export function evidenceShaFromUrl(requestUrl: string): string | null {
-  const prefix = `${EVIDENCE_ORIGIN}/`;
-  if (!requestUrl.startsWith(prefix)) return null;
-  const sha256 = requestUrl.slice(prefix.length).replace(/[?#].*$/s, '');
-  return /^[0-9a-f]{64}$/.test(sha256) ? sha256 : null;
 }
 
 /**

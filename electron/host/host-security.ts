@@ -68,7 +68,7 @@ export function evidenceShaFromPath(pathname: string): string | null {
 }
 
 /**
- * The renderer's policy (electron/main/security.ts) adapted for the host: the bridge's WebSocket named in
+ * The renderer's policy (electron/common/security.ts) adapted for the host: the bridge's WebSocket named in
  * connect-src (Chromium before 110 did not count ws: as 'self'), and frame-ancestors, which only a header
  * can set. `hostHeader` must have passed isAllowedHostHeader: it is written into the policy.
  */

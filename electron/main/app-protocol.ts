@@ -3,7 +3,8 @@
 // file, and Electron grants file:// pages privileges that web pages do not have.
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
-import { APP_SCHEME, EVIDENCE_SCHEME, contentSecurityPolicy, resolveAppAssetPath } from '../common/security';
+import { EVIDENCE_SCHEME } from '../../shared/desk-api/evidence-url';
+import { APP_SCHEME, contentSecurityPolicy, resolveAppAssetPath } from '../common/security';
 
 /**
  * Must run before the app is ready, and only once (Electron rules for privileged schemes), so both of the

@@ -11,7 +11,7 @@ import {
   type FromWorkerMessage,
   type ToWorkerMessage,
 } from './desk-worker-protocol';
-import { evidenceUrl } from '../common/security';
+import { evidenceUrl } from '../../shared/desk-api/evidence-url';
 
 const parentPort = (process as NodeJS.Process & { parentPort: ParentPort }).parentPort;
 let desk: DeskService | null = null;

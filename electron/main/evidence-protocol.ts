@@ -1,12 +1,7 @@
 // desk-evidence://file/<sha256>: evidence bytes from the desk worker's store, never a file path (DESIGN §5).
 import { protocol } from 'electron';
-import {
-  EVIDENCE_CONTENT_HEADERS,
-  EVIDENCE_SCHEME,
-  evidenceCorsHeaders,
-  evidenceShaFromUrl,
-  safeEvidenceMime,
-} from '../common/security';
+import { EVIDENCE_SCHEME, evidenceShaFromUrl } from '../../shared/desk-api/evidence-url';
+import { EVIDENCE_CONTENT_HEADERS, evidenceCorsHeaders, safeEvidenceMime } from '../common/security';
 
 export type EvidenceSource = (sha256: string) => Promise<{ bytes: Uint8Array; mime: string } | null>;
 

@@ -1,5 +1,5 @@
-// Installs the decisions of security.ts into Electron. Guards are attached to every web contents the app
-// ever creates (not only the main window), so a window added later cannot forget them.
+// Installs the decisions of electron/common/security.ts into Electron. Guards are attached to every web
+// contents the app ever creates (not only the main window), so a window added later cannot forget them.
 import { app, session } from 'electron';
 import { isAllowedNavigation, shouldGrantPermission } from '../common/security';
 

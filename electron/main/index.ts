@@ -1,6 +1,7 @@
 // The Electron shell: one hardened window showing the renderer, the bundled platform server as a child
-// process and the desk service in a utility process. Decisions live in small pure modules (security.ts,
-// desk-ipc-rules.ts, desk-worker-protocol.ts); this file only wires them together.
+// process and the desk service in a utility process. Decisions live in small pure modules
+// (common/security.ts, desk-ipc-rules.ts, shared/desk-api/worker-protocol.ts); this file only wires them
+// together.
 import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { registerPrivilegedSchemes, serveRendererFrom } from './app-protocol';

@@ -1,5 +1,5 @@
 import { BrowserWindow } from 'electron';
-import { windowWebPreferences } from '../common/security';
+import { windowWebPreferences } from './security';
 
 export const WINDOW_TITLE = 'Dispute Desk';
 

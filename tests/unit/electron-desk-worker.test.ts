@@ -13,7 +13,7 @@ import {
   type FromWorkerMessage,
   type ToWorkerMessage,
 } from '../../electron/main/desk-worker-protocol';
-import { evidenceUrl } from '../../electron/common/security';
+import { evidenceUrl } from '../../shared/desk-api/evidence-url';
 import { createTestServer, type TestServer } from '../server/harness';
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;

@@ -1,21 +1,19 @@
-// The shell's security decisions, tested without Electron (security.ts imports it for types only).
+// The shell's security decisions, tested without Electron (main/security.ts imports it for types only).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   APP_ORIGIN,
-  EVIDENCE_SCHEME,
   contentSecurityPolicy,
   evidenceCorsHeaders,
-  evidenceShaFromUrl,
-  evidenceUrl,
   safeEvidenceMime,
   isAllowedNavigation,
   isTrustedSender,
   resolveAppAssetPath,
   shouldGrantPermission,
-  windowWebPreferences,
 } from '../../electron/common/security';
+import { windowWebPreferences } from '../../electron/main/security';
+import { EVIDENCE_SCHEME, evidenceShaFromUrl, evidenceUrl } from '../../shared/desk-api/evidence-url';
 
 const devServerOrigin = 'http://127.0.0.1:5173';
 

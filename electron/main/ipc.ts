@@ -3,7 +3,7 @@
 import { BrowserWindow, ipcMain } from 'electron';
 import type { DeskEvent } from '../../shared/desk-api/contract';
 import type { DeskResult } from '../../shared/desk-api/schemas';
-import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from '../preload/channels';
+import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from '../../shared/desk-api/ipc';
 import { checkDeskInvoke } from './desk-ipc-rules';
 import type { DeskWorker } from './desk-worker-client';
 import { workerUnavailable } from './desk-worker-protocol';

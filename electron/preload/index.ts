@@ -3,7 +3,7 @@
 // channel. Main checks the sender and the channel name of every call (electron/main/ipc.ts).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { DeskBridge, DeskChannel, DeskEvent } from '../../shared/desk-api/contract';
-import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from './channels';
+import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from '../../shared/desk-api/ipc';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<DeskEvent, Set<Listener>>();

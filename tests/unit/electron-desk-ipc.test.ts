@@ -151,6 +151,6 @@ describe('the preload source', () => {
     const runtimeImports = [...preload.matchAll(/^import (?!type )[^;]* from '([^']+)';$/gm)].map(
       (match) => match[1],
     );
-    expect(runtimeImports).toEqual(['electron', './channels']);
+    expect(runtimeImports).toEqual(['electron', '../../shared/desk-api/ipc']);
   });
 });

@@ -1,7 +1,8 @@
 // Builds the three Electron processes into out/: main (ES module, package.json "main"), preload
 // (CommonJS, because sandboxed preloads cannot be ES modules) and the renderer (renderer/ as Vite root).
 // The main build has two more entries that the shell starts as Node processes: the desk service's
-// utility process (desk-worker.js) and the bundled platform server's CLI (server.js).
+// utility process (desk-worker.js, from electron/desk-worker/) and the bundled platform server's CLI
+// (server.js). Main finds both beside its own index.js.
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -35,7 +36,7 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve('electron/main/index.ts'),
-          'desk-worker': resolve('electron/main/desk-worker.ts'),
+          'desk-worker': resolve('electron/desk-worker/index.ts'),
           server: resolve('electron/server/cli.ts'),
         },
       },

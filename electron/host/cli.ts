@@ -5,14 +5,14 @@
 // stdout carries exactly one line, the ready line; everything else goes to stderr.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { savedServerUrl } from '../desk/saved-server';
 import { createDeskService } from '../desk/service';
-import { startBundledServer } from './bundled-server';
+import { startBundledServer } from '../launch/bundled-server';
+import { BUNDLED_SERVER_IDENTITY, chooseServer } from '../launch/server-choice';
 import { parseHostArguments, UsageError } from './host-arguments';
 import { newLaunchSecret } from './host-security';
 import { hostEvidenceUrl, readyLine, startHost } from './host-server';
 import { buildRenderer, rendererBuildNeeded } from './renderer-build';
-import { savedServerUrl } from './saved-server';
-import { BUNDLED_SERVER_IDENTITY, chooseServer } from './server-choice';
 import { stderrLogger } from './stderr-logger';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,5 +1,6 @@
-// The main process's handle on the desk worker: a utility process running the desk service (built as
-// out/main/desk-worker.js), so that a sync of 100,000 cases never blocks the window's main process.
+// The main process's handle on the desk worker: a utility process running the desk service
+// (electron/desk-worker/, built as out/main/desk-worker.js), so that a sync of 100,000 cases never blocks
+// the window's main process.
 import { utilityProcess } from 'electron';
 import type { DeskChannel, DeskEvent } from '../../shared/desk-api/contract';
 import type { DeskResult } from '../../shared/desk-api/schemas';
@@ -8,7 +9,7 @@ import {
   workerUnavailable,
   type FromWorkerMessage,
   type ToWorkerMessage,
-} from './desk-worker-protocol';
+} from '../../shared/desk-api/worker-protocol';
 
 export interface DeskWorker {
   invoke(channel: DeskChannel, input: unknown): Promise<DeskResult<unknown>>;

@@ -6,7 +6,7 @@ import type { DeskResult } from '../../shared/desk-api/schemas';
 import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from '../../shared/desk-api/ipc';
 import { checkDeskInvoke } from './desk-ipc-rules';
 import type { DeskWorker } from './desk-worker-client';
-import { workerUnavailable } from './desk-worker-protocol';
+import { workerUnavailable } from '../../shared/desk-api/worker-protocol';
 
 /** The desk worker once it is running, or why it is not. */
 export type DeskWorkerState = Promise<DeskWorker>;

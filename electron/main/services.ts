@@ -2,8 +2,8 @@
 // bundled platform server as a child process. Both are stopped on quit, the desk first so that it never
 // talks to a server that is already gone.
 import { join } from 'node:path';
-import { startBundledServer, type BundledServer } from '../host/bundled-server';
-import { BUNDLED_SERVER_IDENTITY, chooseServer } from '../host/server-choice';
+import { startBundledServer, type BundledServer } from '../launch/bundled-server';
+import { BUNDLED_SERVER_IDENTITY, chooseServer } from '../launch/server-choice';
 import { startDeskWorker, type DeskServer, type DeskWorker } from './desk-worker-client';
 
 export interface ServicesOptions {

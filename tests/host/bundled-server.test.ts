@@ -12,7 +12,7 @@ import {
   serverCommand,
   startBundledServer,
   type BundledServer,
-} from '../../electron/host/bundled-server';
+} from '../../electron/launch/bundled-server';
 
 let dir: string;
 const running: BundledServer[] = [];

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import axios from 'axios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBundledServer } from '../../electron/host/bundled-server';
+import { startBundledServer } from '../../electron/launch/bundled-server';
 import { parseHostArguments, UsageError } from '../../electron/host/host-arguments';
 import { BridgeClient, get, openBridge } from './helpers';
 

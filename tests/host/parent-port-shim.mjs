@@ -1,5 +1,5 @@
 // Stands in for Electron's process.parentPort in a plain Node child started with child_process.fork, so
-// that the desk worker (electron/main/desk-worker.ts) runs under test without an Electron binary.
+// that the desk worker (electron/desk-worker/index.ts) runs under test without an Electron binary.
 import { EventEmitter } from 'node:events';
 
 const parentPort = new EventEmitter();

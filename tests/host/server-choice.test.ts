@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDeskDatabase, DESK_DATABASE_FILE } from '../../electron/desk/db/open';
 import { writeSettings } from '../../electron/desk/settings';
-import { savedServerUrl } from '../../electron/host/saved-server';
-import { chooseServer } from '../../electron/host/server-choice';
+import { savedServerUrl } from '../../electron/desk/saved-server';
+import { chooseServer } from '../../electron/launch/server-choice';
 
 describe('chooseServer', () => {
   it('prefers the command line, then the saved setting, then the bundled server', () => {

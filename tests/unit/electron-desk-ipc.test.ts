@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { deskChannels } from '../../shared/desk-api/contract';
 import { isDeskChannel } from '../../shared/desk-api/wire';
 import { checkDeskInvoke } from '../../electron/main/desk-ipc-rules';
-import { parseFromWorker, parseToWorker, workerUnavailable } from '../../electron/main/desk-worker-protocol';
+import { parseFromWorker, parseToWorker, workerUnavailable } from '../../shared/desk-api/worker-protocol';
 import { APP_ORIGIN } from '../../electron/common/security';
 
 const appFrame = `${APP_ORIGIN}/index.html`;

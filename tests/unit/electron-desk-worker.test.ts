@@ -12,7 +12,7 @@ import {
   parseFromWorker,
   type FromWorkerMessage,
   type ToWorkerMessage,
-} from '../../electron/main/desk-worker-protocol';
+} from '../../shared/desk-api/worker-protocol';
 import { evidenceUrl } from '../../shared/desk-api/evidence-url';
 import { createTestServer, type TestServer } from '../server/harness';
 
@@ -49,7 +49,7 @@ beforeAll(async () => {
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const address = server.app.server.address();
   serverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  worker = fork(resolve('electron/main/desk-worker.ts'), [], {
+  worker = fork(resolve('electron/desk-worker/index.ts'), [], {
     execArgv: ['--import', tsx, '--import', shim],
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -2,9 +2,9 @@
 // so that a long sync never blocks the window). Each side checks every message it receives against these
 // schemas: pure, no Electron, unit tested in tests/unit/electron-desk-worker.test.ts.
 import { z } from 'zod';
-import { DESK_EVENTS, type DeskChannel, type DeskEvent } from '../../shared/desk-api/contract';
-import { deskError, type DeskResult } from '../../shared/desk-api/schemas';
-import { isDeskChannel } from '../../shared/desk-api/wire';
+import { DESK_EVENTS, type DeskChannel, type DeskEvent } from './contract';
+import { deskError, type DeskResult } from './schemas';
+import { isDeskChannel } from './wire';
 
 const requestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -19,7 +19,7 @@ export const toWorkerMessage = z.discriminatedUnion('type', [
     type: z.literal('start'),
     dataDir: z.string().min(1),
     serverUrl: z.string().url(),
-    /** What the cache is bound to; null for the server's URL (see electron/host/server-choice.ts). */
+    /** What the cache is bound to; null for the server's URL (see electron/launch/server-choice.ts). */
     serverIdentity: z.string().min(1).max(200).nullable(),
   }),
   z.strictObject({ type: z.literal('invoke'), id: requestId, channel: deskChannel, input: z.unknown() }),

@@ -1,17 +1,18 @@
-// The desk worker: the entry of the utility process that runs the desk service (built as
-// out/main/desk-worker.js). Plain Node apart from process.parentPort, its line to the main process; it
-// never imports electron, so the desk service stays the same code the browser host runs.
+// The desk worker: the entry of the utility process that runs the desk service (built beside main's
+// entry as out/main/desk-worker.js, where main starts it). Plain Node apart from process.parentPort, its
+// line to the main process; it imports electron for that type only, so the desk service stays the same
+// code the browser host runs.
 import type { ParentPort } from 'electron';
 import { DESK_EVENTS } from '../../shared/desk-api/contract';
-import { createDeskService, type DeskService } from '../desk/service';
-import { savedServerUrl } from '../host/saved-server';
+import { evidenceUrl } from '../../shared/desk-api/evidence-url';
 import {
   parseToWorker,
   workerUnavailable,
   type FromWorkerMessage,
   type ToWorkerMessage,
-} from './desk-worker-protocol';
-import { evidenceUrl } from '../../shared/desk-api/evidence-url';
+} from '../../shared/desk-api/worker-protocol';
+import { createDeskService, type DeskService } from '../desk/service';
+import { savedServerUrl } from '../desk/saved-server';
 
 const parentPort = (process as NodeJS.Process & { parentPort: ParentPort }).parentPort;
 let desk: DeskService | null = null;

@@ -1,6 +1,7 @@
 // Which platform server the desk talks to, decided before the desk starts: the one given on the command
 // line, else the one saved in the desk's settings ('settings.set' stores it for the next start, read by
-// saved-server.ts), else the bundled server. Shared by the browser host and the Electron shell.
+// electron/desk/saved-server.ts), else the bundled server. Shared by the browser host and the Electron
+// shell.
 
 /**
  * The cache is bound to a server's identity (a different server drops the cached cases). The bundled

@@ -15,7 +15,7 @@ export const APP_ORIGIN = `${APP_SCHEME}://desk`;
  * would make every custom-scheme URL look alike. Opaque URLs (`file:`, `data:`, `javascript:`) have no
  * host and never match.
  */
-export function isAppUrl(url: string, appOrigin: string): boolean {
+function isAppUrl(url: string, appOrigin: string): boolean {
   const candidate = URL.parse(url);
   const app = URL.parse(appOrigin);
   if (!candidate || !app || app.host === '') return false;

@@ -58,7 +58,7 @@ const STOP_GRACE_MS = 5_000;
 const STDERR_TAIL_CHARS = 8_000;
 
 /** The source CLI beside this file: electron/server/cli.ts. */
-export function sourceServerEntry(): ServerEntry {
+function sourceServerEntry(): ServerEntry {
   return { kind: 'source', cliPath: fileURLToPath(new URL('../server/cli.ts', import.meta.url)) };
 }
 

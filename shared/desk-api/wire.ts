@@ -17,9 +17,6 @@ export const SECRET_SUBPROTOCOL_PREFIX = 'dispute-desk.k.';
 /** The path of the bridge's WebSocket on the host. */
 export const BRIDGE_PATH = '/desk';
 
-/** The path under which the host serves evidence files by sha256. */
-export const EVIDENCE_PATH = '/evidence/';
-
 /** True for a channel the contract declares (an own key: `__proto__` or `toString` are not channels). */
 export function isDeskChannel(name: unknown): name is DeskChannel {
   return typeof name === 'string' && Object.hasOwn(deskChannels, name);

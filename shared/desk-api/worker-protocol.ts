@@ -12,7 +12,7 @@ const deskChannel = z.custom<DeskChannel>(isDeskChannel, { message: 'not a desk 
 const deskEvent = z.enum(DESK_EVENTS as [DeskEvent, ...DeskEvent[]]);
 
 /** Main → worker. */
-export const toWorkerMessage = z.discriminatedUnion('type', [
+const toWorkerMessage = z.discriminatedUnion('type', [
   /** First: which server the desk's settings name, so that main knows whether to start the bundled one. */
   z.strictObject({ type: z.literal('readSavedServer'), dataDir: z.string().min(1) }),
   z.strictObject({
@@ -34,7 +34,7 @@ const deskResult = z.union([
 ]);
 
 /** Worker → main. Buffers arrive as Uint8Array: structured clone keeps the bytes, not the class. */
-export const fromWorkerMessage = z.discriminatedUnion('type', [
+const fromWorkerMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('savedServer'), serverUrl: z.string().url().nullable() }),
   z.strictObject({ type: z.literal('ready') }),
   z.strictObject({ type: z.literal('failed'), message: z.string() }),

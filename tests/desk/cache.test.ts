@@ -9,7 +9,7 @@ import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
 import { readCachedCase } from '../../electron/desk/cache/case-view';
 import { queryQueue } from '../../electron/desk/cache/queue';
 import { DESK_DATABASE_FILE, DeskDatabaseTooNewError, openDeskDatabase } from '../../electron/desk/db/open';
-import { DESK_MIGRATIONS } from '../../electron/desk/db/schema';
+import { DESK_MIGRATIONS } from '../../electron/desk/db/migrations/index';
 import type { DeskDb } from '../../electron/desk/context';
 import { bindCacheToServer, readSyncState, writeSyncState } from '../../electron/desk/sync/sync-state';
 import { syntheticCase } from './fixtures/synthetic-cases';

@@ -13,7 +13,7 @@ import { planSearch, type SearchPlan } from './queue-search';
 
 export type QueueRequest = z.output<typeof queueQuery>;
 
-/** Each sort column with the index that holds the cases in that order (db/schema.ts). */
+/** Each sort column with the index that holds the cases in that order (db/migrations/). */
 const SORTS: Record<QueueSortColumn, { column: string; index: string }> = {
   slaDueAt: { column: 'sla_due_at', index: 'cases_by_sla' },
   openedAt: { column: 'opened_at', index: 'cases_by_opened' },

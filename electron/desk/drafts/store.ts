@@ -1,4 +1,4 @@
-// The drafts table (schema in ../db/schema.ts): one row per user and case, the draft as JSON.
+// The drafts table (schema in ../db/migrations/): one row per user and case, the draft as JSON.
 import type { DeskDb } from '../context';
 
 export function readDraftJson(db: DeskDb, userId: string, caseId: string): string | null {

@@ -1,4 +1,4 @@
-// The evidence_files table (schema in ../db/schema.ts): which files the desk holds, their type and size,
+// The evidence_files table (schema in ../db/migrations/): which files the desk holds, their type and size,
 // and when each was last used, for the LRU cap. The files themselves live under dataDir/evidence/.
 import type { DeskDb } from '../context';
 

@@ -1,4 +1,4 @@
-// The outbox table's only owner of SQL (schema in ../db/schema.ts). Every state change is one conditional
+// The outbox table's only owner of SQL (schema in ../db/migrations/). Every state change is one conditional
 // UPDATE, so the row on disk is always the truth the sender resumes from after a crash.
 import {
   deskError,

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MIGRATIONS, type Migration } from './migrations/index';
+import { checkSchemaVersion, runMigrations, type Migration } from '../../../shared/db/migrations';
+import { MIGRATIONS } from './migrations/index';
 
 export type Db = Database.Database;
 
@@ -12,33 +13,26 @@ export class DatabaseTooNewError extends Error {
   }
 }
 
+const tooNew = (found: number, known: number) => new DatabaseTooNewError(found, known);
+
 /** Opens (creating if needed) the server's store with the pragmas a money ledger needs, and migrates it. */
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  // FULL: a verdict answered 200 must survive a power cut, not just a process crash.
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db, migrations);
-  return db;
-}
-
-export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {
-  const latest = migrations.at(-1)?.version ?? 0;
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > latest) {
+  try {
+    // Checked before anything is written, journal mode included: a newer server's file is left as it is.
+    checkSchemaVersion(db, migrations, tooNew);
+    db.pragma('journal_mode = WAL');
+    // FULL: a verdict answered 200 must survive a power cut, not just a process crash.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    runMigrations(db, migrations, tooNew);
+  } catch (error) {
     db.close();
-    throw new DatabaseTooNewError(current, latest);
+    throw error;
   }
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.up);
-      db.pragma(`user_version = ${migration.version}`);
-    }).immediate();
-  }
+  return db;
 }
 
 /** Runs `work` in a BEGIN IMMEDIATE transaction: the write lock is taken up front, so two writers never

@@ -1,7 +1,7 @@
 // The platform's first schema. Money is INTEGER minor units; times are ISO 8601 UTC text (sortable);
 // JSON columns hold small arrays only. Every table that a client can change carries what the audit
 // and the change feed need to explain the change.
-import type { Migration } from './index';
+import type { Migration } from '../../../../shared/db/migrations';
 
 export const initialSchema: Migration = {
   version: 1,

@@ -1,11 +1,6 @@
-// Migrations only grow: each has the next version number, runs in one transaction and is tracked in
-// PRAGMA user_version. A database written by a newer version of the server is refused, never guessed at.
+// The server store's migrations, in order (run by shared/db/migrations.ts from db/open.ts). Migrations only
+// grow: a change to the schema is a new numbered file here, never an edit of one that has shipped.
+import type { Migration } from '../../../../shared/db/migrations';
 import { initialSchema } from './0001-initial';
-
-export interface Migration {
-  version: number;
-  name: string;
-  up: string;
-}
 
 export const MIGRATIONS: readonly Migration[] = [initialSchema];

@@ -1,18 +1,11 @@
-// The desk's local cache (DESIGN §5). It can always be rebuilt from the server, except for what only the
-// desk knows: the outbox of commands not yet confirmed, drafts and settings. Numbered migrations, tracked
-// in user_version; a file from a newer version is refused (db/open.ts).
+// The desk's first schema. The cache can always be rebuilt from the server, except for what only the
+// desk knows: the outbox of commands not yet confirmed, drafts and settings (DESIGN §5).
+import type { Migration } from '../../../../shared/db/migrations';
 
-export interface DeskMigration {
-  version: number;
-  name: string;
-  up: string;
-}
-
-export const DESK_MIGRATIONS: readonly DeskMigration[] = [
-  {
-    version: 1,
-    name: 'initial',
-    up: `
+export const initialSchema: Migration = {
+  version: 1,
+  name: 'initial',
+  up: `
       -- One row per case the server sent, holding only what the queue filters and sorts on: the rows stay
       -- small (about 200 bytes), so counting or filtering 100,000 of them reads few pages. What the queue
       -- shows and the full detail live in case_details. row_id is the rowid shared with cases_search and
@@ -128,5 +121,4 @@ export const DESK_MIGRATIONS: readonly DeskMigration[] = [
         value TEXT NOT NULL
       ) STRICT;
     `,
-  },
-];
+};

@@ -1,0 +1,6 @@
+// The desk cache's migrations, in order (run by shared/db/migrations.ts from db/open.ts). Migrations only
+// grow: a change to the schema is a new numbered file here, never an edit of one that has shipped.
+import type { Migration } from '../../../../shared/db/migrations';
+import { initialSchema } from './0001-initial';
+
+export const DESK_MIGRATIONS: readonly Migration[] = [initialSchema];

@@ -1,11 +1,45 @@
 // Layering is enforced here (DESIGN §1): each folder is a layer and may only import what runs where it runs.
+// `local/code-layering` checks the imports between the project's folders against the allow-list below
+// (tests/unit/layering.test.ts proves it); no-restricted-imports keeps runtimes out of the layers that run
+// without them.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import codeLayering from './scripts/eslint/code-layering.js';
+
+/**
+ * Each layer with the folders it may import besides itself. Folders not named here (tests/, bench/,
+ * scripts/) are not layers and may import anything.
+ */
+const layers = {
+  shared: [],
+  'electron/server': ['shared'],
+  // The demo seed writes into the server's store with the server's own functions.
+  'electron/seed': ['shared', 'electron/server'],
+  'electron/desk': ['shared'],
+  // Starting the bundled server and choosing the server: shared by the Electron shell and the browser host.
+  'electron/launch': ['shared'],
+  // Pure security functions of the Electron shell and the browser host.
+  'electron/common': ['shared'],
+  'electron/host': ['shared', 'electron/desk', 'electron/launch', 'electron/common'],
+  'electron/desk-worker': ['shared', 'electron/desk', 'electron/launch'],
+  'electron/main': ['shared', 'electron/launch', 'electron/common'],
+  // Sandboxed: only the desk's contract and its IPC channel names.
+  'electron/preload': ['shared/desk-api'],
+  renderer: ['shared'],
+};
+
+/** Folders a layer may load only with `await import(...)`: the server loads the demo seed on demand. */
+const dynamicOnly = { 'electron/server': ['electron/seed'] };
 
 const nodeBuiltins = { group: ['node:*'], message: 'This layer runs without Node: no node:* imports.' };
-const electronImport = { group: ['electron', 'electron/*'], message: 'Only electron/main and electron/preload import electron.' };
+// A regex rather than a group: the group `electron/*` would also match the project's own
+// `../electron/...` folders, which local/code-layering rules on.
+const electronImport = {
+  regex: '^electron(/|$)',
+  message: 'Only electron/main and electron/preload import electron.',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'test-results/', 'playwright-report/'] },
@@ -13,10 +47,12 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
+    plugins: { local: { rules: { 'code-layering': codeLayering } } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'always'],
+      'local/code-layering': ['error', { layers, dynamicOnly }],
     },
   },
   {
@@ -28,8 +64,10 @@ export default tseslint.config(
           patterns: [
             nodeBuiltins,
             electronImport,
-            { group: ['react', 'react-dom', 'react/*'], message: 'shared/ is runtime-free: no DOM or React.' },
-            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports nothing from the processes.' },
+            {
+              group: ['react', 'react-dom', 'react/*'],
+              message: 'shared/ is runtime-free: no DOM or React.',
+            },
           ],
         },
       ],
@@ -41,27 +79,29 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': [
-        'error',
-        { patterns: [nodeBuiltins, electronImport, { group: ['**/electron/**'], message: 'The renderer talks to the desk only through window.desk.' }] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [nodeBuiltins, electronImport] }],
     },
   },
   {
-    files: ['electron/server/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [electronImport, { group: ['**/desk/**', '**/host/**', '**/main/**', '**/preload/**'], message: 'The platform server stands alone: it imports nothing from the desk side.' }] },
-      ],
-    },
+    // Plain Node: the same code runs in the browser host, in a child process and under Vitest.
+    files: ['electron/{server,seed,desk,launch,common,host}/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [electronImport] }] },
   },
   {
-    files: ['electron/desk/**/*.ts', 'electron/host/**/*.ts'],
+    // The desk worker runs in Electron's utility process and takes the type of its parentPort from electron.
+    files: ['electron/desk-worker/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [electronImport, { group: ['**/server/**'], message: 'The desk talks to the server over HTTP only.' }] },
+        {
+          patterns: [
+            {
+              ...electronImport,
+              allowTypeImports: true,
+              message: 'The desk worker imports electron for types only.',
+            },
+          ],
+        },
       ],
     },
   },

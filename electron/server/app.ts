@@ -6,12 +6,14 @@ import type { ServerConfig } from './config';
 import { createContext, type ServerContext } from './context';
 import type { Db } from './db/open';
 import { ApiError } from './errors';
+import { ROUTES } from '../../shared/api/routes';
 import { registerAuditRoutes } from './audit/routes';
 import { registerAuthRoutes } from './auth/routes';
 import { registerCaseRoutes } from './cases/routes';
 import { registerEvidenceRoutes } from './evidence/routes';
 import { registerFeedRoutes } from './feed/routes';
 import { payloadTooLarge, registerBodyParsers } from './http/body';
+import { defineRoute } from './http/route';
 import { registerKytRoutes } from './kyt/routes';
 import { registerMetamapWebhook } from './webhooks/metamap';
 
@@ -84,7 +86,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
     reply.status(404).send(errorEnvelope('not_found', 'There is no such route.')),
   );
 
-  app.get('/v1/health', async () => ({ status: 'ok', version: API_VERSION }));
+  defineRoute(app, ctx, ROUTES.health, () => ({ status: 'ok' as const, version: API_VERSION }));
   await registerAuthRoutes(app, ctx);
   await registerCaseRoutes(app, ctx);
   await registerKytRoutes(app, ctx);

@@ -65,7 +65,7 @@ export const deskChannels = {
     z.strictObject({ commandId: text(128), totp: z.string().regex(/^\d{6}$/) }),
   ),
   'drafts.get': channel<z.ZodType<{ caseId: string }>, Draft>(z.strictObject({ caseId })),
-  'drafts.save': channel<z.ZodType<{ caseId: string; draft: z.input<typeof draft> }>, Draft>(
+  'drafts.save': channel<z.ZodType<{ caseId: string; draft: Draft }, { caseId: string; draft: z.input<typeof draft> }>, Draft>(
     z.strictObject({ caseId, draft }),
   ),
   'evidence.url': channel<z.ZodType<{ sha256: string }>, { url: string }>(

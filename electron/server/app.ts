@@ -6,6 +6,7 @@ import type { ServerConfig } from './config';
 import { createContext, type ServerContext } from './context';
 import type { Db } from './db/open';
 import { ApiError } from './errors';
+import type { ApiErrorCode } from '../../shared/api/errors';
 import { ROUTES } from '../../shared/api/routes';
 import { registerAuditRoutes } from './audit/routes';
 import { registerAuthRoutes } from './auth/routes';
@@ -20,7 +21,7 @@ import { registerMetamapWebhook } from './webhooks/metamap';
 export const API_VERSION = '1.0.0';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-function errorEnvelope(code: string, message: string) {
+function errorEnvelope(code: ApiErrorCode, message: string) {
   return { error: { code, message } };
 }
 

@@ -9,12 +9,10 @@ export type Me = z.infer<typeof schemas.me>;
 export type LoginResult = z.infer<typeof schemas.loginResult>;
 /** POST /v1/auth/totp: a session. `backupCodes` only in the answer that confirms an enrolment. */
 export type SignInResult = z.infer<typeof schemas.signInResult>;
-export type PartyRef = z.infer<typeof schemas.partyRef>;
 export type CaseFlags = z.infer<typeof schemas.caseFlags>;
 export type CaseSummary = z.infer<typeof schemas.caseSummary>;
 export type Party = z.infer<typeof schemas.party>;
 export type Trade = z.infer<typeof schemas.trade>;
-export type EscrowHold = z.infer<typeof schemas.escrowHold>;
 export type Escrow = z.infer<typeof schemas.escrow>;
 export type Message = z.infer<typeof schemas.message>;
 export type Evidence = z.infer<typeof schemas.evidence>;
@@ -22,7 +20,6 @@ export type LivenessCheck = z.infer<typeof schemas.livenessCheck>;
 export type KytAlert = z.infer<typeof schemas.kytAlert>;
 export type Note = z.infer<typeof schemas.note>;
 export type Verdict = z.infer<typeof schemas.verdict>;
-export type FourEyes = z.infer<typeof schemas.fourEyes>;
 export type CaseDetail = z.infer<typeof schemas.caseDetail>;
 /** POST /v1/cases/{id}/verdict, /verdict/approve and /verdict/reject: the case after the change. */
 export type VerdictResponse = z.infer<typeof schemas.verdictResponse>;

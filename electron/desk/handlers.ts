@@ -9,7 +9,9 @@ import { deskChannels, type DeskChannel, type DeskOutput } from '../../shared/de
 /** A channel's input as its schema leaves it: checked, trimmed, defaults filled in. */
 export type ChannelInput<C extends DeskChannel> = z.output<(typeof deskChannels)[C]['input']>;
 
-export type DeskHandler<C extends DeskChannel> = (input: ChannelInput<C>) => Promise<DeskOutput<C>> | DeskOutput<C>;
+export type DeskHandler<C extends DeskChannel> = (
+  input: ChannelInput<C>,
+) => Promise<DeskOutput<C>> | DeskOutput<C>;
 export type DeskHandlers = { [C in DeskChannel]?: DeskHandler<C> };
 
 /** The joined table after withInputChecks: each handler takes the renderer's input as it came. */

@@ -37,7 +37,7 @@ export function secretFromOtpauthUrl(otpauthUrl: string): string {
   return secret.toUpperCase();
 }
 
- interface Signing {
+interface Signing {
   loginToken: string;
   awaiting: 'totp' | 'enrollment';
 }

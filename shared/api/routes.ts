@@ -74,7 +74,11 @@ export const EVERY_CALL_ERRORS = [
 
 const SIGNED_IN_ERRORS = ['unauthenticated'] as const satisfies readonly ApiErrorCode[];
 const ROLE_ERRORS = ['unauthenticated', 'forbidden'] as const satisfies readonly ApiErrorCode[];
-const STEP_UP_ERRORS = ['invalid_totp', 'totp_replayed', 'too_many_attempts'] as const satisfies readonly ApiErrorCode[];
+const STEP_UP_ERRORS = [
+  'invalid_totp',
+  'totp_replayed',
+  'too_many_attempts',
+] as const satisfies readonly ApiErrorCode[];
 
 const AGENT = ['agent'] as const;
 const COMPLIANCE = ['compliance'] as const;
@@ -218,7 +222,13 @@ export const ROUTES = {
     response: verdictResponse,
     status: 200,
     idempotencyKey: false,
-    errors: [...ROLE_ERRORS, ...STEP_UP_ERRORS, 'case_already_resolved', 'no_proposed_verdict', 'escrow_on_hold'],
+    errors: [
+      ...ROLE_ERRORS,
+      ...STEP_UP_ERRORS,
+      'case_already_resolved',
+      'no_proposed_verdict',
+      'escrow_on_hold',
+    ],
   }),
   rejectVerdict: route({
     method: 'POST',

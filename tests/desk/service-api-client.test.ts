@@ -173,7 +173,9 @@ describe('calls of the route contract', () => {
       authorization = request.headers.authorization;
       json(200, { status: 'totp_required', loginToken: 'login-token' })(request, response);
     });
-    const answer = await client(url).api.call(ROUTES.login, { body: { username: 'ana', password: 'secret' } });
+    const answer = await client(url).api.call(ROUTES.login, {
+      body: { username: 'ana', password: 'secret' },
+    });
     expect(answer).toEqual({ status: 'totp_required', loginToken: 'login-token' });
     expect(authorization).toBeUndefined();
   });

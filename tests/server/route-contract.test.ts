@@ -86,7 +86,9 @@ const userFor = (route: RouteSpec) => {
 
 const partiesOf = (caseId: string) =>
   server.ctx.db
-    .prepare('SELECT t.buyer_id AS buyerId, t.seller_id AS sellerId FROM cases c JOIN trades t ON t.id = c.trade_id WHERE c.id = ?')
+    .prepare(
+      'SELECT t.buyer_id AS buyerId, t.seller_id AS sellerId FROM cases c JOIN trades t ON t.id = c.trade_id WHERE c.id = ?',
+    )
     .get(caseId) as { buyerId: string; sellerId: string };
 
 beforeAll(async () => {
@@ -109,14 +111,18 @@ describe('the route contract', () => {
       const key = `${route.method} ${route.path}`;
       expect(seen.has(key), key).toBe(false);
       seen.add(key);
-      for (const code of [...EVERY_CALL_ERRORS, ...route.errors]) expect(API_ERROR_CODES, `${name}: ${code}`).toContain(code);
+      for (const code of [...EVERY_CALL_ERRORS, ...route.errors])
+        expect(API_ERROR_CODES, `${name}: ${code}`).toContain(code);
     }
   });
 
   it('is what the server serves: every entry is a route of the server', () => {
     for (const name of ROUTE_NAMES) {
       const route = ROUTES[name];
-      expect(server.app.hasRoute({ method: route.method, url: route.path }), `${route.method} ${route.path}`).toBe(true);
+      expect(
+        server.app.hasRoute({ method: route.method, url: route.path }),
+        `${route.method} ${route.path}`,
+      ).toBe(true);
     }
   });
 
@@ -148,7 +154,9 @@ describe('the route contract', () => {
 
     // Health and sign-in, then the signed-in user and the sign-out of that new session.
     await expectAnswer('health');
-    const login = await expectAnswer('login', { body: { username: agent.username, password: agent.password } });
+    const login = await expectAnswer('login', {
+      body: { username: agent.username, password: agent.password },
+    });
     const { loginToken } = login.body as { loginToken: string };
     const session = await expectAnswer('totp', { body: { loginToken, code: freshCode(server, agent) } });
     const signedIn = { ...agent, token: (session.body as { accessToken: string }).accessToken };
@@ -161,10 +169,21 @@ describe('the route contract', () => {
     await expectAnswer('getCase', { params: { id: plain } });
     await expectAnswer('claimCase', { params: { id: plain } });
     const sha256 = server.ctx.write(() => putEvidence(server.ctx.db, PNG, server.clock.now)).sha256;
-    await expectAnswer('postMessage', { params: { id: plain }, body: { body: 'Please send the statement.', evidence: [sha256] } });
+    await expectAnswer('postMessage', {
+      params: { id: plain },
+      body: { body: 'Please send the statement.', evidence: [sha256] },
+    });
     await expectAnswer('addNote', { params: { id: plain }, body: { body: 'Receipt looks fine.' } });
-    await expectAnswer('requestLiveness', { params: { id: plain }, body: { partyId: partiesOf(plain).buyerId } });
-    const verdict = (totp: string) => ({ outcome: 'release', reasonCode: 'payment_confirmed', rationale: 'Paid in full.', totp });
+    await expectAnswer('requestLiveness', {
+      params: { id: plain },
+      body: { partyId: partiesOf(plain).buyerId },
+    });
+    const verdict = (totp: string) => ({
+      outcome: 'release',
+      reasonCode: 'payment_confirmed',
+      rationale: 'Paid in full.',
+      totp,
+    });
     await expectAnswer('verdict', { params: { id: plain }, body: verdict(freshCode(server, agent)) });
 
     // The bytes of an evidence file: no schema, its sniffed type.
@@ -177,15 +196,24 @@ describe('the route contract', () => {
     const big = addCase(server.ctx, FOUR_EYES_TRADE);
     await expectAnswer('claimCase', { params: { id: big } });
     await expectAnswer('verdict', { params: { id: big }, body: verdict(freshCode(server, agent)) });
-    await expectAnswer('rejectVerdict', { params: { id: big }, body: { reason: 'Ask for the statement.', totp: freshCode(server, supervisor) } });
+    await expectAnswer('rejectVerdict', {
+      params: { id: big },
+      body: { reason: 'Ask for the statement.', totp: freshCode(server, supervisor) },
+    });
     await expectAnswer('verdict', { params: { id: big }, body: verdict(freshCode(server, agent)) });
-    await expectAnswer('approveVerdict', { params: { id: big }, body: { totp: freshCode(server, supervisor) } });
+    await expectAnswer('approveVerdict', {
+      params: { id: big },
+      body: { totp: freshCode(server, supervisor) },
+    });
 
     // Compliance holds and KYT; a supervisor's reassignment.
     const held = addCase(server.ctx);
     await expectAnswer('placeHold', { params: { id: held }, body: { reason: 'KYT review.' } });
     await expectAnswer('liftHold', { params: { id: held }, body: { reason: 'Cleared.' } });
-    await expectAnswer('reassignCase', { params: { id: held }, body: { assigneeId: otherAgent.id, reason: 'Shift change.' } });
+    await expectAnswer('reassignCase', {
+      params: { id: held },
+      body: { assigneeId: otherAgent.id, reason: 'Shift change.' },
+    });
     server.ctx.write(() => {
       server.ctx.db
         .prepare(
@@ -197,7 +225,10 @@ describe('the route contract', () => {
         .run(held, partiesOf(held).sellerId, server.clock.now.toISOString());
     });
     await expectAnswer('listKytAlerts', { as: compliance });
-    await expectAnswer('decideKytAlert', { params: { id: 'KYT-CONTRACT-1' }, body: { decision: 'escalate', reason: 'Looks bad.' } });
+    await expectAnswer('decideKytAlert', {
+      params: { id: 'KYT-CONTRACT-1' },
+      body: { decision: 'escalate', reason: 'Looks bad.' },
+    });
 
     // The feed (full case details in every change), the event stream and the audit log.
     const page = await expectAnswer('sync', { query: 'after=0&limit=500' });
@@ -257,7 +288,9 @@ describe('error codes', () => {
 
   it('every code written in the server source is one of API_ERRORS', () => {
     const root = path.join(__dirname, '../../electron/server');
-    const files = fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    const files = fs
+      .readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'));
     const written = new Set<string>();
     const pattern = /(?:new ApiError\(\s*\d+,\s*|apiError\(\s*|conflict\(\s*|errorEnvelope\(\s*)'([a-z_]+)'/g;
     for (const file of files) {

@@ -21,15 +21,21 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: ServerContex
 
   defineRoute(app, ctx, ROUTES.totp, ({ body }) => completeSignIn(ctx, body), perAddressLimit);
 
-  defineRoute(app, ctx, ROUTES.logout, ({ user, request }) => {
-    const token = bearerToken(request)!;
-    ctx.write(() => {
-      const now = ctx.now();
-      if (revokeSession(ctx.db, token, now)) {
-        appendAudit(ctx.db, now, { actor: user.id, action: 'auth.signed_out', subject: user.id });
-      }
-    });
-  }, perAddressLimit);
+  defineRoute(
+    app,
+    ctx,
+    ROUTES.logout,
+    ({ user, request }) => {
+      const token = bearerToken(request)!;
+      ctx.write(() => {
+        const now = ctx.now();
+        if (revokeSession(ctx.db, token, now)) {
+          appendAudit(ctx.db, now, { actor: user.id, action: 'auth.signed_out', subject: user.id });
+        }
+      });
+    },
+    perAddressLimit,
+  );
 
   defineRoute(app, ctx, ROUTES.me, ({ user: { id, username, displayName, role } }) => {
     return { id, username, displayName, role };

@@ -37,7 +37,8 @@ function answerOf(move: () => VerdictResponse): StoredResponse {
 export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): void {
   // defineRoute checks the token, the Idempotency-Key and the body's shape, in that order; the role is
   // checked here, after the idempotency record.
-  defineRoute(app, ctx, ROUTES.verdict, async ({ user, idempotencyKey: key, body: decision, params, request, reply }) => {
+  defineRoute(app, ctx, ROUTES.verdict, async (input) => {
+    const { user, idempotencyKey: key, body: decision, params, request, reply } = input;
     const caseId = params.id;
     const scope = {
       userId: user.id,

@@ -43,7 +43,8 @@ export async function registerMetamapWebhook(app: FastifyInstance, ctx: ServerCo
       }
       const { eventName } = parseInput(eventEnvelope, payload);
       // MetaMap sends more events than the desk needs; they are acknowledged so it does not retry them.
-      if (!HANDLED_EVENTS.has(eventName)) return { status: 'ignored' as const, reason: 'unhandled_event' as const };
+      if (!HANDLED_EVENTS.has(eventName))
+        return { status: 'ignored' as const, reason: 'unhandled_event' as const };
       const event = parseInput(metamapEvent, payload);
       const outcome = ctx.write(() => applyMetamapEvent(ctx, event));
       if (outcome.status === 'ignored') {

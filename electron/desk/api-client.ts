@@ -3,15 +3,32 @@
 // (PlatformError, with the envelope's status and code), the server could not be reached (OfflineError),
 // or there is no session to send (SignedOutError). A 401 on a call that carried a token means the session
 // is over, and is reported once to the session through `onUnauthenticated`.
+//
+// `call(ROUTES.x, ...)` is how the desk talks to the platform: the route contract (shared/api/routes.ts)
+// gives the method, the path, whether the token goes along, and the schema every answer is checked
+// against (MalformedAnswerError when it does not fit). The path-based methods below it are its transport.
 import type { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig, type Method } from 'axios';
+import type { z } from 'zod';
+import { isApiErrorCode, type ApiErrorCode, type HttpStatusErrorCode } from '../../shared/api/errors';
+import {
+  pathOf,
+  type RouteBody,
+  type RouteParams,
+  type RouteResponse,
+  type RouteSpec,
+} from '../../shared/api/routes';
 import type { ApiErrorBody } from '../../shared/api/types';
 
-/** The server answered with an error status. `code` is the envelope's snake_case code. */
+/**
+ * The server answered with an error status. `code` is the envelope's code when it is one of the API's
+ * (shared/api/errors.ts), else the status as `http_<status>`: a code this desk does not know is treated
+ * by its status.
+ */
 export class PlatformError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode | HttpStatusErrorCode,
     message: string,
   ) {
     super(message);
@@ -27,6 +44,15 @@ export class OfflineError extends Error {
   ) {
     super(message);
     this.name = 'OfflineError';
+  }
+}
+
+/** The server answered a call with a body its route's response schema does not accept. */
+export class MalformedAnswerError extends Error {
+  readonly code = 'malformed_answer';
+  constructor(route: Pick<RouteSpec, 'method' | 'path'>, detail: string) {
+    super(`The server answered ${route.method} ${route.path} in a form the desk cannot read: ${detail}`);
+    this.name = 'MalformedAnswerError';
   }
 }
 
@@ -56,8 +82,24 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+type QueryOf<R extends RouteSpec> = R['query'] extends z.ZodType
+  ? { [K in keyof z.input<R['query']>]?: string | number }
+  : never;
+
+/** A call of a route of the contract. Path parameters are filled in and percent-encoded. */
+export type RouteCall<R extends RouteSpec> = Omit<CallOptions, 'params'> &
+  (keyof RouteParams<R> extends never ? { params?: undefined } : { params: RouteParams<R> }) &
+  (R['body'] extends z.ZodType ? { body: RouteBody<R> } : { body?: undefined }) & { query?: QueryOf<R> };
+
 export interface PlatformApi {
   readonly baseUrl: string;
+  /**
+   * Calls a route of the contract and checks the answer against its response schema. The token goes
+   * along unless the route is public (or `auth: false` says it is sent by hand).
+   */
+  call<R extends RouteSpec>(route: R, call: RouteCall<R>): Promise<RouteResponse<R>>;
+  /** Like `call`, for answers the caller checks itself (the sync page, read field by field for speed). */
+  callUnchecked<R extends RouteSpec>(route: R, call: RouteCall<R>): Promise<unknown>;
   get<T>(path: string, options?: CallOptions): Promise<T>;
   post<T>(path: string, body?: unknown, options?: CallOptions): Promise<T>;
   delete<T>(path: string, body?: unknown, options?: CallOptions): Promise<T>;
@@ -76,7 +118,10 @@ const isEnvelope = (body: unknown): body is ApiErrorBody =>
   typeof (body as ApiErrorBody).error?.message === 'string';
 
 function errorFromBody(status: number, body: unknown): PlatformError {
-  if (isEnvelope(body)) return new PlatformError(status, body.error.code, body.error.message);
+  if (isEnvelope(body)) {
+    const { code, message } = body.error;
+    return new PlatformError(status, isApiErrorCode(code) ? code : `http_${status}`, message);
+  }
   return new PlatformError(status, `http_${status}`, `The server answered with status ${status}.`);
 }
 
@@ -148,8 +193,34 @@ export function createApiClient(options: ApiClientOptions): PlatformApi {
     }
   }
 
+  async function send<R extends RouteSpec>(route: R, call: RouteCall<R>): Promise<unknown> {
+    const { params, body, query, ...options } = call as RouteCall<RouteSpec> & {
+      params?: Record<string, string>;
+      query?: Record<string, string | number>;
+    };
+    const path = pathOf(route, params);
+    const sent: CallOptions = {
+      ...(route.access === 'public' ? { auth: false } : {}),
+      ...options,
+      ...(query ? { params: query } : {}),
+    };
+    const config: AxiosRequestConfig =
+      route.method === 'GET' ? {} : { data: body ?? (route.method === 'POST' ? {} : undefined) };
+    return (await request<unknown>(route.method, path, sent, config)).data;
+  }
+
   return {
     baseUrl,
+    async call<R extends RouteSpec>(route: R, call: RouteCall<R>) {
+      const answer = await send(route, call);
+      // A 204 has no body; axios reads it as an empty string.
+      const parsed = route.response.safeParse(answer === '' ? undefined : answer);
+      if (!parsed.success) {
+        throw new MalformedAnswerError(route, parsed.error.issues[0]?.message ?? 'not the expected shape');
+      }
+      return parsed.data as RouteResponse<R>;
+    },
+    callUnchecked: send,
     async get<T>(path: string, call: CallOptions = {}) {
       return (await request<T>('GET', path, call)).data;
     },

@@ -2,12 +2,12 @@
 // renderer to branch on and a message a person can read. Failures we did not foresee are logged (name,
 // message and stack only: never a request object, which would carry the token) and reported plainly.
 import type { DeskError } from '../../shared/desk-api/schemas';
-import { OfflineError, PlatformError, SignedOutError } from './api-client';
+import { MalformedAnswerError, OfflineError, PlatformError, SignedOutError } from './api-client';
 import type { DeskLogger } from './context';
 import { DeskFailure } from './handlers';
 
 /** Errors whose message was written for the user, with the code to send beside it. */
-const READABLE = [DeskFailure, PlatformError, OfflineError, SignedOutError];
+const READABLE = [DeskFailure, PlatformError, OfflineError, SignedOutError, MalformedAnswerError];
 
 export function deskErrorOf(error: unknown, log: DeskLogger): DeskError {
   if (READABLE.some((kind) => error instanceof kind)) {

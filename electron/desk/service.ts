@@ -19,9 +19,8 @@ import { createDrafts } from './drafts/drafts';
 import { deskErrorOf } from './errors';
 import { createEventBus } from './events';
 import { createEvidenceStore, type EvidenceFile } from './evidence/evidence-store';
-import { DeskFailure, joinHandlers, type DeskHandler } from './handlers';
+import { DeskFailure, joinHandlers, withInputChecks } from './handlers';
 import { createOutbox } from './outbox/outbox';
-import { parseChannelInput } from './outbox/channel-input';
 import { createSession } from './session';
 import { sessionHandlers } from './session-handlers';
 import { settingsHandlers } from './settings';
@@ -120,14 +119,16 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     }
   });
 
-  const handlers = joinHandlers(
-    sessionHandlers(session),
-    cacheHandlers(ctx, { api, session, outboxOf: (caseId) => outbox.entriesOfCase(caseId) }),
-    syncHandlers(sync),
-    settingsHandlers(ctx),
-    outbox.handlers,
-    evidence.handlers,
-    drafts.handlers,
+  const handlers = withInputChecks(
+    joinHandlers(
+      sessionHandlers(session),
+      cacheHandlers(ctx, { api, session, outboxOf: (caseId) => outbox.entriesOfCase(caseId) }),
+      syncHandlers(sync),
+      settingsHandlers(ctx),
+      outbox.handlers,
+      evidence.handlers,
+      drafts.handlers,
+    ),
   );
 
   let closing: Promise<void> | null = null;
@@ -140,7 +141,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
         error: { code: 'unknown_channel', message: `The desk has no call named "${channel}".` },
       };
     }
-    const handler = handlers[channel] as DeskHandler<DeskChannel> | undefined;
+    const handler = handlers[channel];
     if (!handler) {
       return {
         ok: false,
@@ -148,8 +149,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       };
     }
     try {
-      const input = parseChannelInput(channel, rawInput);
-      return { ok: true, value: await handler(input as never) };
+      return { ok: true, value: await handler(rawInput) };
     } catch (error) {
       return { ok: false, error: deskErrorOf(error, log) };
     }

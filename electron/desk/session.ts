@@ -3,10 +3,9 @@
 // the renderer. Sign-out and any 401 on an authenticated call wipe the token; the latter also tells the
 // renderer with 'session.expired'.
 import { EventEmitter } from 'node:events';
-import { z } from 'zod';
-import type { Me } from '../../shared/api/types';
+import { ROUTES } from '../../shared/api/routes';
+import type { Me, SignInResult } from '../../shared/api/types';
 import type { SessionState, SignInStep } from '../../shared/desk-api/contract';
-import { me } from '../../shared/desk-api/schemas';
 import { SignedOutError, type PlatformApi, PlatformError } from './api-client';
 import type { DeskContext } from './context';
 import { DeskFailure } from './handlers';
@@ -36,32 +35,6 @@ export function secretFromOtpauthUrl(otpauthUrl: string): string {
     throw new DeskFailure('invalid_enrollment', 'The server sent an enrolment link without a usable secret.');
   }
   return secret.toUpperCase();
-}
-
-// The server's answers to the two steps, checked before anything in them is used.
-const loginAnswer = z.discriminatedUnion('status', [
-  z.looseObject({ status: z.literal('totp_required'), loginToken: z.string().min(1) }),
-  z.looseObject({
-    status: z.literal('totp_enrollment_required'),
-    loginToken: z.string().min(1),
-    otpauthUrl: z.string(),
-  }),
-]);
-const signInAnswer = z.looseObject({
-  accessToken: z.string().min(1),
-  user: me,
-  backupCodes: z.array(z.string()).optional(),
-});
-
-function answerOf<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new DeskFailure(
-      'malformed_answer',
-      'The server answered the sign-in in a form the desk cannot read.',
-    );
-  }
-  return parsed.data;
 }
 
 interface Signing {
@@ -102,10 +75,8 @@ export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
         );
       }
       signing = null;
-      const result = answerOf(
-        loginAnswer,
-        await api.post('/v1/auth/login', { username, password }, { auth: false }),
-      );
+      // The answers of both steps are checked against the route contract before anything in them is used.
+      const result = await api.call(ROUTES.login, { body: { username, password } });
       ctx.log.info('Password accepted; waiting for the authentication code', {
         username,
         step: result.status,
@@ -121,14 +92,9 @@ export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
 
     async verify(code) {
       if (!signing) throw new DeskFailure('sign_in_first', 'Enter your username and password first.');
-      let result: z.infer<typeof signInAnswer>;
+      let result: SignInResult;
       try {
-        const body = await api.post(
-          '/v1/auth/totp',
-          { loginToken: signing.loginToken, code },
-          { auth: false },
-        );
-        result = answerOf(signInAnswer, body);
+        result = await api.call(ROUTES.totp, { body: { loginToken: signing.loginToken, code } });
       } catch (error) {
         // The login token is spent or expired: the user has to start again from the password.
         if (error instanceof PlatformError && error.code === 'invalid_login_token') signing = null;
@@ -151,7 +117,7 @@ export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
       signOutLocally('sign_out');
       try {
         // Sent by hand rather than as a session call, so a 401 here is not mistaken for an expiry.
-        await api.post('/v1/auth/logout', undefined, {
+        await api.call(ROUTES.logout, {
           auth: false,
           headers: { authorization: `Bearer ${accessToken}` },
         });

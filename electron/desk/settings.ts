@@ -4,7 +4,6 @@
 import { settings as settingsSchema, type Settings } from '../../shared/desk-api/schemas';
 import type { DeskContext, DeskDb } from './context';
 import type { DeskHandlers } from './handlers';
-import { parseChannelInput } from './outbox/channel-input';
 
 export const DEFAULT_SETTINGS: Settings = { language: 'system', theme: 'system', serverUrl: null };
 
@@ -47,8 +46,7 @@ export function writeSettings(db: DeskDb, changes: Partial<Settings>): Settings 
 export function settingsHandlers(ctx: DeskContext): DeskHandlers {
   return {
     'settings.get': () => readSettings(ctx.db),
-    'settings.set': (input) => {
-      const changes = parseChannelInput('settings.set', input);
+    'settings.set': (changes) => {
       const next = writeSettings(ctx.db, changes);
       ctx.log.info('Settings changed', { keys: Object.keys(changes) });
       return next;

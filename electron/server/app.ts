@@ -6,19 +6,22 @@ import type { ServerConfig } from './config';
 import { createContext, type ServerContext } from './context';
 import type { Db } from './db/open';
 import { ApiError } from './errors';
+import type { ApiErrorCode } from '../../shared/api/errors';
+import { ROUTES } from '../../shared/api/routes';
 import { registerAuditRoutes } from './audit/routes';
 import { registerAuthRoutes } from './auth/routes';
 import { registerCaseRoutes } from './cases/routes';
 import { registerEvidenceRoutes } from './evidence/routes';
 import { registerFeedRoutes } from './feed/routes';
 import { payloadTooLarge, registerBodyParsers } from './http/body';
+import { defineRoute } from './http/route';
 import { registerKytRoutes } from './kyt/routes';
 import { registerMetamapWebhook } from './webhooks/metamap';
 
 export const API_VERSION = '1.0.0';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-function errorEnvelope(code: string, message: string) {
+function errorEnvelope(code: ApiErrorCode, message: string) {
   return { error: { code, message } };
 }
 
@@ -84,7 +87,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
     reply.status(404).send(errorEnvelope('not_found', 'There is no such route.')),
   );
 
-  app.get('/v1/health', async () => ({ status: 'ok', version: API_VERSION }));
+  defineRoute(app, ctx, ROUTES.health, () => ({ status: 'ok' as const, version: API_VERSION }));
   await registerAuthRoutes(app, ctx);
   await registerCaseRoutes(app, ctx);
   await registerKytRoutes(app, ctx);

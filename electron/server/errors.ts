@@ -1,23 +1,29 @@
 // Every failure a client can see is an ApiError: a status, a stable snake_case code and a human message.
-// Anything else that escapes a handler is a bug and is answered as a bare 500 without details.
+// Anything else that escapes a handler is a bug and is answered as a bare 500 without details. Codes come
+// from the one list in shared/api/errors.ts: a code missing there does not compile here.
+import { API_ERRORS, type ApiErrorCode } from '../../shared/api/errors';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 
-  toBody(): { error: { code: string; message: string } } {
+  toBody(): { error: { code: ApiErrorCode; message: string } } {
     return { error: { code: this.code, message: this.message } };
   }
 }
 
-export const invalidRequest = (message: string) => new ApiError(400, 'invalid_request', message);
-export const unauthenticated = (message = 'Sign in first.') => new ApiError(401, 'unauthenticated', message);
-export const forbidden = (message = 'Your role may not do this.') => new ApiError(403, 'forbidden', message);
-export const notFound = (what = 'The resource') => new ApiError(404, 'not_found', `${what} does not exist.`);
-export const conflict = (code: string, message: string) => new ApiError(409, code, message);
+/** An ApiError with its code's usual status; `status` only where the code means another (a step-up's 403). */
+export const apiError = (code: ApiErrorCode, message: string, status: number = API_ERRORS[code]) =>
+  new ApiError(status, code, message);
+
+export const invalidRequest = (message: string) => apiError('invalid_request', message);
+export const unauthenticated = (message = 'Sign in first.') => apiError('unauthenticated', message);
+export const forbidden = (message = 'Your role may not do this.') => apiError('forbidden', message);
+export const notFound = (what = 'The resource') => apiError('not_found', `${what} does not exist.`);
+export const conflict = (code: ApiErrorCode, message: string) => apiError(code, message, 409);

@@ -40,17 +40,28 @@ export type ApiErrorCode = keyof typeof API_ERRORS;
 
 export const API_ERROR_CODES = Object.keys(API_ERRORS) as ApiErrorCode[];
 
-/** Codes the desk service adds for what happens on this side of the wire. */
+/** Codes the desk service (and the bridges to it) add for what happens on this side of the wire. */
 export const DESK_ONLY_ERROR_CODES = [
   'offline',
+  'timeout',
   'signed_out',
+  'already_signed_in',
   'sign_in_first',
   'invalid_enrollment',
   'not_waiting_for_code',
+  'malformed_answer',
+  'malformed_case',
+  'malformed_sync_page',
+  'sync_failed',
+  'stream_idle',
   'evidence_unavailable',
+  'evidence_too_large',
+  'evidence_mismatch',
   'verdict_in_outbox',
   'unreadable_command',
   'unknown_channel',
+  'untrusted_sender',
+  'desk_unavailable',
   'bridge_closed',
   'not_available',
   'no_desk',
@@ -61,8 +72,11 @@ export const DESK_ONLY_ERROR_CODES = [
 
 export type DeskOnlyErrorCode = (typeof DESK_ONLY_ERROR_CODES)[number];
 
+/** A server answer without the envelope, or with a code this desk does not know, named by its status. */
+export type HttpStatusErrorCode = `http_${number}`;
+
 /** Any code a desk call can fail with. */
-export type ErrorCode = ApiErrorCode | DeskOnlyErrorCode;
+export type ErrorCode = ApiErrorCode | DeskOnlyErrorCode | HttpStatusErrorCode;
 
 export function isApiErrorCode(code: string): code is ApiErrorCode {
   return Object.hasOwn(API_ERRORS, code);

@@ -31,3 +31,6 @@ export const kytDecisionBody = z.strictObject({ decision: z.enum(KYT_DECISIONS),
 // string, quotes included: any 1 to 255 printable ASCII characters, with or without the quotes.
 export const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 export const MAX_PAGE_SIZE = 500;
+
+/** A claim carries no input: no body at all (read as `{}`), or an empty JSON object. */
+export const claimBody = z.strictObject({}, { error: 'A claim takes no body (or an empty JSON object).' });

@@ -65,9 +65,11 @@ export const deskChannels = {
     z.strictObject({ commandId: text(128), totp: z.string().regex(/^\d{6}$/) }),
   ),
   'drafts.get': channel<z.ZodType<{ caseId: string }>, Draft>(z.strictObject({ caseId })),
-  'drafts.save': channel<z.ZodType<{ caseId: string; draft: z.input<typeof draft> }>, Draft>(
-    z.strictObject({ caseId, draft }),
-  ),
+  // Typed by both sides of its schema: the renderer may leave fields out, the handler gets them filled in.
+  'drafts.save': channel<
+    z.ZodType<{ caseId: string; draft: Draft }, { caseId: string; draft: z.input<typeof draft> }>,
+    Draft
+  >(z.strictObject({ caseId, draft })),
   'evidence.url': channel<z.ZodType<{ sha256: string }>, { url: string }>(
     z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
   ),

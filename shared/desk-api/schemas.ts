@@ -1,15 +1,8 @@
 // zod schemas of the values that cross the renderer ↔ desk boundary. Case data keeps the platform API's
 // shapes (shared/api/types.ts): the desk caches what the server sent and the renderer reads it as is.
 import { z } from 'zod';
-import { CASE_STATUSES, REASON_CODES, ROLES, VERDICT_OUTCOMES, type CaseStatus } from '../domain/dispute';
+import { CASE_STATUSES, REASON_CODES, VERDICT_OUTCOMES, type CaseStatus } from '../domain/dispute';
 import type { CaseDetail, CaseSummary } from '../api/types';
-
-export const me = z.object({
-  id: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  role: z.enum(ROLES),
-});
 
 export const deskError = z.object({ code: z.string(), message: z.string() });
 export type DeskError = z.infer<typeof deskError>;

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDrafts } from '../../electron/desk/drafts/drafts';
+import { withInputChecks } from '../../electron/desk/handlers';
 import type { SignedInUser } from '../../electron/desk/outbox/platform';
 import { addUser, tempDir } from '../server/harness';
 import { openTestDesk, signIn, startPlatform, type Platform, type TestDesk } from './outbox-harness';
@@ -19,7 +20,8 @@ const desks: TestDesk[] = [];
 function deskAs(user: SignedInUser | null, baseUrl = 'http://127.0.0.1:9') {
   const desk = openTestDesk(dataDir, baseUrl);
   desks.push(desk);
-  return { desk, handlers: createDrafts(desk.ctx, { currentUser: () => user }).handlers };
+  // As the desk service does: every input is checked against its channel's schema before a handler runs.
+  return { desk, handlers: withInputChecks(createDrafts(desk.ctx, { currentUser: () => user }).handlers) };
 }
 
 beforeEach(() => {

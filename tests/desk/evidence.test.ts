@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../electron/desk/api-client';
 import { createEvidenceStore, type EvidenceDeps } from '../../electron/desk/evidence/evidence-store';
+import { withInputChecks } from '../../electron/desk/handlers';
 import { putEvidence } from '../../electron/server/evidence/store';
 import { addUser, tempDir } from '../server/harness';
 import { openTestDesk, signIn, startPlatform, type Platform, type TestDesk } from './outbox-harness';
@@ -164,11 +165,12 @@ describe('evidence store', () => {
 
   it('gives the renderer a URL from the host, never a path', async () => {
     const sha256 = upload(pngOf(6));
-    const evidence = store();
-    expect(await evidence.handlers['evidence.url']!({ sha256 })).toEqual({
+    // As the desk service does: every input is checked against its channel's schema before a handler runs.
+    const handlers = withInputChecks(store().handlers);
+    expect(await handlers['evidence.url']!({ sha256 })).toEqual({
       url: `desk-evidence://file/${sha256}`,
     });
-    await expect(evidence.handlers['evidence.url']!({ sha256: '../desk.db' })).rejects.toMatchObject({
+    await expect(handlers['evidence.url']!({ sha256: '../desk.db' })).rejects.toMatchObject({
       code: 'invalid_request',
     });
   });

@@ -6,7 +6,7 @@ import { DEFAULT_BACKOFF, retryDelayMs } from '../../electron/desk/outbox/backof
 import { outcomeOfFailure } from '../../electron/desk/outbox/outcomes';
 import { callFailureOf } from '../../electron/desk/outbox/platform';
 
-const answered = (status: number, code: string) =>
+const answered = (status: number, code: PlatformError['code']) =>
   callFailureOf(new PlatformError(status, code, `Server says ${code}.`));
 
 describe('outcomeOfFailure', () => {

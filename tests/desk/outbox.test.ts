@@ -4,6 +4,7 @@
 // refuses them. Every money check is made on the server's own ledger, verdicts and audit log.
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withInputChecks } from '../../electron/desk/handlers';
 import { createOutbox, type Outbox } from '../../electron/desk/outbox/outbox';
 import { findCommand, insertCommand } from '../../electron/desk/outbox/store';
 import type { OutboxEntry } from '../../shared/desk-api/schemas';
@@ -34,7 +35,8 @@ async function deskFor(user: TestUser | null, dir = dataDir) {
     random: () => 0.5,
   });
   opened.push({ desk, outbox });
-  return { desk, outbox, handlers: outbox.handlers };
+  // As the desk service does: every input is checked against its channel's schema before a handler runs.
+  return { desk, outbox, handlers: withInputChecks(outbox.handlers) };
 }
 
 async function closeDesk(entry: { desk: TestDesk; outbox: Outbox }) {

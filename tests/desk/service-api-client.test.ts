@@ -4,7 +4,14 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApiClient, OfflineError, PlatformError, SignedOutError } from '../../electron/desk/api-client';
+import {
+  createApiClient,
+  MalformedAnswerError,
+  OfflineError,
+  PlatformError,
+  SignedOutError,
+} from '../../electron/desk/api-client';
+import { ROUTES } from '../../shared/api/routes';
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -136,5 +143,58 @@ describe('the API client', () => {
     });
     expect(refused).toEqual(['token']);
     await expect(api.openStream('/never', { signal })).rejects.toMatchObject({ code: 'timeout' });
+  });
+});
+
+describe('calls of the route contract', () => {
+  const ME = { id: 'USR-1', username: 'ana', displayName: 'Ana', role: 'agent' };
+
+  it('fills in and encodes path parameters, sends the query, and returns the answer as its schema reads it', async () => {
+    const seen: { method?: string; url?: string; authorization?: string }[] = [];
+    const url = await serve((request, response) => {
+      seen.push({ method: request.method, url: request.url, authorization: request.headers.authorization });
+      json(200, { ...ME, extra: 'not in the contract' })(request, response);
+    });
+    const { api } = client(url);
+    expect(await api.call(ROUTES.me, {})).toEqual(ME);
+    await api.callUnchecked(ROUTES.sync, { query: { after: 7, limit: 50 } });
+    await api.call(ROUTES.claimCase, { params: { id: 'DSP 1/2' }, body: {} }).catch(() => null);
+    expect(seen.map(({ method, url: path }) => `${method} ${path}`)).toEqual([
+      'GET /v1/me',
+      'GET /v1/sync?after=7&limit=50',
+      'POST /v1/cases/DSP%201%2F2/claim',
+    ]);
+    expect(seen.every((request) => request.authorization === 'Bearer session-token')).toBe(true);
+  });
+
+  it('sends no token on a public route', async () => {
+    let authorization: string | undefined = 'unset';
+    const url = await serve((request, response) => {
+      authorization = request.headers.authorization;
+      json(200, { status: 'totp_required', loginToken: 'login-token' })(request, response);
+    });
+    const answer = await client(url).api.call(ROUTES.login, {
+      body: { username: 'ana', password: 'secret' },
+    });
+    expect(answer).toEqual({ status: 'totp_required', loginToken: 'login-token' });
+    expect(authorization).toBeUndefined();
+  });
+
+  it('refuses an answer that does not fit the contract as malformed_answer', async () => {
+    const url = await serve(json(200, { id: 'USR-1', role: 'pirate' }));
+    const error = await client(url)
+      .api.call(ROUTES.me, {})
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MalformedAnswerError);
+    expect(error).toMatchObject({ code: 'malformed_answer', message: expect.stringMatching(/GET \/v1\/me/) });
+  });
+
+  it('names an error code this desk does not know by its status, keeping the message', async () => {
+    const url = await serve(json(409, { error: { code: 'from_a_newer_server', message: 'Something new.' } }));
+    await expect(client(url).api.call(ROUTES.me, {})).rejects.toMatchObject({
+      status: 409,
+      code: 'http_409',
+      message: 'Something new.',
+    });
   });
 });

@@ -1,11 +1,10 @@
 // 'queue.query' and 'case.get': both read the cache. A case not cached yet (the first sync is still
 // under way) is fetched from the server once and cached, so a link to it works at once.
-import type { CaseDetail } from '../../../shared/api/types';
+import { ROUTES } from '../../../shared/api/routes';
 import type { OutboxEntry } from '../../../shared/desk-api/schemas';
-import type { PlatformApi } from '../api-client';
+import { MalformedAnswerError, type PlatformApi } from '../api-client';
 import type { DeskContext } from '../context';
 import { DeskFailure, type DeskHandlers } from '../handlers';
-import { parseChannelInput } from '../outbox/channel-input';
 import type { DeskSession } from '../session';
 import { cachedCaseFields } from '../sync/page-schema';
 import { applyCaseDetail } from './apply-case';
@@ -21,14 +20,14 @@ export interface CacheHandlerDeps {
 }
 
 export function cacheHandlers(ctx: DeskContext, deps: CacheHandlerDeps): DeskHandlers {
+  const malformedCase = (caseId: string) =>
+    new DeskFailure('malformed_case', `The server sent case ${caseId} in a shape the desk cannot read.`);
+
   async function fetchAndCache(caseId: string): Promise<void> {
-    const detail = await deps.api.get<CaseDetail>(`/v1/cases/${encodeURIComponent(caseId)}`);
-    if (!cachedCaseFields.safeParse(detail).success || detail.id !== caseId) {
-      throw new DeskFailure(
-        'malformed_case',
-        `The server sent case ${caseId} in a shape the desk cannot read.`,
-      );
-    }
+    const detail = await deps.api.call(ROUTES.getCase, { params: { id: caseId } }).catch((error: unknown) => {
+      throw error instanceof MalformedAnswerError ? malformedCase(caseId) : error;
+    });
+    if (!cachedCaseFields.safeParse(detail).success || detail.id !== caseId) throw malformedCase(caseId);
     ctx.db.transaction(() => applyCaseDetail(ctx.db, detail)).immediate();
     ctx.emit('cases.changed', { caseIds: [caseId] });
   }
@@ -36,12 +35,11 @@ export function cacheHandlers(ctx: DeskContext, deps: CacheHandlerDeps): DeskHan
   return {
     'queue.query': (input) => {
       const user = deps.session.requireUser();
-      return queryQueue(ctx.db, parseChannelInput('queue.query', input), user.id);
+      return queryQueue(ctx.db, input, user.id);
     },
 
-    'case.get': async (input) => {
+    'case.get': async ({ caseId }) => {
       deps.session.requireUser();
-      const { caseId } = parseChannelInput('case.get', input);
       if (!readCachedCase(ctx.db, caseId)) await fetchAndCache(caseId);
       const cached = readCachedCase(ctx.db, caseId);
       if (!cached) throw new DeskFailure('not_found', `Case ${caseId} does not exist.`);

@@ -6,7 +6,6 @@
 import { draft as draftSchema, type Draft } from '../../../shared/desk-api/schemas';
 import type { DeskContext } from '../context';
 import { DeskFailure, type DeskHandlers } from '../handlers';
-import { parseChannelInput } from '../outbox/channel-input';
 import type { SignedInUser } from '../outbox/platform';
 import { deleteDraft, readDraftJson, writeDraftJson } from './store';
 
@@ -41,14 +40,8 @@ export function createDrafts(ctx: DeskContext, deps: DraftsDeps): Drafts {
   }
 
   const handlers: DeskHandlers = {
-    'drafts.get': async (input) => {
-      const { caseId } = parseChannelInput('drafts.get', input);
-      return read(owner(), caseId);
-    },
-    'drafts.save': async (input) => {
-      const { caseId, ...parsed } = parseChannelInput('drafts.save', input);
-      // The contract types this input by its input shape; the parse above filled the defaults in already.
-      const draft = parsed.draft as Draft;
+    'drafts.get': async ({ caseId }) => read(owner(), caseId),
+    'drafts.save': async ({ caseId, draft }) => {
       const userId = owner();
       // An emptied draft is no draft: no row is left behind for every case ever opened.
       if (isEmpty(draft)) deleteDraft(ctx.db, userId, caseId);

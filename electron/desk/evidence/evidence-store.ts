@@ -6,10 +6,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { pathOf, ROUTES } from '../../../shared/api/routes';
 import { PlatformError } from '../api-client';
 import type { DeskContext } from '../context';
 import { DeskFailure, type DeskHandlers } from '../handlers';
-import { parseChannelInput } from '../outbox/channel-input';
 import { findHeldFile, forgetHeldFile, holdFileWithinCap, markUsed } from './files';
 
 export const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
@@ -68,7 +68,7 @@ export function createEvidenceStore(ctx: DeskContext, deps: EvidenceDeps): Evide
   async function download(sha256: string): Promise<EvidenceFile | null> {
     let file: EvidenceFile;
     try {
-      file = await deps.platform.getBytes(`/v1/evidence/${sha256}`);
+      file = await deps.platform.getBytes(pathOf(ROUTES.evidence, { sha256 }));
     } catch (error) {
       if (error instanceof PlatformError && error.status === 404) return null;
       const reason = error instanceof Error ? error.message : String(error);
@@ -123,10 +123,7 @@ export function createEvidenceStore(ctx: DeskContext, deps: EvidenceDeps): Evide
   }
 
   const handlers: DeskHandlers = {
-    'evidence.url': async (input) => {
-      const { sha256 } = parseChannelInput('evidence.url', input);
-      return { url: deps.evidenceUrl(sha256) };
-    },
+    'evidence.url': async ({ sha256 }) => ({ url: deps.evidenceUrl(sha256) }),
   };
 
   return { handlers, evidenceFile };

@@ -6,8 +6,10 @@
 // useless and is wiped from the row (see `withoutCode`): a used code is single use anyway, and no code
 // outlives its command on disk. The code is never logged.
 import { z } from 'zod';
+import { ROUTES } from '../../../shared/api/routes';
 import { REASON_CODES, VERDICT_OUTCOMES } from '../../../shared/domain/dispute';
 import type { OutboxKind } from '../../../shared/desk-api/schemas';
+import type { PlatformCalls } from './platform';
 
 const totp = z.string().regex(/^\d{6}$/);
 
@@ -25,39 +27,41 @@ export const commandPayloads = {
 } satisfies Record<OutboxKind, z.ZodType>;
 
 export type CommandPayload<K extends OutboxKind> = z.infer<(typeof commandPayloads)[K]>;
-export type VerdictPayload = CommandPayload<'verdict'>;
 
 /** A payload as read back from disk: checked like any other input, since the file may be old or damaged. */
 export function parsePayload<K extends OutboxKind>(kind: K, json: string): CommandPayload<K> {
   return commandPayloads[kind].parse(JSON.parse(json)) as CommandPayload<K>;
 }
 
-export interface PlatformRequest {
-  path: string;
-  body: unknown;
-}
+/** A command's platform call, ready to send: the answer comes back checked against the route's schema. */
+export type PlatformRequest = (platform: PlatformCalls, headers: Record<string, string>) => Promise<unknown>;
 
-const casePath = (caseId: string, action: string) => `/v1/cases/${encodeURIComponent(caseId)}/${action}`;
-
-/** The platform call for a command (DESIGN §2). A verdict without a code is not sendable: it needs one. */
+/**
+ * The platform call for a command (DESIGN §2). The payload is read here, before anything is sent, so a
+ * damaged one throws now. A verdict without a code is not sendable: it needs one.
+ */
 export function platformRequestOf(kind: OutboxKind, caseId: string, payload: unknown): PlatformRequest {
+  const params = { id: caseId };
   switch (kind) {
     case 'claim':
-      return { path: casePath(caseId, 'claim'), body: {} };
-    case 'message':
-      return { path: casePath(caseId, 'messages'), body: commandPayloads.message.parse(payload) };
-    case 'note':
-      return { path: casePath(caseId, 'notes'), body: commandPayloads.note.parse(payload) };
-    case 'liveness_request':
-      return {
-        path: casePath(caseId, 'liveness-requests'),
-        body: commandPayloads.liveness_request.parse(payload),
-      };
+      return (platform, headers) => platform.call(ROUTES.claimCase, { params, body: {}, headers });
+    case 'message': {
+      const body = commandPayloads.message.parse(payload);
+      return (platform, headers) => platform.call(ROUTES.postMessage, { params, body, headers });
+    }
+    case 'note': {
+      const body = commandPayloads.note.parse(payload);
+      return (platform, headers) => platform.call(ROUTES.addNote, { params, body, headers });
+    }
+    case 'liveness_request': {
+      const body = commandPayloads.liveness_request.parse(payload);
+      return (platform, headers) => platform.call(ROUTES.requestLiveness, { params, body, headers });
+    }
     case 'verdict': {
-      const verdict = commandPayloads.verdict.parse(payload);
-      if (verdict.totp === null)
-        throw new Error('platformRequestOf: a verdict without a code cannot be sent');
-      return { path: casePath(caseId, 'verdict'), body: verdict };
+      const { totp, ...verdict } = commandPayloads.verdict.parse(payload);
+      if (totp === null) throw new Error('platformRequestOf: a verdict without a code cannot be sent');
+      const body = { ...verdict, totp };
+      return (platform, headers) => platform.call(ROUTES.verdict, { params, body, headers });
     }
   }
 }

@@ -3,7 +3,6 @@
 import type { OutboxEntry } from '../../../shared/desk-api/schemas';
 import type { DeskContext } from '../context';
 import { DeskFailure, type DeskHandlers } from '../handlers';
-import { parseChannelInput } from './channel-input';
 import { parsePayload } from './commands';
 import type { SignedInUser } from './platform';
 import { createOutboxSender, type OutboxDeps } from './sender';
@@ -30,24 +29,19 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
   }
 
   const handlers: DeskHandlers = {
-    'case.claim': async (input) => {
-      const { caseId } = parseChannelInput('case.claim', input);
+    'case.claim': async ({ caseId }) => {
       return sender.enqueue(signedIn(), 'claim', caseId, {});
     },
-    'case.message': async (input) => {
-      const { caseId, body } = parseChannelInput('case.message', input);
+    'case.message': async ({ caseId, body }) => {
       return sender.enqueue(signedIn(), 'message', caseId, { body });
     },
-    'case.note': async (input) => {
-      const { caseId, body } = parseChannelInput('case.note', input);
+    'case.note': async ({ caseId, body }) => {
       return sender.enqueue(signedIn(), 'note', caseId, { body });
     },
-    'case.requestLiveness': async (input) => {
-      const { caseId, partyId } = parseChannelInput('case.requestLiveness', input);
+    'case.requestLiveness': async ({ caseId, partyId }) => {
       return sender.enqueue(signedIn(), 'liveness_request', caseId, { partyId });
     },
-    'case.verdict': async (input) => {
-      const { caseId, ...verdict } = parseChannelInput('case.verdict', input);
+    'case.verdict': async ({ caseId, ...verdict }) => {
       const user = signedIn();
       // A second verdict while one is on its way would carry another key, and the server would take
       // whichever came first: a double submit must not become two decisions in flight.
@@ -62,8 +56,7 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
       }
       return sender.enqueue(user, 'verdict', caseId, verdict);
     },
-    'case.verdictCode': async (input) => {
-      const { commandId, totp } = parseChannelInput('case.verdictCode', input);
+    'case.verdictCode': async ({ commandId, totp }) => {
       const user = signedIn();
       const command = findCommand(ctx.db, commandId);
       if (!command || command.userId !== user.id || command.kind !== 'verdict') {

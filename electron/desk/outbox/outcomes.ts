@@ -1,14 +1,21 @@
 // What a failed attempt means for a command: try again later, wait for the user to sign in again, ask for
 // a fresh code, or stop for good with a message a person can act on. The rule of thumb: retry only when
 // the server did not take a position (unreachable, busy, broken); a refusal is final and said as such.
-import type { DeskError, OutboxKind } from '../../../shared/desk-api/schemas';
+import type { ErrorCode } from '../../../shared/api/errors';
+import type { OutboxKind } from '../../../shared/desk-api/schemas';
 import type { CallFailure } from './platform';
 
+/** The error a command keeps for the renderer: always a code of the one list (shared/api/errors.ts). */
+export interface OutcomeError {
+  code: ErrorCode;
+  message: string;
+}
+
 export type FailureOutcome =
-  | { next: 'retry'; error: DeskError }
-  | { next: 'wait_for_sign_in'; error: DeskError }
-  | { next: 'needs_code'; error: DeskError }
-  | { next: 'failed'; error: DeskError };
+  | { next: 'retry'; error: OutcomeError }
+  | { next: 'wait_for_sign_in'; error: OutcomeError }
+  | { next: 'needs_code'; error: OutcomeError }
+  | { next: 'failed'; error: OutcomeError };
 
 const COMMAND_LABELS: Record<OutboxKind, string> = {
   claim: 'The claim',
@@ -19,7 +26,7 @@ const COMMAND_LABELS: Record<OutboxKind, string> = {
 };
 
 /** Refusals the agent meets in ordinary work, worded for the outbox ("was not applied: …"). */
-const REFUSAL_REASONS: Record<string, string> = {
+const REFUSAL_REASONS: Partial<Record<ErrorCode, string>> = {
   case_already_resolved:
     'the case was already decided (by another agent or another desk) and its escrow has moved.',
   escrow_on_hold: 'compliance has put this escrow on hold; nothing can move until the hold is lifted.',
@@ -31,14 +38,14 @@ const REFUSAL_REASONS: Record<string, string> = {
   not_found: 'the server does not know this case.',
 };
 
-const STALE_CODE_MESSAGES: Record<string, string> = {
+const STALE_CODE_MESSAGES: Partial<Record<ErrorCode, string>> = {
   invalid_totp:
     'The authentication code was not valid when the verdict reached the server. Enter a fresh code to send it again.',
   totp_replayed: 'That authentication code was already used. Enter the next code to send the verdict again.',
 };
 
 /** Answers that say "not now" rather than "no": the same request may succeed later. */
-function isTransient(status: number, code: string): boolean {
+function isTransient(status: number, code: ErrorCode): boolean {
   return status >= 500 || status === 408 || status === 429 || code === 'idempotency_key_in_flight';
 }
 

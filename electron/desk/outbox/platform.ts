@@ -1,8 +1,9 @@
 // What the outbox and the drafts need from the rest of the desk, as small interfaces that the API client
 // (../api-client.ts) and the session (../session.ts) satisfy, so that these modules and their tests do
 // not depend on how those are built.
+import type { ErrorCode } from '../../../shared/api/errors';
 import type { Role } from '../../../shared/domain/dispute';
-import { PlatformError, SignedOutError } from '../api-client';
+import { PlatformError, SignedOutError, type PlatformApi } from '../api-client';
 
 /** The user signed in to this desk (or null). Commands and drafts belong to their user id. */
 export interface SignedInUser {
@@ -11,9 +12,7 @@ export interface SignedInUser {
 }
 
 /** Authenticated calls to the platform API: the client adds the base URL and the access token. */
-export interface PlatformCalls {
-  post(path: string, body: unknown, options: { headers: Record<string, string> }): Promise<unknown>;
-}
+export type PlatformCalls = Pick<PlatformApi, 'call'>;
 
 /**
  * Why a call failed, as far as a retry is concerned: the server answered (with its status and error
@@ -21,7 +20,7 @@ export interface PlatformCalls {
  * timeout, an answer lost on the way back).
  */
 export type CallFailure =
-  | { kind: 'answered'; status: number; code: string; message: string }
+  | { kind: 'answered'; status: number; code: ErrorCode; message: string }
   | { kind: 'signed_out' }
   | { kind: 'unreachable'; message: string };
 

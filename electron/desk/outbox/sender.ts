@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseDetail, VerdictResponse } from '../../../shared/api/types';
 import type { OutboxEntry, OutboxKind } from '../../../shared/desk-api/schemas';
+import { MalformedAnswerError } from '../api-client';
 import { applyCaseDetail } from '../cache/apply-case';
 import type { DeskContext } from '../context';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
@@ -76,9 +77,9 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
   function applyAnswer(command: OutboxCommand, answer: unknown): void {
     const detail =
       command.kind === 'claim'
-        ? (answer as CaseDetail)
+        ? (answer as CaseDetail | null)
         : command.kind === 'verdict'
-          ? (answer as VerdictResponse).case
+          ? ((answer as VerdictResponse | null)?.case ?? null)
           : null;
     if (detail?.id === command.caseId) ctx.db.transaction(() => applyCaseDetail(ctx.db, detail))();
     ctx.emit('cases.changed', { caseIds: [command.caseId] });
@@ -109,9 +110,15 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
     };
     let answer: unknown;
     try {
-      answer = await deps.platform.post(request.path, request.body, {
-        headers: { 'Idempotency-Key': command.idempotencyKey },
-      });
+      answer = await request(deps.platform, { 'Idempotency-Key': command.idempotencyKey }).catch(
+        (thrown: unknown) => {
+          // A success whose body does not fit the contract: the server took the command, and sending it
+          // again would repeat a message or a note. It counts as confirmed; sync brings the case as it is.
+          if (!(thrown instanceof MalformedAnswerError)) throw thrown;
+          ctx.log.warn('outbox: the server took the command but answered in an unexpected form', facts);
+          return null;
+        },
+      );
     } catch (thrown) {
       const outcome = outcomeOfFailure(command.kind, callFailureOf(thrown));
       ctx.log.warn('outbox: attempt failed', { ...facts, outcome: outcome.next, code: outcome.error.code });

@@ -4,6 +4,7 @@
 // 'sync.status' (offline, syncing with progress, idle with the last synced time) and every applied slice
 // of a page as 'cases.changed'.
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { ROUTES } from '../../../shared/api/routes';
 import type { SyncStatus } from '../../../shared/desk-api/schemas';
 import { OfflineError, PlatformError, SignedOutError, type PlatformApi } from '../api-client';
 import { countCachedCases } from '../cache/queue';
@@ -115,8 +116,9 @@ export function createSyncEngine(
     for (;;) {
       let body: unknown;
       try {
-        body = await api.get('/v1/sync', {
-          params: { after: state.cursor, limit: tuning.pageSize },
+        // Checked by readSyncPage below, which reads only the fields the cache files a case under.
+        body = await api.callUnchecked(ROUTES.sync, {
+          query: { after: state.cursor, limit: tuning.pageSize },
           signal: active.signal,
         });
       } catch (error) {
@@ -234,7 +236,7 @@ export function createSyncEngine(
     let failures = 0;
     while (!active.signal.aborted) {
       try {
-        const stream = await api.openStream('/v1/events', { signal: active.signal });
+        const stream = await api.openStream(ROUTES.events.path, { signal: active.signal });
         failures = 0;
         // Pokes sent before the stream was open (while we were away, or while it was connecting for the
         // first time) are lost: whatever they announced, one pull catches up.

@@ -1,12 +1,13 @@
 // POST /v1/cases/{id}/claim: an agent takes an open case. The claim is the conditional UPDATE itself, so of
 // two agents claiming at once exactly one wins, whichever connection or process they come from.
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../../shared/api/routes';
 import type { CaseDetail } from '../../../shared/api/types';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
-import { invalidRequest } from '../errors';
 import { recordCaseChange } from '../feed/changes';
-import { requireUser, type AuthUser } from '../http/session';
+import { defineRoute } from '../http/route';
+import type { AuthUser } from '../http/session';
 import { caseAlreadyResolved, caseClaimed } from './errors';
 import { caseDetailOf, requireCase } from './lookup';
 
@@ -34,18 +35,9 @@ export function claimCase(ctx: ServerContext, agent: Pick<AuthUser, 'id'>, caseI
   throw caseClaimed();
 }
 
-/** A claim carries no input: no body at all, or an empty JSON object. Anything else is a client bug. */
-function refuseInput(body: unknown): void {
-  if (body === undefined) return;
-  const empty =
-    typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0;
-  if (!empty) throw invalidRequest('A claim takes no body (or an empty JSON object).');
-}
-
 export function registerClaimRoute(app: FastifyInstance, ctx: ServerContext): void {
-  app.post<{ Params: { id: string } }>('/v1/cases/:id/claim', async (request) => {
-    const agent = requireUser(ctx, request, ['agent']);
-    refuseInput(request.body);
-    return ctx.write(() => claimCase(ctx, agent, request.params.id));
+  // The contract's claim body refuses any input: no body at all, or an empty JSON object.
+  defineRoute(app, ctx, ROUTES.claimCase, ({ user: agent, params }) => {
+    return ctx.write(() => claimCase(ctx, agent, params.id));
   });
 }

@@ -1,13 +1,13 @@
 // POST and DELETE /v1/cases/{id}/hold: compliance freezes a case's escrow while it looks into it. While
 // the hold stands, neither release nor refund can happen (the verdict and approval updates check it).
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../../shared/api/routes';
 import type { CaseDetail } from '../../../shared/api/types';
-import { holdBody } from '../../../shared/api/requests';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { recordCaseChange } from '../feed/changes';
-import { requireUser, type AuthUser } from '../http/session';
-import { parseInput } from '../http/validate';
+import { defineRoute } from '../http/route';
+import type { AuthUser } from '../http/session';
 import { caseAlreadyResolved, escrowNotOnHold, escrowOnHold } from './errors';
 import { caseDetailOf, requireCase } from './lookup';
 
@@ -65,15 +65,11 @@ export function liftHold(
 }
 
 export function registerHoldRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.post<{ Params: { id: string } }>('/v1/cases/:id/hold', async (request) => {
-    const reviewer = requireUser(ctx, request, ['compliance']);
-    const input = parseInput(holdBody, request.body);
-    return ctx.write(() => placeHold(ctx, reviewer, request.params.id, input.reason));
+  defineRoute(app, ctx, ROUTES.placeHold, ({ user: reviewer, body: input, params }) => {
+    return ctx.write(() => placeHold(ctx, reviewer, params.id, input.reason));
   });
 
-  app.delete<{ Params: { id: string } }>('/v1/cases/:id/hold', async (request) => {
-    const reviewer = requireUser(ctx, request, ['compliance']);
-    const input = parseInput(holdBody, request.body);
-    return ctx.write(() => liftHold(ctx, reviewer, request.params.id, input.reason));
+  defineRoute(app, ctx, ROUTES.liftHold, ({ user: reviewer, body: input, params }) => {
+    return ctx.write(() => liftHold(ctx, reviewer, params.id, input.reason));
   });
 }

@@ -2,16 +2,12 @@
 // so a page is one index range scan however deep the client has paged; the cursor is opaque to clients.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Page, CaseSummary } from '../../../shared/api/types';
-import { CASE_STATUSES } from '../../../shared/domain/dispute';
+import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
-import { omittedWhenEmpty, pageLimitOf } from '../http/paging';
-import { requireUser } from '../http/session';
-import { parseInput } from '../http/validate';
+import { invalidRequest } from '../errors';
+import { defineRoute } from '../http/route';
 import { listCaseSummaries } from './detail';
 import { caseDetailOf } from './lookup';
-
-export const DEFAULT_CASE_PAGE_SIZE = 100;
 
 interface CursorPosition {
   slaDueAt: string;
@@ -38,28 +34,20 @@ export function decodeCaseCursor(cursor: string): CursorPosition | null {
   }
 }
 
-const listQuery = z.object({
-  status: omittedWhenEmpty(z.enum(CASE_STATUSES)),
-  limit: pageLimitOf(DEFAULT_CASE_PAGE_SIZE),
-  cursor: omittedWhenEmpty(
-    z.string().transform((cursor, context) => {
-      const position = decodeCaseCursor(cursor);
-      if (!position) {
-        context.addIssue({ code: 'custom', message: 'not a cursor this server gave out' });
-        return z.NEVER;
-      }
-      return position;
-    }),
-  ),
-});
+/** The position of a `cursor` query parameter; one this server did not give out is a 400. */
+function cursorAfter(cursor: string | undefined): CursorPosition | undefined {
+  if (cursor === undefined) return undefined;
+  const position = decodeCaseCursor(cursor);
+  if (!position) throw invalidRequest('cursor: not a cursor this server gave out');
+  return position;
+}
 
 export function registerCaseReadRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/v1/cases', async (request): Promise<Page<CaseSummary>> => {
-    requireUser(ctx, request);
-    const query = parseInput(listQuery, request.query);
+  defineRoute(app, ctx, ROUTES.listCases, ({ query }) => {
     const { limit } = query;
+    const after = cursorAfter(query.cursor);
     // One row more than the page tells whether there is a next page without a COUNT.
-    const rows = listCaseSummaries(ctx.db, { status: query.status, limit: limit + 1, after: query.cursor });
+    const rows = listCaseSummaries(ctx.db, { status: query.status, limit: limit + 1, after });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {
@@ -69,8 +57,7 @@ export function registerCaseReadRoutes(app: FastifyInstance, ctx: ServerContext)
     };
   });
 
-  app.get<{ Params: { id: string } }>('/v1/cases/:id', async (request) => {
-    requireUser(ctx, request);
-    return caseDetailOf(ctx, request.params.id);
+  defineRoute(app, ctx, ROUTES.getCase, ({ params }) => {
+    return caseDetailOf(ctx, params.id);
   });
 }

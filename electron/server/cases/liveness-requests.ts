@@ -3,14 +3,14 @@
 // case.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../../shared/api/routes';
 import type { LivenessCheck } from '../../../shared/api/types';
-import { livenessRequestBody } from '../../../shared/api/requests';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { invalidRequest } from '../errors';
 import { recordCaseChange } from '../feed/changes';
-import { requireUser, type AuthUser } from '../http/session';
-import { parseInput } from '../http/validate';
+import { defineRoute } from '../http/route';
+import type { AuthUser } from '../http/session';
 import { caseAlreadyResolved } from './errors';
 import { requireHeldCase } from './lookup';
 
@@ -65,10 +65,7 @@ export function requestLiveness(
 }
 
 export function registerLivenessRequestRoute(app: FastifyInstance, ctx: ServerContext): void {
-  app.post<{ Params: { id: string } }>('/v1/cases/:id/liveness-requests', async (request, reply) => {
-    const agent = requireUser(ctx, request, ['agent']);
-    const input = parseInput(livenessRequestBody, request.body);
-    const check = ctx.write(() => requestLiveness(ctx, agent, request.params.id, input.partyId));
-    return reply.status(201).send(check);
+  defineRoute(app, ctx, ROUTES.requestLiveness, ({ user: agent, body: input, params }) => {
+    return ctx.write(() => requestLiveness(ctx, agent, params.id, input.partyId));
   });
 }

@@ -2,16 +2,16 @@
 // evidence files already in the store (which then belong to the case's evidence too).
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../../shared/api/routes';
 import type { Message } from '../../../shared/api/types';
-import { messageBody } from '../../../shared/api/requests';
 import type { EvidenceKind } from '../../../shared/domain/dispute';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { notFound } from '../errors';
 import { attachEvidence } from '../evidence/store';
 import { recordCaseChange } from '../feed/changes';
-import { requireUser, type AuthUser } from '../http/session';
-import { parseInput } from '../http/validate';
+import { defineRoute } from '../http/route';
+import type { AuthUser } from '../http/session';
 import { requireHeldCase } from './lookup';
 
 /** A file attached again keeps the kind it was first filed under (a receipt stays a receipt). */
@@ -62,10 +62,7 @@ export function postAgentMessage(
 }
 
 export function registerMessageRoute(app: FastifyInstance, ctx: ServerContext): void {
-  app.post<{ Params: { id: string } }>('/v1/cases/:id/messages', async (request, reply) => {
-    const agent = requireUser(ctx, request, ['agent']);
-    const input = parseInput(messageBody, request.body);
-    const message = ctx.write(() => postAgentMessage(ctx, agent, request.params.id, input));
-    return reply.status(201).send(message);
+  defineRoute(app, ctx, ROUTES.postMessage, ({ user: agent, body: input, params }) => {
+    return ctx.write(() => postAgentMessage(ctx, agent, params.id, input));
   });
 }

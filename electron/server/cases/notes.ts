@@ -1,13 +1,13 @@
 // POST /v1/cases/{id}/notes: an internal note on a case, by any role; never shown to the parties.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../../shared/api/routes';
 import type { Note } from '../../../shared/api/types';
-import { noteBody } from '../../../shared/api/requests';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { recordCaseChange } from '../feed/changes';
-import { requireUser, type AuthUser } from '../http/session';
-import { parseInput } from '../http/validate';
+import { defineRoute } from '../http/route';
+import type { AuthUser } from '../http/session';
 import { requireCase } from './lookup';
 
 /** Call inside ctx.write(). */
@@ -34,10 +34,7 @@ export function addNote(ctx: ServerContext, author: AuthUser, caseId: string, bo
 }
 
 export function registerNoteRoute(app: FastifyInstance, ctx: ServerContext): void {
-  app.post<{ Params: { id: string } }>('/v1/cases/:id/notes', async (request, reply) => {
-    const author = requireUser(ctx, request);
-    const input = parseInput(noteBody, request.body);
-    const note = ctx.write(() => addNote(ctx, author, request.params.id, input.body));
-    return reply.status(201).send(note);
+  defineRoute(app, ctx, ROUTES.addNote, ({ user: author, body: input, params }) => {
+    return ctx.write(() => addNote(ctx, author, params.id, input.body));
   });
 }

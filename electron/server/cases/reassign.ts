@@ -1,14 +1,14 @@
 // POST /v1/cases/{id}/reassign: a supervisor hands a case to another agent (a shift change, an absence).
 // The new agent holds it as if they had claimed it; a decided case stays with whoever decided it.
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../../shared/api/routes';
 import type { CaseDetail } from '../../../shared/api/types';
-import { reassignBody } from '../../../shared/api/requests';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { invalidRequest } from '../errors';
 import { recordCaseChange } from '../feed/changes';
-import { requireUser, type AuthUser } from '../http/session';
-import { parseInput } from '../http/validate';
+import { defineRoute } from '../http/route';
+import type { AuthUser } from '../http/session';
 import { caseAlreadyResolved } from './errors';
 import { caseDetailOf, requireCase } from './lookup';
 
@@ -48,9 +48,7 @@ export function reassignCase(
 }
 
 export function registerReassignRoute(app: FastifyInstance, ctx: ServerContext): void {
-  app.post<{ Params: { id: string } }>('/v1/cases/:id/reassign', async (request) => {
-    const supervisor = requireUser(ctx, request, ['supervisor']);
-    const input = parseInput(reassignBody, request.body);
-    return ctx.write(() => reassignCase(ctx, supervisor, request.params.id, input));
+  defineRoute(app, ctx, ROUTES.reassignCase, ({ user: supervisor, body: input, params }) => {
+    return ctx.write(() => reassignCase(ctx, supervisor, params.id, input));
   });
 }

@@ -5,18 +5,16 @@
 // Everything up to and including the step-up stores nothing; from there on the answer, success or
 // refusal, is stored under the key in the same transaction as the move.
 import type { FastifyInstance } from 'fastify';
-import { verdictBody } from '../../../shared/api/requests';
+import { ROUTES } from '../../../shared/api/routes';
 import type { VerdictResponse } from '../../../shared/api/types';
 import { requireStepUp } from '../auth/stepup';
 import type { ServerContext } from '../context';
 import { ApiError, forbidden } from '../errors';
-import { requireUser } from '../http/session';
-import { parseInput } from '../http/validate';
+import { defineRoute } from '../http/route';
 import {
   abandonIdempotentRequest,
   beginIdempotentRequest,
   findStoredResponse,
-  idempotencyKeyOf,
   requestFingerprint,
   storeIdempotentResponse,
   type StoredResponse,
@@ -37,11 +35,11 @@ function answerOf(move: () => VerdictResponse): StoredResponse {
 }
 
 export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): void {
-  app.post<{ Params: { id: string } }>('/v1/cases/:id/verdict', async (request, reply) => {
-    const user = requireUser(ctx, request);
-    const key = idempotencyKeyOf(request);
-    const decision = parseInput(verdictBody, request.body);
-    const caseId = request.params.id;
+  // defineRoute checks the token, the Idempotency-Key and the body's shape, in that order; the role is
+  // checked here, after the idempotency record.
+  defineRoute(app, ctx, ROUTES.verdict, async (input) => {
+    const { user, idempotencyKey: key, body: decision, params, request, reply } = input;
+    const caseId = params.id;
     const scope = {
       userId: user.id,
       key,

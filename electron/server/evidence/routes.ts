@@ -1,9 +1,10 @@
 // Evidence downloads (DESIGN §2): the stored bytes with the type sniffed when they were stored. Files are
 // addressed by content, so a response never changes and may be cached for good by the one who fetched it.
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
 import { notFound } from '../errors';
-import { requireUser } from '../http/session';
+import { defineRoute } from '../http/route';
 import { readEvidenceFile } from './store';
 
 /** Headers for serving untrusted uploads: the sniffed type only, no sniffing by the client, no scripts. */
@@ -22,9 +23,8 @@ export function evidenceHeaders(sha256: string, mime: string, size: number): Rec
 }
 
 export async function registerEvidenceRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  app.get<{ Params: { sha256: string } }>('/v1/evidence/:sha256', async (request, reply) => {
-    requireUser(ctx, request);
-    const { sha256 } = request.params;
+  defineRoute(app, ctx, ROUTES.evidence, ({ params, request, reply }) => {
+    const { sha256 } = params;
     // readEvidenceFile accepts only 64 lowercase hex digits: anything else (`../x`, encoded slashes) is
     // simply a file that does not exist.
     const file = readEvidenceFile(ctx.db, sha256);

@@ -3,8 +3,9 @@
 // paging, retention and authorisation live in one place.
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
-import { requireUser } from '../http/session';
+import { defineRoute } from '../http/route';
 
 export const changeEvent = (cursor: number) => `event: change\ndata: {"cursor":${cursor}}\n\n`;
 export const HEARTBEAT = ': heartbeat\n\n';
@@ -17,8 +18,7 @@ export function registerEventStream(app: FastifyInstance, ctx: ServerContext): v
     for (const stream of streams) stream.end();
   });
 
-  app.get('/v1/events', (request, reply) => {
-    requireUser(ctx, request);
+  defineRoute(app, ctx, ROUTES.events, ({ reply }) => {
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, {
@@ -41,5 +41,6 @@ export function registerEventStream(app: FastifyInstance, ctx: ServerContext): v
       ctx.changes.off('change', onChange);
       streams.delete(stream);
     });
+    return reply;
   });
 }

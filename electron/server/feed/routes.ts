@@ -1,15 +1,11 @@
 // The change feed over HTTP: /v1/sync pages and the /v1/events pokes that say when to pull (DESIGN §2, §5).
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
-import { afterSeq, pageLimit } from '../http/paging';
-import { requireUser } from '../http/session';
-import { parseInput } from '../http/validate';
+import { defineRoute } from '../http/route';
 import { registerEventStream } from './events';
 import { readSyncBody } from './sync-body';
-
-const syncQuery = z.object({ after: afterSeq, limit: pageLimit });
 
 const mustRefetch = () =>
   new ApiError(
@@ -19,9 +15,8 @@ const mustRefetch = () =>
   );
 
 export async function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  app.get('/v1/sync', async (request, reply) => {
-    requireUser(ctx, request);
-    const { after, limit } = parseInput(syncQuery, request.query);
+  // The page is spliced from stored bytes (sync-body.ts), so it goes out as the reply's own body.
+  defineRoute(app, ctx, ROUTES.sync, ({ query: { after, limit }, reply }) => {
     const body = readSyncBody(ctx, after, limit);
     if (!body) throw mustRefetch();
     return reply.type('application/json; charset=utf-8').send(body);

@@ -1,24 +1,14 @@
 // KYT review for compliance (DESIGN §2, §3, §4): the alert queue and the final decision on an alert.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { kytDecisionBody } from '../../../shared/api/requests';
-import type { KytAlert, Page } from '../../../shared/api/types';
-import { KYT_ALERT_STATUSES, KYT_LEVELS } from '../../../shared/domain/dispute';
+import { ROUTES } from '../../../shared/api/routes';
+import type { KytAlert } from '../../../shared/api/types';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { conflict, invalidRequest, notFound } from '../errors';
 import { recordCaseChange } from '../feed/changes';
-import { omittedWhenEmpty, pageLimit } from '../http/paging';
-import { requireUser } from '../http/session';
-import { parseInput } from '../http/validate';
+import { defineRoute } from '../http/route';
 import { decideKytAlert, DECISION_STATUS, listKytAlerts, readKytAlert } from './alerts';
-
-const alertListQuery = z.object({
-  status: omittedWhenEmpty(z.enum(KYT_ALERT_STATUSES)),
-  level: omittedWhenEmpty(z.enum(KYT_LEVELS)),
-  limit: pageLimit,
-  cursor: omittedWhenEmpty(z.string().max(512)),
-});
 
 const cursorShape = z.tuple([z.string().min(1).max(64), z.string().min(1).max(128)]);
 
@@ -36,12 +26,8 @@ function decodeAlertCursor(cursor: string): { createdAt: string; id: string } {
   }
 }
 
-const COMPLIANCE = ['compliance'] as const;
-
 export async function registerKytRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  app.get('/v1/kyt/alerts', async (request): Promise<Page<KytAlert>> => {
-    requireUser(ctx, request, COMPLIANCE);
-    const query = parseInput(alertListQuery, request.query);
+  defineRoute(app, ctx, ROUTES.listKytAlerts, ({ query }) => {
     const after = query.cursor ? decodeAlertCursor(query.cursor) : undefined;
     // One row beyond the page tells whether there is a next page without a second query.
     const rows = listKytAlerts(ctx.db, {
@@ -55,10 +41,8 @@ export async function registerKytRoutes(app: FastifyInstance, ctx: ServerContext
     return { items, nextCursor: rows.length > query.limit && last ? encodeAlertCursor(last) : null };
   });
 
-  app.post<{ Params: { id: string } }>('/v1/kyt/alerts/:id/decision', async (request) => {
-    const user = requireUser(ctx, request, COMPLIANCE);
-    const { decision, reason } = parseInput(kytDecisionBody, request.body);
-    const alertId = request.params.id;
+  defineRoute(app, ctx, ROUTES.decideKytAlert, ({ user, body: { decision, reason }, params }) => {
+    const alertId = params.id;
     return ctx.write(() => {
       const now = ctx.now();
       const result = decideKytAlert(ctx.db, { alertId, decision, reason, reviewerId: user.id, at: now });

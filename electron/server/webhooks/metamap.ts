@@ -3,9 +3,11 @@
 // Malformed JSON is the exception: DESIGN §2 answers it 400 invalid_request on every call, and saying that
 // the bytes are not JSON tells an unsigned caller nothing it did not send.
 import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { parseJsonBody } from '../http/body';
+import { defineRoute } from '../http/route';
 import { parseInput } from '../http/validate';
 import { applyMetamapEvent } from './apply-event';
 import { eventEnvelope, HANDLED_EVENTS, metamapEvent } from './payload';
@@ -24,7 +26,7 @@ export async function registerMetamapWebhook(app: FastifyInstance, ctx: ServerCo
       done(null, body);
     });
 
-    webhooks.post('/v1/webhooks/metamap', async (request) => {
+    defineRoute(webhooks, ctx, ROUTES.metamapWebhook, ({ request }) => {
       const secret = ctx.config.metamapWebhookSecret;
       if (!secret) {
         throw new ApiError(
@@ -41,7 +43,8 @@ export async function registerMetamapWebhook(app: FastifyInstance, ctx: ServerCo
       }
       const { eventName } = parseInput(eventEnvelope, payload);
       // MetaMap sends more events than the desk needs; they are acknowledged so it does not retry them.
-      if (!HANDLED_EVENTS.has(eventName)) return { status: 'ignored', reason: 'unhandled_event' };
+      if (!HANDLED_EVENTS.has(eventName))
+        return { status: 'ignored' as const, reason: 'unhandled_event' as const };
       const event = parseInput(metamapEvent, payload);
       const outcome = ctx.write(() => applyMetamapEvent(ctx, event));
       if (outcome.status === 'ignored') {

@@ -1,9 +1,11 @@
 // Turns a desk or server refusal into a sentence in the reader's language. Codes the screen knows get a
 // translated explanation; anything else keeps the desk's own message rather than hiding it.
 import type { TFunction } from 'i18next';
+import type { ErrorCode } from '../../../../shared/api/errors';
 import type { DeskError } from '../../../../shared/desk-api/schemas';
 
-const KNOWN_CODES = new Set([
+// Codes of the one list (shared/api/errors.ts): a code that is not a real one does not compile here.
+const KNOWN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'case_already_resolved',
   'not_case_holder',
   'escrow_on_hold',

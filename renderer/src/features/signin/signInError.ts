@@ -1,5 +1,6 @@
 // The desk's error codes for sign-in, in the user's words. Unknown codes keep the desk's own message.
 import type { TFunction } from 'i18next';
+import type { ErrorCode } from '../../../../shared/api/errors';
 import { DeskCallError } from '../../stores/desk';
 
 const KNOWN = [
@@ -13,7 +14,7 @@ const KNOWN = [
   'offline',
   'timeout',
   'invalid_request',
-] as const;
+] as const satisfies readonly ErrorCode[];
 
 export function signInErrorText(error: unknown, t: TFunction<'signin'>): string {
   const code = error instanceof DeskCallError ? error.code : 'unknown';

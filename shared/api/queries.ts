@@ -1,9 +1,12 @@
-// Query-string parameters shared by the paged routes. Query values arrive as strings; anything that is not a
-// plain whole number (a sign, a decimal point, a repeated parameter) is a 400, never a guess.
+// Query strings of the platform API v1 (DESIGN §2). Query values arrive as strings; anything that is not a
+// plain whole number (a sign, a decimal point, a repeated parameter) is a 400, never a guess. Cursors are
+// opaque strings here: the server that handed them out decodes them.
 import { z } from 'zod';
-import { MAX_PAGE_SIZE } from '../../../shared/api/requests';
+import { CASE_STATUSES, KYT_ALERT_STATUSES, KYT_LEVELS } from '../domain/dispute';
+import { MAX_PAGE_SIZE } from './requests';
 
 export const DEFAULT_PAGE_SIZE = 200;
+export const DEFAULT_CASE_PAGE_SIZE = 100;
 
 /** An empty parameter (`?status=`) means "not given": clients build these query strings from templates. */
 export const omittedWhenEmpty = <T extends z.ZodType>(schema: T) =>
@@ -32,3 +35,24 @@ export const afterSeq = omittedWhenEmpty(
     .regex(/^\d{1,15}$/, 'a whole number')
     .transform(Number),
 ).transform((n) => n ?? 0);
+
+/** GET /v1/cases */
+export const caseListQuery = z.object({
+  status: omittedWhenEmpty(z.enum(CASE_STATUSES)),
+  limit: pageLimitOf(DEFAULT_CASE_PAGE_SIZE),
+  cursor: omittedWhenEmpty(z.string()),
+});
+
+/** GET /v1/kyt/alerts */
+export const kytAlertListQuery = z.object({
+  status: omittedWhenEmpty(z.enum(KYT_ALERT_STATUSES)),
+  level: omittedWhenEmpty(z.enum(KYT_LEVELS)),
+  limit: pageLimit,
+  cursor: omittedWhenEmpty(z.string().max(512)),
+});
+
+/** GET /v1/sync */
+export const syncQuery = z.object({ after: afterSeq, limit: pageLimit });
+
+/** GET /v1/audit */
+export const auditQuery = z.object({ after: afterSeq, limit: pageLimit });

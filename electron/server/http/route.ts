@@ -1,0 +1,76 @@
+// Registers a route from its entry in the route contract (shared/api/routes.ts): the method and path, the
+// access check, the Idempotency-Key, the body and query schemas, and the success status all come from the
+// entry, so a handler only does its route's work and its answer is typed as the contract's response.
+// Checks run in DESIGN §2's order: token (and role) → Idempotency-Key → body → query → the handler.
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { z } from 'zod';
+import type { RouteParams, RouteQuery, RouteResponse, RouteSpec } from '../../../shared/api/routes';
+import { idempotencyKeyOf } from '../cases/idempotency';
+import type { ServerContext } from '../context';
+import { requireUser, type AuthUser } from './session';
+import { parseInput } from './validate';
+
+type UserOf<R extends RouteSpec> = R['access'] extends 'public' | 'webhook' ? null : AuthUser;
+type BodyOf<R extends RouteSpec> = R['body'] extends z.ZodType ? z.output<R['body']> : undefined;
+type KeyOf<R extends RouteSpec> = R['idempotencyKey'] extends true ? string : undefined;
+
+export interface RouteInput<R extends RouteSpec> {
+  user: UserOf<R>;
+  params: RouteParams<R>;
+  body: BodyOf<R>;
+  query: RouteQuery<R>;
+  idempotencyKey: KeyOf<R>;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/**
+ * Answers the contract's response (sent with the entry's status; nothing for a 204), or the reply itself
+ * when the handler sent something else: bytes, a stream, or a stored answer with its own status.
+ */
+type HandlerAnswer<R extends RouteSpec> = RouteResponse<R> | FastifyReply | void;
+export type RouteHandler<R extends RouteSpec> = (
+  input: RouteInput<R>,
+) => Promise<HandlerAnswer<R>> | HandlerAnswer<R>;
+
+function authenticate(ctx: ServerContext, route: RouteSpec, request: FastifyRequest): AuthUser | null {
+  const { access } = route;
+  if (access === 'public' || access === 'webhook') return null;
+  // A call under an Idempotency-Key checks the role only after its idempotency record (DESIGN §2's order
+  // of checks), so its handler does that itself.
+  if (access === 'signed_in' || route.idempotencyKey) return requireUser(ctx, request);
+  return requireUser(ctx, request, access);
+}
+
+export function defineRoute<R extends RouteSpec>(
+  app: FastifyInstance,
+  ctx: ServerContext,
+  route: R,
+  handler: RouteHandler<R>,
+  options: Pick<RouteShorthandOptions, 'config'> = {},
+): void {
+  app.route({
+    ...options,
+    method: route.method,
+    url: route.path,
+    handler: async (request, reply) => {
+      const user = authenticate(ctx, route, request);
+      const idempotencyKey = route.idempotencyKey ? idempotencyKeyOf(request) : undefined;
+      const body: unknown = route.body ? parseInput(route.body, request.body) : undefined;
+      const query: unknown = route.query ? parseInput(route.query, request.query) : undefined;
+      const input = {
+        user,
+        params: request.params,
+        body,
+        query,
+        idempotencyKey,
+        request,
+        reply,
+      } as RouteInput<R>;
+      const answer = await handler(input);
+      if (answer === reply || reply.sent) return reply;
+      if (answer === undefined) return reply.status(route.status).send();
+      return reply.status(route.status).send(answer);
+    },
+  });
+}

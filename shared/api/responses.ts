@@ -1,0 +1,249 @@
+// Response bodies of the platform API v1 (DESIGN §2, a contract) as zod schemas. The server's handlers are
+// typed from them, the desk's client parses every answer with them, and tests/server/route-contract.test.ts
+// checks that what the server really sends parses. Amounts are decimal strings, times ISO 8601 UTC.
+import { z } from 'zod';
+import {
+  CASE_STATUSES,
+  ESCROW_STATES,
+  EVIDENCE_KINDS,
+  KYC_STATUSES,
+  KYT_ALERT_STATUSES,
+  KYT_LEVELS,
+  LIVENESS_STATUSES,
+  MESSAGE_SENDERS,
+  REASON_CODES,
+  ROLES,
+  VERDICT_OUTCOMES,
+} from '../domain/dispute';
+
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string');
+const time = z.string().min(1);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
+
+export const userRef = z.object({ id: z.string(), username: z.string(), displayName: z.string() });
+export const me = userRef.extend({ role: z.enum(ROLES) });
+
+/** POST /v1/auth/login: the password was right; a TOTP code (or a backup code) comes next. */
+export const loginResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('totp_required'), loginToken: z.string().min(1) }),
+  z.object({
+    status: z.literal('totp_enrollment_required'),
+    loginToken: z.string().min(1),
+    otpauthUrl: z.string(),
+  }),
+]);
+
+/** POST /v1/auth/totp: a session. `backupCodes` only in the answer that confirms an enrolment. */
+export const signInResult = z.object({
+  accessToken: z.string().min(1),
+  expiresAt: time,
+  user: me,
+  backupCodes: z.array(z.string()).optional(),
+});
+
+export const partyRef = z.object({ id: z.string(), displayName: z.string() });
+
+export const caseFlags = z.object({
+  kyt: z.boolean(),
+  livenessFailed: z.boolean(),
+  fourEyes: z.boolean(),
+  onHold: z.boolean(),
+});
+
+export const caseSummary = z.object({
+  id: z.string(),
+  status: z.enum(CASE_STATUSES),
+  version: z.number().int().nonnegative(),
+  openedAt: time,
+  slaDueAt: time,
+  asset: z.string(),
+  amount: decimal,
+  fiatCurrency: z.string(),
+  fiatAmount: decimal,
+  paymentMethod: z.string(),
+  buyer: partyRef,
+  seller: partyRef,
+  assignee: userRef.nullable(),
+  flags: caseFlags,
+});
+
+export const party = partyRef.extend({
+  kycStatus: z.enum(KYC_STATUSES),
+  country: z.string(),
+  accountCreatedAt: time,
+  accountAgeDays: z.number(),
+  tradeCount: z.number(),
+  disputeCount: z.number(),
+});
+
+export const trade = z.object({
+  id: z.string(),
+  asset: z.string(),
+  amount: decimal,
+  fiatCurrency: z.string(),
+  fiatAmount: decimal,
+  price: decimal,
+  paymentMethod: z.string(),
+  createdAt: time,
+  paidAt: time.nullable(),
+  disputedAt: time,
+});
+
+export const escrowHold = z.object({ reason: z.string(), by: userRef, at: time });
+
+export const escrow = z.object({
+  id: z.string(),
+  state: z.enum(ESCROW_STATES),
+  asset: z.string(),
+  amount: decimal,
+  hold: escrowHold.nullable(),
+});
+
+export const message = z.object({
+  id: z.string(),
+  sender: z.enum(MESSAGE_SENDERS),
+  author: userRef.nullable(),
+  body: z.string(),
+  at: time,
+  evidence: z.array(z.string()),
+});
+
+export const evidence = z.object({
+  sha256,
+  kind: z.enum(EVIDENCE_KINDS),
+  mime: z.string(),
+  size: z.number().int().nonnegative(),
+  uploader: z.enum(MESSAGE_SENDERS),
+  uploadedAt: time,
+  fileName: z.string().nullable(),
+});
+
+export const livenessCheck = z.object({
+  id: z.string(),
+  partyId: z.string(),
+  caseId: z.string().nullable(),
+  trigger: z.enum(['onboarding', 'trade']),
+  status: z.enum(LIVENESS_STATUSES),
+  livenessScore: z.number().nullable(),
+  faceMatchScore: z.number().nullable(),
+  documentType: z.string().nullable(),
+  idPhoto: z.string().nullable(),
+  frames: z.array(z.string()),
+  errorCode: z.string().nullable(),
+  provider: z.literal('metamap'),
+  providerVerificationId: z.string().nullable(),
+  requestedBy: userRef.nullable(),
+  createdAt: time,
+  completedAt: time.nullable(),
+});
+
+export const kytAlert = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  partyId: z.string(),
+  rule: z.string(),
+  level: z.enum(KYT_LEVELS),
+  score: z.number(),
+  category: z.string(),
+  exposure: z.enum(['DIRECT', 'INDIRECT']),
+  asset: z.string(),
+  amount: decimal,
+  details: z.string(),
+  status: z.enum(KYT_ALERT_STATUSES),
+  reviewer: userRef.nullable(),
+  reviewedAt: time.nullable(),
+  decisionReason: z.string().nullable(),
+  createdAt: time,
+});
+
+export const note = z.object({ id: z.string(), author: userRef, body: z.string(), at: time });
+
+export const verdict = z.object({
+  outcome: z.enum(VERDICT_OUTCOMES),
+  reasonCode: z.enum(REASON_CODES),
+  rationale: z.string(),
+  state: z.enum(['proposed', 'executed', 'rejected']),
+  proposedBy: userRef,
+  proposedAt: time,
+  approvedBy: userRef.nullable(),
+  approvedAt: time.nullable(),
+  rejectedBy: userRef.nullable(),
+  rejectedAt: time.nullable(),
+  rejectReason: z.string().nullable(),
+});
+
+export const fourEyes = z.object({ required: z.boolean(), thresholdUsd: decimal, usdEquivalent: decimal });
+
+export const caseDetail = caseSummary.extend({
+  reason: z.string(),
+  trade,
+  escrow,
+  buyer: party,
+  seller: party,
+  messages: z.array(message),
+  evidence: z.array(evidence),
+  liveness: z.array(livenessCheck),
+  kytAlerts: z.array(kytAlert),
+  notes: z.array(note),
+  verdict: verdict.nullable(),
+  fourEyes,
+});
+
+/** POST /v1/cases/{id}/verdict, /verdict/approve and /verdict/reject: the case after the change. */
+export const verdictResponse = z.object({ case: caseDetail, escrow, verdict: verdict.nullable() });
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const casePage = pageOf(caseSummary);
+export const kytAlertPage = pageOf(kytAlert);
+
+export const syncChange = z.object({
+  seq: z.number().int().positive(),
+  type: z.literal('case'),
+  id: z.string(),
+  data: caseDetail,
+});
+
+export const syncPage = z.object({
+  changes: z.array(syncChange),
+  cursor: z.number().int().nonnegative(),
+  hasMore: z.boolean(),
+});
+
+export const auditEntry = z.object({
+  seq: z.number().int().positive(),
+  at: time,
+  actor: z.string(),
+  action: z.string(),
+  subject: z.string(),
+  data: z.unknown(),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const auditPage = z.object({ entries: z.array(auditEntry) });
+
+export const auditVerification = z.object({
+  ok: z.boolean(),
+  checked: z.number().int().nonnegative(),
+  head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+  firstBad: z.number().int().nullable(),
+});
+
+export const health = z.object({ status: z.literal('ok'), version: z.string() });
+
+/** POST /v1/webhooks/metamap: what became of the event (MetaMap only needs the 200). */
+export const webhookOutcome = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('applied'), checkId: z.string() }),
+  z.object({ status: z.literal('unchanged'), checkId: z.string() }),
+  z.object({
+    status: z.literal('ignored'),
+    reason: z.enum(['no_party', 'unknown_party', 'unknown_case', 'unhandled_event']),
+  }),
+]);
+
+/** A 204 or a byte stream: nothing for a schema to read. */
+export const noBody = z.undefined();
+
+export const apiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

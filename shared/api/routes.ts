@@ -1,0 +1,375 @@
+// The route contract of the platform API v1 (DESIGN §2 and §4): every call declared once, with its method,
+// path, who may make it, the schemas of its body, query and answer, its success status and the error
+// codes it can answer. The server registers its routes from these entries (electron/server/http/route.ts)
+// and the desk's client calls them (electron/desk/api-client.ts), so the two cannot drift apart.
+import type { z } from 'zod';
+import type { Role } from '../domain/dispute';
+import type { ApiErrorCode } from './errors';
+import { auditQuery, caseListQuery, kytAlertListQuery, syncQuery } from './queries';
+import {
+  approveBody,
+  claimBody,
+  holdBody,
+  kytDecisionBody,
+  livenessRequestBody,
+  loginBody,
+  messageBody,
+  noteBody,
+  reassignBody,
+  rejectBody,
+  totpBody,
+  verdictBody,
+} from './requests';
+import {
+  auditPage,
+  auditVerification,
+  caseDetail,
+  casePage,
+  health,
+  kytAlert,
+  kytAlertPage,
+  livenessCheck,
+  loginResult,
+  me,
+  message,
+  noBody,
+  note,
+  signInResult,
+  syncPage,
+  verdictResponse,
+  webhookOutcome,
+} from './responses';
+
+/**
+ * Who may call: anyone (`public`), the signer of a webhook (`webhook`: the signature is the credential),
+ * any signed-in user (`signed_in`), or the listed roles only.
+ */
+export type RouteAccess = 'public' | 'webhook' | 'signed_in' | readonly Role[];
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Fastify style: `/v1/cases/:id`. */
+  path: string;
+  access: RouteAccess;
+  /** Checked before the handler runs; absent when the call takes no body (or, for webhooks, reads its own). */
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** The success answer; `noBody` for a 204 or a byte stream. */
+  response: z.ZodType;
+  status: 200 | 201 | 204;
+  /** Sends an `Idempotency-Key` header (required). */
+  idempotencyKey: boolean;
+  /** What this call can answer besides success, on top of the codes every call can answer. */
+  errors: readonly ApiErrorCode[];
+}
+
+/** Codes any call can answer (DESIGN §2, "on every call"). */
+export const EVERY_CALL_ERRORS = [
+  'invalid_request',
+  'payload_too_large',
+  'not_found',
+  'rate_limited',
+  'internal_error',
+] as const satisfies readonly ApiErrorCode[];
+
+const SIGNED_IN_ERRORS = ['unauthenticated'] as const satisfies readonly ApiErrorCode[];
+const ROLE_ERRORS = ['unauthenticated', 'forbidden'] as const satisfies readonly ApiErrorCode[];
+const STEP_UP_ERRORS = [
+  'invalid_totp',
+  'totp_replayed',
+  'too_many_attempts',
+] as const satisfies readonly ApiErrorCode[];
+
+const AGENT = ['agent'] as const;
+const COMPLIANCE = ['compliance'] as const;
+const SUPERVISOR = ['supervisor'] as const;
+
+const route = <const R extends RouteSpec>(spec: R): R => spec;
+
+export const ROUTES = {
+  health: route({
+    method: 'GET',
+    path: '/v1/health',
+    access: 'public',
+    response: health,
+    status: 200,
+    idempotencyKey: false,
+    errors: [],
+  }),
+  login: route({
+    method: 'POST',
+    path: '/v1/auth/login',
+    access: 'public',
+    body: loginBody,
+    response: loginResult,
+    status: 200,
+    idempotencyKey: false,
+    errors: ['invalid_credentials', 'locked_out'],
+  }),
+  totp: route({
+    method: 'POST',
+    path: '/v1/auth/totp',
+    access: 'public',
+    body: totpBody,
+    response: signInResult,
+    status: 200,
+    idempotencyKey: false,
+    errors: ['invalid_login_token', 'invalid_totp', 'totp_replayed', 'locked_out'],
+  }),
+  logout: route({
+    method: 'POST',
+    path: '/v1/auth/logout',
+    access: 'signed_in',
+    response: noBody,
+    status: 204,
+    idempotencyKey: false,
+    errors: SIGNED_IN_ERRORS,
+  }),
+  me: route({
+    method: 'GET',
+    path: '/v1/me',
+    access: 'signed_in',
+    response: me,
+    status: 200,
+    idempotencyKey: false,
+    errors: SIGNED_IN_ERRORS,
+  }),
+  listCases: route({
+    method: 'GET',
+    path: '/v1/cases',
+    access: 'signed_in',
+    query: caseListQuery,
+    response: casePage,
+    status: 200,
+    idempotencyKey: false,
+    errors: SIGNED_IN_ERRORS,
+  }),
+  getCase: route({
+    method: 'GET',
+    path: '/v1/cases/:id',
+    access: 'signed_in',
+    response: caseDetail,
+    status: 200,
+    idempotencyKey: false,
+    errors: SIGNED_IN_ERRORS,
+  }),
+  claimCase: route({
+    method: 'POST',
+    path: '/v1/cases/:id/claim',
+    access: AGENT,
+    body: claimBody,
+    response: caseDetail,
+    status: 200,
+    idempotencyKey: false,
+    errors: [...ROLE_ERRORS, 'case_claimed', 'case_already_resolved'],
+  }),
+  postMessage: route({
+    method: 'POST',
+    path: '/v1/cases/:id/messages',
+    access: AGENT,
+    body: messageBody,
+    response: message,
+    status: 201,
+    idempotencyKey: false,
+    errors: [...ROLE_ERRORS, 'not_case_holder'],
+  }),
+  addNote: route({
+    method: 'POST',
+    path: '/v1/cases/:id/notes',
+    access: 'signed_in',
+    body: noteBody,
+    response: note,
+    status: 201,
+    idempotencyKey: false,
+    errors: SIGNED_IN_ERRORS,
+  }),
+  requestLiveness: route({
+    method: 'POST',
+    path: '/v1/cases/:id/liveness-requests',
+    access: AGENT,
+    body: livenessRequestBody,
+    response: livenessCheck,
+    status: 201,
+    idempotencyKey: false,
+    errors: [...ROLE_ERRORS, 'not_case_holder', 'case_already_resolved'],
+  }),
+  verdict: route({
+    method: 'POST',
+    path: '/v1/cases/:id/verdict',
+    access: AGENT,
+    body: verdictBody,
+    response: verdictResponse,
+    status: 200,
+    idempotencyKey: true,
+    errors: [
+      ...ROLE_ERRORS,
+      'idempotency_key_required',
+      'idempotency_key_reused',
+      'idempotency_key_in_flight',
+      'not_case_holder',
+      ...STEP_UP_ERRORS,
+      'case_already_resolved',
+      'verdict_pending_approval',
+      'case_not_in_review',
+      'escrow_on_hold',
+    ],
+  }),
+  approveVerdict: route({
+    method: 'POST',
+    path: '/v1/cases/:id/verdict/approve',
+    access: SUPERVISOR,
+    body: approveBody,
+    response: verdictResponse,
+    status: 200,
+    idempotencyKey: false,
+    errors: [
+      ...ROLE_ERRORS,
+      ...STEP_UP_ERRORS,
+      'case_already_resolved',
+      'no_proposed_verdict',
+      'escrow_on_hold',
+    ],
+  }),
+  rejectVerdict: route({
+    method: 'POST',
+    path: '/v1/cases/:id/verdict/reject',
+    access: SUPERVISOR,
+    body: rejectBody,
+    response: verdictResponse,
+    status: 200,
+    idempotencyKey: false,
+    errors: [...ROLE_ERRORS, ...STEP_UP_ERRORS, 'case_already_resolved', 'no_proposed_verdict'],
+  }),
+  reassignCase: route({
+    method: 'POST',
+    path: '/v1/cases/:id/reassign',
+    access: SUPERVISOR,
+    body: reassignBody,
+    response: caseDetail,
+    status: 200,
+    idempotencyKey: false,
+    errors: [...ROLE_ERRORS, 'case_already_resolved'],
+  }),
+  placeHold: route({
+    method: 'POST',
+    path: '/v1/cases/:id/hold',
+    access: COMPLIANCE,
+    body: holdBody,
+    response: caseDetail,
+    status: 200,
+    idempotencyKey: false,
+    errors: [...ROLE_ERRORS, 'escrow_on_hold', 'case_already_resolved'],
+  }),
+  liftHold: route({
+    method: 'DELETE',
+    path: '/v1/cases/:id/hold',
+    access: COMPLIANCE,
+    body: holdBody,
+    response: caseDetail,
+    status: 200,
+    idempotencyKey: false,
+    errors: [...ROLE_ERRORS, 'escrow_not_on_hold'],
+  }),
+  listKytAlerts: route({
+    method: 'GET',
+    path: '/v1/kyt/alerts',
+    access: COMPLIANCE,
+    query: kytAlertListQuery,
+    response: kytAlertPage,
+    status: 200,
+    idempotencyKey: false,
+    errors: ROLE_ERRORS,
+  }),
+  decideKytAlert: route({
+    method: 'POST',
+    path: '/v1/kyt/alerts/:id/decision',
+    access: COMPLIANCE,
+    body: kytDecisionBody,
+    response: kytAlert,
+    status: 200,
+    idempotencyKey: false,
+    errors: [...ROLE_ERRORS, 'alert_already_decided'],
+  }),
+  evidence: route({
+    method: 'GET',
+    path: '/v1/evidence/:sha256',
+    access: 'signed_in',
+    // The file's bytes with its sniffed Content-Type (or a 304 for a matching If-None-Match).
+    response: noBody,
+    status: 200,
+    idempotencyKey: false,
+    errors: SIGNED_IN_ERRORS,
+  }),
+  sync: route({
+    method: 'GET',
+    path: '/v1/sync',
+    access: 'signed_in',
+    query: syncQuery,
+    response: syncPage,
+    status: 200,
+    idempotencyKey: false,
+    errors: [...SIGNED_IN_ERRORS, 'must_refetch'],
+  }),
+  events: route({
+    method: 'GET',
+    path: '/v1/events',
+    access: 'signed_in',
+    // text/event-stream: `event: change` pokes and heartbeat comments, never the data itself.
+    response: noBody,
+    status: 200,
+    idempotencyKey: false,
+    errors: SIGNED_IN_ERRORS,
+  }),
+  audit: route({
+    method: 'GET',
+    path: '/v1/audit',
+    access: SUPERVISOR,
+    query: auditQuery,
+    response: auditPage,
+    status: 200,
+    idempotencyKey: false,
+    errors: ROLE_ERRORS,
+  }),
+  verifyAudit: route({
+    method: 'GET',
+    path: '/v1/audit/verify',
+    access: SUPERVISOR,
+    response: auditVerification,
+    status: 200,
+    idempotencyKey: false,
+    errors: ROLE_ERRORS,
+  }),
+  metamapWebhook: route({
+    method: 'POST',
+    path: '/v1/webhooks/metamap',
+    access: 'webhook',
+    // No body schema here: the signature over the raw bytes is checked before the payload's shape.
+    response: webhookOutcome,
+    status: 200,
+    idempotencyKey: false,
+    errors: ['invalid_signature', 'webhooks_not_configured'],
+  }),
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof ROUTES;
+
+/** `/v1/cases/:id/claim` → `{ id: string }`. */
+export type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? { [K in Name]: string } & PathParams<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? { [K in Name]: string }
+    : Record<never, never>;
+
+export type RouteParams<R extends RouteSpec> = PathParams<R['path']>;
+export type RouteBody<R extends RouteSpec> = R['body'] extends z.ZodType ? z.input<R['body']> : undefined;
+export type RouteQuery<R extends RouteSpec> = R['query'] extends z.ZodType ? z.output<R['query']> : undefined;
+export type RouteResponse<R extends RouteSpec> = z.output<R['response']>;
+
+/** Fills a route's path parameters, each percent-encoded. */
+export function pathOf(route: Pick<RouteSpec, 'path'>, params: Record<string, string> = {}): string {
+  return route.path.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`pathOf: ${route.path} needs the parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+}

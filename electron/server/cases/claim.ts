@@ -2,11 +2,11 @@
 // two agents claiming at once exactly one wins, whichever connection or process they come from.
 import type { FastifyInstance } from 'fastify';
 import type { CaseDetail } from '../../../shared/api/types';
-import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { invalidRequest } from '../errors';
-import { recordCaseChange } from '../feed/changes';
+import { changeCase } from '../feed/changes';
 import { requireUser, type AuthUser } from '../http/session';
+import { claimOpenCase } from '../sql/cases';
 import { caseAlreadyResolved, caseClaimed } from './errors';
 import { caseDetailOf, requireCase } from './lookup';
 
@@ -16,17 +16,9 @@ import { caseDetailOf, requireCase } from './lookup';
  * Call inside ctx.write().
  */
 export function claimCase(ctx: ServerContext, agent: Pick<AuthUser, 'id'>, caseId: string): CaseDetail {
-  const now = ctx.now().toISOString();
-  const claimed = ctx.db
-    .prepare(
-      `UPDATE cases SET status = 'in_review', assignee_id = ?, updated_at = ?
-       WHERE id = ? AND status = 'open' AND assignee_id IS NULL`,
-    )
-    .run(agent.id, now, caseId);
-  if (claimed.changes === 1) {
-    appendAudit(ctx.db, ctx.now(), { actor: agent.id, action: 'case.claimed', subject: caseId });
-    recordCaseChange(ctx, caseId);
-    return caseDetailOf(ctx, caseId);
+  const now = ctx.now();
+  if (claimOpenCase(ctx.db, caseId, agent.id, now.toISOString())) {
+    return changeCase(ctx, caseId, { actor: agent.id, action: 'case.claimed' }, now);
   }
   const state = requireCase(ctx.db, caseId);
   if (state.status === 'resolved') throw caseAlreadyResolved();

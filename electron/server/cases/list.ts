@@ -8,7 +8,7 @@ import type { ServerContext } from '../context';
 import { omittedWhenEmpty, pageLimitOf } from '../http/paging';
 import { requireUser } from '../http/session';
 import { parseInput } from '../http/validate';
-import { listCaseSummaries } from './detail';
+import { listCaseSummaries } from '../sql/case-detail';
 import { caseDetailOf } from './lookup';
 
 export const DEFAULT_CASE_PAGE_SIZE = 100;

@@ -4,14 +4,14 @@ import { z } from 'zod';
 import { kytDecisionBody } from '../../../shared/api/requests';
 import type { KytAlert, Page } from '../../../shared/api/types';
 import { KYT_ALERT_STATUSES, KYT_LEVELS } from '../../../shared/domain/dispute';
-import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { conflict, invalidRequest, notFound } from '../errors';
-import { recordCaseChange } from '../feed/changes';
+import { changeCase } from '../feed/changes';
 import { omittedWhenEmpty, pageLimit } from '../http/paging';
 import { requireUser } from '../http/session';
 import { parseInput } from '../http/validate';
-import { decideKytAlert, DECISION_STATUS, listKytAlerts, readKytAlert } from './alerts';
+import { listKytAlerts, readKytAlert } from '../sql/kyt';
+import { decideKytAlert, DECISION_STATUS } from './alerts';
 
 const alertListQuery = z.object({
   status: omittedWhenEmpty(z.enum(KYT_ALERT_STATUSES)),
@@ -67,13 +67,17 @@ export async function registerKytRoutes(app: FastifyInstance, ctx: ServerContext
         throw conflict('alert_already_decided', 'This alert has already been decided.');
       }
       const alert = readKytAlert(ctx.db, alertId)!;
-      appendAudit(ctx.db, now, {
-        actor: user.id,
-        action: `kyt_alert.${DECISION_STATUS[decision]}`,
-        subject: alertId,
-        data: { caseId: alert.caseId, partyId: alert.partyId, decision, reason },
-      });
-      recordCaseChange(ctx, alert.caseId);
+      changeCase(
+        ctx,
+        alert.caseId,
+        {
+          actor: user.id,
+          action: `kyt_alert.${DECISION_STATUS[decision]}`,
+          subject: alertId,
+          data: { caseId: alert.caseId, partyId: alert.partyId, decision, reason },
+        },
+        now,
+      );
       return alert;
     });
   });

@@ -8,12 +8,14 @@ import { postAgentMessage } from '../../electron/server/cases/messages';
 import { addNote } from '../../electron/server/cases/notes';
 import { issueVerdict } from '../../electron/server/cases/verdict';
 import { changeCase, recordCaseChanges } from '../../electron/server/feed/changes';
+import type { AuthUser } from '../../electron/server/http/session';
+import type * as CaseDetailModule from '../../electron/server/sql/case-detail';
 import { readCaseDetail, readCaseDetails } from '../../electron/server/sql/case-detail';
 import { addCase, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
 
 // Calls go through to the real read model; the spies only count the reads other modules make.
 vi.mock('../../electron/server/sql/case-detail', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../electron/server/sql/case-detail')>();
+  const original = await importOriginal<typeof CaseDetailModule>();
   return {
     ...original,
     readCaseDetails: vi.fn(original.readCaseDetails),
@@ -38,6 +40,14 @@ let compliance: TestUser;
 let supervisor: TestUser;
 let caseIds: string[];
 
+/** The signed-in user a route would pass on (addUser names its users `Test <username>`). */
+const signedIn = (user: TestUser): AuthUser => ({
+  id: user.id,
+  username: user.username,
+  displayName: `Test ${user.username}`,
+  role: user.role,
+});
+
 const detailContext = () => ({ now: server.clock.now, fourEyesThresholdUsd: server.ctx.config.fourEyesThresholdUsd });
 
 beforeEach(async () => {
@@ -55,9 +65,9 @@ beforeEach(async () => {
   const sameParty = addCase(ctx, { buyerId: buyerOfClaimed });
   ctx.write(() => {
     claimCase(ctx, agent, claimed);
-    postAgentMessage(ctx, agent, claimed, { body: 'Please send the receipt.' });
-    addNote(ctx, supervisor, claimed, 'Watch this one.');
-    requestLiveness(ctx, agent, claimed, buyerOfClaimed);
+    postAgentMessage(ctx, signedIn(agent), claimed, { body: 'Please send the receipt.' });
+    addNote(ctx, signedIn(supervisor), claimed, 'Watch this one.');
+    requestLiveness(ctx, signedIn(agent), claimed, buyerOfClaimed);
     placeHold(ctx, compliance, held, 'KYT review');
     claimCase(ctx, agent, decided);
     issueVerdict(ctx, agent, decided, { outcome: 'refund', reasonCode: 'payment_not_received', rationale: 'No payment.' });

@@ -7,7 +7,7 @@ import { forbidden, type ApiError } from '../errors';
 import { changeCase } from '../feed/changes';
 import type { AuthUser } from '../http/session';
 import { reopenPendingCase, resolvePendingCase } from '../sql/cases';
-import { executeProposal, proposerOf as proposerOfCase, rejectProposal } from '../sql/verdicts';
+import { executeProposal, findProposer, rejectProposal } from '../sql/verdicts';
 import { caseAlreadyResolved, escrowOnHold, noProposedVerdict } from './errors';
 import { requireCase, type CaseState } from './lookup';
 import { settleVerdictEscrow, verdictResult } from './settle';
@@ -16,7 +16,7 @@ export const proposerMayNotApprove = () =>
   forbidden('You proposed this verdict: another supervisor must approve it.');
 
 export function proposerOf(ctx: ServerContext, caseId: string): string | null {
-  return proposerOfCase(ctx.db, caseId);
+  return findProposer(ctx.db, caseId);
 }
 
 function pendingConflict(state: CaseState): ApiError {

@@ -7,7 +7,7 @@ import type { Db } from '../db/open';
 import {
   escrowBalances,
   insertLedgerEntry,
-  readEscrowParties as findEscrowParties,
+  findEscrowParties,
   readEscrowState,
   settleHeldEscrow,
   unbalancedMovements,

@@ -18,7 +18,7 @@ export interface EscrowParties {
   seller_id: string;
 }
 
-export function readEscrowParties(db: Db, escrowId: string): EscrowParties | undefined {
+export function findEscrowParties(db: Db, escrowId: string): EscrowParties | undefined {
   return prepared(
     db,
     `SELECT e.id, e.asset, e.amount_minor, t.buyer_id, t.seller_id

@@ -24,7 +24,7 @@ export function insertVerdict(db: Db, verdict: VerdictRow): void {
   ).run(verdict);
 }
 
-export function proposerOf(db: Db, caseId: string): string | null {
+export function findProposer(db: Db, caseId: string): string | null {
   const row = prepared(db, "SELECT proposed_by FROM verdicts WHERE case_id = ? AND state = 'proposed'").get(caseId) as
     | { proposed_by: string }
     | undefined;

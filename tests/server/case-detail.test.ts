@@ -1,6 +1,7 @@
 // The case read model (electron/server/sql/case-detail.ts): readCaseDetails reads any number of cases in
 // one pass and gives exactly what GET /v1/cases/{id} answers; a case move reads the detail once.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../../electron/server/db/open';
 import { claimCase } from '../../electron/server/cases/claim';
 import { placeHold } from '../../electron/server/cases/hold';
 import { requestLiveness } from '../../electron/server/cases/liveness-requests';
@@ -107,6 +108,35 @@ describe('readCaseDetails', () => {
     expect(times).toEqual([...times].sort().reverse());
   });
 });
+
+describe('the read model’s query plans', () => {
+  it('finds every row of a batch through an index, never by scanning a table', () => {
+    const queries = readModelQueriesOf(server);
+    const db = openDatabase(':memory:');
+    for (const sql of queries) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('[]') as { detail: string }[]).map((row) => row.detail);
+      const scans = plan.filter((detail) => detail.startsWith('SCAN') && !detail.includes('json_each'));
+      expect(scans, `${sql}\n${plan.join('\n')}`).toEqual([]);
+    }
+    db.close();
+  });
+});
+
+/** The statements readCaseDetails runs on a store with cases, caught as they are prepared. */
+function readModelQueriesOf(test: TestServer): string[] {
+  const db = openDatabase(test.dbFile);
+  const statements: string[] = [];
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    statements.push(sql);
+    return prepare(sql);
+  }) as typeof db.prepare;
+  expect(readCaseDetails(db, caseIds, detailContext())).toHaveLength(caseIds.length);
+  db.close();
+  // One query per table: cases (with trade and escrow), parties, checks, messages, evidence, alerts, notes, verdicts.
+  expect(statements).toHaveLength(8);
+  return statements;
+}
 
 describe('changeCase', () => {
   it('appends the audit entry, writes the feed row and reads the detail once', () => {

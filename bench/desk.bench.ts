@@ -10,7 +10,7 @@ import type { DeskEvent, DeskEvents } from '../shared/desk-api/contract';
 import { queueQuery, type QueueQuery } from '../shared/desk-api/schemas';
 import type { LoginResult, SignInResult } from '../shared/api/types';
 import { totpCodeAt } from '../electron/server/auth/totp';
-import { DEMO_ACCOUNTS } from '../electron/server/seed/accounts';
+import { DEMO_ACCOUNTS } from '../electron/seed/accounts';
 import { DATABASE_FILE } from '../electron/server/start';
 import { applyCaseDetail } from '../electron/desk/cache/apply-case';
 import { queryQueue } from '../electron/desk/cache/queue';

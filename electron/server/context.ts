@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { ServerConfig } from './config';
 import { writeTransaction, type Db } from './db/open';
+import { latestChangeSeq } from './sql/feed';
 
 export interface ServerContext {
   db: Db;
@@ -32,10 +33,7 @@ export function createContext(db: Db, config: ServerConfig): ServerContext {
       const result = writeTransaction(db, work);
       if (changedInTransaction) {
         changedInTransaction = false;
-        const { cursor } = db.prepare('SELECT COALESCE(MAX(seq), 0) AS cursor FROM changes').get() as {
-          cursor: number;
-        };
-        changes.emit('change', cursor);
+        changes.emit('change', latestChangeSeq(db));
       }
       return result;
     },

@@ -4,7 +4,6 @@ import { buildServer, type BuiltServer } from './app';
 import type { ServerConfig } from './config';
 import { openDatabase } from './db/open';
 import { compactFeed } from './feed/changes';
-import { seedDatabase } from './seed/index';
 
 export const DATABASE_FILE = 'platform.db';
 
@@ -25,7 +24,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   const db = openDatabase(path.join(config.dataDir, DATABASE_FILE));
   const built = await buildServer(db, config);
-  if (config.seed !== 'none') await seedDatabase(built.ctx, config.seed, config.loadCases, built.app.log);
+  if (config.seed !== 'none') {
+    // The demo data (generators, image and PDF rendering) is not part of the server: it is loaded only when
+    // asked for, so a server without --seed never even reads it.
+    const { seedDatabase } = await import('../seed/index');
+    await seedDatabase(built.ctx, config.seed, config.loadCases, built.app.log);
+  }
   const compaction = setInterval(() => compactFeed(built.ctx), 60_000);
   compaction.unref();
   await built.app.listen({ host: config.host, port: config.port });

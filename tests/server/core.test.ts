@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { appendAudit, verifyAuditChain } from '../../electron/server/audit/chain';
-import { readCaseDetail } from '../../electron/server/cases/detail';
+import { readCaseDetail } from '../../electron/server/sql/case-detail';
 import { DatabaseTooNewError, openDatabase } from '../../electron/server/db/open';
 import { checkLedger, settleEscrow } from '../../electron/server/ledger/escrow';
 import { addCase, createTestServer, tempDir, type TestServer } from './harness';

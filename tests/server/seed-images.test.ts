@@ -11,8 +11,8 @@ import {
   type ReceiptSpec,
   type StatementSpec,
   type SyntheticPersonSpec,
-} from '../../electron/server/seed/images';
-import { glyphPixels } from '../../electron/server/seed/render/font';
+} from '../../electron/seed/images';
+import { glyphPixels } from '../../electron/seed/render/font';
 
 const receipt: ReceiptSpec = {
   bank: 'Banco de Venezuela',

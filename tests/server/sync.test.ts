@@ -2,14 +2,14 @@
 // horizon behind 410 must_refetch.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncPage } from '../../shared/api/types';
-import { readCaseDetail } from '../../electron/server/cases/detail';
+import { readCaseDetail } from '../../electron/server/sql/case-detail';
 import {
   compactFeed,
   latestCursor,
   readFeedPage,
   recordCaseChange,
 } from '../../electron/server/feed/changes';
-import { SYNC_PAGE_SQL } from '../../electron/server/feed/sync-body';
+import { SYNC_PAGE_SQL } from '../../electron/server/sql/feed';
 import { addCase, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
 
 let server: TestServer;

@@ -4,6 +4,7 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditVerification } from '../../../shared/api/types';
 import type { Db } from '../db/open';
+import { insertAuditRow, iterateAuditRows, readAuditHead, readAuditRows, type AuditRow } from '../sql/audit';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -14,17 +15,6 @@ export interface AuditEvent {
   data?: Record<string, unknown>;
 }
 
-interface AuditRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject: string;
-  data: string;
-  prev_hash: string;
-  hash: string;
-}
-
 export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
   const canonical = canonicalize(entry);
   if (canonical === undefined) throw new Error('Audit entry is not serialisable');
@@ -33,9 +23,7 @@ export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
 
 /** Appends one entry. Call inside the write transaction of the change it records, so both land or neither. */
 export function appendAudit(db: Db, at: Date, event: AuditEvent): AuditEntry {
-  const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
-    | { seq: number; hash: string }
-    | undefined;
+  const head = readAuditHead(db);
   const unhashed = {
     seq: (head?.seq ?? 0) + 1,
     at: at.toISOString(),
@@ -46,10 +34,16 @@ export function appendAudit(db: Db, at: Date, event: AuditEvent): AuditEntry {
     prevHash: head?.hash ?? GENESIS_HASH,
   };
   const entry: AuditEntry = { ...unhashed, hash: hashAuditEntry(unhashed) };
-  db.prepare(
-    `INSERT INTO audit_log (seq, at, actor, action, subject, data, prev_hash, hash)
-     VALUES (@seq, @at, @actor, @action, @subject, @data, @prevHash, @hash)`,
-  ).run({ ...entry, data: JSON.stringify(entry.data) });
+  insertAuditRow(db, {
+    seq: entry.seq,
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    subject: entry.subject,
+    data: JSON.stringify(entry.data),
+    prev_hash: entry.prevHash,
+    hash: entry.hash,
+  });
   return entry;
 }
 
@@ -67,10 +61,7 @@ function rowToEntry(row: AuditRow): AuditEntry {
 }
 
 export function readAudit(db: Db, afterSeq: number, limit: number): AuditEntry[] {
-  const rows = db
-    .prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?')
-    .all(afterSeq, limit) as AuditRow[];
-  return rows.map((row) => {
+  return readAuditRows(db, afterSeq, limit).map((row) => {
     try {
       return rowToEntry(row);
     } catch {
@@ -103,7 +94,7 @@ export function verifyAuditEntries(
 
 /** Recomputes the whole chain from the database, streaming rows so a long log stays cheap in memory. */
 export function verifyAuditChain(db: Db): AuditVerification {
-  const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>;
+  const rows = iterateAuditRows(db);
   function* entries(): Generator<AuditEntry> {
     for (const row of rows) {
       try {

@@ -9,6 +9,7 @@
 // the user's stored hashes. Online guessing is bounded by the sign-in lockout, like TOTP codes.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/open';
+import { replaceBackupCodeHashes, spendBackupCode, unusedBackupCodeHashes } from '../sql/users';
 
 export const BACKUP_CODE_COUNT = 10;
 const CODE_LENGTH = 16;
@@ -52,13 +53,9 @@ function matchesHash(code: string, stored: string): boolean {
 /** Replaces the user's backup codes with 10 new ones and returns them, formatted, for showing once.
  *  Call inside ctx.write(). */
 export function issueBackupCodes(db: Db, userId: string): string[] {
-  db.prepare('DELETE FROM backup_codes WHERE user_id = ?').run(userId);
-  const insert = db.prepare('INSERT INTO backup_codes (user_id, code_hash) VALUES (?, ?)');
-  return Array.from({ length: BACKUP_CODE_COUNT }, () => {
-    const code = newBackupCode();
-    insert.run(userId, hashBackupCode(code));
-    return formatBackupCode(code);
-  });
+  const codes = Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
+  replaceBackupCodeHashes(db, userId, codes.map(hashBackupCode));
+  return codes.map(formatBackupCode);
 }
 
 /**
@@ -74,13 +71,8 @@ export function consumeBackupCode(
 ): { remaining: number } | null {
   const code = normaliseBackupCode(input);
   if (!code) return null;
-  const unused = db
-    .prepare('SELECT code_hash FROM backup_codes WHERE user_id = ? AND used_at IS NULL')
-    .all(userId) as { code_hash: string }[];
-  const match = unused.find((row) => matchesHash(code, row.code_hash));
+  const unused = unusedBackupCodeHashes(db, userId);
+  const match = unused.find((hash) => matchesHash(code, hash));
   if (!match) return null;
-  const spent = db
-    .prepare('UPDATE backup_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL')
-    .run(at.toISOString(), userId, match.code_hash);
-  return spent.changes === 1 ? { remaining: unused.length - 1 } : null;
+  return spendBackupCode(db, userId, match, at.toISOString()) ? { remaining: unused.length - 1 } : null;
 }

@@ -3,18 +3,13 @@
 // prove they hold it by signing in with one of its codes; that confirms it and issues their backup codes.
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
+import { confirmTotpSecret, setPendingTotpSecret } from '../sql/users';
 import { BACKUP_CODE_COUNT, issueBackupCodes } from './backup-codes';
 import { newTotpSecret } from './totp';
 
 /** The user's pending secret, created on the first call. Call inside ctx.write(). */
 export function pendingTotpSecret(ctx: ServerContext, userId: string): string {
-  ctx.db
-    .prepare('UPDATE users SET totp_secret = ? WHERE id = ? AND totp_confirmed = 0 AND totp_secret IS NULL')
-    .run(newTotpSecret(), userId);
-  const row = ctx.db.prepare('SELECT totp_secret FROM users WHERE id = ?').get(userId) as {
-    totp_secret: string;
-  };
-  return row.totp_secret;
+  return setPendingTotpSecret(ctx.db, userId, newTotpSecret());
 }
 
 /**
@@ -22,10 +17,7 @@ export function pendingTotpSecret(ctx: ServerContext, userId: string): string {
  * user was already confirmed (then nothing changes and no codes are shown). Call inside ctx.write().
  */
 export function confirmEnrolment(ctx: ServerContext, userId: string, secret: string): string[] | null {
-  const confirmed = ctx.db
-    .prepare('UPDATE users SET totp_confirmed = 1 WHERE id = ? AND totp_confirmed = 0 AND totp_secret = ?')
-    .run(userId, secret);
-  if (confirmed.changes !== 1) return null;
+  if (!confirmTotpSecret(ctx.db, userId, secret)) return null;
   const backupCodes = issueBackupCodes(ctx.db, userId);
   appendAudit(ctx.db, ctx.now(), {
     actor: userId,

@@ -10,6 +10,7 @@
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
+import { countAuthFailuresSince, insertAuthFailure, lockedUntilAfter, lockSignIn } from '../sql/users';
 
 export const SIGN_IN_MAX_FAILURES = 5;
 export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
@@ -17,27 +18,19 @@ export const SIGN_IN_LOCKOUT_MS = 15 * 60 * 1000;
 
 /** The end of the user's current lock, or null when sign-in is open. */
 export function lockedUntil(ctx: ServerContext, userId: string, now: Date): Date | null {
-  const row = ctx.db
-    .prepare('SELECT locked_until FROM users WHERE id = ? AND locked_until > ?')
-    .get(userId, now.toISOString()) as { locked_until: string } | undefined;
-  return row ? new Date(row.locked_until) : null;
+  const until = lockedUntilAfter(ctx.db, userId, now.toISOString());
+  return until ? new Date(until) : null;
 }
 
 /** Records one failed attempt and locks sign-in when it is the fifth in the window. Call inside ctx.write(). */
 export function recordSignInFailure(ctx: ServerContext, userId: string, now: Date): void {
   const at = now.toISOString();
-  ctx.db.prepare("INSERT INTO auth_failures (user_id, kind, at) VALUES (?, 'sign_in', ?)").run(userId, at);
-  const { failures } = ctx.db
-    .prepare(
-      "SELECT COUNT(*) AS failures FROM auth_failures WHERE user_id = ? AND kind = 'sign_in' AND at > ?",
-    )
-    .get(userId, new Date(now.getTime() - SIGN_IN_WINDOW_MS).toISOString()) as { failures: number };
+  insertAuthFailure(ctx.db, userId, 'sign_in', at);
+  const since = new Date(now.getTime() - SIGN_IN_WINDOW_MS).toISOString();
+  const failures = countAuthFailuresSince(ctx.db, userId, 'sign_in', since);
   if (failures < SIGN_IN_MAX_FAILURES) return;
   const until = new Date(now.getTime() + SIGN_IN_LOCKOUT_MS).toISOString();
-  const locked = ctx.db
-    .prepare('UPDATE users SET locked_until = ? WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)')
-    .run(until, userId, at);
-  if (locked.changes === 1) {
+  if (lockSignIn(ctx.db, userId, until, at)) {
     // The actor is the system: whoever typed the failed attempts has not proven to be the user.
     appendAudit(ctx.db, now, {
       actor: 'system',

@@ -5,38 +5,30 @@
 import type { Db } from '../db/open';
 import { ApiError } from '../errors';
 import { hashToken, newOpaqueToken } from '../http/session';
+import {
+  deleteExpiredLoginTokens,
+  insertLoginToken,
+  liveLoginTokenUser,
+  spendLoginTokenRow,
+} from '../sql/sessions';
 
 /** Issues a login token for the user. Also drops expired ones, which keeps the table a few rows long.
  *  Call inside ctx.write(). */
 export function issueLoginToken(db: Db, userId: string, now: Date, ttlMs: number): string {
-  db.prepare('DELETE FROM login_tokens WHERE expires_at <= ?').run(now.toISOString());
+  deleteExpiredLoginTokens(db, now.toISOString());
   const token = newOpaqueToken();
-  db.prepare('INSERT INTO login_tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)').run(
-    hashToken(token),
-    userId,
-    new Date(now.getTime() + ttlMs).toISOString(),
-  );
+  insertLoginToken(db, hashToken(token), userId, new Date(now.getTime() + ttlMs).toISOString());
   return token;
 }
 
 /** The user a live (unspent, unexpired) login token belongs to, or null. */
 export function loginTokenUser(db: Db, token: string, now: Date): string | null {
-  const row = db
-    .prepare('SELECT user_id FROM login_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?')
-    .get(hashToken(token), now.toISOString()) as { user_id: string } | undefined;
-  return row?.user_id ?? null;
+  return liveLoginTokenUser(db, hashToken(token), now.toISOString());
 }
 
 /** Spends the token; true only for the one request that spent it. Call inside ctx.write(). */
 export function spendLoginToken(db: Db, token: string, now: Date): boolean {
-  const at = now.toISOString();
-  return (
-    db
-      .prepare(
-        'UPDATE login_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?',
-      )
-      .run(at, hashToken(token), at).changes === 1
-  );
+  return spendLoginTokenRow(db, hashToken(token), now.toISOString());
 }
 
 // 401 invalid_login_token, rather than unauthenticated: the client must go back to the password step, not

@@ -3,6 +3,7 @@
 import type { LoginResult } from '../../../shared/api/types';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
+import { findUserByUsername, type UserRow } from '../sql/users';
 import { pendingTotpSecret } from './enrolment';
 import { lockedOut, lockedUntil, recordSignInFailure } from './lockout';
 import { issueLoginToken } from './login-tokens';
@@ -14,32 +15,23 @@ export interface Credentials {
   password: string;
 }
 
-interface LoginUser {
-  id: string;
-  username: string;
-  password_hash: string;
-  totp_confirmed: number;
-}
-
 const invalidCredentials = () =>
   new ApiError(401, 'invalid_credentials', 'The username or password is not right.');
 
 /** Issues the login token, and for an enrolling user the pending secret. Call inside ctx.write(). */
-function startCodeStep(ctx: ServerContext, user: LoginUser, now: Date): LoginResult {
+function startCodeStep(ctx: ServerContext, user: UserRow, now: Date): LoginResult {
   const loginToken = issueLoginToken(ctx.db, user.id, now, ctx.config.loginTokenTtlMs);
-  if (user.totp_confirmed === 1) return { status: 'totp_required', loginToken };
+  if (user.totpConfirmed === 1) return { status: 'totp_required', loginToken };
   const secret = pendingTotpSecret(ctx, user.id);
   return { status: 'totp_enrollment_required', loginToken, otpauthUrl: otpauthUrl(user.username, secret) };
 }
 
 export async function signInWithPassword(ctx: ServerContext, credentials: Credentials): Promise<LoginResult> {
-  const user = ctx.db
-    .prepare('SELECT id, username, password_hash, totp_confirmed FROM users WHERE username = ?')
-    .get(credentials.username) as LoginUser | undefined;
+  const user = findUserByUsername(ctx.db, credentials.username);
   // One scrypt whatever the username: an unknown user answers like a wrong password and takes as long
   // (the hash dominates the time), so neither the answer nor its timing tells which accounts exist. A
   // locked user's password is hashed too, for the same reason, and then not looked at.
-  const passwordMatches = await verifySecret(credentials.password, user?.password_hash ?? DECOY_HASH);
+  const passwordMatches = await verifySecret(credentials.password, user?.passwordHash ?? DECOY_HASH);
   if (!user) throw invalidCredentials();
   const now = ctx.now();
   // Refusals are returned rather than thrown inside the transaction, so the failure they record commits.

@@ -1,10 +1,11 @@
 // POST /v1/auth/totp, the code step of sign-in (DESIGN §2): the login token from the password step plus a
 // TOTP code (or an unused backup code) open a session. The first code of an enrolling user confirms the
 // enrolment, and that answer alone carries the user's backup codes.
-import type { Me, SignInResult } from '../../../shared/api/types';
+import type { SignInResult } from '../../../shared/api/types';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
+import { findUserById, type UserRow } from '../sql/users';
 import { consumeBackupCode } from './backup-codes';
 import { confirmEnrolment } from './enrolment';
 import { lockedOut, lockedUntil, recordSignInFailure } from './lockout';
@@ -17,15 +18,6 @@ export interface CodeAttempt {
   code: string;
 }
 
-interface SigningInUser {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Me['role'];
-  totpSecret: string | null;
-  totpConfirmed: number;
-}
-
 type CodeCheck = { method: 'totp' | 'backup_code'; backupCodes: string[] | null } | 'invalid' | 'replayed';
 
 const TOTP_CODE = /^\d{6}$/;
@@ -36,7 +28,7 @@ const totpReplayed = () =>
   new ApiError(401, 'totp_replayed', 'That authentication code was already used. Wait for the next one.');
 
 /** Checks and spends the code: a TOTP code's step, or a backup code. Call inside ctx.write(). */
-function checkCode(ctx: ServerContext, user: SigningInUser, code: string, now: Date): CodeCheck {
+function checkCode(ctx: ServerContext, user: UserRow, code: string, now: Date): CodeCheck {
   if (TOTP_CODE.test(code)) {
     if (!user.totpSecret) return 'invalid';
     const check = consumeTotp(ctx.db, user.id, user.totpSecret, code, now);
@@ -65,13 +57,8 @@ export function completeSignIn(ctx: ServerContext, attempt: CodeAttempt): SignIn
     if (!userId) return invalidLoginToken();
     const until = lockedUntil(ctx, userId, now);
     if (until) return lockedOut(until, now);
-    const user = ctx.db
-      .prepare(
-        `SELECT id, username, display_name AS displayName, role, totp_secret AS totpSecret,
-                totp_confirmed AS totpConfirmed
-         FROM users WHERE id = ?`,
-      )
-      .get(userId) as SigningInUser;
+    // The token names a user, and users are never deleted.
+    const user = findUserById(ctx.db, userId)!;
     const check = checkCode(ctx, user, attempt.code, now);
     if (check === 'replayed') return totpReplayed();
     if (check === 'invalid') {

@@ -2,6 +2,7 @@
 // (config.sessionTtlMs). requireUser (http/session.ts) reads them; this file opens and closes them.
 import type { Db } from '../db/open';
 import { hashToken, newOpaqueToken } from '../http/session';
+import { insertSession, revokeSessionRow } from '../sql/sessions';
 
 export interface NewSession {
   accessToken: string;
@@ -12,20 +13,11 @@ export interface NewSession {
 export function openSession(db: Db, userId: string, now: Date, ttlMs: number): NewSession {
   const accessToken = newOpaqueToken();
   const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
-  db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
-    hashToken(accessToken),
-    userId,
-    now.toISOString(),
-    expiresAt,
-  );
+  insertSession(db, hashToken(accessToken), userId, now.toISOString(), expiresAt);
   return { accessToken, expiresAt };
 }
 
 /** Revokes the session of `accessToken`; true if it was live. Call inside ctx.write(). */
 export function revokeSession(db: Db, accessToken: string, now: Date): boolean {
-  return (
-    db
-      .prepare('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL')
-      .run(now.toISOString(), hashToken(accessToken)).changes === 1
-  );
+  return revokeSessionRow(db, hashToken(accessToken), now.toISOString());
 }

@@ -3,6 +3,7 @@
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import type { AuthUser } from '../http/session';
+import { confirmedTotpSecret, countAuthFailuresSince, insertAuthFailure } from '../sql/users';
 import { consumeTotp } from './totp';
 
 export const STEP_UP_MAX_FAILURES = 5;
@@ -17,19 +18,10 @@ export function requireStepUp(ctx: ServerContext, user: AuthUser, code: string):
   const now = ctx.now();
   const since = new Date(now.getTime() - STEP_UP_WINDOW_MS).toISOString();
   const outcome = ctx.write(() => {
-    const { failures } = ctx.db
-      .prepare("SELECT COUNT(*) AS failures FROM auth_failures WHERE user_id = ? AND kind = 'step_up' AND at > ?")
-      .get(user.id, since) as { failures: number };
-    if (failures >= STEP_UP_MAX_FAILURES) return 'throttled' as const;
-    const row = ctx.db.prepare('SELECT totp_secret FROM users WHERE id = ? AND totp_confirmed = 1').get(user.id) as
-      | { totp_secret: string }
-      | undefined;
-    const check = row ? consumeTotp(ctx.db, user.id, row.totp_secret, code, now) : 'invalid';
-    if (check === 'invalid') {
-      ctx.db
-        .prepare("INSERT INTO auth_failures (user_id, kind, at) VALUES (?, 'step_up', ?)")
-        .run(user.id, now.toISOString());
-    }
+    if (countAuthFailuresSince(ctx.db, user.id, 'step_up', since) >= STEP_UP_MAX_FAILURES) return 'throttled' as const;
+    const secret = confirmedTotpSecret(ctx.db, user.id);
+    const check = secret ? consumeTotp(ctx.db, user.id, secret, code, now) : 'invalid';
+    if (check === 'invalid') insertAuthFailure(ctx.db, user.id, 'step_up', now.toISOString());
     return check;
   });
   if (outcome === 'throttled') {

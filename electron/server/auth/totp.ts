@@ -3,6 +3,7 @@
 // compare-and-set UPDATE, so two requests racing with the same code cannot both pass.
 import { generateSecret, generateSync, generateURI, verifySync } from 'otplib';
 import type { Db } from '../db/open';
+import { advanceTotpStep } from '../sql/users';
 
 export const TOTP_ISSUER = 'Dispute Desk';
 const PERIOD_SECONDS = 30;
@@ -38,8 +39,5 @@ export type TotpCheck = 'accepted' | 'invalid' | 'replayed';
 export function consumeTotp(db: Db, userId: string, secret: string, code: string, at: Date): TotpCheck {
   const step = matchTotpStep(secret, code, at);
   if (step === null) return 'invalid';
-  const advanced = db
-    .prepare('UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)')
-    .run(step, userId, step);
-  return advanced.changes === 1 ? 'accepted' : 'replayed';
+  return advanceTotpStep(db, userId, step) ? 'accepted' : 'replayed';
 }

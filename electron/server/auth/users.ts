@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../shared/domain/dispute';
 import type { ServerContext } from '../context';
+import { insertUser } from '../sql/users';
 import { hashSecret } from './passwords';
 
 export interface NewUser {
@@ -16,20 +17,14 @@ export interface NewUser {
 /** Creates a user. Call inside ctx.write(). */
 export function createUser(ctx: ServerContext, user: NewUser): string {
   const id = user.id ?? `USR-${randomUUID()}`;
-  ctx.db
-    .prepare(
-      `INSERT INTO users (id, username, display_name, role, password_hash, totp_secret, totp_confirmed, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      id,
-      user.username,
-      user.displayName,
-      user.role,
-      hashSecret(user.password),
-      user.totpSecret,
-      user.totpSecret ? 1 : 0,
-      ctx.now().toISOString(),
-    );
+  insertUser(ctx.db, {
+    id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    passwordHash: hashSecret(user.password),
+    totpSecret: user.totpSecret,
+    createdAt: ctx.now().toISOString(),
+  });
   return id;
 }

@@ -2,12 +2,12 @@
 // supervisor other than the proposer approves it (the escrow moves then, exactly once) or rejects it (the
 // case goes back to its agent in review, nothing moves). The moves; the routes are in approval-routes.ts.
 import type { VerdictResponse } from '../../../shared/api/types';
-import type { ReasonCode, VerdictOutcome } from '../../../shared/domain/dispute';
-import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { forbidden, type ApiError } from '../errors';
-import { recordCaseChange } from '../feed/changes';
+import { changeCase } from '../feed/changes';
 import type { AuthUser } from '../http/session';
+import { reopenPendingCase, resolvePendingCase } from '../sql/cases';
+import { executeProposal, findProposer, rejectProposal } from '../sql/verdicts';
 import { caseAlreadyResolved, escrowOnHold, noProposedVerdict } from './errors';
 import { requireCase, type CaseState } from './lookup';
 import { settleVerdictEscrow, verdictResult } from './settle';
@@ -16,10 +16,7 @@ export const proposerMayNotApprove = () =>
   forbidden('You proposed this verdict: another supervisor must approve it.');
 
 export function proposerOf(ctx: ServerContext, caseId: string): string | null {
-  const row = ctx.db
-    .prepare("SELECT proposed_by FROM verdicts WHERE case_id = ? AND state = 'proposed'")
-    .get(caseId) as { proposed_by: string } | undefined;
-  return row?.proposed_by ?? null;
+  return findProposer(ctx.db, caseId);
 }
 
 function pendingConflict(state: CaseState): ApiError {
@@ -39,41 +36,30 @@ export function approveVerdict(
 ): VerdictResponse {
   const now = ctx.now();
   const at = now.toISOString();
-  const approved = ctx.db
-    .prepare(
-      `UPDATE cases SET status = 'resolved', updated_at = @at
-       WHERE id = @caseId AND status = 'pending_approval'
-         AND NOT EXISTS (SELECT 1 FROM escrows e WHERE e.id = cases.escrow_id AND e.hold_reason IS NOT NULL)
-       RETURNING escrow_id AS escrowId`,
-    )
-    .get({ at, caseId }) as { escrowId: string } | undefined;
+  const approved = resolvePendingCase(ctx.db, caseId, at);
   if (!approved) throw pendingConflict(requireCase(ctx.db, caseId));
-  const verdict = ctx.db
-    .prepare(
-      `UPDATE verdicts SET state = 'executed', approved_by = @supervisorId, approved_at = @at
-       WHERE case_id = @caseId AND state = 'proposed' AND proposed_by <> @supervisorId
-       RETURNING id, outcome, reason_code AS reasonCode, proposed_by AS proposedBy`,
-    )
-    .get({ at, caseId, supervisorId: supervisor.id }) as
-    { id: string; outcome: VerdictOutcome; reasonCode: ReasonCode; proposedBy: string } | undefined;
+  const verdict = executeProposal(ctx.db, caseId, supervisor.id, at);
   // The case was pending approval, so its proposal exists: only its proposer can miss it.
   if (!verdict) throw proposerMayNotApprove();
   const movementId = settleVerdictEscrow(ctx.db, approved.escrowId, verdict.outcome, now);
-  appendAudit(ctx.db, now, {
-    actor: supervisor.id,
-    action: 'verdict.approved',
-    subject: caseId,
-    data: {
-      verdictId: verdict.id,
-      outcome: verdict.outcome,
-      reasonCode: verdict.reasonCode,
-      proposedBy: verdict.proposedBy,
-      escrowId: approved.escrowId,
-      movementId,
+  const detail = changeCase(
+    ctx,
+    caseId,
+    {
+      actor: supervisor.id,
+      action: 'verdict.approved',
+      data: {
+        verdictId: verdict.id,
+        outcome: verdict.outcome,
+        reasonCode: verdict.reasonCode,
+        proposedBy: verdict.proposedBy,
+        escrowId: approved.escrowId,
+        movementId,
+      },
     },
-  });
-  recordCaseChange(ctx, caseId);
-  return verdictResult(ctx, caseId);
+    now,
+  );
+  return verdictResult(detail);
 }
 
 /** Turns the proposal down: the case returns to its agent in review. Call inside ctx.write(). */
@@ -85,28 +71,17 @@ export function rejectVerdict(
 ): VerdictResponse {
   const now = ctx.now();
   const at = now.toISOString();
-  const reopened = ctx.db
-    .prepare(
-      `UPDATE cases SET status = 'in_review', updated_at = ? WHERE id = ? AND status = 'pending_approval'`,
-    )
-    .run(at, caseId);
-  if (reopened.changes !== 1) {
+  if (!reopenPendingCase(ctx.db, caseId, at)) {
     const state = requireCase(ctx.db, caseId);
     throw state.status === 'resolved' ? caseAlreadyResolved() : noProposedVerdict();
   }
-  const verdict = ctx.db
-    .prepare(
-      `UPDATE verdicts SET state = 'rejected', rejected_by = ?, rejected_at = ?, reject_reason = ?
-       WHERE case_id = ? AND state = 'proposed' RETURNING id`,
-    )
-    .get(supervisor.id, at, reason, caseId) as { id: string } | undefined;
-  if (!verdict) throw new Error(`rejectVerdict: case ${caseId} was pending approval without a proposal`);
-  appendAudit(ctx.db, now, {
-    actor: supervisor.id,
-    action: 'verdict.rejected',
-    subject: caseId,
-    data: { verdictId: verdict.id, reason },
-  });
-  recordCaseChange(ctx, caseId);
-  return verdictResult(ctx, caseId);
+  const verdictId = rejectProposal(ctx.db, caseId, supervisor.id, at, reason);
+  if (!verdictId) throw new Error(`rejectVerdict: case ${caseId} was pending approval without a proposal`);
+  const detail = changeCase(
+    ctx,
+    caseId,
+    { actor: supervisor.id, action: 'verdict.rejected', data: { verdictId, reason } },
+    now,
+  );
+  return verdictResult(detail);
 }

@@ -3,11 +3,11 @@
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { CaseDetail } from '../../../shared/api/types';
-import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
-import { recordCaseChange } from '../feed/changes';
 import { defineRoute } from '../http/route';
-import type { AuthUser } from '../http/session';
+import { changeCase } from '../feed/changes';
+import { type AuthUser } from '../http/session';
+import { claimOpenCase } from '../sql/cases';
 import { caseAlreadyResolved, caseClaimed } from './errors';
 import { caseDetailOf, requireCase } from './lookup';
 
@@ -17,17 +17,9 @@ import { caseDetailOf, requireCase } from './lookup';
  * Call inside ctx.write().
  */
 export function claimCase(ctx: ServerContext, agent: Pick<AuthUser, 'id'>, caseId: string): CaseDetail {
-  const now = ctx.now().toISOString();
-  const claimed = ctx.db
-    .prepare(
-      `UPDATE cases SET status = 'in_review', assignee_id = ?, updated_at = ?
-       WHERE id = ? AND status = 'open' AND assignee_id IS NULL`,
-    )
-    .run(agent.id, now, caseId);
-  if (claimed.changes === 1) {
-    appendAudit(ctx.db, ctx.now(), { actor: agent.id, action: 'case.claimed', subject: caseId });
-    recordCaseChange(ctx, caseId);
-    return caseDetailOf(ctx, caseId);
+  const now = ctx.now();
+  if (claimOpenCase(ctx.db, caseId, agent.id, now.toISOString())) {
+    return changeCase(ctx, caseId, { actor: agent.id, action: 'case.claimed' }, now);
   }
   const state = requireCase(ctx.db, caseId);
   if (state.status === 'resolved') throw caseAlreadyResolved();

@@ -7,6 +7,9 @@ import type { ServerConfig } from '../config';
 import type { ServerContext } from '../context';
 import { recordCaseChange } from '../feed/changes';
 import { lockEscrow } from '../ledger/escrow';
+import { insertCase, insertTrade } from '../sql/cases';
+import { insertEscrow } from '../sql/escrow';
+import { insertParty } from '../sql/parties';
 
 export interface NewParty {
   id?: string;
@@ -20,20 +23,15 @@ export interface NewParty {
 
 export function createParty(ctx: ServerContext, party: NewParty): string {
   const id = party.id ?? `PTY-${randomUUID()}`;
-  ctx.db
-    .prepare(
-      `INSERT INTO parties (id, display_name, kyc_status, country, account_created_at, trade_count, dispute_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      id,
-      party.displayName,
-      party.kycStatus,
-      party.country,
-      party.accountCreatedAt.toISOString(),
-      party.tradeCount,
-      party.disputeCount,
-    );
+  insertParty(ctx.db, {
+    id,
+    displayName: party.displayName,
+    kycStatus: party.kycStatus,
+    country: party.country,
+    accountCreatedAt: party.accountCreatedAt.toISOString(),
+    tradeCount: party.tradeCount,
+    disputeCount: party.disputeCount,
+  });
   return id;
 }
 
@@ -94,50 +92,39 @@ export function openDispute(ctx: ServerContext, dispute: NewDispute, recordChang
   const fiatMinor = toMinorUnits(dispute.fiatAmount, FIAT_DECIMALS);
   const usd = usdEquivalent(ctx.config, dispute.fiatCurrency, dispute.fiatAmount);
   const openedAt = dispute.openedAt.toISOString();
-  ctx.db
-    .prepare(
-      `INSERT INTO trades (id, buyer_id, seller_id, asset, amount_minor, fiat_currency, fiat_amount_minor, price,
-                           payment_method, created_at, paid_at, disputed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      ids.tradeId,
-      dispute.buyerId,
-      dispute.sellerId,
-      dispute.asset,
-      amountMinor,
-      dispute.fiatCurrency,
-      fiatMinor,
-      dispute.price,
-      dispute.paymentMethod,
-      dispute.tradeCreatedAt.toISOString(),
-      dispute.paidAt?.toISOString() ?? null,
-      openedAt,
-    );
-  ctx.db
-    .prepare(
-      `INSERT INTO escrows (id, trade_id, asset, amount_minor, state, updated_at) VALUES (?, ?, ?, ?, 'held', ?)`,
-    )
-    .run(ids.escrowId, ids.tradeId, dispute.asset, amountMinor, dispute.tradeCreatedAt.toISOString());
+  insertTrade(ctx.db, {
+    id: ids.tradeId,
+    buyerId: dispute.buyerId,
+    sellerId: dispute.sellerId,
+    asset: dispute.asset,
+    amountMinor,
+    fiatCurrency: dispute.fiatCurrency,
+    fiatAmountMinor: fiatMinor,
+    price: dispute.price,
+    paymentMethod: dispute.paymentMethod,
+    createdAt: dispute.tradeCreatedAt.toISOString(),
+    paidAt: dispute.paidAt?.toISOString() ?? null,
+    disputedAt: openedAt,
+  });
+  insertEscrow(ctx.db, {
+    id: ids.escrowId,
+    tradeId: ids.tradeId,
+    asset: dispute.asset,
+    amountMinor,
+    at: dispute.tradeCreatedAt.toISOString(),
+  });
   lockEscrow(ctx.db, ids.escrowId, dispute.tradeCreatedAt);
-  ctx.db
-    .prepare(
-      `INSERT INTO cases (id, trade_id, escrow_id, status, reason, opened_by, opened_at, sla_due_at, four_eyes,
-                          usd_equivalent, updated_at)
-       VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      ids.caseId,
-      ids.tradeId,
-      ids.escrowId,
-      dispute.reason,
-      dispute.openedBy,
-      openedAt,
-      dispute.slaDueAt.toISOString(),
-      requiresFourEyes(ctx.config, usd) ? 1 : 0,
-      usd,
-      openedAt,
-    );
+  insertCase(ctx.db, {
+    id: ids.caseId,
+    tradeId: ids.tradeId,
+    escrowId: ids.escrowId,
+    reason: dispute.reason,
+    openedBy: dispute.openedBy,
+    openedAt,
+    slaDueAt: dispute.slaDueAt.toISOString(),
+    fourEyes: requiresFourEyes(ctx.config, usd),
+    usdEquivalent: usd,
+  });
   if (recordChange) recordCaseChange(ctx, ids.caseId, { bumpVersion: false });
   return ids;
 }

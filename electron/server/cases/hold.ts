@@ -3,13 +3,13 @@
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { CaseDetail } from '../../../shared/api/types';
-import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
-import { recordCaseChange } from '../feed/changes';
 import { defineRoute } from '../http/route';
-import type { AuthUser } from '../http/session';
+import { changeCase } from '../feed/changes';
+import { type AuthUser } from '../http/session';
+import { holdEscrow, liftEscrowHold } from '../sql/escrow';
 import { caseAlreadyResolved, escrowNotOnHold, escrowOnHold } from './errors';
-import { caseDetailOf, requireCase } from './lookup';
+import { requireCase } from './lookup';
 
 /** Call inside ctx.write(). 409 when the escrow is already on hold or has already moved. */
 export function placeHold(
@@ -20,22 +20,14 @@ export function placeHold(
 ): CaseDetail {
   const state = requireCase(ctx.db, caseId);
   const now = ctx.now();
-  const at = now.toISOString();
-  const held = ctx.db
-    .prepare(
-      `UPDATE escrows SET hold_reason = ?, hold_by = ?, hold_at = ?, updated_at = ?
-       WHERE id = ? AND state = 'held' AND hold_reason IS NULL`,
-    )
-    .run(reason, reviewer.id, at, at, state.escrowId);
-  if (held.changes !== 1) throw state.escrowState === 'held' ? escrowOnHold() : caseAlreadyResolved();
-  appendAudit(ctx.db, now, {
-    actor: reviewer.id,
-    action: 'escrow.hold_placed',
-    subject: caseId,
-    data: { escrowId: state.escrowId, reason },
-  });
-  recordCaseChange(ctx, caseId);
-  return caseDetailOf(ctx, caseId);
+  const held = holdEscrow(ctx.db, state.escrowId, { reason, by: reviewer.id, at: now.toISOString() });
+  if (!held) throw state.escrowState === 'held' ? escrowOnHold() : caseAlreadyResolved();
+  return changeCase(
+    ctx,
+    caseId,
+    { actor: reviewer.id, action: 'escrow.hold_placed', data: { escrowId: state.escrowId, reason } },
+    now,
+  );
 }
 
 /** Call inside ctx.write(). 409 when there is no hold to lift. */
@@ -47,21 +39,13 @@ export function liftHold(
 ): CaseDetail {
   const state = requireCase(ctx.db, caseId);
   const now = ctx.now();
-  const lifted = ctx.db
-    .prepare(
-      `UPDATE escrows SET hold_reason = NULL, hold_by = NULL, hold_at = NULL, updated_at = ?
-       WHERE id = ? AND hold_reason IS NOT NULL RETURNING hold_reason`,
-    )
-    .get(now.toISOString(), state.escrowId);
-  if (!lifted) throw escrowNotOnHold();
-  appendAudit(ctx.db, now, {
-    actor: reviewer.id,
-    action: 'escrow.hold_lifted',
-    subject: caseId,
-    data: { escrowId: state.escrowId, reason },
-  });
-  recordCaseChange(ctx, caseId);
-  return caseDetailOf(ctx, caseId);
+  if (!liftEscrowHold(ctx.db, state.escrowId, now.toISOString())) throw escrowNotOnHold();
+  return changeCase(
+    ctx,
+    caseId,
+    { actor: reviewer.id, action: 'escrow.hold_lifted', data: { escrowId: state.escrowId, reason } },
+    now,
+  );
 }
 
 export function registerHoldRoutes(app: FastifyInstance, ctx: ServerContext): void {

@@ -16,6 +16,12 @@ import { IDEMPOTENCY_KEY } from '../../../shared/api/requests';
 import type { ServerContext } from '../context';
 import type { Db } from '../db/open';
 import { ApiError, conflict, invalidRequest } from '../errors';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  deleteInFlightKey,
+  findIdempotencyRecord,
+} from '../sql/idempotency';
 
 export const IDEMPOTENCY_LEASE_MS = 60_000;
 
@@ -59,14 +65,6 @@ export function requestFingerprint(route: string, caseId: string, body: unknown)
     .digest('hex');
 }
 
-interface RecordRow {
-  request_hash: string;
-  state: 'in_flight' | 'done';
-  response_status: number | null;
-  response_body: string | null;
-  created_at: string;
-}
-
 const leaseCutoff = (ctx: ServerContext) =>
   new Date(ctx.now().getTime() - IDEMPOTENCY_LEASE_MS).toISOString();
 
@@ -85,11 +83,7 @@ const keyInFlight = () =>
  * while it is in flight.
  */
 export function findStoredResponse(ctx: ServerContext, scope: IdempotencyScope): StoredResponse | null {
-  const row = ctx.db
-    .prepare(
-      'SELECT request_hash, state, response_status, response_body, created_at FROM idempotency_keys WHERE user_id = ? AND key = ?',
-    )
-    .get(scope.userId, scope.key) as RecordRow | undefined;
+  const row = findIdempotencyRecord(ctx.db, scope.userId, scope.key);
   if (!row) return null;
   if (row.request_hash !== scope.requestHash) throw keyReused();
   if (row.state === 'done') {
@@ -105,31 +99,14 @@ export function findStoredResponse(ctx: ServerContext, scope: IdempotencyScope):
  */
 export function beginIdempotentRequest(ctx: ServerContext, scope: IdempotencyScope): IdempotencyLease {
   const lease: IdempotencyLease = { ...scope, startedAt: ctx.now().toISOString() };
-  const claimed = ctx.write(() =>
-    ctx.db
-      .prepare(
-        `INSERT INTO idempotency_keys (user_id, key, request_hash, state, created_at)
-         VALUES (@userId, @key, @requestHash, 'in_flight', @startedAt)
-         ON CONFLICT (user_id, key) DO UPDATE SET created_at = excluded.created_at
-         WHERE idempotency_keys.state = 'in_flight' AND idempotency_keys.request_hash = excluded.request_hash
-           AND idempotency_keys.created_at <= @cutoff`,
-      )
-      .run({ ...lease, cutoff: leaseCutoff(ctx) }),
-  );
-  if (claimed.changes !== 1) throw keyInFlight();
+  const claimed = ctx.write(() => claimIdempotencyKey(ctx.db, lease, leaseCutoff(ctx)));
+  if (!claimed) throw keyInFlight();
   return lease;
 }
 
 /** Forgets an in_flight record whose request stopped before anything was decided. */
 export function abandonIdempotentRequest(ctx: ServerContext, lease: IdempotencyLease): void {
-  ctx.write(() =>
-    ctx.db
-      .prepare(
-        `DELETE FROM idempotency_keys
-         WHERE user_id = @userId AND key = @key AND state = 'in_flight' AND created_at = @startedAt`,
-      )
-      .run(lease),
-  );
+  ctx.write(() => deleteInFlightKey(ctx.db, lease));
 }
 
 /**
@@ -137,11 +114,5 @@ export function abandonIdempotentRequest(ctx: ServerContext, lease: IdempotencyL
  * lease was taken over meanwhile, this throws, rolling the change back: the other request decides.
  */
 export function storeIdempotentResponse(db: Db, lease: IdempotencyLease, response: StoredResponse): void {
-  const stored = db
-    .prepare(
-      `UPDATE idempotency_keys SET state = 'done', response_status = @status, response_body = @body
-       WHERE user_id = @userId AND key = @key AND state = 'in_flight' AND created_at = @startedAt`,
-    )
-    .run({ ...lease, status: response.status, body: JSON.stringify(response.body) });
-  if (stored.changes !== 1) throw keyInFlight();
+  if (!completeIdempotencyKey(db, lease, response.status, JSON.stringify(response.body))) throw keyInFlight();
 }

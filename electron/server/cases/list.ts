@@ -6,7 +6,7 @@ import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
 import { invalidRequest } from '../errors';
 import { defineRoute } from '../http/route';
-import { listCaseSummaries } from './detail';
+import { listCaseSummaries } from '../sql/case-detail';
 import { caseDetailOf } from './lookup';
 
 interface CursorPosition {

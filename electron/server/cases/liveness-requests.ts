@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { LivenessCheck } from '../../../shared/api/types';
-import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { invalidRequest } from '../errors';
-import { recordCaseChange } from '../feed/changes';
 import { defineRoute } from '../http/route';
-import type { AuthUser } from '../http/session';
+import { changeCase } from '../feed/changes';
+import { type AuthUser } from '../http/session';
+import { insertLivenessCheck } from '../sql/liveness';
 import { caseAlreadyResolved } from './errors';
 import { requireHeldCase } from './lookup';
 
@@ -48,19 +48,29 @@ export function requestLiveness(
     createdAt: now.toISOString(),
     completedAt: null,
   };
-  ctx.db
-    .prepare(
-      `INSERT INTO liveness_checks (id, party_id, case_id, trigger, status, requested_by, created_at)
-       VALUES (?, ?, ?, 'trade', 'pending', ?, ?)`,
-    )
-    .run(check.id, partyId, caseId, agent.id, check.createdAt);
-  appendAudit(ctx.db, now, {
-    actor: agent.id,
-    action: 'liveness.requested',
-    subject: caseId,
-    data: { checkId: check.id, partyId },
+  insertLivenessCheck(ctx.db, {
+    id: check.id,
+    partyId,
+    caseId,
+    trigger: 'trade',
+    status: 'pending',
+    livenessScore: null,
+    faceMatchScore: null,
+    documentType: null,
+    idPhoto: null,
+    frames: [],
+    errorCode: null,
+    providerVerificationId: null,
+    requestedBy: agent.id,
+    createdAt: check.createdAt,
+    completedAt: null,
   });
-  recordCaseChange(ctx, caseId);
+  changeCase(
+    ctx,
+    caseId,
+    { actor: agent.id, action: 'liveness.requested', data: { checkId: check.id, partyId } },
+    now,
+  );
   return check;
 }
 

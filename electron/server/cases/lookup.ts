@@ -1,59 +1,14 @@
 // Reading one case for the routes: its state row for checks, and its detail for answers.
 import type { CaseDetail } from '../../../shared/api/types';
-import type { CaseStatus } from '../../../shared/domain/dispute';
 import type { ServerContext } from '../context';
 import type { Db } from '../db/open';
 import { notFound } from '../errors';
 import type { AuthUser } from '../http/session';
-import { readCaseDetail } from './detail';
+import { readCaseDetail } from '../sql/case-detail';
+import { findCaseState, type CaseState } from '../sql/cases';
 import { notCaseHolder } from './errors';
 
-export interface CaseState {
-  id: string;
-  status: CaseStatus;
-  assigneeId: string | null;
-  escrowId: string;
-  escrowState: 'held' | 'released' | 'refunded';
-  onHold: boolean;
-  fourEyes: boolean;
-  buyerId: string;
-  sellerId: string;
-}
-
-export function findCaseState(db: Db, caseId: string): CaseState | null {
-  const row = db
-    .prepare(
-      `SELECT c.id, c.status, c.assignee_id, c.escrow_id, c.four_eyes, e.state AS escrow_state,
-              e.hold_reason IS NOT NULL AS on_hold, t.buyer_id, t.seller_id
-       FROM cases c JOIN escrows e ON e.id = c.escrow_id JOIN trades t ON t.id = c.trade_id
-       WHERE c.id = ?`,
-    )
-    .get(caseId) as
-    | {
-        id: string;
-        status: CaseStatus;
-        assignee_id: string | null;
-        escrow_id: string;
-        four_eyes: number;
-        escrow_state: CaseState['escrowState'];
-        on_hold: number;
-        buyer_id: string;
-        seller_id: string;
-      }
-    | undefined;
-  if (!row) return null;
-  return {
-    id: row.id,
-    status: row.status,
-    assigneeId: row.assignee_id,
-    escrowId: row.escrow_id,
-    escrowState: row.escrow_state,
-    onHold: row.on_hold === 1,
-    fourEyes: row.four_eyes === 1,
-    buyerId: row.buyer_id,
-    sellerId: row.seller_id,
-  };
-}
+export type { CaseState };
 
 /** The case's state, or 404. */
 export function requireCase(db: Db, caseId: string): CaseState {

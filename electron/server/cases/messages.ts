@@ -5,20 +5,19 @@ import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { Message } from '../../../shared/api/types';
 import type { EvidenceKind } from '../../../shared/domain/dispute';
-import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { notFound } from '../errors';
 import { attachEvidence } from '../evidence/store';
-import { recordCaseChange } from '../feed/changes';
 import { defineRoute } from '../http/route';
-import type { AuthUser } from '../http/session';
+import { changeCase } from '../feed/changes';
+import { type AuthUser } from '../http/session';
+import { evidenceFileExists, firstEvidenceKind } from '../sql/evidence';
+import { insertMessage } from '../sql/messages';
 import { requireHeldCase } from './lookup';
 
 /** A file attached again keeps the kind it was first filed under (a receipt stays a receipt). */
 function knownKind(ctx: ServerContext, sha256: string): EvidenceKind {
-  const row = ctx.db.prepare('SELECT kind FROM case_evidence WHERE sha256 = ? LIMIT 1').get(sha256) as
-    { kind: EvidenceKind } | undefined;
-  return row?.kind ?? 'other';
+  return firstEvidenceKind(ctx.db, sha256) ?? 'other';
 }
 
 /** Call inside ctx.write(). Unknown evidence is 404 (DESIGN §2: an unknown file), and nothing is written. */
@@ -30,9 +29,8 @@ export function postAgentMessage(
 ): Message {
   requireHeldCase(ctx.db, caseId, agent);
   const evidence = [...new Set(input.evidence ?? [])];
-  const exists = ctx.db.prepare('SELECT 1 FROM evidence_files WHERE sha256 = ?');
   for (const sha256 of evidence) {
-    if (!exists.get(sha256)) throw notFound(`Evidence file ${sha256}`);
+    if (!evidenceFileExists(ctx.db, sha256)) throw notFound(`Evidence file ${sha256}`);
   }
   const now = ctx.now();
   const message: Message = {
@@ -43,21 +41,24 @@ export function postAgentMessage(
     at: now.toISOString(),
     evidence,
   };
-  ctx.db
-    .prepare(
-      `INSERT INTO messages (id, case_id, sender, author_id, body, evidence, at) VALUES (?, ?, 'agent', ?, ?, ?, ?)`,
-    )
-    .run(message.id, caseId, agent.id, message.body, JSON.stringify(evidence), message.at);
+  insertMessage(ctx.db, {
+    id: message.id,
+    caseId,
+    sender: 'agent',
+    authorId: agent.id,
+    body: message.body,
+    evidence,
+    at: message.at,
+  });
   for (const sha256 of evidence) {
     attachEvidence(ctx.db, { caseId, sha256, kind: knownKind(ctx, sha256), uploader: 'agent', at: now });
   }
-  appendAudit(ctx.db, now, {
-    actor: agent.id,
-    action: 'case.message_sent',
-    subject: caseId,
-    data: { messageId: message.id, evidence },
-  });
-  recordCaseChange(ctx, caseId);
+  changeCase(
+    ctx,
+    caseId,
+    { actor: agent.id, action: 'case.message_sent', data: { messageId: message.id, evidence } },
+    now,
+  );
   return message;
 }
 

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { Note } from '../../../shared/api/types';
-import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
-import { recordCaseChange } from '../feed/changes';
 import { defineRoute } from '../http/route';
-import type { AuthUser } from '../http/session';
+import { changeCase } from '../feed/changes';
+import { type AuthUser } from '../http/session';
+import { insertNote } from '../sql/notes';
 import { requireCase } from './lookup';
 
 /** Call inside ctx.write(). */
@@ -20,16 +20,8 @@ export function addNote(ctx: ServerContext, author: AuthUser, caseId: string, bo
     body,
     at: now.toISOString(),
   };
-  ctx.db
-    .prepare('INSERT INTO notes (id, case_id, author_id, body, at) VALUES (?, ?, ?, ?, ?)')
-    .run(note.id, caseId, author.id, body, note.at);
-  appendAudit(ctx.db, now, {
-    actor: author.id,
-    action: 'case.note_added',
-    subject: caseId,
-    data: { noteId: note.id },
-  });
-  recordCaseChange(ctx, caseId);
+  insertNote(ctx.db, { id: note.id, caseId, authorId: author.id, body, at: note.at });
+  changeCase(ctx, caseId, { actor: author.id, action: 'case.note_added', data: { noteId: note.id } }, now);
   return note;
 }
 

@@ -3,12 +3,13 @@
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { CaseDetail } from '../../../shared/api/types';
-import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { invalidRequest } from '../errors';
-import { recordCaseChange } from '../feed/changes';
 import { defineRoute } from '../http/route';
-import type { AuthUser } from '../http/session';
+import { changeCase } from '../feed/changes';
+import { type AuthUser } from '../http/session';
+import { reassignUndecidedCase } from '../sql/cases';
+import { userRole } from '../sql/users';
 import { caseAlreadyResolved } from './errors';
 import { caseDetailOf, requireCase } from './lookup';
 
@@ -23,28 +24,22 @@ export function reassignCase(
   input: { assigneeId: string; reason: string },
 ): CaseDetail {
   const state = requireCase(ctx.db, caseId);
-  const assignee = ctx.db.prepare('SELECT role FROM users WHERE id = ?').get(input.assigneeId) as
-    { role: string } | undefined;
-  if (assignee?.role !== 'agent') throw invalidRequest('assigneeId: not an agent');
+  if (userRole(ctx.db, input.assigneeId) !== 'agent') throw invalidRequest('assigneeId: not an agent');
   if (state.status === 'resolved') throw caseAlreadyResolved();
   if (state.assigneeId === input.assigneeId) return caseDetailOf(ctx, caseId);
   const now = ctx.now();
-  const moved = ctx.db
-    .prepare(
-      `UPDATE cases SET assignee_id = @assigneeId, updated_at = @at,
-              status = CASE status WHEN 'open' THEN 'in_review' ELSE status END
-       WHERE id = @caseId AND status <> 'resolved'`,
-    )
-    .run({ assigneeId: input.assigneeId, at: now.toISOString(), caseId });
-  if (moved.changes !== 1) throw caseAlreadyResolved();
-  appendAudit(ctx.db, now, {
-    actor: supervisor.id,
-    action: 'case.reassigned',
-    subject: caseId,
-    data: { from: state.assigneeId, to: input.assigneeId, reason: input.reason },
-  });
-  recordCaseChange(ctx, caseId);
-  return caseDetailOf(ctx, caseId);
+  if (!reassignUndecidedCase(ctx.db, caseId, input.assigneeId, now.toISOString()))
+    throw caseAlreadyResolved();
+  return changeCase(
+    ctx,
+    caseId,
+    {
+      actor: supervisor.id,
+      action: 'case.reassigned',
+      data: { from: state.assigneeId, to: input.assigneeId, reason: input.reason },
+    },
+    now,
+  );
 }
 
 export function registerReassignRoute(app: FastifyInstance, ctx: ServerContext): void {

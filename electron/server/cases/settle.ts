@@ -1,15 +1,12 @@
 // What a carried-out verdict shares, whether an agent's verdict executes at once or a supervisor approves
 // a four-eyes proposal: the escrow moves exactly once, and the answer is the case, its escrow and verdict.
-import type { VerdictResponse } from '../../../shared/api/types';
+import type { CaseDetail, VerdictResponse } from '../../../shared/api/types';
 import type { VerdictOutcome } from '../../../shared/domain/dispute';
-import type { ServerContext } from '../context';
 import type { Db } from '../db/open';
 import { settleEscrow } from '../ledger/escrow';
 import { caseAlreadyResolved, escrowOnHold } from './errors';
-import { caseDetailOf } from './lookup';
 
-export function verdictResult(ctx: ServerContext, caseId: string): VerdictResponse {
-  const detail = caseDetailOf(ctx, caseId);
+export function verdictResult(detail: CaseDetail): VerdictResponse {
   return { case: detail, escrow: detail.escrow, verdict: detail.verdict };
 }
 

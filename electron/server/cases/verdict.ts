@@ -3,11 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import type { VerdictResponse } from '../../../shared/api/types';
 import type { ReasonCode, VerdictOutcome } from '../../../shared/domain/dispute';
-import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import type { ApiError } from '../errors';
-import { recordCaseChange } from '../feed/changes';
+import { changeCase } from '../feed/changes';
 import type { AuthUser } from '../http/session';
+import { decideCaseInReview } from '../sql/cases';
+import { insertVerdict } from '../sql/verdicts';
 import {
   caseAlreadyResolved,
   caseNotInReview,
@@ -48,48 +49,40 @@ export function issueVerdict(
 ): VerdictResponse {
   const now = ctx.now();
   const at = now.toISOString();
-  const decided = ctx.db
-    .prepare(
-      `UPDATE cases SET status = CASE four_eyes WHEN 1 THEN 'pending_approval' ELSE 'resolved' END, updated_at = @at
-       WHERE id = @caseId AND status = 'in_review' AND assignee_id = @agentId
-         AND NOT EXISTS (SELECT 1 FROM escrows e WHERE e.id = cases.escrow_id AND e.hold_reason IS NOT NULL)
-       RETURNING status, escrow_id AS escrowId`,
-    )
-    .get({ at, caseId, agentId: agent.id }) as
-    { status: 'pending_approval' | 'resolved'; escrowId: string } | undefined;
+  const decided = decideCaseInReview(ctx.db, caseId, agent.id, at);
   if (!decided) throw verdictConflict(requireCase(ctx.db, caseId), agent.id);
 
   const executed = decided.status === 'resolved';
   const movementId = executed ? settleVerdictEscrow(ctx.db, decided.escrowId, decision.outcome, now) : null;
   const verdictId = `VRD-${randomUUID()}`;
-  ctx.db
-    .prepare(
-      `INSERT INTO verdicts (id, case_id, outcome, reason_code, rationale, state, proposed_by, proposed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      verdictId,
-      caseId,
-      decision.outcome,
-      decision.reasonCode,
-      decision.rationale,
-      executed ? 'executed' : 'proposed',
-      agent.id,
-      at,
-    );
-  appendAudit(ctx.db, now, {
-    actor: agent.id,
-    action: executed ? 'verdict.executed' : 'verdict.proposed',
-    subject: caseId,
-    data: {
-      verdictId,
-      outcome: decision.outcome,
-      reasonCode: decision.reasonCode,
-      rationale: decision.rationale,
-      escrowId: decided.escrowId,
-      ...(movementId ? { movementId } : {}),
-    },
+  insertVerdict(ctx.db, {
+    id: verdictId,
+    caseId,
+    outcome: decision.outcome,
+    reasonCode: decision.reasonCode,
+    rationale: decision.rationale,
+    state: executed ? 'executed' : 'proposed',
+    proposedBy: agent.id,
+    proposedAt: at,
+    approvedBy: null,
+    approvedAt: null,
   });
-  recordCaseChange(ctx, caseId);
-  return verdictResult(ctx, caseId);
+  const detail = changeCase(
+    ctx,
+    caseId,
+    {
+      actor: agent.id,
+      action: executed ? 'verdict.executed' : 'verdict.proposed',
+      data: {
+        verdictId,
+        outcome: decision.outcome,
+        reasonCode: decision.reasonCode,
+        rationale: decision.rationale,
+        escrowId: decided.escrowId,
+        ...(movementId ? { movementId } : {}),
+      },
+    },
+    now,
+  );
+  return verdictResult(detail);
 }

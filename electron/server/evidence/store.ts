@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { EvidenceKind, MessageSender } from '../../../shared/domain/dispute';
 import type { Db } from '../db/open';
 import { ApiError } from '../errors';
+import { insertCaseEvidence, insertEvidenceFile, readEvidenceBytes } from '../sql/evidence';
 import { sniffMime } from './sniff';
 
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
@@ -23,9 +24,7 @@ export function putEvidence(db: Db, bytes: Buffer, at: Date): StoredEvidence {
   const mime = sniffMime(bytes);
   if (!mime) throw new ApiError(415, 'unsupported_media_type', 'Evidence must be a PNG, JPEG, WebP, PDF, MP4 or WebM file.');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  db.prepare(
-    'INSERT INTO evidence_files (sha256, mime, size, bytes, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-  ).run(sha256, mime, bytes.length, bytes, at.toISOString());
+  insertEvidenceFile(db, { sha256, mime, bytes, at: at.toISOString() });
   return { sha256, mime, size: bytes.length };
 }
 
@@ -40,15 +39,17 @@ export interface EvidenceLink {
 
 /** Attaches stored evidence to a case. Call inside a write transaction. */
 export function attachEvidence(db: Db, link: EvidenceLink): void {
-  db.prepare(
-    `INSERT INTO case_evidence (case_id, sha256, kind, uploader, file_name, uploaded_at)
-     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-  ).run(link.caseId, link.sha256, link.kind, link.uploader, link.fileName ?? null, link.at.toISOString());
+  insertCaseEvidence(db, {
+    caseId: link.caseId,
+    sha256: link.sha256,
+    kind: link.kind,
+    uploader: link.uploader,
+    fileName: link.fileName ?? null,
+    at: link.at.toISOString(),
+  });
 }
 
 export function readEvidenceFile(db: Db, sha256: string): { mime: string; bytes: Buffer } | null {
   if (!SHA256_HEX.test(sha256)) return null;
-  return (db.prepare('SELECT mime, bytes FROM evidence_files WHERE sha256 = ?').get(sha256) as
-    | { mime: string; bytes: Buffer }
-    | undefined) ?? null;
+  return readEvidenceBytes(db, sha256);
 }

@@ -1,40 +1,86 @@
 // The change feed behind /v1/sync (DESIGN §2, §5): each change row carries the full case detail after the
 // change, so a client never needs a second request to apply it.
-import type { SyncChange, SyncPage } from '../../../shared/api/types';
-import { readCaseDetail } from '../cases/detail';
+import type { CaseDetail, SyncChange, SyncPage } from '../../../shared/api/types';
+import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
+import { readCaseDetails } from '../sql/case-detail';
+import { bumpCaseVersion } from '../sql/cases';
+import {
+  changeExists,
+  deleteSupersededChanges,
+  insertChange,
+  latestChangeSeq,
+  readChanges,
+  readFeedHorizon,
+  writeFeedHorizon,
+} from '../sql/feed';
 
 export interface RecordOptions {
   /** Seeding writes the first version of a case; later changes bump `version`. */
   bumpVersion?: boolean;
+  /** The moment the details are read as of (account ages); the clock by default. A resumed seed keeps its first run's. */
+  readAt?: Date;
 }
 
-/** Records the case's new state in the feed. Call inside ctx.write(), after the case's tables changed. */
-export function recordCaseChange(ctx: ServerContext, caseId: string, options: RecordOptions = {}): void {
+/**
+ * Records the cases' new state in the feed and returns their details, read once for all of them. Call
+ * inside ctx.write(), after the cases' tables changed.
+ */
+export function recordCaseChanges(
+  ctx: ServerContext,
+  caseIds: readonly string[],
+  options: RecordOptions = {},
+): CaseDetail[] {
+  if (caseIds.length === 0) return [];
   const now = ctx.now();
+  const at = now.toISOString();
   if (options.bumpVersion ?? true) {
-    ctx.db
-      .prepare('UPDATE cases SET version = version + 1, updated_at = ? WHERE id = ?')
-      .run(now.toISOString(), caseId);
+    for (const caseId of caseIds) bumpCaseVersion(ctx.db, caseId, at);
   }
-  const detail = readCaseDetail(ctx.db, caseId, { now, fourEyesThresholdUsd: ctx.config.fourEyesThresholdUsd });
-  if (!detail) throw new Error(`recordCaseChange: no case ${caseId}`);
-  ctx.db
-    .prepare('INSERT INTO changes (type, entity_id, data, at) VALUES (?, ?, ?, ?)')
-    .run('case', caseId, JSON.stringify(detail), now.toISOString());
+  const details = readCaseDetails(ctx.db, caseIds, {
+    now: options.readAt ?? now,
+    fourEyesThresholdUsd: ctx.config.fourEyesThresholdUsd,
+  });
+  if (details.length !== caseIds.length) {
+    const found = new Set(details.map((detail) => detail.id));
+    throw new Error(`recordCaseChanges: no case ${caseIds.find((caseId) => !found.has(caseId))}`);
+  }
+  for (const detail of details) insertChange(ctx.db, 'case', detail.id, JSON.stringify(detail), at);
   ctx.markChanged();
+  return details;
 }
 
-export function feedHorizon(ctx: ServerContext): number {
-  const row = ctx.db.prepare("SELECT value FROM meta WHERE key = 'feed_horizon'").get() as
-    | { value: string }
-    | undefined;
-  return row ? Number(row.value) : 0;
+/** Records one case's new state in the feed and returns its detail. Call inside ctx.write(). */
+export function recordCaseChange(ctx: ServerContext, caseId: string, options: RecordOptions = {}): CaseDetail {
+  return recordCaseChanges(ctx, [caseId], options)[0]!;
 }
 
-export function latestCursor(ctx: ServerContext): number {
-  return (ctx.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes').get() as { seq: number }).seq;
+export interface CaseChange {
+  actor: string;
+  action: string;
+  data?: Record<string, unknown>;
+  /** What the audit entry is about: the case unless said otherwise (a KYT decision names its alert). */
+  subject?: string;
 }
+
+/**
+ * The second half of every case move: the audit entry, the feed row and the case's detail, read once and
+ * returned for the answer. Call inside the ctx.write() whose conditional UPDATE authorised the move, so the
+ * move, its audit entry and its feed row land together or not at all.
+ */
+export function changeCase(ctx: ServerContext, caseId: string, change: CaseChange, at: Date = ctx.now()): CaseDetail {
+  appendAudit(ctx.db, at, {
+    actor: change.actor,
+    action: change.action,
+    subject: change.subject ?? caseId,
+    ...(change.data ? { data: change.data } : {}),
+  });
+  return recordCaseChange(ctx, caseId);
+}
+
+export const feedHorizon = (ctx: ServerContext): number => readFeedHorizon(ctx.db);
+
+export const latestCursor = (ctx: ServerContext): number => latestChangeSeq(ctx.db);
 
 /**
  * Whether a client holding `after` must refetch. A cursor beyond the newest row comes from another feed (a
@@ -47,15 +93,13 @@ export function latestCursor(ctx: ServerContext): number {
 export function cursorExpired(ctx: ServerContext, after: number): boolean {
   if (after > latestCursor(ctx)) return true;
   if (after === 0 || after >= feedHorizon(ctx)) return false;
-  return ctx.db.prepare('SELECT 1 FROM changes WHERE seq = ?').get(after) === undefined;
+  return !changeExists(ctx.db, after);
 }
 
 /** One page of the feed after `after`. Returns null when `after` is older than the feed keeps (410). */
 export function readFeedPage(ctx: ServerContext, after: number, limit: number): SyncPage | null {
   if (cursorExpired(ctx, after)) return null;
-  const rows = ctx.db
-    .prepare('SELECT seq, type, entity_id, data FROM changes WHERE seq > ? ORDER BY seq LIMIT ?')
-    .all(after, limit + 1) as { seq: number; type: 'case'; entity_id: string; data: string }[];
+  const rows = readChanges(ctx.db, after, limit + 1);
   const page = rows.slice(0, limit);
   const changes: SyncChange[] = page.map((row) => ({
     seq: row.seq,
@@ -76,17 +120,8 @@ export function compactFeed(ctx: ServerContext): number {
   const keepFrom = latest - ctx.config.feedRetention;
   if (keepFrom <= 0) return 0;
   return ctx.write(() => {
-    const removed = ctx.db
-      .prepare(
-        `DELETE FROM changes WHERE seq <= @keepFrom AND EXISTS (
-           SELECT 1 FROM changes newer
-           WHERE newer.type = changes.type AND newer.entity_id = changes.entity_id AND newer.seq > changes.seq)`,
-      )
-      .run({ keepFrom });
-    const horizon = Math.max(feedHorizon(ctx), keepFrom);
-    ctx.db
-      .prepare("INSERT INTO meta (key, value) VALUES ('feed_horizon', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-      .run(String(horizon));
-    return removed.changes;
+    const removed = deleteSupersededChanges(ctx.db, keepFrom);
+    writeFeedHorizon(ctx.db, Math.max(feedHorizon(ctx), keepFrom));
+    return removed;
   });
 }

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../../shared/domain/dispute';
 import type { ServerContext } from '../context';
 import { forbidden, unauthenticated } from '../errors';
+import { findSessionUser } from '../sql/sessions';
 
 export interface AuthUser {
   id: string;
@@ -28,13 +29,7 @@ export function bearerToken(request: FastifyRequest): string | null {
 export function requireUser(ctx: ServerContext, request: FastifyRequest, roles?: readonly Role[]): AuthUser {
   const token = bearerToken(request);
   if (!token) throw unauthenticated();
-  const user = ctx.db
-    .prepare(
-      `SELECT u.id, u.username, u.display_name AS displayName, u.role
-       FROM sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?`,
-    )
-    .get(hashToken(token), ctx.now().toISOString()) as AuthUser | undefined;
+  const user: AuthUser | undefined = findSessionUser(ctx.db, hashToken(token), ctx.now().toISOString());
   if (!user) throw unauthenticated('Your session has expired or was signed out. Sign in again.');
   if (roles && !roles.includes(user.role)) throw forbidden();
   return user;

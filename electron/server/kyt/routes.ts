@@ -2,13 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ROUTES } from '../../../shared/api/routes';
-import type { KytAlert } from '../../../shared/api/types';
-import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { conflict, invalidRequest, notFound } from '../errors';
-import { recordCaseChange } from '../feed/changes';
 import { defineRoute } from '../http/route';
-import { decideKytAlert, DECISION_STATUS, listKytAlerts, readKytAlert } from './alerts';
+import type { KytAlert } from '../../../shared/api/types';
+import { changeCase } from '../feed/changes';
+import { listKytAlerts, readKytAlert } from '../sql/kyt';
+import { decideKytAlert, DECISION_STATUS } from './alerts';
 
 const cursorShape = z.tuple([z.string().min(1).max(64), z.string().min(1).max(128)]);
 
@@ -51,13 +51,17 @@ export async function registerKytRoutes(app: FastifyInstance, ctx: ServerContext
         throw conflict('alert_already_decided', 'This alert has already been decided.');
       }
       const alert = readKytAlert(ctx.db, alertId)!;
-      appendAudit(ctx.db, now, {
-        actor: user.id,
-        action: `kyt_alert.${DECISION_STATUS[decision]}`,
-        subject: alertId,
-        data: { caseId: alert.caseId, partyId: alert.partyId, decision, reason },
-      });
-      recordCaseChange(ctx, alert.caseId);
+      changeCase(
+        ctx,
+        alert.caseId,
+        {
+          actor: user.id,
+          action: `kyt_alert.${DECISION_STATUS[decision]}`,
+          subject: alertId,
+          data: { caseId: alert.caseId, partyId: alert.partyId, decision, reason },
+        },
+        now,
+      );
       return alert;
     });
   });

@@ -4,26 +4,21 @@
 import { randomUUID } from 'node:crypto';
 import type { VerdictOutcome } from '../../../shared/domain/dispute';
 import type { Db } from '../db/open';
+import {
+  escrowBalances,
+  insertLedgerEntry,
+  findEscrowParties,
+  readEscrowState,
+  settleHeldEscrow,
+  unbalancedMovements,
+  type EscrowParties,
+} from '../sql/escrow';
 
 export const escrowAccount = (escrowId: string) => `escrow:${escrowId}`;
 export const partyAccount = (partyId: string) => `party:${partyId}`;
 
-interface EscrowParties {
-  id: string;
-  asset: string;
-  amount_minor: bigint;
-  buyer_id: string;
-  seller_id: string;
-}
-
 function readEscrowParties(db: Db, escrowId: string): EscrowParties {
-  const row = db
-    .prepare(
-      `SELECT e.id, e.asset, e.amount_minor, t.buyer_id, t.seller_id
-       FROM escrows e JOIN trades t ON t.id = e.trade_id WHERE e.id = ?`,
-    )
-    .safeIntegers(true)
-    .get(escrowId) as EscrowParties | undefined;
+  const row = findEscrowParties(db, escrowId);
   if (!row) throw new Error(`No escrow ${escrowId}`);
   return row;
 }
@@ -39,12 +34,8 @@ function insertMovement(
   at: string,
 ): string {
   const movementId = `MOV-${randomUUID()}`;
-  const insert = db.prepare(
-    `INSERT INTO ledger_entries (movement_id, escrow_id, account, asset, amount_minor, kind, at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
-  insert.run(movementId, escrowId, debit, asset, -amount, kind, at);
-  insert.run(movementId, escrowId, credit, asset, amount, kind, at);
+  insertLedgerEntry(db, { movementId, escrowId, account: debit, asset, amountMinor: -amount, kind, at });
+  insertLedgerEntry(db, { movementId, escrowId, account: credit, asset, amountMinor: amount, kind, at });
   return movementId;
 }
 
@@ -71,16 +62,8 @@ export type SettleResult = { moved: true; movementId: string } | { moved: false;
  */
 export function settleEscrow(db: Db, escrowId: string, outcome: VerdictOutcome, at: Date): SettleResult {
   const newState = outcome === 'release' ? 'released' : 'refunded';
-  const update = db
-    .prepare(
-      `UPDATE escrows SET state = ?, updated_at = ?
-       WHERE id = ? AND state = 'held' AND hold_reason IS NULL`,
-    )
-    .run(newState, at.toISOString(), escrowId);
-  if (update.changes !== 1) {
-    const row = db.prepare('SELECT state, hold_reason FROM escrows WHERE id = ?').get(escrowId) as
-      | { state: string; hold_reason: string | null }
-      | undefined;
+  if (!settleHeldEscrow(db, escrowId, newState, at.toISOString())) {
+    const row = readEscrowState(db, escrowId);
     if (!row) throw new Error(`No escrow ${escrowId}`);
     return { moved: false, reason: row.state === 'held' && row.hold_reason !== null ? 'on_hold' : 'not_held' };
   }
@@ -110,22 +93,8 @@ export interface LedgerCheck {
  */
 export function checkLedger(db: Db): LedgerCheck {
   const problems: string[] = [];
-  const unbalanced = db
-    .prepare('SELECT movement_id FROM ledger_entries GROUP BY movement_id, asset HAVING SUM(amount_minor) <> 0')
-    .all() as { movement_id: string }[];
-  for (const row of unbalanced) problems.push(`movement ${row.movement_id} does not sum to zero`);
-  const escrows = db
-    .prepare(
-      `SELECT e.id, e.state, e.amount_minor,
-              COALESCE((SELECT SUM(l.amount_minor) FROM ledger_entries l
-                        WHERE l.escrow_id = e.id AND l.account = 'escrow:' || e.id), 0) AS balance,
-              (SELECT COUNT(DISTINCT movement_id) FROM ledger_entries l WHERE l.escrow_id = e.id AND l.kind = 'lock') AS locks,
-              (SELECT COUNT(DISTINCT movement_id) FROM ledger_entries l WHERE l.escrow_id = e.id AND l.kind <> 'lock') AS settlements
-       FROM escrows e`,
-    )
-    .safeIntegers(true)
-    .all() as { id: string; state: string; amount_minor: bigint; balance: bigint; locks: bigint; settlements: bigint }[];
-  for (const escrow of escrows) {
+  for (const movementId of unbalancedMovements(db)) problems.push(`movement ${movementId} does not sum to zero`);
+  for (const escrow of escrowBalances(db)) {
     const expected = escrow.state === 'held' ? escrow.amount_minor : 0n;
     if (escrow.balance !== expected) problems.push(`escrow ${escrow.id} holds ${escrow.balance}, expected ${expected}`);
     if (escrow.locks !== 1n) problems.push(`escrow ${escrow.id} was locked ${escrow.locks} times`);

@@ -4,18 +4,16 @@
 // holds): they are neither stored nor audited.
 import type { ServerContext } from '../context';
 import { appendAudit } from '../audit/chain';
-import { recordCaseChange } from '../feed/changes';
+import { recordCaseChanges } from '../feed/changes';
 import {
-  casesShowingParty,
   claimPendingCheck,
   createCheck,
   findCheckByVerification,
-  isPartyOfCase,
-  partyExists,
   updateCheck,
   type CheckFields,
   type CheckRow,
-} from './liveness-checks';
+} from '../sql/liveness';
+import { casesShowingParty, isPartyOfCase, partyExists, setKycStatus } from '../sql/parties';
 import type { MetamapEvent, StepCompletedEvent } from './payload';
 
 export type WebhookOutcome =
@@ -95,9 +93,7 @@ export function applyMetamapEvent(ctx: ServerContext, event: MetamapEvent): Webh
   updateCheck(ctx.db, check.id, after);
   if (check.trigger === 'onboarding' && event.eventName === 'verification_completed') {
     // The onboarding verification is the party's KYC: its outcome is their KYC status.
-    ctx.db
-      .prepare('UPDATE parties SET kyc_status = ? WHERE id = ?')
-      .run(event.identityStatus, check.party_id);
+    setKycStatus(ctx.db, check.party_id, event.identityStatus);
   }
   appendAudit(ctx.db, now, {
     actor: 'metamap',
@@ -115,8 +111,6 @@ export function applyMetamapEvent(ctx: ServerContext, event: MetamapEvent): Webh
       errorCode: after.error_code,
     },
   });
-  for (const caseId of casesShowingParty(ctx.db, check.party_id, check.case_id)) {
-    recordCaseChange(ctx, caseId);
-  }
+  recordCaseChanges(ctx, casesShowingParty(ctx.db, check.party_id, check.case_id));
   return { status: 'applied', checkId: check.id };
 }

@@ -1,17 +1,26 @@
 // `--seed load --cases N`: N generated open disputes on top of the demo set, for benchmarks. 100,000 must
-// seed in under a minute, so this path writes rows with prepared statements in a few big transactions and
-// builds each case's feed row in JavaScript instead of reading it back (load-detail.ts produces exactly
-// what readCaseDetail would; a test holds it to that). Resumable: each batch records its progress.
-import { appendAudit } from '../audit/chain';
-import { requiresFourEyes, usdEquivalent } from '../cases/create';
-import type { ServerContext } from '../context';
-import { escrowAccount, partyAccount } from '../ledger/escrow';
+// seed in under a minute, so this path writes through the server's repositories in a few big transactions
+// and reads each batch's feed rows back with one readCaseDetails per batch. Resumable: each batch records
+// its progress.
+import { appendAudit } from '../server/audit/chain';
+import { requiresFourEyes, usdEquivalent } from '../server/cases/create';
+import type { Evidence } from '../../shared/api/types';
+import type { MessageSender } from '../../shared/domain/dispute';
+import type { ServerContext } from '../server/context';
+import { recordCaseChanges } from '../server/feed/changes';
+import { escrowAccount, partyAccount } from '../server/ledger/escrow';
+import type { Db } from '../server/db/open';
+import { insertCase, insertTrade } from '../server/sql/cases';
+import { insertEscrow, insertLedgerEntry } from '../server/sql/escrow';
+import { insertCaseEvidence } from '../server/sql/evidence';
+import { insertLivenessCheck } from '../server/sql/liveness';
+import { insertMessage } from '../server/sql/messages';
+import { insertParty } from '../server/sql/parties';
 import { marketPrice, partialFiat, retailUsd, tradeAmounts } from './amounts';
 import { EMPTY_FACTS, type ChatFacts, type ScenarioKind } from './chat';
 import { chatFor } from './chat-scripts';
 import { ROUTINE_KINDS } from './demo-plan';
 import { formatCrypto, formatFiat, methodLabel } from './format';
-import { loadCaseDetail, type LoadCaseRows } from './load-detail';
 import {
   loadParties,
   loadPartyCount,
@@ -27,11 +36,36 @@ import { Prng } from './prng';
 import { SCENARIOS } from './scenarios';
 import { chatMoments, lineTime, slaTimes } from './timeline';
 import { ASSET_WEIGHTS, localeOf, MARKETS, type Country } from './world';
-import { fromMinorUnits, toMinorUnits, FIAT_DECIMALS } from '../../../shared/domain/money';
+import { fromMinorUnits, toMinorUnits, FIAT_DECIMALS } from '../../shared/domain/money';
 import type { SeedLogger } from './index';
 
 export const FIRST_LOAD_CASE = 200001;
 const BATCH_SIZE = 10_000;
+
+/** One generated case: open, unassigned, with its parties' chat and the pool files they attached. */
+interface LoadCaseRows {
+  id: string;
+  tradeId: string;
+  escrowId: string;
+  buyer: LoadParty;
+  seller: LoadParty;
+  asset: string;
+  amountMinor: bigint;
+  fiatCurrency: string;
+  fiatMinor: bigint;
+  price: string;
+  paymentMethod: string;
+  tradeCreatedAt: string;
+  paidAt: string;
+  openedAt: string;
+  slaDueAt: string;
+  reason: string;
+  openedBy: 'buyer' | 'seller';
+  fourEyes: boolean;
+  usdEquivalent: string;
+  messages: { id: string; sender: MessageSender; body: string; at: string; evidence: string[] }[];
+  evidence: Evidence[];
+}
 
 interface Picks {
   markets: Uint8Array;
@@ -174,107 +208,83 @@ function generateLoadCase(
   };
 }
 
-function loadStatements(ctx: ServerContext) {
-  const db = ctx.db;
-  return {
-    party: db.prepare(
-      `INSERT INTO parties (id, display_name, kyc_status, country, account_created_at, trade_count, dispute_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    check: db.prepare(
-      `INSERT INTO liveness_checks (id, party_id, case_id, trigger, status, liveness_score, face_match_score, document_type,
-                                    id_photo, frames, error_code, provider, provider_verification_id, requested_by,
-                                    created_at, completed_at)
-       VALUES (?, ?, NULL, 'onboarding', ?, ?, ?, ?, ?, ?, NULL, 'metamap', ?, NULL, ?, ?)`,
-    ),
-    trade: db.prepare(
-      `INSERT INTO trades (id, buyer_id, seller_id, asset, amount_minor, fiat_currency, fiat_amount_minor, price,
-                           payment_method, created_at, paid_at, disputed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    escrow: db.prepare(`INSERT INTO escrows (id, trade_id, asset, amount_minor, state, updated_at) VALUES (?, ?, ?, ?, 'held', ?)`),
-    ledger: db.prepare(
-      `INSERT INTO ledger_entries (movement_id, escrow_id, account, asset, amount_minor, kind, at) VALUES (?, ?, ?, ?, ?, 'lock', ?)`,
-    ),
-    dispute: db.prepare(
-      `INSERT INTO cases (id, trade_id, escrow_id, status, reason, opened_by, opened_at, sla_due_at, four_eyes, usd_equivalent, updated_at)
-       VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    message: db.prepare('INSERT INTO messages (id, case_id, sender, author_id, body, evidence, at) VALUES (?, ?, ?, NULL, ?, ?, ?)'),
-    evidence: db.prepare(
-      'INSERT INTO case_evidence (case_id, sha256, kind, uploader, file_name, uploaded_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    ),
-    change: db.prepare("INSERT INTO changes (type, entity_id, data, at) VALUES ('case', ?, ?, ?)"),
-  };
-}
-
-function writeParties(statements: ReturnType<typeof loadStatements>, parties: readonly LoadParty[]): void {
+function writeParties(db: Db, parties: readonly LoadParty[]): void {
   for (const party of parties) {
-    statements.party.run(
-      party.id,
-      party.person.displayName,
-      party.kycStatus,
-      party.person.country,
-      party.accountCreatedAt,
-      party.tradeCount,
-      party.disputeCount,
-    );
+    insertParty(db, {
+      id: party.id,
+      displayName: party.person.displayName,
+      kycStatus: party.kycStatus,
+      country: party.person.country,
+      accountCreatedAt: party.accountCreatedAt,
+      tradeCount: party.tradeCount,
+      disputeCount: party.disputeCount,
+    });
     const check = party.check;
-    statements.check.run(
-      check.id,
-      party.id,
-      check.status,
-      check.livenessScore,
-      check.faceMatchScore,
-      party.person.documentType,
-      check.idPhoto,
-      JSON.stringify([check.frame]),
-      check.providerVerificationId,
-      check.createdAt,
-      check.completedAt,
-    );
+    insertLivenessCheck(db, {
+      id: check.id,
+      partyId: party.id,
+      caseId: null,
+      trigger: 'onboarding',
+      status: check.status,
+      livenessScore: check.livenessScore,
+      faceMatchScore: check.faceMatchScore,
+      documentType: party.person.documentType,
+      idPhoto: check.idPhoto,
+      frames: [check.frame],
+      errorCode: null,
+      providerVerificationId: check.providerVerificationId,
+      requestedBy: null,
+      createdAt: check.createdAt,
+      completedAt: check.completedAt,
+    });
   }
 }
 
-function writeCase(statements: ReturnType<typeof loadStatements>, rows: LoadCaseRows, detailJson: string, now: string): void {
-  statements.trade.run(
-    rows.tradeId,
-    rows.buyer.id,
-    rows.seller.id,
-    rows.asset,
-    rows.amountMinor,
-    rows.fiatCurrency,
-    rows.fiatMinor,
-    rows.price,
-    rows.paymentMethod,
-    rows.tradeCreatedAt,
-    rows.paidAt,
-    rows.openedAt,
-  );
-  statements.escrow.run(rows.escrowId, rows.tradeId, rows.asset, rows.amountMinor, rows.tradeCreatedAt);
-  // The lock movement, as lockEscrow writes it: out of the seller's account into the escrow's.
-  const movementId = `MOV-LOCK-${rows.escrowId}`;
-  statements.ledger.run(movementId, rows.escrowId, partyAccount(rows.seller.id), rows.asset, -rows.amountMinor, rows.tradeCreatedAt);
-  statements.ledger.run(movementId, rows.escrowId, escrowAccount(rows.escrowId), rows.asset, rows.amountMinor, rows.tradeCreatedAt);
-  statements.dispute.run(
-    rows.id,
-    rows.tradeId,
-    rows.escrowId,
-    rows.reason,
-    rows.openedBy,
-    rows.openedAt,
-    rows.slaDueAt,
-    rows.fourEyes ? 1 : 0,
-    rows.usdEquivalent,
-    rows.openedAt,
-  );
+function writeCase(db: Db, rows: LoadCaseRows): void {
+  insertTrade(db, {
+    id: rows.tradeId,
+    buyerId: rows.buyer.id,
+    sellerId: rows.seller.id,
+    asset: rows.asset,
+    amountMinor: rows.amountMinor,
+    fiatCurrency: rows.fiatCurrency,
+    fiatAmountMinor: rows.fiatMinor,
+    price: rows.price,
+    paymentMethod: rows.paymentMethod,
+    createdAt: rows.tradeCreatedAt,
+    paidAt: rows.paidAt,
+    disputedAt: rows.openedAt,
+  });
+  insertEscrow(db, { id: rows.escrowId, tradeId: rows.tradeId, asset: rows.asset, amountMinor: rows.amountMinor, at: rows.tradeCreatedAt });
+  // The lock movement, as lockEscrow writes it (out of the seller's account into the escrow's), with an id
+  // derived from the escrow's so that a resumed run writes the same rows.
+  const lock = { movementId: `MOV-LOCK-${rows.escrowId}`, escrowId: rows.escrowId, asset: rows.asset, kind: 'lock' as const, at: rows.tradeCreatedAt };
+  insertLedgerEntry(db, { ...lock, account: partyAccount(rows.seller.id), amountMinor: -rows.amountMinor });
+  insertLedgerEntry(db, { ...lock, account: escrowAccount(rows.escrowId), amountMinor: rows.amountMinor });
+  insertCase(db, {
+    id: rows.id,
+    tradeId: rows.tradeId,
+    escrowId: rows.escrowId,
+    reason: rows.reason,
+    openedBy: rows.openedBy,
+    openedAt: rows.openedAt,
+    slaDueAt: rows.slaDueAt,
+    fourEyes: rows.fourEyes,
+    usdEquivalent: rows.usdEquivalent,
+  });
   for (const message of rows.messages) {
-    statements.message.run(message.id, rows.id, message.sender, message.body, JSON.stringify(message.evidence), message.at);
+    insertMessage(db, { ...message, caseId: rows.id, authorId: null });
   }
   for (const item of rows.evidence) {
-    statements.evidence.run(rows.id, item.sha256, item.kind, item.uploader, item.fileName, item.uploadedAt);
+    insertCaseEvidence(db, {
+      caseId: rows.id,
+      sha256: item.sha256,
+      kind: item.kind,
+      uploader: item.uploader,
+      fileName: item.fileName,
+      at: item.uploadedAt,
+    });
   }
-  statements.change.run(rows.id, detailJson, now);
 }
 
 /**
@@ -299,22 +309,22 @@ export function seedLoadCases(ctx: ServerContext, count: number, log: SeedLogger
   const picks = pickParticipants(target, countries);
   let pool: LoadFilePool | null = null;
   let parties: LoadParty[] = [];
-  const detailContext = { now, fourEyesThresholdUsd: ctx.config.fourEyesThresholdUsd };
-  const nowIso = ctx.now().toISOString();
   for (let from = marker?.written ?? 0; from < target; from += batchSize) {
     ctx.write(() => {
-      const statements = loadStatements(ctx);
       if (!pool) {
         pool = storeLoadFilePool(ctx.db, now, ctx.config);
         parties = loadParties(now, countries, picks.disputesIn, pool);
-        if (from === 0) writeParties(statements, parties);
+        if (from === 0) writeParties(ctx.db, parties);
       }
       const until = Math.min(target, from + batchSize);
+      const caseIds: string[] = [];
       for (let index = from; index < until; index++) {
         const rows = generateLoadCase(index, now, ctx.config, picks, parties, pool);
-        writeCase(statements, rows, JSON.stringify(loadCaseDetail(rows, detailContext)), nowIso);
+        writeCase(ctx.db, rows);
+        caseIds.push(rows.id);
       }
-      ctx.markChanged();
+      // Account ages are as of the seed's clock, which a resumed run keeps.
+      recordCaseChanges(ctx, caseIds, { bumpVersion: false, readAt: now });
       writeSeedMarker(ctx.db, 'load', { seededAt: now.toISOString(), count: target, written: until });
       if (until === target) {
         appendAudit(ctx.db, ctx.now(), {

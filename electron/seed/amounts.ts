@@ -1,6 +1,6 @@
 // Trade amounts that add up: price in fiat per unit (2 decimals), the crypto amount at its ledger precision
 // and the fiat amount = amount × price rounded half-up to the cent, all in BigInt minor units.
-import { assetDecimals, FIAT_DECIMALS, fromMinorUnits, toMinorUnits, type Asset } from '../../../shared/domain/money';
+import { assetDecimals, FIAT_DECIMALS, fromMinorUnits, toMinorUnits, type Asset } from '../../shared/domain/money';
 import type { Prng } from './prng';
 import { ASSET_USD_PRICE, type Market } from './world';
 

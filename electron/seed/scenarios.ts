@@ -1,6 +1,6 @@
 // What each kind of dispute is: who opens it, what the receipt shows, how the case reason reads in the
 // queue, and the verdict the evidence supports (used for the seeded decided cases).
-import type { ReasonCode, VerdictOutcome } from '../../../shared/domain/dispute';
+import type { ReasonCode, VerdictOutcome } from '../../shared/domain/dispute';
 import type { ScenarioKind } from './chat';
 
 /** How the buyer's receipt relates to the trade. */

@@ -1,6 +1,6 @@
 // The demo data set (DESIGN §4): a list of hand-picked disputes that each show one thing an agent,
 // a compliance reviewer or a supervisor must handle, then routine disputes to fill a realistic queue.
-import type { ServerConfig } from '../config';
+import type { ServerConfig } from '../server/config';
 import { DemoCaseBuilder, type CaseSpec } from './case-builder';
 import type { ScenarioKind } from './chat';
 import { IdSequence, PartyRegistry } from './demo-parties';

@@ -1,8 +1,8 @@
 // The demo accounts of DESIGN §4 (a contract): published usernames, passwords and TOTP secrets, so that
 // anyone can sign in to a demo. Seeded only by `--seed demo|load`, never on a non-loopback address.
-import type { Role } from '../../../shared/domain/dispute';
-import { createUser } from '../auth/users';
-import type { ServerContext } from '../context';
+import type { Role } from '../../shared/domain/dispute';
+import { createUser } from '../server/auth/users';
+import type { ServerContext } from '../server/context';
 import type { DemoUsername } from './plan';
 
 export interface DemoAccount {

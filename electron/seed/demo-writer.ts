@@ -1,15 +1,22 @@
 // Writes a demo plan into the store in one transaction: accounts, evidence files, parties with their
-// onboarding checks, then each dispute through the core's own writers (openDispute, settleEscrow,
-// putEvidence, appendAudit), and finally one feed row per finished case.
-import { appendAudit, type AuditEvent } from '../audit/chain';
-import { createParty, openDispute } from '../cases/create';
-import type { ServerContext } from '../context';
-import { putEvidence, attachEvidence } from '../evidence/store';
-import { recordCaseChange } from '../feed/changes';
-import { settleEscrow } from '../ledger/escrow';
+// onboarding checks, then each dispute through the server's own writers (openDispute, settleEscrow,
+// putEvidence, appendAudit and the repositories of electron/server/sql), and finally one feed row per
+// finished case.
+import { appendAudit, type AuditEvent } from '../server/audit/chain';
+import { createParty, openDispute } from '../server/cases/create';
+import type { ServerContext } from '../server/context';
+import { putEvidence, attachEvidence } from '../server/evidence/store';
+import { recordCaseChanges } from '../server/feed/changes';
+import { settleEscrow } from '../server/ledger/escrow';
+import { setCaseState } from '../server/sql/cases';
+import { holdEscrow } from '../server/sql/escrow';
+import { insertKytAlert } from '../server/sql/kyt';
+import { insertLivenessCheck } from '../server/sql/liveness';
+import { insertMessage } from '../server/sql/messages';
+import { insertNote } from '../server/sql/notes';
+import { insertVerdict } from '../server/sql/verdicts';
 import { createDemoAccounts, demoUserId } from './accounts';
 import type { DemoPlan, DemoUsername, PlannedCase, PlannedCheck } from './plan';
-import { seedStatements, type SeedStatements } from './rows';
 
 export interface DemoCounts {
   cases: number;
@@ -27,8 +34,8 @@ interface TimedAuditEvent extends AuditEvent {
 
 const userId = (username: DemoUsername | null) => (username ? demoUserId(username) : null);
 
-function writeCheck(rows: SeedStatements, check: PlannedCheck, sha: (key: string) => string): void {
-  rows.liveness({
+function writeCheck(ctx: ServerContext, check: PlannedCheck, sha: (key: string) => string): void {
+  insertLivenessCheck(ctx.db, {
     id: check.id,
     partyId: check.partyId,
     caseId: check.caseId,
@@ -38,7 +45,7 @@ function writeCheck(rows: SeedStatements, check: PlannedCheck, sha: (key: string
     faceMatchScore: check.faceMatchScore,
     documentType: check.documentType,
     idPhoto: check.idPhoto ? sha(check.idPhoto) : null,
-    frames: JSON.stringify(check.frames.map(sha)),
+    frames: check.frames.map(sha),
     errorCode: check.errorCode,
     providerVerificationId: check.providerVerificationId,
     requestedBy: userId(check.requestedBy),
@@ -48,7 +55,7 @@ function writeCheck(rows: SeedStatements, check: PlannedCheck, sha: (key: string
 }
 
 /** The case's rows beyond the trade and escrow; returns the audit events its seeded history implies. */
-function writeCase(ctx: ServerContext, rows: SeedStatements, planned: PlannedCase, sha: (key: string) => string): TimedAuditEvent[] {
+function writeCase(ctx: ServerContext, planned: PlannedCase, sha: (key: string) => string): TimedAuditEvent[] {
   const events: TimedAuditEvent[] = [];
   openDispute(
     ctx,
@@ -74,13 +81,13 @@ function writeCase(ctx: ServerContext, rows: SeedStatements, planned: PlannedCas
     false,
   );
   for (const message of planned.messages) {
-    rows.message({
+    insertMessage(ctx.db, {
       id: message.id,
       caseId: planned.id,
       sender: message.sender,
       authorId: userId(message.author),
       body: message.body,
-      evidence: JSON.stringify(message.evidence.map(sha)),
+      evidence: message.evidence.map(sha),
       at: message.at.toISOString(),
     });
     if (message.author) {
@@ -91,7 +98,7 @@ function writeCase(ctx: ServerContext, rows: SeedStatements, planned: PlannedCas
     attachEvidence(ctx.db, { caseId: planned.id, sha256: sha(item.key), kind: item.kind, uploader: item.uploader, fileName: item.fileName, at: item.at });
   }
   for (const check of planned.checks) {
-    writeCheck(rows, check, sha);
+    writeCheck(ctx, check, sha);
     if (check.requestedBy) {
       events.push({
         at: check.createdAt,
@@ -103,7 +110,7 @@ function writeCase(ctx: ServerContext, rows: SeedStatements, planned: PlannedCas
     }
   }
   for (const alert of planned.alerts) {
-    rows.kyt({
+    insertKytAlert(ctx.db, {
       id: alert.id,
       caseId: planned.id,
       partyId: alert.partyId,
@@ -132,7 +139,8 @@ function writeCase(ctx: ServerContext, rows: SeedStatements, planned: PlannedCas
     }
   }
   if (planned.hold) {
-    rows.hold(planned.escrowId, planned.hold.reason, demoUserId(planned.hold.by), planned.hold.at.toISOString());
+    const hold = { reason: planned.hold.reason, by: demoUserId(planned.hold.by), at: planned.hold.at.toISOString() };
+    if (!holdEscrow(ctx.db, planned.escrowId, hold)) throw new Error(`Seed: escrow ${planned.escrowId} could not be held`);
     events.push({
       at: planned.hold.at,
       actor: demoUserId(planned.hold.by),
@@ -142,7 +150,7 @@ function writeCase(ctx: ServerContext, rows: SeedStatements, planned: PlannedCas
     });
   }
   for (const note of planned.notes) {
-    rows.note(note.id, planned.id, demoUserId(note.author), note.body, note.at.toISOString());
+    insertNote(ctx.db, { id: note.id, caseId: planned.id, authorId: demoUserId(note.author), body: note.body, at: note.at.toISOString() });
     events.push({ at: note.at, actor: demoUserId(note.author), action: 'case.note_added', subject: planned.id, data: { noteId: note.id } });
   }
   if (planned.assignee && planned.claimedAt) {
@@ -151,7 +159,7 @@ function writeCase(ctx: ServerContext, rows: SeedStatements, planned: PlannedCas
   let updatedAt = planned.messages.at(-1)?.at ?? planned.openedAt;
   const verdict = planned.verdict;
   if (verdict) {
-    rows.verdict({
+    insertVerdict(ctx.db, {
       id: verdict.id,
       caseId: planned.id,
       outcome: verdict.outcome,
@@ -182,7 +190,7 @@ function writeCase(ctx: ServerContext, rows: SeedStatements, planned: PlannedCas
       if (executedAt > updatedAt) updatedAt = executedAt;
     }
   }
-  rows.caseState(planned.id, planned.status, userId(planned.assignee), updatedAt.toISOString());
+  setCaseState(ctx.db, planned.id, planned.status, userId(planned.assignee), updatedAt.toISOString());
   return events;
 }
 
@@ -197,7 +205,6 @@ export function writeDemoPlan(ctx: ServerContext, plan: DemoPlan, files: Readonl
     if (!found) throw new Error(`Seed: no rendered file for ${key}`);
     return found;
   };
-  const rows = seedStatements(ctx.db);
   for (const party of plan.parties) {
     createParty(ctx, {
       id: party.id,
@@ -208,9 +215,9 @@ export function writeDemoPlan(ctx: ServerContext, plan: DemoPlan, files: Readonl
       tradeCount: party.tradeCount,
       disputeCount: party.disputeCount,
     });
-    writeCheck(rows, party.onboarding, sha);
+    writeCheck(ctx, party.onboarding, sha);
   }
-  const events = plan.cases.flatMap((planned) => writeCase(ctx, rows, planned, sha));
+  const events = plan.cases.flatMap((planned) => writeCase(ctx, planned, sha));
   // The seeded history enters the audit chain in the order it happened, then the seeding itself.
   events.sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const { at, ...event } of events) appendAudit(ctx.db, at, event);
@@ -225,6 +232,10 @@ export function writeDemoPlan(ctx: ServerContext, plan: DemoPlan, files: Readonl
   };
   appendAudit(ctx.db, now, { actor: 'system', action: 'seed.demo', subject: 'demo', data: { ...counts } });
   // Only now is every case complete (later cases add checks to parties of earlier ones): one feed row each.
-  for (const planned of plan.cases) recordCaseChange(ctx, planned.id, { bumpVersion: false });
+  recordCaseChanges(
+    ctx,
+    plan.cases.map((planned) => planned.id),
+    { bumpVersion: false },
+  );
   return counts;
 }

@@ -2,8 +2,8 @@
 // Idempotent: a store that already holds the demo data (or the load cases) is left as it is, so the app
 // can ask for the seed on every start.
 import type { FastifyBaseLogger } from 'fastify';
-import type { SeedMode } from '../config';
-import type { ServerContext } from '../context';
+import type { SeedMode } from '../server/config';
+import type { ServerContext } from '../server/context';
 import { DEMO_ACCOUNTS } from './accounts';
 import { buildDemoPlan } from './demo-plan';
 import { writeDemoPlan } from './demo-writer';

@@ -1,6 +1,6 @@
 // The details banks print: operation references in each network's format, the names files get on a
 // phone, and a seller's statement for the day of the trade.
-import { FIAT_DECIMALS, fromMinorUnits, toMinorUnits } from '../../../shared/domain/money';
+import { FIAT_DECIMALS, fromMinorUnits, toMinorUnits } from '../../shared/domain/money';
 import { localIso } from './format';
 import type { StatementRow, StatementSpec } from './images';
 import type { Prng } from './prng';

@@ -1,5 +1,5 @@
 // Amounts and times written the way the parties of each market write them in a chat or a bank prints them.
-import type { FiatCurrency } from '../../../shared/domain/money';
+import type { FiatCurrency } from '../../shared/domain/money';
 import { UTC_OFFSET_MINUTES, type ChatLocale, type Country, type PaymentMethod } from './world';
 
 const FIAT_STYLE: Record<FiatCurrency, { symbol: string; thousands: string; decimal: string; dropZeroCents: boolean }> = {

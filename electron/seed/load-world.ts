@@ -1,10 +1,10 @@
 // The world of the generated load cases: a pool of parties spread over the markets' countries, each with
 // an onboarding check, and a small pool of pre-rendered files they all share (rendering one image per
 // case would take longer than writing a hundred thousand cases).
-import type { KycStatus } from '../../../shared/domain/dispute';
-import type { ServerConfig } from '../config';
-import type { Db } from '../db/open';
-import { putEvidence, type StoredEvidence } from '../evidence/store';
+import type { KycStatus } from '../../shared/domain/dispute';
+import type { ServerConfig } from '../server/config';
+import type { Db } from '../server/db/open';
+import { putEvidence, type StoredEvidence } from '../server/evidence/store';
 import { marketPrice, tradeAmounts } from './amounts';
 import { metamapVerificationId } from './demo-parties';
 import { localIso } from './format';

@@ -1,7 +1,7 @@
 // The demo data set as plain data, before anything is rendered or written: building it is pure and
 // deterministic (a function of the seed string and the moment of seeding), which the tests rely on.
-import type { KycStatus, KytAlertStatus, KytLevel, LivenessStatus, MessageSender, ReasonCode, VerdictOutcome } from '../../../shared/domain/dispute';
-import type { EvidenceKind } from '../../../shared/domain/dispute';
+import type { KycStatus, KytAlertStatus, KytLevel, LivenessStatus, MessageSender, ReasonCode, VerdictOutcome } from '../../shared/domain/dispute';
+import type { EvidenceKind } from '../../shared/domain/dispute';
 import type { TradeAmounts } from './amounts';
 import type { ScenarioKind } from './chat';
 import type { ReceiptSpec, StatementSpec, SyntheticPersonSpec } from './images';

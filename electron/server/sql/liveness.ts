@@ -1,9 +1,11 @@
-// The liveness_checks rows MetaMap webhooks write to (DESIGN §3). Call these inside a write transaction:
-// a check is matched, created or claimed and then updated under one write lock, so two deliveries of the
-// same verification cannot both create a check (provider_verification_id is also UNIQUE).
+// Liveness checks (DESIGN §3): requested by agents, written by MetaMap webhooks, seeded for the demo. Call
+// these inside a write transaction: a check is matched, created or claimed and then updated under one
+// write lock, so two deliveries of the same verification cannot both create a check
+// (provider_verification_id is also UNIQUE).
 import { randomUUID } from 'node:crypto';
 import type { LivenessStatus } from '../../../shared/domain/dispute';
 import type { Db } from '../db/open';
+import { prepared } from './statements';
 
 export interface CheckRow {
   id: string;
@@ -31,23 +33,11 @@ const CHECK_COLUMNS = `id, party_id, case_id, trigger, status, liveness_score, f
 
 export function findCheckByVerification(db: Db, verificationId: string): CheckRow | null {
   return (
-    (db
-      .prepare(`SELECT ${CHECK_COLUMNS} FROM liveness_checks WHERE provider_verification_id = ?`)
-      .get(verificationId) as CheckRow | undefined) ?? null
+    (prepared(db, `SELECT ${CHECK_COLUMNS} FROM liveness_checks WHERE provider_verification_id = ?`).get(
+      verificationId,
+    ) as CheckRow | undefined) ?? null
   );
 }
-
-export const partyExists = (db: Db, partyId: string) =>
-  db.prepare('SELECT 1 FROM parties WHERE id = ?').get(partyId) !== undefined;
-
-/** Whether `partyId` is the buyer or the seller of the case's trade. */
-export const isPartyOfCase = (db: Db, partyId: string, caseId: string) =>
-  db
-    .prepare(
-      `SELECT 1 FROM cases c JOIN trades t ON t.id = c.trade_id
-       WHERE c.id = ? AND ? IN (t.buyer_id, t.seller_id)`,
-    )
-    .get(caseId, partyId) !== undefined;
 
 /**
  * Gives the verification id to the newest pending check of this party and case that has none yet (the one
@@ -59,15 +49,14 @@ export function claimPendingCheck(
   caseId: string | null,
   verificationId: string,
 ): CheckRow | null {
-  const claimed = db
-    .prepare(
-      `UPDATE liveness_checks SET provider_verification_id = @verificationId
+  const claimed = prepared(
+    db,
+    `UPDATE liveness_checks SET provider_verification_id = @verificationId
        WHERE id = (SELECT id FROM liveness_checks
                    WHERE party_id = @partyId AND case_id IS @caseId AND status = 'pending'
                      AND provider_verification_id IS NULL
                    ORDER BY created_at DESC, id DESC LIMIT 1)`,
-    )
-    .run({ verificationId, partyId, caseId });
+  ).run({ verificationId, partyId, caseId });
   return claimed.changes === 1 ? findCheckByVerification(db, verificationId) : null;
 }
 
@@ -79,7 +68,8 @@ export function createCheck(
   verificationId: string,
   at: Date,
 ): CheckRow {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO liveness_checks (id, party_id, case_id, trigger, status, provider, provider_verification_id, created_at)
      VALUES (?, ?, ?, ?, 'pending', 'metamap', ?, ?)`,
   ).run(
@@ -94,24 +84,41 @@ export function createCheck(
 }
 
 export function updateCheck(db: Db, checkId: string, fields: CheckFields): void {
-  db.prepare(
+  prepared(
+    db,
     `UPDATE liveness_checks SET status = @status, liveness_score = @liveness_score,
        face_match_score = @face_match_score, error_code = @error_code, completed_at = @completed_at
      WHERE id = @id`,
   ).run({ ...fields, id: checkId });
 }
 
-/**
- * The cases whose detail shows this party's checks: every unresolved case the party trades in, plus the
- * check's own case even when it is resolved (its detail lists the check too).
- */
-export function casesShowingParty(db: Db, partyId: string, caseId: string | null): string[] {
-  const rows = db
-    .prepare(
-      `SELECT c.id FROM cases c JOIN trades t ON t.id = c.trade_id
-       WHERE (t.buyer_id = @partyId OR t.seller_id = @partyId) AND (c.status <> 'resolved' OR c.id IS @caseId)
-       ORDER BY c.id`,
-    )
-    .all({ partyId, caseId }) as { id: string }[];
-  return rows.map((row) => row.id);
+export interface LivenessCheckRow {
+  id: string;
+  partyId: string;
+  caseId: string | null;
+  trigger: 'onboarding' | 'trade';
+  status: LivenessStatus;
+  livenessScore: number | null;
+  faceMatchScore: number | null;
+  documentType: string | null;
+  idPhoto: string | null;
+  /** sha256s of the selfie frames. */
+  frames: readonly string[];
+  errorCode: string | null;
+  providerVerificationId: string | null;
+  requestedBy: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+/** A check with everything known about it: an agent's pending request, or a seeded finished one. */
+export function insertLivenessCheck(db: Db, check: LivenessCheckRow): void {
+  prepared(
+    db,
+    `INSERT INTO liveness_checks (id, party_id, case_id, trigger, status, liveness_score, face_match_score, document_type,
+                                  id_photo, frames, error_code, provider, provider_verification_id, requested_by,
+                                  created_at, completed_at)
+     VALUES (@id, @partyId, @caseId, @trigger, @status, @livenessScore, @faceMatchScore, @documentType, @idPhoto,
+             @frames, @errorCode, 'metamap', @providerVerificationId, @requestedBy, @createdAt, @completedAt)`,
+  ).run({ ...check, frames: JSON.stringify(check.frames) });
 }

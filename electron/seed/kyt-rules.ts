@@ -1,7 +1,7 @@
 // KYT alerts as a Chainalysis-like monitor raises them: a rule, a level with its score band, a category
 // and whether the exposure is direct (the counterparty itself) or indirect (within a few hops).
-import type { KytLevel } from '../../../shared/domain/dispute';
-import type { Asset } from '../../../shared/domain/money';
+import type { KytLevel } from '../../shared/domain/dispute';
+import type { Asset } from '../../shared/domain/money';
 import type { Prng } from './prng';
 
 export type KytRuleKey = 'sanctions' | 'darknet' | 'mixer' | 'highRiskExchange' | 'structuring' | 'stolenFunds';

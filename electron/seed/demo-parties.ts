@@ -1,6 +1,6 @@
 // The parties of the demo disputes, created on first mention: a synthetic person, a KYC status that matches
 // their onboarding check (ID photo + selfie analysed by MetaMap), an account age and a trading history.
-import type { KycStatus } from '../../../shared/domain/dispute';
+import type { KycStatus } from '../../shared/domain/dispute';
 import { syntheticPersonSpec, personFor } from './people';
 import { frameKey, type EvidenceSource, type PlannedCheck, type PlannedParty } from './plan';
 import { Prng } from './prng';

@@ -1,6 +1,6 @@
 // The platform's markets as the demo data knows them: which fiat currency, payment method and banks go
 // together in each country, and the language its people chat in.
-import type { Asset, FiatCurrency } from '../../../shared/domain/money';
+import type { Asset, FiatCurrency } from '../../shared/domain/money';
 
 export type Country = 'VE' | 'CO' | 'AR' | 'MX' | 'BR' | 'PE';
 export type ChatLocale = 'es' | 'pt';

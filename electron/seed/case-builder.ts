@@ -1,11 +1,11 @@
 // Turns one dispute's description (scenario, market, size, lifecycle, flags) into the full planned case:
 // a trade whose amounts add up, a chat placed in time, receipts that show what the scenario says,
 // Proof of Life checks, KYT alerts, a compliance hold and the agents' work on it.
-import type { KytAlertStatus, KytLevel } from '../../../shared/domain/dispute';
-import type { Asset } from '../../../shared/domain/money';
-import type { ServerConfig } from '../config';
-import { requiresFourEyes, usdEquivalent } from '../cases/create';
-import { fromMinorUnits, toMinorUnits, FIAT_DECIMALS } from '../../../shared/domain/money';
+import type { KytAlertStatus, KytLevel } from '../../shared/domain/dispute';
+import type { Asset } from '../../shared/domain/money';
+import type { ServerConfig } from '../server/config';
+import { requiresFourEyes, usdEquivalent } from '../server/cases/create';
+import { fromMinorUnits, toMinorUnits, FIAT_DECIMALS } from '../../shared/domain/money';
 import { marketPrice, partialFiat, retailUsd, tradeAmounts, type TradeAmounts } from './amounts';
 import { agentGreeting, EMPTY_FACTS, systemSays, systemText, type ChatFacts, type ChatLine, type ScenarioKind } from './chat';
 import { chatFor } from './chat-scripts';

@@ -3,7 +3,7 @@
 // have no image tools, and every output is a pure function of its spec, so a reseed is byte-identical
 // and a "reused" receipt has the same sha256 as its original.
 
-import { fromMinorUnits, toMinorUnits } from '../../../shared/domain/money';
+import { fromMinorUnits, toMinorUnits } from '../../shared/domain/money';
 import { fitText, hexColor, measureText, mix, RasterCanvas, wrapText } from './render/canvas';
 import type { Rgb, TextStyle } from './render/canvas';
 import { encodeJpeg, encodePng } from './render/encode';

@@ -1,0 +1,62 @@
+// Sessions and login tokens, both stored as the sha256 of the opaque token the client holds.
+import type { Role } from '../../../shared/domain/dispute';
+import type { Db } from '../db/open';
+import { prepared } from './statements';
+
+export function insertSession(db: Db, tokenHash: string, userId: string, createdAt: string, expiresAt: string): void {
+  prepared(db, 'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+    tokenHash,
+    userId,
+    createdAt,
+    expiresAt,
+  );
+}
+
+/** Revokes a live session; true if it was live. */
+export const revokeSessionRow = (db: Db, tokenHash: string, at: string) =>
+  prepared(db, 'UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(at, tokenHash)
+    .changes === 1;
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+/** The user of a live (unrevoked, unexpired) session. */
+export const findSessionUser = (db: Db, tokenHash: string, now: string) =>
+  prepared(
+    db,
+    `SELECT u.id, u.username, u.display_name AS displayName, u.role
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?`,
+  ).get(tokenHash, now) as SessionUser | undefined;
+
+export function deleteExpiredLoginTokens(db: Db, now: string): void {
+  prepared(db, 'DELETE FROM login_tokens WHERE expires_at <= ?').run(now);
+}
+
+export function insertLoginToken(db: Db, tokenHash: string, userId: string, expiresAt: string): void {
+  prepared(db, 'INSERT INTO login_tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)').run(
+    tokenHash,
+    userId,
+    expiresAt,
+  );
+}
+
+export function liveLoginTokenUser(db: Db, tokenHash: string, now: string): string | null {
+  const row = prepared(
+    db,
+    'SELECT user_id FROM login_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?',
+  ).get(tokenHash, now) as { user_id: string } | undefined;
+  return row?.user_id ?? null;
+}
+
+/** Spends a live token; true only for the request that spent it. */
+export const spendLoginTokenRow = (db: Db, tokenHash: string, at: string) =>
+  prepared(db, 'UPDATE login_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?').run(
+    at,
+    tokenHash,
+    at,
+  ).changes === 1;

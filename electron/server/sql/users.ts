@@ -1,0 +1,118 @@
+// Users and their second factor: accounts, TOTP secrets and steps, sign-in locks, failures, backup codes.
+import type { Role } from '../../../shared/domain/dispute';
+import type { Db } from '../db/open';
+import { prepared } from './statements';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  passwordHash: string;
+  totpSecret: string | null;
+  totpConfirmed: number;
+}
+
+const USER_COLUMNS = `id, username, display_name AS displayName, role, password_hash AS passwordHash,
+  totp_secret AS totpSecret, totp_confirmed AS totpConfirmed`;
+
+export function insertUser(db: Db, user: Omit<UserRow, 'totpConfirmed'> & { createdAt: string }): void {
+  prepared(
+    db,
+    `INSERT INTO users (id, username, display_name, role, password_hash, totp_secret, totp_confirmed, created_at)
+     VALUES (@id, @username, @displayName, @role, @passwordHash, @totpSecret, @totpConfirmed, @createdAt)`,
+  ).run({ ...user, totpConfirmed: user.totpSecret ? 1 : 0 });
+}
+
+export const findUserByUsername = (db: Db, username: string) =>
+  prepared(db, `SELECT ${USER_COLUMNS} FROM users WHERE username = ?`).get(username) as UserRow | undefined;
+
+export const findUserById = (db: Db, id: string) =>
+  prepared(db, `SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as UserRow | undefined;
+
+export function userRole(db: Db, id: string): Role | null {
+  const row = prepared(db, 'SELECT role FROM users WHERE id = ?').get(id) as { role: Role } | undefined;
+  return row?.role ?? null;
+}
+
+/** The user's confirmed TOTP secret, or null when they have none (yet). */
+export function confirmedTotpSecret(db: Db, userId: string): string | null {
+  const row = prepared(db, 'SELECT totp_secret FROM users WHERE id = ? AND totp_confirmed = 1').get(userId) as
+    | { totp_secret: string }
+    | undefined;
+  return row?.totp_secret ?? null;
+}
+
+/** Gives an unconfirmed user without a secret this one, then returns the pending secret they have. */
+export function setPendingTotpSecret(db: Db, userId: string, secret: string): string {
+  prepared(db, 'UPDATE users SET totp_secret = ? WHERE id = ? AND totp_confirmed = 0 AND totp_secret IS NULL').run(
+    secret,
+    userId,
+  );
+  return (prepared(db, 'SELECT totp_secret FROM users WHERE id = ?').get(userId) as { totp_secret: string })
+    .totp_secret;
+}
+
+/** Confirms the pending secret; true only for the request that confirmed it. */
+export const confirmTotpSecret = (db: Db, userId: string, secret: string) =>
+  prepared(db, 'UPDATE users SET totp_confirmed = 1 WHERE id = ? AND totp_confirmed = 0 AND totp_secret = ?').run(
+    userId,
+    secret,
+  ).changes === 1;
+
+/** Compare-and-set of the last used TOTP step: true when `step` is newer than any used before. */
+export const advanceTotpStep = (db: Db, userId: string, step: number) =>
+  prepared(db, 'UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)').run(
+    step,
+    userId,
+    step,
+  ).changes === 1;
+
+export function lockedUntilAfter(db: Db, userId: string, now: string): string | null {
+  const row = prepared(db, 'SELECT locked_until FROM users WHERE id = ? AND locked_until > ?').get(userId, now) as
+    | { locked_until: string }
+    | undefined;
+  return row?.locked_until ?? null;
+}
+
+/** Locks sign-in until `until` unless a lock is already running at `at`; true when this call locked it. */
+export const lockSignIn = (db: Db, userId: string, until: string, at: string) =>
+  prepared(db, 'UPDATE users SET locked_until = ? WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)').run(
+    until,
+    userId,
+    at,
+  ).changes === 1;
+
+export type FailureKind = 'sign_in' | 'step_up';
+
+export function insertAuthFailure(db: Db, userId: string, kind: FailureKind, at: string): void {
+  prepared(db, 'INSERT INTO auth_failures (user_id, kind, at) VALUES (?, ?, ?)').run(userId, kind, at);
+}
+
+export const countAuthFailuresSince = (db: Db, userId: string, kind: FailureKind, since: string) =>
+  (
+    prepared(db, 'SELECT COUNT(*) AS failures FROM auth_failures WHERE user_id = ? AND kind = ? AND at > ?').get(
+      userId,
+      kind,
+      since,
+    ) as { failures: number }
+  ).failures;
+
+export function replaceBackupCodeHashes(db: Db, userId: string, hashes: readonly string[]): void {
+  prepared(db, 'DELETE FROM backup_codes WHERE user_id = ?').run(userId);
+  const insert = prepared(db, 'INSERT INTO backup_codes (user_id, code_hash) VALUES (?, ?)');
+  for (const hash of hashes) insert.run(userId, hash);
+}
+
+export const unusedBackupCodeHashes = (db: Db, userId: string) =>
+  (prepared(db, 'SELECT code_hash FROM backup_codes WHERE user_id = ? AND used_at IS NULL').all(userId) as {
+    code_hash: string;
+  }[]).map((row) => row.code_hash);
+
+/** Spends one unused code; true only for the request that spent it. */
+export const spendBackupCode = (db: Db, userId: string, codeHash: string, at: string) =>
+  prepared(db, 'UPDATE backup_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL').run(
+    at,
+    userId,
+    codeHash,
+  ).changes === 1;

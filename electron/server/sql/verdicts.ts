@@ -1,0 +1,59 @@
+// Verdicts: an agent's decision on a case, executed at once or proposed for a supervisor's approval.
+import type { ReasonCode, VerdictOutcome } from '../../../shared/domain/dispute';
+import type { Db } from '../db/open';
+import { prepared } from './statements';
+
+export interface VerdictRow {
+  id: string;
+  caseId: string;
+  outcome: VerdictOutcome;
+  reasonCode: ReasonCode;
+  rationale: string;
+  state: 'proposed' | 'executed';
+  proposedBy: string;
+  proposedAt: string;
+  approvedBy: string | null;
+  approvedAt: string | null;
+}
+
+export function insertVerdict(db: Db, verdict: VerdictRow): void {
+  prepared(
+    db,
+    `INSERT INTO verdicts (id, case_id, outcome, reason_code, rationale, state, proposed_by, proposed_at, approved_by, approved_at)
+     VALUES (@id, @caseId, @outcome, @reasonCode, @rationale, @state, @proposedBy, @proposedAt, @approvedBy, @approvedAt)`,
+  ).run(verdict);
+}
+
+export function findProposer(db: Db, caseId: string): string | null {
+  const row = prepared(db, "SELECT proposed_by FROM verdicts WHERE case_id = ? AND state = 'proposed'").get(caseId) as
+    | { proposed_by: string }
+    | undefined;
+  return row?.proposed_by ?? null;
+}
+
+export interface ExecutedProposal {
+  id: string;
+  outcome: VerdictOutcome;
+  reasonCode: ReasonCode;
+  proposedBy: string;
+}
+
+/** Executes the case's proposal unless `supervisorId` proposed it; undefined when nothing changed. */
+export function executeProposal(db: Db, caseId: string, supervisorId: string, at: string): ExecutedProposal | undefined {
+  return prepared(
+    db,
+    `UPDATE verdicts SET state = 'executed', approved_by = @supervisorId, approved_at = @at
+     WHERE case_id = @caseId AND state = 'proposed' AND proposed_by <> @supervisorId
+     RETURNING id, outcome, reason_code AS reasonCode, proposed_by AS proposedBy`,
+  ).get({ at, caseId, supervisorId }) as ExecutedProposal | undefined;
+}
+
+/** Rejects the case's proposal; returns its id, undefined when there was none. */
+export function rejectProposal(db: Db, caseId: string, supervisorId: string, at: string, reason: string): string | undefined {
+  const row = prepared(
+    db,
+    `UPDATE verdicts SET state = 'rejected', rejected_by = ?, rejected_at = ?, reject_reason = ?
+     WHERE case_id = ? AND state = 'proposed' RETURNING id`,
+  ).get(supervisorId, at, reason, caseId) as { id: string } | undefined;
+  return row?.id;
+}

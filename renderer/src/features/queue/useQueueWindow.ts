@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseSummary } from '../../../../shared/api/types';
 import type { QueueQuery, QueueView } from '../../../../shared/desk-api/schemas';
-import { callDesk, onDeskEvent } from '../../stores/desk';
+import { callDesk, onDeskEvent } from '../../desk';
 import { useQueueState } from './queueStore';
 
 export const PAGE_SIZE = 100;

@@ -1,6 +1,6 @@
 // The desk's error codes for sign-in, in the user's words. Unknown codes keep the desk's own message.
 import type { TFunction } from 'i18next';
-import { DeskCallError } from '../../stores/desk';
+import { DeskCallError } from '../../desk';
 
 const KNOWN = [
   'invalid_credentials',

@@ -43,6 +43,8 @@ export const API_ERROR_CODES = Object.keys(API_ERRORS) as ApiErrorCode[];
 /** Codes the desk service adds for what happens on this side of the wire. */
 export const DESK_ONLY_ERROR_CODES = [
   'offline',
+  'timeout',
+  'already_signed_in',
   'signed_out',
   'sign_in_first',
   'invalid_enrollment',

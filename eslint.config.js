@@ -105,4 +105,16 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // One desk client in the renderer: screens, hooks and stores use renderer/src/desk, never window.desk.
+    files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/src/desk/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'window', property: 'desk', message: 'Reach the desk through renderer/src/desk (callDesk, useDeskQuery, useDeskCommand).' },
+        { object: 'globalThis', property: 'desk', message: 'Reach the desk through renderer/src/desk (callDesk, useDeskQuery, useDeskCommand).' },
+      ],
+    },
+  },
 );

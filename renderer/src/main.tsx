@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 // Sets up i18next (every namespace, the system's language) before anything renders.
 import './i18n';
-import { installBrowserBridge } from './desk-bridge/install';
+import { installBrowserBridge } from './desk/bridge/install';
 
 // In a plain browser opened by the browser host, window.desk must exist before the first render.
 installBrowserBridge();

@@ -1,4 +1,4 @@
-// The renderer's side of the browser bridge (renderer/src/desk-bridge) against the real host: window.desk
+// The renderer's side of the browser bridge (renderer/src/desk/bridge) against the real host: window.desk
 // as the page sees it, over a real WebSocket, with the launch secret read from the URL fragment.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +9,8 @@ import type { DeskBridge, DeskEvent, DeskEvents } from '../../shared/desk-api/co
 import type { DeskPort } from '../../electron/host/desk-port';
 import { newLaunchSecret } from '../../electron/host/host-security';
 import { startHost, type RunningHost } from '../../electron/host/host-server';
-import { secretFromFragment, takeLaunchSecret } from '../../renderer/src/desk-bridge/launch-secret';
-import { createSocketBridge, type SocketFactory } from '../../renderer/src/desk-bridge/socket-bridge';
+import { secretFromFragment, takeLaunchSecret } from '../../renderer/src/desk/bridge/launchSecret';
+import { createSocketBridge, type SocketFactory } from '../../renderer/src/desk/bridge/socketBridge';
 import { writeFakeRenderer } from './helpers';
 
 describe('secretFromFragment', () => {

@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SignInScreen } from '../features/signin/SignInScreen';
-import { deskOrNull, onDeskEvent } from '../stores/desk';
+import { hasDesk, onDeskEvent } from '../desk';
 import { useSession } from '../stores/session';
 import { useSettings } from '../stores/settings';
 import { Shell } from './Shell';
@@ -12,7 +12,7 @@ import './styles/base.css';
 import './app.css';
 
 export function App() {
-  if (!deskOrNull()) return <NoDeskScreen />;
+  if (!hasDesk()) return <NoDeskScreen />;
   return <DeskApp />;
 }
 

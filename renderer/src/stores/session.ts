@@ -1,7 +1,7 @@
 // Who is signed in, as the renderer knows it. The token itself never leaves the desk (DESIGN §5).
 import { create } from 'zustand';
 import type { Me } from '../../../shared/api/types';
-import { callDesk } from './desk';
+import { callDesk } from '../desk';
 
 export type SessionStatus = 'loading' | 'signed_out' | 'signed_in';
 

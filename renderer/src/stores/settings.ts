@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import type { Settings } from '../../../shared/desk-api/schemas';
 import { applyLanguageSetting } from '../i18n';
 import { applyThemeSetting } from '../app/theme';
-import { callDesk } from './desk';
+import { callDesk } from '../desk';
 
 interface SettingsStore {
   settings: Settings | null;

@@ -1,7 +1,7 @@
 // The desk's sync state (DESIGN §5): idle, syncing with progress, offline or failed, and when it last synced.
 import { create } from 'zustand';
 import type { SyncStatus } from '../../../shared/desk-api/schemas';
-import { callDesk, onDeskEvent } from './desk';
+import { callDesk, onDeskEvent } from '../desk';
 
 interface SyncStore {
   status: SyncStatus | null;

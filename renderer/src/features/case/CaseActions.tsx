@@ -7,7 +7,7 @@ import type { CaseDetail, Me } from '../../../../shared/api/types';
 import type { VerdictOutcome } from '../../../../shared/domain/dispute';
 import type { Draft, OutboxEntry } from '../../../../shared/desk-api/schemas';
 import { caseActionRules, latestOpenOrFailed, type ActionBlock } from './caseActionRules';
-import { desk } from './deskClient';
+import { useDeskCommand } from '../../desk';
 import { errorText } from './errorText';
 import { FreshCodeForm } from './FreshCodeForm';
 import { VerdictDialog } from './VerdictDialog';
@@ -24,19 +24,12 @@ interface CaseActionsProps {
 export function CaseActions({ detail, user, outbox, verdictDraft, onVerdictDraft, onCommandSent }: CaseActionsProps) {
   const { t } = useTranslation('case');
   const [dialogOutcome, setDialogOutcome] = useState<VerdictOutcome | null>(null);
-  const [refusal, setRefusal] = useState<string | null>(null);
+  const claim = useDeskCommand('case.claim', { onSuccess: onCommandSent });
   const rules = caseActionRules(detail, user, outbox);
   const lastCommand = latestOpenOrFailed(outbox);
 
-  async function claim() {
-    setRefusal(null);
-    const result = await desk().invoke('case.claim', { caseId: detail.id });
-    if (result.ok) onCommandSent();
-    else setRefusal(errorText(t, result.error));
-  }
-
   function openDialog(outcome: VerdictOutcome) {
-    setRefusal(null);
+    claim.reset();
     onVerdictDraft({ outcome, reasonCode: verdictDraft?.reasonCode ?? null, rationale: verdictDraft?.rationale ?? '' });
     setDialogOutcome(outcome);
   }
@@ -44,7 +37,7 @@ export function CaseActions({ detail, user, outbox, verdictDraft, onVerdictDraft
   return (
     <section className="case-actions" aria-label={t('actions.label')}>
       <div className="case-actions__buttons">
-        <Button variant="secondary" disabled={!rules.canClaim} onClick={() => void claim()}>
+        <Button variant="secondary" disabled={!rules.canClaim} onClick={() => void claim.run({ caseId: detail.id })}>
           {t('actions.claim')}
         </Button>
         <Button variant="primary" className="case-verdict-button--release" disabled={!rules.canDecide} onClick={() => openDialog('release')}>
@@ -61,9 +54,9 @@ export function CaseActions({ detail, user, outbox, verdictDraft, onVerdictDraft
           <BlockReason block={rules.decideBlock} detail={detail} isHolder={rules.isHolder} />
         )}
       </div>
-      {refusal && (
+      {claim.error && (
         <p className="case-alert case-alert--error" role="alert">
-          {refusal}
+          {errorText(t, claim.error)}
         </p>
       )}
       {dialogOutcome && (

@@ -3,7 +3,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail, Me, Party } from '../../../../shared/api/types';
 import type { EarlierDispute } from '../../../../shared/desk-api/schemas';
-import { usePaymentMethodName } from '../../i18n/payment-methods';
+import { usePaymentMethodName } from '../../i18n/paymentMethods';
 import { EarlierDisputes } from './EarlierDisputes';
 import { useCaseFormatters } from './format';
 

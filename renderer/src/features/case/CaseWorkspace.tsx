@@ -1,5 +1,6 @@
 // The case workspace: everything an agent needs to decide one dispute on one screen. The shell renders it
-// for `#/cases/<id>`; it loads the case from the desk and follows sync and the outbox on its own.
+// for `#/cases/<id>`; it loads the case from the desk and follows sync and the outbox on its own (aria-busy
+// while a read of a change is due or on its way).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components';
@@ -17,7 +18,7 @@ import './case.css';
 
 export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: () => void }) {
   const { t } = useTranslation('case');
-  const { state, reload } = useCaseView(caseId);
+  const { state, refreshing, refetch, reloadNow } = useCaseView(caseId);
   const user = useSession((session) => session.user);
   const drafts = useCaseDraft(caseId);
   const [shownEvidence, setShownEvidence] = useState<string | null>(null);
@@ -33,18 +34,18 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
     return (
       <div className="case-workspace case-workspace--message">
         <p role="alert">{t('loadFailed', { caseId, message: errorText(t, state.error) })}</p>
-        <Button variant="primary" onClick={reload}>
+        <Button variant="primary" onClick={reloadNow}>
           {t('retry')}
         </Button>
       </div>
     );
   }
 
-  const { case: detail, outbox, sharedEvidence, earlierDisputes } = state.view;
+  const { case: detail, outbox, sharedEvidence, earlierDisputes } = state.value;
   const isHolder = user !== null && user.role === 'agent' && detail.assignee?.id === user.id && detail.status !== 'resolved';
 
   return (
-    <article className="case-workspace" aria-label={t('workspaceLabel', { caseId })}>
+    <article className="case-workspace" aria-label={t('workspaceLabel', { caseId })} aria-busy={refreshing}>
       {onClose && (
         <Button variant="quiet" className="case-workspace__back" onClick={onClose}>
           ← {t('close')}
@@ -57,7 +58,7 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
         outbox={outbox}
         verdictDraft={drafts.draft.verdict}
         onVerdictDraft={(verdict) => drafts.update({ verdict })}
-        onCommandSent={reload}
+        onCommandSent={refetch}
       />
       <div className="case-workspace__columns">
         <ChatRegion

@@ -1,11 +1,11 @@
 // Region "Chat": the negotiation as the parties lived it, the platform's own events set apart, receipts
 // inline (a click opens them in the evidence viewer), and a box for the case holder to write to both.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components';
 import type { CaseDetail, Evidence, Message } from '../../../../shared/api/types';
-import { desk } from './deskClient';
+import { useDeskCommand } from '../../desk';
 import { errorText } from './errorText';
 import { useCaseFormatters } from './format';
 import { useEvidenceUrl } from './useEvidenceUrl';
@@ -109,19 +109,14 @@ function ReceiptThumbnail({ sha256, name, onShow }: { sha256: string; name: stri
 
 function MessageComposer({ caseId, draft, onDraft }: { caseId: string; draft: string; onDraft(body: string): void }) {
   const { t } = useTranslation('case');
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const message = useDeskCommand('case.message', { onSuccess: () => onDraft('') });
+  const sending = message.pending;
 
   async function send(event: FormEvent) {
     event.preventDefault();
     const body = draft.trim();
     if (!body || sending) return;
-    setSending(true);
-    setError(null);
-    const result = await desk().invoke('case.message', { caseId, body });
-    setSending(false);
-    if (result.ok) onDraft('');
-    else setError(errorText(t, result.error));
+    await message.run({ caseId, body });
   }
 
   return (
@@ -147,9 +142,9 @@ function MessageComposer({ caseId, draft, onDraft }: { caseId: string; draft: st
           {sending ? t('chat.sending') : t('chat.send')}
         </Button>
       </div>
-      {error && (
+      {message.error && (
         <p className="case-alert case-alert--error" role="alert">
-          {error}
+          {errorText(t, message.error)}
         </p>
       )}
     </form>

@@ -5,19 +5,17 @@ import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components';
 import type { OutboxEntry } from '../../../../shared/desk-api/schemas';
-import { desk } from './deskClient';
+import { useDeskCommand } from '../../desk';
 import { errorText } from './errorText';
 
 export function FreshCodeForm({ entry }: { entry: OutboxEntry }) {
   const { t } = useTranslation('case');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const resend = useDeskCommand('case.verdictCode');
 
   async function send(event: FormEvent) {
     event.preventDefault();
-    setError(null);
-    const result = await desk().invoke('case.verdictCode', { commandId: entry.id, totp: code });
-    if (!result.ok) setError(errorText(t, result.error));
+    await resend.run({ commandId: entry.id, totp: code });
   }
 
   return (
@@ -38,9 +36,9 @@ export function FreshCodeForm({ entry }: { entry: OutboxEntry }) {
       <Button variant="primary" type="submit" disabled={code.length !== 6}>
         {t('freshCode.send')}
       </Button>
-      {error && (
+      {resend.error && (
         <p className="case-alert case-alert--error" role="alert">
-          {error}
+          {errorText(t, resend.error)}
         </p>
       )}
     </form>

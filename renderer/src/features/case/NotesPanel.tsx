@@ -1,11 +1,10 @@
 // Internal notes: what the desk team tells itself about the case, never shown to the parties. The note
 // being written is a draft the desk keeps until it is added.
-import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components';
 import type { CaseDetail } from '../../../../shared/api/types';
-import { desk } from './deskClient';
+import { useDeskCommand } from '../../desk';
 import { errorText } from './errorText';
 import { useCaseFormatters } from './format';
 
@@ -18,19 +17,13 @@ interface NotesPanelProps {
 export function NotesPanel({ detail, noteDraft, onNoteDraft }: NotesPanelProps) {
   const { t } = useTranslation('case');
   const format = useCaseFormatters();
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const addNote = useDeskCommand('case.note', { onSuccess: () => onNoteDraft('') });
 
   async function add(event: FormEvent) {
     event.preventDefault();
     const body = noteDraft.trim();
-    if (!body || sending) return;
-    setSending(true);
-    setError(null);
-    const result = await desk().invoke('case.note', { caseId: detail.id, body });
-    setSending(false);
-    if (result.ok) onNoteDraft('');
-    else setError(errorText(t, result.error));
+    if (!body || addNote.pending) return;
+    await addNote.run({ caseId: detail.id, body });
   }
 
   return (
@@ -54,12 +47,12 @@ export function NotesPanel({ detail, noteDraft, onNoteDraft }: NotesPanelProps) 
       <form onSubmit={(event) => void add(event)} className="case-notes__form">
         <label htmlFor="case-note-draft">{t('notes.label')}</label>
         <textarea id="case-note-draft" rows={2} maxLength={4000} value={noteDraft} onChange={(event) => onNoteDraft(event.target.value)} />
-        <Button variant="primary" type="submit" disabled={sending || noteDraft.trim() === ''}>
+        <Button variant="primary" type="submit" disabled={addNote.pending || noteDraft.trim() === ''}>
           {t('notes.add')}
         </Button>
-        {error && (
+        {addNote.error && (
           <p className="case-alert case-alert--error" role="alert">
-            {error}
+            {errorText(t, addNote.error)}
           </p>
         )}
       </form>

@@ -8,7 +8,7 @@ import { Button } from '../../components';
 import type { CaseDetail } from '../../../../shared/api/types';
 import { REASON_CODES, type ReasonCode, type VerdictOutcome } from '../../../../shared/domain/dispute';
 import type { Draft } from '../../../../shared/desk-api/schemas';
-import { desk } from './deskClient';
+import { useDeskCommand } from '../../desk';
 import { errorText } from './errorText';
 import { useCaseFormatters } from './format';
 
@@ -31,8 +31,8 @@ export function VerdictDialog({ detail, outcome, draft, onDraft, onSent, onClose
   const format = useCaseFormatters();
   const dialog = useRef<HTMLDialogElement>(null);
   const [code, setCode] = useState('');
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const verdict = useDeskCommand('case.verdict', { onSuccess: onSent });
+  const [incomplete, setIncomplete] = useState(false);
 
   useEffect(() => {
     const element = dialog.current;
@@ -47,24 +47,23 @@ export function VerdictDialog({ detail, outcome, draft, onDraft, onSent, onClose
 
   async function confirm(event: FormEvent) {
     event.preventDefault();
-    if (sending) return;
+    if (verdict.pending) return;
     if (!complete || draft.reasonCode === null) {
-      setError(t('dialog.required'));
+      verdict.reset();
+      setIncomplete(true);
       return;
     }
-    setSending(true);
-    setError(null);
-    const result = await desk().invoke('case.verdict', {
+    setIncomplete(false);
+    await verdict.run({
       caseId: detail.id,
       outcome,
       reasonCode: draft.reasonCode,
       rationale: draft.rationale.trim(),
       totp: code,
     });
-    setSending(false);
-    if (result.ok) onSent();
-    else setError(errorText(t, result.error));
   }
+
+  const error = incomplete ? t('dialog.required') : verdict.error ? errorText(t, verdict.error) : null;
 
   return (
     <dialog
@@ -144,7 +143,7 @@ export function VerdictDialog({ detail, outcome, draft, onDraft, onSent, onClose
           <Button variant="quiet" onClick={onClose}>
             {t('dialog.cancel')}
           </Button>
-          <Button variant="primary" className={`case-verdict-button--${release ? 'release' : 'refund'}`} type="submit" busy={sending}>
+          <Button variant="primary" className={`case-verdict-button--${release ? 'release' : 'refund'}`} type="submit" busy={verdict.pending}>
             {release ? t('dialog.confirmRelease') : t('dialog.confirmRefund')}
           </Button>
         </div>

@@ -1,27 +1,15 @@
 // Turns a desk or server refusal into a sentence in the reader's language. Codes the screen knows get a
-// translated explanation; anything else keeps the desk's own message rather than hiding it.
+// translated explanation (i18n/errorCodes.ts lists them); anything else keeps the desk's own message
+// rather than hiding it.
 import type { TFunction } from 'i18next';
-import type { ErrorCode } from '../../../../shared/api/errors';
 import type { DeskError } from '../../../../shared/desk-api/schemas';
+import { toDeskProblem, type DeskProblem } from '../../desk';
+import { CASE_ERROR_CODES, errorTextKey } from '../../i18n/errorCodes';
 
-// Codes of the one list (shared/api/errors.ts): a code that is not a real one does not compile here.
-const KNOWN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'case_already_resolved',
-  'not_case_holder',
-  'escrow_on_hold',
-  'case_claimed',
-  'verdict_pending_approval',
-  'case_not_in_review',
-  'invalid_totp',
-  'totp_replayed',
-  'verdict_in_outbox',
-  'forbidden',
-  'offline',
-  'unauthenticated',
-  'signed_out',
-]);
-
-export function errorText(t: TFunction<'case'>, error: DeskError): string {
-  if (KNOWN_CODES.has(error.code)) return t(`errors.${error.code}` as 'errors.forbidden');
-  return t('errors.unknown', { message: error.message });
+/** Takes a refusal as a desk call answers it, or as an outbox entry keeps it (its code not narrowed yet). */
+export function errorText(t: TFunction<'case'>, error: DeskProblem | DeskError): string {
+  const { code, message } = toDeskProblem(error);
+  const key = errorTextKey(CASE_ERROR_CODES, code);
+  if (key === 'unknown') return t('errors.unknown', { message });
+  return t(`errors.${key}`);
 }

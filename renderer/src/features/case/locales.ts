@@ -1,4 +1,5 @@
 // The case screen's strings in every language the app ships. A test fails when a key lacks a translation.
+import type { CASE_ERROR_CODES, ErrorTexts } from '../../i18n/errorCodes';
 const en = {
   loading: 'Loading case {{caseId}}…',
   loadFailed: 'Case {{caseId}} could not be opened: {{message}}',
@@ -252,7 +253,7 @@ const en = {
     unauthenticated: 'Your session ended. This goes out when you sign in again.',
     signed_out: 'Sign in first.',
     unknown: '{{message}}',
-  },
+  } satisfies ErrorTexts<typeof CASE_ERROR_CODES>,
 } as const;
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> };
@@ -514,7 +515,7 @@ const es: Messages<typeof en> = {
     unauthenticated: 'Tu sesión terminó. Esto se envía cuando vuelvas a iniciar sesión.',
     signed_out: 'Inicia sesión primero.',
     unknown: '{{message}}',
-  },
+  } satisfies ErrorTexts<typeof CASE_ERROR_CODES>,
 };
 
 export const caseMessages = { en, es } as const;

@@ -3,7 +3,7 @@
 // pause rather than one per keystroke, and a last write when the workspace closes.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Draft } from '../../../../shared/desk-api/schemas';
-import { desk } from './deskClient';
+import { askDesk } from '../../desk';
 
 const SAVE_DELAY_MS = 500;
 const EMPTY_DRAFT: Draft = { message: '', note: '', verdict: null };
@@ -28,23 +28,19 @@ export function useCaseDraft(caseId: string): CaseDraft {
     timer.current = null;
     if (!unsaved.current) return;
     unsaved.current = false;
-    void desk()
-      .invoke('drafts.save', { caseId, draft: current.current })
-      .then((result) => setSaveState(result.ok ? 'saved' : 'idle'));
+    void askDesk('drafts.save', { caseId, draft: current.current }).then((answer) => setSaveState(answer.ok ? 'saved' : 'idle'));
   }, [caseId]);
 
   useEffect(() => {
     let unmounted = false;
-    void desk()
-      .invoke('drafts.get', { caseId })
-      .then((result) => {
-        if (unmounted) return;
-        // Whatever was typed before the stored draft arrived wins over it.
-        if (result.ok && !unsaved.current) {
-          current.current = result.value;
-          setDraft(result.value);
-        }
-      });
+    void askDesk('drafts.get', { caseId }).then((answer) => {
+      if (unmounted) return;
+      // Whatever was typed before the stored draft arrived wins over it.
+      if (answer.ok && !unsaved.current) {
+        current.current = answer.value;
+        setDraft(answer.value);
+      }
+    });
     return () => {
       unmounted = true;
       flush();

@@ -1,16 +1,14 @@
 // The address the desk serves an evidence file from ('evidence.url'): never a file path. An address is
 // stable for the page's life, so each file is asked for once however many thumbnails show it.
 import { useEffect, useState } from 'react';
-import { desk } from './deskClient';
+import { askDesk } from '../../desk';
 
 const knownUrls = new Map<string, Promise<string | null>>();
 
 function evidenceUrl(sha256: string): Promise<string | null> {
   let url = knownUrls.get(sha256);
   if (!url) {
-    url = desk()
-      .invoke('evidence.url', { sha256 })
-      .then((result) => (result.ok ? result.value.url : null));
+    url = askDesk('evidence.url', { sha256 }).then((answer) => (answer.ok ? answer.value.url : null));
     knownUrls.set(sha256, url);
   }
   return url;

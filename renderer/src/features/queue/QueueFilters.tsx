@@ -2,7 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES, PAYMENT_METHODS, type CaseStatus } from '../../../../shared/domain/dispute';
 import { ASSETS } from '../../../../shared/domain/money';
-import { usePaymentMethodName } from '../../i18n/payment-methods';
+import { usePaymentMethodName } from '../../i18n/paymentMethods';
 import { useQueueState, type QueueFilters as Filters } from './queueStore';
 
 export function QueueFilters() {

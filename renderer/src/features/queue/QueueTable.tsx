@@ -6,7 +6,7 @@ import { useTable, type SortingState, type Updater } from '@tanstack/react-table
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formattingLocale } from '../../i18n';
-import { usePaymentMethodName } from '../../i18n/payment-methods';
+import { usePaymentMethodName } from '../../i18n/paymentMethods';
 import { openCase } from '../../app/router';
 import { isSortColumn, queueColumns, queueFeatures, type VisibleRow } from './columns';
 import { useQueueState } from './queueStore';

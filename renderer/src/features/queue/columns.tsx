@@ -5,8 +5,8 @@ import { createColumnHelper, rowSortingFeature, tableFeatures } from '@tanstack/
 import type { CaseSummary } from '../../../../shared/api/types';
 import { QUEUE_SORT_COLUMNS, type QueueSortColumn } from '../../../../shared/desk-api/schemas';
 import { caseHref } from '../../app/router';
-import type { PaymentMethodName } from '../../i18n/payment-methods';
-import { FlagIcons, SlaCountdown, StatusBadge } from './cells';
+import type { PaymentMethodName } from '../../i18n/paymentMethods';
+import { FlagIcons, SlaCountdown, StatusBadge } from './QueueCells';
 import { formatAssetAmount, formatDateTime, formatFiat } from './format';
 
 /** A loaded row and where it sits in the whole (sparse) result, for aria-rowindex and the keyboard. */

@@ -4,12 +4,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseSummary } from '../../../../shared/api/types';
 import type { QueueQuery, QueueView } from '../../../../shared/desk-api/schemas';
-import { callDesk, onDeskEvent } from '../../stores/desk';
+import { callDesk, onDeskEvent, ReloadScheduler } from '../../desk';
 import { useQueueState } from './queueStore';
 
 export const PAGE_SIZE = 100;
 /** Pages kept on either side of the visible ones; farther ones are dropped and fetched again if needed. */
 const KEEP_AROUND = 3;
+/** Changes arrive in bursts during a sync: the pages on screen are read again at most this often. */
+const REFRESH_EVERY_MS = 250;
 
 export interface QueueWindow {
   /** null until the first page of the current query has arrived. */
@@ -56,13 +58,13 @@ export function useQueueWindow(): QueueWindow {
   const generation = useRef(0);
 
   const fetchPage = useCallback(
-    (page: number) => {
+    (page: number): Promise<void> => {
       const asked = generation.current;
       inFlight.current.add(page);
       const settled = () => {
         if (asked === generation.current) inFlight.current.delete(page);
       };
-      callDesk('queue.query', { ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then(
+      return callDesk('queue.query', { ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then(
         (result) => {
           settled();
           if (asked !== generation.current) return;
@@ -95,24 +97,20 @@ export function useQueueWindow(): QueueWindow {
     pages.current.clear();
     inFlight.current.clear();
     visible.current = { first: 0, last: PAGE_SIZE - 1 };
-    fetchPage(0);
+    void fetchPage(0);
   }, [fetchPage]);
 
   // Live updates: re-read the pages on screen (and with them the total and the counts of every view).
   useEffect(() => {
-    let pending: ReturnType<typeof setTimeout> | null = null;
-    const refresh = () => {
-      // Changes arrive in bursts during a sync; one re-read per burst is enough.
-      if (pending) return;
-      pending = setTimeout(() => {
-        pending = null;
-        for (const page of visiblePages()) fetchPage(page);
-      }, 250);
-    };
-    const unsubscribeCases = onDeskEvent('cases.changed', refresh);
+    const refreshes = new ReloadScheduler({
+      load: () => Promise.all(visiblePages().map(fetchPage)),
+      debounceMs: REFRESH_EVERY_MS,
+      maxWaitMs: REFRESH_EVERY_MS,
+    });
+    const unsubscribeCases = onDeskEvent('cases.changed', () => refreshes.request());
     return () => {
       unsubscribeCases();
-      if (pending) clearTimeout(pending);
+      refreshes.dispose();
     };
   }, [fetchPage, visiblePages]);
 
@@ -121,7 +119,7 @@ export function useQueueWindow(): QueueWindow {
       visible.current = { first, last };
       const wanted = visiblePages();
       for (const page of wanted) {
-        if (!pages.current.has(page) && !inFlight.current.has(page)) fetchPage(page);
+        if (!pages.current.has(page) && !inFlight.current.has(page)) void fetchPage(page);
       }
       const low = (wanted[0] ?? 0) - KEEP_AROUND;
       const high = (wanted[wanted.length - 1] ?? 0) + KEEP_AROUND;

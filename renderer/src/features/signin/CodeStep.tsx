@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Me } from '../../../../shared/api/types';
 import { Alert, Button, TextField } from '../../components';
-import { callDesk } from '../../stores/desk';
+import { callDesk } from '../../desk';
 import { needsPasswordAgain, signInErrorText } from './signInError';
 
 interface CodeStepProps {

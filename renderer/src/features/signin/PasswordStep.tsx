@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignInStep } from '../../../../shared/desk-api/contract';
 import { Alert, Button, TextField } from '../../components';
-import { callDesk } from '../../stores/desk';
+import { callDesk } from '../../desk';
 import { signInErrorText } from './signInError';
 
 export function PasswordStep({ onNext }: { onNext(step: SignInStep): void }) {

@@ -1,4 +1,5 @@
 // The signin screen's strings in every language the app ships. A test fails when a key lacks a translation.
+import type { ErrorTexts, SIGN_IN_ERROR_CODES } from '../../i18n/errorCodes';
 export const signinMessages = {
   en: {
     title: 'Sign in to Dispute Desk',
@@ -38,7 +39,7 @@ export const signinMessages = {
       timeout: 'The server took too long to answer. Try again.',
       invalid_request: 'Fill in every field.',
       unknown: 'Something went wrong: {{message}}',
-    },
+    } satisfies ErrorTexts<typeof SIGN_IN_ERROR_CODES>,
   },
   es: {
     title: 'Inicia sesión en Dispute Desk',
@@ -78,6 +79,6 @@ export const signinMessages = {
       timeout: 'El servidor tardó demasiado en responder. Vuelve a intentarlo.',
       invalid_request: 'Completa todos los campos.',
       unknown: 'Algo salió mal: {{message}}',
-    },
+    } satisfies ErrorTexts<typeof SIGN_IN_ERROR_CODES>,
   },
 } as const;

@@ -1,28 +1,18 @@
-// The desk's error codes for sign-in, in the user's words. Unknown codes keep the desk's own message.
+// The desk's error codes for sign-in, in the user's words (i18n/errorCodes.ts lists the ones with a text).
+// Unknown codes keep the desk's own message.
 import type { TFunction } from 'i18next';
-import type { ErrorCode } from '../../../../shared/api/errors';
-import { DeskCallError } from '../../stores/desk';
-
-const KNOWN = [
-  'invalid_credentials',
-  'locked_out',
-  'invalid_totp',
-  'totp_replayed',
-  'invalid_login_token',
-  'sign_in_first',
-  'already_signed_in',
-  'offline',
-  'timeout',
-  'invalid_request',
-] as const satisfies readonly ErrorCode[];
+import { problemOf } from '../../desk';
+import { errorTextKey, SIGN_IN_ERROR_CODES } from '../../i18n/errorCodes';
 
 export function signInErrorText(error: unknown, t: TFunction<'signin'>): string {
-  const code = error instanceof DeskCallError ? error.code : 'unknown';
-  if ((KNOWN as readonly string[]).includes(code)) return t(`errors.${code as (typeof KNOWN)[number]}`);
-  return t('errors.unknown', { message: error instanceof Error ? error.message : String(error) });
+  const { code, message } = problemOf(error);
+  const key = errorTextKey(SIGN_IN_ERROR_CODES, code);
+  if (key === 'unknown') return t('errors.unknown', { message });
+  return t(`errors.${key}`);
 }
 
 /** After these the password step has to be done again: the desk has dropped the half-finished sign-in. */
 export function needsPasswordAgain(error: unknown): boolean {
-  return error instanceof DeskCallError && (error.code === 'invalid_login_token' || error.code === 'sign_in_first');
+  const { code } = problemOf(error);
+  return code === 'invalid_login_token' || code === 'sign_in_first';
 }

@@ -1,15 +1,9 @@
-// Gives the page a window.desk when it runs in a plain browser opened by the browser host. Electron's
-// preload has set window.desk already; a page opened without the host's secret gets none.
-import type { DeskBridge } from '../../../shared/desk-api/contract';
-import { BRIDGE_PATH } from '../../../shared/desk-api/wire';
-import { takeLaunchSecret } from './launch-secret';
-import { createSocketBridge } from './socket-bridge';
-
-declare global {
-  interface Window {
-    desk?: DeskBridge;
-  }
-}
+// Gives the page a window.desk (declared in ../client.ts) when it runs in a plain browser opened by the
+// browser host. Electron's preload has set window.desk already; a page opened without the host's secret
+// gets none.
+import { BRIDGE_PATH } from '../../../../shared/desk-api/wire';
+import { takeLaunchSecret } from './launchSecret';
+import { createSocketBridge } from './socketBridge';
 
 /** Returns whether it installed the bridge. Call it before the app renders. */
 export function installBrowserBridge(): boolean {

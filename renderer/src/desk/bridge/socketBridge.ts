@@ -1,13 +1,13 @@
 // window.desk over the browser host's WebSocket: each call is a frame with an id, answered under that id;
 // events are pushed. Typed from the same contract as the Electron preload (shared/desk-api/contract.ts).
-import type { DeskBridge, DeskChannel, DeskEvent } from '../../../shared/desk-api/contract';
-import type { DeskResult } from '../../../shared/desk-api/schemas';
+import type { DeskBridge, DeskChannel, DeskEvent } from '../../../../shared/desk-api/contract';
+import type { DeskResult } from '../../../../shared/desk-api/schemas';
 import {
   BRIDGE_SUBPROTOCOL,
   SECRET_SUBPROTOCOL_PREFIX,
   type HostFrame,
   type InvokeFrame,
-} from '../../../shared/desk-api/wire';
+} from '../../../../shared/desk-api/wire';
 
 export type SocketFactory = (url: string, protocols: string[]) => WebSocket;
 

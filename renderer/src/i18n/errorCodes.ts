@@ -1,0 +1,44 @@
+// Which error codes each screen words in its own text. The codes come from the one list in
+// shared/api/errors.ts (ErrorCode), so a text can only be written for a code the server or the desk really
+// sends. Every other code shows the desk's own message through the screen's `errors.unknown` text: the
+// explicit fallback (tests/unit/error-codes.test.ts checks both).
+import type { ErrorCode } from '../../../shared/api/errors';
+
+/** Codes the case workspace explains (features/case/locales.ts, `errors.<code>`). */
+export const CASE_ERROR_CODES = [
+  'case_already_resolved',
+  'not_case_holder',
+  'escrow_on_hold',
+  'case_claimed',
+  'verdict_pending_approval',
+  'case_not_in_review',
+  'invalid_totp',
+  'totp_replayed',
+  'verdict_in_outbox',
+  'forbidden',
+  'offline',
+  'unauthenticated',
+  'signed_out',
+] as const satisfies readonly ErrorCode[];
+
+/** Codes the sign-in screen explains (features/signin/locales.ts, `errors.<code>`). */
+export const SIGN_IN_ERROR_CODES = [
+  'invalid_credentials',
+  'locked_out',
+  'invalid_totp',
+  'totp_replayed',
+  'invalid_login_token',
+  'sign_in_first',
+  'already_signed_in',
+  'offline',
+  'timeout',
+  'invalid_request',
+] as const satisfies readonly ErrorCode[];
+
+/** The `errors.*` texts of a screen: one per code it explains, and `unknown`, which shows {{message}}. */
+export type ErrorTexts<Codes extends readonly ErrorCode[]> = Record<Codes[number] | 'unknown', string>;
+
+/** The key under `errors.` for a code: its own text when the screen has one, the fallback otherwise. */
+export function errorTextKey<Codes extends readonly ErrorCode[]>(worded: Codes, code: ErrorCode): Codes[number] | 'unknown' {
+  return (worded as readonly ErrorCode[]).includes(code) ? (code as Codes[number]) : 'unknown';
+}

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Me } from '../../../../shared/api/types';
 import { Alert, Button, TextField } from '../../components';
-import { callDesk } from '../../desk';
+import { useDeskCommand } from '../../desk';
 import { needsPasswordAgain, signInErrorText } from './signInError';
 
 interface CodeStepProps {
@@ -13,22 +13,16 @@ interface CodeStepProps {
 export function CodeStep({ onVerified, onStartOver }: CodeStepProps) {
   const { t } = useTranslation('signin');
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const verify = useDeskCommand('session.verify', {
+    onSuccess: ({ user, backupCodes }) => onVerified(user, backupCodes),
+  });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setFailure(null);
-    try {
-      const { user, backupCodes } = await callDesk('session.verify', { code: code.replace(/\s+/g, '') });
-      onVerified(user, backupCodes);
-    } catch (error) {
-      setFailure(signInErrorText(error, t));
-      setBusy(false);
-      setCode('');
-      if (needsPasswordAgain(error)) onStartOver();
-    }
+    const answer = await verify.run({ code: code.replace(/\s+/g, '') });
+    if (answer.ok) return;
+    setCode('');
+    if (needsPasswordAgain(answer.error)) onStartOver();
   }
 
   return (
@@ -46,8 +40,8 @@ export function CodeStep({ onVerified, onStartOver }: CodeStepProps) {
         value={code}
         onChange={(event) => setCode(event.target.value)}
       />
-      {failure && <Alert tone="error">{failure}</Alert>}
-      <Button type="submit" variant="primary" busy={busy} disabled={code.replace(/\s+/g, '').length < 6}>
+      {verify.error && <Alert tone="error">{signInErrorText(verify.error, t)}</Alert>}
+      <Button type="submit" variant="primary" busy={verify.pending} disabled={code.replace(/\s+/g, '').length < 6}>
         {t('verify')}
       </Button>
       <Button variant="quiet" onClick={onStartOver}>

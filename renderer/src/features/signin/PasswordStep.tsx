@@ -2,26 +2,18 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignInStep } from '../../../../shared/desk-api/contract';
 import { Alert, Button, TextField } from '../../components';
-import { callDesk } from '../../desk';
+import { useDeskCommand } from '../../desk';
 import { signInErrorText } from './signInError';
 
 export function PasswordStep({ onNext }: { onNext(step: SignInStep): void }) {
   const { t } = useTranslation('signin');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const signIn = useDeskCommand('session.signIn', { onSuccess: onNext });
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setFailure(null);
-    try {
-      onNext(await callDesk('session.signIn', { username: username.trim(), password }));
-    } catch (error) {
-      setFailure(signInErrorText(error, t));
-      setBusy(false);
-    }
+    void signIn.run({ username: username.trim(), password });
   }
 
   return (
@@ -46,8 +38,8 @@ export function PasswordStep({ onNext }: { onNext(step: SignInStep): void }) {
         value={password}
         onChange={(event) => setPassword(event.target.value)}
       />
-      {failure && <Alert tone="error">{failure}</Alert>}
-      <Button type="submit" variant="primary" busy={busy} disabled={!username.trim() || !password}>
+      {signIn.error && <Alert tone="error">{signInErrorText(signIn.error, t)}</Alert>}
+      <Button type="submit" variant="primary" busy={signIn.pending} disabled={!username.trim() || !password}>
         {t('signIn')}
       </Button>
     </form>

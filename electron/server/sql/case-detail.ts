@@ -165,6 +165,19 @@ function daysBetween(fromIso: string, to: Date): number {
   return Math.max(0, Math.floor((to.getTime() - Date.parse(fromIso)) / 86_400_000));
 }
 
+/**
+ * Runs one batch read over the cases whose ids `caseIds` binds (IN_IDS) and groups its rows by case, in
+ * the query's order: the child tables of a case (messages, evidence, alerts, notes) are all read this way.
+ */
+function readByCase<Row extends { case_id: string }, Item>(
+  db: Db,
+  sql: string,
+  caseIds: string,
+  item: (row: Row) => Item,
+): Map<string, Item[]> {
+  return groupBy(prepared(db, sql).all(caseIds) as Row[], (row) => row.case_id, item);
+}
+
 /** Groups rows by a key, keeping the query's order within each group. */
 function groupBy<Row, Item>(rows: readonly Row[], key: (row: Row) => string, item: (row: Row) => Item): Map<string, Item[]> {
   const groups = new Map<string, Item[]>();
@@ -218,15 +231,12 @@ interface MessageRow {
 }
 
 function readMessages(db: Db, caseIds: string): Map<string, Message[]> {
-  const rows = prepared(
+  return readByCase(
     db,
     `SELECT m.*, u.username, u.display_name FROM messages m ${USER_JOIN('u', 'm.author_id')}
      WHERE m.case_id ${IN_IDS} ORDER BY m.case_id, m.at, m.id`,
-  ).all(caseIds) as MessageRow[];
-  return groupBy(
-    rows,
-    (row) => row.case_id,
-    (row): Message => ({
+    caseIds,
+    (row: MessageRow): Message => ({
       id: row.id,
       sender: row.sender,
       author: userRef(row.author_id, row.username, row.display_name),
@@ -249,16 +259,13 @@ interface EvidenceRow {
 }
 
 function readEvidence(db: Db, caseIds: string): Map<string, Evidence[]> {
-  const rows = prepared(
+  return readByCase(
     db,
     `SELECT ce.case_id, ce.sha256, ce.kind, ce.uploader, ce.file_name, ce.uploaded_at, f.mime, f.size
      FROM case_evidence ce JOIN evidence_files f ON f.sha256 = ce.sha256
      WHERE ce.case_id ${IN_IDS} ORDER BY ce.case_id, ce.uploaded_at, ce.sha256`,
-  ).all(caseIds) as EvidenceRow[];
-  return groupBy(
-    rows,
-    (row) => row.case_id,
-    (row): Evidence => ({
+    caseIds,
+    (row: EvidenceRow): Evidence => ({
       sha256: row.sha256,
       kind: row.kind,
       mime: row.mime,
@@ -370,10 +377,12 @@ export function toKytAlert(row: KytRow): KytAlert {
 }
 
 function readKytAlerts(db: Db, caseIds: string): Map<string, KytAlert[]> {
-  const rows = prepared(db, `${KYT_SELECT} WHERE k.case_id ${IN_IDS} ORDER BY k.case_id, k.created_at, k.id`).all(
+  return readByCase(
+    db,
+    `${KYT_SELECT} WHERE k.case_id ${IN_IDS} ORDER BY k.case_id, k.created_at, k.id`,
     caseIds,
-  ) as KytRow[];
-  return groupBy(rows, (row) => row.case_id, toKytAlert);
+    toKytAlert,
+  );
 }
 
 interface NoteRow {
@@ -387,15 +396,12 @@ interface NoteRow {
 }
 
 function readNotes(db: Db, caseIds: string): Map<string, Note[]> {
-  const rows = prepared(
+  return readByCase(
     db,
     `SELECT n.case_id, n.id, n.body, n.at, u.id AS author_id, u.username, u.display_name
      FROM notes n JOIN users u ON u.id = n.author_id WHERE n.case_id ${IN_IDS} ORDER BY n.case_id, n.at, n.id`,
-  ).all(caseIds) as NoteRow[];
-  return groupBy(
-    rows,
-    (row) => row.case_id,
-    (row): Note => ({
+    caseIds,
+    (row: NoteRow): Note => ({
       id: row.id,
       author: { id: row.author_id, username: row.username, displayName: row.display_name },
       body: row.body,

@@ -1,6 +1,6 @@
 // The demo data set as plain data, before anything is rendered or written: building it is pure and
 // deterministic (a function of the seed string and the moment of seeding), which the tests rely on.
-import type { KycStatus, KytAlertStatus, KytLevel, LivenessStatus, MessageSender, ReasonCode, VerdictOutcome } from '../../shared/domain/dispute';
+import type { KycStatus, KytAlertStatus, KytLevel, MessageSender, ReasonCode, VerdictOutcome } from '../../shared/domain/dispute';
 import type { EvidenceKind } from '../../shared/domain/dispute';
 import type { TradeAmounts } from './amounts';
 import type { ScenarioKind } from './chat';
@@ -8,6 +8,7 @@ import type { ReceiptSpec, StatementSpec, SyntheticPersonSpec } from './images';
 import type { Exposure } from './kyt-rules';
 import type { Person } from './people';
 import type { Market } from './world';
+import type { LivenessCheckFields } from '../server/sql/liveness';
 
 export type DemoUsername = 'ana' | 'bruno' | 'carla' | 'sofia' | 'diego';
 
@@ -20,24 +21,8 @@ export type EvidenceSource =
 
 export const frameKey = (key: string, index: number) => `${key}#${index}`;
 
-export interface PlannedCheck {
-  id: string;
-  partyId: string;
-  caseId: string | null;
-  trigger: 'onboarding' | 'trade';
-  status: LivenessStatus;
-  livenessScore: number | null;
-  faceMatchScore: number | null;
-  documentType: string | null;
-  /** Evidence keys, resolved to sha256s when the files are stored. */
-  idPhoto: string | null;
-  frames: string[];
-  errorCode: string | null;
-  providerVerificationId: string | null;
-  requestedBy: DemoUsername | null;
-  createdAt: Date;
-  completedAt: Date | null;
-}
+/** A check as the plan holds it: who asked by demo username, times as Dates, files by the keys they render. */
+export type PlannedCheck = LivenessCheckFields<DemoUsername, Date>;
 
 export interface PlannedParty {
   id: string;

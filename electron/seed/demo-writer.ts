@@ -111,21 +111,12 @@ function writeCase(ctx: ServerContext, planned: PlannedCase, sha: (key: string) 
   }
   for (const alert of planned.alerts) {
     insertKytAlert(ctx.db, {
-      id: alert.id,
+      ...alert,
       caseId: planned.id,
-      partyId: alert.partyId,
-      rule: alert.rule,
-      level: alert.level,
-      score: alert.score,
-      category: alert.category,
-      exposure: alert.exposure,
       asset: planned.amounts.asset,
       amountMinor: planned.amounts.amountMinor,
-      details: alert.details,
-      status: alert.status,
       reviewerId: userId(alert.reviewer),
       reviewedAt: alert.reviewedAt?.toISOString() ?? null,
-      decisionReason: alert.decisionReason,
       createdAt: alert.createdAt.toISOString(),
     });
     if (alert.reviewer && alert.reviewedAt) {

@@ -1,13 +1,13 @@
 // The demo data set as plain data, before anything is rendered or written: building it is pure and
 // deterministic (a function of the seed string and the moment of seeding), which the tests rely on.
-import type { KycStatus, KytAlertStatus, KytLevel, MessageSender, ReasonCode, VerdictOutcome } from '../../shared/domain/dispute';
+import type { KycStatus, KytAlertStatus, MessageSender, ReasonCode, VerdictOutcome } from '../../shared/domain/dispute';
 import type { EvidenceKind } from '../../shared/domain/dispute';
 import type { TradeAmounts } from './amounts';
 import type { ScenarioKind } from './chat';
 import type { ReceiptSpec, StatementSpec, SyntheticPersonSpec } from './images';
-import type { Exposure } from './kyt-rules';
 import type { Person } from './people';
 import type { Market } from './world';
+import type { KytFinding } from '../server/sql/kyt';
 import type { LivenessCheckFields } from '../server/sql/liveness';
 
 export type DemoUsername = 'ana' | 'bruno' | 'carla' | 'sofia' | 'diego';
@@ -53,15 +53,9 @@ export interface PlannedEvidence {
   at: Date;
 }
 
-export interface PlannedAlert {
+/** An alert on the planned case's trade: its case and asset are the case's own. */
+export interface PlannedAlert extends Omit<KytFinding, 'caseId' | 'asset'> {
   id: string;
-  partyId: string;
-  rule: string;
-  level: KytLevel;
-  score: number;
-  category: string;
-  exposure: Exposure;
-  details: string;
   status: KytAlertStatus;
   reviewer: DemoUsername | null;
   reviewedAt: Date | null;

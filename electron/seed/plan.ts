@@ -7,6 +7,7 @@ import type { ScenarioKind } from './chat';
 import type { ReceiptSpec, StatementSpec, SyntheticPersonSpec } from './images';
 import type { Person } from './people';
 import type { Market } from './world';
+import type { NewDispute } from '../server/cases/create';
 import type { KytFinding } from '../server/sql/kyt';
 import type { LivenessCheckFields } from '../server/sql/liveness';
 
@@ -82,23 +83,21 @@ export interface PlannedVerdict {
   approvedAt: Date | null;
 }
 
+type PlannedDispute = Pick<
+  NewDispute,
+  'buyerId' | 'sellerId' | 'tradeCreatedAt' | 'paidAt' | 'openedAt' | 'slaDueAt' | 'reason' | 'openedBy'
+>;
+
 export type PlannedStatus = 'open' | 'in_review' | 'pending_approval' | 'resolved';
 
-export interface PlannedCase {
+/** The dispute as openDispute takes it (the ids, parties, times and reason), then what happens in it. */
+export interface PlannedCase extends PlannedDispute {
   id: string;
   tradeId: string;
   escrowId: string;
   kind: ScenarioKind;
   market: Market;
   amounts: TradeAmounts;
-  buyerId: string;
-  sellerId: string;
-  tradeCreatedAt: Date;
-  paidAt: Date | null;
-  openedAt: Date;
-  slaDueAt: Date;
-  reason: string;
-  openedBy: 'buyer' | 'seller';
   status: PlannedStatus;
   assignee: DemoUsername | null;
   claimedAt: Date | null;

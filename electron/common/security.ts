@@ -74,16 +74,25 @@ export function contentSecurityPolicy(options: ContentSecurityPolicyOptions = {}
 export function resolveAppAssetPath(requestUrl: string, rendererRoot: string): string | null {
   const url = URL.parse(requestUrl);
   if (!url || !isAppUrl(url.href, APP_ORIGIN)) return null;
+  return fileInsideFolder(url.pathname, rendererRoot);
+}
+
+/**
+ * The file under `root` that a URL's path names, or null when the path does not decode, holds a NUL or
+ * would leave the folder (`..`, encoded `%2e%2e`, absolute paths). `/` is index.html. Both ways of serving
+ * the built renderer (the app:// protocol here, the browser host's static files) resolve through it.
+ */
+export function fileInsideFolder(urlPath: string, root: string): string | null {
   let pathname: string;
   try {
-    pathname = decodeURIComponent(url.pathname);
+    pathname = decodeURIComponent(urlPath);
   } catch {
     return null;
   }
   if (pathname.includes('\0')) return null;
   const relativePath = normalize(pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, ''));
-  const filePath = join(rendererRoot, relativePath);
-  const fromRoot = relative(rendererRoot, filePath);
+  const filePath = join(root, relativePath);
+  const fromRoot = relative(root, filePath);
   if (fromRoot === '' || fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot))
     return null;
   return filePath;

@@ -1,7 +1,8 @@
 // The built renderer's files, served by the host. They hold nothing secret (the same files ship inside the
 // app), so they need no launch secret; they must only never reach outside their folder.
 import { readFile } from 'node:fs/promises';
-import { extname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { extname, join } from 'node:path';
+import { fileInsideFolder } from '../common/security';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,20 +23,10 @@ const CONTENT_TYPES: Record<string, string> = {
  * encoded slash) or would leave the folder. `/` is index.html.
  */
 export function resolveStaticPath(pathname: string, root: string): string | null {
-  if (/%2f|%5c/i.test(pathname)) return null;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const relativePath = normalize(decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, ''));
-  const filePath = join(root, relativePath);
-  const fromRoot = relative(root, filePath);
-  if (fromRoot === '' || fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot))
-    return null;
-  return filePath;
+  // A backslash, raw or encoded (%5c), and an encoded slash are refused before decoding: they would
+  // reach the file system as separators the URL never had.
+  if (/%2f|%5c/i.test(pathname) || pathname.includes('\\')) return null;
+  return fileInsideFolder(pathname, root);
 }
 
 export function contentTypeOf(filePath: string): string {

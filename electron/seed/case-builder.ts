@@ -5,6 +5,7 @@ import type { KytAlertStatus, KytLevel } from '../../shared/domain/dispute';
 import type { Asset } from '../../shared/domain/money';
 import type { ServerConfig } from '../server/config';
 import { requiresFourEyes, usdEquivalent } from '../server/cases/create';
+import { pendingTradeCheck } from '../server/sql/liveness';
 import { fromMinorUnits, toMinorUnits, FIAT_DECIMALS } from '../../shared/domain/money';
 import { marketPrice, partialFiat, retailUsd, tradeAmounts, type TradeAmounts } from './amounts';
 import { agentGreeting, EMPTY_FACTS, systemSays, systemText, type ChatFacts, type ChatLine, type ScenarioKind } from './chat';
@@ -405,23 +406,7 @@ export class DemoCaseBuilder {
   }
 
   private pendingCheck(caseId: string, party: PlannedParty, agent: DemoUsername, createdAt: Date): PlannedCheck {
-    return {
-      id: this.checkIds.take(),
-      partyId: party.id,
-      caseId,
-      trigger: 'trade',
-      status: 'pending',
-      livenessScore: null,
-      faceMatchScore: null,
-      documentType: null,
-      idPhoto: null,
-      frames: [],
-      errorCode: null,
-      providerVerificationId: null,
-      requestedBy: agent,
-      createdAt,
-      completedAt: null,
-    };
+    return pendingTradeCheck({ id: this.checkIds.take(), partyId: party.id, caseId, requestedBy: agent, createdAt });
   }
 
   private alert(

@@ -16,6 +16,7 @@ import { insertMessage } from '../server/sql/messages';
 import { insertNote } from '../server/sql/notes';
 import { insertVerdict } from '../server/sql/verdicts';
 import { createDemoAccounts, demoUserId } from './accounts';
+import { partyRecord } from './people';
 import type { DemoPlan, DemoUsername, PlannedCase, PlannedCheck } from './plan';
 
 export interface DemoCounts {
@@ -60,23 +61,14 @@ function writeCase(ctx: ServerContext, planned: PlannedCase, sha: (key: string) 
   openDispute(
     ctx,
     {
+      ...planned,
       caseId: planned.id,
-      tradeId: planned.tradeId,
-      escrowId: planned.escrowId,
-      buyerId: planned.buyerId,
-      sellerId: planned.sellerId,
       asset: planned.amounts.asset,
       amount: planned.amounts.amount,
       fiatCurrency: planned.market.currency,
       fiatAmount: planned.amounts.fiatAmount,
       price: planned.amounts.price,
       paymentMethod: planned.market.method,
-      tradeCreatedAt: planned.tradeCreatedAt,
-      paidAt: planned.paidAt,
-      openedAt: planned.openedAt,
-      slaDueAt: planned.slaDueAt,
-      reason: planned.reason,
-      openedBy: planned.openedBy,
     },
     false,
   );
@@ -111,21 +103,12 @@ function writeCase(ctx: ServerContext, planned: PlannedCase, sha: (key: string) 
   }
   for (const alert of planned.alerts) {
     insertKytAlert(ctx.db, {
-      id: alert.id,
+      ...alert,
       caseId: planned.id,
-      partyId: alert.partyId,
-      rule: alert.rule,
-      level: alert.level,
-      score: alert.score,
-      category: alert.category,
-      exposure: alert.exposure,
       asset: planned.amounts.asset,
       amountMinor: planned.amounts.amountMinor,
-      details: alert.details,
-      status: alert.status,
       reviewerId: userId(alert.reviewer),
       reviewedAt: alert.reviewedAt?.toISOString() ?? null,
-      decisionReason: alert.decisionReason,
       createdAt: alert.createdAt.toISOString(),
     });
     if (alert.reviewer && alert.reviewedAt) {
@@ -206,15 +189,7 @@ export function writeDemoPlan(ctx: ServerContext, plan: DemoPlan, files: Readonl
     return found;
   };
   for (const party of plan.parties) {
-    createParty(ctx, {
-      id: party.id,
-      displayName: party.person.displayName,
-      kycStatus: party.kycStatus,
-      country: party.person.country,
-      accountCreatedAt: party.accountCreatedAt,
-      tradeCount: party.tradeCount,
-      disputeCount: party.disputeCount,
-    });
+    createParty(ctx, partyRecord(party));
     writeCheck(ctx, party.onboarding, sha);
   }
   const events = plan.cases.flatMap((planned) => writeCase(ctx, planned, sha));

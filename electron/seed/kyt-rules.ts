@@ -2,10 +2,11 @@
 // and whether the exposure is direct (the counterparty itself) or indirect (within a few hops).
 import type { KytLevel } from '../../shared/domain/dispute';
 import type { Asset } from '../../shared/domain/money';
+import type { KytFinding } from '../server/sql/kyt';
 import type { Prng } from './prng';
 
 export type KytRuleKey = 'sanctions' | 'darknet' | 'mixer' | 'highRiskExchange' | 'structuring' | 'stolenFunds';
-export type Exposure = 'DIRECT' | 'INDIRECT';
+export type Exposure = KytFinding['exposure'];
 
 export const KYT_RULES: Record<KytRuleKey, { rule: string; category: string }> = {
   sanctions: { rule: 'Sanctioned entity exposure', category: 'sanctioned entity' },

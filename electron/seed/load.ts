@@ -30,7 +30,7 @@ import {
   type LoadParty,
 } from './load-world';
 import { readSeedMarker, writeSeedMarker } from './marker';
-import { paymentAccount, receivingDetails } from './people';
+import { partyRecord, paymentAccount, receivingDetails } from './people';
 import { paymentReference, receiptFileName } from './paperwork';
 import { Prng } from './prng';
 import { SCENARIOS } from './scenarios';
@@ -210,15 +210,7 @@ function generateLoadCase(
 
 function writeParties(db: Db, parties: readonly LoadParty[]): void {
   for (const party of parties) {
-    insertParty(db, {
-      id: party.id,
-      displayName: party.person.displayName,
-      kycStatus: party.kycStatus,
-      country: party.person.country,
-      accountCreatedAt: party.accountCreatedAt,
-      tradeCount: party.tradeCount,
-      disputeCount: party.disputeCount,
-    });
+    insertParty(db, partyRecord(party));
     const check = party.check;
     insertLivenessCheck(db, {
       id: check.id,

@@ -1,5 +1,6 @@
 // The people of the demo world: Latin American names, the ID document of their country and the accounts
 // they pay from and into. Synthetic: names are combined at random and faces are drawn, never real.
+import type { KycStatus } from '../../shared/domain/dispute';
 import type { SyntheticPersonSpec } from './images';
 import { Prng } from './prng';
 import type { Country, Market } from './world';
@@ -238,4 +239,27 @@ function bankTransferAccount(prng: Prng, country: Country, bank: string): string
     case 'BR':
       return `Ag. ${prng.digits(4)} C/C ${prng.digits(6)}-${prng.int(0, 9)}`;
   }
+}
+
+/**
+ * The platform's record of a seeded party: the person's public name and country with their standing and
+ * trading history. The demo seed passes Dates (createParty), the load seed ISO strings (insertParty).
+ */
+export function partyRecord<Time>(party: {
+  id: string;
+  person: Pick<Person, 'displayName' | 'country'>;
+  kycStatus: KycStatus;
+  accountCreatedAt: Time;
+  tradeCount: number;
+  disputeCount: number;
+}) {
+  return {
+    id: party.id,
+    displayName: party.person.displayName,
+    kycStatus: party.kycStatus,
+    country: party.person.country,
+    accountCreatedAt: party.accountCreatedAt,
+    tradeCount: party.tradeCount,
+    disputeCount: party.disputeCount,
+  };
 }

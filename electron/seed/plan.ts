@@ -1,13 +1,15 @@
 // The demo data set as plain data, before anything is rendered or written: building it is pure and
 // deterministic (a function of the seed string and the moment of seeding), which the tests rely on.
-import type { KycStatus, KytAlertStatus, KytLevel, LivenessStatus, MessageSender, ReasonCode, VerdictOutcome } from '../../shared/domain/dispute';
+import type { KycStatus, KytAlertStatus, MessageSender, ReasonCode, VerdictOutcome } from '../../shared/domain/dispute';
 import type { EvidenceKind } from '../../shared/domain/dispute';
 import type { TradeAmounts } from './amounts';
 import type { ScenarioKind } from './chat';
 import type { ReceiptSpec, StatementSpec, SyntheticPersonSpec } from './images';
-import type { Exposure } from './kyt-rules';
 import type { Person } from './people';
 import type { Market } from './world';
+import type { NewDispute } from '../server/cases/create';
+import type { KytFinding } from '../server/sql/kyt';
+import type { LivenessCheckFields } from '../server/sql/liveness';
 
 export type DemoUsername = 'ana' | 'bruno' | 'carla' | 'sofia' | 'diego';
 
@@ -20,24 +22,8 @@ export type EvidenceSource =
 
 export const frameKey = (key: string, index: number) => `${key}#${index}`;
 
-export interface PlannedCheck {
-  id: string;
-  partyId: string;
-  caseId: string | null;
-  trigger: 'onboarding' | 'trade';
-  status: LivenessStatus;
-  livenessScore: number | null;
-  faceMatchScore: number | null;
-  documentType: string | null;
-  /** Evidence keys, resolved to sha256s when the files are stored. */
-  idPhoto: string | null;
-  frames: string[];
-  errorCode: string | null;
-  providerVerificationId: string | null;
-  requestedBy: DemoUsername | null;
-  createdAt: Date;
-  completedAt: Date | null;
-}
+/** A check as the plan holds it: who asked by demo username, times as Dates, files by the keys they render. */
+export type PlannedCheck = LivenessCheckFields<DemoUsername, Date>;
 
 export interface PlannedParty {
   id: string;
@@ -68,15 +54,9 @@ export interface PlannedEvidence {
   at: Date;
 }
 
-export interface PlannedAlert {
+/** An alert on the planned case's trade: its case and asset are the case's own. */
+export interface PlannedAlert extends Omit<KytFinding, 'caseId' | 'asset'> {
   id: string;
-  partyId: string;
-  rule: string;
-  level: KytLevel;
-  score: number;
-  category: string;
-  exposure: Exposure;
-  details: string;
   status: KytAlertStatus;
   reviewer: DemoUsername | null;
   reviewedAt: Date | null;
@@ -103,23 +83,21 @@ export interface PlannedVerdict {
   approvedAt: Date | null;
 }
 
+type PlannedDispute = Pick<
+  NewDispute,
+  'buyerId' | 'sellerId' | 'tradeCreatedAt' | 'paidAt' | 'openedAt' | 'slaDueAt' | 'reason' | 'openedBy'
+>;
+
 export type PlannedStatus = 'open' | 'in_review' | 'pending_approval' | 'resolved';
 
-export interface PlannedCase {
+/** The dispute as openDispute takes it (the ids, parties, times and reason), then what happens in it. */
+export interface PlannedCase extends PlannedDispute {
   id: string;
   tradeId: string;
   escrowId: string;
   kind: ScenarioKind;
   market: Market;
   amounts: TradeAmounts;
-  buyerId: string;
-  sellerId: string;
-  tradeCreatedAt: Date;
-  paidAt: Date | null;
-  openedAt: Date;
-  slaDueAt: Date;
-  reason: string;
-  openedBy: 'buyer' | 'seller';
   status: PlannedStatus;
   assignee: DemoUsername | null;
   claimedAt: Date | null;

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkSchemaVersion, runMigrations, type Migration } from '../../../shared/db/migrations';
+import { migrateOpenedDatabase, type Migration } from '../../../shared/db/migrations';
 import type { DeskDb } from '../context';
 import { DESK_MIGRATIONS } from './migrations/index';
 
@@ -27,20 +27,5 @@ export function openDeskDatabase(
   migrations: readonly Migration[] = DESK_MIGRATIONS,
 ): DeskDb {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  try {
-    // Checked before anything is written, journal mode included: a newer app's file is left as it is.
-    checkSchemaVersion(db, migrations, tooNew);
-    db.pragma('journal_mode = WAL');
-    // FULL although the case cache could be rebuilt: the outbox holds commands the server may not have
-    // yet, and a sync page costs one fsync per 500 cases, which is nothing next to the network.
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    runMigrations(db, migrations, tooNew);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  return db;
+  return migrateOpenedDatabase(new Database(file), migrations, tooNew);
 }

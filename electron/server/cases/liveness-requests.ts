@@ -10,7 +10,7 @@ import { invalidRequest } from '../errors';
 import { defineRoute } from '../http/route';
 import { changeCase } from '../feed/changes';
 import { type AuthUser } from '../http/session';
-import { insertLivenessCheck } from '../sql/liveness';
+import { insertLivenessCheck, pendingTradeCheck } from '../sql/liveness';
 import { caseAlreadyResolved } from './errors';
 import { requireHeldCase } from './lookup';
 
@@ -30,41 +30,20 @@ export function requestLiveness(
   }
   if (state.status === 'resolved') throw caseAlreadyResolved();
   const now = ctx.now();
-  const check: LivenessCheck = {
+  const row = pendingTradeCheck({
     id: `LIV-${randomUUID()}`,
     partyId,
     caseId,
-    trigger: 'trade',
-    status: 'pending',
-    livenessScore: null,
-    faceMatchScore: null,
-    documentType: null,
-    idPhoto: null,
-    frames: [],
-    errorCode: null,
-    provider: 'metamap',
-    providerVerificationId: null,
-    requestedBy: { id: agent.id, username: agent.username, displayName: agent.displayName },
-    createdAt: now.toISOString(),
-    completedAt: null,
-  };
-  insertLivenessCheck(ctx.db, {
-    id: check.id,
-    partyId,
-    caseId,
-    trigger: 'trade',
-    status: 'pending',
-    livenessScore: null,
-    faceMatchScore: null,
-    documentType: null,
-    idPhoto: null,
-    frames: [],
-    errorCode: null,
-    providerVerificationId: null,
     requestedBy: agent.id,
-    createdAt: check.createdAt,
-    completedAt: null,
+    createdAt: now.toISOString(),
   });
+  insertLivenessCheck(ctx.db, row);
+  const check: LivenessCheck = {
+    ...row,
+    frames: [...row.frames],
+    provider: 'metamap',
+    requestedBy: { id: agent.id, username: agent.username, displayName: agent.displayName },
+  };
   changeCase(
     ctx,
     caseId,

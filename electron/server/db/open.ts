@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkSchemaVersion, runMigrations, type Migration } from '../../../shared/db/migrations';
+import { migrateOpenedDatabase, type Migration } from '../../../shared/db/migrations';
 import { MIGRATIONS } from './migrations/index';
 
 export type Db = Database.Database;
@@ -18,21 +18,7 @@ const tooNew = (found: number, known: number) => new DatabaseTooNewError(found, 
 /** Opens (creating if needed) the server's store with the pragmas a money ledger needs, and migrates it. */
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  try {
-    // Checked before anything is written, journal mode included: a newer server's file is left as it is.
-    checkSchemaVersion(db, migrations, tooNew);
-    db.pragma('journal_mode = WAL');
-    // FULL: a verdict answered 200 must survive a power cut, not just a process crash.
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    runMigrations(db, migrations, tooNew);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  return db;
+  return migrateOpenedDatabase(new Database(file), migrations, tooNew);
 }
 
 /** Runs `work` in a BEGIN IMMEDIATE transaction: the write lock is taken up front, so two writers never

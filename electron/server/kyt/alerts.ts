@@ -2,10 +2,10 @@
 // trade, reviewed by compliance. A decision is final: it is taken by a conditional UPDATE on an undecided
 // alert, so two reviewers deciding at once cannot both win.
 import { randomUUID } from 'node:crypto';
-import type { KytAlertStatus, KytDecision, KytLevel } from '../../../shared/domain/dispute';
+import type { KytAlertStatus, KytDecision } from '../../../shared/domain/dispute';
 import { assetDecimals, toMinorUnits } from '../../../shared/domain/money';
 import type { Db } from '../db/open';
-import { decideUndecidedAlert, insertKytAlert, kytAlertExists } from '../sql/kyt';
+import { decideUndecidedAlert, insertKytAlert, kytAlertExists, type KytFinding } from '../sql/kyt';
 
 export const DECISION_STATUS: Record<KytDecision, KytAlertStatus> = {
   dismiss: 'dismissed',
@@ -16,19 +16,10 @@ export const DECISION_STATUS: Record<KytDecision, KytAlertStatus> = {
 /** Statuses an alert can still be decided from. */
 const UNDECIDED: readonly KytAlertStatus[] = ['open', 'in_review'];
 
-export interface NewKytAlert {
+export interface NewKytAlert extends KytFinding {
   id?: string;
-  caseId: string;
-  partyId: string;
-  rule: string;
-  level: KytLevel;
-  score: number;
-  category: string;
-  exposure: 'DIRECT' | 'INDIRECT';
-  asset: string;
   /** Decimal string in the asset's units. */
   amount: string;
-  details: string;
   status?: 'open' | 'in_review';
   createdAt: Date;
 }
@@ -37,17 +28,9 @@ export interface NewKytAlert {
 export function raiseKytAlert(db: Db, alert: NewKytAlert): string {
   const id = alert.id ?? `KYT-${randomUUID()}`;
   insertKytAlert(db, {
+    ...alert,
     id,
-    caseId: alert.caseId,
-    partyId: alert.partyId,
-    rule: alert.rule,
-    level: alert.level,
-    score: alert.score,
-    category: alert.category,
-    exposure: alert.exposure,
-    asset: alert.asset,
     amountMinor: toMinorUnits(alert.amount, assetDecimals(alert.asset)),
-    details: alert.details,
     status: alert.status ?? 'open',
     reviewerId: null,
     reviewedAt: null,

@@ -18,21 +18,27 @@ import { assetDecimals, FIAT_DECIMALS, fromMinorUnits } from '../../../shared/do
 import type { Db } from '../db/open';
 import { prepared } from './statements';
 
-const SUMMARY_SELECT = `
-  SELECT c.id, c.status, c.version, c.opened_at, c.sla_due_at, c.reason, c.four_eyes, c.usd_equivalent,
-         c.trade_id, c.escrow_id,
-         t.asset, t.amount_minor, t.fiat_currency, t.fiat_amount_minor, t.payment_method,
-         t.buyer_id, b.display_name AS buyer_name, t.seller_id, s.display_name AS seller_name,
-         u.id AS assignee_id, u.username AS assignee_username, u.display_name AS assignee_name,
-         e.hold_reason IS NOT NULL AS on_hold,
-         EXISTS (SELECT 1 FROM kyt_alerts k WHERE k.case_id = c.id AND k.status <> 'dismissed') AS kyt,
-         EXISTS (SELECT 1 FROM liveness_checks l WHERE l.case_id = c.id AND l.status = 'rejected') AS liveness_failed
+/** The columns of a case summary (SummaryRow); the detail's select adds its own after them. */
+const SUMMARY_COLUMNS = `
+  c.id, c.status, c.version, c.opened_at, c.sla_due_at, c.reason, c.four_eyes, c.usd_equivalent,
+  c.trade_id, c.escrow_id,
+  t.asset, t.amount_minor, t.fiat_currency, t.fiat_amount_minor, t.payment_method,
+  t.buyer_id, b.display_name AS buyer_name, t.seller_id, s.display_name AS seller_name,
+  u.id AS assignee_id, u.username AS assignee_username, u.display_name AS assignee_name,
+  e.hold_reason IS NOT NULL AS on_hold,
+  EXISTS (SELECT 1 FROM kyt_alerts k WHERE k.case_id = c.id AND k.status <> 'dismissed') AS kyt,
+  EXISTS (SELECT 1 FROM liveness_checks l WHERE l.case_id = c.id AND l.status = 'rejected') AS liveness_failed`;
+
+/** A case with its trade, parties, escrow and assignee, as both the summary and the detail read it. */
+const CASE_FROM = `
   FROM cases c
   JOIN trades t ON t.id = c.trade_id
   JOIN parties b ON b.id = t.buyer_id
   JOIN parties s ON s.id = t.seller_id
   JOIN escrows e ON e.id = c.escrow_id
   LEFT JOIN users u ON u.id = c.assignee_id`;
+
+const SUMMARY_SELECT = `SELECT ${SUMMARY_COLUMNS} ${CASE_FROM}`;
 
 export interface SummaryRow {
   id: string;
@@ -126,23 +132,11 @@ const USER_JOIN = (alias: string, column: string) =>
 const IN_IDS = 'IN (SELECT value FROM json_each(?))';
 
 const DETAIL_SELECT = `
-  SELECT c.id, c.status, c.version, c.opened_at, c.sla_due_at, c.reason, c.four_eyes, c.usd_equivalent,
-         c.trade_id, c.escrow_id,
-         t.asset, t.amount_minor, t.fiat_currency, t.fiat_amount_minor, t.payment_method,
+  SELECT ${SUMMARY_COLUMNS},
          t.price, t.created_at AS trade_created_at, t.paid_at, t.disputed_at,
-         t.buyer_id, b.display_name AS buyer_name, t.seller_id, s.display_name AS seller_name,
-         u.id AS assignee_id, u.username AS assignee_username, u.display_name AS assignee_name,
          e.state AS escrow_state, e.asset AS escrow_asset, e.amount_minor AS escrow_amount_minor,
-         e.hold_reason, e.hold_by, e.hold_at, h.username AS hold_username, h.display_name AS hold_name,
-         e.hold_reason IS NOT NULL AS on_hold,
-         EXISTS (SELECT 1 FROM kyt_alerts k WHERE k.case_id = c.id AND k.status <> 'dismissed') AS kyt,
-         EXISTS (SELECT 1 FROM liveness_checks l WHERE l.case_id = c.id AND l.status = 'rejected') AS liveness_failed
-  FROM cases c
-  JOIN trades t ON t.id = c.trade_id
-  JOIN parties b ON b.id = t.buyer_id
-  JOIN parties s ON s.id = t.seller_id
-  JOIN escrows e ON e.id = c.escrow_id
-  LEFT JOIN users u ON u.id = c.assignee_id
+         e.hold_reason, e.hold_by, e.hold_at, h.username AS hold_username, h.display_name AS hold_name
+  ${CASE_FROM}
   ${USER_JOIN('h', 'e.hold_by')}
   WHERE c.id ${IN_IDS}`;
 
@@ -163,6 +157,19 @@ interface DetailRow extends SummaryRow {
 
 function daysBetween(fromIso: string, to: Date): number {
   return Math.max(0, Math.floor((to.getTime() - Date.parse(fromIso)) / 86_400_000));
+}
+
+/**
+ * Runs one batch read over the cases whose ids `caseIds` binds (IN_IDS) and groups its rows by case, in
+ * the query's order: the child rows of a case (messages, evidence, alerts, notes) are all read this way.
+ */
+function readByCase<Row extends { case_id: string }, Item>(
+  db: Db,
+  sql: string,
+  caseIds: string,
+  item: (row: Row) => Item,
+): Map<string, Item[]> {
+  return groupBy(prepared(db, sql).all(caseIds) as Row[], (row) => row.case_id, item);
 }
 
 /** Groups rows by a key, keeping the query's order within each group. */
@@ -217,24 +224,18 @@ interface MessageRow {
   at: string;
 }
 
-function readMessages(db: Db, caseIds: string): Map<string, Message[]> {
-  const rows = prepared(
-    db,
-    `SELECT m.*, u.username, u.display_name FROM messages m ${USER_JOIN('u', 'm.author_id')}
-     WHERE m.case_id ${IN_IDS} ORDER BY m.case_id, m.at, m.id`,
-  ).all(caseIds) as MessageRow[];
-  return groupBy(
-    rows,
-    (row) => row.case_id,
-    (row): Message => ({
-      id: row.id,
-      sender: row.sender,
-      author: userRef(row.author_id, row.username, row.display_name),
-      body: row.body,
-      at: row.at,
-      evidence: JSON.parse(row.evidence) as string[],
-    }),
-  );
+const MESSAGES_BY_CASE = `SELECT m.*, u.username, u.display_name FROM messages m ${USER_JOIN('u', 'm.author_id')}
+  WHERE m.case_id ${IN_IDS} ORDER BY m.case_id, m.at, m.id`;
+
+function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    sender: row.sender,
+    author: userRef(row.author_id, row.username, row.display_name),
+    body: row.body,
+    at: row.at,
+    evidence: JSON.parse(row.evidence) as string[],
+  };
 }
 
 interface EvidenceRow {
@@ -248,26 +249,20 @@ interface EvidenceRow {
   size: number;
 }
 
-function readEvidence(db: Db, caseIds: string): Map<string, Evidence[]> {
-  const rows = prepared(
-    db,
-    `SELECT ce.case_id, ce.sha256, ce.kind, ce.uploader, ce.file_name, ce.uploaded_at, f.mime, f.size
-     FROM case_evidence ce JOIN evidence_files f ON f.sha256 = ce.sha256
-     WHERE ce.case_id ${IN_IDS} ORDER BY ce.case_id, ce.uploaded_at, ce.sha256`,
-  ).all(caseIds) as EvidenceRow[];
-  return groupBy(
-    rows,
-    (row) => row.case_id,
-    (row): Evidence => ({
-      sha256: row.sha256,
-      kind: row.kind,
-      mime: row.mime,
-      size: row.size,
-      uploader: row.uploader,
-      uploadedAt: row.uploaded_at,
-      fileName: row.file_name,
-    }),
-  );
+const EVIDENCE_BY_CASE = `SELECT ce.case_id, ce.sha256, ce.kind, ce.uploader, ce.file_name, ce.uploaded_at, f.mime, f.size
+  FROM case_evidence ce JOIN evidence_files f ON f.sha256 = ce.sha256
+  WHERE ce.case_id ${IN_IDS} ORDER BY ce.case_id, ce.uploaded_at, ce.sha256`;
+
+function toEvidence(row: EvidenceRow): Evidence {
+  return {
+    sha256: row.sha256,
+    kind: row.kind,
+    mime: row.mime,
+    size: row.size,
+    uploader: row.uploader,
+    uploadedAt: row.uploaded_at,
+    fileName: row.file_name,
+  };
 }
 
 interface LivenessRow {
@@ -369,12 +364,7 @@ export function toKytAlert(row: KytRow): KytAlert {
   };
 }
 
-function readKytAlerts(db: Db, caseIds: string): Map<string, KytAlert[]> {
-  const rows = prepared(db, `${KYT_SELECT} WHERE k.case_id ${IN_IDS} ORDER BY k.case_id, k.created_at, k.id`).all(
-    caseIds,
-  ) as KytRow[];
-  return groupBy(rows, (row) => row.case_id, toKytAlert);
-}
+const KYT_ALERTS_BY_CASE = `${KYT_SELECT} WHERE k.case_id ${IN_IDS} ORDER BY k.case_id, k.created_at, k.id`;
 
 interface NoteRow {
   case_id: string;
@@ -386,22 +376,16 @@ interface NoteRow {
   display_name: string;
 }
 
-function readNotes(db: Db, caseIds: string): Map<string, Note[]> {
-  const rows = prepared(
-    db,
-    `SELECT n.case_id, n.id, n.body, n.at, u.id AS author_id, u.username, u.display_name
-     FROM notes n JOIN users u ON u.id = n.author_id WHERE n.case_id ${IN_IDS} ORDER BY n.case_id, n.at, n.id`,
-  ).all(caseIds) as NoteRow[];
-  return groupBy(
-    rows,
-    (row) => row.case_id,
-    (row): Note => ({
-      id: row.id,
-      author: { id: row.author_id, username: row.username, displayName: row.display_name },
-      body: row.body,
-      at: row.at,
-    }),
-  );
+const NOTES_BY_CASE = `SELECT n.case_id, n.id, n.body, n.at, u.id AS author_id, u.username, u.display_name
+  FROM notes n JOIN users u ON u.id = n.author_id WHERE n.case_id ${IN_IDS} ORDER BY n.case_id, n.at, n.id`;
+
+function toNote(row: NoteRow): Note {
+  return {
+    id: row.id,
+    author: { id: row.author_id, username: row.username, displayName: row.display_name },
+    body: row.body,
+    at: row.at,
+  };
 }
 
 interface VerdictRow {
@@ -475,10 +459,10 @@ export function readCaseDetails(db: Db, caseIds: readonly string[], context: Det
   const partyIds = [...new Set([...rows.values()].flatMap((row) => [row.buyer_id, row.seller_id]))];
   const parties = readParties(db, partyIds, context.now);
   const liveness = readLivenessByParty(db, partyIds);
-  const messages = readMessages(db, ids);
-  const evidence = readEvidence(db, ids);
-  const kytAlerts = readKytAlerts(db, ids);
-  const notes = readNotes(db, ids);
+  const messages = readByCase(db, MESSAGES_BY_CASE, ids, toMessage);
+  const evidence = readByCase(db, EVIDENCE_BY_CASE, ids, toEvidence);
+  const kytAlerts = readByCase(db, KYT_ALERTS_BY_CASE, ids, toKytAlert);
+  const notes = readByCase(db, NOTES_BY_CASE, ids, toNote);
   const verdicts = readVerdicts(db, ids);
   const details: CaseDetail[] = [];
   for (const caseId of caseIds) {

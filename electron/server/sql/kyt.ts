@@ -5,8 +5,8 @@ import type { Db } from '../db/open';
 import { KYT_SELECT, toKytAlert, type KytRow } from './case-detail';
 import { prepared } from './statements';
 
-export interface KytAlertRow {
-  id: string;
+/** What transaction monitoring found: the facts of an alert as raised, whoever records it. */
+export interface KytFinding {
   caseId: string;
   partyId: string;
   rule: string;
@@ -15,8 +15,12 @@ export interface KytAlertRow {
   category: string;
   exposure: 'DIRECT' | 'INDIRECT';
   asset: string;
-  amountMinor: bigint;
   details: string;
+}
+
+export interface KytAlertRow extends KytFinding {
+  id: string;
+  amountMinor: bigint;
   status: KytAlertStatus;
   reviewerId: string | null;
   reviewedAt: string | null;

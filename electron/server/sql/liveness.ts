@@ -92,7 +92,11 @@ export function updateCheck(db: Db, checkId: string, fields: CheckFields): void 
   ).run({ ...fields, id: checkId });
 }
 
-export interface LivenessCheckRow {
+/**
+ * A liveness check with everything known about it. Who asked and the times are left to the holder: user
+ * ids and ISO strings in the store (LivenessCheckRow), the seed's demo usernames and Dates in its plan.
+ */
+export interface LivenessCheckFields<Requester, Time> {
   id: string;
   partyId: string;
   caseId: string | null;
@@ -101,14 +105,43 @@ export interface LivenessCheckRow {
   livenessScore: number | null;
   faceMatchScore: number | null;
   documentType: string | null;
+  /** sha256 of the ID photo in the store; in the seed's plan, the key of the file it renders. */
   idPhoto: string | null;
-  /** sha256s of the selfie frames. */
+  /** sha256s of the selfie frames; in the seed's plan, the keys of the files it renders. */
   frames: readonly string[];
   errorCode: string | null;
   providerVerificationId: string | null;
-  requestedBy: string | null;
-  createdAt: string;
-  completedAt: string | null;
+  requestedBy: Requester | null;
+  createdAt: Time;
+  completedAt: Time | null;
+}
+
+export type LivenessCheckRow = LivenessCheckFields<string, string>;
+
+/**
+ * The check an agent's Proof of Life request creates (DESIGN §3): pending, nothing measured and no
+ * verification yet; MetaMap's webhooks fill it in later.
+ */
+export function pendingTradeCheck<Requester, Time>(request: {
+  id: string;
+  partyId: string;
+  caseId: string;
+  requestedBy: Requester;
+  createdAt: Time;
+}): LivenessCheckFields<Requester, Time> {
+  return {
+    ...request,
+    trigger: 'trade',
+    status: 'pending',
+    livenessScore: null,
+    faceMatchScore: null,
+    documentType: null,
+    idPhoto: null,
+    frames: [],
+    errorCode: null,
+    providerVerificationId: null,
+    completedAt: null,
+  };
 }
 
 /** A check with everything known about it: an agent's pending request, or a seeded finished one. */

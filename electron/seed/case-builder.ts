@@ -185,7 +185,7 @@ export class DemoCaseBuilder {
 
     const checks = this.tradeChecks(prng, id, spec, buyer, tradeCreatedAt);
     const alerts = (spec.kyt ?? []).map((alert) =>
-      this.alert(prng, alert, alert.party === 'buyer' ? buyer : seller, amounts, tradeCreatedAt, openedAt),
+      this.alert(prng, alert, alert.party === 'buyer' ? buyer : seller, amounts, `TRD-${caseNumber}`, tradeCreatedAt, openedAt),
     );
     const hold = spec.hold ? this.holdFor(prng, id, alerts, openedAt) : null;
     if (hold) messages.push({ sender: 'system', author: null, body: systemText(locale, 'hold', facts), at: hold.at, evidence: [] });
@@ -414,14 +414,23 @@ export class DemoCaseBuilder {
     spec: AlertSpec,
     party: PlannedParty,
     amounts: TradeAmounts,
+    tradeId: string,
     tradeCreatedAt: Date,
     openedAt: Date,
   ): PlannedAlert {
     const status = spec.status ?? 'open';
     const decided = status === 'dismissed' || status === 'escalated' || status === 'reported';
     const createdAt = new Date(tradeCreatedAt.getTime() + prng.int(40, 200) * 1000);
+    const id = this.alertIds.take();
     return {
-      id: this.alertIds.take(),
+      id,
+      // Written by the seed, not raised by the rules engine: rule version 0 says so.
+      dedupeKey: `seed:${id}`,
+      ruleId: spec.rule,
+      ruleVersion: 0,
+      tradeIds: [tradeId],
+      windowStart: tradeCreatedAt.toISOString(),
+      windowEnd: tradeCreatedAt.toISOString(),
       partyId: party.id,
       rule: KYT_RULES[spec.rule].rule,
       level: spec.level,

@@ -139,9 +139,13 @@ export const livenessCheck = z.object({
 
 export const kytAlert = z.object({
   id: z.string(),
-  caseId: z.string(),
+  /** The dispute the alert links to; null for an alert on trades that were never disputed. */
+  caseId: z.string().nullable(),
   partyId: z.string(),
+  /** The rule's title, as a reviewer reads it; `ruleId` and `ruleVersion` say which limits raised it. */
   rule: z.string(),
+  ruleId: z.string(),
+  ruleVersion: z.number().int(),
   level: z.enum(KYT_LEVELS),
   score: z.number(),
   category: z.string(),
@@ -149,7 +153,12 @@ export const kytAlert = z.object({
   asset: z.string(),
   amount: decimal,
   details: z.string(),
+  /** The trades the alert is about, oldest first, and the time they span. */
+  tradeIds: z.array(z.string()),
+  windowStart: time,
+  windowEnd: time,
   status: z.enum(KYT_ALERT_STATUSES),
+  assignee: userRef.nullable(),
   reviewer: userRef.nullable(),
   reviewedAt: time.nullable(),
   decisionReason: z.string().nullable(),

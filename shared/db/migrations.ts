@@ -50,6 +50,12 @@ export function runMigrations(
       );
   });
   if (checkSchemaVersion(db, migrations, tooNew) === migrations.length) return [];
+  // A migration may rebuild a table (SQLite's only way to change a column's constraints), which a parent
+  // table's foreign keys forbid while they are enforced. So, as SQLite's "generalized ALTER TABLE
+  // procedure" says, they are off during the migrations (the pragma only works outside a transaction)
+  // and checked as a whole before the commit.
+  const enforcedForeignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (enforcedForeignKeys) db.pragma('foreign_keys = OFF');
   // IMMEDIATE takes the write lock first; the version is read again under it, so that two processes
   // opening the same file at once never both run a migration.
   db.exec('BEGIN IMMEDIATE');
@@ -60,12 +66,18 @@ export function runMigrations(
       db.exec(migration.up);
       db.pragma(`user_version = ${migration.version}`);
     }
+    const broken = db.pragma('foreign_key_check') as unknown[];
+    if (broken.length > 0) {
+      throw new Error(`Migrating left ${broken.length} rows whose foreign keys point nowhere; nothing was changed`);
+    }
     db.exec('COMMIT');
     return pending.map((migration) => migration.version);
   } catch (error) {
     // Some errors (a full disk, for one) end the transaction in SQLite already.
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
+  } finally {
+    if (enforcedForeignKeys) db.pragma('foreign_keys = ON');
   }
 }
 

@@ -14,6 +14,7 @@ import { putEvidence } from '../../electron/server/evidence/store';
 import { signWebhookBody } from '../../electron/server/webhooks/signature';
 import { FOUR_EYES_TRADE, newKey } from './fixtures/case-api';
 import { addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
+import { raiseKytAlert } from '../../electron/server/kyt/alerts';
 
 let server: TestServer;
 let base: string;
@@ -215,14 +216,20 @@ describe('the route contract', () => {
       body: { assigneeId: otherAgent.id, reason: 'Shift change.' },
     });
     server.ctx.write(() => {
-      server.ctx.db
-        .prepare(
-          `INSERT INTO kyt_alerts (id, case_id, party_id, rule, level, score, category, exposure, asset, amount_minor,
-                                   details, status, created_at)
-           VALUES ('KYT-CONTRACT-1', ?, ?, 'Darknet market exposure', 'HIGH', 0.8, 'darknet market', 'INDIRECT', 'USDT',
-                   250000000, 'test alert', 'open', ?)`,
-        )
-        .run(held, partiesOf(held).sellerId, server.clock.now.toISOString());
+      raiseKytAlert(server.ctx.db, {
+        id: 'KYT-CONTRACT-1',
+        caseId: held,
+        partyId: partiesOf(held).sellerId,
+        rule: 'Darknet market exposure',
+        level: 'HIGH',
+        score: 0.8,
+        category: 'darknet market',
+        exposure: 'INDIRECT',
+        asset: 'USDT',
+        amount: '250.000000',
+        details: 'test alert',
+        createdAt: server.clock.now,
+      });
     });
     await expectAnswer('listKytAlerts', { as: compliance });
     await expectAnswer('decideKytAlert', {

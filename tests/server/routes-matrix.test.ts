@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain/dispute';
 import { putEvidence } from '../../electron/server/evidence/store';
 import { addCase, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
+import { raiseKytAlert } from '../../electron/server/kyt/alerts';
 
 interface RouteCase {
   method: 'GET' | 'POST' | 'DELETE';
@@ -36,14 +37,20 @@ beforeAll(async () => {
   alertId = 'KYT-MATRIX-1';
   server.ctx.write(() => {
     const party = server.ctx.db.prepare('SELECT t.seller_id FROM cases c JOIN trades t ON t.id = c.trade_id WHERE c.id = ?').get(caseId) as { seller_id: string };
-    server.ctx.db
-      .prepare(
-        `INSERT INTO kyt_alerts (id, case_id, party_id, rule, level, score, category, exposure, asset, amount_minor,
-                                 details, status, created_at)
-         VALUES (?, ?, ?, 'Darknet market exposure', 'HIGH', 0.8, 'darknet market', 'INDIRECT', 'USDT', 250000000,
-                 'test alert', 'open', ?)`,
-      )
-      .run(alertId, caseId, party.seller_id, server.clock.now.toISOString());
+    raiseKytAlert(server.ctx.db, {
+      id: alertId,
+      caseId,
+      partyId: party.seller_id,
+      rule: 'Darknet market exposure',
+      level: 'HIGH',
+      score: 0.8,
+      category: 'darknet market',
+      exposure: 'INDIRECT',
+      asset: 'USDT',
+      amount: '250.000000',
+      details: 'test alert',
+      createdAt: server.clock.now,
+    });
   });
 });
 afterAll(async () => server.close());

@@ -144,3 +144,104 @@ describe('the desk and server migration lists', () => {
     }
   });
 });
+
+describe('foreign keys while migrating', () => {
+  const parent: Migration = {
+    version: 1,
+    name: 'parent and child',
+    up: `CREATE TABLE parent (id TEXT PRIMARY KEY, label TEXT NOT NULL) STRICT;
+         CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parent(id)) STRICT;`,
+  };
+  const rebuildParent: Migration = {
+    version: 2,
+    name: 'parent label optional',
+    up: `CREATE TABLE parent_new (id TEXT PRIMARY KEY, label TEXT) STRICT;
+         INSERT INTO parent_new SELECT id, label FROM parent;
+         DROP TABLE parent;
+         ALTER TABLE parent_new RENAME TO parent;`,
+  };
+
+  function withRows() {
+    const { db } = openFile();
+    db.pragma('foreign_keys = ON');
+    runMigrations(db, [parent], tooNew);
+    db.exec("INSERT INTO parent VALUES ('p1', 'one'); INSERT INTO child (parent_id) VALUES ('p1');");
+    return db;
+  }
+
+  it('lets a migration rebuild a table that others point at, and turns enforcement back on', () => {
+    const db = withRows();
+    expect(runMigrations(db, [parent, rebuildParent], tooNew)).toEqual([2]);
+    expect(db.prepare('SELECT parent_id FROM child').all()).toEqual([{ parent_id: 'p1' }]);
+    db.exec("INSERT INTO parent VALUES ('p2', NULL)");
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => db.exec("INSERT INTO child (parent_id) VALUES ('nobody')")).toThrow(/FOREIGN KEY/);
+  });
+
+  it('refuses a migration that leaves rows pointing nowhere: nothing changes, enforcement stays on', () => {
+    const db = withRows();
+    const dropsParent: Migration = { version: 2, name: 'drops rows', up: "DELETE FROM parent WHERE id = 'p1';" };
+    expect(() => runMigrations(db, [parent, dropsParent], tooNew)).toThrow(/foreign keys point nowhere/);
+    expect(version(db)).toBe(1);
+    expect(db.prepare('SELECT id FROM parent').all()).toEqual([{ id: 'p1' }]);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+});
+
+describe('server migration 0002, trade monitoring', () => {
+  it('keeps every trade and alert of a version-1 store, and gives old alerts a key of their own', () => {
+    const { db, file } = openFile('platform.db');
+    db.exec(SERVER_MIGRATIONS[0]!.up);
+    db.pragma('user_version = 1');
+    db.exec(`
+      INSERT INTO users (id, username, display_name, role, password_hash, created_at)
+        VALUES ('U1', 'carla', 'Carla', 'compliance', 'x', '2026-01-01T00:00:00Z');
+      INSERT INTO parties (id, display_name, kyc_status, country, account_created_at)
+        VALUES ('P1', 'Buyer', 'verified', 'VE', '2025-01-01T00:00:00Z'),
+               ('P2', 'Seller', 'verified', 'VE', '2025-01-01T00:00:00Z');
+      INSERT INTO trades (id, buyer_id, seller_id, asset, amount_minor, fiat_currency, fiat_amount_minor, price,
+                          payment_method, created_at, paid_at, disputed_at)
+        VALUES ('TRD-1', 'P1', 'P2', 'USDT', 500000000, 'USD', 50000, '1.00', 'Zelle',
+                '2026-11-01T10:00:00Z', NULL, '2026-11-01T12:00:00Z');
+      INSERT INTO escrows (id, trade_id, asset, amount_minor, state, updated_at)
+        VALUES ('ESC-1', 'TRD-1', 'USDT', 500000000, 'held', '2026-11-01T10:00:00Z');
+      INSERT INTO cases (id, trade_id, escrow_id, status, reason, opened_by, opened_at, sla_due_at, usd_equivalent,
+                         updated_at)
+        VALUES ('DSP-1', 'TRD-1', 'ESC-1', 'open', 'not paid', 'buyer', '2026-11-01T12:00:00Z',
+                '2026-11-02T12:00:00Z', '500.00', '2026-11-01T12:00:00Z');
+      INSERT INTO kyt_alerts (id, case_id, party_id, rule, level, score, category, exposure, asset, amount_minor,
+                              details, status, created_at)
+        VALUES ('KYT-1', 'DSP-1', 'P2', 'Mixer exposure', 'HIGH', 8, 'mixing', 'INDIRECT', 'USDT', 500000000,
+                'From a mixer', 'open', '2026-11-01T10:05:00Z');
+    `);
+    db.close();
+
+    const store = openDatabase(file);
+    expect(version(store)).toBe(SERVER_MIGRATIONS.length);
+    expect(store.prepare('SELECT id, disputed_at, deposit_address FROM trades').all()).toEqual([
+      { id: 'TRD-1', disputed_at: '2026-11-01T12:00:00Z', deposit_address: null },
+    ]);
+    expect(
+      store
+        .prepare('SELECT id, dedupe_key, rule_id, rule_version, trade_ids, window_start, rule, details FROM kyt_alerts')
+        .all(),
+    ).toEqual([
+      {
+        id: 'KYT-1',
+        dedupe_key: 'legacy:KYT-1',
+        rule_id: 'legacy',
+        rule_version: 0,
+        trade_ids: '["TRD-1"]',
+        window_start: '2026-11-01T10:05:00Z',
+        rule: 'Mixer exposure',
+        details: 'From a mixer',
+      },
+    ]);
+    // A trade that was never disputed, and an alert on it with no case, are now allowed.
+    store.exec(`INSERT INTO trades (id, buyer_id, seller_id, asset, amount_minor, fiat_currency, fiat_amount_minor,
+                                    price, payment_method, created_at)
+                VALUES ('TRD-2', 'P1', 'P2', 'USDT', 100000000, 'USD', 10000, '1.00', 'Zelle', '2026-11-02T10:00:00Z')`);
+    expect(store.pragma('foreign_key_check')).toEqual([]);
+    store.close();
+  });
+});

@@ -16,7 +16,10 @@ export const DECISION_STATUS: Record<KytDecision, KytAlertStatus> = {
 /** Statuses an alert can still be decided from. */
 const UNDECIDED: readonly KytAlertStatus[] = ['open', 'in_review'];
 
-export interface NewKytAlert extends KytFinding {
+/** An alert raised by hand (not by the rules engine): the engine's fields may be left out. */
+type EngineFields = 'dedupeKey' | 'ruleId' | 'ruleVersion' | 'tradeIds' | 'windowStart' | 'windowEnd';
+
+export interface NewKytAlert extends Omit<KytFinding, EngineFields>, Partial<Pick<KytFinding, EngineFields>> {
   id?: string;
   /** Decimal string in the asset's units. */
   amount: string;
@@ -27,7 +30,14 @@ export interface NewKytAlert extends KytFinding {
 /** Records an alert. Call inside ctx.write(); the caller records the case change. */
 export function raiseKytAlert(db: Db, alert: NewKytAlert): string {
   const id = alert.id ?? `KYT-${randomUUID()}`;
+  const at = alert.createdAt.toISOString();
   insertKytAlert(db, {
+    dedupeKey: `manual:${id}`,
+    ruleId: 'manual',
+    ruleVersion: 0,
+    tradeIds: [],
+    windowStart: at,
+    windowEnd: at,
     ...alert,
     id,
     amountMinor: toMinorUnits(alert.amount, assetDecimals(alert.asset)),
@@ -35,7 +45,7 @@ export function raiseKytAlert(db: Db, alert: NewKytAlert): string {
     reviewerId: null,
     reviewedAt: null,
     decisionReason: null,
-    createdAt: alert.createdAt.toISOString(),
+    createdAt: at,
   });
   return id;
 }

@@ -6,6 +6,7 @@ import type { ServerContext } from '../context';
 import { conflict, invalidRequest, notFound } from '../errors';
 import { defineRoute } from '../http/route';
 import type { KytAlert } from '../../../shared/api/types';
+import { appendAudit } from '../audit/chain';
 import { changeCase } from '../feed/changes';
 import { listKytAlerts, readKytAlert } from '../sql/kyt';
 import { decideKytAlert, DECISION_STATUS } from './alerts';
@@ -51,17 +52,15 @@ export async function registerKytRoutes(app: FastifyInstance, ctx: ServerContext
         throw conflict('alert_already_decided', 'This alert has already been decided.');
       }
       const alert = readKytAlert(ctx.db, alertId)!;
-      changeCase(
-        ctx,
-        alert.caseId,
-        {
-          actor: user.id,
-          action: `kyt_alert.${DECISION_STATUS[decision]}`,
-          subject: alertId,
-          data: { caseId: alert.caseId, partyId: alert.partyId, decision, reason },
-        },
-        now,
-      );
+      const entry = {
+        actor: user.id,
+        action: `kyt_alert.${DECISION_STATUS[decision]}`,
+        subject: alertId,
+        data: { caseId: alert.caseId, partyId: alert.partyId, decision, reason },
+      };
+      // The case's readers see the alert's new status; an alert on trades never disputed has no case.
+      if (alert.caseId) changeCase(ctx, alert.caseId, entry, now);
+      else appendAudit(ctx.db, now, entry);
       return alert;
     });
   });

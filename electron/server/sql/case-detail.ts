@@ -322,9 +322,11 @@ function readLivenessByParty(db: Db, partyIds: readonly string[]): Map<string, L
 
 export interface KytRow {
   id: string;
-  case_id: string;
+  case_id: string | null;
   party_id: string;
   rule: string;
+  rule_id: string;
+  rule_version: number;
   level: KytAlert['level'];
   score: number;
   category: string;
@@ -332,7 +334,13 @@ export interface KytRow {
   asset: string;
   amount_minor: number | bigint;
   details: string;
+  trade_ids: string;
+  window_start: string;
+  window_end: string;
   status: KytAlert['status'];
+  assignee_id: string | null;
+  assignee_username: string | null;
+  assignee_display_name: string | null;
   reviewer_id: string | null;
   username: string | null;
   display_name: string | null;
@@ -341,7 +349,9 @@ export interface KytRow {
   created_at: string;
 }
 
-export const KYT_SELECT = `SELECT k.*, u.username, u.display_name FROM kyt_alerts k ${USER_JOIN('u', 'k.reviewer_id')}`;
+export const KYT_SELECT = `SELECT k.*, u.username, u.display_name, a.username AS assignee_username,
+    a.display_name AS assignee_display_name
+  FROM kyt_alerts k ${USER_JOIN('u', 'k.reviewer_id')} ${USER_JOIN('a', 'k.assignee_id')}`;
 
 export function toKytAlert(row: KytRow): KytAlert {
   return {
@@ -349,6 +359,8 @@ export function toKytAlert(row: KytRow): KytAlert {
     caseId: row.case_id,
     partyId: row.party_id,
     rule: row.rule,
+    ruleId: row.rule_id,
+    ruleVersion: row.rule_version,
     level: row.level,
     score: row.score,
     category: row.category,
@@ -356,7 +368,11 @@ export function toKytAlert(row: KytRow): KytAlert {
     asset: row.asset,
     amount: assetAmount(row.amount_minor, row.asset),
     details: row.details,
+    tradeIds: JSON.parse(row.trade_ids) as string[],
+    windowStart: row.window_start,
+    windowEnd: row.window_end,
     status: row.status,
+    assignee: userRef(row.assignee_id, row.assignee_username, row.assignee_display_name),
     reviewer: userRef(row.reviewer_id, row.username, row.display_name),
     reviewedAt: row.reviewed_at,
     decisionReason: row.decision_reason,
@@ -365,6 +381,8 @@ export function toKytAlert(row: KytRow): KytAlert {
 }
 
 const KYT_ALERTS_BY_CASE = `${KYT_SELECT} WHERE k.case_id ${IN_IDS} ORDER BY k.case_id, k.created_at, k.id`;
+/** A row of KYT_ALERTS_BY_CASE: found by its case, so it has one. */
+type CaseKytRow = KytRow & { case_id: string };
 
 interface NoteRow {
   case_id: string;
@@ -461,7 +479,7 @@ export function readCaseDetails(db: Db, caseIds: readonly string[], context: Det
   const liveness = readLivenessByParty(db, partyIds);
   const messages = readByCase(db, MESSAGES_BY_CASE, ids, toMessage);
   const evidence = readByCase(db, EVIDENCE_BY_CASE, ids, toEvidence);
-  const kytAlerts = readByCase(db, KYT_ALERTS_BY_CASE, ids, toKytAlert);
+  const kytAlerts = readByCase(db, KYT_ALERTS_BY_CASE, ids, (row: CaseKytRow) => toKytAlert(row));
   const notes = readByCase(db, NOTES_BY_CASE, ids, toNote);
   const verdicts = readVerdicts(db, ids);
   const details: CaseDetail[] = [];

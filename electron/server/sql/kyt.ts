@@ -7,15 +7,22 @@ import { prepared } from './statements';
 
 /** What transaction monitoring found: the facts of an alert as raised, whoever records it. */
 export interface KytFinding {
-  caseId: string;
+  /** Unique per rule, party and window: the same finding raised again is not a second alert. */
+  dedupeKey: string;
+  caseId: string | null;
   partyId: string;
   rule: string;
+  ruleId: string;
+  ruleVersion: number;
   level: KytLevel;
   score: number;
   category: string;
   exposure: 'DIRECT' | 'INDIRECT';
   asset: string;
   details: string;
+  tradeIds: readonly string[];
+  windowStart: string;
+  windowEnd: string;
 }
 
 export interface KytAlertRow extends KytFinding {
@@ -28,14 +35,20 @@ export interface KytAlertRow extends KytFinding {
   createdAt: string;
 }
 
-export function insertKytAlert(db: Db, alert: KytAlertRow): void {
-  prepared(
-    db,
-    `INSERT INTO kyt_alerts (id, case_id, party_id, rule, level, score, category, exposure, asset, amount_minor, details,
-                             status, reviewer_id, reviewed_at, decision_reason, created_at)
-     VALUES (@id, @caseId, @partyId, @rule, @level, @score, @category, @exposure, @asset, @amountMinor, @details,
-             @status, @reviewerId, @reviewedAt, @decisionReason, @createdAt)`,
-  ).run(alert);
+/** Records an alert unless one with its dedupe key exists already; true when this call added it. */
+export function insertKytAlert(db: Db, alert: KytAlertRow): boolean {
+  return (
+    prepared(
+      db,
+      `INSERT INTO kyt_alerts (id, dedupe_key, case_id, party_id, rule, rule_id, rule_version, level, score, category,
+                               exposure, asset, amount_minor, details, trade_ids, window_start, window_end, status,
+                               reviewer_id, reviewed_at, decision_reason, created_at)
+       VALUES (@id, @dedupeKey, @caseId, @partyId, @rule, @ruleId, @ruleVersion, @level, @score, @category,
+               @exposure, @asset, @amountMinor, @details, @tradeIdsJson, @windowStart, @windowEnd, @status,
+               @reviewerId, @reviewedAt, @decisionReason, @createdAt)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+    ).run({ ...alert, tradeIdsJson: JSON.stringify(alert.tradeIds) }).changes === 1
+  );
 }
 
 export interface AlertListQuery {

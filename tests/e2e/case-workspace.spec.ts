@@ -31,7 +31,11 @@ async function signIn(page: Page, host: DeskHost, agent: Agent): Promise<void> {
 
 async function openFromQueue(page: Page, caseId: string): Promise<void> {
   await page.getByRole('searchbox', { name: 'Search cases' }).fill(caseId);
-  const row = page.getByRole('table', { name: 'Case queue' }).getByRole('row').filter({ hasText: caseId });
+  const table = page.getByRole('table', { name: 'Case queue' });
+  // The search applies after a short pause; until then the case's row may be one of the whole queue's and
+  // move under the click when the list narrows. One case and the header row: the search has applied.
+  await expect(table).toHaveAttribute('aria-rowcount', '2', { timeout: 15_000 });
+  const row = table.getByRole('row').filter({ hasText: caseId });
   await expect(row).toHaveCount(1, { timeout: 15_000 });
   await row.click();
   await expect(page.getByRole('heading', { level: 1, name: caseId })).toBeVisible({ timeout: 15_000 });
@@ -243,6 +247,7 @@ test('a verdict on a case taken away meanwhile is refused with a clear message',
 });
 
 test('identity explains a failed face match in plain words', async ({ page, host }, testInfo) => {
+  test.setTimeout(120_000);
   await page.setViewportSize({ width: 1440, height: 2300 });
   await page.goto(host.pageUrl);
   await openFromQueue(page, 'DSP-100011');
@@ -260,6 +265,7 @@ test('identity explains a failed face match in plain words', async ({ page, host
 });
 
 test('a compliance hold keeps both verdict buttons off and says why', async ({ page, host }, testInfo) => {
+  test.setTimeout(120_000);
   await page.setViewportSize({ width: 1440, height: 2300 });
   await page.goto(host.pageUrl);
   await openFromQueue(page, 'DSP-100013');
@@ -298,12 +304,14 @@ test('a note being written is a draft the desk keeps across a reload', async ({ 
 });
 
 test('the workspace speaks Spanish when the desk is set to Spanish', async ({ page, host }, testInfo) => {
+  test.setTimeout(120_000);
   await page.goto(host.pageUrl);
   await page.evaluate(() => window.desk!.invoke('settings.set', { language: 'es', theme: 'dark' }));
   try {
     // A reload keeps the tab's bridge; the app reads the language from the desk as it starts.
     await page.reload();
     await page.getByRole('searchbox').fill(RELEASE_CASE);
+    await expect(page.getByRole('table')).toHaveAttribute('aria-rowcount', '2');
     await page.getByRole('table').getByRole('row').filter({ hasText: RELEASE_CASE }).click();
     await expect(page.getByTestId('escrow-state')).toHaveText('Liberado');
     await expect(page.getByRole('region', { name: 'Chat' })).toBeVisible();

@@ -1,5 +1,5 @@
 // The facts indexed once per run, and the small pieces every rule uses to word and build its alerts.
-import { LEVEL_SCORES, type Band, type RuleConfig } from './config';
+import { bandFor, LEVEL_SCORES, type Band, type RuleConfig } from './config';
 import type { AlertCandidate, KytFacts, PartyFact, TradeFact } from './types';
 
 export interface IndexedFacts extends KytFacts {
@@ -129,3 +129,34 @@ export function anchoredWindows(
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Alerts of a rule that counts a party's trades in a window (structuring, velocity): for each party, the
+ * trades that count, in windows anchored at a trade, each window whose count reaches a band one alert.
+ */
+export function countedWindowAlerts(
+  facts: IndexedFacts,
+  rule: RuleConfig,
+  how: {
+    windowMs: number;
+    counts(trade: TradeFact): boolean;
+    describe(partyId: string, window: TradeWindow): string;
+  },
+): AlertCandidate[] {
+  const alerts: AlertCandidate[] = [];
+  for (const [partyId, trades] of facts.tradesByParty) {
+    const counted = trades.filter(how.counts);
+    const fires = (window: TradeFact[]) => bandFor(window.length, rule.bands) !== null;
+    for (const window of anchoredWindows(counted, how.windowMs, fires)) {
+      alerts.push(
+        buildCandidate(rule, bandFor(window.trades.length, rule.bands)!, {
+          partyId,
+          trades: window.trades,
+          windowKey: window.first.id,
+          details: how.describe(partyId, window),
+        }),
+      );
+    }
+  }
+  return alerts;
+}

@@ -13,6 +13,7 @@ import { defaultConfig, type ServerConfig } from '../../electron/server/config';
 import type { ServerContext } from '../../electron/server/context';
 import { openDatabase } from '../../electron/server/db/open';
 import { hashToken, newOpaqueToken } from '../../electron/server/http/session';
+import { raiseKytAlert } from '../../electron/server/kyt/alerts';
 
 export const tempDir = (prefix = 'dd-test-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
@@ -136,3 +137,27 @@ export function addCase(ctx: ServerContext, overrides: Partial<NewDispute> = {})
 }
 
 export const bearer = (user: TestUser) => ({ authorization: `Bearer ${user.token}` });
+
+/** A HIGH KYT alert on the case's seller, raised by hand as transaction monitoring would. */
+export function addAlert(ctx: ServerContext, caseId: string, id: string): string {
+  ctx.write(() => {
+    const { seller_id: sellerId } = ctx.db
+      .prepare('SELECT t.seller_id FROM cases c JOIN trades t ON t.id = c.trade_id WHERE c.id = ?')
+      .get(caseId) as { seller_id: string };
+    raiseKytAlert(ctx.db, {
+      id,
+      caseId,
+      partyId: sellerId,
+      rule: 'Darknet market exposure',
+      level: 'HIGH',
+      score: 0.8,
+      category: 'darknet market',
+      exposure: 'INDIRECT',
+      asset: 'USDT',
+      amount: '250.000000',
+      details: 'test alert',
+      createdAt: ctx.now(),
+    });
+  });
+  return id;
+}

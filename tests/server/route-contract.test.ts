@@ -13,8 +13,7 @@ import { payloadTooLarge } from '../../electron/server/http/body';
 import { putEvidence } from '../../electron/server/evidence/store';
 import { signWebhookBody } from '../../electron/server/webhooks/signature';
 import { FOUR_EYES_TRADE, newKey } from './fixtures/case-api';
-import { addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
-import { raiseKytAlert } from '../../electron/server/kyt/alerts';
+import { addAlert, addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
 
 let server: TestServer;
 let base: string;
@@ -215,22 +214,7 @@ describe('the route contract', () => {
       params: { id: held },
       body: { assigneeId: otherAgent.id, reason: 'Shift change.' },
     });
-    server.ctx.write(() => {
-      raiseKytAlert(server.ctx.db, {
-        id: 'KYT-CONTRACT-1',
-        caseId: held,
-        partyId: partiesOf(held).sellerId,
-        rule: 'Darknet market exposure',
-        level: 'HIGH',
-        score: 0.8,
-        category: 'darknet market',
-        exposure: 'INDIRECT',
-        asset: 'USDT',
-        amount: '250.000000',
-        details: 'test alert',
-        createdAt: server.clock.now,
-      });
-    });
+    addAlert(server.ctx, held, 'KYT-CONTRACT-1');
     await expectAnswer('listKytAlerts', { as: compliance });
     await expectAnswer('decideKytAlert', {
       params: { id: 'KYT-CONTRACT-1' },

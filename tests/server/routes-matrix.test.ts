@@ -3,8 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain/dispute';
 import { putEvidence } from '../../electron/server/evidence/store';
-import { addCase, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
-import { raiseKytAlert } from '../../electron/server/kyt/alerts';
+import { addAlert, addCase, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
 
 interface RouteCase {
   method: 'GET' | 'POST' | 'DELETE';
@@ -34,24 +33,7 @@ beforeAll(async () => {
   };
   caseId = addCase(server.ctx);
   sha = server.ctx.write(() => putEvidence(server.ctx.db, PNG, server.clock.now)).sha256;
-  alertId = 'KYT-MATRIX-1';
-  server.ctx.write(() => {
-    const party = server.ctx.db.prepare('SELECT t.seller_id FROM cases c JOIN trades t ON t.id = c.trade_id WHERE c.id = ?').get(caseId) as { seller_id: string };
-    raiseKytAlert(server.ctx.db, {
-      id: alertId,
-      caseId,
-      partyId: party.seller_id,
-      rule: 'Darknet market exposure',
-      level: 'HIGH',
-      score: 0.8,
-      category: 'darknet market',
-      exposure: 'INDIRECT',
-      asset: 'USDT',
-      amount: '250.000000',
-      details: 'test alert',
-      createdAt: server.clock.now,
-    });
-  });
+  alertId = addAlert(server.ctx, caseId, 'KYT-MATRIX-1');
 });
 afterAll(async () => server.close());
 

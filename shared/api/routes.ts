@@ -365,11 +365,15 @@ export type RouteBody<R extends RouteSpec> = R['body'] extends z.ZodType ? z.inp
 export type RouteQuery<R extends RouteSpec> = R['query'] extends z.ZodType ? z.output<R['query']> : undefined;
 export type RouteResponse<R extends RouteSpec> = z.output<R['response']>;
 
-/** Fills a route's path parameters, each percent-encoded. */
+/**
+ * Fills a route's path parameters, each percent-encoded. An empty value or one of dots only is refused:
+ * encoding leaves `.` and `..` as they are, and URL resolution would then walk up the path to another route.
+ */
 export function pathOf(route: Pick<RouteSpec, 'path'>, params: Record<string, string> = {}): string {
   return route.path.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => {
     const value = params[name];
     if (value === undefined) throw new Error(`pathOf: ${route.path} needs the parameter ${name}`);
+    if (/^\.*$/.test(value)) throw new Error(`pathOf: "${value}" is not a ${name} of ${route.path}`);
     return encodeURIComponent(value);
   });
 }

@@ -9,7 +9,8 @@ export type DeskError = z.infer<typeof deskError>;
 
 export type DeskResult<T> = { ok: true; value: T } | { ok: false; error: DeskError };
 
-export const caseId = z.string().min(1).max(64);
+/** The server's case ids are letters, digits, '-' and '_' (DSP-100011): nothing that reads as a path. */
+export const caseId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a case id');
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const QUEUE_VIEWS = ['all', 'mine', 'unassigned', 'flagged', 'awaiting_approval'] as const;

@@ -167,6 +167,19 @@ describe('calls of the route contract', () => {
     expect(seen.every((request) => request.authorization === 'Bearer session-token')).toBe(true);
   });
 
+  it('never lets a parameter of dots walk the path up to another route', async () => {
+    let requests = 0;
+    const url = await serve((request, response) => {
+      requests += 1;
+      json(200, {})(request, response);
+    });
+    const { api } = client(url);
+    for (const id of ['..', '.', '']) {
+      await expect(api.call(ROUTES.claimCase, { params: { id }, body: {} })).rejects.toThrow(/is not a id/);
+    }
+    expect(requests).toBe(0);
+  });
+
   it('sends no token on a public route', async () => {
     let authorization: string | undefined = 'unset';
     const url = await serve((request, response) => {

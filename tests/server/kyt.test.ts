@@ -246,6 +246,18 @@ describe('POST /v1/kyt/alerts/{id}/decision', () => {
   });
 });
 
+describe('raiseKytAlert', () => {
+  it('refuses an alert whose dedupe key is taken, storing nothing, rather than answer an id never stored', async () => {
+    await setUp();
+    const caseId = addCase(server.ctx);
+    raise(caseId, 'KYT-DUP', 'HIGH');
+    const count = () => (server.ctx.db.prepare('SELECT COUNT(*) AS n FROM kyt_alerts').get() as { n: number }).n;
+    const before = count();
+    expect(() => raise(caseId, 'KYT-DUP', 'HIGH')).toThrow(/dedupe key/);
+    expect(count()).toBe(before);
+  });
+});
+
 describe('KYT roles', () => {
   it('is for compliance only', async () => {
     await setUp();

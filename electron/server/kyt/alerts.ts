@@ -27,11 +27,14 @@ export interface NewKytAlert extends Omit<KytFinding, EngineFields>, Partial<Pic
   createdAt: Date;
 }
 
-/** Records an alert. Call inside ctx.write(); the caller records the case change. */
+/**
+ * Records an alert. Call inside ctx.write(); the caller records the case change. Throws when an alert with
+ * the same dedupe key exists: the caller would otherwise hold the id of an alert that was never stored.
+ */
 export function raiseKytAlert(db: Db, alert: NewKytAlert): string {
   const id = alert.id ?? `KYT-${randomUUID()}`;
   const at = alert.createdAt.toISOString();
-  insertKytAlert(db, {
+  const stored = insertKytAlert(db, {
     dedupeKey: `manual:${id}`,
     ruleId: 'manual',
     ruleVersion: 0,
@@ -47,6 +50,7 @@ export function raiseKytAlert(db: Db, alert: NewKytAlert): string {
     decisionReason: null,
     createdAt: at,
   });
+  if (!stored) throw new Error(`A KYT alert with the dedupe key of ${id} exists already`);
   return id;
 }
 

@@ -23,13 +23,15 @@ export interface SeenRequest {
 /**
  * A loopback HTTP proxy with faults on demand: `down` resets every connection (the server is unreachable);
  * `loseAnswers(n)` forwards the next n requests, lets the server finish them, and then resets the
- * connection instead of answering (the answer is lost on the way back).
+ * connection instead of answering (the answer is lost on the way back); `garbleAnswers(n)` lets the server
+ * finish the next n requests and answers each with a 200 page that is not the API's (a captive portal).
  */
 export interface FaultyProxy {
   url: string;
   requests: SeenRequest[];
   down: boolean;
   loseAnswers(count: number): void;
+  garbleAnswers(count: number): void;
   /** Called for each request before it is forwarded (or refused). */
   onRequest: ((request: SeenRequest) => void) | null;
   close(): Promise<void>;
@@ -42,12 +44,16 @@ async function listen(server: http.Server): Promise<string> {
 
 export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
   let answersToLose = 0;
+  let answersToGarble = 0;
   const proxy: FaultyProxy = {
     url: '',
     requests: [],
     down: false,
     loseAnswers(count) {
       answersToLose = count;
+    },
+    garbleAnswers(count) {
+      answersToGarble = count;
     },
     onRequest: null,
     close: async () => {
@@ -74,6 +80,8 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
       }
       const loseThisAnswer = answersToLose > 0;
       if (loseThisAnswer) answersToLose -= 1;
+      const garbleThisAnswer = !loseThisAnswer && answersToGarble > 0;
+      if (garbleThisAnswer) answersToGarble -= 1;
       const upstream = http.request(
         `${target}${seen.path}`,
         { method: seen.method, headers: request.headers },
@@ -84,6 +92,11 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
             // The server has finished the request (and stored its answer) by now: only the client misses it.
             if (loseThisAnswer) {
               request.socket.destroy();
+              return;
+            }
+            if (garbleThisAnswer) {
+              response.writeHead(200, { 'content-type': 'application/json' });
+              response.end(JSON.stringify({ portal: 'Sign in to the hotel Wi-Fi' }));
               return;
             }
             response.writeHead(answer.statusCode ?? 502, answer.headers);

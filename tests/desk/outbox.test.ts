@@ -263,6 +263,28 @@ describe('retries under the same key', () => {
     expect(JSON.parse(findCommand(desk.ctx.db, entry.id)!.payload)).toMatchObject({ totp: null });
   });
 
+  it('a verdict answered 200 in a form the desk cannot read stays pending and goes again under its key', async () => {
+    const { desk, handlers } = await deskFor(ana);
+    await handlers['case.claim']!({ caseId });
+    platform.proxy.garbleAnswers(1);
+
+    const entry = await handlers['case.verdict']!({
+      caseId,
+      ...VERDICT,
+      totp: freshCode(platform.server, ana),
+    });
+    // The server took it, but an answer the desk cannot read confirms nothing (a proxy's page looks alike).
+    expect(entry.state).toBe('pending');
+    await settled(desk, entry.id, 'confirmed');
+
+    const [firstTry, retry] = verdictRequests(caseId);
+    expect(retry?.headers['idempotency-key']).toBe(firstTry?.headers['idempotency-key']);
+    expect(auditCount('verdict.executed', caseId)).toBe(1);
+    expect(desk.ctx.db.prepare('SELECT status FROM cases WHERE id = ?').get(caseId)).toEqual({
+      status: 'resolved',
+    });
+  });
+
   it('a claim whose answer was lost is repeated harmlessly: the holder claiming again changes nothing', async () => {
     const { desk, handlers } = await deskFor(ana);
     platform.proxy.loseAnswers(1);

@@ -112,9 +112,11 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
     try {
       answer = await request(deps.platform, { 'Idempotency-Key': command.idempotencyKey }).catch(
         (thrown: unknown) => {
-          // A success whose body does not fit the contract: the server took the command, and sending it
-          // again would repeat a message or a note. It counts as confirmed; sync brings the case as it is.
-          if (!(thrown instanceof MalformedAnswerError)) throw thrown;
+          // A success whose body does not fit the contract. A verdict goes again under its key (the server
+          // answers a repeat with its stored answer): it counts as done only once an answer says so, since a
+          // proxy's page would look the same. Other commands have no stored answer and sending one again
+          // would repeat a message or a note: it counts as confirmed, and sync brings the case as it is.
+          if (!(thrown instanceof MalformedAnswerError) || command.kind === 'verdict') throw thrown;
           ctx.log.warn('outbox: the server took the command but answered in an unexpected form', facts);
           return null;
         },

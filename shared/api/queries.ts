@@ -47,6 +47,8 @@ export const caseListQuery = z.object({
 export const kytAlertListQuery = z.object({
   status: omittedWhenEmpty(z.enum(KYT_ALERT_STATUSES)),
   level: omittedWhenEmpty(z.enum(KYT_LEVELS)),
+  /** `me`: only the alerts assigned to the caller (the "Mine" view). */
+  assignee: omittedWhenEmpty(z.literal('me')),
   limit: pageLimit,
   cursor: omittedWhenEmpty(z.string().max(512)),
 });
@@ -56,3 +58,10 @@ export const syncQuery = z.object({ after: afterSeq, limit: pageLimit });
 
 /** GET /v1/audit */
 export const auditQuery = z.object({ after: afterSeq, limit: pageLimit });
+
+/** GET /v1/reports/{id}: the report as JSON (the default), a PDF, or goAML-style STR XML. */
+export const REPORT_FORMATS = ['json', 'pdf', 'goaml'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const reportQuery = z.object({
+  format: omittedWhenEmpty(z.enum(REPORT_FORMATS)).transform((format) => format ?? 'json'),
+});

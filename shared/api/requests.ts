@@ -25,7 +25,24 @@ export const approveBody = z.strictObject({ totp: totpCode });
 export const rejectBody = z.strictObject({ reason: text(2000), totp: totpCode });
 export const reassignBody = z.strictObject({ assigneeId: text(64), reason: text(2000) });
 export const holdBody = z.strictObject({ reason: text(2000) });
-export const kytDecisionBody = z.strictObject({ decision: z.enum(KYT_DECISIONS), reason: text(2000) });
+/** Lifting a hold unblocks money: it carries a fresh code of the reviewer, as a verdict does. */
+export const liftHoldBody = z.strictObject({ reason: text(2000), totp: totpCode });
+/**
+ * `narrative`: the reviewer's account for the suspicious activity report, only with `report` (DESIGN §2's
+ * body has no narrative, so a report without one takes the reason as its narrative; the app always asks).
+ */
+export const kytDecisionBody = z
+  .strictObject({
+    decision: z.enum(KYT_DECISIONS),
+    reason: text(2000),
+    narrative: text(20_000).optional(),
+  })
+  .refine((body) => body.decision === 'report' || body.narrative === undefined, {
+    message: 'Only a report takes a narrative.',
+    path: ['narrative'],
+  });
+/** Assigning takes no input: the alert goes to the caller. */
+export const assignBody = z.strictObject({}, { error: 'Assigning takes no body (or an empty JSON object).' });
 
 // The IETF draft leaves the key's form to the client (a UUID is typical) and sends it as a structured-field
 // string, quotes included: any 1 to 255 printable ASCII characters, with or without the quotes.

@@ -162,6 +162,8 @@ export const kytAlert = z.object({
   reviewer: userRef.nullable(),
   reviewedAt: time.nullable(),
   decisionReason: z.string().nullable(),
+  /** The suspicious activity report filed with a `report` decision. */
+  reportId: z.string().nullable(),
   createdAt: time,
 });
 
@@ -205,6 +207,101 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export const casePage = pageOf(caseSummary);
+
+/** One rule of the KYT rule set: what it measures and the bands (lower inclusive, upper exclusive). */
+export const kytRule = z.object({
+  id: z.string(),
+  version: z.number().int().positive(),
+  title: z.string(),
+  category: z.string(),
+  description: z.string(),
+  measures: z.string(),
+  bands: z.array(z.object({ level: z.enum(KYT_LEVELS), lower: z.number(), upper: z.number().nullable() })),
+  /** Windows, limits and the like, by name (durations in hours, money in USD). */
+  params: z.record(z.string(), z.number()),
+});
+
+/** GET /v1/kyt/rules */
+export const kytRuleSet = z.object({ rules: z.array(kytRule) });
+
+/** A trade of the alert's party, as the reviewer reads its history. */
+export const partyTrade = z.object({
+  id: z.string(),
+  caseId: z.string().nullable(),
+  /** The party's side of the trade. */
+  side: z.enum(['buyer', 'seller']),
+  counterparty: partyRef,
+  asset: z.string(),
+  amount: decimal,
+  fiatCurrency: z.string(),
+  fiatAmount: decimal,
+  usdEquivalent: decimal,
+  paymentMethod: z.string(),
+  createdAt: time,
+  disputedAt: time.nullable(),
+  depositAddress: z.string().nullable(),
+  payoutAddress: z.string().nullable(),
+  payoutAccount: z.string().nullable(),
+  /** True for the trades the alert is about. */
+  flagged: z.boolean(),
+});
+
+export const counterparty = partyRef.extend({
+  tradeCount: z.number().int().nonnegative(),
+  usdVolume: decimal,
+  firstTradeAt: time,
+  lastTradeAt: time,
+});
+
+/** GET /v1/kyt/alerts/{id}: the alert with the party, its trade history and counterparties, and its case. */
+export const kytAlertDetail = kytAlert.extend({
+  party,
+  /** Newest first, at most 200. */
+  trades: z.array(partyTrade),
+  counterparties: z.array(counterparty),
+  /** The linked dispute, read-only here; null for an alert on trades never disputed. */
+  case: caseDetail.nullable(),
+  /** The rule as it stood in the version that raised the alert; null for an alert raised by hand. */
+  ruleConfig: kytRule.nullable(),
+});
+
+/** A suspicious activity report (STR): what the reviewer filed, frozen at filing. */
+export const report = z.object({
+  id: z.string(),
+  code: z.literal('STR'),
+  alertId: z.string(),
+  caseId: z.string().nullable(),
+  createdAt: time,
+  createdBy: userRef,
+  reportingEntity: z.object({ id: z.string(), name: z.string(), country: z.string() }),
+  // The subject with the KYC data the platform holds.
+  subject: party,
+  activity: z.object({ from: time, to: time }),
+  reason: z.string(),
+  narrative: z.string(),
+  transactions: z.array(partyTrade.omit({ flagged: true })),
+  evidence: z.array(
+    z.object({
+      sha256,
+      caseId: z.string(),
+      kind: z.enum(EVIDENCE_KINDS),
+      mime: z.string(),
+      fileName: z.string().nullable(),
+      size: z.number().int().nonnegative(),
+    }),
+  ),
+  alerts: z.array(
+    z.object({
+      id: z.string(),
+      rule: z.string(),
+      ruleId: z.string(),
+      ruleVersion: z.number().int(),
+      level: z.enum(KYT_LEVELS),
+      details: z.string(),
+      createdAt: time,
+    }),
+  ),
+});
 export const kytAlertPage = pageOf(kytAlert);
 
 export const syncChange = z.object({

@@ -5,12 +5,14 @@
 import type { z } from 'zod';
 import type { Role } from '../domain/dispute';
 import type { ApiErrorCode } from './errors';
-import { auditQuery, caseListQuery, kytAlertListQuery, syncQuery } from './queries';
+import { auditQuery, caseListQuery, kytAlertListQuery, reportQuery, syncQuery } from './queries';
 import {
   approveBody,
+  assignBody,
   claimBody,
   holdBody,
   kytDecisionBody,
+  liftHoldBody,
   livenessRequestBody,
   loginBody,
   messageBody,
@@ -27,13 +29,16 @@ import {
   casePage,
   health,
   kytAlert,
+  kytAlertDetail,
   kytAlertPage,
+  kytRuleSet,
   livenessCheck,
   loginResult,
   me,
   message,
   noBody,
   note,
+  report,
   signInResult,
   syncPage,
   verdictResponse,
@@ -57,8 +62,11 @@ export interface RouteSpec {
   /** The success answer; `noBody` for a 204 or a byte stream. */
   response: z.ZodType;
   status: 200 | 201 | 204;
-  /** Sends an `Idempotency-Key` header (required). */
-  idempotencyKey: boolean;
+  /**
+   * The `Idempotency-Key` header: `true` required (verdicts), `'optional'` honoured when sent (the desk's
+   * outbox always sends one; DESIGN §2 defines these calls without it), `false` ignored.
+   */
+  idempotencyKey: boolean | 'optional';
   /** What this call can answer besides success, on top of the codes every call can answer. */
   errors: readonly ApiErrorCode[];
 }
@@ -83,6 +91,11 @@ const STEP_UP_ERRORS = [
 const AGENT = ['agent'] as const;
 const COMPLIANCE = ['compliance'] as const;
 const SUPERVISOR = ['supervisor'] as const;
+const COMPLIANCE_AND_SUPERVISOR = ['compliance', 'supervisor'] as const;
+const OPTIONAL_KEY_ERRORS = [
+  'idempotency_key_reused',
+  'idempotency_key_in_flight',
+] as const satisfies readonly ApiErrorCode[];
 
 const route = <const R extends RouteSpec>(spec: R): R => spec;
 
@@ -257,18 +270,18 @@ export const ROUTES = {
     body: holdBody,
     response: caseDetail,
     status: 200,
-    idempotencyKey: false,
-    errors: [...ROLE_ERRORS, 'escrow_on_hold', 'case_already_resolved'],
+    idempotencyKey: 'optional',
+    errors: [...ROLE_ERRORS, ...OPTIONAL_KEY_ERRORS, 'escrow_on_hold', 'case_already_resolved'],
   }),
   liftHold: route({
     method: 'DELETE',
     path: '/v1/cases/:id/hold',
     access: COMPLIANCE,
-    body: holdBody,
+    body: liftHoldBody,
     response: caseDetail,
     status: 200,
-    idempotencyKey: false,
-    errors: [...ROLE_ERRORS, 'escrow_not_on_hold'],
+    idempotencyKey: 'optional',
+    errors: [...ROLE_ERRORS, ...OPTIONAL_KEY_ERRORS, ...STEP_UP_ERRORS, 'escrow_not_on_hold'],
   }),
   listKytAlerts: route({
     method: 'GET',
@@ -280,6 +293,25 @@ export const ROUTES = {
     idempotencyKey: false,
     errors: ROLE_ERRORS,
   }),
+  getKytAlert: route({
+    method: 'GET',
+    path: '/v1/kyt/alerts/:id',
+    access: COMPLIANCE,
+    response: kytAlertDetail,
+    status: 200,
+    idempotencyKey: false,
+    errors: ROLE_ERRORS,
+  }),
+  assignKytAlert: route({
+    method: 'POST',
+    path: '/v1/kyt/alerts/:id/assign',
+    access: COMPLIANCE,
+    body: assignBody,
+    response: kytAlert,
+    status: 200,
+    idempotencyKey: 'optional',
+    errors: [...ROLE_ERRORS, ...OPTIONAL_KEY_ERRORS, 'alert_already_decided'],
+  }),
   decideKytAlert: route({
     method: 'POST',
     path: '/v1/kyt/alerts/:id/decision',
@@ -287,8 +319,29 @@ export const ROUTES = {
     body: kytDecisionBody,
     response: kytAlert,
     status: 200,
+    idempotencyKey: 'optional',
+    errors: [...ROLE_ERRORS, ...OPTIONAL_KEY_ERRORS, 'alert_already_decided'],
+  }),
+  kytRules: route({
+    method: 'GET',
+    path: '/v1/kyt/rules',
+    access: COMPLIANCE_AND_SUPERVISOR,
+    response: kytRuleSet,
+    status: 200,
     idempotencyKey: false,
-    errors: [...ROLE_ERRORS, 'alert_already_decided'],
+    errors: ROLE_ERRORS,
+  }),
+  report: route({
+    method: 'GET',
+    path: '/v1/reports/:id',
+    access: COMPLIANCE_AND_SUPERVISOR,
+    query: reportQuery,
+    // JSON by default; with ?format=pdf or ?format=goaml the document's bytes (application/pdf,
+    // application/xml) with a Content-Disposition naming the file.
+    response: report,
+    status: 200,
+    idempotencyKey: false,
+    errors: ROLE_ERRORS,
   }),
   evidence: route({
     method: 'GET',

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { putEvidence } from '../../electron/server/evidence/store';
 import { encodeCaseCursor } from '../../electron/server/cases/list';
-import { addCase, addUser, createTestServer, type TestServer, type TestUser } from './harness';
+import { addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
 import {
   call,
   claim,
@@ -552,6 +552,7 @@ describe('POST and DELETE /v1/cases/{id}/hold', () => {
     expect(lastFeedVersion(caseId)).toBe(placed.body.version);
     const lifted = await call(server, compliance, 'DELETE', `/v1/cases/${caseId}/hold`, {
       reason: 'Funds traced to a regulated exchange.',
+      totp: freshCode(server, compliance),
     });
     expect(lifted.status).toBe(200);
     expect(lifted.body.flags.onHold).toBe(false);
@@ -570,10 +571,9 @@ describe('POST and DELETE /v1/cases/{id}/hold', () => {
       body: { error: { code: 'escrow_on_hold' } },
     });
     expect(escrowOf(server, caseId).hold_reason).toBe('KYT.');
-    await call(server, compliance, 'DELETE', `/v1/cases/${caseId}/hold`, { reason: 'Clear.' });
-    expect(
-      await call(server, compliance, 'DELETE', `/v1/cases/${caseId}/hold`, { reason: 'Clear.' }),
-    ).toMatchObject({
+    const lift = () => ({ reason: 'Clear.', totp: freshCode(server, compliance) });
+    expect((await call(server, compliance, 'DELETE', `/v1/cases/${caseId}/hold`, lift())).status).toBe(200);
+    expect(await call(server, compliance, 'DELETE', `/v1/cases/${caseId}/hold`, lift())).toMatchObject({
       status: 409,
       body: { error: { code: 'escrow_not_on_hold' } },
     });
@@ -593,7 +593,8 @@ describe('POST and DELETE /v1/cases/{id}/hold', () => {
         (await call(server, user, 'POST', `/v1/cases/${caseId}/hold`, { reason: 'x' })).body.error.code,
       ).toBe('forbidden');
       expect(
-        (await call(server, user, 'DELETE', `/v1/cases/${caseId}/hold`, { reason: 'x' })).body.error.code,
+        (await call(server, user, 'DELETE', `/v1/cases/${caseId}/hold`, { reason: 'x', totp: '000000' })).body
+          .error.code,
       ).toBe('forbidden');
     }
     expect((await call(server, compliance, 'POST', `/v1/cases/${caseId}/hold`, {})).status).toBe(400);

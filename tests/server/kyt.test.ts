@@ -103,6 +103,7 @@ describe('GET /v1/kyt/alerts', () => {
       reviewer: null,
       reviewedAt: null,
       decisionReason: null,
+      reportId: null,
       createdAt: expect.any(String),
     });
   });

@@ -209,7 +209,10 @@ describe('the route contract', () => {
     // Compliance holds and KYT; a supervisor's reassignment.
     const held = addCase(server.ctx);
     await expectAnswer('placeHold', { params: { id: held }, body: { reason: 'KYT review.' } });
-    await expectAnswer('liftHold', { params: { id: held }, body: { reason: 'Cleared.' } });
+    await expectAnswer('liftHold', {
+      params: { id: held },
+      body: { reason: 'Cleared.', totp: freshCode(server, compliance) },
+    });
     await expectAnswer('reassignCase', {
       params: { id: held },
       body: { assigneeId: otherAgent.id, reason: 'Shift change.' },

@@ -57,7 +57,7 @@ function routes(): RouteCase[] {
     { method: 'POST', url: `/v1/cases/${id}/verdict/reject`, body: { reason: 'No.', totp: '000000' }, allowed: ['supervisor'] },
     { method: 'POST', url: `/v1/cases/${id}/reassign`, body: { assigneeId: 'nobody', reason: 'Shift change.' }, allowed: ['supervisor'] },
     { method: 'POST', url: `/v1/cases/${id}/hold`, body: { reason: 'KYT review.' }, allowed: ['compliance'] },
-    { method: 'DELETE', url: `/v1/cases/${id}/hold`, body: { reason: 'Cleared.' }, allowed: ['compliance'] },
+    { method: 'DELETE', url: `/v1/cases/${id}/hold`, body: { reason: 'Cleared.', totp: '000000' }, allowed: ['compliance'] },
     { method: 'GET', url: '/v1/kyt/alerts', allowed: ['compliance'] },
     { method: 'POST', url: `/v1/kyt/alerts/${alertId}/decision`, body: { decision: 'escalate', reason: 'Looks bad.' }, allowed: ['compliance'] },
     { method: 'GET', url: `/v1/evidence/${sha}`, allowed: ALL },

@@ -75,7 +75,10 @@ const idempotencyRows = () => server.ctx.db.prepare('SELECT * FROM idempotency_k
 const placeHold = (caseId: string) =>
   call(server, compliance, 'POST', `/v1/cases/${caseId}/hold`, { reason: 'HIGH KYT alert.' });
 const liftHold = (caseId: string) =>
-  call(server, compliance, 'DELETE', `/v1/cases/${caseId}/hold`, { reason: 'Cleared.' });
+  call(server, compliance, 'DELETE', `/v1/cases/${caseId}/hold`, {
+    reason: 'Cleared.',
+    totp: freshCode(server, compliance),
+  });
 
 const expectError = (answer: { status: number; body: unknown }, status: number, code: string) =>
   expect(answer).toMatchObject({ status, body: { error: { code } } });

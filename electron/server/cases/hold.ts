@@ -9,7 +9,9 @@ import { changeCase } from '../feed/changes';
 import { type AuthUser } from '../http/session';
 import { holdEscrow, liftEscrowHold } from '../sql/escrow';
 import { caseAlreadyResolved, escrowNotOnHold, escrowOnHold } from './errors';
+import { runOnce } from './idempotency';
 import { requireCase } from './lookup';
+import { requireStepUp } from '../auth/stepup';
 
 /** Call inside ctx.write(). 409 when the escrow is already on hold or has already moved. */
 export function placeHold(
@@ -49,11 +51,24 @@ export function liftHold(
 }
 
 export function registerHoldRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  defineRoute(app, ctx, ROUTES.placeHold, ({ user: reviewer, body: input, params }) => {
-    return ctx.write(() => placeHold(ctx, reviewer, params.id, input.reason));
+  defineRoute(app, ctx, ROUTES.placeHold, ({ user: reviewer, body, params, idempotencyKey, reply }) => {
+    const once = { userId: reviewer.id, key: idempotencyKey, route: ROUTES.placeHold.path, subject: params.id };
+    return runOnce(ctx, { ...once, body, status: ROUTES.placeHold.status, reply }, () =>
+      placeHold(ctx, reviewer, params.id, body.reason),
+    );
   });
 
-  defineRoute(app, ctx, ROUTES.liftHold, ({ user: reviewer, body: input, params }) => {
-    return ctx.write(() => liftHold(ctx, reviewer, params.id, input.reason));
+  // Lifting a hold unblocks money, so it takes the step-up a verdict takes: a fresh code of the reviewer.
+  defineRoute(app, ctx, ROUTES.liftHold, ({ user: reviewer, body, params, idempotencyKey, reply }) => {
+    const once = { userId: reviewer.id, key: idempotencyKey, route: ROUTES.liftHold.path, subject: params.id };
+    return runOnce(
+      ctx,
+      { ...once, body, status: ROUTES.liftHold.status, reply },
+      () => liftHold(ctx, reviewer, params.id, body.reason),
+      () => {
+        requireCase(ctx.db, params.id);
+        requireStepUp(ctx, reviewer, body.totp);
+      },
+    );
   });
 }

@@ -11,7 +11,7 @@
 // so a crash never blocks a key for good.
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IDEMPOTENCY_KEY } from '../../../shared/api/requests';
 import type { ServerContext } from '../context';
 import type { Db } from '../db/open';
@@ -115,4 +115,54 @@ export function abandonIdempotentRequest(ctx: ServerContext, lease: IdempotencyL
  */
 export function storeIdempotentResponse(db: Db, lease: IdempotencyLease, response: StoredResponse): void {
   if (!completeIdempotencyKey(db, lease, response.status, JSON.stringify(response.body))) throw keyInFlight();
+}
+
+export interface OnceRequest {
+  userId: string;
+  /** The Idempotency-Key, or undefined for a call made without one (it then simply runs). */
+  key: string | undefined;
+  /** The route's path template and the subject it acts on (a case or alert id) go into the fingerprint. */
+  route: string;
+  subject: string;
+  body: unknown;
+  status: number;
+  reply: FastifyReply;
+}
+
+/**
+ * Runs a change at most once per Idempotency-Key, for calls where the key is optional (holds, KYT
+ * assignments and decisions). `check` runs first, outside the change's transaction (a step-up code, whose
+ * refusal must stay counted); `change` runs in one write transaction with the response stored under the
+ * key, so "changed" and "answered" cannot disagree. A refused request stores nothing and may be retried
+ * under the same key. The same key again answers the stored response (sent on `reply`).
+ */
+export function runOnce<T>(
+  ctx: ServerContext,
+  request: OnceRequest,
+  change: () => T,
+  check: () => void = () => {},
+): T | FastifyReply {
+  if (request.key === undefined) {
+    check();
+    return ctx.write(change);
+  }
+  const scope: IdempotencyScope = {
+    userId: request.userId,
+    key: request.key,
+    requestHash: requestFingerprint(request.route, request.subject, request.body),
+  };
+  const stored = findStoredResponse(ctx, scope);
+  if (stored) return request.reply.status(stored.status).send(stored.body);
+  const lease = beginIdempotentRequest(ctx, scope);
+  try {
+    check();
+    return ctx.write(() => {
+      const answer = change();
+      storeIdempotentResponse(ctx.db, lease, { status: request.status, body: answer });
+      return answer;
+    });
+  } catch (error) {
+    abandonIdempotentRequest(ctx, lease);
+    throw error;
+  }
 }

@@ -12,7 +12,11 @@ import { parseInput } from './validate';
 
 type UserOf<R extends RouteSpec> = R['access'] extends 'public' | 'webhook' ? null : AuthUser;
 type BodyOf<R extends RouteSpec> = R['body'] extends z.ZodType ? z.output<R['body']> : undefined;
-type KeyOf<R extends RouteSpec> = R['idempotencyKey'] extends true ? string : undefined;
+type KeyOf<R extends RouteSpec> = R['idempotencyKey'] extends true
+  ? string
+  : R['idempotencyKey'] extends 'optional'
+    ? string | undefined
+    : undefined;
 
 export interface RouteInput<R extends RouteSpec> {
   user: UserOf<R>;
@@ -36,9 +40,9 @@ export type RouteHandler<R extends RouteSpec> = (
 function authenticate(ctx: ServerContext, route: RouteSpec, request: FastifyRequest): AuthUser | null {
   const { access } = route;
   if (access === 'public' || access === 'webhook') return null;
-  // A call under an Idempotency-Key checks the role only after its idempotency record (DESIGN §2's order
-  // of checks), so its handler does that itself.
-  if (access === 'signed_in' || route.idempotencyKey) return requireUser(ctx, request);
+  // A call under a required Idempotency-Key checks the role only after its idempotency record (DESIGN §2's
+  // order of checks for verdicts), so its handler does that itself.
+  if (access === 'signed_in' || route.idempotencyKey === true) return requireUser(ctx, request);
   return requireUser(ctx, request, access);
 }
 
@@ -55,7 +59,11 @@ export function defineRoute<R extends RouteSpec>(
     url: route.path,
     handler: async (request, reply) => {
       const user = authenticate(ctx, route, request);
-      const idempotencyKey = route.idempotencyKey ? idempotencyKeyOf(request) : undefined;
+      const idempotencyKey =
+        route.idempotencyKey === true ||
+        (route.idempotencyKey === 'optional' && request.headers['idempotency-key'] !== undefined)
+          ? idempotencyKeyOf(request)
+          : undefined;
       const body: unknown = route.body ? parseInput(route.body, request.body) : undefined;
       const query: unknown = route.query ? parseInput(route.query, request.query) : undefined;
       const input = {

@@ -346,12 +346,14 @@ export interface KytRow {
   display_name: string | null;
   reviewed_at: string | null;
   decision_reason: string | null;
+  report_id: string | null;
   created_at: string;
 }
 
 export const KYT_SELECT = `SELECT k.*, u.username, u.display_name, a.username AS assignee_username,
-    a.display_name AS assignee_display_name
-  FROM kyt_alerts k ${USER_JOIN('u', 'k.reviewer_id')} ${USER_JOIN('a', 'k.assignee_id')}`;
+    a.display_name AS assignee_display_name, r.id AS report_id
+  FROM kyt_alerts k ${USER_JOIN('u', 'k.reviewer_id')} ${USER_JOIN('a', 'k.assignee_id')}
+  LEFT JOIN reports r ON r.alert_id = k.id`;
 
 export function toKytAlert(row: KytRow): KytAlert {
   return {
@@ -373,6 +375,7 @@ export function toKytAlert(row: KytRow): KytAlert {
     windowEnd: row.window_end,
     status: row.status,
     assignee: userRef(row.assignee_id, row.assignee_username, row.assignee_display_name),
+    reportId: row.report_id,
     reviewer: userRef(row.reviewer_id, row.username, row.display_name),
     reviewedAt: row.reviewed_at,
     decisionReason: row.decision_reason,

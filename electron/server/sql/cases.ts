@@ -16,17 +16,29 @@ export interface TradeRow {
   paymentMethod: string;
   createdAt: string;
   paidAt: string | null;
-  disputedAt: string;
+  /** Null for a trade that completed without a dispute. */
+  disputedAt: string | null;
+  /** The instruments transaction monitoring follows (migration 0002); unknown ones are null. */
+  depositAddress?: string | null;
+  payoutAddress?: string | null;
+  payoutAccount?: string | null;
 }
 
 export function insertTrade(db: Db, trade: TradeRow): void {
   prepared(
     db,
     `INSERT INTO trades (id, buyer_id, seller_id, asset, amount_minor, fiat_currency, fiat_amount_minor, price,
-                         payment_method, created_at, paid_at, disputed_at)
+                         payment_method, created_at, paid_at, disputed_at, deposit_address, payout_address,
+                         payout_account)
      VALUES (@id, @buyerId, @sellerId, @asset, @amountMinor, @fiatCurrency, @fiatAmountMinor, @price,
-             @paymentMethod, @createdAt, @paidAt, @disputedAt)`,
-  ).run(trade);
+             @paymentMethod, @createdAt, @paidAt, @disputedAt, @depositAddress, @payoutAddress, @payoutAccount)`,
+  ).run({ depositAddress: null, payoutAddress: null, payoutAccount: null, ...trade });
+}
+
+/** The receipts the buyer gave for a trade, by content; giving one file twice is one row. */
+export function insertTradeReceipts(db: Db, tradeId: string, sha256s: readonly string[]): void {
+  const insert = prepared(db, 'INSERT INTO trade_receipts (trade_id, sha256) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  for (const sha256 of sha256s) insert.run(tradeId, sha256);
 }
 
 export interface NewCaseRow {

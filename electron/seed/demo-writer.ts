@@ -70,7 +70,7 @@ function writeCase(ctx: ServerContext, planned: PlannedCase, sha: (key: string) 
       price: planned.amounts.price,
       paymentMethod: planned.market.method,
     },
-    false,
+    { recordChange: false },
   );
   for (const message of planned.messages) {
     insertMessage(ctx.db, {

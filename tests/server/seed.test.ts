@@ -73,7 +73,7 @@ describe('demo seed', () => {
   });
 
   it('creates the five demo accounts of DESIGN §4 with working passwords and TOTP secrets', async () => {
-    const users = server.ctx.db.prepare('SELECT * FROM users ORDER BY username').all() as {
+    const users = server.ctx.db.prepare("SELECT * FROM users WHERE kind = 'person' ORDER BY username").all() as {
       id: string;
       username: string;
       display_name: string;

@@ -2,14 +2,17 @@
 // Used by the seed and by tests; the platform's trading side would call the same functions.
 import { randomUUID } from 'node:crypto';
 import type { KycStatus } from '../../../shared/domain/dispute';
-import { assetDecimals, FIAT_DECIMALS, fromMinorUnits, toMinorUnits } from '../../../shared/domain/money';
-import type { ServerConfig } from '../config';
+import { assetDecimals, FIAT_DECIMALS, toMinorUnits } from '../../../shared/domain/money';
 import type { ServerContext } from '../context';
 import { recordCaseChange } from '../feed/changes';
+import { monitorNewTrades } from '../kyt/monitor';
 import { lockEscrow } from '../ledger/escrow';
-import { insertCase, insertTrade } from '../sql/cases';
+import { insertCase, insertTrade, insertTradeReceipts } from '../sql/cases';
 import { insertEscrow } from '../sql/escrow';
 import { insertParty } from '../sql/parties';
+import { requiresFourEyes, usdEquivalent } from './usd';
+
+export { requiresFourEyes, usdEquivalent } from './usd';
 
 export interface NewParty {
   id?: string;
@@ -35,25 +38,9 @@ export function createParty(ctx: ServerContext, party: NewParty): string {
   return id;
 }
 
-const RATE_SCALE = 10n ** 6n;
-
-/** The USD value of a fiat amount at the configured demo rate, as a 2-decimal string. */
-export function usdEquivalent(config: Pick<ServerConfig, 'usdRates'>, fiatCurrency: string, fiatAmount: string): string {
-  const rate = config.usdRates[fiatCurrency];
-  if (!rate) throw new Error(`No USD rate configured for ${fiatCurrency}`);
-  const fiatCents = toMinorUnits(fiatAmount, FIAT_DECIMALS);
-  const rateScaled = toMinorUnits(rate, 6);
-  return fromMinorUnits((fiatCents * RATE_SCALE) / rateScaled, FIAT_DECIMALS);
-}
-
-export function requiresFourEyes(config: Pick<ServerConfig, 'usdRates' | 'fourEyesThresholdUsd'>, usd: string): boolean {
-  return toMinorUnits(usd, FIAT_DECIMALS) >= toMinorUnits(config.fourEyesThresholdUsd, FIAT_DECIMALS);
-}
-
-export interface NewDispute {
-  caseId?: string;
+/** A trade as the platform's trading side records it, with the instruments transaction monitoring follows. */
+export interface NewTrade {
   tradeId?: string;
-  escrowId?: string;
   buyerId: string;
   sellerId: string;
   asset: string;
@@ -64,6 +51,58 @@ export interface NewDispute {
   paymentMethod: string;
   tradeCreatedAt: Date;
   paidAt: Date | null;
+  /** The address the seller funded the escrow from. */
+  depositAddress?: string | null;
+  /** The address the buyer withdrew the crypto to. */
+  payoutAddress?: string | null;
+  /** The seller's receiving account for the fiat payment. */
+  payoutAccount?: string | null;
+  /** sha256 of each payment receipt the buyer gave. */
+  receiptSha256s?: readonly string[];
+}
+
+function insertNewTrade(ctx: ServerContext, trade: NewTrade, tradeId: string, disputedAt: string | null): void {
+  insertTrade(ctx.db, {
+    id: tradeId,
+    buyerId: trade.buyerId,
+    sellerId: trade.sellerId,
+    asset: trade.asset,
+    amountMinor: toMinorUnits(trade.amount, assetDecimals(trade.asset)),
+    fiatCurrency: trade.fiatCurrency,
+    fiatAmountMinor: toMinorUnits(trade.fiatAmount, FIAT_DECIMALS),
+    price: trade.price,
+    paymentMethod: trade.paymentMethod,
+    createdAt: trade.tradeCreatedAt.toISOString(),
+    paidAt: trade.paidAt?.toISOString() ?? null,
+    disputedAt,
+    depositAddress: trade.depositAddress ?? null,
+    payoutAddress: trade.payoutAddress ?? null,
+    payoutAccount: trade.payoutAccount ?? null,
+  });
+  insertTradeReceipts(ctx.db, tradeId, trade.receiptSha256s ?? []);
+}
+
+export interface RecordOptions {
+  /**
+   * Run transaction monitoring over the new trade's parties right away (the default). The seeds record
+   * their whole history first and run the monitor once over it.
+   */
+  monitor?: boolean;
+}
+
+/** Records a trade that completed without a dispute. Call inside ctx.write(). */
+export function recordTrade(ctx: ServerContext, trade: NewTrade, options: RecordOptions = {}): string {
+  const tradeId = trade.tradeId ?? `TRD-${randomUUID()}`;
+  // Checked before anything is written: a trade whose worth cannot be told cannot be monitored either.
+  usdEquivalent(ctx.config, trade.fiatCurrency, trade.fiatAmount);
+  insertNewTrade(ctx, trade, tradeId, null);
+  if (options.monitor ?? true) monitorNewTrades(ctx, [tradeId]);
+  return tradeId;
+}
+
+export interface NewDispute extends NewTrade {
+  caseId?: string;
+  escrowId?: string;
   openedAt: Date;
   slaDueAt: Date;
   reason: string;
@@ -76,12 +115,19 @@ export interface OpenedDispute {
   escrowId: string;
 }
 
+export interface OpenOptions extends RecordOptions {
+  /**
+   * Record the case's first feed row now (the default). The seed records it itself once the case's
+   * messages, evidence and checks are in place, so the first feed row is already complete.
+   */
+  recordChange?: boolean;
+}
+
 /**
- * Records a trade whose escrow is locked and opens its dispute. Call inside ctx.write(). With
- * `recordChange: false` the caller records the feed row itself once the case's messages, evidence and
- * checks are in place (the seed does), so the first feed row is already complete.
+ * Records a trade whose escrow is locked and opens its dispute, then runs transaction monitoring over the
+ * trade's parties (an alert it raises can hold the new escrow at once). Call inside ctx.write().
  */
-export function openDispute(ctx: ServerContext, dispute: NewDispute, recordChange = true): OpenedDispute {
+export function openDispute(ctx: ServerContext, dispute: NewDispute, options: OpenOptions = {}): OpenedDispute {
   const suffix = randomUUID();
   const ids = {
     caseId: dispute.caseId ?? `DSP-${suffix}`,
@@ -89,23 +135,9 @@ export function openDispute(ctx: ServerContext, dispute: NewDispute, recordChang
     escrowId: dispute.escrowId ?? `ESC-${suffix}`,
   };
   const amountMinor = toMinorUnits(dispute.amount, assetDecimals(dispute.asset));
-  const fiatMinor = toMinorUnits(dispute.fiatAmount, FIAT_DECIMALS);
   const usd = usdEquivalent(ctx.config, dispute.fiatCurrency, dispute.fiatAmount);
   const openedAt = dispute.openedAt.toISOString();
-  insertTrade(ctx.db, {
-    id: ids.tradeId,
-    buyerId: dispute.buyerId,
-    sellerId: dispute.sellerId,
-    asset: dispute.asset,
-    amountMinor,
-    fiatCurrency: dispute.fiatCurrency,
-    fiatAmountMinor: fiatMinor,
-    price: dispute.price,
-    paymentMethod: dispute.paymentMethod,
-    createdAt: dispute.tradeCreatedAt.toISOString(),
-    paidAt: dispute.paidAt?.toISOString() ?? null,
-    disputedAt: openedAt,
-  });
+  insertNewTrade(ctx, dispute, ids.tradeId, openedAt);
   insertEscrow(ctx.db, {
     id: ids.escrowId,
     tradeId: ids.tradeId,
@@ -125,6 +157,8 @@ export function openDispute(ctx: ServerContext, dispute: NewDispute, recordChang
     fourEyes: requiresFourEyes(ctx.config, usd),
     usdEquivalent: usd,
   });
+  const recordChange = options.recordChange ?? true;
   if (recordChange) recordCaseChange(ctx, ids.caseId, { bumpVersion: false });
+  if (options.monitor ?? recordChange) monitorNewTrades(ctx, [ids.tradeId]);
   return ids;
 }

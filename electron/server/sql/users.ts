@@ -24,14 +24,20 @@ export function insertUser(db: Db, user: Omit<UserRow, 'totpConfirmed'> & { crea
   ).run({ ...user, totpConfirmed: user.totpSecret ? 1 : 0 });
 }
 
+/** People only: a service account (the KYT monitor) is never found by sign-in, so it answers as unknown. */
 export const findUserByUsername = (db: Db, username: string) =>
-  prepared(db, `SELECT ${USER_COLUMNS} FROM users WHERE username = ?`).get(username) as UserRow | undefined;
+  prepared(db, `SELECT ${USER_COLUMNS} FROM users WHERE username = ? AND kind = 'person'`).get(username) as
+    | UserRow
+    | undefined;
 
 export const findUserById = (db: Db, id: string) =>
   prepared(db, `SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as UserRow | undefined;
 
+/** The role a person acts in; null for a service account, so no check ever takes it for an agent or reviewer. */
 export function userRole(db: Db, id: string): Role | null {
-  const row = prepared(db, 'SELECT role FROM users WHERE id = ?').get(id) as { role: Role } | undefined;
+  const row = prepared(db, "SELECT role FROM users WHERE id = ? AND kind = 'person'").get(id) as
+    | { role: Role }
+    | undefined;
   return row?.role ?? null;
 }
 

@@ -3,5 +3,6 @@
 import type { Migration } from '../../../../shared/db/migrations';
 import { initialSchema } from './0001-initial';
 import { tradeMonitoring } from './0002-trade-monitoring';
+import { kytMonitor } from './0003-kyt-monitor';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, tradeMonitoring];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, tradeMonitoring, kytMonitor];

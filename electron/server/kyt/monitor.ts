@@ -1,0 +1,215 @@
+// The KYT monitor: the pure rules engine (engine/) run over the trades in the store. It stores what the
+// engine finds as alerts (a dedupe key per rule, party and window, so a second run over the same trades
+// adds nothing), audits each new alert as the monitor's, tells the desks through the change feed, and
+// freezes the escrow of a case with a new SEVERE or HIGH alert (DESIGN §2: a held escrow cannot move).
+//
+// A run is one transaction: alerts, audit entries, holds and feed rows land together or not at all.
+import type { KytLevel } from '../../../shared/domain/dispute';
+import { assetDecimals, toMinorUnits } from '../../../shared/domain/money';
+import { appendAudit } from '../audit/chain';
+import { usdCentsOf } from '../cases/usd';
+import type { ServerContext } from '../context';
+import { KYT_MONITOR_USER_ID } from '../db/migrations/0003-kyt-monitor';
+import { recordCaseChanges } from '../feed/changes';
+import { findCaseState } from '../sql/cases';
+import { holdEscrow } from '../sql/escrow';
+import { insertKytAlert } from '../sql/kyt';
+import {
+  loadAllKytFacts,
+  loadKytFactsOfParties,
+  partiesOfTrades,
+  partiesSharingInstruments,
+  type UsdCents,
+} from '../sql/kyt-facts';
+import { nextKytAlertId, recordKytAlertNumber } from '../sql/kyt-monitor';
+import { KYT_RULE_SET } from './engine/config';
+import { evaluateKyt } from './engine/evaluate';
+import type { AlertCandidate, KytFacts } from './engine/types';
+
+export { KYT_MONITOR_USER_ID };
+
+/** Levels that freeze the escrow of the alert's case on their own, before anyone has looked. */
+const HOLDING_LEVELS: ReadonlySet<KytLevel> = new Set(['SEVERE', 'HIGH']);
+
+const RULE_TITLES = new Map<string, string>(Object.values(KYT_RULE_SET).map((rule) => [rule.id, rule.title]));
+
+/**
+ * Rules whose alert is about a pair of parties or an instrument rather than one party's own history: the
+ * alert is complete when one of the trades it is about belongs to a party whose history was loaded.
+ */
+const SHARED_RULES: ReadonlySet<string> = new Set([
+  KYT_RULE_SET.circular.id,
+  KYT_RULE_SET.sharedReceipt.id,
+  KYT_RULE_SET.sharedPayoutAccount.id,
+]);
+
+export interface MonitorOptions {
+  /**
+   * Evaluate only the parties of these trades (and whoever shares an instrument with them); every trade
+   * in the store when absent.
+   */
+  tradeIds?: readonly string[];
+  /** The rules engine; tests inject a failing one. */
+  evaluate?: (facts: KytFacts) => AlertCandidate[];
+  /** Record feed rows for the cases that changed (the default); the seed records them itself. */
+  recordFeed?: boolean;
+}
+
+export interface RaisedAlert {
+  id: string;
+  caseId: string | null;
+  partyId: string;
+  ruleId: string;
+  level: KytLevel;
+}
+
+export interface MonitorResult {
+  /** Trades the engine looked at. */
+  evaluatedTrades: number;
+  /** Alerts stored by this run (candidates already stored are not raised again). */
+  raised: RaisedAlert[];
+  /** Cases whose escrow this run put on hold. */
+  heldCases: string[];
+}
+
+/** The trades in scope: every one, or the parties of the new trades with whoever shares an instrument. */
+function loadFacts(ctx: ServerContext, tradeIds: readonly string[] | undefined, usdCents: UsdCents) {
+  if (!tradeIds) return { facts: loadAllKytFacts(ctx.db, usdCents), complete: () => true };
+  const touched = new Set(partiesOfTrades(ctx.db, tradeIds));
+  const sharing = partiesSharingInstruments(ctx.db, [...touched]);
+  const facts = loadKytFactsOfParties(ctx.db, [...new Set([...touched, ...sharing])], usdCents);
+  // Only a touched party's history is whole for certain (a sharer's other trades may use instruments that
+  // were not followed), so only alerts about it are kept: the others wait for a run that touches them.
+  const touchedTrades = new Set(
+    facts.trades.filter((trade) => touched.has(trade.buyerId) || touched.has(trade.sellerId)).map((trade) => trade.id),
+  );
+  const complete = (candidate: AlertCandidate) =>
+    touched.has(candidate.partyId) ||
+    (SHARED_RULES.has(candidate.ruleId) && candidate.tradeIds.some((id) => touchedTrades.has(id)));
+  return { facts, complete };
+}
+
+/** Stores a candidate unless its dedupe key is there already; the new alert's id, or null. */
+function storeAlert(ctx: ServerContext, candidate: AlertCandidate, at: string): string | null {
+  const { id, number } = nextKytAlertId(ctx.db);
+  const stored = insertKytAlert(ctx.db, {
+    id,
+    dedupeKey: candidate.dedupeKey,
+    caseId: candidate.caseId,
+    partyId: candidate.partyId,
+    rule: RULE_TITLES.get(candidate.ruleId) ?? candidate.ruleId,
+    ruleId: candidate.ruleId,
+    ruleVersion: candidate.ruleVersion,
+    level: candidate.level,
+    score: candidate.score,
+    category: candidate.category,
+    exposure: candidate.exposure,
+    asset: candidate.asset,
+    amountMinor: toMinorUnits(candidate.amount, assetDecimals(candidate.asset)),
+    details: candidate.details,
+    tradeIds: candidate.tradeIds,
+    windowStart: candidate.windowStart,
+    windowEnd: candidate.windowEnd,
+    status: 'open',
+    reviewerId: null,
+    reviewedAt: null,
+    decisionReason: null,
+    createdAt: at,
+  });
+  if (!stored) return null;
+  recordKytAlertNumber(ctx.db, number);
+  return id;
+}
+
+/** Holds the case's escrow for the alert if it is still held and not on hold; true when it did. */
+function holdForAlert(ctx: ServerContext, alert: RaisedAlert & { caseId: string }, at: Date): boolean {
+  const state = findCaseState(ctx.db, alert.caseId);
+  if (!state || state.escrowState !== 'held' || state.onHold) return false;
+  const rule = RULE_TITLES.get(alert.ruleId) ?? alert.ruleId;
+  const reason = `${alert.level} KYT alert ${alert.id}: ${rule}. Held automatically until compliance reviews it.`;
+  if (!holdEscrow(ctx.db, state.escrowId, { reason, by: KYT_MONITOR_USER_ID, at: at.toISOString() })) return false;
+  appendAudit(ctx.db, at, {
+    actor: KYT_MONITOR_USER_ID,
+    action: 'escrow.hold_placed',
+    subject: alert.caseId,
+    data: { escrowId: state.escrowId, reason, alertId: alert.id },
+  });
+  return true;
+}
+
+/** The run itself. Call inside a write transaction (or a savepoint of one). */
+function applyMonitor(ctx: ServerContext, options: MonitorOptions): MonitorResult {
+  const usdCents: UsdCents = (currency, fiatMinor) => Number(usdCentsOf(ctx.config, currency, fiatMinor));
+  const { facts, complete } = loadFacts(ctx, options.tradeIds, usdCents);
+  const candidates = (options.evaluate ?? evaluateKyt)(facts).filter(complete);
+  // Oldest finding first, so alert numbers follow the order things happened in.
+  candidates.sort((a, b) => a.windowEnd.localeCompare(b.windowEnd) || a.dedupeKey.localeCompare(b.dedupeKey));
+  const now = ctx.now();
+  const at = now.toISOString();
+  const raised: RaisedAlert[] = [];
+  for (const candidate of candidates) {
+    const id = storeAlert(ctx, candidate, at);
+    if (!id) continue;
+    const alert = { id, caseId: candidate.caseId, partyId: candidate.partyId, ruleId: candidate.ruleId, level: candidate.level };
+    raised.push(alert);
+    appendAudit(ctx.db, now, {
+      actor: KYT_MONITOR_USER_ID,
+      action: 'kyt.alert_raised',
+      subject: id,
+      data: {
+        caseId: candidate.caseId,
+        partyId: candidate.partyId,
+        ruleId: candidate.ruleId,
+        ruleVersion: candidate.ruleVersion,
+        level: candidate.level,
+        dedupeKey: candidate.dedupeKey,
+      },
+    });
+  }
+  const heldCases: string[] = [];
+  for (const alert of raised) {
+    if (!alert.caseId || !HOLDING_LEVELS.has(alert.level)) continue;
+    if (holdForAlert(ctx, { ...alert, caseId: alert.caseId }, now)) heldCases.push(alert.caseId);
+  }
+  const changedCases = [...new Set(raised.flatMap((alert) => (alert.caseId ? [alert.caseId] : [])))];
+  if (options.recordFeed ?? true) recordCaseChanges(ctx, changedCases);
+  return { evaluatedTrades: facts.trades.length, raised, heldCases };
+}
+
+/** Runs the monitor in a write transaction of its own. A failure leaves nothing of the run behind. */
+export function runKytMonitor(ctx: ServerContext, options: MonitorOptions = {}): MonitorResult {
+  return ctx.write(() => applyMonitor(ctx, options));
+}
+
+export class KytMonitorError extends Error {
+  readonly code = 'kyt_monitor_failed';
+  constructor(
+    readonly tradeIds: readonly string[],
+    cause: unknown,
+  ) {
+    super(
+      `The KYT monitor failed after trades ${tradeIds.join(', ')}; they are recorded and the next run covers them: ` +
+        (cause instanceof Error ? cause.message : String(cause)),
+      { cause },
+    );
+  }
+}
+
+/**
+ * Runs the monitor over the parties of trades just recorded, inside the caller's write. The run is a
+ * savepoint: if it fails, it is undone alone and the trades stay recorded (losing a trade to a monitoring
+ * fault would be worse than monitoring it late); the failure is reported as a process warning.
+ */
+export function monitorNewTrades(
+  ctx: ServerContext,
+  tradeIds: readonly string[],
+  options: Omit<MonitorOptions, 'tradeIds'> = {},
+): MonitorResult | KytMonitorError {
+  try {
+    return ctx.db.transaction(() => applyMonitor(ctx, { ...options, tradeIds }))();
+  } catch (cause) {
+    const error = new KytMonitorError(tradeIds, cause);
+    process.emitWarning(error.message, { code: error.code });
+    return error;
+  }
+}

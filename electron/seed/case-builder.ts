@@ -1,7 +1,6 @@
 // Turns one dispute's description (scenario, market, size, lifecycle, flags) into the full planned case:
 // a trade whose amounts add up, a chat placed in time, receipts that show what the scenario says,
 // Proof of Life checks, KYT alerts, a compliance hold and the agents' work on it.
-import type { KytAlertStatus, KytLevel } from '../../shared/domain/dispute';
 import type { Asset } from '../../shared/domain/money';
 import type { ServerConfig } from '../server/config';
 import { requiresFourEyes, usdEquivalent } from '../server/cases/create';
@@ -13,14 +12,13 @@ import { chatFor } from './chat-scripts';
 import { metamapVerificationId, type IdSequence, type PartyRegistry, type PartyTraits } from './demo-parties';
 import { forgedAmount, formatCrypto, formatFiat, localIso, methodLabel } from './format';
 import type { ReceiptSpec } from './images';
-import { KYT_RULES, kytDetails, kytScore, type Exposure, type KytRuleKey } from './kyt-rules';
+import type { KytStory } from './kyt-stories';
 import { paymentReference, receiptFileName, sellerStatement } from './paperwork';
 import { paymentAccount, personFor, receivingDetails, syntheticPersonSpec, type Person } from './people';
 import {
   frameKey,
   type DemoUsername,
   type EvidenceSource,
-  type PlannedAlert,
   type PlannedCase,
   type PlannedCheck,
   type PlannedEvidence,
@@ -31,6 +29,7 @@ import {
 import { Prng } from './prng';
 import { SCENARIOS, type ReasonFacts, type ReceiptKind } from './scenarios';
 import { chatMoments, lineTime, MINUTE_MS, slaTimes, type SlaBucket } from './timeline';
+import { walletAddress } from './wallets';
 import { ASSET_WEIGHTS, localeOf, market as marketByKey, type ChatLocale, type Market } from './world';
 
 export type AgentName = 'ana' | 'bruno';
@@ -39,15 +38,6 @@ export type Lifecycle =
   | { status: 'in_review'; agent: AgentName }
   | { status: 'pending_approval'; agent: AgentName }
   | { status: 'resolved'; agent: AgentName };
-
-export interface AlertSpec {
-  rule: KytRuleKey;
-  level: KytLevel;
-  exposure: Exposure;
-  party: 'buyer' | 'seller';
-  status?: KytAlertStatus;
-  decisionReason?: string;
-}
 
 export interface CaseSpec {
   /** A name other specs use to refer to this case. */
@@ -61,8 +51,9 @@ export interface CaseSpec {
   lifecycle?: Lifecycle;
   buyer?: { name?: string; traits?: PartyTraits };
   seller?: { name?: string; traits?: PartyTraits };
-  kyt?: AlertSpec[];
-  /** Compliance holds the escrow because of the first SEVERE or HIGH alert. */
+  /** What the parties did that transaction monitoring must catch (kyt-stories.ts writes the history). */
+  kyt?: KytStory[];
+  /** The monitor holds the escrow because of a SEVERE or HIGH alert of those stories. */
   hold?: boolean;
   /** The seller asked for the buyer's Proof of Life at the start and it passed. */
   sellerAskedProofOfLife?: boolean;
@@ -102,7 +93,6 @@ export class DemoCaseBuilder {
     private readonly parties: PartyRegistry,
     private readonly files: Map<string, EvidenceSource>,
     private readonly checkIds: IdSequence,
-    private readonly alertIds: IdSequence,
   ) {}
 
   build(spec: CaseSpec, caseNumber: number): PlannedCase {
@@ -184,11 +174,8 @@ export class DemoCaseBuilder {
     });
 
     const checks = this.tradeChecks(prng, id, spec, buyer, tradeCreatedAt);
-    const alerts = (spec.kyt ?? []).map((alert) =>
-      this.alert(prng, alert, alert.party === 'buyer' ? buyer : seller, amounts, `TRD-${caseNumber}`, tradeCreatedAt, openedAt),
-    );
-    const hold = spec.hold ? this.holdFor(prng, id, alerts, openedAt) : null;
-    if (hold) messages.push({ sender: 'system', author: null, body: systemText(locale, 'hold', facts), at: hold.at, evidence: [] });
+    // The monitor holds the escrow when it runs over the seeded history, at the moment of seeding.
+    if (spec.hold) messages.push({ sender: 'system', author: null, body: systemText(locale, 'hold', facts), at: this.now, evidence: [] });
 
     const work = this.agentWork(prng, id, spec, lifecycle, fourEyes, openedAt, locale, facts);
     messages.push(...work.messages);
@@ -196,12 +183,13 @@ export class DemoCaseBuilder {
       const party = spec.agentAskedProofOfLife === 'buyer' ? buyer : seller;
       checks.push(this.pendingCheck(id, party, lifecycle.agent, this.clamp(new Date(work.claimedAt.getTime() + prng.int(15, 30) * MINUTE_MS))));
     }
-    const notesBase = work.claimedAt ?? hold?.at ?? new Date(openedAt.getTime() + 30 * MINUTE_MS);
+    const notesBase = work.claimedAt ?? new Date(openedAt.getTime() + 30 * MINUTE_MS);
     const notes = (spec.notes ?? []).map((note, index) => ({
       id: `NTE-${caseNumber}-${index + 1}`,
       author: note.author,
       body: note.body,
-      at: this.clamp(new Date(notesBase.getTime() + (index + 1) * 7 * MINUTE_MS)),
+      // Notes on a held escrow are about the hold, which the monitor places at the moment of seeding.
+      at: spec.hold ? this.now : this.clamp(new Date(notesBase.getTime() + (index + 1) * 7 * MINUTE_MS)),
     }));
 
     messages.sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -234,8 +222,13 @@ export class DemoCaseBuilder {
       messages: messages.map((message, index) => ({ ...message, id: `MSG-${caseNumber}-${String(index + 1).padStart(2, '0')}` })),
       evidence,
       checks,
-      alerts,
-      hold,
+      instruments: {
+        depositAddress: walletAddress(seller.id, amounts.asset),
+        payoutAddress: walletAddress(buyer.id, amounts.asset),
+        payoutAccount: sellerAccount.account,
+      },
+      expectedAlerts: [],
+      expectHold: false,
       notes,
       verdict: work.verdict,
     };
@@ -407,54 +400,6 @@ export class DemoCaseBuilder {
 
   private pendingCheck(caseId: string, party: PlannedParty, agent: DemoUsername, createdAt: Date): PlannedCheck {
     return pendingTradeCheck({ id: this.checkIds.take(), partyId: party.id, caseId, requestedBy: agent, createdAt });
-  }
-
-  private alert(
-    prng: Prng,
-    spec: AlertSpec,
-    party: PlannedParty,
-    amounts: TradeAmounts,
-    tradeId: string,
-    tradeCreatedAt: Date,
-    openedAt: Date,
-  ): PlannedAlert {
-    const status = spec.status ?? 'open';
-    const decided = status === 'dismissed' || status === 'escalated' || status === 'reported';
-    const createdAt = new Date(tradeCreatedAt.getTime() + prng.int(40, 200) * 1000);
-    const id = this.alertIds.take();
-    return {
-      id,
-      // Written by the seed, not raised by the rules engine: rule version 0 says so.
-      dedupeKey: `seed:${id}`,
-      ruleId: spec.rule,
-      ruleVersion: 0,
-      tradeIds: [tradeId],
-      windowStart: tradeCreatedAt.toISOString(),
-      windowEnd: tradeCreatedAt.toISOString(),
-      partyId: party.id,
-      rule: KYT_RULES[spec.rule].rule,
-      level: spec.level,
-      score: kytScore(prng, spec.level),
-      category: KYT_RULES[spec.rule].category,
-      exposure: spec.exposure,
-      details: kytDetails(prng, spec.rule, spec.exposure, amounts.asset, formatCrypto(amounts.amount, amounts.asset).split(' ')[0]!),
-      status,
-      reviewer: status === 'open' ? null : 'carla',
-      reviewedAt: decided ? this.clamp(new Date(openedAt.getTime() + prng.int(40, 180) * MINUTE_MS)) : null,
-      decisionReason: decided ? (spec.decisionReason ?? null) : null,
-      createdAt,
-    };
-  }
-
-  private holdFor(prng: Prng, caseId: string, alerts: PlannedAlert[], openedAt: Date): PlannedCase['hold'] {
-    const cause = alerts.find((alert) => alert.level === 'SEVERE' || alert.level === 'HIGH');
-    if (!cause) throw new Error(`${caseId}: a hold needs a SEVERE or HIGH alert`);
-    const at = this.clamp(new Date(Math.max(openedAt.getTime(), cause.createdAt.getTime()) + prng.int(10, 45) * MINUTE_MS));
-    return {
-      reason: `${cause.level} KYT alert ${cause.id}: ${cause.rule} (${cause.exposure.toLowerCase()}). Escrow frozen until the source of funds is cleared.`,
-      by: 'carla',
-      at,
-    };
   }
 
   /** The agents' part: claim, a first message to the parties, and the verdict with its approval. */

@@ -5,6 +5,7 @@ import { DemoCaseBuilder, type CaseSpec } from './case-builder';
 import type { ScenarioKind } from './chat';
 import { IdSequence, PartyRegistry } from './demo-parties';
 import type { DemoPlan, EvidenceSource } from './plan';
+import { planKytHistory } from './kyt-stories';
 import { Prng } from './prng';
 import { MARKETS } from './world';
 
@@ -42,42 +43,42 @@ const FEATURED: readonly CaseSpec[] = [
     usd: 2400,
     kyt: [
       {
-        rule: 'sanctions',
-        level: 'SEVERE',
-        exposure: 'DIRECT',
+        pattern: { kind: 'exposure', category: 'sanctions', distance: 'direct' },
         party: 'seller',
-        status: 'escalated',
-        decisionReason: 'Direct exposure to a sanctioned exchange. Escalated to the MLRO; the escrow stays on hold until the seller documents where the BTC came from.',
+        level: 'SEVERE',
+        review: {
+          status: 'escalated',
+          reason: 'Direct exposure to a sanctioned exchange. Escalated to the MLRO; the escrow stays on hold until the seller documents where the BTC came from.',
+        },
       },
     ],
     hold: true,
-    notes: [{ author: 'carla', body: 'Hold placed: the seller funded this escrow straight from a sanctioned exchange. Asked the seller for proof of the source of funds (EDD).' }],
+    notes: [{ author: 'carla', body: 'The monitor held this escrow: the seller funded it straight from an address on the OFAC SDN list. Asked the seller for proof of the source of funds (EDD).' }],
   },
   {
     kind: 'seller_unresponsive',
     market: 'AR-TRANSFER',
     asset: 'USDT',
     usd: 1800,
-    kyt: [{ rule: 'darknet', level: 'HIGH', exposure: 'INDIRECT', party: 'seller', status: 'in_review' }],
+    kyt: [{ pattern: { kind: 'exposure', category: 'darknet', distance: 'two_hops' }, party: 'seller', level: 'HIGH', review: { status: 'in_review' } }],
     hold: true,
-    notes: [{ author: 'carla', body: 'A third of the deposit traces to a darknet market cluster two hops back. Holding while I review the seller’s other deposits.' }],
+    notes: [{ author: 'carla', body: 'The deposit traces to a darknet market cluster two hops back. Keeping the hold while I review the seller’s other deposits.' }],
   },
-  { kind: 'paid_not_released', market: 'BR-PIX', asset: 'ETH', usd: 1300, chatVariant: 1, kyt: [{ rule: 'mixer', level: 'MEDIUM', exposure: 'INDIRECT', party: 'buyer' }] },
-  { kind: 'paid_not_released', market: 'PE-TRANSFER', asset: 'USDT', usd: 700, kyt: [{ rule: 'highRiskExchange', level: 'LOW', exposure: 'INDIRECT', party: 'buyer' }] },
+  { kind: 'paid_not_released', market: 'BR-PIX', asset: 'ETH', usd: 1300, chatVariant: 1, kyt: [{ pattern: { kind: 'exposure', category: 'mixer', distance: 'two_hops' }, party: 'buyer', level: 'MEDIUM' }] },
+  { kind: 'paid_not_released', market: 'PE-TRANSFER', asset: 'USDT', usd: 700, kyt: [{ pattern: { kind: 'velocity', trades: 8 }, party: 'buyer', level: 'LOW' }] },
   {
     kind: 'underpayment',
     market: 'MX-SPEI',
     asset: 'USDT',
-    usd: 2900,
+    usd: 9600,
     chatVariant: 1,
+    buyer: { traits: { accountAgeDays: 420 } },
     kyt: [
       {
-        rule: 'structuring',
-        level: 'MEDIUM',
-        exposure: 'DIRECT',
+        pattern: { kind: 'structuring', trades: 3 },
         party: 'buyer',
-        status: 'escalated',
-        decisionReason: 'Trades just under the threshold with immediate withdrawals; escalated for a structuring review.',
+        level: 'MEDIUM',
+        review: { status: 'escalated', reason: 'Three trades just under the threshold in two days; escalated for a structuring review.' },
       },
     ],
   },
@@ -86,7 +87,7 @@ const FEATURED: readonly CaseSpec[] = [
     market: 'CO-TRANSFER',
     asset: 'BTC',
     usd: 3100,
-    kyt: [{ rule: 'stolenFunds', level: 'HIGH', exposure: 'DIRECT', party: 'seller', status: 'in_review' }],
+    kyt: [{ pattern: { kind: 'exposure', category: 'scam', distance: 'direct' }, party: 'seller', level: 'HIGH', review: { status: 'in_review' } }],
     hold: true,
     lifecycle: { status: 'in_review', agent: 'bruno' },
     notes: [{ author: 'bruno', body: 'Receipt looks right, but the escrow is on a compliance hold: no verdict until Carla lifts it.' }],
@@ -99,26 +100,41 @@ const FEATURED: readonly CaseSpec[] = [
     chatVariant: 1,
     kyt: [
       {
-        rule: 'highRiskExchange',
-        level: 'LOW',
-        exposure: 'INDIRECT',
+        pattern: { kind: 'velocity', trades: 8 },
         party: 'seller',
-        status: 'dismissed',
-        decisionReason: 'Under 2% exposure through a licensed exchange; no action needed.',
+        level: 'LOW',
+        review: { status: 'dismissed', reason: 'A merchant’s ordinary day: small Pago Móvil sales to different buyers. No action needed.' },
       },
     ],
   },
-  { kind: 'paid_not_released', market: 'BR-PIX', asset: 'BTC', usd: 14_200 },
+  {
+    kind: 'paid_not_released',
+    market: 'BR-PIX',
+    asset: 'BTC',
+    usd: 14_200,
+    buyer: { traits: { accountAgeDays: 11, tradeCount: 2, priorDisputes: 0 } },
+    kyt: [{ pattern: { kind: 'new_account' }, party: 'buyer', level: 'MEDIUM' }],
+  },
   { kind: 'seller_unresponsive', market: 'MX-SPEI', asset: 'USDT', usd: 18_500, sla: 'soon' },
   {
     kind: 'paid_not_released',
     market: 'AR-TRANSFER',
     asset: 'USDT',
     usd: 12_300,
+    // Established accounts: a young one trading this much would raise a new-account alert.
+    buyer: { traits: { accountAgeDays: 540 } },
+    seller: { traits: { accountAgeDays: 860 } },
     lifecycle: { status: 'pending_approval', agent: 'ana' },
     notes: [{ author: 'ana', body: 'Receipt and the seller’s statement match: CBU, amount and time. Proposed a release; it needs a supervisor’s approval (four-eyes).' }],
   },
-  { kind: 'paid_not_released', market: 'CO-TRANSFER', asset: 'USDT', usd: 11_000, lifecycle: { status: 'resolved', agent: 'ana' } },
+  {
+    kind: 'paid_not_released',
+    market: 'CO-TRANSFER',
+    asset: 'USDT',
+    usd: 11_000,
+    lifecycle: { status: 'resolved', agent: 'ana' },
+    kyt: [{ pattern: { kind: 'rapid_in_out', minutes: 9 }, party: 'seller', level: 'HIGH' }],
+  },
   { kind: 'mutual_cancellation', market: 'CO-NEQUI', asset: 'USDT', usd: 90 },
   { kind: 'mutual_cancellation', market: 'AR-MERCADOPAGO', asset: 'USDT', usd: 120, lifecycle: { status: 'resolved', agent: 'bruno' } },
   {
@@ -130,7 +146,14 @@ const FEATURED: readonly CaseSpec[] = [
     seller: { name: 'repeat-seller-1' },
     lifecycle: { status: 'resolved', agent: 'ana' },
   },
-  { kind: 'seller_unresponsive', market: 'VE-PAGOMOVIL', usd: 400, buyer: { name: 'repeat-buyer-1' }, seller: { name: 'repeat-seller-1' } },
+  {
+    kind: 'seller_unresponsive',
+    market: 'VE-PAGOMOVIL',
+    usd: 400,
+    buyer: { name: 'repeat-buyer-1' },
+    seller: { name: 'repeat-seller-1' },
+    kyt: [{ pattern: { kind: 'circular' }, party: 'buyer', level: 'MEDIUM' }],
+  },
   {
     kind: 'fake_receipt',
     market: 'VE-TRANSFER',
@@ -139,6 +162,7 @@ const FEATURED: readonly CaseSpec[] = [
     buyer: { name: 'repeat-buyer-2' },
     seller: { name: 'repeat-seller-2' },
     lifecycle: { status: 'resolved', agent: 'bruno' },
+    kyt: [{ pattern: { kind: 'shared_receipt' }, party: 'buyer', level: 'HIGH' }],
   },
   { kind: 'buyer_unresponsive', market: 'VE-TRANSFER', usd: 610, chatVariant: 1, buyer: { name: 'repeat-buyer-2' }, seller: { name: 'repeat-seller-2' } },
   { kind: 'buyer_unresponsive', market: 'PE-TRANSFER', usd: 330, lifecycle: { status: 'resolved', agent: 'ana' } },
@@ -152,7 +176,13 @@ const FEATURED: readonly CaseSpec[] = [
     agentAskedProofOfLife: 'seller',
     notes: [{ author: 'ana', body: 'The PIX receipt looks genuine (end-to-end id format is right). Seller account is 12 days old: asked for a new Proof of Life before deciding.' }],
   },
-  { kind: 'underpayment', market: 'CO-NEQUI', usd: 380, lifecycle: { status: 'in_review', agent: 'ana' } },
+  {
+    kind: 'underpayment',
+    market: 'CO-NEQUI',
+    usd: 380,
+    lifecycle: { status: 'in_review', agent: 'ana' },
+    kyt: [{ pattern: { kind: 'shared_payout_account' }, party: 'seller', level: 'MEDIUM' }],
+  },
   { kind: 'third_party', market: 'MX-SPEI', usd: 540, lifecycle: { status: 'in_review', agent: 'bruno' } },
   { kind: 'seller_unresponsive', market: 'VE-ZELLE', asset: 'USDT', usd: 450, sla: 'breached', lifecycle: { status: 'in_review', agent: 'bruno' } },
   { kind: 'paid_not_released', market: 'AR-MERCADOPAGO', usd: 230, sellerAskedProofOfLife: true },
@@ -192,12 +222,13 @@ export function buildDemoPlan(now: Date, config: Pick<ServerConfig, 'usdRates' |
   const files = new Map<string, EvidenceSource>();
   const checkIds = new IdSequence('LVC', 100001);
   const parties = new PartyRegistry(now, files, checkIds);
-  const builder = new DemoCaseBuilder(now, config, parties, files, checkIds, new IdSequence('KYT', 100001));
+  const builder = new DemoCaseBuilder(now, config, parties, files, checkIds);
   const prng = new Prng(DEMO_SEED);
   const specs = [...FEATURED];
   while (specs.length < DEMO_CASE_COUNT) specs.push(routineSpec(prng));
   const cases = specs.map((spec, index) => builder.build(spec, FIRST_DEMO_CASE + index));
+  const history = planKytHistory(now, config, MARKETS, parties, cases, specs);
   // A history of disputes implies at least a few trades per dispute.
   for (const party of parties.all) party.tradeCount = Math.max(party.tradeCount, party.disputeCount * 4);
-  return { parties: parties.all, cases, files };
+  return { parties: parties.all, cases, files, ...history };
 }

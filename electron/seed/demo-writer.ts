@@ -1,29 +1,33 @@
 // Writes a demo plan into the store in one transaction: accounts, evidence files, parties with their
-// onboarding checks, then each dispute through the server's own writers (openDispute, settleEscrow,
-// putEvidence, appendAudit and the repositories of electron/server/sql), and finally one feed row per
-// finished case.
+// onboarding checks, the parties' trade history and the risk list, then each dispute through the server's
+// own writers (openDispute, recordTrade, settleEscrow, putEvidence, appendAudit and the repositories of
+// electron/server/sql). Then the real KYT monitor runs over all of it: the demo's alerts and automatic
+// holds are its output, checked against what the plan's stories expect, and compliance's reviews of them
+// are applied after. Finally one feed row per finished case.
 import { appendAudit, type AuditEvent } from '../server/audit/chain';
-import { createParty, openDispute } from '../server/cases/create';
+import { createParty, openDispute, recordTrade } from '../server/cases/create';
 import type { ServerContext } from '../server/context';
+import { decideKytAlert } from '../server/kyt/alerts';
+import { monitorWithinWrite, type MonitorResult } from '../server/kyt/monitor';
 import { putEvidence, attachEvidence } from '../server/evidence/store';
 import { recordCaseChanges } from '../server/feed/changes';
 import { settleEscrow } from '../server/ledger/escrow';
 import { setCaseState } from '../server/sql/cases';
-import { holdEscrow } from '../server/sql/escrow';
-import { insertKytAlert } from '../server/sql/kyt';
+import { alertKeys, insertAddressHop, insertRiskAddress, startAlertReview } from '../server/sql/kyt-monitor';
 import { insertLivenessCheck } from '../server/sql/liveness';
 import { insertMessage } from '../server/sql/messages';
 import { insertNote } from '../server/sql/notes';
 import { insertVerdict } from '../server/sql/verdicts';
 import { createDemoAccounts, demoUserId } from './accounts';
 import { partyRecord } from './people';
-import type { DemoPlan, DemoUsername, PlannedCase, PlannedCheck } from './plan';
+import type { DemoPlan, DemoUsername, ExpectedAlert, PlannedCase, PlannedCheck, PlannedTrade } from './plan';
 
 export interface DemoCounts {
   cases: number;
   parties: number;
   files: number;
   livenessChecks: number;
+  trades: number;
   kytAlerts: number;
   holds: number;
   verdicts: number;
@@ -58,10 +62,12 @@ function writeCheck(ctx: ServerContext, check: PlannedCheck, sha: (key: string) 
 /** The case's rows beyond the trade and escrow; returns the audit events its seeded history implies. */
 function writeCase(ctx: ServerContext, planned: PlannedCase, sha: (key: string) => string): TimedAuditEvent[] {
   const events: TimedAuditEvent[] = [];
+  const buyerReceipts = planned.evidence.filter((item) => item.kind === 'receipt' && item.uploader === 'buyer');
   openDispute(
     ctx,
     {
       ...planned,
+      ...planned.instruments,
       caseId: planned.id,
       asset: planned.amounts.asset,
       amount: planned.amounts.amount,
@@ -69,8 +75,10 @@ function writeCase(ctx: ServerContext, planned: PlannedCase, sha: (key: string) 
       fiatAmount: planned.amounts.fiatAmount,
       price: planned.amounts.price,
       paymentMethod: planned.market.method,
+      receiptSha256s: buyerReceipts.map((item) => sha(item.key)),
     },
-    { recordChange: false },
+    // The monitor runs once over the whole history when everything is written.
+    { recordChange: false, monitor: false },
   );
   for (const message of planned.messages) {
     insertMessage(ctx.db, {
@@ -100,37 +108,6 @@ function writeCase(ctx: ServerContext, planned: PlannedCase, sha: (key: string) 
         data: { checkId: check.id, partyId: check.partyId },
       });
     }
-  }
-  for (const alert of planned.alerts) {
-    insertKytAlert(ctx.db, {
-      ...alert,
-      caseId: planned.id,
-      asset: planned.amounts.asset,
-      amountMinor: planned.amounts.amountMinor,
-      reviewerId: userId(alert.reviewer),
-      reviewedAt: alert.reviewedAt?.toISOString() ?? null,
-      createdAt: alert.createdAt.toISOString(),
-    });
-    if (alert.reviewer && alert.reviewedAt) {
-      events.push({
-        at: alert.reviewedAt,
-        actor: demoUserId(alert.reviewer),
-        action: 'kyt.alert_decided',
-        subject: alert.id,
-        data: { caseId: planned.id, status: alert.status, reason: alert.decisionReason },
-      });
-    }
-  }
-  if (planned.hold) {
-    const hold = { reason: planned.hold.reason, by: demoUserId(planned.hold.by), at: planned.hold.at.toISOString() };
-    if (!holdEscrow(ctx.db, planned.escrowId, hold)) throw new Error(`Seed: escrow ${planned.escrowId} could not be held`);
-    events.push({
-      at: planned.hold.at,
-      actor: demoUserId(planned.hold.by),
-      action: 'escrow.hold_placed',
-      subject: planned.id,
-      data: { escrowId: planned.escrowId, reason: planned.hold.reason },
-    });
   }
   for (const note of planned.notes) {
     insertNote(ctx.db, { id: note.id, caseId: planned.id, authorId: demoUserId(note.author), body: note.body, at: note.at.toISOString() });
@@ -192,25 +169,94 @@ export function writeDemoPlan(ctx: ServerContext, plan: DemoPlan, files: Readonl
     createParty(ctx, partyRecord(party));
     writeCheck(ctx, party.onboarding, sha);
   }
+  for (const entry of plan.riskAddresses) insertRiskAddress(ctx.db, { ...entry, listedAt: entry.listedAt.toISOString() });
+  for (const hop of plan.hops) insertAddressHop(ctx.db, hop);
+  for (const trade of plan.history) writeHistoryTrade(ctx, trade, sha);
   const events = plan.cases.flatMap((planned) => writeCase(ctx, planned, sha));
   // The seeded history enters the audit chain in the order it happened, then the seeding itself.
   events.sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const { at, ...event } of events) appendAudit(ctx.db, at, event);
-  const counts: DemoCounts = {
+  const counts = {
     cases: plan.cases.length,
     parties: plan.parties.length,
     files: shas.size,
     livenessChecks: plan.parties.length + plan.cases.reduce((sum, planned) => sum + planned.checks.length, 0),
-    kytAlerts: plan.cases.reduce((sum, planned) => sum + planned.alerts.length, 0),
-    holds: plan.cases.filter((planned) => planned.hold).length,
+    trades: plan.cases.length + plan.history.length,
     verdicts: plan.cases.filter((planned) => planned.verdict).length,
   };
   appendAudit(ctx.db, now, { actor: 'system', action: 'seed.demo', subject: 'demo', data: { ...counts } });
+  // The cases' feed rows come below, once compliance's reviews are in: one complete row per case.
+  const monitored = monitorWithinWrite(ctx, { recordFeed: false });
+  checkMonitorAgainstPlan(ctx, plan, monitored);
+  applyReviews(ctx, plan.cases.flatMap((planned) => planned.expectedAlerts));
   // Only now is every case complete (later cases add checks to parties of earlier ones): one feed row each.
   recordCaseChanges(
     ctx,
     plan.cases.map((planned) => planned.id),
     { bumpVersion: false },
   );
-  return counts;
+  return { ...counts, kytAlerts: monitored.raised.length, holds: monitored.heldCases.length };
+}
+
+function writeHistoryTrade(ctx: ServerContext, trade: PlannedTrade, sha: (key: string) => string): void {
+  recordTrade(
+    ctx,
+    {
+      ...trade,
+      tradeId: trade.id,
+      asset: trade.amounts.asset,
+      amount: trade.amounts.amount,
+      fiatCurrency: trade.market.currency,
+      fiatAmount: trade.amounts.fiatAmount,
+      price: trade.amounts.price,
+      paymentMethod: trade.market.method,
+      tradeCreatedAt: trade.at,
+      paidAt: new Date(trade.at.getTime() + 6 * 60_000),
+      receiptSha256s: trade.receipts.map(sha),
+    },
+    { monitor: false },
+  );
+}
+
+const alertKey = (alert: { caseId: string | null; partyId: string; ruleId: string; level: string }) =>
+  `${alert.caseId ?? '-'} ${alert.partyId} ${alert.ruleId} ${alert.level}`;
+
+/**
+ * The plan's stories say which alerts the engine must raise and which escrows it must hold. A difference
+ * means a rule or a story changed: the seed stops rather than show a demo that tells another story.
+ */
+function checkMonitorAgainstPlan(ctx: ServerContext, plan: DemoPlan, monitored: MonitorResult): void {
+  const expected = [...plan.cases.flatMap((planned) => planned.expectedAlerts), ...plan.unlinkedAlerts].map(alertKey).sort();
+  const raised = alertKeys(ctx.db).map(alertKey).sort();
+  const missing = expected.filter((key) => !raised.includes(key));
+  const unexpected = raised.filter((key) => !expected.includes(key));
+  if (missing.length > 0 || unexpected.length > 0) {
+    throw new Error(`Seed: the KYT monitor's alerts differ from the plan; missing [${missing.join('; ')}], unexpected [${unexpected.join('; ')}]`);
+  }
+  const held = plan.cases.filter((planned) => planned.expectHold).map((planned) => planned.id).sort();
+  if (JSON.stringify([...monitored.heldCases].sort()) !== JSON.stringify(held)) {
+    throw new Error(`Seed: the KYT monitor held ${monitored.heldCases.join(', ')}; the plan expects ${held.join(', ')}`);
+  }
+}
+
+/** Compliance's work on the raised alerts since the run: Carla took some into review and decided others. */
+function applyReviews(ctx: ServerContext, expected: readonly ExpectedAlert[]): void {
+  const now = ctx.now();
+  const carla = demoUserId('carla');
+  const stored = alertKeys(ctx.db);
+  for (const alert of expected) {
+    if (alert.status === 'open') continue;
+    const { id } = stored.find((candidate) => alertKey(candidate) === alertKey(alert))!;
+    const data = { caseId: alert.caseId, partyId: alert.partyId };
+    if (alert.status === 'in_review') {
+      if (!startAlertReview(ctx.db, id, carla, now.toISOString())) throw new Error(`Seed: alert ${id} is not open`);
+      appendAudit(ctx.db, now, { actor: carla, action: 'kyt_alert.assigned', subject: id, data: { ...data, assigneeId: carla } });
+      continue;
+    }
+    const reason = alert.decisionReason ?? 'Reviewed.';
+    const decision = alert.status === 'escalated' ? 'escalate' : 'dismiss';
+    const result = decideKytAlert(ctx.db, { alertId: id, decision, reason, reviewerId: carla, at: now });
+    if (result !== 'decided') throw new Error(`Seed: alert ${id} could not be decided (${result})`);
+    appendAudit(ctx.db, now, { actor: carla, action: `kyt_alert.${alert.status}`, subject: id, data: { ...data, decision, reason } });
+  }
 }

@@ -1,6 +1,6 @@
 // The demo data set as plain data, before anything is rendered or written: building it is pure and
 // deterministic (a function of the seed string and the moment of seeding), which the tests rely on.
-import type { KycStatus, KytAlertStatus, MessageSender, ReasonCode, VerdictOutcome } from '../../shared/domain/dispute';
+import type { KycStatus, KytLevel, MessageSender, ReasonCode, VerdictOutcome } from '../../shared/domain/dispute';
 import type { EvidenceKind } from '../../shared/domain/dispute';
 import type { TradeAmounts } from './amounts';
 import type { ScenarioKind } from './chat';
@@ -8,7 +8,7 @@ import type { ReceiptSpec, StatementSpec, SyntheticPersonSpec } from './images';
 import type { Person } from './people';
 import type { Market } from './world';
 import type { NewDispute } from '../server/cases/create';
-import type { KytFinding } from '../server/sql/kyt';
+import type { AddressHop, RiskAddress } from '../server/kyt/engine/types';
 import type { LivenessCheckFields } from '../server/sql/liveness';
 
 export type DemoUsername = 'ana' | 'bruno' | 'carla' | 'sofia' | 'diego';
@@ -54,14 +54,41 @@ export interface PlannedEvidence {
   at: Date;
 }
 
-/** An alert on the planned case's trade: its case and asset are the case's own. */
-export interface PlannedAlert extends Omit<KytFinding, 'caseId' | 'asset'> {
-  id: string;
-  status: KytAlertStatus;
-  reviewer: DemoUsername | null;
-  reviewedAt: Date | null;
+/** An alert the rules engine must raise from the seeded trades, and where compliance has taken it since. */
+export interface ExpectedAlert {
+  ruleId: string;
+  partyId: string;
+  /** The case the alert links to; null for a party whose own trade has no dispute. */
+  caseId: string | null;
+  level: KytLevel;
+  status: 'open' | 'in_review' | 'dismissed' | 'escalated';
   decisionReason: string | null;
-  createdAt: Date;
+}
+
+/** The instruments a trade used, as transaction monitoring follows them. */
+export interface TradeInstruments {
+  /** The address the seller funded the escrow from. */
+  depositAddress: string;
+  /** The address the buyer withdrew the crypto to. */
+  payoutAddress: string;
+  /** The seller's receiving account. */
+  payoutAccount: string;
+}
+
+/** A trade of the parties' history that completed without a dispute. */
+export interface PlannedTrade extends TradeInstruments {
+  id: string;
+  buyerId: string;
+  sellerId: string;
+  market: Market;
+  amounts: TradeAmounts;
+  at: Date;
+  /** Keys of the receipt files the buyer gave. */
+  receipts: string[];
+}
+
+export interface PlannedRiskAddress extends RiskAddress {
+  listedAt: Date;
 }
 
 export interface PlannedNote {
@@ -104,8 +131,11 @@ export interface PlannedCase extends PlannedDispute {
   messages: PlannedMessage[];
   evidence: PlannedEvidence[];
   checks: PlannedCheck[];
-  alerts: PlannedAlert[];
-  hold: { reason: string; by: DemoUsername; at: Date } | null;
+  instruments: TradeInstruments;
+  /** What the KYT monitor must raise on this case once the history is written. */
+  expectedAlerts: ExpectedAlert[];
+  /** Whether one of those alerts freezes the escrow (an open case's SEVERE or HIGH alert). */
+  expectHold: boolean;
   notes: PlannedNote[];
   verdict: PlannedVerdict | null;
 }
@@ -113,5 +143,11 @@ export interface PlannedCase extends PlannedDispute {
 export interface DemoPlan {
   parties: PlannedParty[];
   cases: PlannedCase[];
+  /** Trades without a dispute: the parties' history the KYT monitor reads beside the disputed ones. */
+  history: PlannedTrade[];
+  riskAddresses: PlannedRiskAddress[];
+  hops: AddressHop[];
+  /** Alerts the monitor must raise on parties' own undisputed trades (no case to show them on). */
+  unlinkedAlerts: ExpectedAlert[];
   files: Map<string, EvidenceSource>;
 }

@@ -20,6 +20,8 @@ import { seedDatabase, type SeedLogger } from '../../electron/seed/index';
 import { FIRST_LOAD_CASE, seedLoadCases } from '../../electron/seed/load';
 import { MARKETS } from '../../electron/seed/world';
 import { startServer } from '../../electron/server/start';
+import { KYT_RULE_SET } from '../../electron/server/kyt/engine/config';
+import { runKytMonitor } from '../../electron/server/kyt/monitor';
 import { createHash } from 'node:crypto';
 import { createTestServer, tempDir, type TestServer } from './harness';
 
@@ -108,10 +110,11 @@ describe('demo seed', () => {
   });
 
   it('has at least 2 open cases on a compliance hold from a SEVERE or HIGH alert that need no four-eyes', () => {
+    // The KYT monitor placed the holds itself when it raised the alerts.
     const sql = count(
       server,
       `SELECT COUNT(*) AS n FROM cases c JOIN escrows e ON e.id = c.escrow_id
-       WHERE c.status = 'open' AND c.four_eyes = 0 AND e.hold_by = 'USR-carla' AND e.hold_reason IS NOT NULL
+       WHERE c.status = 'open' AND c.four_eyes = 0 AND e.hold_by = 'USR-kyt-monitor' AND e.hold_reason IS NOT NULL
          AND e.hold_at IS NOT NULL
          AND EXISTS (SELECT 1 FROM kyt_alerts k WHERE k.case_id = c.id AND k.level IN ('SEVERE', 'HIGH'))`,
     );
@@ -121,7 +124,7 @@ describe('demo seed', () => {
         detail.status === 'open' &&
         detail.flags.onHold &&
         !detail.flags.fourEyes &&
-        detail.escrow.hold?.by.username === 'carla' &&
+        detail.escrow.hold?.by.username === 'kyt-monitor' &&
         detail.kytAlerts.some((alert) => alert.level === 'SEVERE' || alert.level === 'HIGH'),
     );
     expect(api.length).toBe(sql);
@@ -152,6 +155,28 @@ describe('demo seed', () => {
     }
     const flagged = details.filter((detail) => detail.flags.kyt);
     expect(flagged.every((detail) => detail.kytAlerts.some((alert) => alert.status !== 'dismissed'))).toBe(true);
+  });
+
+  it('raises the demo alerts with the rules engine over the seeded trades, and a second run adds nothing', () => {
+    const alerts = server.ctx.db.prepare('SELECT * FROM kyt_alerts').all() as {
+      id: string;
+      rule_id: string;
+      rule_version: number;
+      dedupe_key: string;
+      trade_ids: string;
+    }[];
+    const rules = new Map(Object.values(KYT_RULE_SET).map((rule) => [rule.id, rule.version]));
+    for (const alert of alerts) {
+      expect(rules.get(alert.rule_id)).toBe(alert.rule_version);
+      expect(alert.dedupe_key.startsWith(`${alert.rule_id}:`)).toBe(true);
+      expect(JSON.parse(alert.trade_ids).length).toBeGreaterThan(0);
+    }
+    expect(new Set(alerts.map((alert) => alert.rule_id)).size).toBeGreaterThanOrEqual(10);
+    const raisedByMonitor = count(server, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'kyt.alert_raised' AND actor = 'USR-kyt-monitor'");
+    expect(raisedByMonitor).toBe(alerts.length);
+    const before = tableCounts(server);
+    expect(runKytMonitor(server.ctx).raised).toEqual([]);
+    expect(tableCounts(server)).toEqual(before);
   });
 
   it('has at least 20 plain open cases: no hold, no four-eyes, unassigned, no KYT', () => {

@@ -137,8 +137,8 @@ function holdForAlert(ctx: ServerContext, alert: RaisedAlert & { caseId: string 
   return true;
 }
 
-/** The run itself. Call inside a write transaction (or a savepoint of one). */
-function applyMonitor(ctx: ServerContext, options: MonitorOptions): MonitorResult {
+/** The run itself. Call inside ctx.write() (the seed does, to review the alerts in the same write). */
+export function monitorWithinWrite(ctx: ServerContext, options: MonitorOptions): MonitorResult {
   const usdCents: UsdCents = (currency, fiatMinor) => Number(usdCentsOf(ctx.config, currency, fiatMinor));
   const { facts, complete } = loadFacts(ctx, options.tradeIds, usdCents);
   const candidates = (options.evaluate ?? evaluateKyt)(facts).filter(complete);
@@ -178,7 +178,7 @@ function applyMonitor(ctx: ServerContext, options: MonitorOptions): MonitorResul
 
 /** Runs the monitor in a write transaction of its own. A failure leaves nothing of the run behind. */
 export function runKytMonitor(ctx: ServerContext, options: MonitorOptions = {}): MonitorResult {
-  return ctx.write(() => applyMonitor(ctx, options));
+  return ctx.write(() => monitorWithinWrite(ctx, options));
 }
 
 export class KytMonitorError extends Error {
@@ -206,7 +206,7 @@ export function monitorNewTrades(
   options: Omit<MonitorOptions, 'tradeIds'> = {},
 ): MonitorResult | KytMonitorError {
   try {
-    return ctx.db.transaction(() => applyMonitor(ctx, { ...options, tradeIds }))();
+    return ctx.db.transaction(() => monitorWithinWrite(ctx, { ...options, tradeIds }))();
   } catch (cause) {
     const error = new KytMonitorError(tradeIds, cause);
     process.emitWarning(error.message, { code: error.code });

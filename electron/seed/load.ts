@@ -1,7 +1,9 @@
 // `--seed load --cases N`: N generated open disputes on top of the demo set, for benchmarks. 100,000 must
 // seed in under a minute, so this path writes through the server's repositories in a few big transactions
 // and reads each batch's feed rows back with one readCaseDetails per batch. Resumable: each batch records
-// its progress.
+// its progress. The last batch runs the KYT monitor over every trade, so the engine has a market's worth
+// of trades to read: each load trade carries its wallets and receiving account, and a few parties trade in
+// bursts (structuring, velocity) without a dispute.
 import { appendAudit } from '../server/audit/chain';
 import { requiresFourEyes, usdEquivalent } from '../server/cases/create';
 import type { Evidence } from '../../shared/api/types';
@@ -35,8 +37,10 @@ import { paymentReference, receiptFileName } from './paperwork';
 import { Prng } from './prng';
 import { SCENARIOS } from './scenarios';
 import { chatMoments, lineTime, slaTimes } from './timeline';
+import { walletAddress } from './wallets';
 import { ASSET_WEIGHTS, localeOf, MARKETS, type Country } from './world';
-import { fromMinorUnits, toMinorUnits, FIAT_DECIMALS } from '../../shared/domain/money';
+import { fromMinorUnits, toMinorUnits, FIAT_DECIMALS, type Asset } from '../../shared/domain/money';
+import { monitorWithinWrite } from '../server/kyt/monitor';
 import type { SeedLogger } from './index';
 
 export const FIRST_LOAD_CASE = 200001;
@@ -55,6 +59,9 @@ interface LoadCaseRows {
   fiatMinor: bigint;
   price: string;
   paymentMethod: string;
+  depositAddress: string;
+  payoutAddress: string;
+  payoutAccount: string;
   tradeCreatedAt: string;
   paidAt: string;
   openedAt: string;
@@ -75,10 +82,18 @@ interface Picks {
   disputesIn: Int32Array;
 }
 
-/** Who trades with whom in which market, for every case up front: parties' dispute counts need it. */
+/**
+ * Who trades with whom in which market, for every case up front: parties' dispute counts need it. Half of
+ * each country's parties buy and the other half sell (retail buyers, merchants), as on a real P2P market;
+ * a party that did both within the hour would rightly be a rapid in-out alert.
+ */
 function pickParticipants(cases: number, countries: readonly Country[]): Picks {
   const byCountry = new Map<Country, number[]>();
-  countries.forEach((country, index) => byCountry.set(country, [...(byCountry.get(country) ?? []), index]));
+  countries.forEach((country, index) => {
+    const local = byCountry.get(country);
+    if (local) local.push(index);
+    else byCountry.set(country, [index]);
+  });
   const weightedMarkets = MARKETS.map((market, index) => [index, market.weight] as const);
   const picks: Picks = {
     markets: new Uint8Array(cases),
@@ -90,8 +105,8 @@ function pickParticipants(cases: number, countries: readonly Country[]): Picks {
     const prng = new Prng(`load-pick:${i}`);
     const marketIndex = prng.weighted(weightedMarkets);
     const local = byCountry.get(MARKETS[marketIndex]!.country)!;
-    const buyerAt = prng.int(0, local.length - 1);
-    const sellerAt = (buyerAt + prng.int(1, local.length - 1)) % local.length;
+    const buyerAt = 2 * prng.int(0, Math.floor((local.length - 1) / 2));
+    const sellerAt = 2 * prng.int(0, Math.floor((local.length - 2) / 2)) + 1;
     picks.markets[i] = marketIndex;
     picks.buyers[i] = local[buyerAt]!;
     picks.sellers[i] = local[sellerAt]!;
@@ -109,6 +124,7 @@ function generateLoadCase(
   picks: Picks,
   parties: readonly LoadParty[],
   pool: LoadFilePool,
+  wallets: Wallets,
 ): LoadCaseRows {
   const number = FIRST_LOAD_CASE + index;
   const prng = new Prng(`load-case:${index}`);
@@ -125,6 +141,7 @@ function generateLoadCase(
   const { openedAt, slaDueAt } = slaTimes(prng, now, { decided: false, longWindow: fourEyes });
   const variant = prng.int(0, 2);
   const moments = chatMoments(prng, chatFor(locale, kind, variant, EMPTY_FACTS), openedAt);
+  const sellerAccount = paymentAccount(seller.person, seller.id, market);
   const receiptAmount = scenario.receipt === 'partial' ? partialFiat(amounts.fiatMinor, prng.int(78, 93)) : amounts.fiatAmount;
   const facts: ChatFacts = {
     buyer: buyer.person.firstName,
@@ -140,7 +157,7 @@ function generateLoadCase(
       market.currency,
     ),
     method: methodLabel(market.method, locale),
-    sellerAccount: receivingDetails(market, paymentAccount(seller.person, seller.id, market), seller.person),
+    sellerAccount: receivingDetails(market, sellerAccount, seller.person),
     receiptAccount: '',
     receiptPayer: '',
     reference: paymentReference(prng, market, moments.paidAt),
@@ -187,6 +204,9 @@ function generateLoadCase(
     fiatMinor: amounts.fiatMinor,
     price: amounts.price,
     paymentMethod: market.method,
+    depositAddress: wallets.of(seller.id, asset),
+    payoutAddress: wallets.of(buyer.id, asset),
+    payoutAccount: sellerAccount.account,
     tradeCreatedAt: moments.tradeCreatedAt.toISOString(),
     paidAt: moments.paidAt.toISOString(),
     openedAt: openedAt.toISOString(),
@@ -246,6 +266,9 @@ function writeCase(db: Db, rows: LoadCaseRows): void {
     createdAt: rows.tradeCreatedAt,
     paidAt: rows.paidAt,
     disputedAt: rows.openedAt,
+    depositAddress: rows.depositAddress,
+    payoutAddress: rows.payoutAddress,
+    payoutAccount: rows.payoutAccount,
   });
   insertEscrow(db, { id: rows.escrowId, tradeId: rows.tradeId, asset: rows.asset, amountMinor: rows.amountMinor, at: rows.tradeCreatedAt });
   // The lock movement, as lockEscrow writes it (out of the seller's account into the escrow's), with an id
@@ -279,6 +302,65 @@ function writeCase(db: Db, rows: LoadCaseRows): void {
   }
 }
 
+/** Each party's wallet per asset, drawn once: a party funds and withdraws from the same address. */
+class Wallets {
+  private readonly known = new Map<string, string>();
+  of(partyId: string, asset: Asset): string {
+    const key = `${partyId}:${asset}`;
+    let found = this.known.get(key);
+    if (!found) {
+      found = walletAddress(partyId, asset);
+      this.known.set(key, found);
+    }
+    return found;
+  }
+}
+
+/** One party in this many trades in a burst; the two kinds alternate. */
+const BURST_EVERY = 250;
+
+/**
+ * Trades without a dispute for a few parties, in the patterns transaction monitoring looks for: three
+ * purchases just under the 10,000 USD reporting threshold in two days (structuring), or a dozen small
+ * sales in a day (velocity). The counterparty is the next party of the same country.
+ */
+function writeBursts(db: Db, now: Date, config: ServerContext['config'], parties: readonly LoadParty[], wallets: Wallets): void {
+  for (let index = 0; index < parties.length; index += BURST_EVERY) {
+    const party = parties[index]!;
+    const peer = parties.slice(index + 1).find((candidate) => candidate.person.country === party.person.country);
+    if (!peer) continue;
+    const prng = new Prng(`load-burst:${party.id}`);
+    const market = prng.pick(MARKETS.filter((candidate) => candidate.country === party.person.country));
+    const structuring = (index / BURST_EVERY) % 2 === 0;
+    const count = structuring ? 3 : 12;
+    for (let k = 0; k < count; k++) {
+      const asset: Asset = structuring ? 'USDT' : prng.weighted(ASSET_WEIGHTS);
+      const usd = structuring ? prng.int(9_150, 9_650) : prng.int(30, 250);
+      const amounts = tradeAmounts(asset, marketPrice(asset, market, config.usdRates, prng.int(-40, 40)), usd);
+      const hoursAgo = structuring ? 30 + k * 14 : 26 + k * 1.5;
+      const at = new Date(now.getTime() - hoursAgo * 3_600_000 - prng.int(0, 50) * 60_000).toISOString();
+      const [buyer, seller] = structuring ? [party, peer] : [peer, party];
+      insertTrade(db, {
+        id: `TRD-B${party.id.slice(4)}-${k + 1}`,
+        buyerId: buyer.id,
+        sellerId: seller.id,
+        asset,
+        amountMinor: amounts.amountMinor,
+        fiatCurrency: market.currency,
+        fiatAmountMinor: amounts.fiatMinor,
+        price: amounts.price,
+        paymentMethod: market.method,
+        createdAt: at,
+        paidAt: at,
+        disputedAt: null,
+        depositAddress: wallets.of(seller.id, asset),
+        payoutAddress: wallets.of(buyer.id, asset),
+        payoutAccount: paymentAccount(seller.person, seller.id, market).account,
+      });
+    }
+  }
+}
+
 /**
  * Seeds `count` load cases unless they are there already; carries on after an interrupted run. Each batch
  * of `batchSize` cases is one transaction.
@@ -301,17 +383,21 @@ export function seedLoadCases(ctx: ServerContext, count: number, log: SeedLogger
   const picks = pickParticipants(target, countries);
   let pool: LoadFilePool | null = null;
   let parties: LoadParty[] = [];
+  const wallets = new Wallets();
   for (let from = marker?.written ?? 0; from < target; from += batchSize) {
     ctx.write(() => {
       if (!pool) {
         pool = storeLoadFilePool(ctx.db, now, ctx.config);
         parties = loadParties(now, countries, picks.disputesIn, pool);
-        if (from === 0) writeParties(ctx.db, parties);
+        if (from === 0) {
+          writeParties(ctx.db, parties);
+          writeBursts(ctx.db, now, ctx.config, parties, wallets);
+        }
       }
       const until = Math.min(target, from + batchSize);
       const caseIds: string[] = [];
       for (let index = from; index < until; index++) {
-        const rows = generateLoadCase(index, now, ctx.config, picks, parties, pool);
+        const rows = generateLoadCase(index, now, ctx.config, picks, parties, pool, wallets);
         writeCase(ctx.db, rows);
         caseIds.push(rows.id);
       }
@@ -319,6 +405,9 @@ export function seedLoadCases(ctx: ServerContext, count: number, log: SeedLogger
       recordCaseChanges(ctx, caseIds, { bumpVersion: false, readAt: now });
       writeSeedMarker(ctx.db, 'load', { seededAt: now.toISOString(), count: target, written: until });
       if (until === target) {
+        // In the last batch's write, so that a seed marked complete has been monitored too.
+        const monitored = monitorWithinWrite(ctx);
+        log.info(`KYT monitor over ${monitored.evaluatedTrades} trades: ${monitored.raised.length} alerts, ${monitored.heldCases.length} holds.`);
         appendAudit(ctx.db, ctx.now(), {
           actor: 'system',
           action: 'seed.load',

@@ -465,7 +465,9 @@ describe('load seed', () => {
     expect(count(server, 'SELECT COUNT(*) AS n FROM cases')).toBe(DEMO_CASE_COUNT + loadCases);
     expect(count(server, "SELECT COUNT(*) AS n FROM cases WHERE id >= 'DSP-2' AND status = 'open' AND assignee_id IS NULL")).toBe(loadCases);
     expect(count(server, "SELECT COUNT(DISTINCT entity_id) AS n FROM changes WHERE type = 'case'")).toBe(DEMO_CASE_COUNT + loadCases);
-    expect(count(server, 'SELECT COUNT(*) AS n FROM changes')).toBe(DEMO_CASE_COUNT + loadCases);
+    // The KYT monitor's run over the load adds one row for each case it flagged.
+    const flagged = count(server, "SELECT COUNT(DISTINCT case_id) AS n FROM kyt_alerts WHERE case_id >= 'DSP-2'");
+    expect(count(server, 'SELECT COUNT(*) AS n FROM changes')).toBe(DEMO_CASE_COUNT + loadCases + flagged);
     expect(checkLedger(server.ctx.db).balanced).toBe(true);
     expect(verifyAuditChain(server.ctx.db).ok).toBe(true);
     expect(count(server, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'seed.load' AND actor = 'system'")).toBe(1);
@@ -474,7 +476,9 @@ describe('load seed', () => {
   it('writes feed rows equal to what readCaseDetail produces', () => {
     const sample = Array.from({ length: 25 }, (_, index) => `DSP-${FIRST_LOAD_CASE + Math.floor((index * (loadCases - 1)) / 24)}`);
     for (const id of sample) {
-      const row = server.ctx.db.prepare("SELECT data FROM changes WHERE type = 'case' AND entity_id = ?").get(id) as { data: string };
+      const row = server.ctx.db
+        .prepare("SELECT data FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq DESC LIMIT 1")
+        .get(id) as { data: string };
       const detail = readCaseDetail(server.ctx.db, id, { now: server.clock.now, fourEyesThresholdUsd: server.ctx.config.fourEyesThresholdUsd });
       expect(JSON.parse(row.data)).toEqual(detail);
       expect(row.data).toBe(JSON.stringify(detail));
@@ -495,6 +499,17 @@ describe('load seed', () => {
     expect(rows.some((row) => Date.parse(row.sla_due_at) < server.clock.now.getTime())).toBe(true);
     const files = count(server, "SELECT COUNT(DISTINCT sha256) AS n FROM case_evidence WHERE case_id >= 'DSP-2'");
     expect(files).toBeLessThan(20);
+  });
+
+  it('gives the KYT monitor trades to read: wallets and accounts on every trade, bursts it catches', () => {
+    expect(count(server, 'SELECT COUNT(*) AS n FROM trades WHERE deposit_address IS NULL OR payout_address IS NULL OR payout_account IS NULL')).toBe(0);
+    const loadAlerts = (rule: string) =>
+      count(server, "SELECT COUNT(*) AS n FROM kyt_alerts WHERE rule_id = ? AND party_id >= 'PTY-2'", rule);
+    expect(loadAlerts('structuring')).toBeGreaterThan(0);
+    expect(loadAlerts('velocity')).toBeGreaterThan(0);
+    // Ordinary load parties trade about twice in the period: the monitor flags few of the load cases.
+    expect(count(server, "SELECT COUNT(DISTINCT case_id) AS n FROM kyt_alerts WHERE case_id >= 'DSP-2'")).toBeLessThan(loadCases / 50);
+    expect(count(server, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'kyt.alert_raised'")).toBe(count(server, 'SELECT COUNT(*) AS n FROM kyt_alerts'));
   });
 
   it('does nothing on a second run', async () => {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDeskBenchmarks } from './desk.bench';
+import { runKytBenchmarks } from './kyt.bench';
 import { runServerBenchmarks } from './server.bench';
 import { runUiBenchmarks } from './ui.bench';
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   try {
     const results = [
       ...(await runServerBenchmarks(path.join(dataDir, 'server'), loadCases)),
+      ...(await runKytBenchmarks(path.join(dataDir, 'kyt'), loadCases)),
       ...(await runDeskBenchmarks(path.join(dataDir, 'desk'), loadCases)),
       ...(await runUiBenchmarks(path.join(dataDir, 'ui'), uiCases)),
     ];

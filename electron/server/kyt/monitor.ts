@@ -138,7 +138,7 @@ function holdForAlert(ctx: ServerContext, alert: RaisedAlert & { caseId: string 
 }
 
 /** The run itself. Call inside ctx.write() (the seed does, to review the alerts in the same write). */
-export function monitorWithinWrite(ctx: ServerContext, options: MonitorOptions): MonitorResult {
+export function monitorWithinWrite(ctx: ServerContext, options: MonitorOptions = {}): MonitorResult {
   const usdCents: UsdCents = (currency, fiatMinor) => Number(usdCentsOf(ctx.config, currency, fiatMinor));
   const { facts, complete } = loadFacts(ctx, options.tradeIds, usdCents);
   const candidates = (options.evaluate ?? evaluateKyt)(facts).filter(complete);

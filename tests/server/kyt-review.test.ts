@@ -357,3 +357,39 @@ describe('POST /v1/kyt/alerts/{id}/decision', () => {
     expect(verdict.body).toMatchObject({ error: { code: 'forbidden' } });
   });
 });
+
+describe('query plans of the review', () => {
+  it('reads the party history, counterparties, alerts and evidence through indexes, never scanning a table', async () => {
+    server = await createTestServer();
+    const { db } = server.ctx;
+    const statements: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => {
+      statements.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
+    const carla = addUser(server.ctx, 'compliance');
+    const scenario = addReviewScenario(server);
+    const from = statements.length;
+    await call(server, carla, 'GET', `/v1/kyt/alerts/${scenario.alertId}`);
+    await assign(carla, scenario.alertId);
+    await decide(carla, scenario.alertId, { decision: 'report', reason: 'Velocity.' });
+    const reviewQueries = statements
+      .slice(from)
+      .filter((sql) => /\b(trades|kyt_alerts|case_evidence|liveness_checks|reports)\b/.test(sql));
+    expect(reviewQueries.length).toBeGreaterThan(5);
+    for (const sql of reviewQueries) {
+      // Every parameter bound to an empty JSON list: the plan does not depend on the values.
+      const names = [...new Set([...sql.matchAll(/@(\w+)/g)].map((match) => match[1]!))];
+      const args = names.length
+        ? [Object.fromEntries(names.map((name) => [name, '[]']))]
+        : Array<string>((sql.match(/\?/g) ?? []).length).fill('[]');
+      const plan = (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((row) => row.detail);
+      // json_each lists the ids asked for; the counterparty totals scan their own subquery of indexed rows.
+      const scans = plan.filter(
+        (detail) => detail.startsWith('SCAN') && !detail.includes('json_each') && !detail.startsWith('SCAN (subquery'),
+      );
+      expect(scans, `${sql}\n${plan.join('\n')}`).toEqual([]);
+    }
+  });
+});

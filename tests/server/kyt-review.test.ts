@@ -183,6 +183,9 @@ describe('POST /v1/kyt/alerts/{id}/assign', () => {
     );
     const mine = await call(server, carla, 'GET', '/v1/kyt/alerts?assignee=me');
     expect(mine.body.items.map((alert: { id: string }) => alert.id)).toEqual([scenario.alertId]);
+    const someoneElse = await call(server, carla, 'GET', `/v1/kyt/alerts?assignee=${carla.id}`);
+    expect(someoneElse.status).toBe(400);
+    expect(someoneElse.body).toMatchObject({ error: { code: 'invalid_request' } });
   });
 
   it("lets another reviewer take it over, naming the previous assignee in the audit log", async () => {

@@ -52,7 +52,8 @@ function partyHistory(ctx: ServerContext, alert: KytAlert): PartyTrade[] {
   const trades = [...recent, ...missing].sort(newestFirst);
   while (trades.length > PARTY_HISTORY_LIMIT) {
     const oldestUnflagged = trades.findLastIndex((trade) => !flaggedIds.has(trade.id));
-    trades.splice(oldestUnflagged, 1);
+    // An alert about more trades than the limit shows its newest ones.
+    trades.splice(oldestUnflagged === -1 ? PARTY_HISTORY_LIMIT : oldestUnflagged, 1);
   }
   return trades.map((trade) => ({ ...withUsd(ctx.config, trade), flagged: flaggedIds.has(trade.id) }));
 }

@@ -18,6 +18,12 @@ export type Message = z.infer<typeof schemas.message>;
 export type Evidence = z.infer<typeof schemas.evidence>;
 export type LivenessCheck = z.infer<typeof schemas.livenessCheck>;
 export type KytAlert = z.infer<typeof schemas.kytAlert>;
+export type KytAlertDetail = z.infer<typeof schemas.kytAlertDetail>;
+export type KytRule = z.infer<typeof schemas.kytRule>;
+export type KytRuleSet = z.infer<typeof schemas.kytRuleSet>;
+export type PartyTrade = z.infer<typeof schemas.partyTrade>;
+export type Counterparty = z.infer<typeof schemas.counterparty>;
+export type Report = z.infer<typeof schemas.report>;
 export type Note = z.infer<typeof schemas.note>;
 export type Verdict = z.infer<typeof schemas.verdict>;
 export type CaseDetail = z.infer<typeof schemas.caseDetail>;
@@ -27,14 +33,6 @@ export type SyncChange = z.infer<typeof schemas.syncChange>;
 export type SyncPage = z.infer<typeof schemas.syncPage>;
 export type AuditEntry = z.infer<typeof schemas.auditEntry>;
 export type AuditVerification = z.infer<typeof schemas.auditVerification>;
-export type KytRule = z.infer<typeof schemas.kytRule>;
-export type KytRuleSet = z.infer<typeof schemas.kytRuleSet>;
-/** A trade in the history of an alert's party (GET /v1/kyt/alerts/{id}). */
-export type PartyTrade = z.infer<typeof schemas.partyTrade>;
-export type Counterparty = z.infer<typeof schemas.counterparty>;
-export type KytAlertDetail = z.infer<typeof schemas.kytAlertDetail>;
-/** A suspicious activity report as filed (GET /v1/reports/{id}). */
-export type Report = z.infer<typeof schemas.report>;
 export type ApiErrorBody = z.infer<typeof schemas.apiErrorBody>;
 
 export interface Page<T> {

@@ -9,8 +9,17 @@ const BODY = 'Helvetica';
 const BOLD = 'Helvetica-Bold';
 const MONO = 'Courier';
 const MARGIN = 50;
+const INDENT = 12;
 
 type Doc = PDFKit.PDFDocument;
+
+/** A paragraph set in from the margin, every line of it (pdfkit's `indent` moves the first line only). */
+function indented(doc: Doc, text: string): Doc {
+  const width = doc.page.width - 2 * MARGIN - INDENT;
+  doc.text(toWinAnsi(text), MARGIN + INDENT, doc.y, { width });
+  doc.x = MARGIN;
+  return doc;
+}
 
 const heading = (doc: Doc, text: string) =>
   doc.moveDown(0.8).font(BOLD).fontSize(12).text(toWinAnsi(text)).moveDown(0.3).font(BODY).fontSize(9.5);
@@ -31,21 +40,19 @@ function transactions(doc: Doc, report: Report): void {
     doc.font(BOLD).text(toWinAnsi(`${day(trade.createdAt)}  ${trade.id}`));
     doc.font(BODY);
     const direction = trade.side === 'buyer' ? 'bought from' : 'sold to';
-    doc.text(
-      toWinAnsi(
-        `Subject ${direction} ${trade.counterparty.displayName} (${trade.counterparty.id}): ${trade.amount} ${trade.asset} ` +
-          `for ${trade.fiatAmount} ${trade.fiatCurrency} (USD ${trade.usdEquivalent}) by ${trade.paymentMethod}` +
-          (trade.caseId ? `; dispute ${trade.caseId}` : '') +
-          (trade.disputedAt ? ` opened ${day(trade.disputedAt)}` : ''),
-      ),
-      { indent: 12 },
+    indented(
+      doc,
+      `Subject ${direction} ${trade.counterparty.displayName} (${trade.counterparty.id}): ${trade.amount} ${trade.asset} ` +
+        `for ${trade.fiatAmount} ${trade.fiatCurrency} (USD ${trade.usdEquivalent}) by ${trade.paymentMethod}` +
+        (trade.caseId ? `; dispute ${trade.caseId}` : '') +
+        (trade.disputedAt ? ` opened ${day(trade.disputedAt)}` : ''),
     );
     const instruments = [
       trade.depositAddress && `escrow deposit from ${trade.depositAddress}`,
       trade.payoutAddress && `payout to ${trade.payoutAddress}`,
       trade.payoutAccount && `paid into account ${trade.payoutAccount}`,
     ].filter(Boolean);
-    if (instruments.length) doc.text(toWinAnsi(instruments.join('; ')), { indent: 12 });
+    if (instruments.length) indented(doc, instruments.join('; '));
     doc.moveDown(0.25);
   }
 }
@@ -57,7 +64,7 @@ function evidence(doc: Doc, report: Report): void {
     doc.text(
       toWinAnsi(`${file.kind}, ${file.mime}, ${file.size} bytes, case ${file.caseId}${file.fileName ? `, ${file.fileName}` : ''}`),
     );
-    doc.font(MONO).fontSize(8).text(`sha256 ${file.sha256}`, { indent: 12 }).font(BODY).fontSize(9.5).moveDown(0.2);
+    indented(doc.font(MONO).fontSize(8), `sha256 ${file.sha256}`).font(BODY).fontSize(9.5).moveDown(0.2);
   }
 }
 
@@ -66,13 +73,8 @@ function alerts(doc: Doc, report: Report): void {
   for (const alert of report.alerts) {
     const marker = alert.id === report.alertId ? ' (this report)' : '';
     doc.font(BOLD).text(toWinAnsi(`${alert.level}  ${alert.rule}${marker}`));
-    doc
-      .font(BODY)
-      .text(toWinAnsi(`${alert.id}, rule ${alert.ruleId} version ${alert.ruleVersion}, raised ${day(alert.createdAt)}`), {
-        indent: 12,
-      })
-      .text(toWinAnsi(alert.details), { indent: 12 })
-      .moveDown(0.2);
+    indented(doc.font(BODY), `${alert.id}, rule ${alert.ruleId} version ${alert.ruleVersion}, raised ${day(alert.createdAt)}`);
+    indented(doc, alert.details).moveDown(0.2);
   }
 }
 

@@ -16,6 +16,7 @@ import { registerFeedRoutes } from './feed/routes';
 import { payloadTooLarge, registerBodyParsers } from './http/body';
 import { defineRoute } from './http/route';
 import { registerKytRoutes } from './kyt/routes';
+import { registerReportRoutes } from './reports/routes';
 import { registerMetamapWebhook } from './webhooks/metamap';
 
 export const API_VERSION = '1.0.0';
@@ -91,6 +92,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   await registerAuthRoutes(app, ctx);
   await registerCaseRoutes(app, ctx);
   await registerKytRoutes(app, ctx);
+  registerReportRoutes(app, ctx);
   await registerEvidenceRoutes(app, ctx);
   await registerFeedRoutes(app, ctx);
   await registerAuditRoutes(app, ctx);

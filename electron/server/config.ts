@@ -22,10 +22,26 @@ export interface ServerConfig {
   eventsHeartbeatMs: number;
   /** Per-address limit on the auth routes, per minute. Generous: a busy office shares one address. */
   authRateLimitPerMinute: number;
+  /** Who files suspicious activity reports: the exchange as its financial intelligence unit knows it. */
+  reportingEntity: ReportingEntity;
   /** Wall clock, injectable so tests can pin time. */
   now: () => Date;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
 }
+
+export interface ReportingEntity {
+  /** The reporting entity's registration id with the FIU (goAML `rentity_id`). */
+  id: string;
+  name: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+}
+
+export const DEMO_REPORTING_ENTITY: ReportingEntity = {
+  id: 'DD-DEMO-0001',
+  name: 'Dispute Desk demo exchange',
+  country: 'VE',
+};
 
 export const DEFAULT_USD_RATES: Record<string, string> = {
   USD: '1',
@@ -52,6 +68,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     metamapWebhookSecret: process.env.METAMAP_WEBHOOK_SECRET ?? null,
     eventsHeartbeatMs: 15_000,
     authRateLimitPerMinute: 300,
+    reportingEntity: DEMO_REPORTING_ENTITY,
     now: () => new Date(),
     logLevel: 'info',
     ...overrides,

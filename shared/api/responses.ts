@@ -274,8 +274,9 @@ export const report = z.object({
   createdAt: time,
   createdBy: userRef,
   reportingEntity: z.object({ id: z.string(), name: z.string(), country: z.string() }),
-  // The subject with the KYC data the platform holds.
-  subject: party,
+  // The subject with the KYC data the platform holds; `documentType` is the identity document its KYC read
+  // (MetaMap's document reading: `passport`, `national-id`, …), null when no check read one.
+  subject: party.extend({ documentType: z.string().nullable() }),
   activity: z.object({ from: time, to: time }),
   reason: z.string(),
   narrative: z.string(),

@@ -223,6 +223,25 @@ describe('the route contract', () => {
       params: { id: 'KYT-CONTRACT-1' },
       body: { decision: 'escalate', reason: 'Looks bad.' },
     });
+    await expectAnswer('kytRules', { as: supervisor });
+    addAlert(server.ctx, held, 'KYT-CONTRACT-2');
+    await expectAnswer('getKytAlert', { params: { id: 'KYT-CONTRACT-2' } });
+    await expectAnswer('assignKytAlert', { params: { id: 'KYT-CONTRACT-2' }, body: {} });
+    const reported = await expectAnswer('decideKytAlert', {
+      params: { id: 'KYT-CONTRACT-2' },
+      body: { decision: 'report', reason: 'Darknet funds.', narrative: 'Received from a darknet market.' },
+    });
+    const reportId = (reported.body as { reportId: string }).reportId;
+    await expectAnswer('report', { as: supervisor, params: { id: reportId } });
+    // The same report as a document: the bytes, with their type.
+    for (const [format, type] of [
+      ['pdf', 'application/pdf'],
+      ['goaml', 'application/xml'],
+    ] as const) {
+      const document = await send(ROUTES.report, { as: compliance, params: { id: reportId }, query: `format=${format}` });
+      expect(document.status).toBe(ROUTES.report.status);
+      expect(document.contentType).toMatch(new RegExp(`^${type}`));
+    }
 
     // The feed (full case details in every change), the event stream and the audit log.
     const page = await expectAnswer('sync', { query: 'after=0&limit=500' });

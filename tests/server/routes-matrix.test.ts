@@ -16,9 +16,11 @@ let server: TestServer;
 let users: Record<Role, TestUser>;
 let caseId: string;
 let alertId: string;
+let reportId: string;
 let sha: string;
 
 const ALL: readonly Role[] = ['agent', 'compliance', 'supervisor'];
+const COMPLIANCE_AND_SUPERVISOR: readonly Role[] = ['compliance', 'supervisor'];
 const PNG = Buffer.from(
   '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6300010000000500010d0a2db40000000049454e44ae426082',
   'hex',
@@ -34,6 +36,14 @@ beforeAll(async () => {
   caseId = addCase(server.ctx);
   sha = server.ctx.write(() => putEvidence(server.ctx.db, PNG, server.clock.now)).sha256;
   alertId = addAlert(server.ctx, caseId, 'KYT-MATRIX-1');
+  addAlert(server.ctx, caseId, 'KYT-MATRIX-2');
+  const reported = await server.app.inject({
+    method: 'POST',
+    url: '/v1/kyt/alerts/KYT-MATRIX-2/decision',
+    headers: bearer(users.compliance),
+    payload: { decision: 'report', reason: 'Funds from a darknet market.', narrative: 'Seen twice this week.' },
+  });
+  reportId = reported.json<{ reportId: string }>().reportId;
 });
 afterAll(async () => server.close());
 
@@ -59,7 +69,13 @@ function routes(): RouteCase[] {
     { method: 'POST', url: `/v1/cases/${id}/hold`, body: { reason: 'KYT review.' }, allowed: ['compliance'] },
     { method: 'DELETE', url: `/v1/cases/${id}/hold`, body: { reason: 'Cleared.', totp: '000000' }, allowed: ['compliance'] },
     { method: 'GET', url: '/v1/kyt/alerts', allowed: ['compliance'] },
+    { method: 'GET', url: '/v1/kyt/rules', allowed: COMPLIANCE_AND_SUPERVISOR },
+    { method: 'GET', url: `/v1/kyt/alerts/${alertId}`, allowed: ['compliance'] },
+    { method: 'POST', url: `/v1/kyt/alerts/${alertId}/assign`, body: {}, allowed: ['compliance'] },
     { method: 'POST', url: `/v1/kyt/alerts/${alertId}/decision`, body: { decision: 'escalate', reason: 'Looks bad.' }, allowed: ['compliance'] },
+    { method: 'GET', url: `/v1/reports/${reportId}`, allowed: COMPLIANCE_AND_SUPERVISOR },
+    { method: 'GET', url: `/v1/reports/${reportId}?format=pdf`, allowed: COMPLIANCE_AND_SUPERVISOR },
+    { method: 'GET', url: `/v1/reports/${reportId}?format=goaml`, allowed: COMPLIANCE_AND_SUPERVISOR },
     { method: 'GET', url: `/v1/evidence/${sha}`, allowed: ALL },
     { method: 'GET', url: '/v1/sync?after=0', allowed: ALL },
     { method: 'GET', url: '/v1/audit', allowed: ['supervisor'] },

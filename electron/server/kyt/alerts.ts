@@ -14,7 +14,7 @@ export const DECISION_STATUS: Record<KytDecision, KytAlertStatus> = {
 };
 
 /** Statuses an alert can still be decided from. */
-const UNDECIDED: readonly KytAlertStatus[] = ['open', 'in_review'];
+export const UNDECIDED: readonly KytAlertStatus[] = ['open', 'in_review'];
 
 /** An alert raised by hand (not by the rules engine): the engine's fields may be left out. */
 type EngineFields = 'dedupeKey' | 'ruleId' | 'ruleVersion' | 'tradeIds' | 'windowStart' | 'windowEnd';

@@ -1,15 +1,23 @@
-// KYT review for compliance (DESIGN §2, §3, §4): the alert queue and the final decision on an alert.
+// KYT review for compliance (DESIGN §2, §3, §4): the rule set, the alert queue, one alert with what the
+// reviewer needs to judge it, taking an alert for review, and the final decision (a `report` files a
+// suspicious activity report in the same transaction).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
-import { conflict, invalidRequest, notFound } from '../errors';
+import { invalidRequest, notFound } from '../errors';
 import { defineRoute } from '../http/route';
 import type { KytAlert } from '../../../shared/api/types';
+import type { KytDecision } from '../../../shared/domain/dispute';
 import { appendAudit } from '../audit/chain';
-import { changeCase } from '../feed/changes';
+import { runOnce } from '../cases/idempotency';
+import { recordCaseChange } from '../feed/changes';
+import type { AuthUser } from '../http/session';
+import { fileReport } from '../reports/file';
 import { listKytAlerts, readKytAlert } from '../sql/kyt';
 import { decideKytAlert, DECISION_STATUS } from './alerts';
+import { alertAlreadyDecided, assignAlertToReviewer, readKytAlertDetail } from './review';
+import { kytRules } from './rules';
 
 const cursorShape = z.tuple([z.string().min(1).max(64), z.string().min(1).max(128)]);
 
@@ -27,13 +35,48 @@ function decodeAlertCursor(cursor: string): { createdAt: string; id: string } {
   }
 }
 
+interface DecisionInput {
+  decision: KytDecision;
+  reason: string;
+  narrative?: string | undefined;
+}
+
+/**
+ * Decides the alert, audited, and files the report of a `report` decision (its narrative is the reason
+ * when none was written). Call inside ctx.write(): the decision, the report and their audit entries land
+ * together, and the linked case's readers see the alert's new status through the feed.
+ */
+function decideAlert(ctx: ServerContext, reviewer: AuthUser, alertId: string, input: DecisionInput): KytAlert {
+  const { decision, reason } = input;
+  const at = ctx.now();
+  const result = decideKytAlert(ctx.db, { alertId, decision, reason, reviewerId: reviewer.id, at });
+  if (result === 'not_found') throw notFound('The KYT alert');
+  if (result === 'already_decided') throw alertAlreadyDecided();
+  const decided = readKytAlert(ctx.db, alertId)!;
+  appendAudit(ctx.db, at, {
+    actor: reviewer.id,
+    action: `kyt_alert.${DECISION_STATUS[decision]}`,
+    subject: alertId,
+    data: { caseId: decided.caseId, partyId: decided.partyId, decision, reason },
+  });
+  if (decision === 'report') {
+    fileReport(ctx, { alert: decided, reviewer, reason, narrative: input.narrative ?? reason, at });
+  }
+  // An alert on trades never disputed has no case to show it.
+  if (decided.caseId) recordCaseChange(ctx, decided.caseId);
+  return readKytAlert(ctx.db, alertId)!;
+}
+
 export async function registerKytRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  defineRoute(app, ctx, ROUTES.listKytAlerts, ({ query }) => {
+  defineRoute(app, ctx, ROUTES.kytRules, () => ({ rules: kytRules() }));
+
+  defineRoute(app, ctx, ROUTES.listKytAlerts, ({ user, query }) => {
     const after = query.cursor ? decodeAlertCursor(query.cursor) : undefined;
     // One row beyond the page tells whether there is a next page without a second query.
     const rows = listKytAlerts(ctx.db, {
       status: query.status,
       level: query.level,
+      assigneeId: query.assignee === 'me' ? user.id : undefined,
       limit: query.limit + 1,
       after,
     });
@@ -42,26 +85,21 @@ export async function registerKytRoutes(app: FastifyInstance, ctx: ServerContext
     return { items, nextCursor: rows.length > query.limit && last ? encodeAlertCursor(last) : null };
   });
 
-  defineRoute(app, ctx, ROUTES.decideKytAlert, ({ user, body: { decision, reason }, params }) => {
-    const alertId = params.id;
-    return ctx.write(() => {
-      const now = ctx.now();
-      const result = decideKytAlert(ctx.db, { alertId, decision, reason, reviewerId: user.id, at: now });
-      if (result === 'not_found') throw notFound('The KYT alert');
-      if (result === 'already_decided') {
-        throw conflict('alert_already_decided', 'This alert has already been decided.');
-      }
-      const alert = readKytAlert(ctx.db, alertId)!;
-      const entry = {
-        actor: user.id,
-        action: `kyt_alert.${DECISION_STATUS[decision]}`,
-        subject: alertId,
-        data: { caseId: alert.caseId, partyId: alert.partyId, decision, reason },
-      };
-      // The case's readers see the alert's new status; an alert on trades never disputed has no case.
-      if (alert.caseId) changeCase(ctx, alert.caseId, entry, now);
-      else appendAudit(ctx.db, now, entry);
-      return alert;
-    });
+  defineRoute(app, ctx, ROUTES.getKytAlert, ({ params }) => {
+    const detail = readKytAlertDetail(ctx, params.id);
+    if (!detail) throw notFound('The KYT alert');
+    return detail;
+  });
+
+  defineRoute(app, ctx, ROUTES.assignKytAlert, ({ user, body, params, idempotencyKey, reply }) => {
+    const { path, status } = ROUTES.assignKytAlert;
+    const once = { userId: user.id, key: idempotencyKey, route: path, subject: params.id, body, status, reply };
+    return runOnce(ctx, once, () => assignAlertToReviewer(ctx, user, params.id));
+  });
+
+  defineRoute(app, ctx, ROUTES.decideKytAlert, ({ user, body, params, idempotencyKey, reply }) => {
+    const { path, status } = ROUTES.decideKytAlert;
+    const once = { userId: user.id, key: idempotencyKey, route: path, subject: params.id, body, status, reply };
+    return runOnce(ctx, once, () => decideAlert(ctx, user, params.id, body));
   });
 }

@@ -193,7 +193,7 @@ interface PartyRow {
   dispute_count: number;
 }
 
-function readParties(db: Db, ids: readonly string[], now: Date): Map<string, Party> {
+export function readParties(db: Db, ids: readonly string[], now: Date): Map<string, Party> {
   const rows = prepared(db, `SELECT * FROM parties WHERE id ${IN_IDS}`).all(JSON.stringify(ids)) as PartyRow[];
   return new Map(
     rows.map((row) => [

@@ -54,6 +54,8 @@ export function insertKytAlert(db: Db, alert: KytAlertRow): boolean {
 export interface AlertListQuery {
   status?: KytAlertStatus | undefined;
   level?: KytLevel | undefined;
+  /** Only the alerts assigned to this user. */
+  assigneeId?: string | undefined;
   limit: number;
   /** The (createdAt, id) of the last alert of the previous page. */
   after?: { createdAt: string; id: string } | undefined;
@@ -70,6 +72,10 @@ export function listKytAlerts(db: Db, query: AlertListQuery): KytAlert[] {
   if (query.level) {
     where.push('k.level = @level');
     params.level = query.level;
+  }
+  if (query.assigneeId) {
+    where.push('k.assignee_id = @assigneeId');
+    params.assigneeId = query.assigneeId;
   }
   if (query.after) {
     where.push('(k.created_at, k.id) > (@afterCreatedAt, @afterId)');

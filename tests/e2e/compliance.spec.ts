@@ -136,7 +136,8 @@ test('carla works KYT alerts: views, detail, assign, dismiss, report with its PD
   await dialog.getByRole('button', { name: 'Confirm dismissal' }).click();
   await expect(dialog).toBeHidden({ timeout: 15_000 });
   await expect(detail.getByText('This alert is decided.')).toBeVisible({ timeout: 15_000 });
-  await expect(detail.getByText('Dismissed', { exact: true })).toBeVisible();
+  // The header's status badge (the linked case's own alert list says so too).
+  await expect(detail.locator('.alert-detail__badges').getByText('Dismissed', { exact: true })).toBeVisible();
   await page.getByRole('link', { name: 'Back to the alerts' }).click();
 
   // Report another: the dialog asks for the narrative; then the PDF and the JSON download.

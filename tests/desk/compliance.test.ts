@@ -342,6 +342,19 @@ describe('KYT alerts', () => {
     expect(view.outbox.map((e) => e.kind)).toEqual(['alert_assign']);
   });
 
+  it('reads the rule set for a reviewer and refuses it to an agent (routes of the KYT review)', async (context) => {
+    needsReviewRoutes(context);
+    const reviewer = await deskFor(carla);
+    const { rules } = await reviewer.handlers['kyt.rules']!(undefined);
+    expect(rules.length).toBeGreaterThan(0);
+    expect(rules[0]).toMatchObject({ id: expect.any(String), version: expect.any(Number), bands: expect.any(Array) });
+    const agent = await deskFor(ana, path.join(dataDir, 'agent'));
+    await expect(agent.handlers['kyt.rules']!(undefined)).rejects.toMatchObject({
+      code: 'forbidden',
+      message: 'Only compliance reviewers and supervisors can read the KYT rules.',
+    });
+  });
+
   it('a report carries its narrative and its PDF and JSON download (routes of the KYT review)', async (context) => {
     needsReviewRoutes(context);
     const alertId = addAlert(platform.server.ctx, caseId, 'KYT-T-6');

@@ -191,6 +191,10 @@ test.describe('in Spanish', () => {
     await expect(detail.getByRole('heading', { name: 'Por qué saltó' })).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, testInfo, 'alert-detail-es-light');
+    await setTheme(page, 'dark', { settings: 'Configuración', theme: 'Tema' });
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, testInfo, 'alert-detail-es-dark');
+    await setTheme(page, 'light', { settings: 'Configuración', theme: 'Tema' });
     await detail.getByRole('button', { name: 'Descartar' }).click();
     const dialog = page.getByRole('dialog', { name: `Descartar la alerta ${alertId}` });
     await dialog.getByRole('textbox', { name: 'Motivo' }).fill('Falso positivo: la contraparte es un socio de pagos conocido.');

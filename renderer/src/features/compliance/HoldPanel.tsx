@@ -26,6 +26,7 @@ function latestHoldCommand(outbox: OutboxEntry[]): OutboxEntry | null {
 
 export function HoldPanel({ detail, outbox, onCommandSent }: { detail: CaseDetail; outbox: OutboxEntry[]; onCommandSent(): void }) {
   const { t } = useTranslation('compliance');
+  const { t: caseText } = useTranslation('case');
   const format = useCaseFormatters();
   const [dialog, setDialog] = useState<'place' | 'lift' | null>(null);
   const close = () => setDialog(null);
@@ -47,7 +48,7 @@ export function HoldPanel({ detail, outbox, onCommandSent }: { detail: CaseDetai
       </h2>
       <p className={hold ? 'case-alert case-alert--warning' : 'case-muted'}>
         {moved
-          ? t('hold.moved', { state: detail.escrow.state })
+          ? t('hold.moved', { state: caseText(`escrowState.${detail.escrow.state}`) })
           : hold
             ? t('hold.held', { time: format.dateTime(hold.at), name: hold.by.displayName, reason: hold.reason })
             : t('hold.none')}

@@ -19,6 +19,7 @@ import { createDrafts } from './drafts/drafts';
 import { deskErrorOf } from './errors';
 import { createEventBus } from './events';
 import { createEvidenceStore, type EvidenceFile } from './evidence/evidence-store';
+import { kytHandlers } from './kyt/handlers';
 import { DeskFailure, joinHandlers, withInputChecks } from './handlers';
 import { createOutbox } from './outbox/outbox';
 import { createSession } from './session';
@@ -123,6 +124,12 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     joinHandlers(
       sessionHandlers(session),
       cacheHandlers(ctx, { api, session, outboxOf: (caseId) => outbox.entriesOfCase(caseId) }),
+      kytHandlers({
+        api,
+        session,
+        outboxOfAlert: (alertId) => outbox.entriesOfAlert(alertId),
+        outboxOfCase: (caseId) => outbox.entriesOfCase(caseId),
+      }),
       syncHandlers(sync),
       settingsHandlers(ctx),
       outbox.handlers,

@@ -58,6 +58,7 @@ export const DESK_ONLY_ERROR_CODES = [
   'evidence_too_large',
   'evidence_mismatch',
   'verdict_in_outbox',
+  'hold_in_outbox',
   'unreadable_command',
   'unknown_channel',
   'untrusted_sender',

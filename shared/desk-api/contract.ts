@@ -2,18 +2,26 @@
 // preload bridge and the browser host's bridge are both typed from this map, and the desk service
 // validates each input against its schema before acting on it.
 import { z } from 'zod';
-import type { CaseSummary } from '../api/types';
+import type { CaseSummary, KytRuleSet } from '../api/types';
 import type { Me } from '../api/types';
 import {
+  REPORT_DOWNLOAD_FORMATS,
+  alertId,
   caseId,
   draft,
+  kytAlertsQuery,
+  kytDecisionInput,
+  reportId,
   queueQuery,
   settings,
   verdictInput,
   type CaseView,
   type DeskResult,
   type Draft,
+  type KytAlertView,
+  type KytAlertsPage,
   type OutboxEntry,
+  type ReportFile,
   type QueuePage,
   type Settings,
   type SyncStatus,
@@ -21,6 +29,8 @@ import {
 
 const none = z.undefined();
 const text = (max: number) => z.string().trim().min(1).max(max);
+const totp = z.string().regex(/^\d{6}$/, 'The authentication code is 6 digits.');
+const freshCode = z.strictObject({ commandId: text(128), totp });
 
 export type SignInStep =
   | { next: 'totp' }
@@ -61,8 +71,24 @@ export const deskChannels = {
   ),
   'case.verdict': channel<typeof verdictInput, OutboxEntry>(verdictInput),
   /** A verdict waiting in `needs_code`: goes again under its original key with a fresh code. */
-  'case.verdictCode': channel<z.ZodType<{ commandId: string; totp: string }>, OutboxEntry>(
-    z.strictObject({ commandId: text(128), totp: z.string().regex(/^\d{6}$/) }),
+  'case.verdictCode': channel<z.ZodType<{ commandId: string; totp: string }>, OutboxEntry>(freshCode),
+  // Compliance (DESIGN §4): holds are outbox commands like verdicts; lifting one carries a fresh code.
+  'case.placeHold': channel<z.ZodType<{ caseId: string; reason: string }>, OutboxEntry>(
+    z.strictObject({ caseId, reason: text(2000) }),
+  ),
+  'case.liftHold': channel<z.ZodType<{ caseId: string; reason: string; totp: string }>, OutboxEntry>(
+    z.strictObject({ caseId, reason: text(2000), totp }),
+  ),
+  /** A hold lift waiting in `needs_code`: goes again under its original key with a fresh code. */
+  'case.liftHoldCode': channel<z.ZodType<{ commandId: string; totp: string }>, OutboxEntry>(freshCode),
+  // KYT alerts are read live from the server (an alert without a case is not in the sync feed).
+  'kyt.alerts': channel<typeof kytAlertsQuery, KytAlertsPage>(kytAlertsQuery),
+  'kyt.alert': channel<z.ZodType<{ alertId: string }>, KytAlertView>(z.strictObject({ alertId })),
+  'kyt.rules': channel<typeof none, KytRuleSet>(none),
+  'kyt.assign': channel<z.ZodType<{ alertId: string }>, OutboxEntry>(z.strictObject({ alertId })),
+  'kyt.decide': channel<typeof kytDecisionInput, OutboxEntry>(kytDecisionInput),
+  'kyt.report': channel<z.ZodType<{ reportId: string; format: 'pdf' | 'json' }>, ReportFile>(
+    z.strictObject({ reportId, format: z.enum(REPORT_DOWNLOAD_FORMATS) }),
   ),
   'drafts.get': channel<z.ZodType<{ caseId: string }>, Draft>(z.strictObject({ caseId })),
   // Typed by both sides of its schema: the renderer may leave fields out, the handler gets them filled in.
@@ -88,9 +114,17 @@ export interface DeskEvents {
   'cases.changed': { caseIds: string[]; summaries?: CaseSummary[] };
   'outbox.changed': OutboxEntry;
   'session.expired': { reason: string };
+  /** The server took a command on these alerts: views of them read again. */
+  'alerts.changed': { alertIds: string[] };
 }
 export type DeskEvent = keyof DeskEvents;
-export const DESK_EVENTS: readonly DeskEvent[] = ['sync.status', 'cases.changed', 'outbox.changed', 'session.expired'];
+export const DESK_EVENTS: readonly DeskEvent[] = [
+  'sync.status',
+  'cases.changed',
+  'outbox.changed',
+  'session.expired',
+  'alerts.changed',
+];
 
 export type { DeskResult } from './schemas';
 

@@ -1,8 +1,15 @@
 // zod schemas of the values that cross the renderer ↔ desk boundary. Case data keeps the platform API's
 // shapes (shared/api/types.ts): the desk caches what the server sent and the renderer reads it as is.
 import { z } from 'zod';
-import { CASE_STATUSES, REASON_CODES, VERDICT_OUTCOMES, type CaseStatus } from '../domain/dispute';
-import type { CaseDetail, CaseSummary } from '../api/types';
+import {
+  CASE_STATUSES,
+  KYT_DECISIONS,
+  KYT_LEVELS,
+  REASON_CODES,
+  VERDICT_OUTCOMES,
+  type CaseStatus,
+} from '../domain/dispute';
+import type { CaseDetail, CaseSummary, KytAlert, KytAlertDetail } from '../api/types';
 
 export const deskError = z.object({ code: z.string(), message: z.string() });
 export type DeskError = z.infer<typeof deskError>;
@@ -43,18 +50,34 @@ export interface QueuePage {
   counts: Record<QueueView, number>;
 }
 
-export const OUTBOX_KINDS = ['claim', 'message', 'note', 'liveness_request', 'verdict'] as const;
+export const OUTBOX_KINDS = [
+  'claim',
+  'message',
+  'note',
+  'liveness_request',
+  'verdict',
+  'hold',
+  'lift_hold',
+  'alert_assign',
+  'alert_decision',
+] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
+/** The commands that carry a step-up code and ask for a fresh one when theirs went stale. */
+export const STEP_UP_KINDS = ['verdict', 'lift_hold'] as const satisfies readonly OutboxKind[];
 
 /**
  * A command on its way to the server. `pending` until the server answers; `needs_code` when a verdict's
- * code went stale before the server took it (the agent gives a fresh one and it goes again under the same
- * key); `failed` for a final refusal such as "another agent decided first", never retried.
+ * (or a hold lift's) code went stale before the server took it (the user gives a fresh one and it goes
+ * again under the same key); `failed` for a final refusal such as "another agent decided first", never
+ * retried. A command acts on a case (claims, verdicts, holds) or on a KYT alert (assign, decide): exactly
+ * one of `caseId` and `alertId` is set.
  */
 export interface OutboxEntry {
   id: string;
   kind: OutboxKind;
-  caseId: string;
+  caseId: string | null;
+  alertId: string | null;
   state: 'pending' | 'confirmed' | 'needs_code' | 'failed';
   createdAt: string;
   attempts: number;
@@ -107,6 +130,58 @@ export interface SyncStatus {
   error: DeskError | null;
   /** While offline or failing: when the desk tries again on its own (ISO time); null otherwise. */
   nextAttemptAt?: string | null;
+}
+
+/** Alert ids are the server's: letters, digits, '-' and '_', like case ids. */
+export const alertId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not an alert id');
+export const reportId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a report id');
+
+/** The saved views of the "KYT alerts" table (DESIGN §6), each one query of GET /v1/kyt/alerts. */
+export const KYT_VIEWS = ['open', 'mine', 'escalated', 'reported'] as const;
+export type KytView = (typeof KYT_VIEWS)[number];
+
+export const kytAlertsQuery = z.strictObject({
+  view: z.enum(KYT_VIEWS).default('open'),
+  level: z.enum(KYT_LEVELS).nullable().default(null),
+});
+export type KytAlertsQuery = z.input<typeof kytAlertsQuery>;
+
+/** Every alert of a view, newest first, up to a cap; `truncated` when the server had more. */
+export interface KytAlertsPage {
+  items: KytAlert[];
+  truncated: boolean;
+}
+
+/** An alert as the reviewer's workspace shows it: the server's detail and the reviewer's commands on it. */
+export interface KytAlertView {
+  alert: KytAlertDetail;
+  /** The reviewer's commands on the alert and on its case (a hold), oldest first. */
+  outbox: OutboxEntry[];
+}
+
+export const kytDecisionInput = z
+  .strictObject({
+    alertId,
+    decision: z.enum(KYT_DECISIONS),
+    reason: text(2000),
+    narrative: text(20_000).optional(),
+  })
+  .refine((input) => input.decision !== 'report' || input.narrative !== undefined, {
+    message: 'A report needs the narrative for the authorities.',
+    path: ['narrative'],
+  })
+  .refine((input) => input.decision === 'report' || input.narrative === undefined, {
+    message: 'Only a report takes a narrative.',
+    path: ['narrative'],
+  });
+
+export const REPORT_DOWNLOAD_FORMATS = ['pdf', 'json'] as const;
+
+/** A downloaded document: base64, since the browser host's bridge carries JSON only. */
+export interface ReportFile {
+  fileName: string;
+  mime: string;
+  base64: string;
 }
 
 export const settings = z.strictObject({

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { DeskDb } from '../../electron/desk/context';
 import { openDeskDatabase } from '../../electron/desk/db/open';
 import { holdFileWithinCap } from '../../electron/desk/evidence/files';
-import { commandsOfCase, dueCommands, nextAttemptAt, openVerdictOf } from '../../electron/desk/outbox/store';
+import {
+  commandsOfAlert,
+  commandsOfCase,
+  dueCommands,
+  nextAttemptAt,
+  openCommandOf,
+  openVerdictOf,
+} from '../../electron/desk/outbox/store';
 
 /** Runs `work` and answers the query plan of every SELECT it prepared (parameters read as NULL). */
 function plansOf(db: DeskDb, work: () => void): string[] {
@@ -26,17 +33,19 @@ function plansOf(db: DeskDb, work: () => void): string[] {
 }
 
 describe('query plans', () => {
-  it('the outbox finds due, next, open and per-case commands through its indexes', () => {
+  it('the outbox finds due, next, open, per-case and per-alert commands through its indexes', () => {
     const db = openDeskDatabase(':memory:');
     const plans = plansOf(db, () => {
       dueCommands(db, 'USR-1', '2026-01-01T00:00:00.000Z');
       nextAttemptAt(db, 'USR-1');
       openVerdictOf(db, 'USR-1', 'DSP-1');
       commandsOfCase(db, 'USR-1', 'DSP-1');
+      openCommandOf(db, 'USR-1', 'DSP-1', 'lift_hold');
+      commandsOfAlert(db, 'USR-1', 'KYT-1');
     });
-    expect(plans).toHaveLength(4);
+    expect(plans).toHaveLength(6);
     for (const plan of plans) {
-      expect(plan).toMatch(/USING INDEX (outbox_due|outbox_by_case)/);
+      expect(plan).toMatch(/USING INDEX (outbox_due|outbox_by_case|outbox_by_alert)/);
       expect(plan).not.toMatch(/SCAN (o|e|outbox)\b/);
     }
     expect(plans[0]).toContain('SEARCH e USING INDEX outbox_by_case');

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeskEvent, DeskEvents } from '../../shared/desk-api/contract';
+import { DESK_EVENTS, type DeskEvent, type DeskEvents } from '../../shared/desk-api/contract';
 import { EVIDENCE_CONTENT_HEADERS } from '../../electron/common/security';
 import type { DeskPort } from '../../electron/host/desk-port';
 import { newLaunchSecret } from '../../electron/host/host-security';
@@ -257,7 +257,7 @@ describe('the bridge WebSocket', () => {
   });
 
   it('lets go of the desk when it closes', async () => {
-    expect(fake.listenerCount()).toBe(4);
+    expect(fake.listenerCount()).toBe(DESK_EVENTS.length);
     await host.close();
     expect(fake.listenerCount()).toBe(0);
     host = await startHost({ desk: fakeDesk().desk, rendererRoot: join(dir, 'renderer'), port: 0, secret });

@@ -1,14 +1,14 @@
 // The commands the outbox carries: what each stores as its payload and the platform call it becomes.
 //
-// The verdict's TOTP code sits in its payload only while the verdict is pending, because a retry after a
+// The verdict's (and the hold lift's) TOTP code sits in its payload only while the command is pending, because a retry after a
 // lost response must send the very same body (the server answers a repeated key with its stored response
 // only when the body matches). Once the server has answered for good, or refused the code, the code is
 // useless and is wiped from the row (see `withoutCode`): a used code is single use anyway, and no code
 // outlives its command on disk. The code is never logged.
 import { z } from 'zod';
 import { ROUTES } from '../../../shared/api/routes';
-import { REASON_CODES, VERDICT_OUTCOMES } from '../../../shared/domain/dispute';
-import type { OutboxKind } from '../../../shared/desk-api/schemas';
+import { KYT_DECISIONS, REASON_CODES, VERDICT_OUTCOMES } from '../../../shared/domain/dispute';
+import { STEP_UP_KINDS, type OutboxKind } from '../../../shared/desk-api/schemas';
 import type { PlatformCalls } from './platform';
 
 const totp = z.string().regex(/^\d{6}$/);
@@ -24,7 +24,21 @@ export const commandPayloads = {
     rationale: z.string().min(1),
     totp: totp.nullable(),
   }),
+  hold: z.strictObject({ reason: z.string().min(1) }),
+  lift_hold: z.strictObject({ reason: z.string().min(1), totp: totp.nullable() }),
+  alert_assign: z.strictObject({}),
+  alert_decision: z.strictObject({
+    decision: z.enum(KYT_DECISIONS),
+    reason: z.string().min(1),
+    narrative: z.string().min(1).optional(),
+  }),
 } satisfies Record<OutboxKind, z.ZodType>;
+
+/** What a command acts on: a case, or a KYT alert (which may have no case). */
+export interface CommandSubject {
+  caseId: string | null;
+  alertId: string | null;
+}
 
 export type CommandPayload<K extends OutboxKind> = z.infer<(typeof commandPayloads)[K]>;
 
@@ -36,12 +50,24 @@ export function parsePayload<K extends OutboxKind>(kind: K, json: string): Comma
 /** A command's platform call, ready to send: the answer comes back checked against the route's schema. */
 export type PlatformRequest = (platform: PlatformCalls, headers: Record<string, string>) => Promise<unknown>;
 
+function subjectId(id: string | null, kind: OutboxKind): string {
+  if (id === null) throw new Error(`platformRequestOf: a ${kind} command without its subject`);
+  return id;
+}
+
 /**
  * The platform call for a command (DESIGN §2). The payload is read here, before anything is sent, so a
- * damaged one throws now. A verdict without a code is not sendable: it needs one.
+ * damaged one throws now. A verdict or a hold lift without a code is not sendable: it needs one.
  */
-export function platformRequestOf(kind: OutboxKind, caseId: string, payload: unknown): PlatformRequest {
-  const params = { id: caseId };
+export function platformRequestOf(kind: OutboxKind, subject: CommandSubject, payload: unknown): PlatformRequest {
+  if (kind === 'alert_assign' || kind === 'alert_decision') {
+    const params = { id: subjectId(subject.alertId, kind) };
+    if (kind === 'alert_assign')
+      return (platform, headers) => platform.call(ROUTES.assignKytAlert, { params, body: {}, headers });
+    const body = commandPayloads.alert_decision.parse(payload);
+    return (platform, headers) => platform.call(ROUTES.decideKytAlert, { params, body, headers });
+  }
+  const params = { id: subjectId(subject.caseId, kind) };
   switch (kind) {
     case 'claim':
       return (platform, headers) => platform.call(ROUTES.claimCase, { params, body: {}, headers });
@@ -63,11 +89,24 @@ export function platformRequestOf(kind: OutboxKind, caseId: string, payload: unk
       const body = { ...verdict, totp };
       return (platform, headers) => platform.call(ROUTES.verdict, { params, body, headers });
     }
+    case 'hold': {
+      const body = commandPayloads.hold.parse(payload);
+      return (platform, headers) => platform.call(ROUTES.placeHold, { params, body, headers });
+    }
+    case 'lift_hold': {
+      const { totp, reason } = commandPayloads.lift_hold.parse(payload);
+      if (totp === null) throw new Error('platformRequestOf: a hold lift without a code cannot be sent');
+      const body = { reason, totp };
+      return (platform, headers) => platform.call(ROUTES.liftHold, { params, body, headers });
+    }
   }
 }
 
+export const isStepUpKind = (kind: OutboxKind): kind is (typeof STEP_UP_KINDS)[number] =>
+  (STEP_UP_KINDS as readonly OutboxKind[]).includes(kind);
+
 /** The payload as it may stay on disk once the command no longer needs its code. */
 export function withoutCode(kind: OutboxKind, payload: unknown): unknown {
-  if (kind !== 'verdict') return payload;
-  return { ...commandPayloads.verdict.parse(payload), totp: null };
+  if (!isStepUpKind(kind)) return payload;
+  return { ...commandPayloads[kind].parse(payload), totp: null };
 }

@@ -1,12 +1,14 @@
-// The outbox's part of the desk API: claims, messages, notes, Proof of Life requests and verdicts become
-// commands on disk (./sender.ts sends them), and a verdict waiting for a fresh code gets it here.
+// The outbox's part of the desk API: claims, messages, notes, Proof of Life requests and verdicts (agents),
+// holds, hold lifts and KYT alert assignments and decisions (compliance) become commands on disk
+// (./sender.ts sends them), and a verdict or a hold lift waiting for a fresh code gets it here.
+import type { Role } from '../../../shared/domain/dispute';
 import type { OutboxEntry } from '../../../shared/desk-api/schemas';
 import type { DeskContext } from '../context';
 import { DeskFailure, type DeskHandlers } from '../handlers';
 import { parsePayload } from './commands';
 import type { SignedInUser } from './platform';
 import { createOutboxSender, type OutboxDeps } from './sender';
-import { commandsOfCase, findCommand, openVerdictOf } from './store';
+import { commandsOfAlert, commandsOfCase, findCommand, openCommandOf } from './store';
 
 export type { OutboxDeps } from './sender';
 
@@ -14,6 +16,8 @@ export interface Outbox {
   handlers: DeskHandlers;
   /** The signed-in user's commands on a case, for the case view. */
   entriesOfCase(caseId: string): OutboxEntry[];
+  /** The signed-in user's commands on a KYT alert, for the alert view. */
+  entriesOfAlert(alertId: string): OutboxEntry[];
   /** Sends what is pending now: call on start once signed in, after each sign-in, and when the server is back. */
   resume(): Promise<void>;
   close(): Promise<void>;
@@ -28,24 +32,61 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
     return user;
   }
 
+  /** The server refuses other roles too; saying so here keeps a refused command out of the outbox. */
+  function signedInAs(role: Role, refusal: string): SignedInUser {
+    const user = signedIn();
+    if (user.role !== role) throw new DeskFailure('forbidden', refusal);
+    return user;
+  }
+  const reviewer = (what: string) => signedInAs('compliance', `Only compliance reviewers can ${what}.`);
+
+  /** A second hold command while one is on its way would race the first: refused until it is settled. */
+  function refuseSecondHoldCommand(user: SignedInUser, caseId: string): void {
+    const open = openCommandOf(ctx.db, user.id, caseId, 'hold') ?? openCommandOf(ctx.db, user.id, caseId, 'lift_hold');
+    if (!open) return;
+    throw new DeskFailure(
+      'hold_in_outbox',
+      open.state === 'needs_code'
+        ? 'Lifting this hold is waiting for a fresh authentication code.'
+        : 'A hold command on this case is already on its way to the server.',
+    );
+  }
+
+  async function freshCodeFor(kind: 'verdict' | 'lift_hold', commandId: string, totp: string, what: string) {
+    const user = signedIn();
+    const command = findCommand(ctx.db, commandId);
+    if (!command || command.userId !== user.id || command.kind !== kind) {
+      throw new DeskFailure('not_found', `There is no ${what} of yours with this id.`);
+    }
+    const requeued =
+      command.state === 'needs_code'
+        ? await sender.requeue(command.id, { ...parsePayload(kind, command.payload), totp })
+        : null;
+    if (!requeued) throw new DeskFailure('not_waiting_for_code', `This ${what} is not waiting for a code.`);
+    return requeued;
+  }
+
+  const onCase = (caseId: string) => ({ caseId, alertId: null });
+  const onAlert = (alertId: string) => ({ caseId: null, alertId });
+
   const handlers: DeskHandlers = {
     'case.claim': async ({ caseId }) => {
-      return sender.enqueue(signedIn(), 'claim', caseId, {});
+      return sender.enqueue(signedInAs('agent', 'Only dispute agents can claim cases.'), 'claim', onCase(caseId), {});
     },
     'case.message': async ({ caseId, body }) => {
-      return sender.enqueue(signedIn(), 'message', caseId, { body });
+      return sender.enqueue(signedIn(), 'message', onCase(caseId), { body });
     },
     'case.note': async ({ caseId, body }) => {
-      return sender.enqueue(signedIn(), 'note', caseId, { body });
+      return sender.enqueue(signedIn(), 'note', onCase(caseId), { body });
     },
     'case.requestLiveness': async ({ caseId, partyId }) => {
-      return sender.enqueue(signedIn(), 'liveness_request', caseId, { partyId });
+      return sender.enqueue(signedIn(), 'liveness_request', onCase(caseId), { partyId });
     },
     'case.verdict': async ({ caseId, ...verdict }) => {
-      const user = signedIn();
+      const user = signedInAs('agent', 'Only dispute agents can decide verdicts.');
       // A second verdict while one is on its way would carry another key, and the server would take
       // whichever came first: a double submit must not become two decisions in flight.
-      const open = openVerdictOf(ctx.db, user.id, caseId);
+      const open = openCommandOf(ctx.db, user.id, caseId, 'verdict');
       if (open) {
         throw new DeskFailure(
           'verdict_in_outbox',
@@ -54,20 +95,26 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
             : 'Your verdict on this case is already on its way to the server.',
         );
       }
-      return sender.enqueue(user, 'verdict', caseId, verdict);
+      return sender.enqueue(user, 'verdict', onCase(caseId), verdict);
     },
-    'case.verdictCode': async ({ commandId, totp }) => {
-      const user = signedIn();
-      const command = findCommand(ctx.db, commandId);
-      if (!command || command.userId !== user.id || command.kind !== 'verdict') {
-        throw new DeskFailure('not_found', 'There is no verdict of yours with this id.');
-      }
-      const requeued =
-        command.state === 'needs_code'
-          ? await sender.requeue(command.id, { ...parsePayload('verdict', command.payload), totp })
-          : null;
-      if (!requeued) throw new DeskFailure('not_waiting_for_code', 'This verdict is not waiting for a code.');
-      return requeued;
+    'case.verdictCode': ({ commandId, totp }) => freshCodeFor('verdict', commandId, totp, 'verdict'),
+    'case.placeHold': async ({ caseId, reason }) => {
+      const user = reviewer('place a hold on an escrow');
+      refuseSecondHoldCommand(user, caseId);
+      return sender.enqueue(user, 'hold', onCase(caseId), { reason });
+    },
+    'case.liftHold': async ({ caseId, reason, totp }) => {
+      const user = reviewer('lift a hold');
+      refuseSecondHoldCommand(user, caseId);
+      return sender.enqueue(user, 'lift_hold', onCase(caseId), { reason, totp });
+    },
+    'case.liftHoldCode': ({ commandId, totp }) => freshCodeFor('lift_hold', commandId, totp, 'hold lift'),
+    'kyt.assign': async ({ alertId }) => {
+      return sender.enqueue(reviewer('take KYT alerts'), 'alert_assign', onAlert(alertId), {});
+    },
+    'kyt.decide': async ({ alertId, decision, reason, narrative }) => {
+      const payload = narrative === undefined ? { decision, reason } : { decision, reason, narrative };
+      return sender.enqueue(reviewer('decide KYT alerts'), 'alert_decision', onAlert(alertId), payload);
     },
   };
 
@@ -76,6 +123,10 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
     entriesOfCase: (caseId) => {
       const user = deps.currentUser();
       return user ? commandsOfCase(ctx.db, user.id, caseId) : [];
+    },
+    entriesOfAlert: (alertId) => {
+      const user = deps.currentUser();
+      return user ? commandsOfAlert(ctx.db, user.id, alertId) : [];
     },
     resume: () => sender.resume(),
     close: () => sender.close(),

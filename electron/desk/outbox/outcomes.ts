@@ -2,7 +2,7 @@
 // a fresh code, or stop for good with a message a person can act on. The rule of thumb: retry only when
 // the server did not take a position (unreachable, busy, broken); a refusal is final and said as such.
 import type { ErrorCode } from '../../../shared/api/errors';
-import type { OutboxKind } from '../../../shared/desk-api/schemas';
+import { STEP_UP_KINDS, type OutboxKind } from '../../../shared/desk-api/schemas';
 import type { CallFailure } from './platform';
 
 /** The error a command keeps for the renderer: always a code of the one list (shared/api/errors.ts). */
@@ -23,6 +23,10 @@ const COMMAND_LABELS: Record<OutboxKind, string> = {
   note: 'The note',
   liveness_request: 'The Proof of Life request',
   verdict: 'The verdict',
+  hold: 'The hold',
+  lift_hold: 'Lifting the hold',
+  alert_assign: 'The assignment',
+  alert_decision: 'The decision on the alert',
 };
 
 /** Refusals the agent meets in ordinary work, worded for the outbox ("was not applied: …"). */
@@ -35,13 +39,15 @@ const REFUSAL_REASONS: Partial<Record<ErrorCode, string>> = {
   not_case_holder: 'you no longer hold this case (a supervisor may have reassigned it).',
   case_not_in_review: 'the case must be claimed before it can be decided.',
   forbidden: 'your role may not do this.',
-  not_found: 'the server does not know this case.',
+  not_found: 'the server does not know this case or alert.',
+  alert_already_decided: 'the alert was already decided (by another reviewer or another desk).',
+  escrow_not_on_hold: 'the escrow is not on hold (someone lifted the hold already).',
 };
 
 const STALE_CODE_MESSAGES: Partial<Record<ErrorCode, string>> = {
   invalid_totp:
-    'The authentication code was not valid when the verdict reached the server. Enter a fresh code to send it again.',
-  totp_replayed: 'That authentication code was already used. Enter the next code to send the verdict again.',
+    'The authentication code was not valid when the command reached the server. Enter a fresh code to send it again.',
+  totp_replayed: 'That authentication code was already used. Enter the next code to send it again.',
 };
 
 /** Answers that say "not now" rather than "no": the same request may succeed later. */
@@ -70,7 +76,7 @@ export function outcomeOfFailure(kind: OutboxKind, failure: CallFailure): Failur
     return { next: 'retry', error: { code, message: `${failure.message} The desk keeps trying.` } };
   }
   const staleCode = STALE_CODE_MESSAGES[code];
-  if (kind === 'verdict' && status === 403 && staleCode)
+  if ((STEP_UP_KINDS as readonly OutboxKind[]).includes(kind) && status === 403 && staleCode)
     return { next: 'needs_code', error: { code, message: staleCode } };
   const reason = REFUSAL_REASONS[code] ?? failure.message;
   return { next: 'failed', error: { code, message: `${COMMAND_LABELS[kind]} was not applied: ${reason}` } };

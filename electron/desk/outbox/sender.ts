@@ -2,8 +2,9 @@
 // same idempotency key until the server answers for good (DESIGN §5).
 //
 // At least once, not exactly once: the server deduplicates verdicts by their key (a repeat gets the stored
-// answer and nothing moves twice) and a claim repeated by its holder changes nothing, but messages, notes
-// and Proof of Life requests have no key on the server. If their answer is lost after the server took
+// answer and nothing moves twice; holds, hold lifts and alert assignments and decisions likewise) and a
+// claim repeated by its holder changes nothing, but messages, notes and Proof of Life requests have no key
+// on the server. If their answer is lost after the server took
 // them, the retry posts them a second time. We accept that duplicate (a repeated line in the chat or in
 // the notes, a second pending liveness check) rather than risk dropping a message the server never got;
 // the key is sent with them anyway, so a server that learns to honour it needs no change here.
@@ -14,7 +15,13 @@ import { MalformedAnswerError } from '../api-client';
 import { applyCaseDetail } from '../cache/apply-case';
 import type { DeskContext } from '../context';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
-import { parsePayload, platformRequestOf, withoutCode, type PlatformRequest } from './commands';
+import {
+  parsePayload,
+  platformRequestOf,
+  withoutCode,
+  type CommandSubject,
+  type PlatformRequest,
+} from './commands';
 import { outcomeOfFailure } from './outcomes';
 import { callFailureOf, type PlatformCalls, type SignedInUser } from './platform';
 import {
@@ -31,6 +38,15 @@ import {
   type Settlement,
 } from './store';
 
+/** Commands the server keeps under their Idempotency-Key: a repeat gets the stored answer, nothing twice. */
+const KEYED_ON_SERVER: ReadonlySet<OutboxKind> = new Set<OutboxKind>([
+  'verdict',
+  'hold',
+  'lift_hold',
+  'alert_assign',
+  'alert_decision',
+]);
+
 export interface OutboxDeps {
   platform: PlatformCalls;
   currentUser(): SignedInUser | null;
@@ -41,8 +57,8 @@ export interface OutboxDeps {
 
 export interface OutboxSender {
   /** Writes the command, then sends it; resolves with the command as it stands after that first attempt. */
-  enqueue(user: SignedInUser, kind: OutboxKind, caseId: string, payload: unknown): Promise<OutboxEntry>;
-  /** A verdict in `needs_code` goes again under its key with `payload` (its fresh code). */
+  enqueue(user: SignedInUser, kind: OutboxKind, subject: CommandSubject, payload: unknown): Promise<OutboxEntry>;
+  /** A verdict or hold lift in `needs_code` goes again under its key with `payload` (its fresh code). */
   requeue(id: string, payload: unknown): Promise<OutboxEntry | null>;
   /** Sends every pending command of the signed-in user now: on start, after sign-in, when the server is back. */
   resume(): Promise<void>;
@@ -70,17 +86,23 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
   }
 
   /**
-   * A claim and a verdict answer with the case as it now is: it goes into the cache at once, so the agent
-   * sees "Released" without waiting for the feed. Other answers (a message, a note) carry no case; the
-   * change reaches the cache through sync, and 'cases.changed' tells the views to look again.
+   * A claim, a verdict and a hold answer with the case as it now is: it goes into the cache at once, so the
+   * agent sees "Released" without waiting for the feed. Other answers (a message, a note) carry no case; the
+   * change reaches the cache through sync, and 'cases.changed' tells the views to look again. An alert's
+   * commands answer the alert, which the desk does not cache: 'alerts.changed' has the views read it again.
    */
   function applyAnswer(command: OutboxCommand, answer: unknown): void {
+    if (command.alertId !== null) {
+      ctx.emit('alerts.changed', { alertIds: [command.alertId] });
+      return;
+    }
     const detail =
-      command.kind === 'claim'
+      command.kind === 'claim' || command.kind === 'hold' || command.kind === 'lift_hold'
         ? (answer as CaseDetail | null)
         : command.kind === 'verdict'
           ? ((answer as VerdictResponse | null)?.case ?? null)
           : null;
+    if (command.caseId === null) return;
     if (detail?.id === command.caseId) ctx.db.transaction(() => applyCaseDetail(ctx.db, detail))();
     ctx.emit('cases.changed', { caseIds: [command.caseId] });
   }
@@ -92,7 +114,7 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
     let request: PlatformRequest;
     try {
       payload = parsePayload(command.kind, command.payload);
-      request = platformRequestOf(command.kind, command.caseId, payload);
+      request = platformRequestOf(command.kind, command, payload);
     } catch {
       // Only a damaged row gets here (a verdict on disk without its code, a payload of another shape).
       const error = {
@@ -106,6 +128,7 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
       command: command.id,
       kind: command.kind,
       caseId: command.caseId,
+      alertId: command.alertId,
       attempt: command.attempts,
     };
     let answer: unknown;
@@ -114,9 +137,10 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
         (thrown: unknown) => {
           // A success whose body does not fit the contract. A verdict goes again under its key (the server
           // answers a repeat with its stored answer): it counts as done only once an answer says so, since a
-          // proxy's page would look the same. Other commands have no stored answer and sending one again
-          // would repeat a message or a note: it counts as confirmed, and sync brings the case as it is.
-          if (!(thrown instanceof MalformedAnswerError) || command.kind === 'verdict') throw thrown;
+          // proxy's page would look the same. Holds and alert decisions are kept under their key too
+          // (runOnce), so they go again as well. Other commands have no stored answer and sending one
+          // again would repeat a message or a note: it counts as confirmed, and sync brings the case as it is.
+          if (!(thrown instanceof MalformedAnswerError) || KEYED_ON_SERVER.has(command.kind)) throw thrown;
           ctx.log.warn('outbox: the server took the command but answered in an unexpected form', facts);
           return null;
         },
@@ -209,14 +233,15 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
   }
 
   return {
-    async enqueue(user, kind, caseId, payload) {
+    async enqueue(user, kind, subject, payload) {
       // The user is acting, so they are signed in: whatever waited for that may go too.
       if (waitingForSignIn === user.id) waitingForSignIn = null;
       const command = insertCommand(ctx.db, {
         id: newId(),
         userId: user.id,
         kind,
-        caseId,
+        caseId: subject.caseId,
+        alertId: subject.alertId,
         idempotencyKey: newId(),
         payload,
         at: nowIso(),

@@ -14,7 +14,9 @@ export interface OutboxCommand {
   id: string;
   userId: string;
   kind: OutboxKind;
-  caseId: string;
+  /** What the command acts on: a case or a KYT alert, exactly one (the table checks it). */
+  caseId: string | null;
+  alertId: string | null;
   idempotencyKey: string;
   /** JSON, checked by ./commands.ts when read. */
   payload: string;
@@ -29,7 +31,8 @@ interface OutboxRow {
   id: string;
   user_id: string;
   kind: OutboxKind;
-  case_id: string;
+  case_id: string | null;
+  alert_id: string | null;
   idempotency_key: string;
   payload: string;
   state: OutboxState;
@@ -39,7 +42,7 @@ interface OutboxRow {
   next_attempt_at: string;
 }
 
-const COLUMNS = `id, user_id, kind, case_id, idempotency_key, payload, state, attempts, error, created_at, next_attempt_at`;
+const COLUMNS = `id, user_id, kind, case_id, alert_id, idempotency_key, payload, state, attempts, error, created_at, next_attempt_at`;
 
 function errorOf(json: string | null): DeskError | null {
   if (json === null) return null;
@@ -53,6 +56,7 @@ function commandOf(row: OutboxRow): OutboxCommand {
     userId: row.user_id,
     kind: row.kind,
     caseId: row.case_id,
+    alertId: row.alert_id,
     idempotencyKey: row.idempotency_key,
     payload: row.payload,
     state: row.state,
@@ -69,6 +73,7 @@ export function entryOf(command: OutboxCommand): OutboxEntry {
     id: command.id,
     kind: command.kind,
     caseId: command.caseId,
+    alertId: command.alertId,
     state: command.state,
     createdAt: command.createdAt,
     attempts: command.attempts,
@@ -80,7 +85,9 @@ export interface NewCommand {
   id: string;
   userId: string;
   kind: OutboxKind;
-  caseId: string;
+  caseId: string | null;
+  /** Set for the commands on a KYT alert (assign, decide), with `caseId` null. */
+  alertId?: string | null;
   idempotencyKey: string;
   payload: unknown;
   at: string;
@@ -89,11 +96,11 @@ export interface NewCommand {
 export function insertCommand(db: DeskDb, command: NewCommand): OutboxCommand {
   const row = db
     .prepare(
-      `INSERT INTO outbox (id, user_id, kind, case_id, idempotency_key, payload, state, attempts, created_at, updated_at, next_attempt_at)
-       VALUES (@id, @userId, @kind, @caseId, @idempotencyKey, @payload, 'pending', 0, @at, @at, @at)
+      `INSERT INTO outbox (id, user_id, kind, case_id, alert_id, idempotency_key, payload, state, attempts, created_at, updated_at, next_attempt_at)
+       VALUES (@id, @userId, @kind, @caseId, @alertId, @idempotencyKey, @payload, 'pending', 0, @at, @at, @at)
        RETURNING ${COLUMNS}`,
     )
-    .get({ ...command, payload: JSON.stringify(command.payload) }) as OutboxRow;
+    .get({ ...command, alertId: command.alertId ?? null, payload: JSON.stringify(command.payload) }) as OutboxRow;
   return commandOf(row);
 }
 
@@ -102,14 +109,16 @@ export function findCommand(db: DeskDb, id: string): OutboxCommand | null {
   return row ? commandOf(row) : null;
 }
 
-// A pending command goes only when no older pending command of the same user waits on the same case:
-// commands of one case reach the server in the order they were given (a claim before the verdict that
-// needs it), while different cases do not hold each other up. rowid is the insertion order.
+// A pending command goes only when no older pending command of the same user waits on the same case (or
+// the same alert): commands of one subject reach the server in the order they were given (a claim before
+// the verdict that needs it, an assignment before the decision), while different subjects do not hold each
+// other up. IS compares the null of the other kind of subject as equal. rowid is the insertion order.
 const HEAD_OF_CASE = `
   o.user_id = @userId AND o.state = 'pending'
   AND NOT EXISTS (
     SELECT 1 FROM outbox e
-    WHERE e.user_id = o.user_id AND e.case_id = o.case_id AND e.state = 'pending' AND e.rowid < o.rowid
+    WHERE e.user_id = o.user_id AND e.case_id IS o.case_id AND e.alert_id IS o.alert_id
+      AND e.state = 'pending' AND e.rowid < o.rowid
   )`;
 
 /** The commands of `userId` that may be sent now. */
@@ -178,7 +187,7 @@ export function settleAttempt(db: DeskDb, id: string, settlement: Settlement): O
   return row ? commandOf(row) : null;
 }
 
-/** Puts a verdict waiting for a code back in line with its new payload; null unless it was waiting. */
+/** Puts a command waiting for a code (a verdict, a hold lift) back in line with its new payload; null unless it was waiting. */
 export function requeueWithCode(db: DeskDb, id: string, payload: unknown, now: string): OutboxCommand | null {
   const row = db
     .prepare(
@@ -197,13 +206,25 @@ export function commandsOfCase(db: DeskDb, userId: string, caseId: string): Outb
   return rows.map((row) => entryOf(commandOf(row)));
 }
 
-/** A verdict of `userId` on the case that is still on its way (pending or waiting for a code), if any. */
-export function openVerdictOf(db: DeskDb, userId: string, caseId: string): OutboxCommand | null {
+/** The commands of `userId` on a KYT alert, oldest first. */
+export function commandsOfAlert(db: DeskDb, userId: string, alertId: string): OutboxEntry[] {
+  const rows = db
+    .prepare(`SELECT ${COLUMNS} FROM outbox WHERE user_id = ? AND alert_id = ? ORDER BY created_at, rowid`)
+    .all(userId, alertId) as OutboxRow[];
+  return rows.map((row) => entryOf(commandOf(row)));
+}
+
+/** A command of `kind` by `userId` on the case still on its way (pending or waiting for a code), if any. */
+export function openCommandOf(db: DeskDb, userId: string, caseId: string, kind: OutboxKind): OutboxCommand | null {
   const row = db
     .prepare(
       `SELECT ${COLUMNS} FROM outbox
-       WHERE user_id = ? AND case_id = ? AND kind = 'verdict' AND state IN ('pending', 'needs_code') LIMIT 1`,
+       WHERE user_id = ? AND case_id = ? AND kind = ? AND state IN ('pending', 'needs_code') LIMIT 1`,
     )
-    .get(userId, caseId) as OutboxRow | undefined;
+    .get(userId, caseId, kind) as OutboxRow | undefined;
   return row ? commandOf(row) : null;
 }
+
+/** A verdict of `userId` on the case that is still on its way (pending or waiting for a code), if any. */
+export const openVerdictOf = (db: DeskDb, userId: string, caseId: string) =>
+  openCommandOf(db, userId, caseId, 'verdict');

@@ -4,10 +4,12 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../components';
 import { CaseWorkspace } from '../features/case/CaseWorkspace';
+import { AlertDetail } from '../features/compliance/AlertDetail';
+import { AlertsScreen } from '../features/compliance/AlertsScreen';
 import { QueueScreen } from '../features/queue/QueueScreen';
 import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
-import { queueHref, useRoute } from './router';
+import { alertsHref, queueHref, useRoute, type Route } from './router';
 import { SettingsDialog } from './SettingsDialog';
 import { SyncIndicator } from './SyncIndicator';
 
@@ -16,6 +18,8 @@ export function Shell() {
   const route = useRoute();
   const user = useSession((state) => state.user);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  // KYT review is compliance's alone (DESIGN §4): other roles get no link, and its routes show the queue.
+  const reviewsAlerts = user?.role === 'compliance';
 
   useEffect(() => useSync.getState().follow(), []);
 
@@ -33,6 +37,11 @@ export function Shell() {
           <a href={queueHref} aria-current={route.name === 'queue' ? 'page' : undefined}>
             {t('shell.queue')}
           </a>
+          {reviewsAlerts && (
+            <a href={alertsHref} aria-current={route.name === 'alerts' ? 'page' : undefined}>
+              {t('shell.alerts')}
+            </a>
+          )}
         </nav>
         <div className="shell__spacer" />
         <SyncIndicator />
@@ -55,11 +64,24 @@ export function Shell() {
         </Button>
       </header>
       <main id="main" className="shell__main" tabIndex={-1}>
-        {route.name === 'case' ? <CaseWorkspace key={route.caseId} caseId={route.caseId} /> : <QueueScreen />}
+        <RouteScreen route={route} reviewsAlerts={reviewsAlerts} />
       </main>
       <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
     </div>
   );
+}
+
+function RouteScreen({ route, reviewsAlerts }: { route: Route; reviewsAlerts: boolean }) {
+  switch (route.name) {
+    case 'case':
+      return <CaseWorkspace key={route.caseId} caseId={route.caseId} />;
+    case 'alerts':
+      return reviewsAlerts ? <AlertsScreen /> : <QueueScreen />;
+    case 'alert':
+      return reviewsAlerts ? <AlertDetail key={route.alertId} alertId={route.alertId} /> : <QueueScreen />;
+    case 'queue':
+      return <QueueScreen />;
+  }
 }
 
 /** The skip link must not change the hash: the hash is the route. */

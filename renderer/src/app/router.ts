@@ -1,19 +1,35 @@
 // Hash routes, so the built renderer works from a file, a custom protocol or the browser host alike:
-// `#/` the queue, `#/cases/<id>` a case workspace. Other features open a case with `openCase(id)`.
+// `#/` the queue, `#/cases/<id>` a case workspace, `#/alerts` the KYT alerts and `#/alerts/<id>` one
+// alert (compliance). Other features open a case with `openCase(id)`.
 import { useSyncExternalStore } from 'react';
 
-export type Route = { name: 'queue' } | { name: 'case'; caseId: string };
+export type Route =
+  | { name: 'queue' }
+  | { name: 'case'; caseId: string }
+  | { name: 'alerts' }
+  | { name: 'alert'; alertId: string };
 
 const CASE_ROUTE = /^#\/cases\/([^/?#]+)$/;
+const ALERT_ROUTE = /^#\/alerts\/([^/?#]+)$/;
+const ALERTS_ROUTE = /^#\/alerts\/?$/;
 
 export function parseRoute(hash: string): Route {
   const match = CASE_ROUTE.exec(hash);
   if (match?.[1]) return { name: 'case', caseId: decodeURIComponent(match[1]) };
+  const alert = ALERT_ROUTE.exec(hash);
+  if (alert?.[1]) return { name: 'alert', alertId: decodeURIComponent(alert[1]) };
+  if (ALERTS_ROUTE.test(hash)) return { name: 'alerts' };
   return { name: 'queue' };
 }
 
 export const caseHref = (caseId: string) => `#/cases/${encodeURIComponent(caseId)}`;
+export const alertHref = (alertId: string) => `#/alerts/${encodeURIComponent(alertId)}`;
+export const alertsHref = '#/alerts';
 export const queueHref = '#/';
+
+export function openAlert(alertId: string): void {
+  window.location.hash = alertHref(alertId);
+}
 
 export function openCase(caseId: string): void {
   window.location.hash = caseHref(caseId);

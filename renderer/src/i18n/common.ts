@@ -15,6 +15,7 @@ export const commonMessages = {
     shell: {
       mainNav: 'Main',
       queue: 'Cases',
+      alerts: 'KYT alerts',
       settings: 'Settings',
       signOut: 'Sign out',
       signedInAs: 'Signed in as {{name}}',
@@ -60,6 +61,7 @@ export const commonMessages = {
     shell: {
       mainNav: 'Principal',
       queue: 'Casos',
+      alerts: 'Alertas KYT',
       settings: 'Configuración',
       signOut: 'Cerrar sesión',
       signedInAs: 'Sesión iniciada como {{name}}',

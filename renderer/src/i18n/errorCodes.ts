@@ -21,6 +21,22 @@ export const CASE_ERROR_CODES = [
   'signed_out',
 ] as const satisfies readonly ErrorCode[];
 
+/** Codes the compliance workspace explains (features/compliance/locales.ts, `errors.<code>`). */
+export const COMPLIANCE_ERROR_CODES = [
+  'alert_already_decided',
+  'escrow_on_hold',
+  'escrow_not_on_hold',
+  'case_already_resolved',
+  'hold_in_outbox',
+  'invalid_totp',
+  'totp_replayed',
+  'forbidden',
+  'not_found',
+  'offline',
+  'unauthenticated',
+  'signed_out',
+] as const satisfies readonly ErrorCode[];
+
 /** Codes the sign-in screen explains (features/signin/locales.ts, `errors.<code>`). */
 export const SIGN_IN_ERROR_CODES = [
   'invalid_credentials',

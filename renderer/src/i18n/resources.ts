@@ -1,6 +1,7 @@
 // Every namespace the renderer ships, one per feature plus `common`. Kept free of i18next so that the
 // translation-coverage unit test can read it in Node.
 import { caseMessages } from '../features/case/locales';
+import { complianceMessages } from '../features/compliance/locales';
 import { queueMessages } from '../features/queue/locales';
 import { signinMessages } from '../features/signin/locales';
 import { commonMessages } from './common';
@@ -13,6 +14,7 @@ export const namespaces = {
   signin: signinMessages,
   queue: queueMessages,
   case: caseMessages,
+  compliance: complianceMessages,
 } as const;
 export type Namespace = keyof typeof namespaces;
 

@@ -2,5 +2,6 @@
 // grow: a change to the schema is a new numbered file here, never an edit of one that has shipped.
 import type { Migration } from '../../../../shared/db/migrations';
 import { initialSchema } from './0001-initial';
+import { outboxCompliance } from './0002-outbox-compliance';
 
-export const DESK_MIGRATIONS: readonly Migration[] = [initialSchema];
+export const DESK_MIGRATIONS: readonly Migration[] = [initialSchema, outboxCompliance];

@@ -14,6 +14,7 @@ import { errorText } from './errorText';
 import { useCaseDraft } from './useCaseDraft';
 import { useCaseView } from './useCaseView';
 import { useSession } from '../../stores/session';
+import { HoldPanel } from '../compliance/HoldPanel';
 import './case.css';
 
 export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: () => void }) {
@@ -43,6 +44,8 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
 
   const { case: detail, outbox, sharedEvidence, earlierDisputes } = state.value;
   const isHolder = user !== null && user.role === 'agent' && detail.assignee?.id === user.id && detail.status !== 'resolved';
+  // Holds are compliance's commands (HoldPanel); the actions bar speaks of the agent's.
+  const agentOutbox = outbox.filter((entry) => entry.kind !== 'hold' && entry.kind !== 'lift_hold');
 
   return (
     <article className="case-workspace" aria-label={t('workspaceLabel', { caseId })} aria-busy={refreshing}>
@@ -55,11 +58,12 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
       <CaseActions
         detail={detail}
         user={user}
-        outbox={outbox}
+        outbox={agentOutbox}
         verdictDraft={drafts.draft.verdict}
         onVerdictDraft={(verdict) => drafts.update({ verdict })}
         onCommandSent={refetch}
       />
+      {user?.role === 'compliance' && <HoldPanel detail={detail} outbox={outbox} onCommandSent={refetch} />}
       <div className="case-workspace__columns">
         <ChatRegion
           detail={detail}

@@ -1,0 +1,19 @@
+// Saves a file the desk fetched: the bytes become a Blob and an <a download> is clicked. This works the
+// same in Electron and in the browser host, and a browser test sees it as a `download` event.
+import type { ReportFile } from '../../../../shared/desk-api/schemas';
+
+export function downloadFile(file: ReportFile): void {
+  const binary = atob(file.base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
+  const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.fileName;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click has handed the Blob to the download by the time the next task runs.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}

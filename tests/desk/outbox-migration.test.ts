@@ -1,0 +1,61 @@
+// Migration 0002 rebuilds the outbox so that a command can act on a KYT alert instead of a case: a desk
+// file from before it keeps every command it held (pending ones still go out after the upgrade), and the
+// table refuses a command on both a case and an alert, or on neither.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDeskDatabase } from '../../electron/desk/db/open';
+import { DESK_MIGRATIONS } from '../../electron/desk/db/migrations/index';
+import { commandsOfCase, dueCommands, findCommand, insertCommand } from '../../electron/desk/outbox/store';
+import { tempDir } from '../server/harness';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const AT = '2026-01-01T00:00:00.000Z';
+
+describe('outbox migration 0002', () => {
+  it('keeps the commands of a version 1 file, pending ones still due, with no alert', () => {
+    const dir = tempDir('dd-desk-migration-');
+    dirs.push(dir);
+    const file = path.join(dir, 'desk.db');
+    const old = openDeskDatabase(file, DESK_MIGRATIONS.slice(0, 1));
+    old
+      .prepare(
+        `INSERT INTO outbox (id, user_id, kind, case_id, idempotency_key, payload, state, attempts, created_at, updated_at, next_attempt_at)
+         VALUES ('cmd-1', 'USR-1', 'verdict', 'DSP-1', 'key-1', '{"totp":"123456"}', 'pending', 1, @at, @at, @at)`,
+      )
+      .run({ at: AT });
+    old.close();
+
+    const db = openDeskDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(DESK_MIGRATIONS.length);
+    expect(findCommand(db, 'cmd-1')).toMatchObject({
+      kind: 'verdict',
+      caseId: 'DSP-1',
+      alertId: null,
+      idempotencyKey: 'key-1',
+      state: 'pending',
+      attempts: 1,
+    });
+    expect(dueCommands(db, 'USR-1', AT).map((command) => command.id)).toEqual(['cmd-1']);
+    expect(commandsOfCase(db, 'USR-1', 'DSP-1')).toHaveLength(1);
+    db.close();
+  });
+
+  it('takes a command on an alert, and refuses one on both a case and an alert or on neither', () => {
+    const db = openDeskDatabase(':memory:');
+    const base = { userId: 'USR-1', payload: {}, at: AT };
+    insertCommand(db, { ...base, id: 'a', kind: 'alert_assign', caseId: null, alertId: 'KYT-1', idempotencyKey: 'k-a' });
+    expect(findCommand(db, 'a')).toMatchObject({ caseId: null, alertId: 'KYT-1' });
+    expect(() =>
+      insertCommand(db, { ...base, id: 'b', kind: 'alert_assign', caseId: 'DSP-1', alertId: 'KYT-1', idempotencyKey: 'k-b' }),
+    ).toThrow(/CHECK constraint failed/);
+    expect(() => insertCommand(db, { ...base, id: 'c', kind: 'hold', caseId: null, idempotencyKey: 'k-c' })).toThrow(
+      /CHECK constraint failed/,
+    );
+    db.close();
+  });
+});

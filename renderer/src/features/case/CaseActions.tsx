@@ -83,7 +83,15 @@ function CommandState({ entry }: { entry: OutboxEntry }) {
   if (entry.state === 'pending') {
     return <p className="case-pending">{entry.kind === 'verdict' ? t('actions.verdictPending') : t('actions.commandPending')}</p>;
   }
-  if (entry.state === 'needs_code') return <FreshCodeForm entry={entry} />;
+  if (entry.state === 'needs_code') {
+    const text = {
+      title: t('freshCode.title'),
+      label: t('freshCode.label'),
+      send: t('freshCode.send'),
+      error: (error: Parameters<typeof errorText>[1]) => errorText(t, error),
+    };
+    return <FreshCodeForm entry={entry} channel="case.verdictCode" text={text} />;
+  }
   return <p className="case-alert case-alert--error">{entry.error ? errorText(t, entry.error) : null}</p>;
 }
 

@@ -1,31 +1,45 @@
-// A verdict whose code went stale before the server took it waits in the outbox ('needs_code'): the agent
-// gives a fresh code and it goes again under its original idempotency key ('case.verdictCode').
+// A command whose code went stale before the server took it waits in the outbox ('needs_code'): the user
+// gives a fresh code and it goes again under its original idempotency key. Serves verdicts
+// ('case.verdictCode') and hold lifts ('case.liftHoldCode'); each screen brings its own words.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Button } from '../../components';
-import type { OutboxEntry } from '../../../../shared/desk-api/schemas';
-import { useDeskCommand } from '../../desk';
-import { errorText } from './errorText';
+import type { DeskError, OutboxEntry } from '../../../../shared/desk-api/schemas';
+import { useDeskCommand, type DeskProblem } from '../../desk';
 
-export function FreshCodeForm({ entry }: { entry: OutboxEntry }) {
-  const { t } = useTranslation('case');
+export interface FreshCodeText {
+  title: string;
+  label: string;
+  send: string;
+  error(error: DeskProblem | DeskError): string;
+}
+
+export function FreshCodeForm({
+  entry,
+  channel,
+  text,
+}: {
+  entry: OutboxEntry;
+  channel: 'case.verdictCode' | 'case.liftHoldCode';
+  text: FreshCodeText;
+}) {
   const [code, setCode] = useState('');
-  const resend = useDeskCommand('case.verdictCode');
+  const resend = useDeskCommand(channel);
+  const inputId = `fresh-code-${entry.id}`;
 
-  async function send(event: FormEvent) {
+  function send(event: FormEvent) {
     event.preventDefault();
-    await resend.run({ commandId: entry.id, totp: code });
+    void resend.run({ commandId: entry.id, totp: code });
   }
 
   return (
-    <form className="case-fresh-code" onSubmit={(event) => void send(event)}>
+    <form className="case-fresh-code" onSubmit={send}>
       <p className="case-alert case-alert--warning">
-        <strong>{t('freshCode.title')}</strong> {entry.error ? errorText(t, entry.error) : null}
+        <strong>{text.title}</strong> {entry.error ? text.error(entry.error) : null}
       </p>
-      <label htmlFor="fresh-code">{t('freshCode.label')}</label>
+      <label htmlFor={inputId}>{text.label}</label>
       <input
-        id="fresh-code"
+        id={inputId}
         className="case-code-input"
         inputMode="numeric"
         autoComplete="one-time-code"
@@ -34,11 +48,11 @@ export function FreshCodeForm({ entry }: { entry: OutboxEntry }) {
         onChange={(event) => setCode(event.target.value.replace(/\D/g, '').slice(0, 6))}
       />
       <Button variant="primary" type="submit" disabled={code.length !== 6}>
-        {t('freshCode.send')}
+        {text.send}
       </Button>
       {resend.error && (
         <p className="case-alert case-alert--error" role="alert">
-          {errorText(t, resend.error)}
+          {text.error(resend.error)}
         </p>
       )}
     </form>

@@ -3,12 +3,12 @@
 // like a verdict). A lift whose code went stale before the server took it asks for a fresh one here and
 // goes again under its original key ('case.liftHoldCode'). Shown in the alert detail and, for compliance,
 // in the case workspace.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../../../../shared/api/types';
 import type { OutboxEntry } from '../../../../shared/desk-api/schemas';
 import { Button } from '../../components';
-import { useDeskCommand } from '../../desk';
+import { FreshCodeForm } from '../case/FreshCodeForm';
 import { useCaseFormatters } from '../case/format';
 import { errorText } from './errorText';
 import { ReasonDialog } from './ReasonDialog';
@@ -113,37 +113,11 @@ export function HoldPanel({ detail, outbox, onCommandSent }: { detail: CaseDetai
 
 function LiftCodeForm({ entry }: { entry: OutboxEntry }) {
   const { t } = useTranslation('compliance');
-  const [code, setCode] = useState('');
-  const resend = useDeskCommand('case.liftHoldCode');
-
-  function send(event: FormEvent) {
-    event.preventDefault();
-    void resend.run({ commandId: entry.id, totp: code });
-  }
-
-  return (
-    <form className="case-fresh-code" onSubmit={send}>
-      <p className="case-alert case-alert--warning">
-        <strong>{t('hold.freshCodeTitle')}</strong> {entry.error ? errorText(t, entry.error) : null}
-      </p>
-      <label htmlFor={`lift-code-${entry.id}`}>{t('hold.freshCodeLabel')}</label>
-      <input
-        id={`lift-code-${entry.id}`}
-        className="case-code-input"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        maxLength={6}
-        value={code}
-        onChange={(event) => setCode(event.target.value.replace(/\D/g, '').slice(0, 6))}
-      />
-      <Button variant="primary" type="submit" disabled={code.length !== 6}>
-        {t('hold.freshCodeSend')}
-      </Button>
-      {resend.error && (
-        <p className="case-alert case-alert--error" role="alert">
-          {errorText(t, resend.error)}
-        </p>
-      )}
-    </form>
-  );
+  const text = {
+    title: t('hold.freshCodeTitle'),
+    label: t('hold.freshCodeLabel'),
+    send: t('hold.freshCodeSend'),
+    error: (error: Parameters<typeof errorText>[1]) => errorText(t, error),
+  };
+  return <FreshCodeForm entry={entry} channel="case.liftHoldCode" text={text} />;
 }

@@ -169,7 +169,12 @@ describe('runKytMonitor over the trades in the store', () => {
 describe('decided disputes', () => {
   it('count against the party the executed verdict went against', async () => {
     const buyer = party('Dora Vaz');
-    const cases = [addCase(server.ctx, { buyerId: buyer }), addCase(server.ctx, { buyerId: buyer }), addCase(server.ctx, { buyerId: buyer })];
+    // A minute apart: the alert names the case of the newest trade, and trades made in the same
+    // millisecond would leave "newest" to the ids' order.
+    const cases = [0, 1, 2].map(() => {
+      server.clock.advance(60_000);
+      return addCase(server.ctx, { buyerId: buyer });
+    });
     for (const caseId of cases) {
       expect((await claim(server, agent, caseId)).status).toBe(200);
       const refund = verdictInput(server, agent, { outcome: 'refund', reasonCode: 'payment_not_received' });

@@ -24,6 +24,13 @@ export interface ServerConfig {
   authRateLimitPerMinute: number;
   /** Who files suspicious activity reports: the exchange as its financial intelligence unit knows it. */
   reportingEntity: ReportingEntity;
+  /**
+   * The audit signing key's file (ed25519, PKCS#8 PEM, mode 0600): outside the database by design. Null:
+   * `audit-signing.key` in the data folder, created on first start.
+   */
+  auditKeyFile: string | null;
+  /** Names this audit log in its signed checkpoints (C2SP "origin"): one per deployment. */
+  auditOrigin: string;
   /** Wall clock, injectable so tests can pin time. */
   now: () => Date;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -69,6 +76,8 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     eventsHeartbeatMs: 15_000,
     authRateLimitPerMinute: 300,
     reportingEntity: DEMO_REPORTING_ENTITY,
+    auditKeyFile: process.env.DISPUTE_DESK_AUDIT_KEY_FILE ?? null,
+    auditOrigin: 'dispute-desk/audit',
     now: () => new Date(),
     logLevel: 'info',
     ...overrides,

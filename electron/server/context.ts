@@ -1,5 +1,8 @@
 // What every route handler gets: the store, the configuration, the clock and the change notifier.
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import { createCheckpointer, type Checkpointer } from './audit/checkpoints';
+import { AUDIT_KEY_FILE, loadSigningKey, type AuditSigner } from './audit/signing-key';
 import type { ServerConfig } from './config';
 import { writeTransaction, type Db } from './db/open';
 import { latestChangeSeq } from './sql/feed';
@@ -10,7 +13,14 @@ export interface ServerContext {
   now(): Date;
   /** Emits 'change' with the newest feed cursor after a write that recorded changes has committed. */
   changes: EventEmitter;
-  /** Runs `work` in one BEGIN IMMEDIATE transaction and tells /v1/events listeners once it committed. */
+  /** Signs the audit chain's head; ctx.write() calls it inside each transaction. */
+  checkpoints: Checkpointer;
+  /** The audit signing key, loaded (or created) on first use. */
+  signer(): AuditSigner;
+  /**
+   * Runs `work` in one BEGIN IMMEDIATE transaction, signs the audit head if `work` appended entries, and
+   * tells /v1/events listeners once it committed.
+   */
   write<T>(work: () => T): T;
   /** Called by the feed inside a write: a notification is due once the transaction commits. */
   markChanged(): void;
@@ -20,17 +30,26 @@ export function createContext(db: Db, config: ServerConfig): ServerContext {
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
   let changedInTransaction = false;
+  let signer: AuditSigner | null = null;
+  const loadSigner = () => (signer ??= loadSigningKey(config.auditKeyFile ?? path.join(config.dataDir, AUDIT_KEY_FILE)));
+  const checkpoints = createCheckpointer(db, config.auditOrigin, loadSigner);
   const context: ServerContext = {
     db,
     config,
     now: config.now,
     changes,
+    checkpoints,
+    signer: loadSigner,
     markChanged() {
       changedInTransaction = true;
     },
     write<T>(work: () => T): T {
       changedInTransaction = false;
-      const result = writeTransaction(db, work);
+      const result = writeTransaction(db, () => {
+        const value = work();
+        checkpoints.signHead(config.now());
+        return value;
+      });
       if (changedInTransaction) {
         changedInTransaction = false;
         changes.emit('change', latestChangeSeq(db));

@@ -24,6 +24,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   const db = openDatabase(path.join(config.dataDir, DATABASE_FILE));
   const built = await buildServer(db, config);
+  // The signing key is loaded now, so a missing or unsafe key file stops the start with its reason instead
+  // of failing the first write.
+  built.ctx.signer();
   if (config.seed !== 'none') {
     // The demo data (generators, image and PDF rendering) is not part of the server: it is loaded only when
     // asked for, so a server without --seed never even reads it.
@@ -32,6 +35,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   const compaction = setInterval(() => compactFeed(built.ctx), 60_000);
   compaction.unref();
+  // Writes go through ctx.write(), which signs as it commits; once a minute, sign anything else (and say
+  // so when the chain no longer extends the last checkpoint: someone changed the database).
+  let reportedProblem: string | null = null;
+  const checkpointing = setInterval(() => {
+    built.ctx.write(() => undefined);
+    const problem = built.ctx.checkpoints.problem();
+    if (problem && problem !== reportedProblem) built.app.log.error(`audit checkpoints stopped: ${problem}`);
+    reportedProblem = problem;
+  }, 60_000);
+  checkpointing.unref();
   await built.app.listen({ host: config.host, port: config.port });
   const address = built.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -43,6 +56,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       if (closed) return;
       closed = true;
       clearInterval(compaction);
+      clearInterval(checkpointing);
       await built.app.close();
       db.close();
     },

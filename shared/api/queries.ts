@@ -59,6 +59,9 @@ export const syncQuery = z.object({ after: afterSeq, limit: pageLimit });
 /** GET /v1/audit */
 export const auditQuery = z.object({ after: afterSeq, limit: pageLimit });
 
+/** GET /v1/audit/checkpoints: the checkpoints with `seq` above `after`, ascending. */
+export const checkpointsQuery = z.object({ after: afterSeq, limit: pageLimit });
+
 /** GET /v1/reports/{id}: the report as JSON (the default), a PDF, or goAML-style STR XML. */
 export const REPORT_FORMATS = ['json', 'pdf', 'goaml'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

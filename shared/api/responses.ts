@@ -338,6 +338,24 @@ export const auditVerification = z.object({
   firstBad: z.number().int().nullable(),
 });
 
+/**
+ * GET /v1/audit/checkpoint (issue #9): the server's ed25519 signature over the chain's head, modelled on
+ * C2SP checkpoints. `publicKey` is the raw 32-byte key in base64; `signature` is the base64 signature of
+ * the UTF-8 text `${origin}\n${seq}\n${hash}\n${at}\n` (see checkpointText in shared/domain/audit.ts).
+ */
+export const checkpoint = z.object({
+  origin: z.string(),
+  seq: z.number().int().positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  at: time,
+  keyId: z.string(),
+  publicKey: z.string(),
+  signature: z.string(),
+});
+
+/** GET /v1/audit/checkpoints?after=: earlier checkpoints, ascending by seq. */
+export const checkpointList = z.object({ checkpoints: z.array(checkpoint) });
+
 export const health = z.object({ status: z.literal('ok'), version: z.string() });
 
 /** POST /v1/webhooks/metamap: what became of the event (MetaMap only needs the 200). */

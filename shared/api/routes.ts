@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { Role } from '../domain/dispute';
 import type { ApiErrorCode } from './errors';
-import { auditQuery, caseListQuery, kytAlertListQuery, reportQuery, syncQuery } from './queries';
+import { auditQuery, caseListQuery, checkpointsQuery, kytAlertListQuery, reportQuery, syncQuery } from './queries';
 import {
   approveBody,
   assignBody,
@@ -24,6 +24,8 @@ import {
 } from './requests';
 import {
   auditPage,
+  checkpoint,
+  checkpointList,
   auditVerification,
   caseDetail,
   casePage,
@@ -388,6 +390,26 @@ export const ROUTES = {
     path: '/v1/audit/verify',
     access: SUPERVISOR,
     response: auditVerification,
+    status: 200,
+    idempotencyKey: false,
+    errors: ROLE_ERRORS,
+  }),
+  auditCheckpoint: route({
+    method: 'GET',
+    path: '/v1/audit/checkpoint',
+    access: SUPERVISOR,
+    response: checkpoint,
+    status: 200,
+    idempotencyKey: false,
+    // `not_found` (every call's) while the log is still empty: there is no head to sign.
+    errors: ROLE_ERRORS,
+  }),
+  auditCheckpoints: route({
+    method: 'GET',
+    path: '/v1/audit/checkpoints',
+    access: SUPERVISOR,
+    query: checkpointsQuery,
+    response: checkpointList,
     status: 200,
     idempotencyKey: false,
     errors: ROLE_ERRORS,

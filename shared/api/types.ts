@@ -33,6 +33,7 @@ export type SyncChange = z.infer<typeof schemas.syncChange>;
 export type SyncPage = z.infer<typeof schemas.syncPage>;
 export type AuditEntry = z.infer<typeof schemas.auditEntry>;
 export type AuditVerification = z.infer<typeof schemas.auditVerification>;
+export type Checkpoint = z.infer<typeof schemas.checkpoint>;
 export type ApiErrorBody = z.infer<typeof schemas.apiErrorBody>;
 
 export interface Page<T> {

@@ -94,6 +94,8 @@ describe('GET /v1/audit/verify', () => {
     const sofia = addUser(server.ctx, 'supervisor');
     appendEntries(5);
     const other = new Database(server.dbFile);
+    // The log is append-only (triggers): an insider drops the trigger first.
+    other.exec('DROP TRIGGER audit_log_append_only_update');
     other.prepare(`UPDATE audit_log SET data = '{"i":42}' WHERE seq = 3`).run();
     other.close();
     expect(await verify(sofia)).toEqual({
@@ -109,7 +111,10 @@ describe('GET /v1/audit/verify', () => {
     const sofia = addUser(server.ctx, 'supervisor');
     appendEntries(5);
     // Data that no longer even parses as JSON must not break the reading of the log.
-    execFileSync('sqlite3', [server.dbFile, "UPDATE audit_log SET data = '{not json' WHERE seq = 4;"]);
+    execFileSync('sqlite3', [
+      server.dbFile,
+      "DROP TRIGGER audit_log_append_only_update; UPDATE audit_log SET data = '{not json' WHERE seq = 4;",
+    ]);
     expect(await verify(sofia)).toMatchObject({ ok: false, checked: 3, firstBad: 4 });
     const listed = await entries(sofia);
     expect(listed).toHaveLength(5);

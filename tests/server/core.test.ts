@@ -50,6 +50,9 @@ describe('audit chain', () => {
       server.ctx.write(() => appendAudit(server.ctx.db, server.clock.now, { actor: 'u1', action: 'test', subject: `s${i}`, data: { i } }));
     }
     expect(verifyAuditChain(server.ctx.db)).toMatchObject({ ok: true, checked: 5, firstBad: null, head: { seq: 5 } });
+    expect(() => server.ctx.db.prepare("UPDATE audit_log SET data = '{}' WHERE seq = 3").run()).toThrow(/append-only/);
+    expect(() => server.ctx.db.prepare('DELETE FROM audit_log WHERE seq = 5').run()).toThrow(/append-only/);
+    server.ctx.db.exec('DROP TRIGGER audit_log_append_only_update');
     server.ctx.db.prepare("UPDATE audit_log SET data = '{\"i\":42}' WHERE seq = 3").run();
     expect(verifyAuditChain(server.ctx.db)).toMatchObject({ ok: false, checked: 2, firstBad: 3 });
   });

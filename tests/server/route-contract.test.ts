@@ -257,6 +257,8 @@ describe('the route contract', () => {
     answered.add('events');
     await expectAnswer('audit', { query: 'after=0&limit=500' });
     await expectAnswer('verifyAudit');
+    await expectAnswer('auditCheckpoint');
+    await expectAnswer('auditCheckpoints', { query: 'after=0&limit=500' });
 
     // A signed MetaMap webhook.
     const payload = fs.readFileSync(path.join(__dirname, 'fixtures/metamap/step-completed-liveness.json'));

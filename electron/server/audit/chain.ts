@@ -3,10 +3,11 @@
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditVerification } from '../../../shared/api/types';
+import { GENESIS_HASH } from '../../../shared/domain/audit';
 import type { Db } from '../db/open';
 import { insertAuditRow, iterateAuditRows, readAuditHead, readAuditRows, type AuditRow } from '../sql/audit';
 
-export const GENESIS_HASH = '0'.repeat(64);
+export { GENESIS_HASH };
 
 export interface AuditEvent {
   actor: string;
@@ -92,9 +93,12 @@ export function verifyAuditEntries(
   return { ok: true, checked, head, firstBad: null };
 }
 
-/** Recomputes the whole chain from the database, streaming rows so a long log stays cheap in memory. */
-export function verifyAuditChain(db: Db): AuditVerification {
-  const rows = iterateAuditRows(db);
+/**
+ * Recomputes the chain from the database, streaming rows so a long log stays cheap in memory: the whole of
+ * it, or the part after a point already known good (`from`, say a signed checkpoint).
+ */
+export function verifyAuditChain(db: Db, from: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH }): AuditVerification {
+  const rows = iterateAuditRows(db, from.seq);
   function* entries(): Generator<AuditEntry> {
     for (const row of rows) {
       try {
@@ -105,5 +109,5 @@ export function verifyAuditChain(db: Db): AuditVerification {
       }
     }
   }
-  return verifyAuditEntries(entries());
+  return verifyAuditEntries(entries(), from);
 }

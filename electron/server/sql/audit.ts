@@ -31,7 +31,12 @@ export function readAuditRows(db: Db, afterSeq: number, limit: number): AuditRow
   return prepared(db, 'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as AuditRow[];
 }
 
-/** Every row in order, streamed: the whole log need not fit in memory. */
-export function iterateAuditRows(db: Db): IterableIterator<AuditRow> {
-  return prepared(db, 'SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>;
+/** Every row after `afterSeq` in order, streamed: the whole log need not fit in memory. */
+export function iterateAuditRows(db: Db, afterSeq = 0): IterableIterator<AuditRow> {
+  return prepared(db, 'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq').iterate(afterSeq) as IterableIterator<AuditRow>;
+}
+
+export function readAuditHashAt(db: Db, seq: number): string | undefined {
+  const row = prepared(db, 'SELECT hash FROM audit_log WHERE seq = ?').get(seq) as { hash: string } | undefined;
+  return row?.hash;
 }

@@ -1,0 +1,124 @@
+// Signed checkpoints (issue #9): the server signs the audit chain's head inside each write, with a key kept
+// in a file of its own; the signature verifies with Node's crypto and the published key alone.
+import { createPublicKey, verify } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { appendAudit, hashAuditEntry, verifyAuditChain } from '../../electron/server/audit/chain';
+import { AUDIT_KEY_FILE } from '../../electron/server/audit/signing-key';
+import { addUser, createTestServer, type TestServer, type TestUser } from './harness';
+
+let server: TestServer;
+afterEach(async () => {
+  await server?.close();
+});
+
+function append(count: number) {
+  for (let i = 0; i < count; i++) {
+    server.ctx.write(() =>
+      appendAudit(server.ctx.db, server.clock.now, { actor: 'u1', action: 'test', subject: `s${i}`, data: { i } }),
+    );
+    server.clock.advance(1000);
+  }
+}
+
+function rowEntry(row: Record<string, string | number>) {
+  return {
+    seq: row.seq as number,
+    at: row.at as string,
+    actor: row.actor as string,
+    action: row.action as string,
+    subject: row.subject as string,
+    data: JSON.parse(row.data as string) as unknown,
+    prevHash: row.prev_hash as string,
+    hash: row.hash as string,
+  };
+}
+
+async function get(url: string, user: TestUser) {
+  return server.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${user.token}` } });
+}
+
+describe('signed checkpoints', () => {
+  it('signs the head after every write; the signature verifies with Node crypto and the raw public key', async () => {
+    server = await createTestServer();
+    const sofia = addUser(server.ctx, 'supervisor');
+    append(3);
+    const response = await get('/v1/audit/checkpoint', sofia);
+    expect(response.statusCode).toBe(200);
+    const checkpoint = response.json();
+    expect(checkpoint).toMatchObject({ origin: 'dispute-desk/audit', seq: 3 });
+    const head = server.ctx.db.prepare('SELECT hash FROM audit_log WHERE seq = 3').get() as { hash: string };
+    expect(checkpoint.hash).toBe(head.hash);
+
+    const raw = Buffer.from(checkpoint.publicKey, 'base64');
+    expect(raw).toHaveLength(32);
+    // Only Node's crypto and the published key: the JWK form takes the raw key as base64url.
+    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+    const text = `${checkpoint.origin}\n${checkpoint.seq}\n${checkpoint.hash}\n${checkpoint.at}\n`;
+    expect(verify(null, Buffer.from(text, 'utf8'), key, Buffer.from(checkpoint.signature, 'base64'))).toBe(true);
+    const forged = text.replace(`\n${checkpoint.seq}\n`, `\n${checkpoint.seq - 1}\n`);
+    expect(verify(null, Buffer.from(forged, 'utf8'), key, Buffer.from(checkpoint.signature, 'base64'))).toBe(false);
+
+    const listed = (await get('/v1/audit/checkpoints?after=0', sofia)).json().checkpoints as { seq: number }[];
+    expect(listed.map((c) => c.seq)).toEqual([1, 2, 3]);
+    expect((await get('/v1/audit/checkpoints?after=2', sofia)).json().checkpoints).toHaveLength(1);
+  });
+
+  it('keeps the key in a file of mode 0600 outside the database, and refuses one others can read', async () => {
+    server = await createTestServer();
+    append(1);
+    const keyFile = path.join(server.dir, AUDIT_KEY_FILE);
+    if (process.platform !== 'win32') expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    const database = fs.readFileSync(server.dbFile);
+    expect(database.includes(fs.readFileSync(keyFile, 'utf8').split('\n')[1]!)).toBe(false);
+
+    fs.chmodSync(keyFile, 0o644);
+    const other = await createTestServer({ auditKeyFile: keyFile });
+    try {
+      expect(() => other.ctx.signer()).toThrow(/chmod 600/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('answers 404 while the log is empty, and only to supervisors', async () => {
+    server = await createTestServer();
+    const sofia = addUser(server.ctx, 'supervisor');
+    const ana = addUser(server.ctx, 'agent');
+    // Making users appends nothing to the audit log in the harness: the log is empty.
+    const empty = server.ctx.db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number };
+    if (empty.n === 0) expect((await get('/v1/audit/checkpoint', sofia)).statusCode).toBe(404);
+    expect((await get('/v1/audit/checkpoint', ana)).statusCode).toBe(403);
+    expect((await get('/v1/audit/checkpoints', ana)).statusCode).toBe(403);
+  });
+
+  it('refuses to sign over a rewritten history, and the append-only triggers stop a plain UPDATE or DELETE', async () => {
+    server = await createTestServer();
+    append(3);
+    const db = server.ctx.db;
+    expect(() => db.prepare("UPDATE audit_log SET actor = 'x' WHERE seq = 2").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 3').run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_checkpoints').run()).toThrow(/append-only/);
+
+    // An insider with the database file: drops the trigger, edits entry 2 and recomputes the chain after it.
+    const other = new Database(server.dbFile);
+    other.exec('DROP TRIGGER audit_log_append_only_update');
+    const rows = other.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Record<string, string | number>[];
+    let prevHash = rows[0]!.hash as string;
+    for (const row of rows.slice(1)) {
+      const data = row.seq === 2 ? { i: 99 } : (JSON.parse(row.data as string) as unknown);
+      const { hash: _hash, ...unhashed } = { ...rowEntry(row), data, prevHash };
+      const hash = hashAuditEntry(unhashed);
+      other.prepare('UPDATE audit_log SET data = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(JSON.stringify(data), prevHash, hash, row.seq);
+      prevHash = hash;
+    }
+    other.close();
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true });
+    append(1);
+    expect(server.ctx.checkpoints.problem()).toMatch(/entry 3 no longer has the hash its checkpoint signed/);
+    const latest = db.prepare('SELECT max(seq) AS seq FROM audit_checkpoints').get() as { seq: number };
+    expect(latest.seq).toBe(3);
+  });
+});

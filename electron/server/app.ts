@@ -16,6 +16,7 @@ import { registerFeedRoutes } from './feed/routes';
 import { payloadTooLarge, registerBodyParsers } from './http/body';
 import { defineRoute } from './http/route';
 import { registerKytRoutes } from './kyt/routes';
+import { registerDossierRoutes } from './dossier/routes';
 import { registerReportRoutes } from './reports/routes';
 import { registerMetamapWebhook } from './webhooks/metamap';
 
@@ -93,6 +94,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   await registerCaseRoutes(app, ctx);
   await registerKytRoutes(app, ctx);
   registerReportRoutes(app, ctx);
+  registerDossierRoutes(app, ctx);
   await registerEvidenceRoutes(app, ctx);
   await registerFeedRoutes(app, ctx);
   await registerAuditRoutes(app, ctx);

@@ -19,6 +19,8 @@ export const API_ERRORS = {
   case_already_resolved: 409,
   case_claimed: 409,
   case_not_in_review: 409,
+  case_not_decided: 409,
+  audit_chain_broken: 409,
   escrow_not_on_hold: 409,
   escrow_on_hold: 409,
   alert_already_decided: 409,

@@ -3,6 +3,7 @@
 // opaque strings here: the server that handed them out decodes them.
 import { z } from 'zod';
 import { CASE_STATUSES, KYT_ALERT_STATUSES, KYT_LEVELS } from '../domain/dispute';
+import { DOSSIER_FORMATS } from '../domain/dossier';
 import { MAX_PAGE_SIZE } from './requests';
 
 export const DEFAULT_PAGE_SIZE = 200;
@@ -67,4 +68,9 @@ export const REPORT_FORMATS = ['json', 'pdf', 'goaml'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export const reportQuery = z.object({
   format: omittedWhenEmpty(z.enum(REPORT_FORMATS)).transform((format) => format ?? 'json'),
+});
+
+/** GET /v1/cases/{id}/dossier: the signed dossier as JSON (the default) or as a PDF that carries it. */
+export const dossierQuery = z.object({
+  format: omittedWhenEmpty(z.enum(DOSSIER_FORMATS)).transform((format) => format ?? 'json'),
 });

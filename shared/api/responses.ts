@@ -15,6 +15,7 @@ import {
   ROLES,
   VERDICT_OUTCOMES,
 } from '../domain/dispute';
+import { DOSSIER_FORMAT, DOSSIER_SIGNED_TEXT } from '../domain/dossier';
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string');
 const time = z.string().min(1);
@@ -355,6 +356,67 @@ export const checkpoint = z.object({
 
 /** GET /v1/audit/checkpoints?after=: earlier checkpoints, ascending by seq. */
 export const checkpointList = z.object({ checkpoints: z.array(checkpoint) });
+
+/** One verdict of a case as the verdicts table keeps it, rejected proposals included. */
+export const verdictRecord = verdict.extend({ id: z.string() });
+
+/**
+ * A run of the audit chain that ends in a signed checkpoint: every entry from `entries[0]` (one of the
+ * case's) to `checkpoint.seq`, whole, in order. A verifier recomputes each entry's hash, checks that each
+ * `prevHash` is the hash before it, that the last hash is the checkpoint's, and the checkpoint's signature.
+ * Entries about other subjects are included whole because the chain's hash covers whole entries.
+ */
+export const dossierProof = z.object({ checkpoint, entries: z.array(auditEntry).min(1) });
+
+/** GET /v1/cases/{id}/dossier: a decided case as the server stands behind it (issue #9). */
+export const caseDossier = z.object({
+  format: z.literal(DOSSIER_FORMAT),
+  /** The audit log's origin, as its checkpoints name it. */
+  origin: z.string(),
+  generatedAt: time,
+  generatedBy: me,
+  case: caseDetail.pick({
+    id: true,
+    status: true,
+    version: true,
+    openedAt: true,
+    slaDueAt: true,
+    reason: true,
+    assignee: true,
+    flags: true,
+    fourEyes: true,
+    trade: true,
+    escrow: true,
+  }),
+  parties: z.object({ buyer: party, seller: party }),
+  messages: z.array(message),
+  evidence: z.array(evidence),
+  identityChecks: z.array(livenessCheck),
+  kytAlerts: z.array(kytAlert),
+  notes: z.array(note),
+  /** The executed verdict. */
+  verdict: verdictRecord,
+  /** Every proposal on the case, oldest first: the ones supervisors sent back (with their reasons) too. */
+  verdictHistory: z.array(verdictRecord),
+  audit: z.object({
+    /** Every entry whose subject is the case or whose data names it (`caseId`), ascending. */
+    entries: z.array(auditEntry),
+    /** Runs of the chain from the case's entries to the checkpoints that cover them, ascending. */
+    proofs: z.array(dossierProof),
+  }),
+});
+
+export const dossierSignature = z.object({
+  algorithm: z.literal('ed25519'),
+  keyId: z.string(),
+  /** The raw 32-byte ed25519 public key, base64: the same key that signs the audit checkpoints. */
+  publicKey: z.string(),
+  signedText: z.literal(DOSSIER_SIGNED_TEXT),
+  /** base64 signature. */
+  value: z.string(),
+});
+
+export const signedDossier = z.object({ dossier: caseDossier, signature: dossierSignature });
 
 export const health = z.object({ status: z.literal('ok'), version: z.string() });
 

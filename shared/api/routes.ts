@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { Role } from '../domain/dispute';
 import type { ApiErrorCode } from './errors';
-import { auditQuery, caseListQuery, checkpointsQuery, kytAlertListQuery, reportQuery, syncQuery } from './queries';
+import { auditQuery, caseListQuery, checkpointsQuery, dossierQuery, kytAlertListQuery, reportQuery, syncQuery } from './queries';
 import {
   approveBody,
   assignBody,
@@ -41,6 +41,7 @@ import {
   noBody,
   note,
   report,
+  signedDossier,
   signInResult,
   syncPage,
   verdictResponse,
@@ -344,6 +345,18 @@ export const ROUTES = {
     status: 200,
     idempotencyKey: false,
     errors: ROLE_ERRORS,
+  }),
+  caseDossier: route({
+    method: 'GET',
+    path: '/v1/cases/:id/dossier',
+    access: COMPLIANCE_AND_SUPERVISOR,
+    query: dossierQuery,
+    // JSON by default; with ?format=pdf a PDF (application/pdf, with a Content-Disposition naming the file)
+    // that prints the dossier and carries the signed JSON as an embedded file. Each export is audited.
+    response: signedDossier,
+    status: 200,
+    idempotencyKey: false,
+    errors: [...ROLE_ERRORS, 'case_not_decided', 'audit_chain_broken'],
   }),
   evidence: route({
     method: 'GET',

@@ -34,6 +34,11 @@ export type SyncPage = z.infer<typeof schemas.syncPage>;
 export type AuditEntry = z.infer<typeof schemas.auditEntry>;
 export type AuditVerification = z.infer<typeof schemas.auditVerification>;
 export type Checkpoint = z.infer<typeof schemas.checkpoint>;
+export type VerdictRecord = z.infer<typeof schemas.verdictRecord>;
+export type DossierProof = z.infer<typeof schemas.dossierProof>;
+export type CaseDossier = z.infer<typeof schemas.caseDossier>;
+/** GET /v1/cases/{id}/dossier: the dossier and the server's signature over it. */
+export type SignedDossier = z.infer<typeof schemas.signedDossier>;
 export type ApiErrorBody = z.infer<typeof schemas.apiErrorBody>;
 
 export interface Page<T> {

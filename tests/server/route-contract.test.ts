@@ -206,6 +206,12 @@ describe('the route contract', () => {
       body: { totp: freshCode(server, supervisor) },
     });
 
+    // The decided four-eyes case's sealed dossier, as JSON and as a PDF.
+    await expectAnswer('caseDossier', { as: compliance, params: { id: big } });
+    const dossierPdf = await send(ROUTES.caseDossier, { as: supervisor, params: { id: big }, query: 'format=pdf' });
+    expect(dossierPdf.status).toBe(ROUTES.caseDossier.status);
+    expect(dossierPdf.contentType).toMatch(/^application\/pdf/);
+
     // Compliance holds and KYT; a supervisor's reassignment.
     const held = addCase(server.ctx);
     await expectAnswer('placeHold', { params: { id: held }, body: { reason: 'KYT review.' } });

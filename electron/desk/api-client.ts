@@ -127,10 +127,20 @@ function errorFromBody(status: number, body: unknown): PlatformError {
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
 
+/** A byte download's error answer arrives as bytes (getBytes asks for an ArrayBuffer): read its envelope. */
+function bodyOf(data: unknown): unknown {
+  if (!(data instanceof ArrayBuffer) && !Buffer.isBuffer(data)) return data;
+  try {
+    return JSON.parse(Buffer.from(data as ArrayBuffer).toString('utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 /** Maps anything axios throws to the typed errors above; non-axios errors pass through unchanged. */
 export function toApiError(error: unknown, baseUrl: string): unknown {
   if (!(error instanceof AxiosError)) return error;
-  if (error.response) return errorFromBody(error.response.status, error.response.data);
+  if (error.response) return errorFromBody(error.response.status, bodyOf(error.response.data));
   if (axios.isCancel(error) || error.code === 'ERR_CANCELED') return error;
   if (error.code && TIMEOUT_CODES.has(error.code)) {
     return new OfflineError('timeout', `The server at ${baseUrl} did not answer in time.`);

@@ -90,6 +90,10 @@ export const deskChannels = {
   'kyt.report': channel<z.ZodType<{ reportId: string; format: 'pdf' | 'json' }>, ReportFile>(
     z.strictObject({ reportId, format: z.enum(REPORT_DOWNLOAD_FORMATS) }),
   ),
+  // A decided case's sealed dossier (issue #9), fetched live: supervisors and compliance.
+  'case.dossier': channel<z.ZodType<{ caseId: string; format: 'pdf' | 'json' }>, ReportFile>(
+    z.strictObject({ caseId, format: z.enum(REPORT_DOWNLOAD_FORMATS) }),
+  ),
   'drafts.get': channel<z.ZodType<{ caseId: string }>, Draft>(z.strictObject({ caseId })),
   // Typed by both sides of its schema: the renderer may leave fields out, the handler gets them filled in.
   'drafts.save': channel<

@@ -15,6 +15,8 @@ export const CASE_ERROR_CODES = [
   'invalid_totp',
   'totp_replayed',
   'verdict_in_outbox',
+  'case_not_decided',
+  'audit_chain_broken',
   'forbidden',
   'offline',
   'unauthenticated',

@@ -7,6 +7,7 @@ import { Button } from '../../components';
 import { CaseActions } from './CaseActions';
 import { CaseHeader } from './CaseHeader';
 import { ChatRegion } from './ChatRegion';
+import { DossierDownloads } from './DossierDownloads';
 import { EvidenceRegion } from './EvidenceRegion';
 import { IdentityRegion } from './IdentityRegion';
 import { NotesPanel } from './NotesPanel';
@@ -64,6 +65,9 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
         onCommandSent={refetch}
       />
       {user?.role === 'compliance' && <HoldPanel detail={detail} outbox={outbox} onCommandSent={refetch} />}
+      {detail.status === 'resolved' && (user?.role === 'supervisor' || user?.role === 'compliance') && (
+        <DossierDownloads caseId={detail.id} />
+      )}
       <div className="case-workspace__columns">
         <ChatRegion
           detail={detail}

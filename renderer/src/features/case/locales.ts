@@ -238,6 +238,14 @@ const en = {
     label: 'Authentication code',
     send: 'Send verdict again',
   },
+  dossier: {
+    title: 'Sealed dossier',
+    intro:
+      'A record of this decided case signed by the server, for a regulator or a court: chat, evidence, identity checks, KYT alerts, verdict, approvals and audit entries. Each download is audited.',
+    downloadPdf: 'Download dossier (PDF)',
+    downloadJson: 'Download dossier (JSON)',
+    failed: 'The dossier could not be downloaded: {{message}}',
+  },
   errors: {
     case_already_resolved: 'Another agent decided this case first; its escrow has already moved. Nothing was changed.',
     not_case_holder: 'You no longer hold this case (another agent claimed it or a supervisor reassigned it). Nothing was changed.',
@@ -248,6 +256,8 @@ const en = {
     invalid_totp: 'The authentication code was not valid. Enter a fresh code to send the verdict again.',
     totp_replayed: 'That authentication code was already used. Wait for the next code and enter it.',
     verdict_in_outbox: 'Your verdict on this case is already on its way.',
+    case_not_decided: 'This case has no executed verdict yet: a dossier seals a decided case.',
+    audit_chain_broken: 'The audit log no longer vouches for this case, so the server signs no dossier. Tell a supervisor.',
     forbidden: 'Your role may not do this.',
     offline: 'The server cannot be reached. The desk keeps trying.',
     unauthenticated: 'Your session ended. This goes out when you sign in again.',
@@ -499,6 +509,14 @@ const es: Messages<typeof en> = {
     label: 'Código de autenticación',
     send: 'Enviar el veredicto de nuevo',
   },
+  dossier: {
+    title: 'Expediente sellado',
+    intro:
+      'Un registro de este caso decidido firmado por el servidor, para un regulador o un tribunal: chat, evidencias, verificaciones de identidad, alertas KYT, veredicto, aprobaciones y entradas de auditoría. Cada descarga queda auditada.',
+    downloadPdf: 'Descargar expediente (PDF)',
+    downloadJson: 'Descargar expediente (JSON)',
+    failed: 'No se pudo descargar el expediente: {{message}}',
+  },
   errors: {
     case_already_resolved: 'Otro agente decidió este caso primero; su custodia ya se movió. No se cambió nada.',
     not_case_holder:
@@ -510,6 +528,8 @@ const es: Messages<typeof en> = {
     invalid_totp: 'El código de autenticación no era válido. Ingresa un código nuevo para enviar el veredicto otra vez.',
     totp_replayed: 'Ese código de autenticación ya se usó. Espera el siguiente código e ingrésalo.',
     verdict_in_outbox: 'Tu veredicto de este caso ya va en camino.',
+    case_not_decided: 'Este caso aún no tiene un veredicto ejecutado: un expediente sella un caso decidido.',
+    audit_chain_broken: 'El registro de auditoría ya no respalda este caso, así que el servidor no firma el expediente. Avisa a un supervisor.',
     forbidden: 'Tu rol no permite hacer esto.',
     offline: 'No se puede contactar al servidor. El escritorio sigue intentándolo.',
     unauthenticated: 'Tu sesión terminó. Esto se envía cuando vuelvas a iniciar sesión.',

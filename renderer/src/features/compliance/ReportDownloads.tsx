@@ -1,9 +1,8 @@
 // The suspicious activity report filed with a `report` decision, downloadable as PDF and as JSON. The desk
 // fetches the bytes ('kyt.report') and the browser saves them (downloadFile).
 import { useTranslation } from 'react-i18next';
-import { Button } from '../../components';
+import { Button, downloadFile } from '../../components';
 import { useDeskCommand } from '../../desk';
-import { downloadFile } from './downloadFile';
 import { errorText } from './errorText';
 
 export function ReportDownloads({ reportId }: { reportId: string }) {

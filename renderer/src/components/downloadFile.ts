@@ -1,8 +1,15 @@
-// Saves a file the desk fetched: the bytes become a Blob and an <a download> is clicked. This works the
-// same in Electron and in the browser host, and a browser test sees it as a `download` event.
-import type { ReportFile } from '../../../../shared/desk-api/schemas';
+// Saves a file the desk fetched (a report, a case dossier): the bytes become a Blob and an <a download> is
+// clicked. This works the same in Electron and in the browser host, and a browser test sees it as a
+// `download` event.
 
-export function downloadFile(file: ReportFile): void {
+/** A file as desk calls hand it over: base64, since the browser host's bridge carries JSON only. */
+export interface DownloadedFile {
+  fileName: string;
+  mime: string;
+  base64: string;
+}
+
+export function downloadFile(file: DownloadedFile): void {
   const binary = atob(file.base64);
   const bytes = new Uint8Array(binary.length);
   for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);

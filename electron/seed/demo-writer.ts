@@ -175,7 +175,12 @@ export function writeDemoPlan(ctx: ServerContext, plan: DemoPlan, files: Readonl
   const events = plan.cases.flatMap((planned) => writeCase(ctx, planned, sha));
   // The seeded history enters the audit chain in the order it happened, then the seeding itself.
   events.sort((a, b) => a.at.getTime() - b.at.getTime());
-  for (const { at, ...event } of events) appendAudit(ctx.db, at, event);
+  // Each entry gets its own signed checkpoint, as a live server's write would: a case's dossier then proves
+  // its entries with their own checkpoints, not with the rest of the seed in between.
+  for (const { at, ...event } of events) {
+    appendAudit(ctx.db, at, event);
+    ctx.checkpoints.signHead(now);
+  }
   const counts = {
     cases: plan.cases.length,
     parties: plan.parties.length,

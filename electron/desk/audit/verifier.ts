@@ -77,6 +77,12 @@ class ChainProblem extends Error {
   }
 }
 
+class UnsignedLogError extends Error {
+  constructor() {
+    super('The server has entries in its audit log but has signed no checkpoint of it yet.');
+  }
+}
+
 const unhashed = (entry: AuditEntry) => ({
   seq: entry.seq,
   at: entry.at,
@@ -250,6 +256,9 @@ export function createAuditVerifier(
     const newestSeen = readNewestSeenCheckpoint(db);
     if (!checkpoint) {
       if (head) throw new ChainProblem(await diagnose(head));
+      // No checkpoint and entries all the same: nothing vouches for them yet (a server that has not signed
+      // since it started, or one that cannot sign). The check cannot pass, and it is not a tampering either.
+      if ((await entriesAfter(0)).length > 0) throw new UnsignedLogError();
       return null;
     }
     checkKey(checkpoint);

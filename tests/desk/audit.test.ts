@@ -4,6 +4,7 @@
 // both by a desk that had verified the old log and by a fresh one; a replaced server key raises the key alarm
 // until a supervisor trusts the new key by typing the start of its fingerprint.
 import http from 'node:http';
+import Database from 'better-sqlite3';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -222,6 +223,46 @@ describe('a row edited and the chain recomputed after it', () => {
     });
     // Nothing unvouched for is kept.
     expect(storedEntries(desk).n).toBe(0);
+  });
+});
+
+describe('checkpoints tampered with as well', () => {
+  it('a checkpoint whose hash was changed to match a rewritten log no longer carries a valid signature', async () => {
+    append(6);
+    const head = serverHead();
+    rewriteAuditEntry(dbFile(), head - 2, { i: 'rewritten' });
+    const other = new Database(dbFile());
+    other.exec('DROP TRIGGER audit_checkpoints_append_only_update');
+    const rewrittenHead = (other.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(head) as { hash: string }).hash;
+    other.prepare('UPDATE audit_checkpoints SET hash = ? WHERE seq = ?').run(rewrittenHead, head);
+    other.close();
+    const desk = await supervisorDesk();
+    expect(await verify(desk)).toMatchObject({ state: 'failed', problem: { seq: head, reason: 'signature_invalid' } });
+  });
+
+  it('checkpoints deleted with the log cut: the newest checkpoint went back, or the history this desk saw changed', async () => {
+    append(6);
+    const desk = await supervisorDesk();
+    const verifiedHead = (await verify(desk)).verifiedUpTo!;
+    const other = new Database(dbFile());
+    other.exec('DROP TRIGGER audit_checkpoints_append_only_delete');
+    other.prepare('DELETE FROM audit_checkpoints WHERE seq > ?').run(verifiedHead - 3);
+    other.close();
+    truncateAuditLog(dbFile(), verifiedHead - 3);
+    expect(await verify(desk)).toMatchObject({
+      state: 'failed',
+      problem: { seq: verifiedHead - 2, reason: 'checkpoint_rollback', checkpointSeq: verifiedHead },
+    });
+
+    // Every checkpoint deleted and the log rewritten: the server, seeing none, signs the new history (the
+    // key is its own); a desk that saw the old one still tells.
+    const wipe = new Database(dbFile());
+    wipe.exec('DELETE FROM audit_checkpoints');
+    wipe.close();
+    rewriteAuditEntry(dbFile(), 2, { i: 'rewritten' });
+    append(5);
+    expect(live.ctx.db.prepare('SELECT max(seq) AS seq FROM audit_checkpoints').get()).toEqual({ seq: serverHead() });
+    expect(await verify(desk)).toMatchObject({ state: 'failed', problem: { seq: 2, reason: 'entry_changed' } });
   });
 });
 

@@ -226,6 +226,27 @@ describe('a row edited and the chain recomputed after it', () => {
   });
 });
 
+describe('entries signed after the desk last checked, rewritten before it checks again', () => {
+  it('are found against the checkpoints signed since, from the verified head on', async () => {
+    append(3);
+    const desk = await supervisorDesk();
+    const verifiedHead = (await verify(desk)).verifiedUpTo!;
+    append(6);
+    rewriteAuditEntry(dbFile(), verifiedHead + 2, { i: 'rewritten' });
+    const found = await requestsOf(() => verify(desk));
+    expect(found.result).toMatchObject({
+      state: 'failed',
+      verifiedUpTo: verifiedHead,
+      problem: { seq: verifiedHead + 2, reason: 'checkpoint_mismatch', checkpointSeq: verifiedHead + 2 },
+    });
+    // The checkpoints are read from the verified head on, not from the beginning.
+    expect(found.requests.filter((line) => line.startsWith('GET /v1/audit/checkpoints'))[0]).toBe(
+      `GET /v1/audit/checkpoints?after=${verifiedHead}&limit=${PAGE}`,
+    );
+    expect(storedEntries(desk).head).toBe(verifiedHead);
+  });
+});
+
 describe('checkpoints tampered with as well', () => {
   it('a checkpoint whose hash was changed to match a rewritten log no longer carries a valid signature', async () => {
     append(6);

@@ -227,9 +227,10 @@ export function createAuditVerifier(
    * signed by a key this desk trusts, the first one the chain no longer matches. Every entry up to the one
    * before it still stands; the first entry after that is the first no checkpoint vouches for.
    */
-  async function locateDeparture(newest: Checkpoint): Promise<AuditProblem> {
-    let lastMatch = 0;
-    let after = 0;
+  async function locateDeparture(newest: Checkpoint, verifiedHead: number): Promise<AuditProblem> {
+    // Up to the head verified before this check, the entries are vouched for already: look after it.
+    let lastMatch = verifiedHead;
+    let after = verifiedHead;
     for (;;) {
       const { checkpoints } = await api.call(ROUTES.auditCheckpoints, { query: { after, limit: tuning.pageSize } });
       for (const checkpoint of checkpoints) {
@@ -270,7 +271,9 @@ export function createAuditVerifier(
     if (!reached || reached.seq < checkpoint.seq) {
       throw new ChainProblem({ seq: (reached?.seq ?? 0) + 1, reason: 'truncated', checkpointSeq: checkpoint.seq });
     }
-    if (readHashAt(db, checkpoint.seq) !== checkpoint.hash) throw new ChainProblem(await locateDeparture(checkpoint));
+    if (readHashAt(db, checkpoint.seq) !== checkpoint.hash) {
+      throw new ChainProblem(await locateDeparture(checkpoint, head?.seq ?? 0));
+    }
     const unmatched = readFirstUnmatchedSeenCheckpoint(db);
     if (unmatched !== undefined) throw new ChainProblem({ seq: unmatched, reason: 'entry_changed', checkpointSeq: unmatched });
     return checkpoint;

@@ -12,6 +12,8 @@ import {
 } from '../../shared/desk-api/contract';
 import type { DeskResult } from '../../shared/desk-api/schemas';
 import { createApiClient } from './api-client';
+import { auditHandlers } from './audit/handlers';
+import { DEFAULT_AUDIT_TUNING, createAuditVerifier, type AuditTuning } from './audit/verifier';
 import { cacheHandlers } from './cache/handlers';
 import type { DeskContext, DeskLogger } from './context';
 import { DESK_DATABASE_FILE, openDeskDatabase } from './db/open';
@@ -46,6 +48,8 @@ export interface DeskServiceOptions {
   serverIdentity?: string;
   /** For tests and benchmarks: page size, backoff, stream idle time. */
   sync?: Partial<SyncTuning>;
+  /** For tests: the audit check's page size. */
+  audit?: Partial<AuditTuning>;
 }
 
 export interface DeskService {
@@ -112,6 +116,12 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     { onReconnected: () => void outbox.resume() },
   );
 
+  // Supervisors' desks check the audit chain on their own after every sync (cheap when nothing changed).
+  const audit = createAuditVerifier(ctx, api, server, { ...DEFAULT_AUDIT_TUNING, ...options.audit });
+  const stopAuditAfterSync = bus.on('sync.status', (status) => {
+    if (status.state === 'idle' && session.user()?.role === 'supervisor') void audit.verify();
+  });
+
   const stopFollowingSession = session.onChange((change) => {
     if (change.kind === 'signed_in') {
       sync.start();
@@ -133,6 +143,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       }),
       dossierHandlers({ api, session }),
       syncHandlers(sync),
+      auditHandlers(audit, session),
       settingsHandlers(ctx),
       outbox.handlers,
       evidence.handlers,
@@ -171,7 +182,8 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     close() {
       closing ??= (async () => {
         stopFollowingSession();
-        await Promise.all([sync.close(), outbox.close()]);
+        stopAuditAfterSync();
+        await Promise.all([sync.close(), outbox.close(), audit.close()]);
         bus.clear();
         // Closing the last connection checkpoints the WAL into the main file.
         db.close();

@@ -61,6 +61,8 @@ export const DESK_ONLY_ERROR_CODES = [
   'evidence_mismatch',
   'verdict_in_outbox',
   'hold_in_outbox',
+  'fingerprint_mismatch',
+  'no_key_change',
   'unreadable_command',
   'unknown_channel',
   'untrusted_sender',

@@ -340,6 +340,16 @@ export const auditVerification = z.object({
 });
 
 /**
+ * GET /v1/audit/verify: the DESIGN fields, plus how the log stands against its newest signed checkpoint
+ * (issue #9). `ok` is false and `problem` says why when the chain breaks or no longer matches what the server
+ * signed; `firstBad` is then the first entry that fails either test.
+ */
+export const auditVerificationReport = auditVerification.extend({
+  checkpoint: z.object({ seq: z.number().int().positive(), ok: z.boolean() }).nullable(),
+  problem: z.string().nullable(),
+});
+
+/**
  * GET /v1/audit/checkpoint (issue #9): the server's ed25519 signature over the chain's head, modelled on
  * C2SP checkpoints. `publicKey` is the raw 32-byte key in base64; `signature` is the base64 signature of
  * the UTF-8 text `${origin}\n${seq}\n${hash}\n${at}\n` (see checkpointText in shared/domain/audit.ts).

@@ -14,7 +14,9 @@ import {
   reportId,
   queueQuery,
   settings,
+  trustKeyInput,
   verdictInput,
+  type AuditStatus,
   type CaseView,
   type DeskResult,
   type Draft,
@@ -105,6 +107,11 @@ export const deskChannels = {
   ),
   'sync.status': channel<typeof none, SyncStatus>(none),
   'sync.now': channel<typeof none, SyncStatus>(none),
+  // Supervisors: the desk's own check of the audit chain against the server's signed checkpoints (issue #9).
+  'audit.status': channel<typeof none, AuditStatus>(none),
+  'audit.verify': channel<typeof none, AuditStatus>(none),
+  /** Pins the key the server now signs with, after a key change: the user types its fingerprint's start. */
+  'audit.trustKey': channel<z.ZodType<{ fingerprint: string }, { fingerprint: string }>, AuditStatus>(trustKeyInput),
   'settings.get': channel<typeof none, Settings>(none),
   'settings.set': channel<z.ZodType<Partial<Settings>>, Settings>(settings.partial()),
 } as const;
@@ -120,6 +127,8 @@ export interface DeskEvents {
   'session.expired': { reason: string };
   /** The server took a command on these alerts: views of them read again. */
   'alerts.changed': { alertIds: string[] };
+  /** The desk's verdict on the audit chain changed (a check started or ended, a key was trusted). */
+  'audit.changed': AuditStatus;
 }
 export type DeskEvent = keyof DeskEvents;
 export const DESK_EVENTS: readonly DeskEvent[] = [
@@ -128,6 +137,7 @@ export const DESK_EVENTS: readonly DeskEvent[] = [
   'outbox.changed',
   'session.expired',
   'alerts.changed',
+  'audit.changed',
 ];
 
 export type { DeskResult } from './schemas';

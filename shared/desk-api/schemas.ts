@@ -191,3 +191,63 @@ export const settings = z.strictObject({
   serverUrl: z.string().url().max(2000).nullable(),
 });
 export type Settings = z.infer<typeof settings>;
+
+/**
+ * Why the desk's own check of the audit chain failed (issue #9), each about one entry or checkpoint `seq`:
+ * - `entry_changed`: an entry this desk had already verified came back with another hash;
+ * - `chain_broken`: the entry does not hash to its hash, or does not follow the one before it;
+ * - `checkpoint_mismatch`: the chain the server sends no longer reaches the hash it signed in checkpoint
+ *   `checkpointSeq` (a row edited and the chain recomputed after it); `seq` is the first entry no checkpoint
+ *   vouches for any more;
+ * - `truncated`: the log ends before entry `seq`, below checkpoint `checkpointSeq` that signed it;
+ * - `checkpoint_rollback`: the server's newest checkpoint is older than checkpoint `checkpointSeq` this desk saw;
+ * - `signature_invalid`: checkpoint `seq` is not signed by the key it names;
+ * - `key_changed`: checkpoint `seq` is signed by another key than the one this desk pinned (`newFingerprint`);
+ * - `unreachable`: the check could not run (the server cannot be reached or refused); `seq` is null.
+ */
+export const AUDIT_PROBLEM_REASONS = [
+  'entry_changed',
+  'chain_broken',
+  'checkpoint_mismatch',
+  'truncated',
+  'checkpoint_rollback',
+  'signature_invalid',
+  'key_changed',
+  'unreachable',
+] as const;
+export type AuditProblemReason = (typeof AUDIT_PROBLEM_REASONS)[number];
+
+export interface AuditProblem {
+  seq: number | null;
+  reason: AuditProblemReason;
+  /** The checkpoint the problem is measured against, where there is one. */
+  checkpointSeq?: number;
+  /** The server's words, for `unreachable`. */
+  detail?: string;
+}
+
+/**
+ * The desk's own verdict on the audit chain. `verified`: every entry up to `verifiedUpTo` recomputed here and
+ * matching the server's signed checkpoint of `checkpointAt`; `failed`: `problem` says the first entry that
+ * fails and why (a key change is one: `newFingerprint` is the key the server now signs with);
+ * `unavailable`: this check could not run, and `verifiedUpTo` is what the last one verified.
+ */
+export interface AuditStatus {
+  state: 'unchecked' | 'checking' | 'verified' | 'failed' | 'unavailable';
+  verifiedUpTo: number | null;
+  checkpointAt: string | null;
+  checkedAt: string | null;
+  /** SHA-256 of the pinned raw public key, hex in groups of four. */
+  fingerprint: string | null;
+  newFingerprint: string | null;
+  problem: AuditProblem | null;
+}
+
+/** Trusting a new audit key: the first characters (at least 8 hex digits) of its fingerprint, as typed. */
+export const trustKeyInput = z.strictObject({
+  fingerprint: z
+    .string()
+    .max(200)
+    .transform((typed) => typed.replace(/[\s:]/g, '').toLowerCase())
+    .pipe(z.string().regex(/^[0-9a-f]{8,64}$/, 'Type at least the first 8 characters of the new fingerprint.')),
+});

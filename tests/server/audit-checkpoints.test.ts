@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendAudit, hashAuditEntry, verifyAuditChain } from '../../electron/server/audit/chain';
 import { AUDIT_KEY_FILE } from '../../electron/server/audit/signing-key';
+import { rewriteAuditEntry, truncateAuditLog } from './fixtures/audit-tamper';
 import { addUser, createTestServer, type TestServer, type TestUser } from './harness';
 
 let server: TestServer;
@@ -120,5 +121,69 @@ describe('signed checkpoints', () => {
     expect(server.ctx.checkpoints.problem()).toMatch(/entry 3 no longer has the hash its checkpoint signed/);
     const latest = db.prepare('SELECT max(seq) AS seq FROM audit_checkpoints').get() as { seq: number };
     expect(latest.seq).toBe(3);
+  });
+});
+
+describe('GET /v1/audit/verify against the checkpoints', () => {
+  it('says ok, with the newest checkpoint, while the log extends what the server signed', async () => {
+    server = await createTestServer();
+    const sofia = addUser(server.ctx, 'supervisor');
+    append(3);
+    expect((await get('/v1/audit/verify', sofia)).json()).toEqual({
+      ok: true,
+      checked: 3,
+      head: { seq: 3, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      firstBad: null,
+      checkpoint: { seq: 3, ok: true },
+      problem: null,
+    });
+  });
+
+  it('is no longer ok when a row was edited and the chain recomputed after it: the checkpoints tell', async () => {
+    server = await createTestServer();
+    const sofia = addUser(server.ctx, 'supervisor');
+    append(4);
+    rewriteAuditEntry(server.dbFile, 2, { i: 99 });
+    // The chain alone still verifies: that is what an insider recomputing it is after.
+    expect(verifyAuditChain(server.ctx.db)).toMatchObject({ ok: true, checked: 4 });
+    const answer = (await get('/v1/audit/verify', sofia)).json();
+    expect(answer).toMatchObject({
+      ok: false,
+      checked: 4,
+      firstBad: 2,
+      checkpoint: { seq: 4, ok: false },
+      problem: 'entry 2 no longer has the hash its checkpoint signed',
+    });
+  });
+
+  it('is no longer ok when the log was cut below a checkpoint', async () => {
+    server = await createTestServer();
+    const sofia = addUser(server.ctx, 'supervisor');
+    append(4);
+    truncateAuditLog(server.dbFile, 2);
+    expect((await get('/v1/audit/verify', sofia)).json()).toMatchObject({
+      ok: false,
+      checked: 2,
+      head: { seq: 2 },
+      firstBad: 3,
+      checkpoint: { seq: 4, ok: false },
+      problem: 'entry 3, signed in a checkpoint, is missing',
+    });
+  });
+
+  it('reports a broken chain as before, with its first bad entry', async () => {
+    server = await createTestServer();
+    const sofia = addUser(server.ctx, 'supervisor');
+    append(3);
+    const other = new Database(server.dbFile);
+    other.exec('DROP TRIGGER audit_log_append_only_update');
+    other.prepare(`UPDATE audit_log SET data = '{"i":7}' WHERE seq = 3`).run();
+    other.close();
+    expect((await get('/v1/audit/verify', sofia)).json()).toMatchObject({
+      ok: false,
+      firstBad: 3,
+      checkpoint: { seq: 3, ok: true },
+      problem: 'entry 3 breaks the chain',
+    });
   });
 });

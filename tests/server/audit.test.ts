@@ -78,7 +78,7 @@ describe('GET /v1/audit/verify', () => {
   it('reports an intact chain with its head', async () => {
     server = await createTestServer();
     const sofia = addUser(server.ctx, 'supervisor');
-    expect(await verify(sofia)).toEqual({ ok: true, checked: 0, head: null, firstBad: null });
+    expect(await verify(sofia)).toEqual({ ok: true, checked: 0, head: null, firstBad: null, checkpoint: null, problem: null });
     appendEntries(4);
     const last = (await entries(sofia)).at(-1)!;
     expect(await verify(sofia)).toEqual({
@@ -86,6 +86,8 @@ describe('GET /v1/audit/verify', () => {
       checked: 4,
       head: { seq: 4, hash: last.hash },
       firstBad: null,
+      checkpoint: { seq: 4, ok: true },
+      problem: null,
     });
   });
 
@@ -103,6 +105,9 @@ describe('GET /v1/audit/verify', () => {
       checked: 2,
       head: { seq: 2, hash: expect.any(String) },
       firstBad: 3,
+      // The hashes at the checkpoints are untouched: only the chain's own test fails.
+      checkpoint: { seq: 5, ok: true },
+      problem: 'entry 3 breaks the chain',
     });
   });
 

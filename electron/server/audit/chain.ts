@@ -1,9 +1,8 @@
 // The tamper-evident audit log (DESIGN §2): hash = sha256_hex(prevHash + "\n" + canonical JSON of the entry
 // without its hash), RFC 8785 canonical JSON, first prevHash 64 zeros, no gaps in seq.
-import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditVerification } from '../../../shared/api/types';
-import { GENESIS_HASH } from '../../../shared/domain/audit';
+import { auditEntryHash, GENESIS_HASH } from '../../../shared/domain/audit';
 import type { Db } from '../db/open';
 import { insertAuditRow, iterateAuditRows, readAuditHead, readAuditRows, type AuditRow } from '../sql/audit';
 
@@ -16,10 +15,10 @@ export interface AuditEvent {
   data?: Record<string, unknown>;
 }
 
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
 export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
-  const canonical = canonicalize(entry);
-  if (canonical === undefined) throw new Error('Audit entry is not serialisable');
-  return createHash('sha256').update(`${entry.prevHash}\n${canonical}`).digest('hex');
+  return auditEntryHash(entry, sha256Hex);
 }
 
 /** Appends one entry. Call inside the write transaction of the change it records, so both land or neither. */

@@ -13,6 +13,8 @@ import { readAuditHashAt, readAuditHead } from '../sql/audit';
 import {
   insertCheckpointRow,
   readCheckpointRows,
+  readCheckpointSeqBefore,
+  readFirstBrokenCheckpointSeq,
   readCoveringCheckpointRow,
   readLatestCheckpointRow,
   type CheckpointRow,
@@ -67,6 +69,40 @@ function extensionProblem(db: Db, last: Checkpoint | null): string | null {
   }
   const verification = verifyAuditChain(db, last ?? undefined);
   return verification.ok ? null : `entry ${verification.firstBad} breaks the chain`;
+}
+
+/** How the log stands against the checkpoints the server signed, for /v1/audit/verify. */
+export interface CheckpointConsistency {
+  /** The newest checkpoint and whether the log still extends it; null before the first one. */
+  checkpoint: { seq: number; ok: boolean } | null;
+  /** Why the log no longer extends its checkpoints, or null. */
+  problem: string | null;
+  /**
+   * The first entry no signed checkpoint vouches for any more: the one after the newest checkpoint that the
+   * log still matches. Null when the log extends every checkpoint.
+   */
+  firstBad: number | null;
+}
+
+/**
+ * Checks the log against the signed checkpoints. Recomputing the chain alone cannot see a row that was
+ * edited and the chain recomputed after it; the checkpoints, signed with a key outside the database, can.
+ */
+export function checkpointConsistency(db: Db): CheckpointConsistency {
+  const latest = latestCheckpoint(db);
+  if (!latest) return { checkpoint: null, problem: null, firstBad: null };
+  const signed = checkpointSignatureValid(latest);
+  const broken = readFirstBrokenCheckpointSeq(db);
+  if (signed && broken === undefined) return { checkpoint: { seq: latest.seq, ok: true }, problem: null, firstBad: null };
+  const departsAt = broken ?? latest.seq;
+  const firstBad = (readCheckpointSeqBefore(db, departsAt) ?? 0) + 1;
+  const hashThere = readAuditHashAt(db, departsAt);
+  const problem = !signed
+    ? `checkpoint ${latest.seq} does not carry a valid signature`
+    : hashThere === undefined
+      ? `entry ${departsAt}, signed in a checkpoint, is missing`
+      : `entry ${departsAt} no longer has the hash its checkpoint signed`;
+  return { checkpoint: { seq: latest.seq, ok: false }, problem, firstBad };
 }
 
 export function createCheckpointer(db: Db, origin: string, signer: () => AuditSigner): Checkpointer {

@@ -5,15 +5,28 @@ import type { ServerContext } from '../context';
 import { defineRoute } from '../http/route';
 import { notFound } from '../errors';
 import { readAudit, verifyAuditChain } from './chain';
-import { latestCheckpoint, listCheckpoints } from './checkpoints';
+import { checkpointConsistency, latestCheckpoint, listCheckpoints } from './checkpoints';
 
 export async function registerAuditRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   defineRoute(app, ctx, ROUTES.audit, ({ query: { after, limit } }) => {
     return { entries: readAudit(ctx.db, after, limit) };
   });
 
+  // The chain recomputed, and then held against the signed checkpoints: a row edited and the chain
+  // recomputed after it passes the first test and fails the second.
   defineRoute(app, ctx, ROUTES.verifyAudit, () => {
-    return verifyAuditChain(ctx.db);
+    const chain = verifyAuditChain(ctx.db);
+    const checkpoints = checkpointConsistency(ctx.db);
+    const firstBad = [chain.firstBad, checkpoints.firstBad]
+      .filter((seq): seq is number => seq !== null)
+      .reduce<number | null>((first, seq) => (first === null ? seq : Math.min(first, seq)), null);
+    return {
+      ...chain,
+      ok: chain.ok && checkpoints.problem === null,
+      firstBad,
+      checkpoint: checkpoints.checkpoint,
+      problem: chain.ok ? checkpoints.problem : `entry ${chain.firstBad} breaks the chain`,
+    };
   });
 
   defineRoute(app, ctx, ROUTES.auditCheckpoint, () => {

@@ -37,3 +37,22 @@ export function readCoveringCheckpointRow(db: Db, seq: number): CheckpointRow | 
     | CheckpointRow
     | undefined;
 }
+
+/**
+ * The earliest checkpoint whose entry is gone or no longer has the hash it signed: where a rewritten or
+ * truncated log first departs from what the server signed.
+ */
+export function readFirstBrokenCheckpointSeq(db: Db): number | undefined {
+  const row = prepared(
+    db,
+    `SELECT c.seq FROM audit_checkpoints c LEFT JOIN audit_log a ON a.seq = c.seq
+     WHERE a.hash IS NULL OR a.hash <> c.hash ORDER BY c.seq LIMIT 1`,
+  ).get() as { seq: number } | undefined;
+  return row?.seq;
+}
+
+/** The newest checkpoint below `seq`, if any. */
+export function readCheckpointSeqBefore(db: Db, seq: number): number | undefined {
+  const row = prepared(db, 'SELECT max(seq) AS seq FROM audit_checkpoints WHERE seq < ?').get(seq) as { seq: number | null };
+  return row.seq ?? undefined;
+}

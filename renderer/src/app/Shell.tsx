@@ -4,12 +4,13 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../components';
 import { CaseWorkspace } from '../features/case/CaseWorkspace';
+import { AuditScreen } from '../features/audit/AuditScreen';
 import { AlertDetail } from '../features/compliance/AlertDetail';
 import { AlertsScreen } from '../features/compliance/AlertsScreen';
 import { QueueScreen } from '../features/queue/QueueScreen';
 import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
-import { alertsHref, queueHref, useRoute, type Route } from './router';
+import { alertsHref, auditHref, queueHref, useRoute, type Route } from './router';
 import { SettingsDialog } from './SettingsDialog';
 import { SyncIndicator } from './SyncIndicator';
 
@@ -20,6 +21,8 @@ export function Shell() {
   const [settingsOpen, setSettingsOpen] = useState(false);
   // KYT review is compliance's alone (DESIGN §4): other roles get no link, and its routes show the queue.
   const reviewsAlerts = user?.role === 'compliance';
+  // Reading and verifying the audit log is the supervisors' (DESIGN §4).
+  const auditsChain = user?.role === 'supervisor';
 
   useEffect(() => useSync.getState().follow(), []);
 
@@ -40,6 +43,11 @@ export function Shell() {
           {reviewsAlerts && (
             <a href={alertsHref} aria-current={route.name === 'alerts' ? 'page' : undefined}>
               {t('shell.alerts')}
+            </a>
+          )}
+          {auditsChain && (
+            <a href={auditHref} aria-current={route.name === 'audit' ? 'page' : undefined}>
+              {t('shell.audit')}
             </a>
           )}
         </nav>
@@ -64,14 +72,14 @@ export function Shell() {
         </Button>
       </header>
       <main id="main" className="shell__main" tabIndex={-1}>
-        <RouteScreen route={route} reviewsAlerts={reviewsAlerts} />
+        <RouteScreen route={route} reviewsAlerts={reviewsAlerts} auditsChain={auditsChain} />
       </main>
       <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
     </div>
   );
 }
 
-function RouteScreen({ route, reviewsAlerts }: { route: Route; reviewsAlerts: boolean }) {
+function RouteScreen({ route, reviewsAlerts, auditsChain }: { route: Route; reviewsAlerts: boolean; auditsChain: boolean }) {
   switch (route.name) {
     case 'case':
       return <CaseWorkspace key={route.caseId} caseId={route.caseId} />;
@@ -79,6 +87,8 @@ function RouteScreen({ route, reviewsAlerts }: { route: Route; reviewsAlerts: bo
       return reviewsAlerts ? <AlertsScreen /> : <QueueScreen />;
     case 'alert':
       return reviewsAlerts ? <AlertDetail key={route.alertId} alertId={route.alertId} /> : <QueueScreen />;
+    case 'audit':
+      return auditsChain ? <AuditScreen /> : <QueueScreen />;
     case 'queue':
       return <QueueScreen />;
   }

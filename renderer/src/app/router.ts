@@ -1,17 +1,19 @@
 // Hash routes, so the built renderer works from a file, a custom protocol or the browser host alike:
 // `#/` the queue, `#/cases/<id>` a case workspace, `#/alerts` the KYT alerts and `#/alerts/<id>` one
-// alert (compliance). Other features open a case with `openCase(id)`.
+// alert (compliance), `#/audit` the audit chain's check (supervisors). Other features open a case with `openCase(id)`.
 import { useSyncExternalStore } from 'react';
 
 export type Route =
   | { name: 'queue' }
   | { name: 'case'; caseId: string }
   | { name: 'alerts' }
-  | { name: 'alert'; alertId: string };
+  | { name: 'alert'; alertId: string }
+  | { name: 'audit' };
 
 const CASE_ROUTE = /^#\/cases\/([^/?#]+)$/;
 const ALERT_ROUTE = /^#\/alerts\/([^/?#]+)$/;
 const ALERTS_ROUTE = /^#\/alerts\/?$/;
+const AUDIT_ROUTE = /^#\/audit\/?$/;
 
 export function parseRoute(hash: string): Route {
   const match = CASE_ROUTE.exec(hash);
@@ -19,12 +21,14 @@ export function parseRoute(hash: string): Route {
   const alert = ALERT_ROUTE.exec(hash);
   if (alert?.[1]) return { name: 'alert', alertId: decodeURIComponent(alert[1]) };
   if (ALERTS_ROUTE.test(hash)) return { name: 'alerts' };
+  if (AUDIT_ROUTE.test(hash)) return { name: 'audit' };
   return { name: 'queue' };
 }
 
 export const caseHref = (caseId: string) => `#/cases/${encodeURIComponent(caseId)}`;
 export const alertHref = (alertId: string) => `#/alerts/${encodeURIComponent(alertId)}`;
 export const alertsHref = '#/alerts';
+export const auditHref = '#/audit';
 export const queueHref = '#/';
 
 export function openAlert(alertId: string): void {

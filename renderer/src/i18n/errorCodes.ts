@@ -39,6 +39,16 @@ export const COMPLIANCE_ERROR_CODES = [
   'signed_out',
 ] as const satisfies readonly ErrorCode[];
 
+/** Codes the audit chain status explains (features/audit/locales.ts, `errors.<code>`). */
+export const AUDIT_ERROR_CODES = [
+  'fingerprint_mismatch',
+  'no_key_change',
+  'invalid_request',
+  'forbidden',
+  'offline',
+  'signed_out',
+] as const satisfies readonly ErrorCode[];
+
 /** Codes the sign-in screen explains (features/signin/locales.ts, `errors.<code>`). */
 export const SIGN_IN_ERROR_CODES = [
   'invalid_credentials',

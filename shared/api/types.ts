@@ -39,3 +39,11 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+export type VerdictRecord = z.infer<typeof schemas.verdictRecord>;
+export type VerdictPage = z.infer<typeof schemas.verdictPage>;
+export type AgentFigures = z.infer<typeof schemas.agentFigures>;
+export type VerdictFigures = z.infer<typeof schemas.verdictFigures>;
+export type ReviewScorecard = z.infer<typeof schemas.reviewScorecard>;
+export type ReviewItem = z.infer<typeof schemas.reviewItem>;
+export type ReviewWeek = z.infer<typeof schemas.reviewWeek>;

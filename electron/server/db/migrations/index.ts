@@ -4,5 +4,6 @@ import type { Migration } from '../../../../shared/db/migrations';
 import { initialSchema } from './0001-initial';
 import { tradeMonitoring } from './0002-trade-monitoring';
 import { kytMonitor } from './0003-kyt-monitor';
+import { verdictReviews } from './0005-verdict-reviews';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, tradeMonitoring, kytMonitor];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, tradeMonitoring, kytMonitor, verdictReviews];

@@ -20,6 +20,7 @@ import { deskErrorOf } from './errors';
 import { createEventBus } from './events';
 import { createEvidenceStore, type EvidenceFile } from './evidence/evidence-store';
 import { kytHandlers } from './kyt/handlers';
+import { supervisionHandlers } from './supervision/handlers';
 import { DeskFailure, joinHandlers, withInputChecks } from './handlers';
 import { createOutbox } from './outbox/outbox';
 import { createSession } from './session';
@@ -130,6 +131,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
         outboxOfAlert: (alertId) => outbox.entriesOfAlert(alertId),
         outboxOfCase: (caseId) => outbox.entriesOfCase(caseId),
       }),
+      supervisionHandlers({ api, session }),
       syncHandlers(sync),
       settingsHandlers(ctx),
       outbox.handlers,

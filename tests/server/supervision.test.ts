@@ -9,7 +9,7 @@ import { csvField, verdictCsv } from '../../electron/server/supervision/csv';
 import { median } from '../../electron/server/supervision/figures';
 import { drawSample, sampleSize } from '../../electron/server/supervision/reviews';
 import { approve, call, claim, expectConsistent, FOUR_EYES_TRADE, newKey, postVerdict, reject, verdictInput } from './fixtures/case-api';
-import { addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
+import { addCase, addUser, createTestServer, type TestServer, type TestUser } from './harness';
 
 let server: TestServer;
 afterEach(async () => server?.close());

@@ -7,9 +7,10 @@ import { CaseWorkspace } from '../features/case/CaseWorkspace';
 import { AlertDetail } from '../features/compliance/AlertDetail';
 import { AlertsScreen } from '../features/compliance/AlertsScreen';
 import { QueueScreen } from '../features/queue/QueueScreen';
+import { SupervisionScreen } from '../features/supervision/SupervisionScreen';
 import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
-import { alertsHref, queueHref, useRoute, type Route } from './router';
+import { alertsHref, queueHref, supervisionHref, useRoute, type Route } from './router';
 import { SettingsDialog } from './SettingsDialog';
 import { SyncIndicator } from './SyncIndicator';
 
@@ -20,6 +21,8 @@ export function Shell() {
   const [settingsOpen, setSettingsOpen] = useState(false);
   // KYT review is compliance's alone (DESIGN §4): other roles get no link, and its routes show the queue.
   const reviewsAlerts = user?.role === 'compliance';
+  // Likewise the verdict history and its quality review are the supervisors' (DESIGN §4, §6).
+  const supervises = user?.role === 'supervisor';
 
   useEffect(() => useSync.getState().follow(), []);
 
@@ -40,6 +43,14 @@ export function Shell() {
           {reviewsAlerts && (
             <a href={alertsHref} aria-current={route.name === 'alerts' ? 'page' : undefined}>
               {t('shell.alerts')}
+            </a>
+          )}
+          {supervises && (
+            <a
+              href={supervisionHref}
+              aria-current={route.name === 'supervision' || route.name === 'supervisionReview' ? 'page' : undefined}
+            >
+              {t('shell.supervision')}
             </a>
           )}
         </nav>
@@ -64,14 +75,14 @@ export function Shell() {
         </Button>
       </header>
       <main id="main" className="shell__main" tabIndex={-1}>
-        <RouteScreen route={route} reviewsAlerts={reviewsAlerts} />
+        <RouteScreen route={route} reviewsAlerts={reviewsAlerts} supervises={supervises} />
       </main>
       <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
     </div>
   );
 }
 
-function RouteScreen({ route, reviewsAlerts }: { route: Route; reviewsAlerts: boolean }) {
+function RouteScreen({ route, reviewsAlerts, supervises }: { route: Route; reviewsAlerts: boolean; supervises: boolean }) {
   switch (route.name) {
     case 'case':
       return <CaseWorkspace key={route.caseId} caseId={route.caseId} />;
@@ -79,6 +90,10 @@ function RouteScreen({ route, reviewsAlerts }: { route: Route; reviewsAlerts: bo
       return reviewsAlerts ? <AlertsScreen /> : <QueueScreen />;
     case 'alert':
       return reviewsAlerts ? <AlertDetail key={route.alertId} alertId={route.alertId} /> : <QueueScreen />;
+    case 'supervision':
+      return supervises ? <SupervisionScreen view="history" /> : <QueueScreen />;
+    case 'supervisionReview':
+      return supervises ? <SupervisionScreen view="review" /> : <QueueScreen />;
     case 'queue':
       return <QueueScreen />;
   }

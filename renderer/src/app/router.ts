@@ -1,17 +1,22 @@
 // Hash routes, so the built renderer works from a file, a custom protocol or the browser host alike:
 // `#/` the queue, `#/cases/<id>` a case workspace, `#/alerts` the KYT alerts and `#/alerts/<id>` one
-// alert (compliance). Other features open a case with `openCase(id)`.
+// alert (compliance), `#/supervision` the verdict history and figures and `#/supervision/review` the weekly
+// quality review (supervisors). Other features open a case with `openCase(id)`.
 import { useSyncExternalStore } from 'react';
 
 export type Route =
   | { name: 'queue' }
   | { name: 'case'; caseId: string }
   | { name: 'alerts' }
-  | { name: 'alert'; alertId: string };
+  | { name: 'alert'; alertId: string }
+  | { name: 'supervision' }
+  | { name: 'supervisionReview' };
 
 const CASE_ROUTE = /^#\/cases\/([^/?#]+)$/;
 const ALERT_ROUTE = /^#\/alerts\/([^/?#]+)$/;
 const ALERTS_ROUTE = /^#\/alerts\/?$/;
+const SUPERVISION_ROUTE = /^#\/supervision\/?$/;
+const SUPERVISION_REVIEW_ROUTE = /^#\/supervision\/review\/?$/;
 
 export function parseRoute(hash: string): Route {
   const match = CASE_ROUTE.exec(hash);
@@ -19,6 +24,8 @@ export function parseRoute(hash: string): Route {
   const alert = ALERT_ROUTE.exec(hash);
   if (alert?.[1]) return { name: 'alert', alertId: decodeURIComponent(alert[1]) };
   if (ALERTS_ROUTE.test(hash)) return { name: 'alerts' };
+  if (SUPERVISION_ROUTE.test(hash)) return { name: 'supervision' };
+  if (SUPERVISION_REVIEW_ROUTE.test(hash)) return { name: 'supervisionReview' };
   return { name: 'queue' };
 }
 
@@ -26,6 +33,8 @@ export const caseHref = (caseId: string) => `#/cases/${encodeURIComponent(caseId
 export const alertHref = (alertId: string) => `#/alerts/${encodeURIComponent(alertId)}`;
 export const alertsHref = '#/alerts';
 export const queueHref = '#/';
+export const supervisionHref = '#/supervision';
+export const supervisionReviewHref = '#/supervision/review';
 
 export function openAlert(alertId: string): void {
   window.location.hash = alertHref(alertId);

@@ -4,6 +4,7 @@ import { caseMessages } from '../features/case/locales';
 import { complianceMessages } from '../features/compliance/locales';
 import { queueMessages } from '../features/queue/locales';
 import { signinMessages } from '../features/signin/locales';
+import { supervisionMessages } from '../features/supervision/locales';
 import { commonMessages } from './common';
 
 export const SUPPORTED_LANGUAGES = ['en', 'es'] as const;
@@ -15,6 +16,7 @@ export const namespaces = {
   queue: queueMessages,
   case: caseMessages,
   compliance: complianceMessages,
+  supervision: supervisionMessages,
 } as const;
 export type Namespace = keyof typeof namespaces;
 

@@ -1,0 +1,39 @@
+// The supervisor's workspace (DESIGN §6, issue #9): the audit chain's status at the top, then either the
+// verdict history with the per-agent figures (`#/supervision`) or the week's quality review
+// (`#/supervision/review`).
+import { useTranslation } from 'react-i18next';
+import { supervisionHref, supervisionReviewHref } from '../../app/router';
+import { QualityReview } from './QualityReview';
+import { VerdictsAndFigures } from './VerdictsAndFigures';
+import '../queue/queue.css';
+import '../case/case.css';
+import '../compliance/compliance.css';
+import './supervision.css';
+
+export function SupervisionScreen({ view }: { view: 'history' | 'review' }) {
+  const { t } = useTranslation('supervision');
+  return (
+    <section className="supervision" aria-labelledby="supervision-title">
+      <div className="supervision__top">
+        <h1 id="supervision-title" className="alerts__title">
+          {t('title')}
+        </h1>
+        <nav className="supervision__sections" aria-label={t('sections.label')}>
+          <a href={supervisionHref} aria-current={view === 'history' ? 'page' : undefined}>
+            {t('sections.history')}
+          </a>
+          <a href={supervisionReviewHref} aria-current={view === 'review' ? 'page' : undefined}>
+            {t('sections.review')}
+          </a>
+        </nav>
+      </div>
+      {/*
+        AUDIT CHAIN STATUS goes here (issue #9, audit checkpoints): "Audit chain verified up to entry #N", or
+        the first broken entry, once the desk has checked the chain itself (DESIGN §6). This slot is kept
+        for it, empty until then; put the status component inside and remove `hidden`.
+      */}
+      <div className="supervision__audit" data-slot="audit-chain-status" aria-label={t('auditSlot')} role="region" hidden />
+      {view === 'history' ? <VerdictsAndFigures /> : <QualityReview />}
+    </section>
+  );
+}

@@ -178,9 +178,9 @@ function ScorecardForm({ item, onChanged }: { item: ReviewItem; onChanged(): voi
         </p>
       </div>
       {(problem ?? submit.error) && (
-        <p className="case-alert case-alert--error" role="alert">
+        <Alert tone="error">
           {problem ?? t('review.submitFailed', { message: errorText(t, submit.error!) })}
-        </p>
+        </Alert>
       )}
       <div>
         <Button type="submit" variant="primary" busy={submit.pending}>

@@ -6,7 +6,6 @@ import { supervisionHref, supervisionReviewHref } from '../../app/router';
 import { QualityReview } from './QualityReview';
 import { VerdictsAndFigures } from './VerdictsAndFigures';
 import '../queue/queue.css';
-import '../case/case.css';
 import '../compliance/compliance.css';
 import './supervision.css';
 

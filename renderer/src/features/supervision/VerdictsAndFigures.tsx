@@ -140,14 +140,14 @@ export function VerdictsAndFigures() {
           </Button>
         </form>
         {backwards && (
-          <p id="verdicts-window-error" className="case-alert case-alert--error" role="alert">
-            {t('history.windowBackwards')}
-          </p>
+          <div id="verdicts-window-error">
+            <Alert tone="error">{t('history.windowBackwards')}</Alert>
+          </div>
         )}
         {exportCsv.error && (
-          <p className="case-alert case-alert--error" role="alert">
+          <Alert tone="error">
             {t('history.exportFailed', { message: errorText(t, exportCsv.error) })}
-          </p>
+          </Alert>
         )}
         <p className="alerts__count" aria-live="polite">
           {ready ? t('history.shown', { count: rows.length, formatted: formatCount(locale, rows.length) }) : ''}
@@ -171,9 +171,9 @@ export function VerdictsAndFigures() {
           </Button>
         )}
         {nextPage.error && (
-          <p className="case-alert case-alert--error" role="alert">
+          <Alert tone="error">
             {t('history.loadFailed', { message: errorText(t, nextPage.error) })}
-          </p>
+          </Alert>
         )}
       </section>
 

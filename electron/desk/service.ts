@@ -23,6 +23,7 @@ import { createEventBus } from './events';
 import { createEvidenceStore, type EvidenceFile } from './evidence/evidence-store';
 import { kytHandlers } from './kyt/handlers';
 import { dossierHandlers } from './dossier/handlers';
+import { supervisionHandlers } from './supervision/handlers';
 import { DeskFailure, joinHandlers, withInputChecks } from './handlers';
 import { createOutbox } from './outbox/outbox';
 import { createSession } from './session';
@@ -142,6 +143,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
         outboxOfCase: (caseId) => outbox.entriesOfCase(caseId),
       }),
       dossierHandlers({ api, session }),
+      supervisionHandlers({ api, session }),
       syncHandlers(sync),
       auditHandlers(audit, session),
       settingsHandlers(ctx),

@@ -33,11 +33,22 @@ import { walletAddress } from './wallets';
 import { ASSET_WEIGHTS, localeOf, market as marketByKey, type ChatLocale, type Market } from './world';
 
 export type AgentName = 'ana' | 'bruno';
+
+/** What Sofia writes when she sends a four-eyes proposal back (staff write in English). */
+const SENT_BACK_REASON =
+  'Before a payout this size, ask the seller for the bank statement of that day: the receipt alone does not show the credit.';
 export type Lifecycle =
   | { status: 'open' }
   | { status: 'in_review'; agent: AgentName }
   | { status: 'pending_approval'; agent: AgentName }
-  | { status: 'resolved'; agent: AgentName };
+  | {
+      status: 'resolved';
+      agent: AgentName;
+      /** Opened about this many days before the seeding (the verdict history spans weeks); 2 to 5 when absent. */
+      daysAgo?: number;
+      /** Four-eyes proposals a supervisor sent back before the one that was approved. */
+      sentBack?: number;
+    };
 
 export interface CaseSpec {
   /** A name other specs use to refer to this case. */
@@ -113,11 +124,13 @@ export class DemoCaseBuilder {
     const fourEyes = requiresFourEyes(this.config, usd);
     const lifecycle = spec.lifecycle ?? { status: 'open' };
     if (lifecycle.status === 'pending_approval' && !fourEyes) throw new Error(`${id}: pending approval needs four-eyes`);
+    if (lifecycle.status === 'resolved' && lifecycle.sentBack && !fourEyes) throw new Error(`${id}: only four-eyes verdicts are sent back`);
 
     // Times: the SLA first, then the chat's moments backwards from the opening of the dispute.
     const { openedAt, slaDueAt } = slaTimes(prng, this.now, {
       bucket: spec.sla,
       decided: lifecycle.status === 'resolved',
+      ...(lifecycle.status === 'resolved' && lifecycle.daysAgo !== undefined ? { daysAgo: lifecycle.daysAgo } : {}),
       longWindow: fourEyes || Boolean(spec.kyt?.length),
     });
     const extraLines = (facts: ChatFacts) => this.proofOfLifeLines(locale, spec, facts);
@@ -427,7 +440,15 @@ export class DemoCaseBuilder {
     ];
     if (lifecycle.status === 'in_review') return { claimedAt, messages, verdict: null };
     const suggested = SCENARIOS[spec.kind].verdict;
-    const proposedAt = this.clamp(new Date(claimedAt.getTime() + prng.int(30, 120) * MINUTE_MS));
+    let proposedAt = this.clamp(new Date(claimedAt.getTime() + prng.int(30, 120) * MINUTE_MS));
+    // Proposals sent back first: each was proposed, rejected by Sofia a little later, and proposed again.
+    const sentBack: PlannedVerdict['sentBack'] = [];
+    const timesSentBack = lifecycle.status === 'resolved' ? (lifecycle.sentBack ?? 0) : 0;
+    for (let round = 1; round <= timesSentBack; round += 1) {
+      const rejectedAt = this.clamp(new Date(proposedAt.getTime() + prng.int(20, 60) * MINUTE_MS));
+      sentBack.push({ id: `VRD-${caseId.slice(4)}-${round}`, proposedAt, rejectedAt, reason: SENT_BACK_REASON });
+      proposedAt = this.clamp(new Date(rejectedAt.getTime() + prng.int(30, 90) * MINUTE_MS));
+    }
     const verdict: PlannedVerdict = {
       id: `VRD-${caseId.slice(4)}`,
       outcome: suggested.outcome,
@@ -438,6 +459,7 @@ export class DemoCaseBuilder {
       proposedAt,
       approvedBy: null,
       approvedAt: null,
+      sentBack,
     };
     if (lifecycle.status === 'resolved') {
       if (fourEyes) {

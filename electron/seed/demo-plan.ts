@@ -10,7 +10,8 @@ import { Prng } from './prng';
 import { MARKETS } from './world';
 
 export const DEMO_SEED = 'ccoins-demo-v1';
-export const DEMO_CASE_COUNT = 64;
+/** The featured and routine disputes, then the verdict history. */
+export const ROUTINE_UNTIL = 64;
 export const FIRST_DEMO_CASE = 100001;
 
 const FEATURED: readonly CaseSpec[] = [
@@ -189,6 +190,42 @@ const FEATURED: readonly CaseSpec[] = [
   { kind: 'seller_unresponsive', market: 'MX-MERCADOPAGO', usd: 280, lifecycle: { status: 'resolved', agent: 'bruno' } },
 ];
 
+/** Accounts old enough that a large trade raises no new-account alert. */
+const ESTABLISHED = { buyer: { traits: { accountAgeDays: 610 } }, seller: { traits: { accountAgeDays: 940 } } } as const;
+const decided = (agent: 'ana' | 'bruno', daysAgo: number, sentBack?: number) =>
+  ({ status: 'resolved', agent, daysAgo, ...(sentBack ? { sentBack } : {}) }) as const;
+
+/**
+ * The verdict history a supervisor reads (issue #9): disputes Ana and Bruno decided over the last four
+ * weeks, releases and refunds, four-eyes ones approved by Sofia (two of them sent back once first), and
+ * two more proposals awaiting approval. They come after the routine disputes so that every earlier case
+ * keeps its id.
+ */
+export const HISTORY: readonly CaseSpec[] = [
+  { kind: 'paid_not_released', market: 'VE-PAGOMOVIL', asset: 'USDT', usd: 210, lifecycle: decided('ana', 1) },
+  { kind: 'buyer_unresponsive', market: 'CO-NEQUI', asset: 'USDT', usd: 160, lifecycle: decided('bruno', 1) },
+  { kind: 'paid_not_released', market: 'BR-PIX', asset: 'USDT', usd: 11_800, ...ESTABLISHED, lifecycle: decided('bruno', 2, 1) },
+  { kind: 'underpayment', market: 'MX-SPEI', asset: 'USDT', usd: 480, lifecycle: decided('ana', 3) },
+  { kind: 'seller_unresponsive', market: 'PE-TRANSFER', asset: 'USDC', usd: 320, lifecycle: decided('bruno', 4) },
+  { kind: 'fake_receipt', market: 'VE-TRANSFER', asset: 'USDT', usd: 560, lifecycle: decided('ana', 5) },
+  { kind: 'paid_not_released', market: 'AR-TRANSFER', asset: 'USDT', usd: 10_600, ...ESTABLISHED, lifecycle: decided('ana', 6) },
+  { kind: 'third_party', market: 'CO-TRANSFER', asset: 'USDT', usd: 700, lifecycle: decided('bruno', 8) },
+  { kind: 'paid_not_released', market: 'MX-MERCADOPAGO', asset: 'USDT', usd: 260, lifecycle: decided('ana', 9) },
+  { kind: 'mutual_cancellation', market: 'AR-MERCADOPAGO', asset: 'USDT', usd: 140, lifecycle: decided('bruno', 10) },
+  { kind: 'seller_unresponsive', market: 'CO-TRANSFER', asset: 'BTC', usd: 12_900, ...ESTABLISHED, lifecycle: decided('ana', 12, 1) },
+  { kind: 'buyer_unresponsive', market: 'VE-PAGOMOVIL', asset: 'USDT', usd: 230, lifecycle: decided('ana', 13) },
+  { kind: 'paid_not_released', market: 'PE-TRANSFER', asset: 'USDT', usd: 390, lifecycle: decided('bruno', 15) },
+  { kind: 'underpayment', market: 'BR-PIX', asset: 'USDT', usd: 850, lifecycle: decided('bruno', 17) },
+  { kind: 'edited_amount', market: 'CO-NEQUI', asset: 'USDT', usd: 440, lifecycle: decided('ana', 19) },
+  { kind: 'paid_not_released', market: 'VE-ZELLE', asset: 'USDT', usd: 15_200, ...ESTABLISHED, lifecycle: decided('bruno', 21) },
+  { kind: 'seller_unresponsive', market: 'MX-SPEI', asset: 'USDT', usd: 610, lifecycle: decided('ana', 23) },
+  { kind: 'fake_receipt', market: 'BR-PIX', asset: 'USDT', usd: 520, lifecycle: decided('bruno', 25) },
+  { kind: 'paid_not_released', market: 'MX-SPEI', asset: 'USDT', usd: 13_400, ...ESTABLISHED, lifecycle: { status: 'pending_approval', agent: 'bruno' } },
+  { kind: 'buyer_unresponsive', market: 'CO-TRANSFER', asset: 'USDT', usd: 10_900, ...ESTABLISHED, lifecycle: { status: 'pending_approval', agent: 'ana' } },
+];
+
+export const DEMO_CASE_COUNT = ROUTINE_UNTIL + HISTORY.length;
+
 export const ROUTINE_KINDS: readonly (readonly [ScenarioKind, number])[] = [
   ['paid_not_released', 40],
   ['seller_unresponsive', 25],
@@ -225,7 +262,8 @@ export function buildDemoPlan(now: Date, config: Pick<ServerConfig, 'usdRates' |
   const builder = new DemoCaseBuilder(now, config, parties, files, checkIds);
   const prng = new Prng(DEMO_SEED);
   const specs = [...FEATURED];
-  while (specs.length < DEMO_CASE_COUNT) specs.push(routineSpec(prng));
+  while (specs.length < ROUTINE_UNTIL) specs.push(routineSpec(prng));
+  specs.push(...HISTORY);
   const cases = specs.map((spec, index) => builder.build(spec, FIRST_DEMO_CASE + index));
   const history = planKytHistory(now, config, MARKETS, parties, cases, specs);
   // A history of disputes implies at least a few trades per dispute.

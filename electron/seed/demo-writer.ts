@@ -17,7 +17,7 @@ import { alertKeys, insertAddressHop, insertRiskAddress, startAlertReview } from
 import { insertLivenessCheck } from '../server/sql/liveness';
 import { insertMessage } from '../server/sql/messages';
 import { insertNote } from '../server/sql/notes';
-import { insertVerdict } from '../server/sql/verdicts';
+import { insertRejectedVerdict, insertVerdict } from '../server/sql/verdicts';
 import { createDemoAccounts, demoUserId } from './accounts';
 import { partyRecord } from './people';
 import type { DemoPlan, DemoUsername, ExpectedAlert, PlannedCase, PlannedCheck, PlannedTrade } from './plan';
@@ -131,6 +131,23 @@ function writeCase(ctx: ServerContext, planned: PlannedCase, sha: (key: string) 
       approvedBy: userId(verdict.approvedBy),
       approvedAt: verdict.approvedAt?.toISOString() ?? null,
     });
+    for (const earlier of verdict.sentBack) {
+      insertRejectedVerdict(ctx.db, {
+        id: earlier.id,
+        caseId: planned.id,
+        outcome: verdict.outcome,
+        reasonCode: verdict.reasonCode,
+        rationale: verdict.rationale,
+        proposedBy: demoUserId(verdict.proposedBy),
+        proposedAt: earlier.proposedAt.toISOString(),
+        rejectedBy: demoUserId('sofia'),
+        rejectedAt: earlier.rejectedAt.toISOString(),
+        reason: earlier.reason,
+      });
+      const proposal = { verdictId: earlier.id, outcome: verdict.outcome, reasonCode: verdict.reasonCode };
+      events.push({ at: earlier.proposedAt, actor: demoUserId(verdict.proposedBy), action: 'verdict.proposed', subject: planned.id, data: proposal });
+      events.push({ at: earlier.rejectedAt, actor: demoUserId('sofia'), action: 'verdict.rejected', subject: planned.id, data: { verdictId: earlier.id, reason: earlier.reason } });
+    }
     const decision = { verdictId: verdict.id, outcome: verdict.outcome, reasonCode: verdict.reasonCode };
     events.push({ at: verdict.proposedAt, actor: demoUserId(verdict.proposedBy), action: 'verdict.proposed', subject: planned.id, data: decision });
     if (verdict.state === 'executed') {

@@ -108,6 +108,8 @@ export interface PlannedVerdict {
   proposedAt: Date;
   approvedBy: DemoUsername | null;
   approvedAt: Date | null;
+  /** Earlier proposals on the case that Sofia sent back (four-eyes), oldest first. */
+  sentBack: { id: string; proposedAt: Date; rejectedAt: Date; reason: string }[];
 }
 
 type PlannedDispute = Pick<

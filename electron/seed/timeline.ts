@@ -15,12 +15,14 @@ export type SlaBucket = 'breached' | 'soon' | 'later';
 export function slaTimes(
   prng: Prng,
   now: Date,
-  options: { bucket?: SlaBucket | undefined; decided: boolean; longWindow: boolean },
+  options: { bucket?: SlaBucket | undefined; decided: boolean; longWindow: boolean; daysAgo?: number },
 ): { openedAt: Date; slaDueAt: Date } {
   const windowMs = (options.longWindow ? 72 : 24) * HOUR_MS;
   const seconds = prng.int(0, 59) * 1000;
   if (options.decided) {
-    const openedAt = new Date(now.getTime() - prng.int(40, 130) * HOUR_MS - prng.int(0, 59) * MINUTE_MS - seconds);
+    // Office hours of that day, give or take: decided disputes of the verdict history span weeks.
+    const hoursAgo = options.daysAgo === undefined ? prng.int(40, 130) : options.daysAgo * 24 + prng.int(-6, 6);
+    const openedAt = new Date(now.getTime() - hoursAgo * HOUR_MS - prng.int(0, 59) * MINUTE_MS - seconds);
     return { openedAt, slaDueAt: new Date(openedAt.getTime() + windowMs) };
   }
   const bucket =

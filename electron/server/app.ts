@@ -18,6 +18,7 @@ import { defineRoute } from './http/route';
 import { registerKytRoutes } from './kyt/routes';
 import { registerDossierRoutes } from './dossier/routes';
 import { registerReportRoutes } from './reports/routes';
+import { registerSupervisionRoutes } from './supervision/routes';
 import { registerMetamapWebhook } from './webhooks/metamap';
 
 export const API_VERSION = '1.0.0';
@@ -95,6 +96,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   await registerKytRoutes(app, ctx);
   registerReportRoutes(app, ctx);
   registerDossierRoutes(app, ctx);
+  registerSupervisionRoutes(app, ctx);
   await registerEvidenceRoutes(app, ctx);
   await registerFeedRoutes(app, ctx);
   await registerAuditRoutes(app, ctx);

@@ -2,8 +2,9 @@
 // plain whole number (a sign, a decimal point, a repeated parameter) is a 400, never a guess. Cursors are
 // opaque strings here: the server that handed them out decodes them.
 import { z } from 'zod';
-import { CASE_STATUSES, KYT_ALERT_STATUSES, KYT_LEVELS } from '../domain/dispute';
+import { CASE_STATUSES, KYT_ALERT_STATUSES, KYT_LEVELS, VERDICT_OUTCOMES } from '../domain/dispute';
 import { DOSSIER_FORMATS } from '../domain/dossier';
+import { ASSETS, type Asset } from '../domain/money';
 import { MAX_PAGE_SIZE } from './requests';
 
 export const DEFAULT_PAGE_SIZE = 200;
@@ -73,4 +74,59 @@ export const reportQuery = z.object({
 /** GET /v1/cases/{id}/dossier: the signed dossier as JSON (the default) or as a PDF that carries it. */
 export const dossierQuery = z.object({
   format: omittedWhenEmpty(z.enum(DOSSIER_FORMATS)).transform((format) => format ?? 'json'),
+});
+
+/**
+ * A moment given as a date (`2026-12-01`, meaning that whole UTC day) or an ISO 8601 UTC time. `from` is
+ * inclusive; a date as `to` includes that day (the bound becomes the next midnight), a time as `to` is
+ * exclusive.
+ */
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
+const moment = (end: boolean) =>
+  omittedWhenEmpty(
+    z
+      .string()
+      .refine((value) => DATE_ONLY.test(value) || DATE_TIME.test(value), 'a date (YYYY-MM-DD) or a UTC time (…Z)')
+      .transform((value, ctx) => {
+        const at = new Date(DATE_ONLY.test(value) ? `${value}T00:00:00.000Z` : value);
+        // Date() rolls 2026-02-30 over to March: a calendar date must come back as itself.
+        if (Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== value.slice(0, 10)) {
+          ctx.addIssue({ code: 'custom', message: 'not a real date' });
+          return z.NEVER;
+        }
+        if (end && DATE_ONLY.test(value)) at.setUTCDate(at.getUTCDate() + 1);
+        return at.toISOString();
+      }),
+  );
+
+/** The window of the supervisor's verdict reads: decisions taken at or after `from` and before `to`. */
+const decisionWindow = {
+  from: moment(false),
+  to: moment(true),
+};
+const windowInOrder = (query: { from?: string | undefined; to?: string | undefined }) =>
+  !query.from || !query.to || query.from < query.to;
+const WINDOW_ORDER = { message: 'to: must come after from', path: ['to'] };
+
+/** GET /v1/verdicts (JSON pages, or every matching row as CSV with `format=csv`). */
+export const VERDICT_LIST_FORMATS = ['json', 'csv'] as const;
+export const verdictListQuery = z
+  .object({
+    agent: omittedWhenEmpty(z.string().max(64)),
+    outcome: omittedWhenEmpty(z.enum(VERDICT_OUTCOMES)),
+    asset: omittedWhenEmpty(z.enum(ASSETS as [Asset, ...Asset[]])),
+    ...decisionWindow,
+    limit: pageLimitOf(DEFAULT_CASE_PAGE_SIZE),
+    cursor: omittedWhenEmpty(z.string().max(512)),
+    format: omittedWhenEmpty(z.enum(VERDICT_LIST_FORMATS)).transform((format) => format ?? 'json'),
+  })
+  .refine(windowInOrder, WINDOW_ORDER);
+
+/** GET /v1/verdicts/agents */
+export const verdictFiguresQuery = z.object(decisionWindow).refine(windowInOrder, WINDOW_ORDER);
+
+/** GET /v1/reviews: the ISO week (`2026-W49`); the current one when absent. */
+export const reviewWeekQuery = z.object({
+  week: omittedWhenEmpty(z.string().regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W49')),
 });

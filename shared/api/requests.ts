@@ -51,3 +51,22 @@ export const MAX_PAGE_SIZE = 500;
 
 /** A claim carries no input: no body at all (read as `{}`), or an empty JSON object. */
 export const claimBody = z.strictObject({}, { error: 'A claim takes no body (or an empty JSON object).' });
+
+/**
+ * POST /v1/reviews/{id}: a supervisor's scorecard of one sampled verdict. A "no" to any question needs a
+ * comment: the agent learns from why, not from the score.
+ */
+export const reviewBody = z
+  .strictObject({
+    evidenceSufficient: z.boolean(),
+    reasonCodeRight: z.boolean(),
+    rationaleClear: z.boolean(),
+    payoutRight: z.boolean(),
+    comment: text(2000).optional(),
+  })
+  .refine(
+    (review) =>
+      review.comment !== undefined ||
+      (review.evidenceSufficient && review.reasonCodeRight && review.rationaleClear && review.payoutRight),
+    { message: 'say why in a comment when an answer is no', path: ['comment'] },
+  );

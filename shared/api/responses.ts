@@ -368,7 +368,7 @@ export const checkpoint = z.object({
 export const checkpointList = z.object({ checkpoints: z.array(checkpoint) });
 
 /** One verdict of a case as the verdicts table keeps it, rejected proposals included. */
-export const verdictRecord = verdict.extend({ id: z.string() });
+export const dossierVerdict = verdict.extend({ id: z.string() });
 
 /**
  * A run of the audit chain that ends in a signed checkpoint: every entry from `entries[0]` (one of the
@@ -405,9 +405,9 @@ export const caseDossier = z.object({
   kytAlerts: z.array(kytAlert),
   notes: z.array(note),
   /** The executed verdict. */
-  verdict: verdictRecord,
+  verdict: dossierVerdict,
   /** Every proposal on the case, oldest first: the ones supervisors sent back (with their reasons) too. */
-  verdictHistory: z.array(verdictRecord),
+  verdictHistory: z.array(dossierVerdict),
   audit: z.object({
     /** Every entry whose subject is the case or whose data names it (`caseId`), ascending. */
     entries: z.array(auditEntry),
@@ -444,3 +444,73 @@ export const webhookOutcome = z.discriminatedUnion('status', [
 export const noBody = z.undefined();
 
 export const apiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** One executed verdict of the supervisor's history (GET /v1/verdicts). */
+export const verdictRecord = z.object({
+  caseId: z.string(),
+  agent: userRef,
+  outcome: z.enum(VERDICT_OUTCOMES),
+  reasonCode: z.enum(REASON_CODES),
+  asset: z.string(),
+  amount: decimal,
+  fiatCurrency: z.string(),
+  fiatAmount: decimal,
+  openedAt: time,
+  /** When the escrow moved: the approval of a four-eyes verdict, the verdict itself otherwise. */
+  decidedAt: time,
+  timeToResolveSeconds: z.number().int().nonnegative(),
+  approver: userRef.nullable(),
+  /** Proposals on this case a supervisor sent back before this one was carried out. */
+  sentBackCount: z.number().int().nonnegative(),
+});
+export const verdictPage = pageOf(verdictRecord);
+
+/** One agent's figures over a window (GET /v1/verdicts/agents). Ratios and averages are null without data. */
+export const agentFigures = z.object({
+  agent: userRef,
+  resolved: z.number().int().nonnegative(),
+  medianTimeToResolveSeconds: z.number().int().nonnegative().nullable(),
+  releases: z.number().int().nonnegative(),
+  refunds: z.number().int().nonnegative(),
+  /** releases / resolved, 0..1. */
+  releaseShare: z.number().min(0).max(1).nullable(),
+  /** The agent's four-eyes proposals a supervisor sent back. */
+  sentBack: z.number().int().nonnegative(),
+  reviewsDone: z.number().int().nonnegative(),
+  /** Reviews that found the payout wrong. */
+  overturned: z.number().int().nonnegative(),
+  /** The mean of the reviews' scores, each the number of "yes" answers out of 4. */
+  averageReviewScore: z.number().min(0).max(4).nullable(),
+});
+export const verdictFigures = z.object({ from: time.nullable(), to: time.nullable(), agents: z.array(agentFigures) });
+
+export const reviewScorecard = z.object({
+  evidenceSufficient: z.boolean(),
+  reasonCodeRight: z.boolean(),
+  rationaleClear: z.boolean(),
+  payoutRight: z.boolean(),
+  comment: z.string().nullable(),
+  /** "Yes" answers out of 4. */
+  score: z.number().int().min(0).max(4),
+  reviewer: userRef,
+  reviewedAt: time,
+});
+
+/** One sampled verdict of a week's quality review. */
+export const reviewItem = z.object({
+  id: z.string(),
+  week: z.string(),
+  status: z.enum(['pending', 'done']),
+  verdict: verdictRecord,
+  rationale: z.string(),
+  /** Whether the caller may score it: pending, and the caller neither approved nor sent back a proposal on it. */
+  canReview: z.boolean(),
+  scorecard: reviewScorecard.nullable(),
+});
+export const reviewWeek = z.object({
+  week: z.string(),
+  from: time,
+  to: time,
+  drawnAt: time,
+  items: z.array(reviewItem),
+});

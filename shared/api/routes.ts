@@ -5,7 +5,18 @@
 import type { z } from 'zod';
 import type { Role } from '../domain/dispute';
 import type { ApiErrorCode } from './errors';
-import { auditQuery, caseListQuery, checkpointsQuery, dossierQuery, kytAlertListQuery, reportQuery, syncQuery } from './queries';
+import {
+  auditQuery,
+  caseListQuery,
+  checkpointsQuery,
+  dossierQuery,
+  kytAlertListQuery,
+  reportQuery,
+  reviewWeekQuery,
+  syncQuery,
+  verdictFiguresQuery,
+  verdictListQuery,
+} from './queries';
 import {
   approveBody,
   assignBody,
@@ -19,6 +30,7 @@ import {
   noteBody,
   reassignBody,
   rejectBody,
+  reviewBody,
   totpBody,
   verdictBody,
 } from './requests';
@@ -41,9 +53,13 @@ import {
   noBody,
   note,
   report,
+  reviewItem,
+  reviewWeek,
   signedDossier,
   signInResult,
   syncPage,
+  verdictFigures,
+  verdictPage,
   verdictResponse,
   webhookOutcome,
 } from './responses';
@@ -426,6 +442,47 @@ export const ROUTES = {
     status: 200,
     idempotencyKey: false,
     errors: ROLE_ERRORS,
+  }),
+  listVerdicts: route({
+    method: 'GET',
+    path: '/v1/verdicts',
+    access: SUPERVISOR,
+    query: verdictListQuery,
+    // JSON pages by default; with ?format=csv every matching row (no page limit) as text/csv.
+    response: verdictPage,
+    status: 200,
+    idempotencyKey: false,
+    errors: ROLE_ERRORS,
+  }),
+  verdictFigures: route({
+    method: 'GET',
+    path: '/v1/verdicts/agents',
+    access: SUPERVISOR,
+    query: verdictFiguresQuery,
+    response: verdictFigures,
+    status: 200,
+    idempotencyKey: false,
+    errors: ROLE_ERRORS,
+  }),
+  reviewWeek: route({
+    method: 'GET',
+    path: '/v1/reviews',
+    access: SUPERVISOR,
+    query: reviewWeekQuery,
+    response: reviewWeek,
+    status: 200,
+    idempotencyKey: false,
+    errors: ROLE_ERRORS,
+  }),
+  submitReview: route({
+    method: 'POST',
+    path: '/v1/reviews/:id',
+    access: SUPERVISOR,
+    body: reviewBody,
+    response: reviewItem,
+    status: 200,
+    idempotencyKey: 'optional',
+    errors: [...ROLE_ERRORS, ...OPTIONAL_KEY_ERRORS, 'reviewer_involved', 'review_already_done'],
   }),
   metamapWebhook: route({
     method: 'POST',

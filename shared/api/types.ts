@@ -34,7 +34,7 @@ export type SyncPage = z.infer<typeof schemas.syncPage>;
 export type AuditEntry = z.infer<typeof schemas.auditEntry>;
 export type AuditVerification = z.infer<typeof schemas.auditVerification>;
 export type Checkpoint = z.infer<typeof schemas.checkpoint>;
-export type VerdictRecord = z.infer<typeof schemas.verdictRecord>;
+export type DossierVerdict = z.infer<typeof schemas.dossierVerdict>;
 export type DossierProof = z.infer<typeof schemas.dossierProof>;
 export type CaseDossier = z.infer<typeof schemas.caseDossier>;
 /** GET /v1/cases/{id}/dossier: the dossier and the server's signature over it. */
@@ -45,3 +45,11 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+export type VerdictRecord = z.infer<typeof schemas.verdictRecord>;
+export type VerdictPage = z.infer<typeof schemas.verdictPage>;
+export type AgentFigures = z.infer<typeof schemas.agentFigures>;
+export type VerdictFigures = z.infer<typeof schemas.verdictFigures>;
+export type ReviewScorecard = z.infer<typeof schemas.reviewScorecard>;
+export type ReviewItem = z.infer<typeof schemas.reviewItem>;
+export type ReviewWeek = z.infer<typeof schemas.reviewWeek>;

@@ -2,7 +2,7 @@
 // preload bridge and the browser host's bridge are both typed from this map, and the desk service
 // validates each input against its schema before acting on it.
 import { z } from 'zod';
-import type { CaseSummary, KytRuleSet } from '../api/types';
+import type { CaseSummary, KytRuleSet, ReviewItem, ReviewWeek, VerdictFigures, VerdictPage } from '../api/types';
 import type { Me } from '../api/types';
 import {
   REPORT_DOWNLOAD_FORMATS,
@@ -11,8 +11,13 @@ import {
   draft,
   kytAlertsQuery,
   kytDecisionInput,
+  figuresWindow,
   reportId,
   queueQuery,
+  reviewScorecardInput,
+  reviewWeekInput,
+  verdictFilter,
+  verdictListInput,
   settings,
   trustKeyInput,
   verdictInput,
@@ -96,6 +101,14 @@ export const deskChannels = {
   'case.dossier': channel<z.ZodType<{ caseId: string; format: 'pdf' | 'json' }>, ReportFile>(
     z.strictObject({ caseId, format: z.enum(REPORT_DOWNLOAD_FORMATS) }),
   ),
+  // Supervisors (issue #9): the verdict history, its CSV, per-agent figures and the weekly quality review,
+  // read live from the server (reviews and figures are not in the case feed).
+  'verdicts.list': channel<typeof verdictListInput, VerdictPage>(verdictListInput),
+  'verdicts.csv': channel<typeof verdictFilter, ReportFile>(verdictFilter),
+  'verdicts.agents': channel<typeof figuresWindow, VerdictFigures>(figuresWindow),
+  'reviews.week': channel<typeof reviewWeekInput, ReviewWeek>(reviewWeekInput),
+  /** A scorecard, sent at once under a fresh Idempotency-Key; a second one for the same verdict is refused. */
+  'reviews.submit': channel<typeof reviewScorecardInput, ReviewItem>(reviewScorecardInput),
   'drafts.get': channel<z.ZodType<{ caseId: string }>, Draft>(z.strictObject({ caseId })),
   // Typed by both sides of its schema: the renderer may leave fields out, the handler gets them filled in.
   'drafts.save': channel<

@@ -251,3 +251,32 @@ export const trustKeyInput = z.strictObject({
     .transform((typed) => typed.replace(/[\s:]/g, '').toLowerCase())
     .pipe(z.string().regex(/^[0-9a-f]{8,64}$/, 'Type at least the first 8 characters of the new fingerprint.')),
 });
+
+// The supervisor's workspace (issue #9): filters of the verdict history, read live from the server.
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD');
+export const verdictFilter = z.strictObject({
+  agentId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a user id').nullable().default(null),
+  outcome: z.enum(VERDICT_OUTCOMES).nullable().default(null),
+  asset: z.enum(['BTC', 'ETH', 'USDT', 'USDC']).nullable().default(null),
+  /** Decided on or after this day (UTC). */
+  from: day.nullable().default(null),
+  /** Decided on or before this day (UTC). */
+  to: day.nullable().default(null),
+});
+export type VerdictFilter = z.input<typeof verdictFilter>;
+export const verdictListInput = verdictFilter.extend({
+  cursor: z.string().max(512).nullable().default(null),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export const figuresWindow = verdictFilter.pick({ from: true, to: true });
+export const reviewWeekInput = z.strictObject({
+  week: z.string().regex(/^\d{4}-W\d{2}$/, 'An ISO week such as 2026-W49').nullable().default(null),
+});
+export const reviewScorecardInput = z.strictObject({
+  reviewId: z.string().regex(/^REV-[A-Za-z0-9_-]{1,120}$/, 'Not a review id'),
+  evidenceSufficient: z.boolean(),
+  reasonCodeRight: z.boolean(),
+  rationaleClear: z.boolean(),
+  payoutRight: z.boolean(),
+  comment: z.string().trim().max(2000).nullable().default(null),
+});

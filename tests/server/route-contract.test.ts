@@ -266,6 +266,20 @@ describe('the route contract', () => {
     await expectAnswer('auditCheckpoint');
     await expectAnswer('auditCheckpoints', { query: 'after=0&limit=500' });
 
+    // The supervisor's workspace: the verdict history (and its CSV), the figures, a week's review sample and
+    // a scorecard on it (the four-eyes verdict above was approved by this supervisor, so another is scored).
+    await expectAnswer('listVerdicts', { query: 'limit=5' });
+    const csv = await send(ROUTES.listVerdicts, { as: supervisor, query: 'format=csv' });
+    expect(csv.status).toBe(ROUTES.listVerdicts.status);
+    expect(csv.contentType).toMatch(/^text\/csv/);
+    await expectAnswer('verdictFigures');
+    const sample = await expectAnswer('reviewWeek');
+    const reviewable = (sample.body as { items: { id: string; canReview: boolean }[] }).items.find((item) => item.canReview)!;
+    await expectAnswer('submitReview', {
+      params: { id: reviewable.id },
+      body: { evidenceSufficient: true, reasonCodeRight: true, rationaleClear: true, payoutRight: true },
+    });
+
     // A signed MetaMap webhook.
     const payload = fs.readFileSync(path.join(__dirname, 'fixtures/metamap/step-completed-liveness.json'));
     await expectAnswer('metamapWebhook', {

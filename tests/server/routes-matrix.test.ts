@@ -80,6 +80,11 @@ function routes(): RouteCase[] {
     { method: 'GET', url: '/v1/sync?after=0', allowed: ALL },
     { method: 'GET', url: '/v1/audit', allowed: ['supervisor'] },
     { method: 'GET', url: '/v1/audit/verify', allowed: ['supervisor'] },
+    { method: 'GET', url: '/v1/verdicts', allowed: ['supervisor'] },
+    { method: 'GET', url: '/v1/verdicts?format=csv', allowed: ['supervisor'] },
+    { method: 'GET', url: '/v1/verdicts/agents', allowed: ['supervisor'] },
+    { method: 'GET', url: '/v1/reviews', allowed: ['supervisor'] },
+    { method: 'POST', url: '/v1/reviews/REV-2026-W48-DSP-NONE', body: { evidenceSufficient: true, reasonCodeRight: true, rationaleClear: true, payoutRight: true }, allowed: ['supervisor'] },
   ];
 }
 

@@ -13,6 +13,7 @@ import { sniffMime } from '../../electron/server/evidence/sniff';
 import { readEvidenceFile } from '../../electron/server/evidence/store';
 import { readFeedPage } from '../../electron/server/feed/changes';
 import { checkLedger } from '../../electron/server/ledger/escrow';
+import { demoUserId } from '../../electron/seed/accounts';
 import { fiatFor } from '../../electron/seed/amounts';
 import { buildDemoPlan, DEMO_CASE_COUNT } from '../../electron/seed/demo-plan';
 import { renderReceiptJpeg, renderReceiptPng } from '../../electron/seed/images';
@@ -194,17 +195,20 @@ describe('demo seed', () => {
     expect(api.length).toBe(sql);
   });
 
-  it('has cases in review, one awaiting approval and decided ones whose escrows moved', () => {
+  it('has cases in review, proposals awaiting approval and decided ones whose escrows moved', () => {
     const inReview = details.filter((detail) => detail.status === 'in_review');
     expect(inReview.length).toBeGreaterThanOrEqual(2);
     for (const detail of inReview) expect(['ana', 'bruno']).toContain(detail.assignee?.username);
 
+    // The "Awaiting approval" view has work: proposals by Ana and by Bruno.
     const pending = details.filter((detail) => detail.status === 'pending_approval');
-    expect(pending).toHaveLength(1);
-    const [awaiting] = pending;
-    expect(awaiting!.fourEyes.required).toBe(true);
-    expect(awaiting!.verdict).toMatchObject({ state: 'proposed', proposedBy: { username: 'ana' }, approvedBy: null });
-    expect(awaiting!.escrow.state).toBe('held');
+    expect(pending.length).toBeGreaterThanOrEqual(3);
+    for (const awaiting of pending) {
+      expect(awaiting.fourEyes.required).toBe(true);
+      expect(awaiting.verdict).toMatchObject({ state: 'proposed', approvedBy: null });
+      expect(awaiting.escrow.state).toBe('held');
+    }
+    expect(new Set(pending.map((detail) => detail.verdict!.proposedBy.username))).toEqual(new Set(['ana', 'bruno']));
 
     const resolved = details.filter((detail) => detail.status === 'resolved');
     expect(resolved.length).toBeGreaterThanOrEqual(3);
@@ -216,6 +220,32 @@ describe('demo seed', () => {
     expect(new Set(resolved.map((detail) => detail.escrow.state))).toEqual(new Set(['released', 'refunded']));
     expect(resolved.some((detail) => detail.fourEyes.required)).toBe(true);
     for (const detail of details.filter((candidate) => candidate.status !== 'resolved')) expect(detail.escrow.state).toBe('held');
+  });
+
+  it('gives the verdict history weeks of decisions by Ana and Bruno, some four-eyes ones sent back once', () => {
+    const decidedAt = (detail: CaseDetail) => Date.parse(detail.verdict!.approvedAt ?? detail.verdict!.proposedAt);
+    const resolved = details.filter((detail) => detail.status === 'resolved');
+    expect(resolved.length).toBeGreaterThanOrEqual(20);
+    for (const agent of ['ana', 'bruno']) {
+      const theirs = resolved.filter((detail) => detail.verdict!.proposedBy.username === agent);
+      expect(theirs.length, agent).toBeGreaterThanOrEqual(8);
+      expect(new Set(theirs.map((detail) => detail.verdict!.outcome)), agent).toEqual(new Set(['release', 'refund']));
+    }
+    const ages = resolved.map((detail) => (seededAt.getTime() - decidedAt(detail)) / 86_400_000);
+    expect(Math.max(...ages)).toBeGreaterThan(21);
+    expect(Math.min(...ages)).toBeLessThan(2);
+    expect(resolved.filter((detail) => detail.fourEyes.required).length).toBeGreaterThanOrEqual(4);
+    const rejected = server.ctx.db
+      .prepare("SELECT case_id AS caseId, rejected_by AS by, rejected_at AS at FROM verdicts WHERE state = 'rejected'")
+      .all() as { caseId: string; by: string; at: string }[];
+    expect(rejected.length).toBeGreaterThanOrEqual(2);
+    for (const { caseId, by, at } of rejected) {
+      const detail = details.find((candidate) => candidate.id === caseId)!;
+      expect(detail.status).toBe('resolved');
+      expect(by).toBe(demoUserId('sofia'));
+      // Sent back before the proposal that was approved.
+      expect(Date.parse(at)).toBeLessThan(Date.parse(detail.verdict!.proposedAt));
+    }
   });
 
   it('keeps the ledger balanced and the audit chain intact, with one entry for the seed itself', () => {

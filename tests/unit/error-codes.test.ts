@@ -9,6 +9,7 @@ import {
   COMPLIANCE_ERROR_CODES,
   errorTextKey,
   SIGN_IN_ERROR_CODES,
+  SUPERVISION_ERROR_CODES,
 } from '../../renderer/src/i18n/errorCodes';
 import { namespaces, SUPPORTED_LANGUAGES } from '../../renderer/src/i18n/resources';
 import { toErrorCode } from '../../renderer/src/desk/client';
@@ -20,6 +21,7 @@ const screens = [
   { name: 'signin', worded: SIGN_IN_ERROR_CODES, messages: namespaces.signin },
   { name: 'compliance', worded: COMPLIANCE_ERROR_CODES, messages: namespaces.compliance },
   { name: 'audit', worded: AUDIT_ERROR_CODES, messages: namespaces.audit },
+  { name: 'supervision', worded: SUPERVISION_ERROR_CODES, messages: namespaces.supervision },
 ] as const;
 
 describe.each(screens)('the $name screen', ({ worded, messages }) => {

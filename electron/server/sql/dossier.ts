@@ -1,6 +1,6 @@
 // What the case dossier reads beyond the case's detail: the case's whole verdict history and its audit
 // entries with the runs of the chain that tie them to signed checkpoints. What a dossier is: dossier/compose.ts.
-import type { VerdictRecord } from '../../../shared/api/types';
+import type { DossierVerdict } from '../../../shared/api/types';
 import type { ReasonCode, VerdictOutcome } from '../../../shared/domain/dispute';
 import type { Db } from '../db/open';
 import type { AuditRow } from './audit';
@@ -11,7 +11,7 @@ interface VerdictHistoryRow {
   outcome: VerdictOutcome;
   reason_code: ReasonCode;
   rationale: string;
-  state: VerdictRecord['state'];
+  state: DossierVerdict['state'];
   proposed_by: string;
   p_username: string;
   p_name: string;
@@ -31,7 +31,7 @@ const userRef = (id: string | null, username: string | null, displayName: string
   id === null ? null : { id, username: username ?? id, displayName: displayName ?? id };
 
 /** Every verdict of the case, rejected proposals included, oldest first. */
-export function readVerdictHistory(db: Db, caseId: string): VerdictRecord[] {
+export function readVerdictHistory(db: Db, caseId: string): DossierVerdict[] {
   const rows = prepared(
     db,
     `SELECT v.*, p.username AS p_username, p.display_name AS p_name,

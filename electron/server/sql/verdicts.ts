@@ -24,6 +24,20 @@ export function insertVerdict(db: Db, verdict: VerdictRow): void {
   ).run(verdict);
 }
 
+/** A proposal a supervisor sent back, written whole (the demo seed's history of four-eyes cases). */
+export function insertRejectedVerdict(
+  db: Db,
+  verdict: Omit<VerdictRow, 'state' | 'approvedBy' | 'approvedAt'> & { rejectedBy: string; rejectedAt: string; reason: string },
+): void {
+  prepared(
+    db,
+    `INSERT INTO verdicts (id, case_id, outcome, reason_code, rationale, state, proposed_by, proposed_at, rejected_by,
+                           rejected_at, reject_reason)
+     VALUES (@id, @caseId, @outcome, @reasonCode, @rationale, 'rejected', @proposedBy, @proposedAt, @rejectedBy,
+             @rejectedAt, @reason)`,
+  ).run(verdict);
+}
+
 export function findProposer(db: Db, caseId: string): string | null {
   const row = prepared(db, "SELECT proposed_by FROM verdicts WHERE case_id = ? AND state = 'proposed'").get(caseId) as
     | { proposed_by: string }

@@ -8,9 +8,10 @@ import { AuditScreen } from '../features/audit/AuditScreen';
 import { AlertDetail } from '../features/compliance/AlertDetail';
 import { AlertsScreen } from '../features/compliance/AlertsScreen';
 import { QueueScreen } from '../features/queue/QueueScreen';
+import { SupervisionScreen } from '../features/supervision/SupervisionScreen';
 import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
-import { alertsHref, auditHref, queueHref, useRoute, type Route } from './router';
+import { alertsHref, auditHref, queueHref, supervisionHref, useRoute, type Route } from './router';
 import { SettingsDialog } from './SettingsDialog';
 import { SyncIndicator } from './SyncIndicator';
 
@@ -21,8 +22,8 @@ export function Shell() {
   const [settingsOpen, setSettingsOpen] = useState(false);
   // KYT review is compliance's alone (DESIGN §4): other roles get no link, and its routes show the queue.
   const reviewsAlerts = user?.role === 'compliance';
-  // Reading and verifying the audit log is the supervisors' (DESIGN §4).
-  const auditsChain = user?.role === 'supervisor';
+  // The verdict history, its quality review and the audit chain are the supervisors' (DESIGN §4, §6).
+  const supervises = user?.role === 'supervisor';
 
   useEffect(() => useSync.getState().follow(), []);
 
@@ -45,7 +46,15 @@ export function Shell() {
               {t('shell.alerts')}
             </a>
           )}
-          {auditsChain && (
+          {supervises && (
+            <a
+              href={supervisionHref}
+              aria-current={route.name === 'supervision' || route.name === 'supervisionReview' ? 'page' : undefined}
+            >
+              {t('shell.supervision')}
+            </a>
+          )}
+          {supervises && (
             <a href={auditHref} aria-current={route.name === 'audit' ? 'page' : undefined}>
               {t('shell.audit')}
             </a>
@@ -72,14 +81,14 @@ export function Shell() {
         </Button>
       </header>
       <main id="main" className="shell__main" tabIndex={-1}>
-        <RouteScreen route={route} reviewsAlerts={reviewsAlerts} auditsChain={auditsChain} />
+        <RouteScreen route={route} reviewsAlerts={reviewsAlerts} supervises={supervises} />
       </main>
       <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
     </div>
   );
 }
 
-function RouteScreen({ route, reviewsAlerts, auditsChain }: { route: Route; reviewsAlerts: boolean; auditsChain: boolean }) {
+function RouteScreen({ route, reviewsAlerts, supervises }: { route: Route; reviewsAlerts: boolean; supervises: boolean }) {
   switch (route.name) {
     case 'case':
       return <CaseWorkspace key={route.caseId} caseId={route.caseId} />;
@@ -87,8 +96,12 @@ function RouteScreen({ route, reviewsAlerts, auditsChain }: { route: Route; revi
       return reviewsAlerts ? <AlertsScreen /> : <QueueScreen />;
     case 'alert':
       return reviewsAlerts ? <AlertDetail key={route.alertId} alertId={route.alertId} /> : <QueueScreen />;
+    case 'supervision':
+      return supervises ? <SupervisionScreen view="history" /> : <QueueScreen />;
+    case 'supervisionReview':
+      return supervises ? <SupervisionScreen view="review" /> : <QueueScreen />;
     case 'audit':
-      return auditsChain ? <AuditScreen /> : <QueueScreen />;
+      return supervises ? <AuditScreen /> : <QueueScreen />;
     case 'queue':
       return <QueueScreen />;
   }

@@ -1,6 +1,7 @@
 // Hash routes, so the built renderer works from a file, a custom protocol or the browser host alike:
 // `#/` the queue, `#/cases/<id>` a case workspace, `#/alerts` the KYT alerts and `#/alerts/<id>` one
-// alert (compliance), `#/audit` the audit chain's check (supervisors). Other features open a case with `openCase(id)`.
+// alert (compliance), `#/audit` the audit chain's check, `#/supervision` the verdict history and figures and
+// `#/supervision/review` the weekly quality review (supervisors). Other features open a case with `openCase(id)`.
 import { useSyncExternalStore } from 'react';
 
 export type Route =
@@ -8,12 +9,16 @@ export type Route =
   | { name: 'case'; caseId: string }
   | { name: 'alerts' }
   | { name: 'alert'; alertId: string }
-  | { name: 'audit' };
+  | { name: 'audit' }
+  | { name: 'supervision' }
+  | { name: 'supervisionReview' };
 
 const CASE_ROUTE = /^#\/cases\/([^/?#]+)$/;
 const ALERT_ROUTE = /^#\/alerts\/([^/?#]+)$/;
 const ALERTS_ROUTE = /^#\/alerts\/?$/;
 const AUDIT_ROUTE = /^#\/audit\/?$/;
+const SUPERVISION_ROUTE = /^#\/supervision\/?$/;
+const SUPERVISION_REVIEW_ROUTE = /^#\/supervision\/review\/?$/;
 
 export function parseRoute(hash: string): Route {
   const match = CASE_ROUTE.exec(hash);
@@ -22,6 +27,8 @@ export function parseRoute(hash: string): Route {
   if (alert?.[1]) return { name: 'alert', alertId: decodeURIComponent(alert[1]) };
   if (ALERTS_ROUTE.test(hash)) return { name: 'alerts' };
   if (AUDIT_ROUTE.test(hash)) return { name: 'audit' };
+  if (SUPERVISION_ROUTE.test(hash)) return { name: 'supervision' };
+  if (SUPERVISION_REVIEW_ROUTE.test(hash)) return { name: 'supervisionReview' };
   return { name: 'queue' };
 }
 
@@ -30,6 +37,8 @@ export const alertHref = (alertId: string) => `#/alerts/${encodeURIComponent(ale
 export const alertsHref = '#/alerts';
 export const auditHref = '#/audit';
 export const queueHref = '#/';
+export const supervisionHref = '#/supervision';
+export const supervisionReviewHref = '#/supervision/review';
 
 export function openAlert(alertId: string): void {
   window.location.hash = alertHref(alertId);

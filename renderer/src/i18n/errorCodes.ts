@@ -49,6 +49,17 @@ export const AUDIT_ERROR_CODES = [
   'signed_out',
 ] as const satisfies readonly ErrorCode[];
 
+/** Codes the supervision workspace explains (features/supervision/locales.ts, `errors.<code>`). */
+export const SUPERVISION_ERROR_CODES = [
+  'review_already_done',
+  'reviewer_involved',
+  'forbidden',
+  'not_found',
+  'offline',
+  'unauthenticated',
+  'signed_out',
+] as const satisfies readonly ErrorCode[];
+
 /** Codes the sign-in screen explains (features/signin/locales.ts, `errors.<code>`). */
 export const SIGN_IN_ERROR_CODES = [
   'invalid_credentials',

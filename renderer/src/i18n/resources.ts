@@ -5,6 +5,7 @@ import { caseMessages } from '../features/case/locales';
 import { complianceMessages } from '../features/compliance/locales';
 import { queueMessages } from '../features/queue/locales';
 import { signinMessages } from '../features/signin/locales';
+import { supervisionMessages } from '../features/supervision/locales';
 import { commonMessages } from './common';
 
 export const SUPPORTED_LANGUAGES = ['en', 'es'] as const;
@@ -17,6 +18,7 @@ export const namespaces = {
   case: caseMessages,
   compliance: complianceMessages,
   audit: auditMessages,
+  supervision: supervisionMessages,
 } as const;
 export type Namespace = keyof typeof namespaces;
 

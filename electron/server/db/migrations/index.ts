@@ -5,5 +5,6 @@ import { initialSchema } from './0001-initial';
 import { tradeMonitoring } from './0002-trade-monitoring';
 import { kytMonitor } from './0003-kyt-monitor';
 import { auditCheckpoints } from './0004-audit-checkpoints';
+import { verdictReviews } from './0005-verdict-reviews';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, tradeMonitoring, kytMonitor, auditCheckpoints];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, tradeMonitoring, kytMonitor, auditCheckpoints, verdictReviews];

@@ -17,6 +17,7 @@ import { payloadTooLarge, registerBodyParsers } from './http/body';
 import { defineRoute } from './http/route';
 import { registerKytRoutes } from './kyt/routes';
 import { registerReportRoutes } from './reports/routes';
+import { registerUserRoutes } from './users/routes';
 import { registerMetamapWebhook } from './webhooks/metamap';
 
 export const API_VERSION = '1.0.0';
@@ -93,6 +94,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   await registerCaseRoutes(app, ctx);
   await registerKytRoutes(app, ctx);
   registerReportRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
   await registerEvidenceRoutes(app, ctx);
   await registerFeedRoutes(app, ctx);
   await registerAuditRoutes(app, ctx);

@@ -2,7 +2,7 @@
 // plain whole number (a sign, a decimal point, a repeated parameter) is a 400, never a guess. Cursors are
 // opaque strings here: the server that handed them out decodes them.
 import { z } from 'zod';
-import { CASE_STATUSES, KYT_ALERT_STATUSES, KYT_LEVELS } from '../domain/dispute';
+import { CASE_STATUSES, KYT_ALERT_STATUSES, KYT_LEVELS, ROLES } from '../domain/dispute';
 import { MAX_PAGE_SIZE } from './requests';
 
 export const DEFAULT_PAGE_SIZE = 200;
@@ -52,6 +52,9 @@ export const kytAlertListQuery = z.object({
   limit: pageLimit,
   cursor: omittedWhenEmpty(z.string().max(512)),
 });
+
+/** GET /v1/users: the people of one role (`role=agent`: whom a case can be reassigned to), or everyone. */
+export const userListQuery = z.object({ role: omittedWhenEmpty(z.enum(ROLES)) });
 
 /** GET /v1/sync */
 export const syncQuery = z.object({ after: afterSeq, limit: pageLimit });

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { Role } from '../domain/dispute';
 import type { ApiErrorCode } from './errors';
-import { auditQuery, caseListQuery, kytAlertListQuery, reportQuery, syncQuery } from './queries';
+import { auditQuery, caseListQuery, kytAlertListQuery, reportQuery, syncQuery, userListQuery } from './queries';
 import {
   approveBody,
   assignBody,
@@ -41,6 +41,7 @@ import {
   report,
   signInResult,
   syncPage,
+  userList,
   verdictResponse,
   webhookOutcome,
 } from './responses';
@@ -234,9 +235,10 @@ export const ROUTES = {
     body: approveBody,
     response: verdictResponse,
     status: 200,
-    idempotencyKey: false,
+    idempotencyKey: 'optional',
     errors: [
       ...ROLE_ERRORS,
+      ...OPTIONAL_KEY_ERRORS,
       ...STEP_UP_ERRORS,
       'case_already_resolved',
       'no_proposed_verdict',
@@ -250,8 +252,14 @@ export const ROUTES = {
     body: rejectBody,
     response: verdictResponse,
     status: 200,
-    idempotencyKey: false,
-    errors: [...ROLE_ERRORS, ...STEP_UP_ERRORS, 'case_already_resolved', 'no_proposed_verdict'],
+    idempotencyKey: 'optional',
+    errors: [
+      ...ROLE_ERRORS,
+      ...OPTIONAL_KEY_ERRORS,
+      ...STEP_UP_ERRORS,
+      'case_already_resolved',
+      'no_proposed_verdict',
+    ],
   }),
   reassignCase: route({
     method: 'POST',
@@ -260,8 +268,19 @@ export const ROUTES = {
     body: reassignBody,
     response: caseDetail,
     status: 200,
+    idempotencyKey: 'optional',
+    errors: [...ROLE_ERRORS, ...OPTIONAL_KEY_ERRORS, 'case_already_resolved', 'already_assigned'],
+  }),
+  /** The people a supervisor can reassign cases to (`role=agent`), each with their unresolved cases. */
+  listUsers: route({
+    method: 'GET',
+    path: '/v1/users',
+    access: SUPERVISOR,
+    query: userListQuery,
+    response: userList,
+    status: 200,
     idempotencyKey: false,
-    errors: [...ROLE_ERRORS, 'case_already_resolved'],
+    errors: ROLE_ERRORS,
   }),
   placeHold: route({
     method: 'POST',

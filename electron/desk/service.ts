@@ -27,6 +27,7 @@ import { sessionHandlers } from './session-handlers';
 import { settingsHandlers } from './settings';
 import { DEFAULT_SYNC_TUNING, createSyncEngine, type SyncTuning } from './sync/engine';
 import { syncHandlers } from './sync/handlers';
+import { userHandlers } from './users/handlers';
 import { bindCacheToServer } from './sync/sync-state';
 
 export interface DeskServiceOptions {
@@ -131,6 +132,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
         outboxOfCase: (caseId) => outbox.entriesOfCase(caseId),
       }),
       syncHandlers(sync),
+      userHandlers({ api, session }),
       settingsHandlers(ctx),
       outbox.handlers,
       evidence.handlers,

@@ -3,5 +3,6 @@
 import type { Migration } from '../../../../shared/db/migrations';
 import { initialSchema } from './0001-initial';
 import { outboxCompliance } from './0002-outbox-compliance';
+import { outboxApproval } from './0003-outbox-approval';
 
-export const DESK_MIGRATIONS: readonly Migration[] = [initialSchema, outboxCompliance];
+export const DESK_MIGRATIONS: readonly Migration[] = [initialSchema, outboxCompliance, outboxApproval];

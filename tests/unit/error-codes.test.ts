@@ -3,7 +3,13 @@
 // which shows the desk's own message; and every text is for a code in the list.
 import { describe, expect, it } from 'vitest';
 import { API_ERROR_CODES, DESK_ONLY_ERROR_CODES, type ErrorCode } from '../../shared/api/errors';
-import { CASE_ERROR_CODES, COMPLIANCE_ERROR_CODES, errorTextKey, SIGN_IN_ERROR_CODES } from '../../renderer/src/i18n/errorCodes';
+import {
+  APPROVAL_ERROR_CODES,
+  CASE_ERROR_CODES,
+  COMPLIANCE_ERROR_CODES,
+  errorTextKey,
+  SIGN_IN_ERROR_CODES,
+} from '../../renderer/src/i18n/errorCodes';
 import { namespaces, SUPPORTED_LANGUAGES } from '../../renderer/src/i18n/resources';
 import { toErrorCode } from '../../renderer/src/desk/client';
 
@@ -13,6 +19,7 @@ const screens = [
   { name: 'case', worded: CASE_ERROR_CODES, messages: namespaces.case },
   { name: 'signin', worded: SIGN_IN_ERROR_CODES, messages: namespaces.signin },
   { name: 'compliance', worded: COMPLIANCE_ERROR_CODES, messages: namespaces.compliance },
+  { name: 'approval', worded: APPROVAL_ERROR_CODES, messages: namespaces.approval },
 ] as const;
 
 describe.each(screens)('the $name screen', ({ worded, messages }) => {

@@ -1,5 +1,6 @@
 // Every namespace the renderer ships, one per feature plus `common`. Kept free of i18next so that the
 // translation-coverage unit test can read it in Node.
+import { approvalMessages } from '../features/approval/locales';
 import { caseMessages } from '../features/case/locales';
 import { complianceMessages } from '../features/compliance/locales';
 import { queueMessages } from '../features/queue/locales';
@@ -15,6 +16,7 @@ export const namespaces = {
   queue: queueMessages,
   case: caseMessages,
   compliance: complianceMessages,
+  approval: approvalMessages,
 } as const;
 export type Namespace = keyof typeof namespaces;
 

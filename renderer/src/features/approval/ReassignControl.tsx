@@ -25,7 +25,10 @@ export function ReassignControl({ detail, outbox, onCommandSent }: { detail: Cas
   const describe = (error: Parameters<typeof errorText>[1]) => errorText(t, error);
 
   return (
-    <div className="approval-reassign">
+    <section className="approval-reassign" aria-label={t('reassign.label')}>
+      <p className="case-muted">
+        {detail.assignee ? t('reassign.heldBy', { name: detail.assignee.displayName }) : t('reassign.unassigned')}
+      </p>
       <Button
         variant="secondary"
         disabled={latest?.state === 'pending'}
@@ -50,7 +53,7 @@ export function ReassignControl({ detail, outbox, onCommandSent }: { detail: Cas
           onClose={() => setOpen(false)}
         />
       )}
-    </div>
+    </section>
   );
 }
 

@@ -49,6 +49,9 @@ const en = {
     confirmReassign: 'Confirm reassignment',
   },
   reassign: {
+    label: 'Reassignment',
+    heldBy: 'Held by {{name}}.',
+    unassigned: 'No agent holds this case yet.',
     button: 'Reassign',
     pending: 'The reassignment is on its way to the server…',
   },
@@ -123,6 +126,9 @@ const es: Messages<typeof en> = {
     confirmReassign: 'Confirmar reasignación',
   },
   reassign: {
+    label: 'Reasignación',
+    heldBy: 'Lo lleva {{name}}.',
+    unassigned: 'Ningún agente lleva este caso todavía.',
     button: 'Reasignar',
     pending: 'La reasignación va camino del servidor…',
   },

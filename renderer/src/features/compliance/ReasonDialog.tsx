@@ -49,7 +49,12 @@ export function ReasonDialog(props: ReasonDialogProps) {
   const [reason, setReason] = useState('');
   const [narrative, setNarrative] = useState('');
   const [code, setCode] = useState('');
-  const [incomplete, setIncomplete] = useState<string | null>(null);
+  // "Fill in every field" speaks of the fields as they were when the user confirmed: once they change, it
+  // goes (the fields' values are kept with it and compared).
+  const [refusal, setRefusal] = useState<{ message: string; fields: string } | null>(null);
+  const fields = JSON.stringify([reason, narrative, code, props.missing ?? null]);
+  const incomplete = refusal?.fields === fields ? refusal.message : null;
+  const setIncomplete = (message: string | null) => setRefusal(message === null ? null : { message, fields });
 
   useEffect(() => {
     const element = dialog.current;

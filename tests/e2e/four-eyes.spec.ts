@@ -158,7 +158,7 @@ test('Sofía approves one proposal and sends another back; Ana sees both outcome
   await expect(dialog).toBeHidden({ timeout: 15_000 });
   const sentBack = workspace.getByRole('note').filter({ hasText: /^Sent back by Sofía Herrera: / });
   await expect(sentBack).toContainText(SEND_BACK_REASON, { timeout: 15_000 });
-  await expect(sentBack).toContainText('The case is back with Ana Rodríguez in review.');
+  await expect(sentBack).toContainText('the case is in review again, held by Ana Rodríguez.');
   await expect(workspace.getByRole('region', { name: 'Proposed verdict' })).toHaveCount(0);
   await appearance(page, 'en', 'light');
 

@@ -58,7 +58,7 @@ const en = {
   notice: {
     approved: 'Approved by {{name}} on {{time}}.',
     sentBack: 'Sent back by {{name}}: {{reason}}',
-    sentBackWhen: 'Sent back on {{time}}. The case is back with {{agent}} in review.',
+    sentBackWhen: 'Sent back on {{time}}: the case is in review again, held by {{agent}}.',
   },
   errors: {
     case_already_resolved: 'The case was already decided and its escrow has moved. Nothing was changed.',
@@ -135,7 +135,7 @@ const es: Messages<typeof en> = {
   notice: {
     approved: 'Aprobado por {{name}} el {{time}}.',
     sentBack: 'Devuelto por {{name}}: {{reason}}',
-    sentBackWhen: 'Devuelto el {{time}}. El caso vuelve a {{agent}} en revisión.',
+    sentBackWhen: 'Devuelto el {{time}}: el caso vuelve a estar en revisión, asignado a {{agent}}.',
   },
   errors: {
     case_already_resolved: 'El caso ya estaba decidido y su custodia se ha movido. No se cambió nada.',

@@ -31,6 +31,7 @@ import { sessionHandlers } from './session-handlers';
 import { settingsHandlers } from './settings';
 import { DEFAULT_SYNC_TUNING, createSyncEngine, type SyncTuning } from './sync/engine';
 import { syncHandlers } from './sync/handlers';
+import { userHandlers } from './users/handlers';
 import { bindCacheToServer } from './sync/sync-state';
 
 export interface DeskServiceOptions {
@@ -146,6 +147,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       supervisionHandlers({ api, session }),
       syncHandlers(sync),
       auditHandlers(audit, session),
+      userHandlers({ api, session }),
       settingsHandlers(ctx),
       outbox.handlers,
       evidence.handlers,

@@ -19,6 +19,7 @@ import { registerKytRoutes } from './kyt/routes';
 import { registerDossierRoutes } from './dossier/routes';
 import { registerReportRoutes } from './reports/routes';
 import { registerSupervisionRoutes } from './supervision/routes';
+import { registerUserRoutes } from './users/routes';
 import { registerMetamapWebhook } from './webhooks/metamap';
 
 export const API_VERSION = '1.0.0';
@@ -97,6 +98,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   registerReportRoutes(app, ctx);
   registerDossierRoutes(app, ctx);
   registerSupervisionRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
   await registerEvidenceRoutes(app, ctx);
   await registerFeedRoutes(app, ctx);
   await registerAuditRoutes(app, ctx);

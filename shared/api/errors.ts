@@ -17,6 +17,7 @@ export const API_ERRORS = {
   not_case_holder: 403,
   reviewer_involved: 403,
   not_found: 404,
+  already_assigned: 409,
   case_already_resolved: 409,
   case_claimed: 409,
   case_not_in_review: 409,

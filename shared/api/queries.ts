@@ -2,7 +2,7 @@
 // plain whole number (a sign, a decimal point, a repeated parameter) is a 400, never a guess. Cursors are
 // opaque strings here: the server that handed them out decodes them.
 import { z } from 'zod';
-import { CASE_STATUSES, KYT_ALERT_STATUSES, KYT_LEVELS, VERDICT_OUTCOMES } from '../domain/dispute';
+import { CASE_STATUSES, KYT_ALERT_STATUSES, KYT_LEVELS, ROLES, VERDICT_OUTCOMES } from '../domain/dispute';
 import { DOSSIER_FORMATS } from '../domain/dossier';
 import { ASSETS, type Asset } from '../domain/money';
 import { MAX_PAGE_SIZE } from './requests';
@@ -54,6 +54,9 @@ export const kytAlertListQuery = z.object({
   limit: pageLimit,
   cursor: omittedWhenEmpty(z.string().max(512)),
 });
+
+/** GET /v1/users: the people of one role (`role=agent`: whom a case can be reassigned to), or everyone. */
+export const userListQuery = z.object({ role: omittedWhenEmpty(z.enum(ROLES)) });
 
 /** GET /v1/sync */
 export const syncQuery = z.object({ after: afterSeq, limit: pageLimit });

@@ -5,6 +5,13 @@ import { KYT_DECISIONS, REASON_CODES, VERDICT_OUTCOMES } from '../domain/dispute
 const text = (max: number) => z.string().trim().min(1).max(max);
 const totpCode = z.string().regex(/^\d{6}$/, 'a 6-digit code');
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
+/** Text a person must give, with messages that say what is missing rather than zod's generic ones. */
+const required = (max: number, what: string) =>
+  z
+    .string({ error: `Give ${what}.` })
+    .trim()
+    .min(1, `Give ${what}.`)
+    .max(max, `At most ${max} characters.`);
 
 export const loginBody = z.strictObject({ username: text(64), password: z.string().min(1).max(256) });
 export const totpBody = z.strictObject({
@@ -22,8 +29,11 @@ export const verdictBody = z.strictObject({
   totp: totpCode,
 });
 export const approveBody = z.strictObject({ totp: totpCode });
-export const rejectBody = z.strictObject({ reason: text(2000), totp: totpCode });
-export const reassignBody = z.strictObject({ assigneeId: text(64), reason: text(2000) });
+export const rejectBody = z.strictObject({ reason: required(2000, 'the reason for sending it back'), totp: totpCode });
+export const reassignBody = z.strictObject({
+  assigneeId: required(64, 'the id of the agent who is to hold the case'),
+  reason: required(2000, 'the reason for the reassignment'),
+});
 export const holdBody = z.strictObject({ reason: text(2000) });
 /** Lifting a hold unblocks money: it carries a fresh code of the reviewer, as a verdict does. */
 export const liftHoldBody = z.strictObject({ reason: text(2000), totp: totpCode });

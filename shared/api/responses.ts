@@ -25,6 +25,10 @@ export const userRef = z.object({ id: z.string(), username: z.string(), displayN
 export const me = userRef.extend({ role: z.enum(ROLES) });
 
 /** POST /v1/auth/login: the password was right; a TOTP code (or a backup code) comes next. */
+/** GET /v1/users: a person with the number of cases they hold that are not resolved yet. */
+export const userWorkload = me.extend({ openCases: z.number().int().nonnegative() });
+export const userList = z.object({ users: z.array(userWorkload) });
+
 export const loginResult = z.discriminatedUnion('status', [
   z.object({ status: z.literal('totp_required'), loginToken: z.string().min(1) }),
   z.object({

@@ -14,6 +14,7 @@ import {
   reportQuery,
   reviewWeekQuery,
   syncQuery,
+  userListQuery,
   verdictFiguresQuery,
   verdictListQuery,
 } from './queries';
@@ -60,6 +61,7 @@ import {
   syncPage,
   verdictFigures,
   verdictPage,
+  userList,
   verdictResponse,
   webhookOutcome,
 } from './responses';
@@ -253,9 +255,10 @@ export const ROUTES = {
     body: approveBody,
     response: verdictResponse,
     status: 200,
-    idempotencyKey: false,
+    idempotencyKey: 'optional',
     errors: [
       ...ROLE_ERRORS,
+      ...OPTIONAL_KEY_ERRORS,
       ...STEP_UP_ERRORS,
       'case_already_resolved',
       'no_proposed_verdict',
@@ -269,8 +272,14 @@ export const ROUTES = {
     body: rejectBody,
     response: verdictResponse,
     status: 200,
-    idempotencyKey: false,
-    errors: [...ROLE_ERRORS, ...STEP_UP_ERRORS, 'case_already_resolved', 'no_proposed_verdict'],
+    idempotencyKey: 'optional',
+    errors: [
+      ...ROLE_ERRORS,
+      ...OPTIONAL_KEY_ERRORS,
+      ...STEP_UP_ERRORS,
+      'case_already_resolved',
+      'no_proposed_verdict',
+    ],
   }),
   reassignCase: route({
     method: 'POST',
@@ -279,8 +288,19 @@ export const ROUTES = {
     body: reassignBody,
     response: caseDetail,
     status: 200,
+    idempotencyKey: 'optional',
+    errors: [...ROLE_ERRORS, ...OPTIONAL_KEY_ERRORS, 'case_already_resolved', 'already_assigned'],
+  }),
+  /** The people a supervisor can reassign cases to (`role=agent`), each with their unresolved cases. */
+  listUsers: route({
+    method: 'GET',
+    path: '/v1/users',
+    access: SUPERVISOR,
+    query: userListQuery,
+    response: userList,
+    status: 200,
     idempotencyKey: false,
-    errors: [...ROLE_ERRORS, 'case_already_resolved'],
+    errors: ROLE_ERRORS,
   }),
   placeHold: route({
     method: 'POST',

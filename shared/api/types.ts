@@ -5,6 +5,9 @@ import type * as schemas from './responses';
 
 export type UserRef = z.infer<typeof schemas.userRef>;
 export type Me = z.infer<typeof schemas.me>;
+/** GET /v1/users: a person and the number of unresolved cases they hold. */
+export type UserWorkload = z.infer<typeof schemas.userWorkload>;
+export type UserList = z.infer<typeof schemas.userList>;
 /** POST /v1/auth/login: the password was right; a TOTP code (or a backup code) comes next. */
 export type LoginResult = z.infer<typeof schemas.loginResult>;
 /** POST /v1/auth/totp: a session. `backupCodes` only in the answer that confirms an enrolment. */

@@ -2,7 +2,7 @@
 // preload bridge and the browser host's bridge are both typed from this map, and the desk service
 // validates each input against its schema before acting on it.
 import { z } from 'zod';
-import type { CaseSummary, KytRuleSet, ReviewItem, ReviewWeek, VerdictFigures, VerdictPage } from '../api/types';
+import type { CaseSummary, KytRuleSet, ReviewItem, ReviewWeek, UserWorkload, VerdictFigures, VerdictPage } from '../api/types';
 import type { Me } from '../api/types';
 import {
   REPORT_DOWNLOAD_FORMATS,
@@ -88,6 +88,19 @@ export const deskChannels = {
   ),
   /** A hold lift waiting in `needs_code`: goes again under its original key with a fresh code. */
   'case.liftHoldCode': channel<z.ZodType<{ commandId: string; totp: string }>, OutboxEntry>(freshCode),
+  // Four-eyes (DESIGN §4, supervisors): approving a proposed verdict and sending it back carry a fresh code
+  // each, like a verdict; a reassignment names the agent and why. All three are outbox commands.
+  'case.approve': channel<z.ZodType<{ caseId: string; totp: string }>, OutboxEntry>(z.strictObject({ caseId, totp })),
+  'case.sendBack': channel<z.ZodType<{ caseId: string; reason: string; totp: string }>, OutboxEntry>(
+    z.strictObject({ caseId, reason: text(2000), totp }),
+  ),
+  /** An approval or a send-back waiting in `needs_code`: goes again under its original key with a fresh code. */
+  'case.approvalCode': channel<z.ZodType<{ commandId: string; totp: string }>, OutboxEntry>(freshCode),
+  'case.reassign': channel<z.ZodType<{ caseId: string; assigneeId: string; reason: string }>, OutboxEntry>(
+    z.strictObject({ caseId, assigneeId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a user id'), reason: text(2000) }),
+  ),
+  /** The agents a case can be reassigned to, with the cases each holds unresolved: read live from the server. */
+  'users.agents': channel<typeof none, UserWorkload[]>(none),
   // KYT alerts are read live from the server (an alert without a case is not in the sync feed).
   'kyt.alerts': channel<typeof kytAlertsQuery, KytAlertsPage>(kytAlertsQuery),
   'kyt.alert': channel<z.ZodType<{ alertId: string }>, KytAlertView>(z.strictObject({ alertId })),

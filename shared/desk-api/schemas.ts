@@ -60,15 +60,21 @@ export const OUTBOX_KINDS = [
   'lift_hold',
   'alert_assign',
   'alert_decision',
+  'approve',
+  'send_back',
+  'reassign',
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 /** The commands that carry a step-up code and ask for a fresh one when theirs went stale. */
-export const STEP_UP_KINDS = ['verdict', 'lift_hold'] as const satisfies readonly OutboxKind[];
+export const STEP_UP_KINDS = ['verdict', 'lift_hold', 'approve', 'send_back'] as const satisfies readonly OutboxKind[];
+
+/** A supervisor's decision on a proposed verdict (four-eyes): carried out, or sent back to its agent. */
+export const APPROVAL_KINDS = ['approve', 'send_back'] as const satisfies readonly OutboxKind[];
 
 /**
  * A command on its way to the server. `pending` until the server answers; `needs_code` when a verdict's
- * (or a hold lift's) code went stale before the server took it (the user gives a fresh one and it goes
+ * (or a hold lift's, an approval's or a send-back's) code went stale before the server took it (the user gives a fresh one and it goes
  * again under the same key); `failed` for a final refusal such as "another agent decided first", never
  * retried. A command acts on a case (claims, verdicts, holds) or on a KYT alert (assign, decide): exactly
  * one of `caseId` and `alertId` is set.

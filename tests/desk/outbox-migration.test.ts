@@ -59,3 +59,30 @@ describe('outbox migration 0002', () => {
     db.close();
   });
 });
+
+describe('outbox migration 0004', () => {
+  it('keeps the commands of a version 3 file in their order, and takes the supervisor’s kinds', () => {
+    const dir = tempDir('dd-desk-migration-');
+    dirs.push(dir);
+    const file = path.join(dir, 'desk.db');
+    const old = openDeskDatabase(file, DESK_MIGRATIONS.slice(0, 3));
+    const base = { userId: 'USR-1', caseId: 'DSP-1', at: AT };
+    insertCommand(old, { ...base, id: 'b-first', kind: 'claim', idempotencyKey: 'k-1', payload: {} });
+    insertCommand(old, { ...base, id: 'a-second', kind: 'message', idempotencyKey: 'k-2', payload: { body: 'hi' } });
+    expect(() =>
+      insertCommand(old, { ...base, id: 'c', kind: 'approve', idempotencyKey: 'k-3', payload: { totp: null } }),
+    ).toThrow(/CHECK constraint failed/);
+    old.close();
+
+    const db = openDeskDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    // Insertion order (rowid) decides which command of a case goes first: it survives the rebuild.
+    expect(dueCommands(db, 'USR-1', AT).map((command) => command.id)).toEqual(['b-first']);
+    for (const [id, kind] of [['d', 'approve'], ['e', 'send_back'], ['f', 'reassign']] as const) {
+      insertCommand(db, { ...base, id, kind, idempotencyKey: `k-${id}`, payload: {} });
+      expect(findCommand(db, id)).toMatchObject({ kind, caseId: 'DSP-1', state: 'pending' });
+    }
+    expect(commandsOfCase(db, 'USR-1', 'DSP-1').map((entry) => entry.id)).toEqual(['b-first', 'a-second', 'd', 'e', 'f']);
+    db.close();
+  });
+});

@@ -485,7 +485,7 @@ describe('POST /v1/cases/{id}/reassign', () => {
     );
   });
 
-  it('an open case goes to the new agent in review; the current holder again changes nothing', async () => {
+  it('an open case goes to the new agent in review; the current holder again is 409 already_assigned, nothing changes', async () => {
     const caseId = addCase(server.ctx);
     const answer = await call(server, supervisor, 'POST', `/v1/cases/${caseId}/reassign`, {
       assigneeId: agent.id,
@@ -497,7 +497,10 @@ describe('POST /v1/cases/{id}/reassign', () => {
       assigneeId: agent.id,
       reason: 'Urgent.',
     });
-    expect(again.status).toBe(200);
+    expect(again).toMatchObject({
+      status: 409,
+      body: { error: { code: 'already_assigned', message: `Test ${agent.username} already holds this case: choose another agent.` } },
+    });
     expect(footprint(server)).toEqual(before);
   });
 

@@ -230,6 +230,7 @@ describe('the route contract', () => {
       body: { decision: 'escalate', reason: 'Looks bad.' },
     });
     await expectAnswer('kytRules', { as: supervisor });
+    await expectAnswer('listUsers', { as: supervisor, query: 'role=agent' });
     addAlert(server.ctx, held, 'KYT-CONTRACT-2');
     await expectAnswer('getKytAlert', { params: { id: 'KYT-CONTRACT-2' } });
     await expectAnswer('assignKytAlert', { params: { id: 'KYT-CONTRACT-2' }, body: {} });

@@ -78,6 +78,7 @@ function routes(): RouteCase[] {
     { method: 'GET', url: `/v1/reports/${reportId}?format=goaml`, allowed: COMPLIANCE_AND_SUPERVISOR },
     { method: 'GET', url: `/v1/evidence/${sha}`, allowed: ALL },
     { method: 'GET', url: '/v1/sync?after=0', allowed: ALL },
+    { method: 'GET', url: '/v1/users?role=agent', allowed: ['supervisor'] },
     { method: 'GET', url: '/v1/audit', allowed: ['supervisor'] },
     { method: 'GET', url: '/v1/audit/verify', allowed: ['supervisor'] },
     { method: 'GET', url: '/v1/verdicts', allowed: ['supervisor'] },

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { API_ERROR_CODES, DESK_ONLY_ERROR_CODES, type ErrorCode } from '../../shared/api/errors';
 import {
   AUDIT_ERROR_CODES,
+  APPROVAL_ERROR_CODES,
   CASE_ERROR_CODES,
   COMPLIANCE_ERROR_CODES,
   errorTextKey,
@@ -22,6 +23,7 @@ const screens = [
   { name: 'compliance', worded: COMPLIANCE_ERROR_CODES, messages: namespaces.compliance },
   { name: 'audit', worded: AUDIT_ERROR_CODES, messages: namespaces.audit },
   { name: 'supervision', worded: SUPERVISION_ERROR_CODES, messages: namespaces.supervision },
+  { name: 'approval', worded: APPROVAL_ERROR_CODES, messages: namespaces.approval },
 ] as const;
 
 describe.each(screens)('the $name screen', ({ worded, messages }) => {

@@ -1,6 +1,6 @@
 // The commands the outbox carries: what each stores as its payload and the platform call it becomes.
 //
-// The verdict's (and the hold lift's) TOTP code sits in its payload only while the command is pending, because a retry after a
+// The verdict's (and the hold lift's, the approval's and the send-back's) TOTP code sits in its payload only while the command is pending, because a retry after a
 // lost response must send the very same body (the server answers a repeated key with its stored response
 // only when the body matches). Once the server has answered for good, or refused the code, the code is
 // useless and is wiped from the row (see `withoutCode`): a used code is single use anyway, and no code
@@ -32,6 +32,9 @@ export const commandPayloads = {
     reason: z.string().min(1),
     narrative: z.string().min(1).optional(),
   }),
+  approve: z.strictObject({ totp: totp.nullable() }),
+  send_back: z.strictObject({ reason: z.string().min(1), totp: totp.nullable() }),
+  reassign: z.strictObject({ assigneeId: z.string().min(1), reason: z.string().min(1) }),
 } satisfies Record<OutboxKind, z.ZodType>;
 
 /** What a command acts on: a case, or a KYT alert (which may have no case). */
@@ -55,9 +58,16 @@ function subjectId(id: string | null, kind: OutboxKind): string {
   return id;
 }
 
+/** The step-up code of a command that needs one; a command on disk without it cannot be sent. */
+function codeOf(totp: string | null, kind: OutboxKind): string {
+  if (totp === null) throw new Error(`platformRequestOf: a ${kind} command without a code cannot be sent`);
+  return totp;
+}
+
 /**
  * The platform call for a command (DESIGN §2). The payload is read here, before anything is sent, so a
- * damaged one throws now. A verdict or a hold lift without a code is not sendable: it needs one.
+ * damaged one throws now. A verdict, a hold lift, an approval or a send-back without a code is not
+ * sendable: it needs one.
  */
 export function platformRequestOf(kind: OutboxKind, subject: CommandSubject, payload: unknown): PlatformRequest {
   if (kind === 'alert_assign' || kind === 'alert_decision') {
@@ -98,6 +108,19 @@ export function platformRequestOf(kind: OutboxKind, subject: CommandSubject, pay
       if (totp === null) throw new Error('platformRequestOf: a hold lift without a code cannot be sent');
       const body = { reason, totp };
       return (platform, headers) => platform.call(ROUTES.liftHold, { params, body, headers });
+    }
+    case 'approve': {
+      const body = { totp: codeOf(commandPayloads.approve.parse(payload).totp, kind) };
+      return (platform, headers) => platform.call(ROUTES.approveVerdict, { params, body, headers });
+    }
+    case 'send_back': {
+      const { reason, totp } = commandPayloads.send_back.parse(payload);
+      const body = { reason, totp: codeOf(totp, kind) };
+      return (platform, headers) => platform.call(ROUTES.rejectVerdict, { params, body, headers });
+    }
+    case 'reassign': {
+      const body = commandPayloads.reassign.parse(payload);
+      return (platform, headers) => platform.call(ROUTES.reassignCase, { params, body, headers });
     }
   }
 }

@@ -1,8 +1,9 @@
 // The outbox's part of the desk API: claims, messages, notes, Proof of Life requests and verdicts (agents),
-// holds, hold lifts and KYT alert assignments and decisions (compliance) become commands on disk
-// (./sender.ts sends them), and a verdict or a hold lift waiting for a fresh code gets it here.
+// holds, hold lifts and KYT alert assignments and decisions (compliance), approvals, send-backs and
+// reassignments (supervisors) become commands on disk (./sender.ts sends them), and a command waiting for a
+// fresh code (a verdict, a hold lift, an approval or a send-back) gets it here.
 import type { Role } from '../../../shared/domain/dispute';
-import type { OutboxEntry } from '../../../shared/desk-api/schemas';
+import { APPROVAL_KINDS, type OutboxEntry, type OutboxKind } from '../../../shared/desk-api/schemas';
 import type { DeskContext } from '../context';
 import { DeskFailure, type DeskHandlers } from '../handlers';
 import { parsePayload } from './commands';
@@ -39,6 +40,7 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
     return user;
   }
   const reviewer = (what: string) => signedInAs('compliance', `Only compliance reviewers can ${what}.`);
+  const supervisor = (what: string) => signedInAs('supervisor', `Only supervisors can ${what}.`);
 
   /** A second hold command while one is on its way would race the first: refused until it is settled. */
   function refuseSecondHoldCommand(user: SignedInUser, caseId: string): void {
@@ -52,15 +54,27 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
     );
   }
 
-  async function freshCodeFor(kind: 'verdict' | 'lift_hold', commandId: string, totp: string, what: string) {
+  /** An approval or a send-back while one is on its way would race it: refused until it is settled. */
+  function refuseSecondApprovalCommand(user: SignedInUser, caseId: string): void {
+    const open = APPROVAL_KINDS.map((kind) => openCommandOf(ctx.db, user.id, caseId, kind)).find(Boolean);
+    if (!open) return;
+    throw new DeskFailure(
+      'verdict_in_outbox',
+      open.state === 'needs_code'
+        ? 'Your decision on this proposal is waiting for a fresh authentication code.'
+        : 'Your decision on this proposal is already on its way to the server.',
+    );
+  }
+
+  async function freshCodeFor(kinds: readonly OutboxKind[], commandId: string, totp: string, what: string) {
     const user = signedIn();
     const command = findCommand(ctx.db, commandId);
-    if (!command || command.userId !== user.id || command.kind !== kind) {
+    if (!command || command.userId !== user.id || !kinds.includes(command.kind)) {
       throw new DeskFailure('not_found', `There is no ${what} of yours with this id.`);
     }
     const requeued =
       command.state === 'needs_code'
-        ? await sender.requeue(command.id, { ...parsePayload(kind, command.payload), totp })
+        ? await sender.requeue(command.id, { ...(parsePayload(command.kind, command.payload) as object), totp })
         : null;
     if (!requeued) throw new DeskFailure('not_waiting_for_code', `This ${what} is not waiting for a code.`);
     return requeued;
@@ -97,7 +111,7 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
       }
       return sender.enqueue(user, 'verdict', onCase(caseId), verdict);
     },
-    'case.verdictCode': ({ commandId, totp }) => freshCodeFor('verdict', commandId, totp, 'verdict'),
+    'case.verdictCode': ({ commandId, totp }) => freshCodeFor(['verdict'], commandId, totp, 'verdict'),
     'case.placeHold': async ({ caseId, reason }) => {
       const user = reviewer('place a hold on an escrow');
       refuseSecondHoldCommand(user, caseId);
@@ -108,7 +122,22 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
       refuseSecondHoldCommand(user, caseId);
       return sender.enqueue(user, 'lift_hold', onCase(caseId), { reason, totp });
     },
-    'case.liftHoldCode': ({ commandId, totp }) => freshCodeFor('lift_hold', commandId, totp, 'hold lift'),
+    'case.liftHoldCode': ({ commandId, totp }) => freshCodeFor(['lift_hold'], commandId, totp, 'hold lift'),
+    'case.approve': async ({ caseId, totp }) => {
+      const user = supervisor('approve verdicts');
+      refuseSecondApprovalCommand(user, caseId);
+      return sender.enqueue(user, 'approve', onCase(caseId), { totp });
+    },
+    'case.sendBack': async ({ caseId, reason, totp }) => {
+      const user = supervisor('send proposed verdicts back');
+      refuseSecondApprovalCommand(user, caseId);
+      return sender.enqueue(user, 'send_back', onCase(caseId), { reason, totp });
+    },
+    'case.approvalCode': ({ commandId, totp }) =>
+      freshCodeFor(APPROVAL_KINDS, commandId, totp, 'approval or send-back'),
+    'case.reassign': async ({ caseId, assigneeId, reason }) => {
+      return sender.enqueue(supervisor('reassign cases'), 'reassign', onCase(caseId), { assigneeId, reason });
+    },
     'kyt.assign': async ({ alertId }) => {
       return sender.enqueue(reviewer('take KYT alerts'), 'alert_assign', onAlert(alertId), {});
     },

@@ -27,6 +27,9 @@ const COMMAND_LABELS: Record<OutboxKind, string> = {
   lift_hold: 'Lifting the hold',
   alert_assign: 'The assignment',
   alert_decision: 'The decision on the alert',
+  approve: 'The approval',
+  send_back: 'Sending the proposal back',
+  reassign: 'The reassignment',
 };
 
 /** Refusals the agent meets in ordinary work, worded for the outbox ("was not applied: …"). */
@@ -42,6 +45,14 @@ const REFUSAL_REASONS: Partial<Record<ErrorCode, string>> = {
   not_found: 'the server does not know this case or alert.',
   alert_already_decided: 'the alert was already decided (by another reviewer or another desk).',
   escrow_not_on_hold: 'the escrow is not on hold (someone lifted the hold already).',
+  no_proposed_verdict: 'the case has no verdict waiting for approval (another supervisor may have decided it).',
+  already_assigned: 'that agent already holds this case.',
+};
+
+/** Where one refusal means something particular for one kind of command. */
+const KIND_REFUSAL_REASONS: Partial<Record<OutboxKind, Partial<Record<ErrorCode, string>>>> = {
+  // The server refuses the proposer (four-eyes), whatever their role: the generic wording would mislead.
+  approve: { forbidden: 'you proposed this verdict; another supervisor must approve it.' },
 };
 
 const STALE_CODE_MESSAGES: Partial<Record<ErrorCode, string>> = {
@@ -78,6 +89,6 @@ export function outcomeOfFailure(kind: OutboxKind, failure: CallFailure): Failur
   const staleCode = STALE_CODE_MESSAGES[code];
   if ((STEP_UP_KINDS as readonly OutboxKind[]).includes(kind) && status === 403 && staleCode)
     return { next: 'needs_code', error: { code, message: staleCode } };
-  const reason = REFUSAL_REASONS[code] ?? failure.message;
+  const reason = KIND_REFUSAL_REASONS[kind]?.[code] ?? REFUSAL_REASONS[code] ?? failure.message;
   return { next: 'failed', error: { code, message: `${COMMAND_LABELS[kind]} was not applied: ${reason}` } };
 }

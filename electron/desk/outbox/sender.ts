@@ -45,7 +45,14 @@ const KEYED_ON_SERVER: ReadonlySet<OutboxKind> = new Set<OutboxKind>([
   'lift_hold',
   'alert_assign',
   'alert_decision',
+  'approve',
+  'send_back',
+  'reassign',
 ]);
+
+/** Commands whose answer is the case detail, and those whose answer is `{case, escrow, verdict}`. */
+const CASE_ANSWERS: ReadonlySet<OutboxKind> = new Set<OutboxKind>(['claim', 'hold', 'lift_hold', 'reassign']);
+const VERDICT_ANSWERS: ReadonlySet<OutboxKind> = new Set<OutboxKind>(['verdict', 'approve', 'send_back']);
 
 export interface OutboxDeps {
   platform: PlatformCalls;
@@ -58,7 +65,7 @@ export interface OutboxDeps {
 export interface OutboxSender {
   /** Writes the command, then sends it; resolves with the command as it stands after that first attempt. */
   enqueue(user: SignedInUser, kind: OutboxKind, subject: CommandSubject, payload: unknown): Promise<OutboxEntry>;
-  /** A verdict or hold lift in `needs_code` goes again under its key with `payload` (its fresh code). */
+  /** A command in `needs_code` (a verdict, hold lift, approval or send-back) goes again under its key with `payload` (its fresh code). */
   requeue(id: string, payload: unknown): Promise<OutboxEntry | null>;
   /** Sends every pending command of the signed-in user now: on start, after sign-in, when the server is back. */
   resume(): Promise<void>;
@@ -96,12 +103,11 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
       ctx.emit('alerts.changed', { alertIds: [command.alertId] });
       return;
     }
-    const detail =
-      command.kind === 'claim' || command.kind === 'hold' || command.kind === 'lift_hold'
-        ? (answer as CaseDetail | null)
-        : command.kind === 'verdict'
-          ? ((answer as VerdictResponse | null)?.case ?? null)
-          : null;
+    const detail = CASE_ANSWERS.has(command.kind)
+      ? (answer as CaseDetail | null)
+      : VERDICT_ANSWERS.has(command.kind)
+        ? ((answer as VerdictResponse | null)?.case ?? null)
+        : null;
     if (command.caseId === null) return;
     if (detail?.id === command.caseId) ctx.db.transaction(() => applyCaseDetail(ctx.db, detail))();
     ctx.emit('cases.changed', { caseIds: [command.caseId] });

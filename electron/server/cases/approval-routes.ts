@@ -1,26 +1,44 @@
 // POST /v1/cases/{id}/verdict/approve and /reject: supervisors, each with a fresh step-up code. The
-// proposer is refused before the code is checked, like any other caller who may not do this.
+// proposer is refused before the code is checked, like any other caller who may not do this. Both take an
+// optional Idempotency-Key (the desk's outbox always sends one): a repeat answers the stored response.
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import { requireStepUp } from '../auth/stepup';
 import type { ServerContext } from '../context';
 import { defineRoute } from '../http/route';
 import { approveVerdict, proposerMayNotApprove, proposerOf, rejectVerdict } from './approval';
+import { runOnce } from './idempotency';
 import { requireCase } from './lookup';
 
 export function registerApprovalRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  defineRoute(app, ctx, ROUTES.approveVerdict, ({ user: supervisor, body: input, params }) => {
+  const approve = ROUTES.approveVerdict;
+  defineRoute(app, ctx, approve, ({ user: supervisor, body, params, idempotencyKey, reply }) => {
     const caseId = params.id;
-    requireCase(ctx.db, caseId);
-    if (proposerOf(ctx, caseId) === supervisor.id) throw proposerMayNotApprove();
-    requireStepUp(ctx, supervisor, input.totp);
-    return ctx.write(() => approveVerdict(ctx, supervisor, caseId));
+    const once = { userId: supervisor.id, key: idempotencyKey, route: approve.path, subject: caseId };
+    return runOnce(
+      ctx,
+      { ...once, body, status: approve.status, reply },
+      () => approveVerdict(ctx, supervisor, caseId),
+      () => {
+        requireCase(ctx.db, caseId);
+        if (proposerOf(ctx, caseId) === supervisor.id) throw proposerMayNotApprove();
+        requireStepUp(ctx, supervisor, body.totp);
+      },
+    );
   });
 
-  defineRoute(app, ctx, ROUTES.rejectVerdict, ({ user: supervisor, body: input, params }) => {
+  const reject = ROUTES.rejectVerdict;
+  defineRoute(app, ctx, reject, ({ user: supervisor, body, params, idempotencyKey, reply }) => {
     const caseId = params.id;
-    requireCase(ctx.db, caseId);
-    requireStepUp(ctx, supervisor, input.totp);
-    return ctx.write(() => rejectVerdict(ctx, supervisor, caseId, input.reason));
+    const once = { userId: supervisor.id, key: idempotencyKey, route: reject.path, subject: caseId };
+    return runOnce(
+      ctx,
+      { ...once, body, status: reject.status, reply },
+      () => rejectVerdict(ctx, supervisor, caseId, body.reason),
+      () => {
+        requireCase(ctx.db, caseId);
+        requireStepUp(ctx, supervisor, body.totp);
+      },
+    );
   });
 }

@@ -122,3 +122,32 @@ export const spendBackupCode = (db: Db, userId: string, codeHash: string, at: st
     userId,
     codeHash,
   ).changes === 1;
+
+export interface PersonWorkload {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  openCases: number;
+}
+
+/**
+ * People (never a service account), of one role or all, each with the cases they hold that are not resolved;
+ * by display name. The count walks the cases_by_assignee index, one lookup per person.
+ */
+export function listPeopleWithWorkload(db: Db, role: Role | null): PersonWorkload[] {
+  return prepared(
+    db,
+    `SELECT u.id, u.username, u.display_name AS displayName, u.role,
+            (SELECT COUNT(*) FROM cases c WHERE c.assignee_id = u.id AND c.status <> 'resolved') AS openCases
+     FROM users u
+     WHERE u.kind = 'person' AND (@role IS NULL OR u.role = @role)
+     ORDER BY u.display_name, u.id`,
+  ).all({ role }) as PersonWorkload[];
+}
+
+/** A person by id with their role, or undefined for an unknown id or a service account. */
+export const findPerson = (db: Db, id: string) =>
+  prepared(db, "SELECT id, display_name AS displayName, role FROM users WHERE id = ? AND kind = 'person'").get(id) as
+    | { id: string; displayName: string; role: Role }
+    | undefined;

@@ -60,6 +60,23 @@ export const SUPERVISION_ERROR_CODES = [
   'signed_out',
 ] as const satisfies readonly ErrorCode[];
 
+/** Codes the supervisor's four-eyes actions explain (features/approval/locales.ts, `errors.<code>`). */
+export const APPROVAL_ERROR_CODES = [
+  'case_already_resolved',
+  'no_proposed_verdict',
+  'escrow_on_hold',
+  'already_assigned',
+  'verdict_in_outbox',
+  'invalid_totp',
+  'totp_replayed',
+  'too_many_attempts',
+  'forbidden',
+  'not_found',
+  'offline',
+  'unauthenticated',
+  'signed_out',
+] as const satisfies readonly ErrorCode[];
+
 /** Codes the sign-in screen explains (features/signin/locales.ts, `errors.<code>`). */
 export const SIGN_IN_ERROR_CODES = [
   'invalid_credentials',

@@ -1,6 +1,7 @@
 // Every namespace the renderer ships, one per feature plus `common`. Kept free of i18next so that the
 // translation-coverage unit test can read it in Node.
 import { auditMessages } from '../features/audit/locales';
+import { approvalMessages } from '../features/approval/locales';
 import { caseMessages } from '../features/case/locales';
 import { complianceMessages } from '../features/compliance/locales';
 import { queueMessages } from '../features/queue/locales';
@@ -19,6 +20,7 @@ export const namespaces = {
   compliance: complianceMessages,
   audit: auditMessages,
   supervision: supervisionMessages,
+  approval: approvalMessages,
 } as const;
 export type Namespace = keyof typeof namespaces;
 

@@ -4,5 +4,6 @@ import type { Migration } from '../../../../shared/db/migrations';
 import { initialSchema } from './0001-initial';
 import { outboxCompliance } from './0002-outbox-compliance';
 import { auditChain } from './0003-audit-chain';
+import { outboxApproval } from './0004-outbox-approval';
 
-export const DESK_MIGRATIONS: readonly Migration[] = [initialSchema, outboxCompliance, auditChain];
+export const DESK_MIGRATIONS: readonly Migration[] = [initialSchema, outboxCompliance, auditChain, outboxApproval];

@@ -3,6 +3,7 @@
 // while a read of a change is due or on its way).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { OutboxEntry } from '../../../../shared/desk-api/schemas';
 import { Button } from '../../components';
 import { CaseActions } from './CaseActions';
 import { CaseHeader } from './CaseHeader';
@@ -16,7 +17,11 @@ import { useCaseDraft } from './useCaseDraft';
 import { useCaseView } from './useCaseView';
 import { useSession } from '../../stores/session';
 import { HoldPanel } from '../compliance/HoldPanel';
+import { ApprovalNotice } from '../approval/ApprovalNotice';
+import { SupervisorPanel } from '../approval/SupervisorPanel';
 import './case.css';
+
+const OTHER_ROLES_KINDS: ReadonlySet<OutboxEntry['kind']> = new Set(['hold', 'lift_hold', 'approve', 'send_back', 'reassign']);
 
 export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: () => void }) {
   const { t } = useTranslation('case');
@@ -45,8 +50,9 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
 
   const { case: detail, outbox, sharedEvidence, earlierDisputes } = state.value;
   const isHolder = user !== null && user.role === 'agent' && detail.assignee?.id === user.id && detail.status !== 'resolved';
-  // Holds are compliance's commands (HoldPanel); the actions bar speaks of the agent's.
-  const agentOutbox = outbox.filter((entry) => entry.kind !== 'hold' && entry.kind !== 'lift_hold');
+  // Holds are compliance's commands (HoldPanel), approvals, send-backs and reassignments the supervisor's
+  // (SupervisorPanel); the actions bar speaks of the agent's.
+  const agentOutbox = outbox.filter((entry) => !OTHER_ROLES_KINDS.has(entry.kind));
 
   return (
     <article className="case-workspace" aria-label={t('workspaceLabel', { caseId })} aria-busy={refreshing}>
@@ -56,6 +62,8 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
         </Button>
       )}
       <CaseHeader detail={detail} user={user} earlierDisputes={earlierDisputes} />
+      <ApprovalNotice detail={detail} />
+      {user?.role === 'supervisor' && <SupervisorPanel detail={detail} user={user} outbox={outbox} onCommandSent={refetch} />}
       <CaseActions
         detail={detail}
         user={user}

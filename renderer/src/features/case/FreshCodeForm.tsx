@@ -1,6 +1,7 @@
 // A command whose code went stale before the server took it waits in the outbox ('needs_code'): the user
 // gives a fresh code and it goes again under its original idempotency key. Serves verdicts
-// ('case.verdictCode') and hold lifts ('case.liftHoldCode'); each screen brings its own words.
+// ('case.verdictCode'), hold lifts ('case.liftHoldCode') and a supervisor's approvals and send-backs
+// ('case.approvalCode'); each screen brings its own words.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Button } from '../../components';
@@ -20,7 +21,7 @@ export function FreshCodeForm({
   text,
 }: {
   entry: OutboxEntry;
-  channel: 'case.verdictCode' | 'case.liftHoldCode';
+  channel: 'case.verdictCode' | 'case.liftHoldCode' | 'case.approvalCode';
   text: FreshCodeText;
 }) {
   const [code, setCode] = useState('');

@@ -1,7 +1,9 @@
 // The dialog behind every reviewer action that needs words: dismiss, escalate and report an alert (a
-// report also asks for the narrative), place a hold, lift one (with a fresh authentication code). A native
-// modal <dialog> keeps focus inside, closes on Escape and gives focus back to the button that opened it.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+// report also asks for the narrative), place a hold, lift one (with a fresh authentication code); and the
+// supervisor's approve (a code only), send back (reason and code) and reassign (an agent, given as a field
+// of the screen's own, and a reason). A native modal <dialog> keeps focus inside, closes on Escape and gives
+// focus back to the button that opened it.
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components';
 import type { DeskError } from '../../../../shared/desk-api/schemas';
@@ -22,6 +24,14 @@ interface ReasonDialogProps {
   withNarrative?: boolean;
   /** Asks for a fresh authentication code as well. */
   withCode?: boolean;
+  /** Asks for a reason (the default); an approval asks for its code only. */
+  withReason?: boolean;
+  /** Fields of the screen's own, shown before the reason (the reassignment's agent). */
+  children?: ReactNode;
+  /** What the screen's own fields still lack, said when the user confirms; null when they are complete. */
+  missing?: string | null;
+  /** Words a refusal in the screen's own terms; the compliance wording otherwise. */
+  describeError?(error: DeskProblem | DeskError): string;
   pending: boolean;
   /** The desk's refusal, or the outbox's when the server refused the command for good. */
   error: DeskProblem | DeskError | null;
@@ -32,14 +42,19 @@ interface ReasonDialogProps {
 const SIX_DIGITS = /^\d{6}$/;
 
 export function ReasonDialog(props: ReasonDialogProps) {
-  const { title, summary, confirmLabel, withNarrative = false, withCode = false } = props;
+  const { title, summary, confirmLabel, withNarrative = false, withCode = false, withReason = true } = props;
   const { t } = useTranslation('compliance');
   const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
   const [reason, setReason] = useState('');
   const [narrative, setNarrative] = useState('');
   const [code, setCode] = useState('');
-  const [incomplete, setIncomplete] = useState<string | null>(null);
+  // "Fill in every field" speaks of the fields as they were when the user confirmed: once they change, it
+  // goes (the fields' values are kept with it and compared).
+  const [refusal, setRefusal] = useState<{ message: string; fields: string } | null>(null);
+  const fields = JSON.stringify([reason, narrative, code, props.missing ?? null]);
+  const incomplete = refusal?.fields === fields ? refusal.message : null;
+  const setIncomplete = (message: string | null) => setRefusal(message === null ? null : { message, fields });
 
   useEffect(() => {
     const element = dialog.current;
@@ -50,7 +65,11 @@ export function ReasonDialog(props: ReasonDialogProps) {
   function confirm(event: FormEvent) {
     event.preventDefault();
     if (props.pending) return;
-    if (reason.trim() === '' || (withNarrative && narrative.trim() === '')) {
+    if (props.missing) {
+      setIncomplete(props.missing);
+      return;
+    }
+    if ((withReason && reason.trim() === '') || (withNarrative && narrative.trim() === '')) {
       setIncomplete(t('dialog.required'));
       return;
     }
@@ -60,13 +79,14 @@ export function ReasonDialog(props: ReasonDialogProps) {
     }
     setIncomplete(null);
     props.onConfirm({
-      reason: reason.trim(),
+      reason: withReason ? reason.trim() : '',
       ...(withNarrative ? { narrative: narrative.trim() } : {}),
       ...(withCode ? { totp: code } : {}),
     });
   }
 
-  const error = incomplete ?? (props.error ? errorText(t, props.error) : null);
+  const describe = props.describeError ?? ((refusal: DeskProblem | DeskError) => errorText(t, refusal));
+  const error = incomplete ?? (props.error ? describe(props.error) : null);
 
   return (
     <dialog
@@ -86,20 +106,26 @@ export function ReasonDialog(props: ReasonDialogProps) {
           {summary}
         </p>
 
-        <label htmlFor={`${id}-reason`}>{t('dialog.reason')}</label>
-        <textarea
-          id={`${id}-reason`}
-          autoFocus
-          required
-          rows={3}
-          maxLength={2000}
-          aria-describedby={`${id}-reason-hint`}
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-        />
-        <span id={`${id}-reason-hint`} className="case-muted">
-          {t('dialog.reasonHint')}
-        </span>
+        {props.children}
+
+        {withReason && (
+          <>
+            <label htmlFor={`${id}-reason`}>{t('dialog.reason')}</label>
+            <textarea
+              id={`${id}-reason`}
+              autoFocus={!props.children}
+              required
+              rows={3}
+              maxLength={2000}
+              aria-describedby={`${id}-reason-hint`}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+            />
+            <span id={`${id}-reason-hint`} className="case-muted">
+              {t('dialog.reasonHint')}
+            </span>
+          </>
+        )}
 
         {withNarrative && (
           <>
@@ -124,6 +150,7 @@ export function ReasonDialog(props: ReasonDialogProps) {
             <label htmlFor={`${id}-code`}>{t('dialog.code')}</label>
             <input
               id={`${id}-code`}
+              autoFocus={!withReason}
               className="case-code-input"
               required
               inputMode="numeric"

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runAuditBenchmarks } from './audit.bench';
 import { runDeskBenchmarks } from './desk.bench';
 import { runKytBenchmarks } from './kyt.bench';
 import { runServerBenchmarks } from './server.bench';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   try {
     const results = [
       ...(await runServerBenchmarks(path.join(dataDir, 'server'), loadCases)),
+      ...(await runAuditBenchmarks(fs.mkdtempSync(path.join(dataDir, 'audit-')))),
       ...(await runKytBenchmarks(path.join(dataDir, 'kyt'), loadCases)),
       ...(await runDeskBenchmarks(path.join(dataDir, 'desk'), loadCases)),
       ...(await runUiBenchmarks(path.join(dataDir, 'ui'), uiCases)),

@@ -1,13 +1,19 @@
-// Verifies a sealed case dossier (issue #9) with the public key it names and nothing else:
+// Verifies a sealed case dossier (issue #9) against the server's public key and nothing else:
 //
-//   npm run verify-dossier -- DSP-1234-dossier.json
-//   npm run verify-dossier -- DSP-1234-dossier.pdf     (the signed JSON is the PDF's embedded file)
+//   npm run verify-dossier -- DSP-1234-dossier.json --fingerprint "0ac9 d8ee 200c …"
+//   npm run verify-dossier -- DSP-1234-dossier.pdf --key <base64 raw ed25519 key>
+//
+// The key must come from somewhere the dossier does not: the server's published key (GET
+// /v1/audit/checkpoint's `publicKey`), or its fingerprint (SHA-256 of the raw key in hex, as the app's
+// Audit screen shows it). A dossier always names a key, and anyone can sign a forged dossier with a key of
+// their own: without --key or --fingerprint the checks still run, but the result is "not verified".
 //
 // It checks the dossier's ed25519 signature over the RFC 8785 canonical JSON of `dossier`, every audit
 // entry's hash, the runs of the chain from the case's entries up to each signed checkpoint, and each
-// checkpoint's signature; it prints every check and exits 0 when all pass, 1 when one fails, 2 when the
-// file cannot be read. It uses node:crypto and canonicalize only (no project code), so that anyone can
-// read it in full and run it.
+// checkpoint's signature; it prints every check and exits 0 when all pass with the expected key, 1 when one
+// fails, 2 when the file cannot be read, 3 when every check passed but no expected key was given. For a
+// PDF, what it checks is the signed JSON the PDF carries, not the pages drawn from it. It uses node:crypto
+// and canonicalize only (no project code), so that anyone can read it in full and run it.
 import canonicalize from 'canonicalize';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import fs from 'node:fs';
@@ -111,11 +117,31 @@ function runProblem(entries: Entry[], checkpoint: Checkpoint): string | null {
   return null;
 }
 
-/** Every check of a signed dossier, in order. */
-export function verifyDossier(signed: Signed): Verification {
+/** SHA-256 of the raw public key, hex: the fingerprint the app shows (there in groups of four). */
+export const fingerprintOf = (publicKey: string) =>
+  createHash('sha256').update(Buffer.from(publicKey, 'base64')).digest('hex');
+
+/** The key a verifier expects: the raw key in base64, or its full fingerprint (spaces and colons ignored). */
+export type ExpectedKey = { publicKey: string } | { fingerprint: string };
+
+const normalFingerprint = (typed: string) => typed.replace(/[\s:]/g, '').toLowerCase();
+
+/**
+ * Every check of a signed dossier, in order. With `expected`, the signing key must be that one; without it,
+ * the checks only show that the dossier is consistent and signed by the key it names.
+ */
+export function verifyDossier(signed: Signed, expected?: ExpectedKey): Verification {
   const checks: Check[] = [];
   const check = (ok: boolean, what: string) => checks.push({ ok, what });
   const { dossier, signature } = signed;
+  if (expected) {
+    const fingerprint = fingerprintOf(signature.publicKey);
+    const matches =
+      'publicKey' in expected
+        ? expected.publicKey === signature.publicKey
+        : normalFingerprint(expected.fingerprint) === fingerprint;
+    check(matches, `the dossier is signed by the expected key (its fingerprint is ${fingerprint})`);
+  }
   check(dossier.format === FORMAT, `the document is a ${FORMAT} dossier (${String(dossier.format)})`);
   check(
     signature.algorithm === 'ed25519' && signature.signedText === SIGNED_TEXT,
@@ -186,28 +212,60 @@ export function readSignedDossier(bytes: Buffer): Signed {
   throw new UnreadableDossier(isPdf ? 'no file embedded in the PDF is a signed dossier' : 'the file is not a signed dossier (JSON with "dossier" and "signature")');
 }
 
+const USAGE = 'Usage: npm run verify-dossier -- FILE.json|FILE.pdf (--fingerprint HEX | --key BASE64)';
+
+function parseArguments(args: string[]): { file: string; expected: ExpectedKey | null } | null {
+  let file: string | null = null;
+  let expected: ExpectedKey | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = args[i + 1];
+    if ((arg === '--fingerprint' || arg === '--key') && value && !expected) {
+      if (arg === '--key' && Buffer.from(value, 'base64').length !== 32) return null;
+      if (arg === '--fingerprint' && !/^[0-9a-f]{64}$/.test(normalFingerprint(value))) return null;
+      expected = arg === '--key' ? { publicKey: value } : { fingerprint: value };
+      i += 1;
+    } else if (!arg.startsWith('--') && file === null) file = arg;
+    else return null;
+  }
+  return file === null ? null : { file, expected };
+}
+
 function main(args: string[]): number {
-  const file = args[0];
-  if (!file || args.length > 1) {
-    console.error('Usage: npm run verify-dossier -- FILE.json|FILE.pdf');
+  const parsed = parseArguments(args);
+  if (!parsed) {
+    console.error(USAGE);
+    console.error('--fingerprint takes the 64 hex digits of SHA-256 of the raw key; --key the 32-byte key in base64.');
     return 2;
   }
+  const { file, expected } = parsed;
   let verification: Verification;
+  let signed: Signed;
   try {
-    verification = verifyDossier(readSignedDossier(fs.readFileSync(file)));
+    signed = readSignedDossier(fs.readFileSync(file));
+    verification = verifyDossier(signed, expected ?? undefined);
   } catch (error) {
     console.error(`Cannot verify ${file}: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
   }
   console.log(`Dossier of case ${verification.caseId ?? '?'} (${file})`);
+  if (file.toLowerCase().endsWith('.pdf')) console.log('(checking the signed dossier the PDF carries, not its drawn pages)');
   for (const { ok, what } of verification.checks) console.log(`${ok ? 'ok  ' : 'FAIL'}  ${what}`);
   const failed = verification.checks.filter((item) => !item.ok).length;
-  console.log(
-    verification.ok
-      ? `VERIFIED: all ${verification.checks.length} checks passed.`
-      : `NOT VERIFIED: ${failed} of ${verification.checks.length} checks failed.`,
-  );
-  return verification.ok ? 0 : 1;
+  if (!verification.ok) {
+    console.log(`NOT VERIFIED: ${failed} of ${verification.checks.length} checks failed.`);
+    return 1;
+  }
+  if (!expected) {
+    console.log(
+      `NOT VERIFIED: the dossier is consistent and signed by the key with fingerprint ${fingerprintOf(signed.signature.publicKey)}, ` +
+        'but anyone can sign with a key of their own. Run again with --fingerprint (the server\'s, from its Audit screen or ' +
+        'GET /v1/audit/checkpoint) to verify.',
+    );
+    return 3;
+  }
+  console.log(`VERIFIED: all ${verification.checks.length} checks passed.`);
+  return 0;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,7 +3,7 @@
 // script (scripts/verify-dossier.ts) run as a program.
 import canonicalize from 'canonicalize';
 import { spawnSync } from 'node:child_process';
-import { createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, sign as cryptoSign, verify } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -123,8 +123,8 @@ async function pdfOf(bytes: Buffer): Promise<{ text: string; attachments: Record
 const SCRIPT = path.resolve('scripts/verify-dossier.ts');
 
 /** Runs the verifier as a regulator would: a program, on a file. */
-function runVerifier(file: string) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, file], { encoding: 'utf8' });
+function runVerifier(file: string, ...expected: string[]) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, file, ...expected], { encoding: 'utf8' });
   return { status: run.status, out: `${run.stdout}${run.stderr}` };
 }
 
@@ -302,20 +302,31 @@ describe('npm run verify-dossier', () => {
     const badEntry = path.join(server.dir, 'bad-entry.json');
     fs.writeFileSync(good, json);
     fs.writeFileSync(goodPdf, pdf);
-    const passed = runVerifier(good);
+    // The server's key, as a regulator gets it: from the published checkpoint, not from the dossier.
+    const serverKey = server.ctx.signer().publicKey;
+    const fingerprint = createHash('sha256').update(Buffer.from(serverKey, 'base64')).digest('hex');
+    const spaced = fingerprint.replace(/(.{4})/g, '$1 ').trim();
+    const passed = runVerifier(good, '--fingerprint', spaced);
     expect(passed.status, passed.out).toBe(0);
+    expect(passed.out).toMatch(/ok +the dossier is signed by the expected key/);
     expect(passed.out).toContain(`Dossier of case ${caseId}`);
     expect(passed.out).toMatch(/ok +the dossier's signature is valid/);
     expect(passed.out).toMatch(/ok +checkpoint \d+ .* is validly signed/);
     expect(passed.out).toContain('VERIFIED');
-    const fromPdf = runVerifier(goodPdf);
+    const fromPdf = runVerifier(goodPdf, '--key', serverKey);
     expect(fromPdf.status, fromPdf.out).toBe(0);
+    expect(fromPdf.out).toContain('not its drawn pages');
+    // Without the expected key, a consistent dossier is still not verified: anyone can sign with their own.
+    const unpinned = runVerifier(good);
+    expect(unpinned.status, unpinned.out).toBe(3);
+    expect(unpinned.out).toContain(`NOT VERIFIED: the dossier is consistent and signed by the key with fingerprint ${fingerprint}`);
+    expect(runVerifier(good, '--fingerprint', 'abcd').status).toBe(2);
     // One audit entry changed in the file: its hash no longer recomputes, and the signature fails too.
     const signed = JSON.parse(json) as SignedDossier;
     const entry = signed.dossier.audit.entries.find((item) => item.action === 'verdict.rejected')!;
     (entry.data as Record<string, unknown>).reason = 'Looks fine.';
     fs.writeFileSync(badEntry, JSON.stringify(signed));
-    const failed = runVerifier(badEntry);
+    const failed = runVerifier(badEntry, '--key', serverKey);
     expect(failed.status, failed.out).toBe(1);
     expect(failed.out).toMatch(/FAIL +the dossier's signature is valid/);
     expect(failed.out).toMatch(new RegExp(`FAIL  audit entry ${entry.seq} \\(verdict.rejected\\) hashes to`));
@@ -329,6 +340,29 @@ describe('npm run verify-dossier', () => {
     expect(verification.checks.filter((check) => !check.ok).map((check) => check.what)).toEqual(
       expect.arrayContaining([expect.stringContaining(`checkpoint ${checkpoint.seq}`)]),
     );
-    expect(runVerifier(path.join(server.dir, 'missing.json')).status).toBe(2);
+    expect(runVerifier(path.join(server.dir, 'missing.json'), '--key', serverKey).status).toBe(2);
+  });
+
+  it('refuses a dossier forged and re-signed, checkpoints and all, with a key of the forger', async () => {
+    const { caseId, compliance } = await decidedCase();
+    const signed = JSON.parse((await exportOf(compliance, caseId)).body) as SignedDossier;
+    const forger = generateKeyPairSync('ed25519');
+    const forgerKey = forger.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
+    const sign = (text: string) => cryptoSign(null, Buffer.from(text, 'utf8'), forger.privateKey).toString('base64');
+    const keyId = createHash('sha256').update(Buffer.from(forgerKey, 'base64')).digest('hex').slice(0, 16);
+    for (const { checkpoint } of signed.dossier.audit.proofs) {
+      Object.assign(checkpoint, { publicKey: forgerKey, keyId });
+      checkpoint.signature = sign(`${checkpoint.origin}\n${checkpoint.seq}\n${checkpoint.hash}\n${checkpoint.at}\n`);
+    }
+    signed.signature = { ...signed.signature, publicKey: forgerKey, keyId, value: sign(canonicalize(signed.dossier)!) };
+    const asForged = verifyDossier(signed as unknown as Parameters<typeof verifyDossier>[0]);
+    expect(asForged.ok).toBe(true);
+    const withServerKey = verifyDossier(signed as unknown as Parameters<typeof verifyDossier>[0], {
+      publicKey: server.ctx.signer().publicKey,
+    });
+    expect(withServerKey.ok).toBe(false);
+    expect(withServerKey.checks.filter((check) => !check.ok).map((check) => check.what)).toEqual([
+      expect.stringContaining('the dossier is signed by the expected key'),
+    ]);
   });
 });

@@ -269,10 +269,12 @@ function signaturePage(doc: Doc, signed: SignedDossier): void {
       'must appear, identical, in one of the proofs.',
     'Each checkpoint: check its ed25519 "signature" with its "publicKey" over the text ' +
       '"origin\\nseq\\nhash\\nat\\n" (each value followed by a line break).',
-    'The public key should be the one the exchange publishes for its audit log: compare the key id ' +
-      `${signature.keyId} with the exchange\u2019s published one.`,
-    'With Node.js and the project\u2019s sources: npm run verify-dossier -- FILE.pdf (or FILE.json) performs ' +
-      'every check above and prints each result.',
+    'The public key must be the one the exchange publishes for its audit log, obtained from the exchange ' +
+      'and not from this document (anyone can sign a document with a key of their own): compare the key ' +
+      `id ${signature.keyId}, or the key\u2019s SHA-256 fingerprint, with the exchange\u2019s published one.`,
+    'With Node.js and the project\u2019s sources: npm run verify-dossier -- FILE.pdf --fingerprint <the ' +
+      'exchange\u2019s published fingerprint> (or FILE.json) performs every check above and prints each ' +
+      'result. It checks the signed dossier this PDF carries, not the pages drawn from it.',
     'Evidence files are named by their sha256: hash a file\u2019s bytes to show it is the one listed.',
   ];
   steps.forEach((step, index) => doc.text(toWinAnsi(`${index + 1}. ${step}`), MARGIN).moveDown(0.3));

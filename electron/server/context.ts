@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { createCheckpointer, type Checkpointer } from './audit/checkpoints';
+import { fileSignedHeadStore } from './audit/signed-head';
 import { AUDIT_KEY_FILE, loadSigningKey, type AuditSigner } from './audit/signing-key';
 import type { ServerConfig } from './config';
 import { writeTransaction, type Db } from './db/open';
@@ -31,8 +32,10 @@ export function createContext(db: Db, config: ServerConfig): ServerContext {
   changes.setMaxListeners(0);
   let changedInTransaction = false;
   let signer: AuditSigner | null = null;
-  const loadSigner = () => (signer ??= loadSigningKey(config.auditKeyFile ?? path.join(config.dataDir, AUDIT_KEY_FILE)));
-  const checkpoints = createCheckpointer(db, config.auditOrigin, loadSigner);
+  const keyFile = config.auditKeyFile ?? path.join(config.dataDir, AUDIT_KEY_FILE);
+  const loadSigner = () => (signer ??= loadSigningKey(keyFile));
+  // The last checkpoint signed is recorded beside the key, outside the database (audit/signed-head.ts).
+  const checkpoints = createCheckpointer(db, config.auditOrigin, loadSigner, fileSignedHeadStore(`${keyFile}.head`));
   const context: ServerContext = {
     db,
     config,
@@ -45,11 +48,19 @@ export function createContext(db: Db, config: ServerConfig): ServerContext {
     },
     write<T>(work: () => T): T {
       changedInTransaction = false;
-      const result = writeTransaction(db, () => {
-        const value = work();
-        checkpoints.signHead(config.now());
-        return value;
-      });
+      let result: T;
+      try {
+        result = writeTransaction(db, () => {
+          const value = work();
+          checkpoints.signHead(config.now());
+          return value;
+        });
+      } catch (error) {
+        if (!db.inTransaction) checkpoints.rolledBack();
+        throw error;
+      }
+      // Nested in an outer transaction, what was signed is committed (and recorded) with the outer one.
+      if (!db.inTransaction) checkpoints.committed();
       if (changedInTransaction) {
         changedInTransaction = false;
         changes.emit('change', latestChangeSeq(db));

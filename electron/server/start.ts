@@ -27,6 +27,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // The signing key is loaded now, so a missing or unsafe key file stops the start with its reason instead
   // of failing the first write.
   built.ctx.signer();
+  built.ctx.checkpoints.recorded();
   if (config.seed !== 'none') {
     // The demo data (generators, image and PDF rendering) is not part of the server: it is loaded only when
     // asked for, so a server without --seed never even reads it.

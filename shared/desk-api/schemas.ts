@@ -249,13 +249,13 @@ export interface AuditStatus {
   problem: AuditProblem | null;
 }
 
-/** Trusting a new audit key: the first characters (at least 8 hex digits) of its fingerprint, as typed. */
+/** Trusting a new audit key: the first characters (at least 16 hex digits: 64 bits, too many to find a key for by trial) of its fingerprint, as typed. */
 export const trustKeyInput = z.strictObject({
   fingerprint: z
     .string()
     .max(200)
     .transform((typed) => typed.replace(/[\s:]/g, '').toLowerCase())
-    .pipe(z.string().regex(/^[0-9a-f]{8,64}$/, 'Type at least the first 8 characters of the new fingerprint.')),
+    .pipe(z.string().regex(/^[0-9a-f]{16,64}$/, 'Type at least the first 16 characters of the new fingerprint.')),
 });
 
 // The supervisor's workspace (issue #9): filters of the verdict history, read live from the server.

@@ -171,7 +171,7 @@ describe('an intact log', () => {
     for (const channel of ['audit.status', 'audit.verify'] as const) {
       expect(await agentDesk.desk.handle(channel)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
-    expect(await agentDesk.desk.handle('audit.trustKey', { fingerprint: 'abcd1234' })).toMatchObject({
+    expect(await agentDesk.desk.handle('audit.trustKey', { fingerprint: 'abcd1234abcd1234' })).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     });
@@ -275,15 +275,16 @@ describe('checkpoints tampered with as well', () => {
       problem: { seq: verifiedHead - 2, reason: 'checkpoint_rollback', checkpointSeq: verifiedHead },
     });
 
-    // Every checkpoint deleted and the log rewritten: the server, seeing none, signs the new history (the
-    // key is its own); a desk that saw the old one still tells.
+    // Every checkpoint deleted and the log rewritten: the server, which recorded the last checkpoint it
+    // signed outside the database, signs nothing over the new history, and the desk still tells.
     const wipe = new Database(dbFile());
     wipe.exec('DELETE FROM audit_checkpoints');
     wipe.close();
     rewriteAuditEntry(dbFile(), 2, { i: 'rewritten' });
     append(5);
-    expect(live.ctx.db.prepare('SELECT max(seq) AS seq FROM audit_checkpoints').get()).toEqual({ seq: serverHead() });
-    expect(await verify(desk)).toMatchObject({ state: 'failed', problem: { seq: 2, reason: 'entry_changed' } });
+    expect(live.ctx.db.prepare('SELECT max(seq) AS seq FROM audit_checkpoints').get()).toEqual({ seq: null });
+    expect(live.ctx.checkpoints.problem()).toMatch(/which this server signed, is missing/);
+    expect(await verify(desk)).not.toMatchObject({ state: 'verified' });
   });
 });
 
@@ -332,7 +333,7 @@ describe('a replaced server key', () => {
     // Checking again changes nothing: the alarm stands until someone trusts the key.
     expect(await verify(desk)).toMatchObject({ state: 'failed', fingerprint: before.fingerprint, problem: { reason: 'key_changed' } });
 
-    const typedWrong = await desk.desk.handle('audit.trustKey', { fingerprint: before.fingerprint!.slice(0, 9) });
+    const typedWrong = await desk.desk.handle('audit.trustKey', { fingerprint: before.fingerprint!.slice(0, 19) });
     expect(typedWrong).toMatchObject({ ok: false, error: { code: 'fingerprint_mismatch' } });
     expect(await desk.desk.handle('audit.trustKey', { fingerprint: 'abc' })).toMatchObject({
       ok: false,
@@ -341,7 +342,7 @@ describe('a replaced server key', () => {
     expect(await unwrap(desk.desk.handle('audit.status'))).toMatchObject({ state: 'failed', fingerprint: before.fingerprint });
 
     // The supervisor types the first characters of the new fingerprint, as shown (groups and all).
-    const trusted = await unwrap(desk.desk.handle('audit.trustKey', { fingerprint: alarm.newFingerprint!.slice(0, 9).toUpperCase() }));
+    const trusted = await unwrap(desk.desk.handle('audit.trustKey', { fingerprint: alarm.newFingerprint!.slice(0, 19).toUpperCase() }));
     expect(trusted).toMatchObject({
       state: 'verified',
       verifiedUpTo: serverHead(),
@@ -349,7 +350,7 @@ describe('a replaced server key', () => {
       newFingerprint: null,
       problem: null,
     });
-    expect(await desk.desk.handle('audit.trustKey', { fingerprint: alarm.newFingerprint!.slice(0, 9) })).toMatchObject({
+    expect(await desk.desk.handle('audit.trustKey', { fingerprint: alarm.newFingerprint!.slice(0, 19) })).toMatchObject({
       ok: false,
       error: { code: 'no_key_change' },
     });

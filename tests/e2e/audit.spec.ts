@@ -154,12 +154,12 @@ test('a replaced server key raises the alarm, the supervisor trusts it by its fi
     await shot(page, testInfo, 'key-changed-en-dark');
     await setTheme(page, 'light', { settings: 'Settings', theme: 'Theme' });
 
-    // Typing the start of the old fingerprint changes nothing; the new one's first 8 characters trust it.
-    const typed = trustForm.getByRole('textbox', { name: 'First 8 characters of the new fingerprint' });
-    await typed.fill(pinned!.slice(0, 9));
+    // Typing the start of the old fingerprint changes nothing; the new one's first 16 characters trust it.
+    const typed = trustForm.getByRole('textbox', { name: 'First 16 characters of the new fingerprint' });
+    await typed.fill(pinned!.slice(0, 19));
     await page.keyboard.press('Enter');
     await expect(trustForm.getByText('That is not the start of the new key’s fingerprint. Nothing was changed.')).toBeVisible();
-    await typed.fill(newFingerprint.slice(0, 9));
+    await typed.fill(newFingerprint.slice(0, 19));
     await trustForm.getByRole('button', { name: 'Trust the new key' }).click();
     await expect(status.getByText('Audit chain verified')).toBeVisible({ timeout: 30_000 });
     await expect(status.locator('code')).toHaveText(newFingerprint);

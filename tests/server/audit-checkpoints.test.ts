@@ -1,12 +1,14 @@
 // Signed checkpoints (issue #9): the server signs the audit chain's head inside each write, with a key kept
 // in a file of its own; the signature verifies with Node's crypto and the published key alone.
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign as cryptoSign, verify } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendAudit, hashAuditEntry, verifyAuditChain } from '../../electron/server/audit/chain';
 import { AUDIT_KEY_FILE } from '../../electron/server/audit/signing-key';
+import { defaultConfig } from '../../electron/server/config';
+import { createContext } from '../../electron/server/context';
 import { rewriteAuditEntry, truncateAuditLog } from './fixtures/audit-tamper';
 import { addUser, createTestServer, type TestServer, type TestUser } from './harness';
 
@@ -185,5 +187,81 @@ describe('GET /v1/audit/verify against the checkpoints', () => {
       checkpoint: { seq: 3, ok: true },
       problem: 'entry 3 breaks the chain',
     });
+  });
+});
+
+describe('the last signed checkpoint, recorded outside the database', () => {
+  function deleteCheckpointsFrom(dbFile: string, seq: number) {
+    const other = new Database(dbFile);
+    other.exec('DROP TRIGGER IF EXISTS audit_checkpoints_append_only_delete');
+    other.prepare('DELETE FROM audit_checkpoints WHERE seq >= ?').run(seq);
+    other.close();
+  }
+
+  it('is written beside the key (0600) once the write commits', async () => {
+    server = await createTestServer();
+    append(2);
+    const headFile = path.join(server.dir, `${AUDIT_KEY_FILE}.head`);
+    expect(JSON.parse(fs.readFileSync(headFile, 'utf8'))).toMatchObject({ seq: 2, publicKey: server.ctx.signer().publicKey });
+    if (process.platform !== 'win32') expect(fs.statSync(headFile).mode & 0o777).toBe(0o600);
+    // A write that fails leaves the record where it was.
+    expect(() =>
+      server.ctx.write(() => {
+        appendAudit(server.ctx.db, server.clock.now, { actor: 'u1', action: 'test', subject: 'x', data: {} });
+        throw new Error('changed my mind');
+      }),
+    ).toThrow('changed my mind');
+    expect(JSON.parse(fs.readFileSync(headFile, 'utf8'))).toMatchObject({ seq: 2 });
+    append(1);
+    expect(JSON.parse(fs.readFileSync(headFile, 'utf8'))).toMatchObject({ seq: 3 });
+  });
+
+  it('stops the server signing a history rewritten after the newest checkpoints were deleted, and verify says so', async () => {
+    server = await createTestServer();
+    const sofia = addUser(server.ctx, 'supervisor');
+    append(6);
+    // The insider rewrites entry 4, recomputes the chain, and deletes the checkpoints from 4 on.
+    rewriteAuditEntry(server.dbFile, 4, { i: 'rewritten' });
+    deleteCheckpointsFrom(server.dbFile, 4);
+    expect(verifyAuditChain(server.ctx.db)).toMatchObject({ ok: true });
+    const verified = (await get('/v1/audit/verify', sofia)).json();
+    expect(verified).toMatchObject({ ok: false, firstBad: 4 });
+    expect(verified.problem).toMatch(/checkpoint 6, which this server signed, is missing/);
+    append(1);
+    expect(server.ctx.checkpoints.problem()).toMatch(/checkpoint 6, which this server signed, is missing/);
+    const newest = server.ctx.db.prepare('SELECT max(seq) AS seq FROM audit_checkpoints').get() as { seq: number };
+    expect(newest.seq).toBe(3);
+  });
+
+  it('refuses a newest checkpoint signed with a key the server does not hold', async () => {
+    server = await createTestServer();
+    append(2);
+    const forger = generateKeyPairSync('ed25519');
+    const publicKey = forger.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
+    append(1);
+    const head = server.ctx.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+    // A fresh head signed by the insider's key, slipped in after the server's own checkpoints.
+    const other = new Database(server.dbFile);
+    other.exec('DROP TRIGGER IF EXISTS audit_checkpoints_append_only_delete');
+    other.prepare('DELETE FROM audit_checkpoints WHERE seq = ?').run(head.seq);
+    const at = server.clock.now.toISOString();
+    const text = `dispute-desk/audit\n${head.seq}\n${head.hash}\n${at}\n`;
+    other
+      .prepare('INSERT INTO audit_checkpoints (seq, origin, hash, at, key_id, public_key, signature) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(head.seq, 'dispute-desk/audit', head.hash, at, 'forged', publicKey, cryptoSign(null, Buffer.from(text), forger.privateKey).toString('base64'));
+    other.close();
+    append(1);
+    expect(server.ctx.checkpoints.problem()).toMatch(/not the one this server signed|a key this server does not hold/);
+  });
+
+  it('a restarted server with the same data folder keeps checking against the record', async () => {
+    server = await createTestServer();
+    append(3);
+    deleteCheckpointsFrom(server.dbFile, 3);
+    // A new context on the same folder and file, as after a restart.
+    const restarted = createContext(new Database(server.dbFile), defaultConfig({ dataDir: server.dir, logLevel: 'silent' }));
+    restarted.write(() => appendAudit(restarted.db, new Date(), { actor: 'u1', action: 'test', subject: 'after', data: {} }));
+    expect(restarted.checkpoints.problem()).toMatch(/checkpoint 3, which this server signed, is missing/);
+    restarted.db.close();
   });
 });

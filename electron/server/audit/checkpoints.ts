@@ -3,15 +3,19 @@
 // an answered change is always covered by a checkpoint, at no extra fsync. A timer signs whatever a write
 // outside ctx.write() left unsigned.
 //
-// Before signing, the server checks that the new head extends its last checkpoint: rows rewritten in the
-// database (the chain recomputed by whoever edited them) are never signed over. It then signs nothing more
-// and reports the problem until someone restores the database; /v1/audit/verify says so too.
+// Before signing, the server checks that the checkpoint it last signed (recorded outside the database, see
+// signed-head.ts) is still in the database as it signed it, that the newest checkpoint there is signed by
+// this server's key (or the one it signed with before), and that the new head extends that checkpoint: rows
+// rewritten in the database (the chain recomputed by whoever edited them, the newest checkpoints deleted)
+// are never signed over. It then signs nothing more and reports the problem until someone restores the
+// database; /v1/audit/verify says so too.
 import type { Checkpoint } from '../../../shared/api/types';
 import { checkpointText } from '../../../shared/domain/audit';
 import type { Db } from '../db/open';
 import { readAuditHashAt, readAuditHead } from '../sql/audit';
 import {
   insertCheckpointRow,
+  readCheckpointRowAt,
   readCheckpointRows,
   readCheckpointSeqBefore,
   readFirstBrokenCheckpointSeq,
@@ -20,6 +24,7 @@ import {
   type CheckpointRow,
 } from '../sql/checkpoints';
 import { verifyAuditChain } from './chain';
+import type { SignedHead, SignedHeadStore } from './signed-head';
 import { verifySignature, type AuditSigner } from './signing-key';
 
 export interface Checkpointer {
@@ -27,6 +32,12 @@ export interface Checkpointer {
   signHead(at: Date): Checkpoint | null;
   /** Why the last attempt refused to sign, or null when the chain extends the last checkpoint. */
   problem(): string | null;
+  /** The transaction that signed has committed: record its newest checkpoint outside the database. */
+  committed(): void;
+  /** The transaction that signed rolled back: forget what it signed. */
+  rolledBack(): void;
+  /** The last checkpoint this server recorded having signed, or null before the first. */
+  recorded(): SignedHead | null;
 }
 
 export function rowToCheckpoint(row: CheckpointRow): Checkpoint {
@@ -59,6 +70,23 @@ export const checkpointCovering = (db: Db, seq: number): Checkpoint | null => {
   return row ? rowToCheckpoint(row) : null;
 };
 
+/**
+ * Why the database's checkpoints are not the ones this server signed: the one it recorded signing last is
+ * missing or changed, or the newest is signed by a key that is neither this server's nor the one it signed
+ * with before. Null when they are (or when there is no record yet: a new server, or one just upgraded).
+ */
+export function signedHeadProblem(db: Db, recorded: SignedHead | null, currentKey: string): string | null {
+  if (!recorded) return null;
+  const row = readCheckpointRowAt(db, recorded.seq);
+  if (!row) return `checkpoint ${recorded.seq}, which this server signed, is missing from the database`;
+  if (row.hash !== recorded.hash) return `checkpoint ${recorded.seq} is not the one this server signed`;
+  const last = readLatestCheckpointRow(db);
+  if (last && last.public_key !== currentKey && last.public_key !== recorded.publicKey) {
+    return `checkpoint ${last.seq} is signed by a key this server does not hold`;
+  }
+  return null;
+}
+
 /** Why the chain in the database does not extend `last`, or null when it does. */
 function extensionProblem(db: Db, last: Checkpoint | null): string | null {
   if (last) {
@@ -88,8 +116,15 @@ export interface CheckpointConsistency {
  * Checks the log against the signed checkpoints. Recomputing the chain alone cannot see a row that was
  * edited and the chain recomputed after it; the checkpoints, signed with a key outside the database, can.
  */
-export function checkpointConsistency(db: Db): CheckpointConsistency {
+export function checkpointConsistency(db: Db, recorded: SignedHead | null, currentKey: string): CheckpointConsistency {
   const latest = latestCheckpoint(db);
+  const headProblem = signedHeadProblem(db, recorded, currentKey);
+  if (headProblem) {
+    // The checkpoints after the newest one still in place were deleted (or replaced): no entry after it is
+    // vouched for any more.
+    const keptBefore = recorded ? (readCheckpointSeqBefore(db, recorded.seq) ?? 0) : 0;
+    return { checkpoint: latest ? { seq: latest.seq, ok: false } : null, problem: headProblem, firstBad: keptBefore + 1 };
+  }
   if (!latest) return { checkpoint: null, problem: null, firstBad: null };
   const signed = checkpointSignatureValid(latest);
   const broken = readFirstBrokenCheckpointSeq(db);
@@ -105,10 +140,26 @@ export function checkpointConsistency(db: Db): CheckpointConsistency {
   return { checkpoint: { seq: latest.seq, ok: false }, problem, firstBad };
 }
 
-export function createCheckpointer(db: Db, origin: string, signer: () => AuditSigner): Checkpointer {
+export function createCheckpointer(
+  db: Db,
+  origin: string,
+  signer: () => AuditSigner,
+  heads: SignedHeadStore,
+): Checkpointer {
   let problem: string | null = null;
+  let pending: SignedHead | null = null;
   return {
     problem: () => problem,
+    recorded: () => heads.current(),
+    committed() {
+      // What is committed, read back: a checkpoint signed inside a savepoint that rolled back is not there.
+      const last = pending ? readLatestCheckpointRow(db) : undefined;
+      if (last) heads.record({ seq: last.seq, hash: last.hash, publicKey: last.public_key });
+      pending = null;
+    },
+    rolledBack() {
+      pending = null;
+    },
     signHead(at) {
       const head = readAuditHead(db);
       const last = latestCheckpoint(db);
@@ -118,9 +169,9 @@ export function createCheckpointer(db: Db, origin: string, signer: () => AuditSi
         if (!head && last) problem = `the log is empty but checkpoint ${last.seq} was signed`;
         return null;
       }
-      problem = extensionProblem(db, last);
-      if (problem) return null;
       const key = signer();
+      problem = signedHeadProblem(db, heads.current(), key.publicKey) ?? extensionProblem(db, last);
+      if (problem) return null;
       const unsigned = { origin, seq: head.seq, hash: head.hash, at: at.toISOString() };
       const checkpoint: Checkpoint = {
         ...unsigned,
@@ -137,6 +188,7 @@ export function createCheckpointer(db: Db, origin: string, signer: () => AuditSi
         public_key: checkpoint.publicKey,
         signature: checkpoint.signature,
       });
+      pending = { seq: checkpoint.seq, hash: checkpoint.hash, publicKey: checkpoint.publicKey };
       return checkpoint;
     },
   };

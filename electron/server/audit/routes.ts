@@ -16,7 +16,7 @@ export async function registerAuditRoutes(app: FastifyInstance, ctx: ServerConte
   // recomputed after it passes the first test and fails the second.
   defineRoute(app, ctx, ROUTES.verifyAudit, () => {
     const chain = verifyAuditChain(ctx.db);
-    const checkpoints = checkpointConsistency(ctx.db);
+    const checkpoints = checkpointConsistency(ctx.db, ctx.checkpoints.recorded(), ctx.signer().publicKey);
     const firstBad = [chain.firstBad, checkpoints.firstBad]
       .filter((seq): seq is number => seq !== null)
       .reduce<number | null>((first, seq) => (first === null ? seq : Math.min(first, seq)), null);

@@ -134,6 +134,7 @@ function holdForAlert(ctx: ServerContext, alert: RaisedAlert & { caseId: string 
     subject: alert.caseId,
     data: { escrowId: state.escrowId, reason, alertId: alert.id },
   });
+  ctx.checkpoints.signHead(at);
   return true;
 }
 
@@ -165,6 +166,8 @@ export function monitorWithinWrite(ctx: ServerContext, options: MonitorOptions =
         dedupeKey: candidate.dedupeKey,
       },
     });
+    // A checkpoint per alert: one case's dossier then proves its alert without other cases' entries.
+    ctx.checkpoints.signHead(now);
   }
   const heldCases: string[] = [];
   for (const alert of raised) {

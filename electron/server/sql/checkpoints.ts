@@ -56,3 +56,7 @@ export function readCheckpointSeqBefore(db: Db, seq: number): number | undefined
   const row = prepared(db, 'SELECT max(seq) AS seq FROM audit_checkpoints WHERE seq < ?').get(seq) as { seq: number | null };
   return row.seq ?? undefined;
 }
+
+export function readCheckpointRowAt(db: Db, seq: number): CheckpointRow | undefined {
+  return prepared(db, 'SELECT * FROM audit_checkpoints WHERE seq = ?').get(seq) as CheckpointRow | undefined;
+}

@@ -167,7 +167,7 @@ function TrustNewKey({ newFingerprint, onTrusted }: { newFingerprint: string; on
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (digits.length < 8) {
+    if (digits.length < 16) {
       setTooShort(true);
       return;
     }

@@ -40,17 +40,17 @@ const en = {
   trust: {
     title: 'Trust the new key?',
     explain:
-      'Only if whoever runs the server confirms that its signing key was replaced. Compare the new fingerprint with the one they give you over another channel, then type its first 8 characters.',
-    label: 'First 8 characters of the new fingerprint',
+      'Only if whoever runs the server confirms that its signing key was replaced. Compare the new fingerprint with the one they give you over another channel, then type its first 16 characters.',
+    label: 'First 16 characters of the new fingerprint',
     hint: 'Spaces do not matter.',
     confirm: 'Trust the new key',
-    tooShort: 'Type at least the first 8 characters of the new fingerprint.',
+    tooShort: 'Type at least the first 16 characters of the new fingerprint.',
     trusted: 'The new key is trusted now.',
   },
   errors: {
     fingerprint_mismatch: 'That is not the start of the new key’s fingerprint. Nothing was changed.',
     no_key_change: 'The server signs with the key this desk trusts: there is no new key to trust.',
-    invalid_request: 'Type at least the first 8 characters of the new fingerprint.',
+    invalid_request: 'Type at least the first 16 characters of the new fingerprint.',
     forbidden: 'Only supervisors can check the audit chain.',
     offline: 'The server cannot be reached. Try again when the desk is back online.',
     signed_out: 'Sign in first.',
@@ -98,17 +98,17 @@ const es: Messages<typeof en> = {
   trust: {
     title: '¿Confiar en la clave nueva?',
     explain:
-      'Solo si quien administra el servidor confirma que su clave de firma se reemplazó. Compare la huella nueva con la que le den por otro canal y escriba sus 8 primeros caracteres.',
-    label: 'Primeros 8 caracteres de la huella nueva',
+      'Solo si quien administra el servidor confirma que su clave de firma se reemplazó. Compare la huella nueva con la que le den por otro canal y escriba sus 16 primeros caracteres.',
+    label: 'Primeros 16 caracteres de la huella nueva',
     hint: 'Los espacios no importan.',
     confirm: 'Confiar en la clave nueva',
-    tooShort: 'Escriba al menos los 8 primeros caracteres de la huella nueva.',
+    tooShort: 'Escriba al menos los 16 primeros caracteres de la huella nueva.',
     trusted: 'La clave nueva ya es de confianza.',
   },
   errors: {
     fingerprint_mismatch: 'Eso no es el comienzo de la huella de la clave nueva. No se cambió nada.',
     no_key_change: 'El servidor firma con la clave en la que este escritorio confía: no hay ninguna clave nueva.',
-    invalid_request: 'Escriba al menos los 8 primeros caracteres de la huella nueva.',
+    invalid_request: 'Escriba al menos los 16 primeros caracteres de la huella nueva.',
     forbidden: 'Solo los supervisores pueden comprobar la cadena de auditoría.',
     offline: 'No se puede conectar con el servidor. Vuelva a intentarlo cuando el escritorio tenga conexión.',
     signed_out: 'Inicie sesión primero.',

@@ -110,7 +110,7 @@ const decisionWindow = {
 };
 const windowInOrder = (query: { from?: string | undefined; to?: string | undefined }) =>
   !query.from || !query.to || query.from < query.to;
-const WINDOW_ORDER = { message: 'to: must come after from', path: ['to'] };
+const WINDOW_ORDER = { message: 'must come after from', path: ['to'] };
 
 /** GET /v1/verdicts (JSON pages, or every matching row as CSV with `format=csv`). */
 export const VERDICT_LIST_FORMATS = ['json', 'csv'] as const;
@@ -129,7 +129,7 @@ export const verdictListQuery = z
 /** GET /v1/verdicts/agents */
 export const verdictFiguresQuery = z.object(decisionWindow).refine(windowInOrder, WINDOW_ORDER);
 
-/** GET /v1/reviews: the ISO week (`2026-W49`); the current one when absent. */
+/** GET /v1/reviews: the ISO week (`2026-W49`); the last one that has ended when absent. */
 export const reviewWeekQuery = z.object({
   week: omittedWhenEmpty(z.string().regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W49')),
 });

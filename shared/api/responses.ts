@@ -511,10 +511,26 @@ export const reviewItem = z.object({
   canReview: z.boolean(),
   scorecard: reviewScorecard.nullable(),
 });
-export const reviewWeek = z.object({
-  week: z.string(),
-  from: time,
-  to: time,
-  drawnAt: time,
-  items: z.array(reviewItem),
-});
+/**
+ * A week's quality review. `open`: the week has not ended; its sample is drawn once it has (at `to`), and
+ * until then `drawnAt` is null and `items` empty. `drawn`: the sample, fixed at `drawnAt`. `empty`: the week
+ * ended with no verdict to sample; nothing is stored, `drawnAt` is null.
+ */
+export const reviewWeek = z.discriminatedUnion('status', [
+  z.object({
+    week: z.string(),
+    from: time,
+    to: time,
+    status: z.literal('drawn'),
+    drawnAt: time,
+    items: z.array(reviewItem),
+  }),
+  z.object({
+    week: z.string(),
+    from: time,
+    to: time,
+    status: z.enum(['open', 'empty']),
+    drawnAt: z.null(),
+    items: z.array(reviewItem).length(0),
+  }),
+]);

@@ -72,7 +72,7 @@ describe('the verdict history', () => {
     await expect(handlers['verdicts.list']!({ from: '24/11/2026' })).rejects.toMatchObject({ code: 'invalid_request' });
     await expect(handlers['verdicts.list']!({ from: '2026-11-25', to: '2026-11-24' })).rejects.toMatchObject({
       code: 'invalid_request',
-      message: expect.stringMatching(/after from/),
+      message: 'to: must come after from',
     });
   });
 
@@ -88,14 +88,19 @@ describe('the verdict history', () => {
 });
 
 describe('figures and the quality review', () => {
-  it('reads the figures, the week sample, and sends a scorecard that the figures then count', async () => {
+  it('reads the figures, the last ended week’s sample, and sends a scorecard that the figures then count', async () => {
+    // The verdicts were decided this week: it is open, with nothing drawn yet.
+    const early = await deskFor(sofia);
+    expect(await early.handlers['reviews.week']!({ week: '2026-W48' })).toMatchObject({ status: 'open', drawnAt: null, items: [] });
+    // A week on (a new sign-in), 2026-W48 has ended and is the one the review opens on.
+    platform.server.clock.advance(7 * 86_400_000);
     const { handlers } = await deskFor(sofia);
     const before = await handlers['verdicts.agents']!({});
     const anaBefore = before.agents.find((row) => row.agent.id === ana.id)!;
     expect(anaBefore).toMatchObject({ resolved: 2, releases: 1, refunds: 1, releaseShare: 0.5, reviewsDone: 0 });
 
     const week = await handlers['reviews.week']!({});
-    expect(week.week).toBe('2026-W48');
+    expect(week).toMatchObject({ week: '2026-W48', status: 'drawn' });
     expect(week.items).toHaveLength(3);
     const target = week.items.find((item) => item.verdict.agent.id === ana.id)!;
     await expect(

@@ -1,10 +1,12 @@
 // The supervisor's workspace in Chromium (issue #9): sofia signs in, opens Supervision, reads the
 // "Verdict history" of the demo data, filters it by agent, exports it as CSV (the file's rows are the
-// filtered ones), scores a verdict of the week's quality review and sees the agent's figures count it; an
-// axe scan of each view; screenshots in English and Spanish, light and dark, into /tmp/shots/supervision.
+// filtered ones), finds this week's quality review not drawn yet, scores a verdict of last week's and sees
+// the agent's figures count it; an axe scan of each view; screenshots in English and Spanish, light and
+// dark, into /tmp/shots/supervision.
 import { mkdirSync, readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
+import { isoWeekOf } from '../../shared/domain/iso-week';
 import { expect, openSignedOut, test } from './fixtures/host';
 import { ENGLISH, signIn, SPANISH } from './fixtures/signin';
 
@@ -32,12 +34,15 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
+/** The week the quality review opens on: the last one that has ended, by this machine's clock (as the host's). */
+const lastEndedWeek = () => isoWeekOf(new Date(Date.now() - 7 * 86_400_000));
+
 /** The number in an agent's "Reviews" cell of the figures table. */
 async function reviewsOf(figures: Locator, username: string): Promise<number> {
   return Number(await figures.locator(`tr[data-agent="${username}"] [data-figure="reviews"]`).innerText());
 }
 
-test('sofia reads the verdict history, filters and exports it, and scores a verdict of the week', async ({ page, host }) => {
+test('sofia reads the verdict history, filters and exports it, and scores a verdict of last week', async ({ page, host }) => {
   await page.setViewportSize({ width: 1440, height: 1400 });
   await openSignedOut(page, host);
   await signIn(page, host, 'sofia', ENGLISH);
@@ -74,9 +79,11 @@ test('sofia reads the verdict history, filters and exports it, and scores a verd
 
   // Filter by agent: only Ana's verdicts.
   await page.getByRole('combobox', { name: 'Agent' }).selectOption({ label: 'Ana Rodríguez' });
-  await expect(table.locator('tbody tr:not([data-agent="ana"])')).toHaveCount(0, { timeout: 15_000 });
+  // Both at once: while the filtered page loads, the table may be empty for a moment.
+  const onlyAnas = async () =>
+    (await table.locator('tbody tr:not([data-agent="ana"])').count()) === 0 && (await table.locator('tbody tr[data-agent="ana"]').count()) > 0;
+  await expect.poll(onlyAnas, { timeout: 15_000 }).toBe(true);
   const anaRows = await table.locator('tbody tr').count();
-  expect(anaRows).toBeGreaterThan(0);
   expect(anaRows).toBeLessThan(allRows);
   const shownIds = await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-case-id')));
 
@@ -98,13 +105,18 @@ test('sofia reads the verdict history, filters and exports it, and scores a verd
   await page.getByRole('navigation', { name: 'Supervision views' }).getByRole('link', { name: 'Quality review' }).click();
   await expect(page.getByRole('heading', { name: 'Quality review' })).toBeVisible();
   const weekName = page.getByText(/^Week \d{4}-W\d{2} /);
-  await expect(weekName).toBeVisible({ timeout: 15_000 });
-  // Early on a Monday this week may have nothing decided yet: last week's sample has.
-  if ((await page.getByRole('form').count()) === 0) {
-    const shown = await weekName.innerText();
-    await page.getByRole('button', { name: 'Previous week' }).click();
-    await expect(weekName).not.toHaveText(shown, { timeout: 15_000 });
-  }
+  // It opens on the last week that has ended (the demo's verdicts span four weeks, so it has a sample).
+  await expect(weekName).toContainText(`Week ${lastEndedWeek()} `, { timeout: 15_000 });
+  // This week has no sample yet: it is drawn when the week ends, and nothing can be scored.
+  await page.getByRole('button', { name: 'Next week' }).click();
+  await expect(weekName).toContainText(`Week ${isoWeekOf(new Date())} `, { timeout: 15_000 });
+  await expect(page.getByText(/^This week’s sample is drawn when the week ends \(on .+\)\.$/)).toBeVisible();
+  await expect(page.getByRole('form')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Next week' })).toBeDisabled();
+  expect(await seriousViolations(page)).toEqual([]);
+  await shot(page, 'review-open-en-light');
+  await page.getByRole('button', { name: 'Previous week' }).click();
+  await expect(weekName).toContainText(`Week ${lastEndedWeek()} `, { timeout: 15_000 });
   const card = page.locator('article[data-status="pending"]').filter({ has: page.getByRole('form') }).first();
   await expect(card).toBeVisible({ timeout: 15_000 });
   const form = card.getByRole('form');
@@ -179,10 +191,17 @@ test.describe('in Spanish', () => {
 
     await page.getByRole('link', { name: 'Revisión de calidad' }).click();
     await expect(page.getByRole('heading', { name: 'Revisión de calidad' })).toBeVisible();
-    await expect(page.getByText(/^Semana \d{4}-W\d{2}/)).toBeVisible({ timeout: 15_000 });
+    const weekName = page.getByText(/^Semana \d{4}-W\d{2}/);
+    await expect(weekName).toContainText(`Semana ${lastEndedWeek()} `, { timeout: 15_000 });
+    await expect(page.locator('article[data-review-id]').first()).toBeVisible({ timeout: 15_000 });
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, 'review-es-dark');
     await setTheme(page, 'light', { settings: 'Configuración', theme: 'Tema' });
     await shot(page, 'review-es-light');
+    await page.getByRole('button', { name: 'Semana siguiente' }).click();
+    await expect(weekName).toContainText(`Semana ${isoWeekOf(new Date())} `, { timeout: 15_000 });
+    await expect(page.getByText(/^La muestra de esta semana se extrae cuando termine la semana \(el .+\)\.$/)).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'review-open-es-light');
   });
 });

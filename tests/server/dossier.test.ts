@@ -16,7 +16,7 @@ import { insertLivenessCheck } from '../../electron/server/sql/liveness';
 import { readSignedDossier, verifyDossier } from '../../scripts/verify-dossier';
 import { approve, call, claim, expectConsistent, FOUR_EYES_TRADE, postVerdict, reject, verdictInput } from './fixtures/case-api';
 import { PNG } from './fixtures/kyt-review';
-import { addAlert, addCase, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
+import { addAlert, addCase, addUser, advanceSignedIn, bearer, createTestServer, type TestServer, type TestUser } from './harness';
 
 let server: TestServer;
 afterEach(async () => server?.close());
@@ -278,6 +278,40 @@ describe('GET /v1/cases/{id}/dossier', () => {
     expect((await exportOf(supervisor, caseId, 'goaml')).statusCode).toBe(400);
     const before = server.ctx.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'case.dossier_exported'").get() as { n: number };
     expect(before.n).toBe(2);
+  });
+
+  it('leaves the quality review’s scorecard of the case out: it is the supervisors’ own, not compliance’s', async () => {
+    const { caseId, compliance } = await decidedCase();
+    // The case's week ends; another supervisor (sofia approved it) scores its verdict with a "no".
+    advanceSignedIn(server, 7 * 86_400_000);
+    const marta = addUser(server.ctx, 'supervisor', 'marta');
+    const sample = await call(server, marta, 'GET', '/v1/reviews');
+    const review = (sample.body.items as Array<{ id: string; verdict: { caseId: string } }>).find((item) => item.verdict.caseId === caseId);
+    expect(review, JSON.stringify(sample.body)).toBeDefined();
+    const comment = 'Ana leaned on the receipt alone; coach her on bank statements.';
+    const card = { evidenceSufficient: false, reasonCodeRight: true, rationaleClear: true, payoutRight: true, comment };
+    expect((await call(server, marta, 'POST', `/v1/reviews/${review!.id}`, card)).status).toBe(200);
+    const scored = server.ctx.db
+      .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'verdict_review.submitted' AND json_extract(data, '$.caseId') = ?")
+      .get(caseId) as { n: number };
+    expect(scored.n).toBe(1);
+
+    const response = await exportOf(compliance, caseId);
+    expect(response.statusCode).toBe(200);
+    const signed = signedDossier.parse(JSON.parse(response.body));
+    const actions = signed.dossier.audit.entries.map((entry) => entry.action);
+    expect(actions).toContain('verdict.approved');
+    expect(actions.filter((action) => action.startsWith('verdict_review.'))).toEqual([]);
+    // Nowhere in the dossier, the proofs' runs included, and none in the PDF.
+    expect(response.body).not.toContain('verdict_review');
+    expect(response.body).not.toContain(comment);
+    expect(verifyDossier(signed as unknown as Parameters<typeof verifyDossier>[0]).ok).toBe(true);
+    const pdf = await exportOf(compliance, caseId, 'pdf');
+    expect(pdf.statusCode).toBe(200);
+    const { text } = await pdfOf(pdf.rawPayload);
+    expect(text.replace(/\s+/g, ' ')).toContain('verdict.approved');
+    expect(text).not.toContain('verdict_review');
+    expect(text.replace(/\s+/g, ' ')).not.toContain('coach her');
   });
 
   it('refuses to sign a dossier whose audit entries no longer recompute (409 audit_chain_broken)', async () => {

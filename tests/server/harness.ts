@@ -90,6 +90,16 @@ export function addUser(ctx: ServerContext, role: Role, username = `${role}${++u
 }
 
 /**
+ * Moves the pinned clock on by `ms` with every session still live, as if each test user had signed in again:
+ * for tests that need time to pass (a week to end) between requests of the same users.
+ */
+export function advanceSignedIn(server: TestServer, ms: number): void {
+  server.clock.advance(ms);
+  const expiresAt = new Date(server.clock.now.getTime() + 3_600_000).toISOString();
+  server.ctx.db.prepare('UPDATE sessions SET expires_at = ? WHERE revoked_at IS NULL').run(expiresAt);
+}
+
+/**
  * A fresh code for `user`: codes are single use per step, so each call moves the pinned clock to the next
  * 30 s step first.
  */

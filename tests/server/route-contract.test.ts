@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ERROR_CODES, API_ERRORS, isApiErrorCode } from '../../shared/api/errors';
 import { EVERY_CALL_ERRORS, pathOf, ROUTES, type RouteName, type RouteSpec } from '../../shared/api/routes';
 import type { Role } from '../../shared/domain/dispute';
+import { isoWeekOf } from '../../shared/domain/iso-week';
 import { toErrorResponse } from '../../electron/server/app';
 import { payloadTooLarge } from '../../electron/server/http/body';
 import { putEvidence } from '../../electron/server/evidence/store';
 import { signWebhookBody } from '../../electron/server/webhooks/signature';
 import { FOUR_EYES_TRADE, newKey } from './fixtures/case-api';
-import { addAlert, addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
+import { addAlert, addCase, addUser, advanceSignedIn, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
 
 let server: TestServer;
 let base: string;
@@ -274,7 +275,11 @@ describe('the route contract', () => {
     expect(csv.status).toBe(ROUTES.listVerdicts.status);
     expect(csv.contentType).toMatch(/^text\/csv/);
     await expectAnswer('verdictFigures');
+    // This week is open (nothing drawn yet); a week on, it is the last ended week, drawn on reading.
+    expect((await expectAnswer('reviewWeek', { query: `week=${isoWeekOf(server.clock.now)}` })).body).toMatchObject({ status: 'open' });
+    advanceSignedIn(server, 7 * 86_400_000);
     const sample = await expectAnswer('reviewWeek');
+    expect(sample.body).toMatchObject({ status: 'drawn' });
     const reviewable = (sample.body as { items: { id: string; canReview: boolean }[] }).items.find((item) => item.canReview)!;
     await expectAnswer('submitReview', {
       params: { id: reviewable.id },

@@ -9,14 +9,19 @@ import { csvField, verdictCsv } from '../../electron/server/supervision/csv';
 import { median } from '../../electron/server/supervision/figures';
 import { drawSample, sampleSize } from '../../electron/server/supervision/reviews';
 import { approve, call, claim, expectConsistent, FOUR_EYES_TRADE, newKey, postVerdict, reject, verdictInput } from './fixtures/case-api';
-import { addCase, addUser, createTestServer, type TestServer, type TestUser } from './harness';
+import { addCase, addUser, advanceSignedIn, createTestServer, type TestServer, type TestUser } from './harness';
 
 let server: TestServer;
 afterEach(async () => server?.close());
 
 const HOUR = 3_600_000;
-// The harness's clock starts on Tuesday 2026-11-24, in ISO week 2026-W48.
+// The harness's clock starts on Tuesday 2026-11-24, in ISO week 2026-W48; the setUp's verdicts are decided
+// in it, and its sample can be drawn from Monday 2026-11-30 on.
 const WEEK = '2026-W48';
+const WEEK_ENDS = Date.parse('2026-11-30T00:00:00.000Z');
+
+/** Moves the clock to Monday morning of the next week: WEEK has ended (the users stay signed in). */
+const endWeek = () => advanceSignedIn(server, WEEK_ENDS + 8 * HOUR - server.clock.now.getTime());
 
 interface World {
   ana: TestUser;
@@ -99,6 +104,12 @@ const figures = async (user: TestUser, query = '') =>
 const week = async (user: TestUser, query = `week=${WEEK}`) => call(server, user, 'GET', `/v1/reviews?${query}`);
 const score = (user: TestUser, id: string, body: unknown, headers: Record<string, string> = {}) =>
   call(server, user, 'POST', `/v1/reviews/${id}`, body, headers);
+/** What the quality review has written: weeks drawn, sampled verdicts, and the whole audit log's length. */
+const stored = () => ({
+  weeks: (server.ctx.db.prepare('SELECT COUNT(*) AS n FROM review_weeks').get() as { n: number }).n,
+  samples: (server.ctx.db.prepare('SELECT COUNT(*) AS n FROM verdict_reviews').get() as { n: number }).n,
+  audit: readAudit(server.ctx.db, 0, 10_000).length,
+});
 const ALL_YES = { evidenceSufficient: true, reasonCodeRight: true, rationaleClear: true, payoutRight: true };
 
 async function csvOf(user: TestUser, query = '') {
@@ -113,6 +124,7 @@ async function csvOf(user: TestUser, query = '') {
 describe('who may read verdicts and review them', () => {
   it('supervisors only: agents and compliance get 403, no token 401, and nothing is drawn for them', async () => {
     const { ana, carla } = await setUp();
+    endWeek();
     for (const user of [ana, carla]) {
       for (const url of ['/v1/verdicts', '/v1/verdicts?format=csv', '/v1/verdicts/agents', `/v1/reviews?week=${WEEK}`]) {
         const answer = await call(server, user, 'GET', url);
@@ -200,6 +212,10 @@ describe('GET /v1/verdicts', () => {
       const answer = await history(sofia, query);
       expect(answer.status, query).toBe(400);
       expect(answer.body.error.code, query).toBe('invalid_request');
+    }
+    // A reversed window names the field once, on the history and on the figures alike.
+    for (const reversed of [history(sofia, 'from=2026-11-24&to=2026-11-23'), figures(sofia, 'from=2026-11-24&to=2026-11-23')]) {
+      expect((await reversed).body.error).toEqual({ code: 'invalid_request', message: 'to: must come after from' });
     }
   });
 
@@ -345,28 +361,72 @@ describe('the weekly verdict quality review', () => {
     expect(others.some((picks) => picks !== first.map((c) => c.caseId).sort().join())).toBe(true);
   });
 
-  it('draws the week once on first reading and keeps it, whatever is decided later', async () => {
+  it('answers the current week open, drawing and writing nothing until it has ended', async () => {
     const world = await setUp();
+    const auditBefore = readAudit(server.ctx.db, 0, 10_000).length;
+    const open = await week(world.sofia);
+    expect(open.status).toBe(200);
+    expect(reviewWeek.safeParse(open.body).success).toBe(true);
+    expect(open.body).toEqual({
+      week: WEEK,
+      from: '2026-11-23T00:00:00.000Z',
+      to: '2026-11-30T00:00:00.000Z',
+      status: 'open',
+      drawnAt: null,
+      items: [],
+    });
+    expect(stored()).toEqual({ weeks: 0, samples: 0, audit: auditBefore });
+
+    // Once the week has ended, the first reading draws it: every verdict of the week was in by then.
+    await decide(world, world.bruno, 1);
+    endWeek();
+    const { audit } = stored();
+    const drawn = (await week(world.sofia)).body as ReviewWeek;
+    expect(drawn).toMatchObject({ week: WEEK, status: 'drawn', drawnAt: server.clock.now.toISOString() });
+    expect(drawn.items.filter((item) => item.verdict.agent.username === 'bruno')).toHaveLength(2);
+    expect(stored()).toEqual({ weeks: 1, samples: drawn.items.length, audit: audit + 1 });
+  });
+
+  it('draws an ended week once on first reading and keeps it', async () => {
+    const world = await setUp();
+    endWeek();
     const first = await week(world.sofia);
     expect(first.status).toBe(200);
     expect(reviewWeek.safeParse(first.body).success).toBe(true);
     const body = first.body as ReviewWeek;
-    expect(body).toMatchObject({ week: WEEK, from: '2026-11-23T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z' });
+    expect(body).toMatchObject({ week: WEEK, status: 'drawn', from: '2026-11-23T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z' });
     const byAgent = (items: ReviewItem[], username: string) => items.filter((item) => item.verdict.agent.username === username);
     expect(byAgent(body.items, 'ana')).toHaveLength(3);
     expect(byAgent(body.items, 'bruno')).toHaveLength(1);
     expect(body.items.every((item) => item.status === 'pending' && item.scorecard === null)).toBe(true);
-    // More verdicts in the same week change nothing already drawn.
-    await decide(world, world.bruno, 1);
-    await decide(world, world.bruno, 1);
-    const again = (await week(world.sofia)).body as ReviewWeek;
+    const drawnAudit = readAudit(server.ctx.db, 0, 10_000).filter((entry) => entry.action === 'verdict_review.sample_drawn');
+    expect(drawnAudit).toHaveLength(1);
+    expect(drawnAudit[0]).toMatchObject({ actor: world.sofia.id, subject: WEEK });
+    expect((drawnAudit[0]!.data as { cases: string[] }).cases.sort()).toEqual(body.items.map((item) => item.verdict.caseId).sort());
+    // Reading it again, later, by another supervisor: the same sample, nothing written.
+    advanceSignedIn(server, HOUR);
+    const again = (await week(world.marta)).body as ReviewWeek;
     expect(again.items.map((item) => item.id)).toEqual(body.items.map((item) => item.id));
     expect(again.drawnAt).toBe(body.drawnAt);
     expect(readAudit(server.ctx.db, 0, 10_000).filter((entry) => entry.action === 'verdict_review.sample_drawn')).toHaveLength(1);
-    // With no week given, the current one.
-    expect(isoWeekOf(server.clock.now)).toBe(WEEK);
+    // With no week given, the last one that has ended.
+    expect(isoWeekOf(server.clock.now)).toBe('2026-W49');
     expect(((await week(world.sofia, '')).body as ReviewWeek).items.map((item) => item.id)).toEqual(body.items.map((item) => item.id));
     expectConsistent(server);
+  });
+
+  it('stores nothing for an ended week with no verdict to sample, however old', async () => {
+    const { sofia } = await setUp();
+    const auditBefore = readAudit(server.ctx.db, 0, 10_000).length;
+    // No week given on Tuesday of WEEK: the week before, which ended with nothing decided.
+    for (const query of ['', 'week=2026-W47', 'week=1900-W01']) {
+      const answer = await week(sofia, query);
+      expect(answer.status, query).toBe(200);
+      expect(reviewWeek.safeParse(answer.body).success).toBe(true);
+      expect(answer.body, query).toMatchObject({ status: 'empty', drawnAt: null, items: [] });
+    }
+    expect(((await week(sofia, '')).body as ReviewWeek).week).toBe('2026-W47');
+    expect(stored()).toEqual({ weeks: 0, samples: 0, audit: auditBefore });
   });
 
   it('refuses weeks that do not exist or have not begun', async () => {
@@ -385,6 +445,7 @@ describe('the weekly verdict quality review', () => {
   it('takes one scorecard per verdict, audited, from a supervisor who took no part in it', async () => {
     // Ana decides three cases, so all three are in her sample, the four-eyes one among them.
     const world = await setUp({ anaReleases: 2 });
+    endWeek();
     const items = ((await week(world.sofia)).body as ReviewWeek).items;
     const involved = items.find((item) => item.verdict.caseId === world.fourEyesCase)!;
     expect(involved).toBeDefined();
@@ -438,6 +499,7 @@ describe('the weekly verdict quality review', () => {
 
   it('feeds the per-agent figures: reviews done, overturned, average score', async () => {
     const world = await setUp();
+    endWeek();
     const items = ((await week(world.marta)).body as ReviewWeek).items;
     const anas = items.filter((item) => item.verdict.agent.username === 'ana');
     expect((await score(world.marta, anas[0]!.id, { ...ALL_YES, payoutRight: false, comment: 'Wrong side.' })).status).toBe(200);

@@ -63,13 +63,18 @@ export function readVerdictHistory(db: Db, caseId: string): DossierVerdict[] {
  * its liveness checks, a report filed on its alert). A row whose data no longer parses is skipped here; the
  * chain check of the runs that cover the case then fails on it. The audit log has no index on these: a
  * dossier is a rare export, and one scan of the log costs less than an index on every write.
+ *
+ * Left out: the weekly quality review's scorecards (`verdict_review.*`, which name the case they score).
+ * They are the supervisors' internal assessment of an agent, not a fact of the case, and compliance, who
+ * may export a dossier, is not to read them.
  */
 export function readCaseAuditRows(db: Db, caseId: string): AuditRow[] {
   return prepared(
     db,
     `SELECT * FROM audit_log
-     WHERE subject = @caseId
-        OR (CASE WHEN json_valid(data) THEN json_extract(data, '$.caseId') END) = @caseId
+     WHERE (subject = @caseId
+            OR (CASE WHEN json_valid(data) THEN json_extract(data, '$.caseId') END) = @caseId)
+       AND action NOT GLOB 'verdict_review.*'
      ORDER BY seq`,
   ).all({ caseId }) as AuditRow[];
 }

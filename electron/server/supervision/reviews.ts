@@ -3,10 +3,17 @@
 //
 // The sample: per agent, min(n, max(3, ceil(n / 10))) of their n verdicts of the week (three, or a tenth
 // for a busy agent), the ones whose sha256("<week>:<caseId>") is lowest. That is seeded by the week and
-// reproducible from the data alone. It is drawn the first time anyone opens the week and stored, with the
-// week marked as drawn in the same transaction; reading the week again returns the stored sample, even if
-// verdicts were carried out in that week after the draw (those are not sampled: a sample that grew while it
-// was being worked would move under the reviewers). A week that has not begun cannot be drawn.
+// reproducible from the data alone. It is drawn the first time anyone opens the week after it has ended, and
+// stored with the week marked as drawn in the same transaction; reading the week again returns the stored
+// sample, even if verdicts of that week were carried out after the draw (those are not sampled: a sample that
+// grew while it was being worked would move under the reviewers).
+//
+// Only an ended week is drawn: drawn earlier, the sample would be fixed before the week's verdicts were all
+// in, and opening the screen on a Monday (by chance or to shield an agent) would leave the week unsampled.
+// Reading the current week answers it `open`, with no items, and writes nothing. An ended week with no
+// verdict to sample (one long before the first verdict, or a quiet one) answers `empty` and writes nothing
+// either, so a read of any past week never leaves rows or audit entries behind. A week that has not begun
+// is refused.
 //
 // Scoring rules: supervisors only; once per sampled verdict (a second scorecard is 409
 // review_already_done, whoever sends it); never by a supervisor who approved or sent back a proposal on
@@ -14,10 +21,9 @@
 // a "no" to any question needs a comment. The scorecard and its audit entry are one transaction.
 import { createHash } from 'node:crypto';
 import type { ReviewItem, ReviewWeek } from '../../../shared/api/types';
-import { isoWeekRange } from '../../../shared/domain/iso-week';
+import { isoWeekOf, isoWeekRange } from '../../../shared/domain/iso-week';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
-import type { Db } from '../db/open';
 import { apiError, conflict, invalidRequest, notFound } from '../errors';
 import type { AuthUser } from '../http/session';
 import {
@@ -54,6 +60,8 @@ export function drawSample(week: string, candidates: readonly SampleCandidate[])
       .map(({ candidate }) => candidate),
   );
 }
+
+const WEEK_MS = 7 * 86_400_000;
 
 export const reviewIdOf = (week: string, caseId: string) => `REV-${week}-${caseId}`;
 
@@ -92,32 +100,39 @@ function toReviewItem(row: ReviewRow, caller: AuthUser): ReviewItem {
   };
 }
 
-/** Draws the week's sample unless it was drawn before. Call inside ctx.write(). */
-function drawWeekOnce(db: Db, week: string, range: { from: Date; to: Date }, at: Date): void {
-  if (!claimReviewWeek(db, week, at.toISOString())) return;
-  const sample = drawSample(week, reviewCandidates(db, range.from.toISOString(), range.to.toISOString()));
-  for (const { caseId, agentId } of sample) insertReviewSample(db, { id: reviewIdOf(week, caseId), week, caseId, agentId });
+/**
+ * Draws the ended week's sample and audits it, unless it was drawn before or there is nothing to draw.
+ * Call inside ctx.write(): the claim of the week is what lets only one draw through.
+ */
+function drawWeek(ctx: ServerContext, actor: AuthUser, week: string, range: { from: Date; to: Date }): void {
+  const sample = drawSample(week, reviewCandidates(ctx.db, range.from.toISOString(), range.to.toISOString()));
+  if (sample.length === 0) return;
+  const at = ctx.now();
+  if (!claimReviewWeek(ctx.db, week, at.toISOString())) return;
+  for (const { caseId, agentId } of sample) insertReviewSample(ctx.db, { id: reviewIdOf(week, caseId), week, caseId, agentId });
+  appendAudit(ctx.db, at, {
+    actor: actor.id,
+    action: 'verdict_review.sample_drawn',
+    subject: week,
+    data: { cases: sample.map(({ caseId }) => caseId) },
+  });
 }
+
+/** The week the review opens on: the last one that has ended (the current one is still being decided). */
+export const lastEndedWeek = (now: Date) => isoWeekOf(new Date(now.getTime() - WEEK_MS));
 
 export function readReviewWeek(ctx: ServerContext, caller: AuthUser, week: string): ReviewWeek {
   const range = weekBounds(ctx, week);
-  // Reading an already drawn week writes nothing; the first reading draws it (and its audit entry says so).
-  if (reviewWeekDrawnAt(ctx.db, week) === null) {
-    ctx.write(() => {
-      drawWeekOnce(ctx.db, week, range, ctx.now());
-      appendAudit(ctx.db, ctx.now(), {
-        actor: caller.id,
-        action: 'verdict_review.sample_drawn',
-        subject: week,
-        data: { cases: reviewsOfWeek(ctx.db, week).map((row) => row.caseId) },
-      });
-    });
-  }
+  const bounds = { week, from: range.from.toISOString(), to: range.to.toISOString() };
+  if (range.to.getTime() > ctx.now().getTime()) return { ...bounds, status: 'open', drawnAt: null, items: [] };
+  // Reading a drawn week writes nothing; the first reading after the week ended draws it.
+  if (reviewWeekDrawnAt(ctx.db, week) === null) ctx.write(() => drawWeek(ctx, caller, week, range));
+  const drawnAt = reviewWeekDrawnAt(ctx.db, week);
+  if (drawnAt === null) return { ...bounds, status: 'empty', drawnAt: null, items: [] };
   return {
-    week,
-    from: range.from.toISOString(),
-    to: range.to.toISOString(),
-    drawnAt: reviewWeekDrawnAt(ctx.db, week)!,
+    ...bounds,
+    status: 'drawn',
+    drawnAt,
     items: reviewsOfWeek(ctx.db, week).map((row) => toReviewItem(row, caller)),
   };
 }

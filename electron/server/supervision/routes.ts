@@ -2,7 +2,6 @@
 // figures and the weekly verdict quality review.
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
-import { isoWeekOf } from '../../../shared/domain/iso-week';
 import type { ServerContext } from '../context';
 import { runOnce } from '../cases/idempotency';
 import { defineRoute } from '../http/route';
@@ -10,7 +9,7 @@ import { iterateVerdictHistory, listVerdictHistory } from '../sql/verdict-histor
 import { verdictCsv } from './csv';
 import { agentFigures } from './figures';
 import { decodeHistoryCursor, encodeHistoryCursor, toVerdictRecord } from './history';
-import { readReviewWeek, submitScorecard } from './reviews';
+import { lastEndedWeek, readReviewWeek, submitScorecard } from './reviews';
 
 function* records(rows: Iterable<Parameters<typeof toVerdictRecord>[0]>) {
   for (const row of rows) yield toVerdictRecord(row);
@@ -44,7 +43,7 @@ export function registerSupervisionRoutes(app: FastifyInstance, ctx: ServerConte
   });
 
   defineRoute(app, ctx, ROUTES.reviewWeek, ({ user, query }) =>
-    readReviewWeek(ctx, user, query.week ?? isoWeekOf(ctx.now())),
+    readReviewWeek(ctx, user, query.week ?? lastEndedWeek(ctx.now())),
   );
 
   defineRoute(app, ctx, ROUTES.submitReview, ({ user, body, params, idempotencyKey, reply }) => {

@@ -1,6 +1,7 @@
 // The week's verdict quality review: the sample the server drew for the week (each agent's verdicts), each
 // with its facts, its rationale and either its scorecard or a form of four yes/no questions and a comment.
-// Weeks are ISO weeks; "previous" and "next" move through them, never past the current one.
+// Weeks are ISO weeks; "previous" and "next" move through them, never past the current one. The screen
+// opens on the last week that has ended: the current one has no sample until it ends.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReviewItem } from '../../../../shared/api/types';
@@ -24,7 +25,7 @@ function shiftWeek(week: string, weeks: number): string {
 export function QualityReview() {
   const { t, i18n } = useTranslation('supervision');
   const locale = formattingLocale(i18n.language);
-  // null: the server's current week (its clock decides what "this week" is).
+  // null: the server's last ended week (its clock decides what "this week" is).
   const [week, setWeek] = useState<string | null>(null);
   const sample = useDeskQuery('reviews.week', { week });
   const value = sample.state.phase === 'ready' ? sample.state.value : null;
@@ -49,8 +50,12 @@ export function QualityReview() {
               from: day.format(new Date(value.from)),
               to: day.format(new Date(Date.parse(value.to) - 1)),
             })}
-            {' · '}
-            {t('review.progress', { done, total: value.items.length })}
+            {value.status === 'drawn' && (
+              <>
+                {' · '}
+                {t('review.progress', { done, total: value.items.length })}
+              </>
+            )}
           </p>
           <Button variant="quiet" disabled={value.week >= current} onClick={() => setWeek(shiftWeek(value.week, 1))}>
             {t('review.next')}
@@ -61,7 +66,10 @@ export function QualityReview() {
       {sample.state.phase === 'failed' && (
         <Alert tone="error">{t('review.loadFailed', { message: errorText(t, sample.state.error) })}</Alert>
       )}
-      {value && value.items.length === 0 && <p className="alerts__message">{t('review.empty')}</p>}
+      {value?.status === 'open' && (
+        <p className="alerts__message">{t('review.open', { date: day.format(new Date(value.to)) })}</p>
+      )}
+      {value?.status === 'empty' && <p className="alerts__message">{t('review.empty')}</p>}
       {value && (
         <ul className="supervision__reviews">
           {value.items.map((item) => (

@@ -5,7 +5,6 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import type { Page, TestInfo } from '@playwright/test';
 import { rewriteAuditEntry } from '../server/fixtures/audit-tamper';
@@ -13,26 +12,12 @@ import { startBrowserHost, type BrowserHost } from './browser-host';
 import { expect, openSignedOut, test, withCodes, type DeskHost } from './fixtures/host';
 import { saveScreenshot } from './fixtures/screenshots';
 import { ENGLISH, signIn, SPANISH, type SignInWords } from './fixtures/signin';
+import { seriousViolations, setTheme } from './fixtures/a11y';
 
 // A second sign-in of sofia in one worker waits for the next 30 s code step.
 test.describe.configure({ timeout: 120_000 });
 
 const SHOTS = '/tmp/shots/audit';
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({ id: violation.id, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
-}
-
-async function setTheme(page: Page, theme: 'light' | 'dark', words: { settings: string; theme: string }) {
-  await page.getByRole('button', { name: words.settings }).click();
-  const settings = page.getByRole('dialog', { name: words.settings });
-  await settings.getByRole('combobox', { name: words.theme }).selectOption(theme);
-  await page.keyboard.press('Escape');
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
 
 async function shot(page: Page, testInfo: TestInfo, name: string) {
   await saveScreenshot(page, testInfo, `audit-${name}`);

@@ -7,11 +7,11 @@
 // never by id. The alert detail, assignment and reports need the server's KYT review routes
 // (GET /v1/kyt/alerts/{id}, POST /v1/kyt/alerts/{id}/assign, GET /v1/reports/{id}).
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { DEMO_USERS, expect, openSignedOut, test, type DeskHost } from './fixtures/host';
 import { saveScreenshot } from './fixtures/screenshots';
 import { ENGLISH, signIn, SPANISH, type SignInWords } from './fixtures/signin';
+import { seriousViolations, setTheme } from './fixtures/a11y';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -30,21 +30,6 @@ const CASES_OTHER_TESTS_USE = new Set([
   'DSP-100038',
   'DSP-100044',
 ]);
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({ id: violation.id, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
-}
-
-async function setTheme(page: Page, theme: 'light' | 'dark', words: { settings: string; theme: string }) {
-  await page.getByRole('button', { name: words.settings }).click();
-  const settings = page.getByRole('dialog', { name: words.settings });
-  await settings.getByRole('combobox', { name: words.theme }).selectOption(theme);
-  await page.keyboard.press('Escape');
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
 
 /** The first row of the table whose alert is still to decide (open or in review), by its id. */
 async function undecidedAlert(table: Locator, skip: readonly string[] = []): Promise<string> {

@@ -5,7 +5,6 @@
 // (it only adds an audit entry), so other tests that read the case are not disturbed.
 import { readFileSync } from 'node:fs';
 import { createPublicKey, verify } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
 import canonicalize from 'canonicalize';
 import type { Page, TestInfo } from '@playwright/test';
 import type { SignedDossier } from '../../shared/api/types';
@@ -13,25 +12,11 @@ import { readSignedDossier, verifyDossier } from '../../scripts/verify-dossier';
 import { expect, openSignedOut, test } from './fixtures/host';
 import { saveScreenshot } from './fixtures/screenshots';
 import { signIn, SPANISH } from './fixtures/signin';
+import { seriousViolations, setTheme } from './fixtures/a11y';
 
 test.describe.configure({ timeout: 180_000 });
 
 const CASE = 'DSP-100028';
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({ id: violation.id, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
-}
-
-async function setTheme(page: Page, theme: 'light' | 'dark', words: { settings: string; theme: string }) {
-  await page.getByRole('button', { name: words.settings }).click();
-  const settings = page.getByRole('dialog', { name: words.settings });
-  await settings.getByRole('combobox', { name: words.theme }).selectOption(theme);
-  await page.keyboard.press('Escape');
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
 
 async function openCase(page: Page) {
   await expect(page.getByRole('searchbox').first()).toBeVisible({ timeout: 20_000 });

@@ -4,30 +4,15 @@
 // the agent's figures count it; an axe scan of each view; screenshots in English and Spanish, light and
 // dark, into /tmp/shots/supervision.
 import { mkdirSync, readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { isoWeekOf } from '../../shared/domain/iso-week';
 import { expect, openSignedOut, test } from './fixtures/host';
 import { ENGLISH, signIn, SPANISH } from './fixtures/signin';
+import { seriousViolations, setTheme } from './fixtures/a11y';
 
 test.describe.configure({ timeout: 180_000 });
 
 const SHOTS = '/tmp/shots/supervision';
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({ id: violation.id, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
-}
-
-async function setTheme(page: Page, theme: 'light' | 'dark', words: { settings: string; theme: string }) {
-  await page.getByRole('button', { name: words.settings }).click();
-  const settings = page.getByRole('dialog', { name: words.settings });
-  await settings.getByRole('combobox', { name: words.theme }).selectOption(theme);
-  await page.keyboard.press('Escape');
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
 
 async function shot(page: Page, name: string) {
   mkdirSync(SHOTS, { recursive: true });

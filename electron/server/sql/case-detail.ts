@@ -409,7 +409,9 @@ function toNote(row: NoteRow): Note {
   };
 }
 
-interface VerdictRow {
+/** A verdicts row with its three people's names (`p_`, `a_`, `r_`), as VERDICT_COLUMNS selects it. */
+export interface VerdictRow {
+  id: string;
   case_id: string;
   outcome: VerdictOutcome;
   reason_code: ReasonCode;
@@ -430,33 +432,39 @@ interface VerdictRow {
   reject_reason: string | null;
 }
 
+/** The verdicts table (`v`) with the names of who proposed, approved and rejected: add a WHERE and order. */
+export const VERDICT_COLUMNS = `SELECT v.*, p.username AS p_username, p.display_name AS p_name,
+            a.username AS a_username, a.display_name AS a_name,
+            r.username AS r_username, r.display_name AS r_name
+     FROM verdicts v JOIN users p ON p.id = v.proposed_by
+     ${USER_JOIN('a', 'v.approved_by')} ${USER_JOIN('r', 'v.rejected_by')}`;
+
+export function toVerdict(row: VerdictRow): Verdict {
+  return {
+    outcome: row.outcome,
+    reasonCode: row.reason_code,
+    rationale: row.rationale,
+    state: row.state,
+    proposedBy: { id: row.proposed_by, username: row.p_username, displayName: row.p_name },
+    proposedAt: row.proposed_at,
+    approvedBy: userRef(row.approved_by, row.a_username, row.a_name),
+    approvedAt: row.approved_at,
+    rejectedBy: userRef(row.rejected_by, row.r_username, row.r_name),
+    rejectedAt: row.rejected_at,
+    rejectReason: row.reject_reason,
+  };
+}
+
 /** Each case's current verdict: the live one, or else the latest rejected proposal. */
 function readVerdicts(db: Db, caseIds: string): Map<string, Verdict> {
   const rows = prepared(
     db,
-    `SELECT v.*, p.username AS p_username, p.display_name AS p_name,
-            a.username AS a_username, a.display_name AS a_name,
-            r.username AS r_username, r.display_name AS r_name
-     FROM verdicts v JOIN users p ON p.id = v.proposed_by
-     ${USER_JOIN('a', 'v.approved_by')} ${USER_JOIN('r', 'v.rejected_by')}
+    `${VERDICT_COLUMNS}
      WHERE v.case_id ${IN_IDS} ORDER BY v.case_id, v.state = 'rejected', v.proposed_at DESC`,
   ).all(caseIds) as VerdictRow[];
   const verdicts = new Map<string, Verdict>();
   for (const row of rows) {
-    if (verdicts.has(row.case_id)) continue;
-    verdicts.set(row.case_id, {
-      outcome: row.outcome,
-      reasonCode: row.reason_code,
-      rationale: row.rationale,
-      state: row.state,
-      proposedBy: { id: row.proposed_by, username: row.p_username, displayName: row.p_name },
-      proposedAt: row.proposed_at,
-      approvedBy: userRef(row.approved_by, row.a_username, row.a_name),
-      approvedAt: row.approved_at,
-      rejectedBy: userRef(row.rejected_by, row.r_username, row.r_name),
-      rejectedAt: row.rejected_at,
-      rejectReason: row.reject_reason,
-    });
+    if (!verdicts.has(row.case_id)) verdicts.set(row.case_id, toVerdict(row));
   }
   return verdicts;
 }

@@ -61,54 +61,30 @@ export function VerdictsAndFigures() {
           {t('history.title')}
         </h2>
         <form className="alerts__toolbar" aria-label={t('history.filtersLabel')} onSubmit={(event) => event.preventDefault()}>
-          <div className="alerts__field">
-            <label htmlFor="verdicts-agent">{t('history.agent')}</label>
-            <select
-              id="verdicts-agent"
-              className="input select"
-              value={filters.agentId ?? ''}
-              onChange={(event) => set('agentId', event.target.value || null)}
-            >
-              <option value="">{t('history.anyAgent')}</option>
-              {agents.map((agent) => (
-                <option key={agent.id} value={agent.id}>
-                  {agent.displayName}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="alerts__field">
-            <label htmlFor="verdicts-outcome">{t('history.outcome')}</label>
-            <select
-              id="verdicts-outcome"
-              className="input select"
-              value={filters.outcome ?? ''}
-              onChange={(event) => set('outcome', (event.target.value || null) as VerdictOutcome | null)}
-            >
-              <option value="">{t('history.anyOutcome')}</option>
-              {VERDICT_OUTCOMES.map((outcome) => (
-                <option key={outcome} value={outcome}>
-                  {t(`outcome.${outcome}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="alerts__field">
-            <label htmlFor="verdicts-asset">{t('history.asset')}</label>
-            <select
-              id="verdicts-asset"
-              className="input select"
-              value={filters.asset ?? ''}
-              onChange={(event) => set('asset', (event.target.value || null) as Asset | null)}
-            >
-              <option value="">{t('history.anyAsset')}</option>
-              {ASSETS.map((asset) => (
-                <option key={asset} value={asset}>
-                  {asset}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            id="verdicts-agent"
+            label={t('history.agent')}
+            anyLabel={t('history.anyAgent')}
+            value={filters.agentId}
+            options={agents.map((agent) => ({ value: agent.id, label: agent.displayName }))}
+            onChange={(value) => set('agentId', value)}
+          />
+          <FilterSelect
+            id="verdicts-outcome"
+            label={t('history.outcome')}
+            anyLabel={t('history.anyOutcome')}
+            value={filters.outcome}
+            options={VERDICT_OUTCOMES.map((outcome) => ({ value: outcome, label: t(`outcome.${outcome}`) }))}
+            onChange={(value) => set('outcome', value)}
+          />
+          <FilterSelect
+            id="verdicts-asset"
+            label={t('history.asset')}
+            anyLabel={t('history.anyAsset')}
+            value={filters.asset}
+            options={ASSETS.map((asset) => ({ value: asset, label: asset }))}
+            onChange={(value) => set('asset', value)}
+          />
           <div className="alerts__field">
             <label htmlFor="verdicts-from">{t('history.from')}</label>
             <input
@@ -197,5 +173,34 @@ export function VerdictsAndFigures() {
         </div>
       </section>
     </>
+  );
+}
+
+/** One filter of the toolbar: a labelled select whose first option, "any", clears it. */
+function FilterSelect<V extends string>(props: {
+  id: string;
+  label: string;
+  anyLabel: string;
+  value: V | null | undefined;
+  options: readonly { value: V; label: string }[];
+  onChange(value: V | null): void;
+}) {
+  return (
+    <div className="alerts__field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select
+        id={props.id}
+        className="input select"
+        value={props.value ?? ''}
+        onChange={(event) => props.onChange((event.target.value || null) as V | null)}
+      >
+        <option value="">{props.anyLabel}</option>
+        {props.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

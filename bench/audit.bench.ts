@@ -16,8 +16,8 @@ const event = (i: number) => ({ actor: 'USR-bench', action: 'bench.write', subje
 export async function runAuditBenchmarks(dataDir: string): Promise<Comparison[]> {
   const signedDb = openDatabase(path.join(dataDir, 'signed.db'));
   const plainDb = openDatabase(path.join(dataDir, 'plain.db'));
+  const ctx = createContext(signedDb, defaultConfig({ dataDir, logLevel: 'silent' }));
   try {
-    const ctx = createContext(signedDb, defaultConfig({ dataDir, logLevel: 'silent' }));
     ctx.signer();
     const signedSeconds = await timed(() => {
       for (let i = 0; i < WRITES; i++) ctx.write(() => appendAudit(signedDb, new Date(), event(i)));
@@ -34,6 +34,7 @@ export async function runAuditBenchmarks(dataDir: string): Promise<Comparison[]>
       ),
     ];
   } finally {
+    ctx.checkpoints.flush();
     signedDb.close();
     plainDb.close();
   }

@@ -59,6 +59,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       clearInterval(compaction);
       clearInterval(checkpointing);
       await built.app.close();
+      built.ctx.checkpoints.flush();
       db.close();
     },
   };

@@ -47,6 +47,7 @@ export async function createTestServer(overrides: Partial<ServerConfig> = {}): P
     clock,
     async close() {
       await built.app.close();
+      built.ctx.checkpoints.flush();
       db.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -38,6 +38,8 @@ export interface Checkpointer {
   rolledBack(): void;
   /** The last checkpoint this server recorded having signed, or null before the first. */
   recorded(): SignedHead | null;
+  /** Writes that record to its file now (the server's close does). */
+  flush(): void;
 }
 
 export function rowToCheckpoint(row: CheckpointRow): Checkpoint {
@@ -151,6 +153,7 @@ export function createCheckpointer(
   return {
     problem: () => problem,
     recorded: () => heads.current(),
+    flush: () => heads.flush(),
     committed() {
       // What is committed, read back: a checkpoint signed inside a savepoint that rolled back is not there.
       const last = pending ? readLatestCheckpointRow(db) : undefined;

@@ -21,7 +21,12 @@ export interface SignedHead {
 export interface SignedHeadStore {
   current(): SignedHead | null;
   record(head: SignedHead): void;
+  /** Writes the newest record to the file now (on close, and in tests). */
+  flush(): void;
 }
+
+/** How long a new record may wait in memory before it is written to the file. */
+export const SIGNED_HEAD_FLUSH_MS = 1000;
 
 const signedHead = z.strictObject({
   seq: z.number().int().positive(),
@@ -56,19 +61,42 @@ function readSignedHead(file: string): SignedHead | null {
   return parsed.data;
 }
 
-/** The record in `file`, read once and then kept in memory; each new head replaces the file atomically. */
+/** The record in `file`, read once and then kept in memory; the file is replaced atomically, batched. */
 export function fileSignedHeadStore(file: string): SignedHeadStore {
   let head: SignedHead | null | undefined;
+  let unwritten: SignedHead | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!unwritten) return;
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify(unwritten), { mode: 0o600 });
+    fs.renameSync(temporary, file);
+    unwritten = null;
+  };
   return {
     current() {
       if (head === undefined) head = readSignedHead(file);
       return head;
     },
     record(next) {
-      const temporary = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, JSON.stringify(next), { mode: 0o600 });
-      fs.renameSync(temporary, file);
       head = next;
+      unwritten = next;
+      if (!timer) {
+        timer = setTimeout(() => {
+          try {
+            flush();
+          } catch (error) {
+            // Still unwritten: the next record tries again; meanwhile this process checks the one in memory.
+            process.emitWarning(`Could not record the last signed audit checkpoint in ${file}: ${String(error)}`, {
+              code: 'signed_head_unwritten',
+            });
+          }
+        }, SIGNED_HEAD_FLUSH_MS);
+        timer.unref();
+      }
     },
+    flush,
   };
 }

@@ -382,6 +382,24 @@ describe('idempotent redelivery', () => {
   });
 });
 
+describe('one transaction', () => {
+  beforeEach(() => start());
+
+  it('leaves nothing of an event whose answer could not be stored: no trade, no ledger rows, no audit entry', async () => {
+    // The answer's row is the transaction's last write: make it fail, as a crash at that point would.
+    running().ctx.db.exec(
+      "CREATE TEMP TRIGGER refuse_answers BEFORE INSERT ON platform_events BEGIN SELECT RAISE(ABORT, 'disk gone'); END",
+    );
+    const before = footprint();
+    const opened = tradeOpened(at(60));
+    expect((await send(opened, { id: 'msg_crash' })).status).toBe(500);
+    expect(footprint()).toEqual(before);
+    running().ctx.db.exec('DROP TRIGGER refuse_answers');
+    expectOk(await send(opened, { id: 'msg_crash' }));
+    expect(escrowState(opened.data.tradeId)).toBe('held');
+  });
+});
+
 describe('trade.message and trade.receipt', () => {
   beforeEach(() => start());
 

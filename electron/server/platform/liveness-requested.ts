@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { livenessRequestedData } from '../../../shared/api/platform-events';
-import { findCheckByVerification, insertLivenessCheck, pendingTradeCheck } from '../sql/liveness';
+import { findCheckByVerification, insertLivenessCheck, type LivenessCheckRow } from '../sql/liveness';
 import { notAParty } from './errors';
 import {
   applied,
@@ -25,17 +25,23 @@ export function applyLivenessRequested(input: EventInput, request: LivenessReque
   const verificationId = request.verificationId ?? null;
   // One verification is one check: the exchange asking again for it changes nothing.
   if (verificationId && findCheckByVerification(db, verificationId)) return unchanged(trade.caseId);
-  const check = {
-    ...pendingTradeCheck({
-      id: `LIV-${randomUUID()}`,
-      partyId: request.partyId,
-      caseId: '',
-      requestedBy: PLATFORM_USER_ID,
-      createdAt: input.now.toISOString(),
-    }),
+  const check: LivenessCheckRow = {
+    id: `LIV-${randomUUID()}`,
+    partyId: request.partyId,
     // Before a dispute the check belongs to the party alone, as an onboarding one does.
     caseId: trade.caseId,
+    trigger: 'trade',
+    status: 'pending',
+    livenessScore: null,
+    faceMatchScore: null,
+    documentType: null,
+    idPhoto: null,
+    frames: [],
+    errorCode: null,
     providerVerificationId: verificationId,
+    requestedBy: PLATFORM_USER_ID,
+    createdAt: input.now.toISOString(),
+    completedAt: null,
   };
   insertLivenessCheck(db, check);
   recordEventChange(input, trade, 'liveness.requested', {

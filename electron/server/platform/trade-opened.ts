@@ -14,6 +14,7 @@ import {
   findPlatformTrade,
   insertPlatformParty,
   refreshPlatformParty,
+  tradeExists,
 } from '../sql/platform-events';
 import { applied, recordEventChange, unchanged, type EventInput, type EventResult } from './event-context';
 import { announceEscrowMove } from './outbound';
@@ -70,6 +71,8 @@ export function applyTradeOpened(input: EventInput, trade: TradeOpened): EventRe
     if (refreshed) recordEventChange(input, existing, 'platform.parties_refreshed', { parties });
     return refreshed ? applied(existing.caseId) : unchanged(existing.caseId);
   }
+  // A completed trade of the history the platform holds (recorded without an escrow) is not opened again.
+  if (tradeExists(ctx.db, trade.tradeId)) return unchanged(null);
   const escrowId = escrowIdOf(trade.tradeId);
   const openedAt = new Date(input.at);
   const movementId = recordTradeWithEscrow(

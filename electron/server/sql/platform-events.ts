@@ -74,6 +74,10 @@ export function findPlatformTrade(db: Db, tradeId: string): PlatformTrade | null
   return row ?? null;
 }
 
+/** Whether any trade has this id: the trade history recorded without an escrow (the seed's) counts too. */
+export const tradeExists = (db: Db, tradeId: string) =>
+  prepared(db, 'SELECT 1 FROM trades WHERE id = ?').get(tradeId) !== undefined;
+
 export interface PlatformPartyRow {
   id: string;
   displayName: string;

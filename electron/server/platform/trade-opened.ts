@@ -64,15 +64,14 @@ export function applyTradeOpened(input: EventInput, trade: TradeOpened): EventRe
   const { ctx } = input;
   checkTrade(input, trade);
   const parties = { buyer: upsertParty(input, trade.buyer), seller: upsertParty(input, trade.seller) };
-  const existing = findPlatformTrade(ctx.db, trade.tradeId);
   // A trade opens once: a second trade.opened for it (another webhook-id) can only tell newer party facts.
-  if (existing) {
+  // A completed trade of the history the platform holds (recorded without an escrow) is not opened either.
+  if (tradeExists(ctx.db, trade.tradeId)) {
+    const caseId = findPlatformTrade(ctx.db, trade.tradeId)?.caseId ?? null;
     const refreshed = parties.buyer === 'refreshed' || parties.seller === 'refreshed';
-    if (refreshed) recordEventChange(input, existing, 'platform.parties_refreshed', { parties });
-    return refreshed ? applied(existing.caseId) : unchanged(existing.caseId);
+    if (refreshed) recordEventChange(input, { id: trade.tradeId, caseId }, 'platform.parties_refreshed', { parties });
+    return refreshed ? applied(caseId) : unchanged(caseId);
   }
-  // A completed trade of the history the platform holds (recorded without an escrow) is not opened again.
-  if (tradeExists(ctx.db, trade.tradeId)) return unchanged(null);
   const escrowId = escrowIdOf(trade.tradeId);
   const openedAt = new Date(input.at);
   const movementId = recordTradeWithEscrow(

@@ -18,6 +18,8 @@ export interface ServerConfig {
   sessionTtlMs: number;
   loginTokenTtlMs: number;
   metamapWebhookSecret: string | null;
+  /** How far a MetaMap event's own `timestamp` may lie from now before the event is refused (stale_event). */
+  metamapEventWindow: MetamapEventWindow;
   /** How often /v1/events writes a heartbeat comment, so proxies and clients see a live stream. */
   eventsHeartbeatMs: number;
   /** Per-address limit on the auth routes, per minute. Generous: a busy office shares one address. */
@@ -35,6 +37,24 @@ export interface ServerConfig {
   now: () => Date;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
 }
+
+/**
+ * MetaMap signs only the body, so the body's `timestamp` (when the event happened) is all a replay carries.
+ * MetaMap retries a failed delivery, same body, "after 1, 3, 5, 7 and 10 minutes" (its webhook FAQ): the last
+ * comes 10 or 26 minutes after the first attempt, as those count from the first try or from each other. A
+ * past side shorter than that would refuse MetaMap's own retries after an outage of the server, and an
+ * event whose retries all fail is lost for good: 30 minutes covers either reading. A replay inside the window is harmless anyway (deduplicated, and never
+ * newer than what it would undo). The future side only allows for clock skew.
+ */
+export interface MetamapEventWindow {
+  maxAgeMs: number;
+  maxAheadMs: number;
+}
+
+export const DEFAULT_METAMAP_EVENT_WINDOW: MetamapEventWindow = {
+  maxAgeMs: 30 * 60 * 1000,
+  maxAheadMs: 5 * 60 * 1000,
+};
 
 export interface ReportingEntity {
   /** The reporting entity's registration id with the FIU (goAML `rentity_id`). */
@@ -73,6 +93,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     sessionTtlMs: 8 * 60 * 60 * 1000,
     loginTokenTtlMs: 5 * 60 * 1000,
     metamapWebhookSecret: process.env.METAMAP_WEBHOOK_SECRET ?? null,
+    metamapEventWindow: DEFAULT_METAMAP_EVENT_WINDOW,
     eventsHeartbeatMs: 15_000,
     authRateLimitPerMinute: 300,
     reportingEntity: DEMO_REPORTING_ENTITY,

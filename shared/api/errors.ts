@@ -7,6 +7,7 @@
 export const API_ERRORS = {
   invalid_request: 400,
   idempotency_key_required: 400,
+  stale_event: 400,
   invalid_credentials: 401,
   invalid_login_token: 401,
   invalid_signature: 401,

@@ -437,7 +437,12 @@ export const health = z.object({ status: z.literal('ok'), version: z.string() })
 /** POST /v1/webhooks/metamap: what became of the event (MetaMap only needs the 200). */
 export const webhookOutcome = z.discriminatedUnion('status', [
   z.object({ status: z.literal('applied'), checkId: z.string() }),
-  z.object({ status: z.literal('unchanged'), checkId: z.string() }),
+  // Already taken into account, older than what the check holds, or saying what it already says.
+  z.object({
+    status: z.literal('unchanged'),
+    checkId: z.string(),
+    reason: z.enum(['duplicate', 'older_than_current', 'no_change']),
+  }),
   z.object({
     status: z.literal('ignored'),
     reason: z.enum(['no_party', 'unknown_party', 'unknown_case', 'unhandled_event']),

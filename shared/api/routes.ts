@@ -512,7 +512,7 @@ export const ROUTES = {
     response: webhookOutcome,
     status: 200,
     idempotencyKey: false,
-    errors: ['invalid_signature', 'webhooks_not_configured'],
+    errors: ['invalid_signature', 'stale_event', 'webhooks_not_configured'],
   }),
 } as const satisfies Record<string, RouteSpec>;
 

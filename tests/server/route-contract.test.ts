@@ -12,7 +12,8 @@ import { isoWeekOf } from '../../shared/domain/iso-week';
 import { toErrorResponse } from '../../electron/server/app';
 import { payloadTooLarge } from '../../electron/server/http/body';
 import { putEvidence } from '../../electron/server/evidence/store';
-import { signWebhookBody } from '../../electron/server/webhooks/signature';
+import type { MetamapEventBody } from '../../electron/server/webhooks/payload';
+import { signedMetamapDelivery } from '../../electron/server/webhooks/signature';
 import { FOUR_EYES_TRADE, newKey } from './fixtures/case-api';
 import { addAlert, addCase, addUser, advanceSignedIn, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
 
@@ -286,12 +287,13 @@ describe('the route contract', () => {
       body: { evidenceSufficient: true, reasonCodeRight: true, rationaleClear: true, payoutRight: true },
     });
 
-    // A signed MetaMap webhook.
-    const payload = fs.readFileSync(path.join(__dirname, 'fixtures/metamap/step-completed-liveness.json'));
-    await expectAnswer('metamapWebhook', {
-      raw: payload.toString('utf8'),
-      headers: { 'x-signature': signWebhookBody('test-webhook-secret', payload) },
+    // A signed MetaMap webhook, dated now: the server refuses events outside its time window.
+    const fixture = fs.readFileSync(path.join(__dirname, 'fixtures/metamap/step-completed-liveness.json'));
+    const delivery = signedMetamapDelivery('test-webhook-secret', {
+      ...(JSON.parse(fixture.toString('utf8')) as MetamapEventBody),
+      timestamp: server.clock.now.toISOString(),
     });
+    await expectAnswer('metamapWebhook', { raw: delivery.body, headers: { 'x-signature': delivery.headers['x-signature'] } });
 
     expect([...answered].sort()).toEqual([...ROUTE_NAMES].sort());
   });

@@ -600,3 +600,36 @@ describe('MetaMap webhook time window, duplicates and order', () => {
     expect(outsideWindow(shifted(window.maxAheadMs + 1), now, window)).toBe('ahead_of_clock');
   });
 });
+
+describe('query plans of the MetaMap webhook', () => {
+  it('finds duplicates, checks and parties through keys and indexes, never scanning a table', async () => {
+    await setUp();
+    const { db } = server.ctx;
+    const statements: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => {
+      statements.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
+    const deliveries = [
+      'step-completed-liveness',
+      'verification-completed-rejected',
+      'step-completed-selfie-fraud-onboarding',
+      'verification-completed-onboarding-verified',
+    ];
+    for (const name of deliveries) {
+      expect((await signed(fixture(name))).statusCode).toBe(200);
+    }
+    const webhookQueries = statements.filter((sql) => /\b(metamap_events|liveness_checks|parties)\b/.test(sql));
+    expect(webhookQueries.length).toBeGreaterThan(5);
+    expect(webhookQueries.join('\n')).toContain('metamap_events');
+    for (const sql of webhookQueries) {
+      const names = [...new Set([...sql.matchAll(/@(\w+)/g)].map((match) => match[1]!))];
+      const args = names.length
+        ? [Object.fromEntries(names.map((name) => [name, 'x']))]
+        : Array<string>((sql.match(/\?/g) ?? []).length).fill('x');
+      const plan = (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((row) => row.detail);
+      expect(plan.filter((detail) => detail.startsWith('SCAN')), `${sql}\n${plan.join('\n')}`).toEqual([]);
+    }
+  });
+});

@@ -88,6 +88,8 @@ function claimsOf(event: MetamapEvent): Claims {
   return claims;
 }
 
+/** Takes one claim if the event is newer than the value held. Of two events of the same millisecond the
+ *  first to arrive stands: neither is known to be the later. */
 function takeIfNewer<F extends OrderedField>(
   fields: CheckFields,
   field: F,
@@ -112,7 +114,8 @@ function merge(check: CheckFields, claims: Claims, occurredAt: string, now: Date
     if (takeIfNewer(fields, field, claims[field], occurredAt)) fresh += 1;
   }
   // The completion time is when the platform learned the outcome: a newer event repeating it keeps it.
-  if (fields.status !== check.status || (fields.status !== 'pending' && !fields.completed_at)) {
+  const statusTaken = fields.status_at !== check.status_at;
+  if (statusTaken && (fields.status !== check.status || !check.completed_at)) {
     fields.completed_at = now.toISOString();
   }
   return { fields, fresh };

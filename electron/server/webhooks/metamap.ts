@@ -12,7 +12,7 @@ import { parseJsonBody } from '../http/body';
 import { defineRoute } from '../http/route';
 import { parseInput } from '../http/validate';
 import { applyMetamapEvent } from './apply-event';
-import { outsideWindow } from './event-window';
+import { outsideWindow, type OutsideWindow } from './event-window';
 import { eventEnvelope, HANDLED_EVENTS, metamapEvent } from './payload';
 import { hasValidSignature } from './signature';
 
@@ -28,10 +28,7 @@ const WINDOW_MESSAGES = {
  * An authentic event from outside the time window is refused and stores nothing: a replay of an old
  * capture, or a clock far off. 400, not 200: unlike a duplicate, the server has not taken it into account.
  */
-function refuseOutsideWindow(ctx: ServerContext, occurredAt: string): void {
-  const outside = outsideWindow(new Date(occurredAt), ctx.now(), ctx.config.metamapEventWindow);
-  if (outside) throw apiError('stale_event', WINDOW_MESSAGES[outside]);
-}
+const staleEvent = (outside: OutsideWindow) => apiError('stale_event', WINDOW_MESSAGES[outside]);
 
 export async function registerMetamapWebhook(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   await app.register(async (webhooks) => {
@@ -63,7 +60,11 @@ export async function registerMetamapWebhook(app: FastifyInstance, ctx: ServerCo
       if (!HANDLED_EVENTS.has(eventName))
         return { status: 'ignored' as const, reason: 'unhandled_event' as const };
       const event = parseInput(metamapEvent, payload);
-      refuseOutsideWindow(ctx, event.timestamp);
+      const outside = outsideWindow(new Date(event.timestamp), ctx.now(), ctx.config.metamapEventWindow);
+      if (outside) {
+        request.log.warn({ eventName, outside }, 'MetaMap webhook outside the time window refused');
+        throw staleEvent(outside);
+      }
       const outcome = ctx.write(() => applyMetamapEvent(ctx, event));
       if (outcome.status === 'ignored') {
         request.log.warn(

@@ -6,5 +6,13 @@ import { tradeMonitoring } from './0002-trade-monitoring';
 import { kytMonitor } from './0003-kyt-monitor';
 import { auditCheckpoints } from './0004-audit-checkpoints';
 import { verdictReviews } from './0005-verdict-reviews';
+import { outboundEvents } from './0006-outbound-events';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, tradeMonitoring, kytMonitor, auditCheckpoints, verdictReviews];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  tradeMonitoring,
+  kytMonitor,
+  auditCheckpoints,
+  verdictReviews,
+  outboundEvents,
+];

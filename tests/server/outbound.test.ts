@@ -15,6 +15,7 @@ import {
 } from '../../electron/server/config';
 import { retryDelayMs } from '../../electron/server/outbound/backoff';
 import { enqueueOutbound } from '../../electron/server/outbound/enqueue';
+import { earliestPendingAt } from '../../electron/server/sql/outbound';
 import type { AttemptOutcome, DeliveryWorker } from '../../electron/server/outbound/worker';
 import { startServer, type RunningServer } from '../../electron/server/start';
 import { verifySignedDelivery } from '../../electron/server/webhooks/standard-webhooks';
@@ -358,6 +359,38 @@ describe('outbound delivery', () => {
     expect(
       (await call(server, supervisor, 'POST', '/v1/platform/deliveries/evt_nope/retry', {})).status,
     ).toBe(404);
+  });
+
+  it("holds a trade's later events behind one that is failing, while other trades go on", async () => {
+    const receiver = await startReceiver([500], 200);
+    const server = await serverWith(outboundConfig(receiver));
+    const firstAttempt = nextAttempt(server.outbound);
+    const at = server.clock.now.toISOString();
+    server.ctx.write(() => {
+      enqueueOutbound(server.ctx, lockedEvent('T-SLOW', at));
+      enqueueOutbound(server.ctx, lockedEvent('T-SLOW', at, 'escrow.held'));
+      enqueueOutbound(server.ctx, lockedEvent('T-OTHER', at));
+    });
+    const failed = await firstAttempt;
+    await server.outbound!.idle();
+    // The other trade went out; the failing trade's second event waits, and the worker sleeps until the
+    // first one's retry rather than for the second one (due since it was queued, but not next).
+    expect(queue(server).map((row) => [row.trade_id, row.type, row.state])).toEqual([
+      ['T-SLOW', 'escrow.locked', 'pending'],
+      ['T-SLOW', 'escrow.held', 'pending'],
+      ['T-OTHER', 'escrow.locked', 'delivered'],
+    ]);
+    expect(earliestPendingAt(server.ctx.db)).toBe(failed.retryAt);
+
+    server.clock.set(new Date(failed.retryAt!));
+    await server.outbound!.idle();
+    const sent = receiver.received.map((received) => JSON.parse(received.body.toString()) as OutboundEvent);
+    expect(sent.map((event) => [event.data.tradeId, event.type])).toEqual([
+      ['T-SLOW', 'escrow.locked'],
+      ['T-OTHER', 'escrow.locked'],
+      ['T-SLOW', 'escrow.locked'],
+      ['T-SLOW', 'escrow.held'],
+    ]);
   });
 
   it('counts a receiver that does not answer in time as a failed attempt', async () => {

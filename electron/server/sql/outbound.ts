@@ -31,6 +31,10 @@ export function findCaseIdOfEscrow(db: Db, escrowId: string): string | null {
   return row?.id ?? null;
 }
 
+/** The row `o` is the first pending event of its trade. */
+const NO_EARLIER_PENDING = `NOT EXISTS (SELECT 1 FROM outbound_events p
+  WHERE p.state = 'pending' AND p.trade_id = o.trade_id AND p.seq < o.seq)`;
+
 export interface DueDelivery {
   id: string;
   body: string;
@@ -48,21 +52,21 @@ export function nextDueDelivery(db: Db, now: string): DueDelivery | undefined {
     db,
     `SELECT o.id, o.body, o.attempts, o.next_attempt_at AS nextAttemptAt
      FROM outbound_events o
-     WHERE o.state = 'pending' AND o.next_attempt_at <= ?
-       AND NOT EXISTS (SELECT 1 FROM outbound_events p
-                       WHERE p.state = 'pending' AND p.trade_id = o.trade_id AND p.seq < o.seq)
+     WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND ${NO_EARLIER_PENDING}
      ORDER BY o.seq LIMIT 1`,
   ).get(now) as DueDelivery | undefined;
 }
 
-/** When the earliest pending row is due (null: nothing is pending). */
+/**
+ * When the next row the worker may pick is due (null: nothing is pending). A row queued behind an earlier
+ * one of its trade does not count: it waits for that one, however long ago it was due itself.
+ */
 export function earliestPendingAt(db: Db): string | null {
   const row = prepared(
     db,
-    `SELECT MIN(next_attempt_at) AS at FROM outbound_events WHERE state = 'pending'`,
-  ).get() as {
-    at: string | null;
-  };
+    `SELECT MIN(o.next_attempt_at) AS at FROM outbound_events o
+     WHERE o.state = 'pending' AND ${NO_EARLIER_PENDING}`,
+  ).get() as { at: string | null };
   return row.at;
 }
 

@@ -20,8 +20,17 @@ import type { AttemptOutcome, DeliveryWorker } from '../../electron/server/outbo
 import { startServer, type RunningServer } from '../../electron/server/start';
 import { verifySignedDelivery } from '../../electron/server/webhooks/standard-webhooks';
 import { outboundEvent, type OutboundEvent } from '../../shared/api/platform-events';
-import { addCase, addUser, createTestServer, tempDir, type TestServer } from './harness';
-import { call, claim, escrowOf, expectConsistent, verdictInput, postVerdict } from './fixtures/case-api';
+import { addCase, addUser, createTestServer, freshCode, tempDir, type TestServer } from './harness';
+import {
+  approve,
+  call,
+  claim,
+  escrowOf,
+  expectConsistent,
+  FOUR_EYES_TRADE,
+  postVerdict,
+  verdictInput,
+} from './fixtures/case-api';
 
 // ---- A receiver: the exchange's endpoint, on a loopback port ----------------------------------------
 
@@ -267,6 +276,50 @@ describe('outbound delivery', () => {
       movement.account,
     );
     expect(delivered.every((outcome) => outcome.delivered)).toBe(true);
+  });
+
+  it('tells a hold, its lift, a four-eyes proposal and its approval, each once', async () => {
+    const receiver = await startReceiver([]);
+    const server = await serverWith(outboundConfig(receiver));
+    const [agent, compliance, supervisor] = (['agent', 'compliance', 'supervisor'] as const).map((role) =>
+      addUser(server.ctx, role),
+    );
+    const caseId = addCase(server.ctx, FOUR_EYES_TRADE);
+    expect((await claim(server, agent!, caseId)).status).toBe(200);
+    expect(
+      (await call(server, compliance!, 'POST', `/v1/cases/${caseId}/hold`, { reason: 'KYT review.' })).status,
+    ).toBe(200);
+    const lift = { reason: 'Cleared.', totp: freshCode(server, compliance!) };
+    expect((await call(server, compliance!, 'DELETE', `/v1/cases/${caseId}/hold`, lift)).status).toBe(200);
+    expect((await postVerdict(server, agent!, caseId, verdictInput(server, agent!))).body.case.status).toBe(
+      'pending_approval',
+    );
+    expect((await approve(server, supervisor!, caseId)).status).toBe(200);
+    await server.outbound!.idle();
+
+    const sent = receiver.received.map((received) => JSON.parse(received.body.toString()) as OutboundEvent);
+    expect(sent.map((event) => [event.type, event.data.caseId])).toEqual([
+      ['escrow.held', caseId],
+      ['escrow.hold_lifted', caseId],
+      ['verdict.proposed', caseId],
+      ['verdict.executed', caseId],
+      ['escrow.released', caseId],
+    ]);
+    expect(sent[1]!.data).toMatchObject({ cause: 'compliance_review', movementId: null });
+    expect(sent[2]!.data).toMatchObject({
+      state: 'proposed',
+      outcome: 'release',
+      reasonCode: 'payment_confirmed',
+    });
+    expect((sent[2]!.data as { verdictId: string }).verdictId).toBe(
+      (sent[3]!.data as { verdictId: string }).verdictId,
+    );
+    expect(sent[4]!.data).toMatchObject({
+      cause: 'verdict',
+      amount: '15000.000000',
+      beneficiaryPartyId: expect.any(String),
+    });
+    expect(queue(server).every((row) => row.state === 'delivered' && row.attempts === 1)).toBe(true);
   });
 
   it('queues nothing for a change that rolls back or a request that is refused', async () => {

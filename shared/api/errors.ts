@@ -30,6 +30,7 @@ export const API_ERRORS = {
   review_already_done: 409,
   idempotency_key_in_flight: 409,
   no_proposed_verdict: 409,
+  delivery_not_failed: 409,
   verdict_pending_approval: 409,
   must_refetch: 410,
   payload_too_large: 413,

@@ -539,3 +539,32 @@ export const reviewWeek = z.discriminatedUnion('status', [
     items: z.array(reviewItem).length(0),
   }),
 ]);
+
+/** One outbound event in the delivery log (GET /v1/platform/deliveries): never its body or the secret. */
+export const delivery = z.object({
+  /** The event's `webhook-id`, the exchange's key to dedupe on. */
+  id: z.string(),
+  type: z.string(),
+  tradeId: z.string(),
+  caseId: z.string().nullable(),
+  state: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int().nonnegative(),
+  /** The HTTP status of the last attempt; null before the first or when it got no answer. */
+  lastStatus: z.number().int().nullable(),
+  /** Why the last attempt failed, in a few words (`the exchange answered 503`, `no answer within 10 s`). */
+  lastError: z.string().nullable(),
+  createdAt: time,
+  /** The next attempt of a pending event (null once delivered or given up). */
+  nextAttemptAt: time.nullable(),
+  deliveredAt: time.nullable(),
+});
+
+export const deliveryLog = pageOf(delivery).extend({
+  /** Whether outbound delivery is on, and to which host (never the path, a query or the secret). */
+  outbound: z.object({ configured: z.boolean(), host: z.string().nullable() }),
+  counts: z.object({
+    pending: z.number().int().nonnegative(),
+    delivered: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+  }),
+});

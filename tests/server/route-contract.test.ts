@@ -287,6 +287,17 @@ describe('the route contract', () => {
       body: { evidenceSufficient: true, reasonCodeRight: true, rationaleClear: true, payoutRight: true },
     });
 
+    // The delivery log, and queuing again an event the worker gave up on (put there directly: this server
+    // has no outbound URL, tests/server/outbound.test.ts delivers for real).
+    server.ctx.db
+      .prepare(
+        `INSERT INTO outbound_events (id, type, trade_id, case_id, body, created_at, state, attempts, next_attempt_at, last_status, last_error)
+         VALUES ('evt_contract', 'escrow.held', 'T-1', NULL, '{}', ?, 'failed', 3, NULL, 503, 'the exchange answered 503')`,
+      )
+      .run(server.clock.now.toISOString());
+    await expectAnswer('listDeliveries', { query: 'state=failed&limit=5' });
+    await expectAnswer('retryDelivery', { params: { id: 'evt_contract' }, body: {} });
+
     // A signed MetaMap webhook, dated now: the server refuses events outside its time window.
     const fixture = fs.readFileSync(path.join(__dirname, 'fixtures/metamap/step-completed-liveness.json'));
     const delivery = signedMetamapDelivery('test-webhook-secret', {

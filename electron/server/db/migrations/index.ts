@@ -7,5 +7,14 @@ import { kytMonitor } from './0003-kyt-monitor';
 import { auditCheckpoints } from './0004-audit-checkpoints';
 import { verdictReviews } from './0005-verdict-reviews';
 import { metamapEventOrder } from './0006-metamap-event-order';
+import { outboundEvents } from './0007-outbound-events';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, tradeMonitoring, kytMonitor, auditCheckpoints, verdictReviews, metamapEventOrder];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  tradeMonitoring,
+  kytMonitor,
+  auditCheckpoints,
+  verdictReviews,
+  metamapEventOrder,
+  outboundEvents,
+];

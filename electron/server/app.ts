@@ -2,7 +2,7 @@
 // {"error":{"code","message"}}; nothing internal (stack traces, SQL) ever reaches a client.
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import type { ServerConfig } from './config';
+import { outboundTarget, type ServerConfig } from './config';
 import { createContext, type ServerContext } from './context';
 import type { Db } from './db/open';
 import { ApiError } from './errors';
@@ -22,6 +22,8 @@ import { registerSupervisionRoutes } from './supervision/routes';
 import { registerUserRoutes } from './users/routes';
 import { registerPlatformEventRoutes } from './platform/route';
 import { registerMetamapWebhook } from './webhooks/metamap';
+import { registerDeliveryRoutes } from './outbound/routes';
+import { startDeliveryWorker, type DeliveryWorker } from './outbound/worker';
 
 export const API_VERSION = '1.0.0';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -48,9 +50,13 @@ export function toErrorResponse(error: FastifyError | ApiError | Error): { statu
 export interface BuiltServer {
   app: FastifyInstance;
   ctx: ServerContext;
+  /** Sends the queued outbound events; null when outbound is off. */
+  outbound: DeliveryWorker | null;
 }
 
 export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltServer> {
+  // Checked before anything else: an unusable outbound URL or a missing secret stops the start with why.
+  const target = outboundTarget(config);
   const ctx = createContext(db, config);
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
@@ -105,5 +111,9 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   await registerAuditRoutes(app, ctx);
   await registerMetamapWebhook(app, ctx);
   await registerPlatformEventRoutes(app, ctx);
-  return { app, ctx };
+  registerDeliveryRoutes(app, ctx, target);
+  const outbound = target ? startDeliveryWorker(ctx, target, { tuning: config.outboundDelivery, log: app.log }) : null;
+  // Stopped before the store closes (startServer closes the database after app.close()).
+  if (outbound) app.addHook('onClose', () => outbound.stop());
+  return { app, ctx, outbound };
 }

@@ -26,6 +26,8 @@ export interface ServerConfig {
   /** How long a new dispute has before its SLA is due, in hours; four-eyes cases get the longer window. */
   disputeSlaHours: number;
   fourEyesDisputeSlaHours: number;
+  /** How far a MetaMap event's own `timestamp` may lie from now before the event is refused (stale_event). */
+  metamapEventWindow: MetamapEventWindow;
   /** How often /v1/events writes a heartbeat comment, so proxies and clients see a live stream. */
   eventsHeartbeatMs: number;
   /** Per-address limit on the auth routes, per minute. Generous: a busy office shares one address. */
@@ -39,9 +41,105 @@ export interface ServerConfig {
   auditKeyFile: string | null;
   /** Names this audit log in its signed checkpoints (C2SP "origin"): one per deployment. */
   auditOrigin: string;
+  /**
+   * Where the platform's events go (env `PLATFORM_OUTBOUND_URL`, http or https). Null: outbound is off and
+   * nothing is queued (the demo seed and a stand-alone desk have no exchange to tell).
+   */
+  outboundUrl: string | null;
+  /**
+   * Env `PLATFORM_OUTBOUND_SECRET`: the signing secret, or several separated by spaces or commas while the
+   * exchange rotates (each delivery is signed with all of them). Required with a URL.
+   */
+  outboundSecret: string | null;
+  outboundDelivery: OutboundDeliveryTuning;
   /** Wall clock, injectable so tests can pin time. */
   now: () => Date;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+/**
+ * MetaMap signs only the body, so the body's `timestamp` (when the event happened) is all a replay carries.
+ * MetaMap retries a failed delivery, same body, "after 1, 3, 5, 7 and 10 minutes" (its webhook FAQ): the last
+ * comes 10 or 26 minutes after the first attempt, as those count from the first try or from each other. A
+ * past side shorter than that would refuse MetaMap's own retries after an outage of the server, and an
+ * event whose retries all fail is lost for good: 30 minutes covers either reading. A replay inside the window is harmless anyway (deduplicated, and never
+ * newer than what it would undo). The future side only allows for clock skew.
+ */
+export interface MetamapEventWindow {
+  maxAgeMs: number;
+  maxAheadMs: number;
+}
+
+export const DEFAULT_METAMAP_EVENT_WINDOW: MetamapEventWindow = {
+  maxAgeMs: 30 * 60 * 1000,
+  maxAheadMs: 5 * 60 * 1000,
+};
+
+/** How the delivery worker paces itself (outbound/worker.ts); tests shorten these. */
+export interface OutboundDeliveryTuning {
+  /** How long one POST may take before it counts as a failed attempt. */
+  timeoutMs: number;
+  /** The wait after the first failure; it doubles after each further one, up to `maxBackoffMs`. */
+  firstBackoffMs: number;
+  maxBackoffMs: number;
+  /** After this many failed attempts the event is given up (`failed`); the default spans about 24 hours. */
+  maxAttempts: number;
+  /** How often an idle worker looks for rows another process queued. */
+  pollMs: number;
+}
+
+export const DEFAULT_OUTBOUND_DELIVERY: OutboundDeliveryTuning = {
+  timeoutMs: 10_000,
+  firstBackoffMs: 1_000,
+  maxBackoffMs: 60 * 60 * 1000,
+  // 1 s, 2 s, 4 s … 34 min (12 pauses, about an hour), then hourly, each pause shortened by up to a
+  // quarter (backoff.ts): 40 attempts span 21 to 28 hours.
+  maxAttempts: 40,
+  pollMs: 1_000,
+};
+
+/** Where and how outbound events are delivered, checked at start. */
+export interface OutboundTarget {
+  url: URL;
+  /** The current secret first. */
+  secrets: string[];
+}
+
+/**
+ * Reads the outbound URL and secrets, or null when outbound is off. Throws with a message for the operator
+ * when they are unusable, so a misconfigured server refuses to start instead of failing every delivery.
+ */
+export function outboundTarget(
+  config: Pick<ServerConfig, 'outboundUrl' | 'outboundSecret'>,
+): OutboundTarget | null {
+  const raw = config.outboundUrl?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(
+      "PLATFORM_OUTBOUND_URL is not a URL: give the exchange's endpoint, such as https://exchange.example/hooks/desk.",
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error(
+      `PLATFORM_OUTBOUND_URL must be an http or https URL, not ${url.protocol.replace(/:$/, '')}.`,
+    );
+  }
+  // The delivery log shows the host; credentials in the URL would be a second, unsigned secret to leak.
+  if (url.username || url.password) {
+    throw new Error(
+      'PLATFORM_OUTBOUND_URL must not carry a user name or password: deliveries are signed instead.',
+    );
+  }
+  const secrets = (config.outboundSecret ?? '').split(/[\s,]+/).filter(Boolean);
+  if (secrets.length === 0) {
+    throw new Error(
+      'PLATFORM_OUTBOUND_URL is set but PLATFORM_OUTBOUND_SECRET is not: outbound events must be signed.',
+    );
+  }
+  return { url, secrets };
 }
 
 export interface ReportingEntity {
@@ -89,11 +187,15 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     platformEventsSecrets: parseSecretList(process.env.PLATFORM_EVENTS_SECRET),
     disputeSlaHours: 24,
     fourEyesDisputeSlaHours: 72,
+    metamapEventWindow: DEFAULT_METAMAP_EVENT_WINDOW,
     eventsHeartbeatMs: 15_000,
     authRateLimitPerMinute: 300,
     reportingEntity: DEMO_REPORTING_ENTITY,
     auditKeyFile: process.env.DISPUTE_DESK_AUDIT_KEY_FILE ?? null,
     auditOrigin: 'dispute-desk/audit',
+    outboundUrl: process.env.PLATFORM_OUTBOUND_URL ?? null,
+    outboundSecret: process.env.PLATFORM_OUTBOUND_SECRET ?? null,
+    outboundDelivery: DEFAULT_OUTBOUND_DELIVERY,
     now: () => new Date(),
     logLevel: 'info',
     ...overrides,

@@ -133,3 +133,13 @@ export const verdictFiguresQuery = z.object(decisionWindow).refine(windowInOrder
 export const reviewWeekQuery = z.object({
   week: omittedWhenEmpty(z.string().regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W49')),
 });
+
+export const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** GET /v1/platform/deliveries: newest first, one state or all; the cursor is opaque. */
+export const deliveryListQuery = z.object({
+  state: omittedWhenEmpty(z.enum(DELIVERY_STATES)),
+  limit: pageLimitOf(DEFAULT_CASE_PAGE_SIZE),
+  cursor: omittedWhenEmpty(z.string().max(64)),
+});

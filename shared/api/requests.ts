@@ -62,6 +62,9 @@ export const MAX_PAGE_SIZE = 500;
 /** A claim carries no input: no body at all (read as `{}`), or an empty JSON object. */
 export const claimBody = z.strictObject({}, { error: 'A claim takes no body (or an empty JSON object).' });
 
+/** POST /v1/platform/deliveries/{id}/retry: nothing to say (an empty JSON object). */
+export const retryDeliveryBody = z.strictObject({}, { error: 'A retry takes an empty JSON object.' });
+
 /**
  * POST /v1/reviews/{id}: a supervisor's scorecard of one sampled verdict. A "no" to any question needs a
  * comment: the agent learns from why, not from the score.

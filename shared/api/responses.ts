@@ -437,7 +437,12 @@ export const health = z.object({ status: z.literal('ok'), version: z.string() })
 /** POST /v1/webhooks/metamap: what became of the event (MetaMap only needs the 200). */
 export const webhookOutcome = z.discriminatedUnion('status', [
   z.object({ status: z.literal('applied'), checkId: z.string() }),
-  z.object({ status: z.literal('unchanged'), checkId: z.string() }),
+  // Already taken into account, older than what the check holds, or saying what it already says.
+  z.object({
+    status: z.literal('unchanged'),
+    checkId: z.string(),
+    reason: z.enum(['duplicate', 'older_than_current', 'no_change']),
+  }),
   z.object({
     status: z.literal('ignored'),
     reason: z.enum(['no_party', 'unknown_party', 'unknown_case', 'unhandled_event']),
@@ -534,3 +539,32 @@ export const reviewWeek = z.discriminatedUnion('status', [
     items: z.array(reviewItem).length(0),
   }),
 ]);
+
+/** One outbound event in the delivery log (GET /v1/platform/deliveries): never its body or the secret. */
+export const delivery = z.object({
+  /** The event's `webhook-id`, the exchange's key to dedupe on. */
+  id: z.string(),
+  type: z.string(),
+  tradeId: z.string(),
+  caseId: z.string().nullable(),
+  state: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int().nonnegative(),
+  /** The HTTP status of the last attempt; null before the first or when it got no answer. */
+  lastStatus: z.number().int().nullable(),
+  /** Why the last attempt failed, in a few words (`the exchange answered 503`, `no answer within 10 s`). */
+  lastError: z.string().nullable(),
+  createdAt: time,
+  /** The next attempt of a pending event (null once delivered or given up). */
+  nextAttemptAt: time.nullable(),
+  deliveredAt: time.nullable(),
+});
+
+export const deliveryLog = pageOf(delivery).extend({
+  /** Whether outbound delivery is on, and to which host (never the path, a query or the secret). */
+  outbound: z.object({ configured: z.boolean(), host: z.string().nullable() }),
+  counts: z.object({
+    pending: z.number().int().nonnegative(),
+    delivered: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+  }),
+});

@@ -51,6 +51,8 @@ export interface Page<T> {
 
 export type VerdictRecord = z.infer<typeof schemas.verdictRecord>;
 export type VerdictPage = z.infer<typeof schemas.verdictPage>;
+export type Delivery = z.infer<typeof schemas.delivery>;
+export type DeliveryLog = z.infer<typeof schemas.deliveryLog>;
 export type AgentFigures = z.infer<typeof schemas.agentFigures>;
 export type VerdictFigures = z.infer<typeof schemas.verdictFigures>;
 export type ReviewScorecard = z.infer<typeof schemas.reviewScorecard>;

@@ -2,12 +2,14 @@
 // preload bridge and the browser host's bridge are both typed from this map, and the desk service
 // validates each input against its schema before acting on it.
 import { z } from 'zod';
-import type { CaseSummary, KytRuleSet, ReviewItem, ReviewWeek, UserWorkload, VerdictFigures, VerdictPage } from '../api/types';
+import type { CaseSummary, Delivery, DeliveryLog, KytRuleSet, ReviewItem, ReviewWeek, UserWorkload, VerdictFigures, VerdictPage } from '../api/types';
 import type { Me } from '../api/types';
 import {
   REPORT_DOWNLOAD_FORMATS,
   alertId,
   caseId,
+  deliveryListInput,
+  deliveryRetryInput,
   draft,
   kytAlertsQuery,
   kytDecisionInput,
@@ -120,6 +122,10 @@ export const deskChannels = {
   'verdicts.csv': channel<typeof verdictFilter, ReportFile>(verdictFilter),
   'verdicts.agents': channel<typeof figuresWindow, VerdictFigures>(figuresWindow),
   'reviews.week': channel<typeof reviewWeekInput, ReviewWeek>(reviewWeekInput),
+  // Supervisors (issue #10): the log of events delivered to the exchange, read live, and sending a given-up
+  // one again (a direct call: the server's 409 delivery_not_failed tells a repeat apart).
+  'deliveries.list': channel<typeof deliveryListInput, DeliveryLog>(deliveryListInput),
+  'deliveries.retry': channel<typeof deliveryRetryInput, Delivery>(deliveryRetryInput),
   /** A scorecard, sent at once under a fresh Idempotency-Key; a second one for the same verdict is refused. */
   'reviews.submit': channel<typeof reviewScorecardInput, ReviewItem>(reviewScorecardInput),
   'drafts.get': channel<z.ZodType<{ caseId: string }>, Draft>(z.strictObject({ caseId })),

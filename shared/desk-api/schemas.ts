@@ -275,6 +275,15 @@ export const verdictListInput = verdictFilter.extend({
   limit: z.number().int().min(1).max(500).default(100),
 });
 export const figuresWindow = verdictFilter.pick({ from: true, to: true });
+/** The delivery log of outbound events to the exchange (supervisors): one state or all, newest first. */
+export const deliveryListInput = z.strictObject({
+  state: z.enum(['pending', 'delivered', 'failed']).nullable().default(null),
+  cursor: z.string().max(64).nullable().default(null),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export const deliveryRetryInput = z.strictObject({
+  deliveryId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'Not a delivery id'),
+});
 export const reviewWeekInput = z.strictObject({
   week: z.string().regex(/^\d{4}-W\d{2}$/, 'An ISO week such as 2026-W49').nullable().default(null),
 });

@@ -133,6 +133,8 @@ describe('figures and the quality review', () => {
         handlers['verdicts.csv']!({}),
         handlers['verdicts.agents']!({}),
         handlers['reviews.week']!({}),
+        handlers['deliveries.list']!({}),
+        handlers['deliveries.retry']!({ deliveryId: 'evt_x' }),
         handlers['reviews.submit']!({ reviewId: 'REV-x', evidenceSufficient: true, reasonCodeRight: true, rationaleClear: true, payoutRight: true }),
       ]) {
         await expect(refusal).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/^Only supervisors/) });
@@ -140,5 +142,29 @@ describe('figures and the quality review', () => {
       expect(platform.proxy.requests.length).toBe(sentBefore);
       opened.pop()!.close();
     }
+  });
+});
+
+describe('the delivery log', () => {
+  it('reads the outbound events from the server and sends a given-up one again', async () => {
+    // This platform has no outbound URL: the given-up event is put in its queue directly (the delivery
+    // itself is tested in tests/server/outbound.test.ts).
+    platform.server.ctx.db
+      .prepare(
+        `INSERT INTO outbound_events (id, type, trade_id, case_id, body, created_at, state, attempts, next_attempt_at, last_status, last_error)
+         VALUES ('evt_desk', 'verdict.executed', 'T-9', 'DSP-9', '{}', ?, 'failed', 40, NULL, 503, 'the exchange answered 503')`,
+      )
+      .run(platform.server.clock.now.toISOString());
+    const { handlers } = await deskFor(sofia);
+    const log = await handlers['deliveries.list']!({ state: 'failed' });
+    expect(log).toMatchObject({
+      outbound: { configured: false, host: null },
+      counts: { pending: 0, delivered: 0, failed: 1 },
+      items: [{ id: 'evt_desk', type: 'verdict.executed', tradeId: 'T-9', caseId: 'DSP-9', attempts: 40, lastStatus: 503 }],
+      nextCursor: null,
+    });
+    expect(await handlers['deliveries.retry']!({ deliveryId: 'evt_desk' })).toMatchObject({ state: 'pending', attempts: 0 });
+    await expect(handlers['deliveries.retry']!({ deliveryId: 'evt_desk' })).rejects.toMatchObject({ code: 'delivery_not_failed' });
+    await expect(handlers['deliveries.list']!({ state: 'lost' } as never)).rejects.toMatchObject({ code: 'invalid_request' });
   });
 });

@@ -25,6 +25,8 @@ export interface BrowserHostOptions {
    * stop() leaves it in place. Without it, a fresh folder is made and removed again by stop().
    */
   dataDir?: string;
+  /** Added to the host's environment (the bundled server inherits it): PLATFORM_OUTBOUND_URL and the like. */
+  env?: Record<string, string>;
 }
 
 export function startBrowserHost(options: BrowserHostOptions = {}): Promise<BrowserHost> {
@@ -37,6 +39,7 @@ export function startBrowserHost(options: BrowserHostOptions = {}): Promise<Brow
     ['--import', tsx, resolve('electron/host/cli.ts'), '--port', '0', '--data', dataDir, ...server],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     },
   );
   let stdout = '';

@@ -4,9 +4,12 @@
 // the agent's figures count it; an axe scan of each view; screenshots in English and Spanish, light and
 // dark, into /tmp/shots/supervision.
 import { mkdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from '@playwright/test';
 import { isoWeekOf } from '../../shared/domain/iso-week';
-import { expect, openSignedOut, test } from './fixtures/host';
+import { startBrowserHost } from './browser-host';
+import { expect, openSignedOut, test, withCodes } from './fixtures/host';
 import { ENGLISH, signIn, SPANISH } from './fixtures/signin';
 import { seriousViolations, setTheme } from './fixtures/a11y';
 
@@ -189,4 +192,53 @@ test.describe('in Spanish', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, 'review-open-es-light');
   });
+});
+
+// Deliveries to the exchange (issue #10): a host of its own whose bundled server sends its events to a
+// receiver here, which takes the first two and then answers 503, so the log shows both states.
+test('sofia reads the deliveries to the exchange', async ({ page }) => {
+  let requests = 0;
+  const receiver = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(++requests <= 2 ? 200 : 503).end());
+  });
+  await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+  const receiverHost = `127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  const host = withCodes(
+    await startBrowserHost({
+      env: { PLATFORM_OUTBOUND_URL: `http://${receiverHost}/hooks/desk`, PLATFORM_OUTBOUND_SECRET: 'e2e-outbound-secret' },
+    }),
+  );
+  try {
+    await page.setViewportSize({ width: 1440, height: 1100 });
+    await openSignedOut(page, host);
+    await signIn(page, host, 'sofia', ENGLISH);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Supervision' }).click();
+    await page.getByRole('navigation', { name: 'Supervision views' }).getByRole('link', { name: 'Deliveries to the exchange' }).click();
+    await expect(page).toHaveURL(/#\/supervision\/deliveries$/);
+    await expect(page.getByRole('heading', { name: 'Deliveries to the exchange', level: 2 })).toBeVisible();
+    await expect(page.getByText(`Sending to ${receiverHost}.`)).toBeVisible({ timeout: 20_000 });
+
+    // The demo's automatic KYT holds were queued as escrow.held events: two delivered, the rest retrying.
+    const table = page.getByRole('table', { name: 'Deliveries to the exchange' });
+    await expect(table.locator('tbody tr[data-state="delivered"]')).toHaveCount(2);
+    await expect(table.locator('tbody tr[data-state="pending"]').first()).toBeVisible();
+    for (const column of ['Queued', 'Event', 'Trade and case', 'State', 'Attempts', 'Last answer', 'Next attempt or delivered'])
+      await expect(table.getByRole('columnheader', { name: column })).toBeVisible();
+    await expect(table.getByText('escrow.held').first()).toBeVisible();
+    await expect(table.getByText('the exchange answered 503').first()).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'deliveries-en-light');
+
+    await page.getByRole('combobox', { name: 'State' }).selectOption({ label: 'Delivered' });
+    await expect.poll(() => table.locator('tbody tr:not([data-state="delivered"])').count(), { timeout: 15_000 }).toBe(0);
+    await expect(table.locator('tbody tr')).toHaveCount(2);
+    await setTheme(page, 'dark', { settings: 'Settings', theme: 'Theme' });
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'deliveries-en-dark');
+    await setTheme(page, 'light', { settings: 'Settings', theme: 'Theme' });
+  } finally {
+    await host.stop();
+    await new Promise<void>((done) => receiver.close(() => done()));
+  }
 });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { outboundEvent, type OutboundEvent, type PlatformEvent } from '../../shared/api/platform-events';
 import type { CaseDetail } from '../../shared/api/types';
 import { parseSecretList, type ServerConfig } from '../../electron/server/config';
-import { PLATFORM_USER_ID } from '../../electron/server/db/migrations/0006-platform-events';
+import { PLATFORM_USER_ID } from '../../electron/server/db/migrations/0008-platform-events';
 import { claim, expectConsistent, FOUR_EYES_TRADE, postVerdict, verdictInput } from './fixtures/case-api';
 import { event, PNG, sendRaw, tradeOpened, type SendOptions } from './fixtures/platform-events';
 import { addUser, createTestServer, type TestServer } from './harness';

@@ -12,7 +12,8 @@ import { isoWeekOf } from '../../shared/domain/iso-week';
 import { toErrorResponse } from '../../electron/server/app';
 import { payloadTooLarge } from '../../electron/server/http/body';
 import { putEvidence } from '../../electron/server/evidence/store';
-import { signWebhookBody } from '../../electron/server/webhooks/signature';
+import type { MetamapEventBody } from '../../electron/server/webhooks/payload';
+import { signedMetamapDelivery } from '../../electron/server/webhooks/signature';
 import { signedHeaders } from '../../electron/server/webhooks/standard-webhooks';
 import { FOUR_EYES_TRADE, newKey } from './fixtures/case-api';
 import { tradeOpened } from './fixtures/platform-events';
@@ -298,12 +299,24 @@ describe('the route contract', () => {
       body: { evidenceSufficient: true, reasonCodeRight: true, rationaleClear: true, payoutRight: true },
     });
 
-    // A signed MetaMap webhook.
-    const payload = fs.readFileSync(path.join(__dirname, 'fixtures/metamap/step-completed-liveness.json'));
-    await expectAnswer('metamapWebhook', {
-      raw: payload.toString('utf8'),
-      headers: { 'x-signature': signWebhookBody('test-webhook-secret', payload) },
+    // The delivery log, and queuing again an event the worker gave up on (put there directly: this server
+    // has no outbound URL, tests/server/outbound.test.ts delivers for real).
+    server.ctx.db
+      .prepare(
+        `INSERT INTO outbound_events (id, type, trade_id, case_id, body, created_at, state, attempts, next_attempt_at, last_status, last_error)
+         VALUES ('evt_contract', 'escrow.held', 'T-1', NULL, '{}', ?, 'failed', 3, NULL, 503, 'the exchange answered 503')`,
+      )
+      .run(server.clock.now.toISOString());
+    await expectAnswer('listDeliveries', { query: 'state=failed&limit=5' });
+    await expectAnswer('retryDelivery', { params: { id: 'evt_contract' }, body: {} });
+
+    // A signed MetaMap webhook, dated now: the server refuses events outside its time window.
+    const fixture = fs.readFileSync(path.join(__dirname, 'fixtures/metamap/step-completed-liveness.json'));
+    const delivery = signedMetamapDelivery('test-webhook-secret', {
+      ...(JSON.parse(fixture.toString('utf8')) as MetamapEventBody),
+      timestamp: server.clock.now.toISOString(),
     });
+    await expectAnswer('metamapWebhook', { raw: delivery.body, headers: { 'x-signature': delivery.headers['x-signature'] } });
 
     // A signed platform event from the exchange: a trade opens.
     const tradeEvent = JSON.stringify(tradeOpened(server.clock.now));

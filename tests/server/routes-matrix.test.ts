@@ -85,6 +85,8 @@ function routes(): RouteCase[] {
     { method: 'GET', url: '/v1/verdicts?format=csv', allowed: ['supervisor'] },
     { method: 'GET', url: '/v1/verdicts/agents', allowed: ['supervisor'] },
     { method: 'GET', url: '/v1/reviews', allowed: ['supervisor'] },
+    { method: 'GET', url: '/v1/platform/deliveries', allowed: ['supervisor'] },
+    { method: 'POST', url: '/v1/platform/deliveries/evt_none/retry', body: {}, allowed: ['supervisor'] },
     { method: 'POST', url: '/v1/reviews/REV-2026-W48-DSP-NONE', body: { evidenceSufficient: true, reasonCodeRight: true, rationaleClear: true, payoutRight: true }, allowed: ['supervisor'] },
   ];
 }

@@ -7,8 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseDetail, LivenessCheck } from '../../shared/api/types';
 import { readAudit } from '../../electron/server/audit/chain';
 import { createParty } from '../../electron/server/cases/create';
-import { signWebhookBody, hasValidSignature } from '../../electron/server/webhooks/signature';
+import { DEFAULT_METAMAP_EVENT_WINDOW } from '../../electron/server/config';
 import { normaliseScore } from '../../electron/server/webhooks/apply-event';
+import { outsideWindow } from '../../electron/server/webhooks/event-window';
+import { verificationResource, type MetamapEventBody } from '../../electron/server/webhooks/payload';
+import {
+  hasValidSignature,
+  signedMetamapDelivery,
+  signWebhookBody,
+} from '../../electron/server/webhooks/signature';
 import { addCase, addUser, createTestServer, type TestServer } from './harness';
 
 const SECRET = 'test-webhook-secret';
@@ -58,6 +65,7 @@ const stored = () => ({
   checks: count('liveness_checks'),
   audit: count('audit_log'),
   changes: count('changes'),
+  events: count('metamap_events'),
 });
 
 function checks(): LivenessCheck[] {
@@ -170,6 +178,7 @@ describe('MetaMap webhook payloads', () => {
       checks: before.checks + 1,
       audit: before.audit + 1,
       changes: before.changes + 1,
+      events: before.events + 1,
     });
     const [entry] = readAudit(server.ctx.db, 0, 10);
     expect(entry).toMatchObject({
@@ -283,7 +292,7 @@ describe('MetaMap webhook payloads', () => {
       server.clock.advance(60_000);
       const response = await signed(fixture(name));
       expect(response.statusCode).toBe(200);
-      expect(response.json().status).toBe('unchanged');
+      expect(response.json()).toEqual({ status: 'unchanged', checkId: expect.any(String), reason: 'duplicate' });
     }
     expect(stored()).toEqual(before);
   });
@@ -355,5 +364,272 @@ describe('MetaMap webhook payloads', () => {
     expect(normaliseScore(-1)).toBeNull();
     expect(normaliseScore(101)).toBeNull();
     expect(normaliseScore('0.5')).toBeNull();
+  });
+});
+
+describe('MetaMap webhook time window, duplicates and order', () => {
+  const MINUTE = 60_000;
+  const BUYER_CASE = { partyId: 'PTY-MM-BUYER', caseId: 'DSP-MM-00001' };
+  const SELLER_ONBOARDING = { partyId: 'PTY-MM-SELLER', caseId: null };
+
+  /** An ISO time `offsetMs` from the server's pinned clock: events are dated as MetaMap dates them. */
+  const at = (offsetMs: number) => new Date(server.clock.now.getTime() + offsetMs).toISOString();
+
+  const completed = (
+    identityStatus: 'verified' | 'reviewNeeded' | 'rejected',
+    timestamp: string,
+    verification = ONBOARDING_VERIFICATION,
+    metadata: { partyId: string; caseId: string | null } = SELLER_ONBOARDING,
+  ): MetamapEventBody => ({
+    eventName: 'verification_completed',
+    resource: verificationResource(verification),
+    flowId: '66f0a1b2c3d4e5f60718293a',
+    timestamp,
+    metadata,
+    identityStatus,
+  });
+
+  const stepCompleted = (
+    id: string,
+    timestamp: string,
+    data: Record<string, unknown>,
+    errorCode: string | null = null,
+  ): MetamapEventBody => ({
+    eventName: 'step_completed',
+    resource: verificationResource(VERIFICATION),
+    flowId: '66f0a1b2c3d4e5f60718293a',
+    timestamp,
+    metadata: BUYER_CASE,
+    step: { id, status: 200, data, error: errorCode ? { type: 'StepError', code: errorCode } : null },
+  });
+
+  const send = (event: MetamapEventBody) => {
+    const { body, headers } = signedMetamapDelivery(SECRET, event);
+    return post(body, headers);
+  };
+
+  const kycOf = (partyId: string) =>
+    (server.ctx.db.prepare('SELECT kyc_status FROM parties WHERE id = ?').get(partyId) as { kyc_status: string })
+      .kyc_status;
+  const checkOf = (verification: string) =>
+    server.ctx.db
+      .prepare(
+        `SELECT status, liveness_score, face_match_score, error_code FROM liveness_checks
+         WHERE provider_verification_id = ?`,
+      )
+      .get(verification);
+
+  it('leaves a party rejected when an older verified outcome is replayed or arrives late', async () => {
+    await setUp();
+    const verified = signedMetamapDelivery(SECRET, completed('verified', at(-3 * MINUTE)));
+    expect((await post(verified.body, verified.headers)).json().status).toBe('applied');
+    expect(kycOf('PTY-MM-SELLER')).toBe('verified');
+    expect((await send(completed('rejected', at(-2 * MINUTE)))).json().status).toBe('applied');
+    expect(kycOf('PTY-MM-SELLER')).toBe('rejected');
+    const before = stored();
+
+    server.clock.advance(MINUTE);
+    // The very delivery that said `verified`, captured and sent again.
+    const replay = await post(verified.body, verified.headers);
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json()).toEqual({ status: 'unchanged', checkId: expect.any(String), reason: 'duplicate' });
+    // Another `verified` event of the same verification that happened before the rejection.
+    const late = await send(completed('verified', at(-3.5 * MINUTE)));
+    expect(late.statusCode).toBe(200);
+    expect(late.json()).toEqual({
+      status: 'unchanged',
+      checkId: replay.json().checkId,
+      reason: 'older_than_current',
+    });
+
+    expect(kycOf('PTY-MM-SELLER')).toBe('rejected');
+    expect(checkOf(ONBOARDING_VERIFICATION)).toMatchObject({ status: 'rejected' });
+    expect(latestDetail('DSP-MM-00001').seller.kycStatus).toBe('rejected');
+    expect(stored()).toEqual(before);
+  });
+
+  it('never lets an outcome that arrives first be overwritten by an older one that arrives second', async () => {
+    await setUp();
+    const trade = (status: 'verified' | 'rejected', timestamp: string) =>
+      completed(status, timestamp, VERIFICATION, BUYER_CASE);
+    expect((await send(trade('rejected', at(-1 * MINUTE)))).json().status).toBe('applied');
+    const before = stored();
+    const older = await send(trade('verified', at(-2 * MINUTE)));
+    expect(older.json()).toMatchObject({ status: 'unchanged', reason: 'older_than_current' });
+    expect(checkOf(VERIFICATION)).toMatchObject({ status: 'rejected' });
+    expect(latestDetail('DSP-MM-00001').flags.livenessFailed).toBe(true);
+    expect(stored()).toEqual(before);
+  });
+
+  it('makes a repeated status hold as of the newer event, so an event between the two cannot undo it', async () => {
+    await setUp();
+    await send(completed('verified', at(-3 * MINUTE)));
+    const before = stored();
+    // The same outcome again, later: nothing a reader sees changes, so nothing is audited or fed.
+    const again = await send(completed('verified', at(-1 * MINUTE)));
+    expect(again.json()).toMatchObject({ status: 'unchanged', reason: 'no_change' });
+    expect(stored()).toEqual({ ...before, events: before.events + 1 });
+    const between = await send(completed('rejected', at(-2 * MINUTE)));
+    expect(between.json()).toMatchObject({ status: 'unchanged', reason: 'older_than_current' });
+    expect(kycOf('PTY-MM-SELLER')).toBe('verified');
+    expect(checkOf(ONBOARDING_VERIFICATION)).toMatchObject({ status: 'verified' });
+  });
+
+  it("keeps a party's KYC from the latest onboarding verification when an earlier one finishes late", async () => {
+    await setUp();
+    const earlier = '6740d9e8a7b6c5d4e3f2aaaa';
+    await send(completed('rejected', at(-1 * MINUTE)));
+    expect(kycOf('PTY-MM-SELLER')).toBe('rejected');
+    // The earlier verification's own check records its outcome; the party's status stays the newer one.
+    const late = await send(completed('verified', at(-4 * MINUTE), earlier));
+    expect(late.json().status).toBe('applied');
+    expect(checkOf(earlier)).toMatchObject({ status: 'verified' });
+    expect(kycOf('PTY-MM-SELLER')).toBe('rejected');
+    expect(readAudit(server.ctx.db, 0, 10).at(-1)?.data).not.toHaveProperty('kycStatus');
+  });
+
+  it('applies steps that arrive out of order by the time each value was set', async () => {
+    await setUp();
+    await send(stepCompleted('facematch', at(-1 * MINUTE), { score: 31.4 }, 'facematch.differentPerson'));
+    // Older than the face match, but the first word on liveness: its score is taken, its error is not.
+    const liveness = await send(
+      stepCompleted('liveness', at(-2 * MINUTE), { score: 0.92 }, 'liveness.lowQuality'),
+    );
+    expect(liveness.json().status).toBe('applied');
+    expect(checkOf(VERIFICATION)).toEqual({
+      status: 'pending',
+      liveness_score: 0.92,
+      face_match_score: 0.314,
+      error_code: 'facematch.differentPerson',
+    });
+    const before = stored();
+    const olderFaceMatch = await send(stepCompleted('facematch', at(-3 * MINUTE), { score: 95 }));
+    expect(olderFaceMatch.json()).toMatchObject({ status: 'unchanged', reason: 'older_than_current' });
+    expect(checkOf(VERIFICATION)).toMatchObject({ face_match_score: 0.314 });
+    expect(stored()).toEqual(before);
+  });
+
+  it('knows a redelivered event however MetaMap serialises it again, and stores and audits nothing', async () => {
+    await setUp();
+    const first = await signed(fixture('step-completed-facematch-different-person'));
+    expect(first.json().status).toBe('applied');
+    const before = stored();
+    const reserialised = JSON.stringify(
+      JSON.parse(fixture('step-completed-facematch-different-person').toString()),
+      null,
+      4,
+    );
+    const again = await signed(reserialised);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ status: 'unchanged', checkId: first.json().checkId, reason: 'duplicate' });
+    expect(stored()).toEqual(before);
+  });
+
+  it('lets exactly one of two simultaneous deliveries of a new event apply it', async () => {
+    await setUp();
+    const event = stepCompleted('liveness', at(-MINUTE), { score: 0.9 });
+    const answers = await Promise.all([send(event), send(event)]);
+    expect(answers.map((answer) => answer.json().status).sort()).toEqual(['applied', 'unchanged']);
+    expect(stored()).toMatchObject({ checks: 1, audit: 1, events: 1 });
+  });
+
+  it.each([
+    ['older than the window', -30 * MINUTE - 1],
+    ['further ahead than the window', 5 * MINUTE + 1],
+    ['a day old', -24 * 60 * MINUTE],
+  ])('refuses an event %s with 400 stale_event and stores nothing', async (_name, offset) => {
+    await setUp();
+    const before = stored();
+    const response = await send(completed('rejected', at(offset)));
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: { code: 'stale_event', message: expect.any(String) } });
+    expect(stored()).toEqual(before);
+    expect(kycOf('PTY-MM-SELLER')).toBe('pending');
+  });
+
+  it('accepts events at the edges of the window', async () => {
+    await setUp();
+    expect((await send(completed('rejected', at(-30 * MINUTE)))).statusCode).toBe(200);
+    expect((await send(stepCompleted('liveness', at(5 * MINUTE), { score: 0.9 }))).statusCode).toBe(200);
+  });
+
+  it('takes the window from the server configuration', async () => {
+    await setUp({ metamapEventWindow: { maxAgeMs: 2 * MINUTE, maxAheadMs: 0 } });
+    expect((await send(completed('rejected', at(-3 * MINUTE)))).json().error.code).toBe('stale_event');
+    expect((await send(completed('rejected', at(1)))).json().error.code).toBe('stale_event');
+    expect((await send(completed('rejected', at(-2 * MINUTE)))).json().status).toBe('applied');
+  });
+
+  it.each([
+    ['no timestamp', undefined],
+    ['a timestamp that is not a date', 'yesterday'],
+    ['a date without a time', '2026-11-24'],
+  ])('refuses a handled event with %s as 400 invalid_request, storing nothing', async (_name, timestamp) => {
+    await setUp();
+    const before = stored();
+    const event = { ...completed('rejected', at(0)), timestamp };
+    const response = await post(JSON.stringify(event), {
+      'x-signature': signWebhookBody(SECRET, JSON.stringify(event)),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('invalid_request');
+    expect(stored()).toEqual(before);
+  });
+
+  it('checks the signature before the time window and before the duplicate record', async () => {
+    await setUp();
+    const stale = JSON.stringify(completed('rejected', at(-60 * MINUTE)));
+    const unsigned = await post(stale, { 'x-signature': signWebhookBody('not-the-secret', stale) });
+    expect(unsigned.statusCode).toBe(401);
+    expect(unsigned.json().error.code).toBe('invalid_signature');
+
+    const fresh = signedMetamapDelivery(SECRET, completed('rejected', at(-MINUTE)));
+    await post(fresh.body, fresh.headers);
+    const forged = await post(fresh.body, { 'x-signature': signWebhookBody('not-the-secret', fresh.body) });
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json().error.code).toBe('invalid_signature');
+  });
+
+  it('draws the window edges inclusively', () => {
+    const now = new Date('2026-11-24T12:00:00.000Z');
+    const window = DEFAULT_METAMAP_EVENT_WINDOW;
+    const shifted = (ms: number) => new Date(now.getTime() + ms);
+    expect(outsideWindow(shifted(-window.maxAgeMs), now, window)).toBeNull();
+    expect(outsideWindow(shifted(-window.maxAgeMs - 1), now, window)).toBe('too_old');
+    expect(outsideWindow(shifted(window.maxAheadMs), now, window)).toBeNull();
+    expect(outsideWindow(shifted(window.maxAheadMs + 1), now, window)).toBe('ahead_of_clock');
+  });
+});
+
+describe('query plans of the MetaMap webhook', () => {
+  it('finds duplicates, checks and parties through keys and indexes, never scanning a table', async () => {
+    await setUp();
+    const { db } = server.ctx;
+    const statements: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => {
+      statements.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
+    const deliveries = [
+      'step-completed-liveness',
+      'verification-completed-rejected',
+      'step-completed-selfie-fraud-onboarding',
+      'verification-completed-onboarding-verified',
+    ];
+    for (const name of deliveries) {
+      expect((await signed(fixture(name))).statusCode).toBe(200);
+    }
+    const webhookQueries = statements.filter((sql) => /\b(metamap_events|liveness_checks|parties)\b/.test(sql));
+    expect(webhookQueries.length).toBeGreaterThan(5);
+    expect(webhookQueries.join('\n')).toContain('metamap_events');
+    for (const sql of webhookQueries) {
+      const names = [...new Set([...sql.matchAll(/@(\w+)/g)].map((match) => match[1]!))];
+      const args = names.length
+        ? [Object.fromEntries(names.map((name) => [name, 'x']))]
+        : Array<string>((sql.match(/\?/g) ?? []).length).fill('x');
+      const plan = (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((row) => row.detail);
+      expect(plan.filter((detail) => detail.startsWith('SCAN')), `${sql}\n${plan.join('\n')}`).toEqual([]);
+    }
   });
 });

@@ -70,6 +70,18 @@ export function supervisionHandlers(deps: SupervisionHandlerDeps): DeskHandlers 
       return api.call(ROUTES.verdictFigures, { query: filterQuery({ agentId: null, outcome: null, asset: null, from, to }) });
     },
 
+    'deliveries.list': async ({ state, cursor, limit }) => {
+      requireSupervisor();
+      return api.call(ROUTES.listDeliveries, {
+        query: { limit: String(limit), ...(state ? { state } : {}), ...(cursor ? { cursor } : {}) },
+      });
+    },
+
+    'deliveries.retry': async ({ deliveryId }) => {
+      requireSupervisor();
+      return api.call(ROUTES.retryDelivery, { params: { id: deliveryId }, body: {} });
+    },
+
     'reviews.week': async ({ week }) => {
       requireSupervisor();
       return api.call(ROUTES.reviewWeek, { query: week ? { week } : {} });

@@ -6,6 +6,7 @@ import type { ServerContext } from '../context';
 import { forbidden, type ApiError } from '../errors';
 import { changeCase } from '../feed/changes';
 import type { AuthUser } from '../http/session';
+import { enqueueExecutedVerdict } from '../outbound/events';
 import { reopenPendingCase, resolvePendingCase } from '../sql/cases';
 import { executeProposal, findProposer, rejectProposal } from '../sql/verdicts';
 import { caseAlreadyResolved, escrowOnHold, noProposedVerdict } from './errors';
@@ -42,6 +43,17 @@ export function approveVerdict(
   // The case was pending approval, so its proposal exists: only its proposer can miss it.
   if (!verdict) throw proposerMayNotApprove();
   const movementId = settleVerdictEscrow(ctx.db, approved.escrowId, verdict.outcome, now);
+  enqueueExecutedVerdict(
+    ctx,
+    {
+      verdictId: verdict.id,
+      caseId,
+      escrowId: approved.escrowId,
+      outcome: verdict.outcome,
+      reasonCode: verdict.reasonCode,
+    },
+    movementId,
+  );
   const detail = changeCase(
     ctx,
     caseId,

@@ -7,6 +7,7 @@ import type { ServerContext } from '../context';
 import { defineRoute } from '../http/route';
 import { changeCase } from '../feed/changes';
 import { type AuthUser } from '../http/session';
+import { enqueueEscrowEvent } from '../outbound/events';
 import { holdEscrow, liftEscrowHold } from '../sql/escrow';
 import { caseAlreadyResolved, escrowNotOnHold, escrowOnHold } from './errors';
 import { runOnce } from './idempotency';
@@ -24,6 +25,7 @@ export function placeHold(
   const now = ctx.now();
   const held = holdEscrow(ctx.db, state.escrowId, { reason, by: reviewer.id, at: now.toISOString() });
   if (!held) throw state.escrowState === 'held' ? escrowOnHold() : caseAlreadyResolved();
+  enqueueEscrowEvent(ctx, 'escrow.held', state.escrowId, { cause: 'compliance_hold' });
   return changeCase(
     ctx,
     caseId,
@@ -42,6 +44,7 @@ export function liftHold(
   const state = requireCase(ctx.db, caseId);
   const now = ctx.now();
   if (!liftEscrowHold(ctx.db, state.escrowId, now.toISOString())) throw escrowNotOnHold();
+  enqueueEscrowEvent(ctx, 'escrow.hold_lifted', state.escrowId, { cause: 'compliance_review' });
   return changeCase(
     ctx,
     caseId,

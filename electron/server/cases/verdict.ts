@@ -8,6 +8,7 @@ import type { ApiError } from '../errors';
 import { changeCase } from '../feed/changes';
 import type { AuthUser } from '../http/session';
 import { decideCaseInReview } from '../sql/cases';
+import { enqueueExecutedVerdict, enqueueVerdictEvent } from '../outbound/events';
 import { insertVerdict } from '../sql/verdicts';
 import {
   caseAlreadyResolved,
@@ -67,6 +68,15 @@ export function issueVerdict(
     approvedBy: null,
     approvedAt: null,
   });
+  const notice = {
+    verdictId,
+    caseId,
+    escrowId: decided.escrowId,
+    outcome: decision.outcome,
+    reasonCode: decision.reasonCode,
+  };
+  if (movementId) enqueueExecutedVerdict(ctx, notice, movementId);
+  else enqueueVerdictEvent(ctx, { ...notice, state: 'proposed' });
   const detail = changeCase(
     ctx,
     caseId,

@@ -12,6 +12,7 @@ import type { ServerContext } from '../context';
 import { KYT_MONITOR_USER_ID } from '../db/migrations/0003-kyt-monitor';
 import { recordCaseChanges } from '../feed/changes';
 import { findCaseState } from '../sql/cases';
+import { enqueueEscrowEvent } from '../outbound/events';
 import { holdEscrow } from '../sql/escrow';
 import { insertKytAlert } from '../sql/kyt';
 import {
@@ -128,6 +129,7 @@ function holdForAlert(ctx: ServerContext, alert: RaisedAlert & { caseId: string 
   const rule = RULE_TITLES.get(alert.ruleId) ?? alert.ruleId;
   const reason = `${alert.level} KYT alert ${alert.id}: ${rule}. Held automatically until compliance reviews it.`;
   if (!holdEscrow(ctx.db, state.escrowId, { reason, by: KYT_MONITOR_USER_ID, at: at.toISOString() })) return false;
+  enqueueEscrowEvent(ctx, 'escrow.held', state.escrowId, { cause: 'kyt_alert' });
   appendAudit(ctx.db, at, {
     actor: KYT_MONITOR_USER_ID,
     action: 'escrow.hold_placed',

@@ -4,7 +4,7 @@
 // nothing: the whole transaction rolls back.
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
-import { PLATFORM_USER_ID } from '../db/migrations/0006-platform-events';
+import { PLATFORM_USER_ID } from '../db/migrations/0008-platform-events';
 import type { ApiError } from '../errors';
 import { changeCase } from '../feed/changes';
 import { findPlatformTrade, type PlatformTrade } from '../sql/platform-events';

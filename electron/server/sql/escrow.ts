@@ -14,6 +14,7 @@ export interface EscrowParties {
   id: string;
   asset: string;
   amount_minor: bigint;
+  trade_id: string;
   buyer_id: string;
   seller_id: string;
 }
@@ -21,7 +22,7 @@ export interface EscrowParties {
 export function findEscrowParties(db: Db, escrowId: string): EscrowParties | undefined {
   return prepared(
     db,
-    `SELECT e.id, e.asset, e.amount_minor, t.buyer_id, t.seller_id
+    `SELECT e.id, e.asset, e.amount_minor, e.trade_id, t.buyer_id, t.seller_id
      FROM escrows e JOIN trades t ON t.id = e.trade_id WHERE e.id = ?`,
   )
     .safeIntegers(true)

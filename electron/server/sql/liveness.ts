@@ -7,29 +7,29 @@ import type { LivenessStatus } from '../../../shared/domain/dispute';
 import type { Db } from '../db/open';
 import { prepared } from './statements';
 
-export interface CheckRow {
+export interface CheckRow extends CheckFields {
   id: string;
   party_id: string;
   case_id: string | null;
   trigger: 'onboarding' | 'trade';
-  status: LivenessStatus;
-  liveness_score: number | null;
-  face_match_score: number | null;
-  error_code: string | null;
   provider_verification_id: string | null;
-  completed_at: string | null;
 }
 
+/** What MetaMap events write on a check. Each `*_at` is the MetaMap event time its value holds as of. */
 export interface CheckFields {
   status: LivenessStatus;
+  status_at: string | null;
   liveness_score: number | null;
+  liveness_score_at: string | null;
   face_match_score: number | null;
+  face_match_score_at: string | null;
   error_code: string | null;
+  error_code_at: string | null;
   completed_at: string | null;
 }
 
-const CHECK_COLUMNS = `id, party_id, case_id, trigger, status, liveness_score, face_match_score, error_code,
-  provider_verification_id, completed_at`;
+const CHECK_COLUMNS = `id, party_id, case_id, trigger, status, status_at, liveness_score, liveness_score_at,
+  face_match_score, face_match_score_at, error_code, error_code_at, provider_verification_id, completed_at`;
 
 export function findCheckByVerification(db: Db, verificationId: string): CheckRow | null {
   return (
@@ -86,8 +86,10 @@ export function createCheck(
 export function updateCheck(db: Db, checkId: string, fields: CheckFields): void {
   prepared(
     db,
-    `UPDATE liveness_checks SET status = @status, liveness_score = @liveness_score,
-       face_match_score = @face_match_score, error_code = @error_code, completed_at = @completed_at
+    `UPDATE liveness_checks SET status = @status, status_at = @status_at,
+       liveness_score = @liveness_score, liveness_score_at = @liveness_score_at,
+       face_match_score = @face_match_score, face_match_score_at = @face_match_score_at,
+       error_code = @error_code, error_code_at = @error_code_at, completed_at = @completed_at
      WHERE id = @id`,
   ).run({ ...fields, id: checkId });
 }

@@ -24,8 +24,26 @@ export function insertParty(db: Db, party: PartyRow): void {
 export const partyExists = (db: Db, partyId: string) =>
   prepared(db, 'SELECT 1 FROM parties WHERE id = ?').get(partyId) !== undefined;
 
-export function setKycStatus(db: Db, partyId: string, status: KycStatus): void {
-  prepared(db, 'UPDATE parties SET kyc_status = ? WHERE id = ?').run(status, partyId);
+/** What a MetaMap outcome did to a party's KYC status. */
+export type KycUpdate = 'changed' | 'confirmed' | 'older';
+
+/**
+ * Sets the party's KYC status from a MetaMap outcome that happened at `at`, unless the status already holds
+ * as of a later event: a late or replayed outcome never undoes a newer one. The same status from a newer
+ * event is `confirmed`: it now holds as of that event.
+ */
+export function setKycStatusAsOf(db: Db, partyId: string, status: KycStatus, at: string): KycUpdate {
+  const newer = 'id = @partyId AND (kyc_status_at IS NULL OR kyc_status_at < @at)';
+  const args = { partyId, status, at };
+  const confirmed = prepared(
+    db,
+    `UPDATE parties SET kyc_status_at = @at WHERE ${newer} AND kyc_status = @status`,
+  ).run(args);
+  if (confirmed.changes === 1) return 'confirmed';
+  const changed = prepared(db, `UPDATE parties SET kyc_status = @status, kyc_status_at = @at WHERE ${newer}`).run(
+    args,
+  );
+  return changed.changes === 1 ? 'changed' : 'older';
 }
 
 /** Whether `partyId` is the buyer or the seller of the case's trade. */

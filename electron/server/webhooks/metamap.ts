@@ -1,20 +1,34 @@
 // POST /v1/webhooks/metamap (DESIGN §2, §3): no bearer token; the HMAC signature over the raw body is the
 // only credential, so it is checked before the payload's shape is looked at, and nothing is stored without it.
 // Malformed JSON is the exception: DESIGN §2 answers it 400 invalid_request on every call, and saying that
-// the bytes are not JSON tells an unsigned caller nothing it did not send.
+// the bytes are not JSON tells an unsigned caller nothing it did not send. Then, in order: the shape (a
+// handled event needs its `timestamp`), the time window (400 stale_event), and the event itself, which is
+// deduplicated and ordered by that timestamp (apply-event.ts).
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
-import { ApiError } from '../errors';
+import { ApiError, apiError } from '../errors';
 import { parseJsonBody } from '../http/body';
 import { defineRoute } from '../http/route';
 import { parseInput } from '../http/validate';
 import { applyMetamapEvent } from './apply-event';
+import { outsideWindow, type OutsideWindow } from './event-window';
 import { eventEnvelope, HANDLED_EVENTS, metamapEvent } from './payload';
 import { hasValidSignature } from './signature';
 
 const invalidSignature = () =>
   new ApiError(401, 'invalid_signature', 'The x-signature header is missing or does not match the body.');
+
+const WINDOW_MESSAGES = {
+  too_old: 'The event is older than the webhook window accepts; it was not applied.',
+  ahead_of_clock: 'The event is dated further ahead of the server clock than the webhook window accepts.',
+} as const;
+
+/**
+ * An authentic event from outside the time window is refused and stores nothing: a replay of an old
+ * capture, or a clock far off. 400, not 200: unlike a duplicate, the server has not taken it into account.
+ */
+const staleEvent = (outside: OutsideWindow) => apiError('stale_event', WINDOW_MESSAGES[outside]);
 
 export async function registerMetamapWebhook(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   await app.register(async (webhooks) => {
@@ -46,6 +60,11 @@ export async function registerMetamapWebhook(app: FastifyInstance, ctx: ServerCo
       if (!HANDLED_EVENTS.has(eventName))
         return { status: 'ignored' as const, reason: 'unhandled_event' as const };
       const event = parseInput(metamapEvent, payload);
+      const outside = outsideWindow(new Date(event.timestamp), ctx.now(), ctx.config.metamapEventWindow);
+      if (outside) {
+        request.log.warn({ eventName, outside }, 'MetaMap webhook outside the time window refused');
+        throw staleEvent(outside);
+      }
       const outcome = ctx.write(() => applyMetamapEvent(ctx, event));
       if (outcome.status === 'ignored') {
         request.log.warn(

@@ -29,10 +29,20 @@ const metadata = z
   .nullable()
   .optional();
 
+/**
+ * When the event happened at MetaMap (ISO 8601, `2025-09-24T14:44:34.214Z`), normalised to UTC with
+ * milliseconds so that stored times compare as strings. Required: it orders the events and bounds replays
+ * (MetaMap signs only the body, so there is no signed header time).
+ */
+const occurredAt = z.iso
+  .datetime({ offset: true })
+  .max(64)
+  .transform((value) => new Date(value).toISOString());
+
 const common = {
   resource,
   flowId: z.string().max(128).optional(),
-  timestamp: z.string().max(64).optional(),
+  timestamp: occurredAt,
   metadata,
 };
 
@@ -64,6 +74,12 @@ export const metamapEvent = z.discriminatedUnion('eventName', [
   verificationCompletedEvent,
 ]);
 export type MetamapEvent = z.infer<typeof metamapEvent>;
+/** An event as a sender writes it (`resource` a URL, `timestamp` an ISO string): for tests and the simulator. */
+export type MetamapEventBody = z.input<typeof metamapEvent>;
+
+/** The `resource` MetaMap sends for a verification: its API URL, ending in its id. */
+export const verificationResource = (verificationId: string) =>
+  `https://api.getmati.com/v2/verifications/${verificationId}`;
 export type StepCompletedEvent = z.infer<typeof stepCompletedEvent>;
 
 export const HANDLED_EVENTS: ReadonlySet<string> = new Set(['step_completed', 'verification_completed']);

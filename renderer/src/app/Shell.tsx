@@ -49,7 +49,7 @@ export function Shell() {
           {supervises && (
             <a
               href={supervisionHref}
-              aria-current={route.name === 'supervision' || route.name === 'supervisionReview' ? 'page' : undefined}
+              aria-current={route.name.startsWith('supervision') ? 'page' : undefined}
             >
               {t('shell.supervision')}
             </a>
@@ -100,6 +100,8 @@ function RouteScreen({ route, reviewsAlerts, supervises }: { route: Route; revie
       return supervises ? <SupervisionScreen view="history" /> : <QueueScreen />;
     case 'supervisionReview':
       return supervises ? <SupervisionScreen view="review" /> : <QueueScreen />;
+    case 'supervisionDeliveries':
+      return supervises ? <SupervisionScreen view="deliveries" /> : <QueueScreen />;
     case 'audit':
       return supervises ? <AuditScreen /> : <QueueScreen />;
     case 'queue':

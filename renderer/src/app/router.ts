@@ -1,7 +1,8 @@
 // Hash routes, so the built renderer works from a file, a custom protocol or the browser host alike:
 // `#/` the queue, `#/cases/<id>` a case workspace, `#/alerts` the KYT alerts and `#/alerts/<id>` one
 // alert (compliance), `#/audit` the audit chain's check, `#/supervision` the verdict history and figures and
-// `#/supervision/review` the weekly quality review (supervisors). Other features open a case with `openCase(id)`.
+// `#/supervision/review` the weekly quality review, `#/supervision/deliveries` the events sent to the exchange
+// (supervisors). Other features open a case with `openCase(id)`.
 import { useSyncExternalStore } from 'react';
 
 export type Route =
@@ -11,7 +12,8 @@ export type Route =
   | { name: 'alert'; alertId: string }
   | { name: 'audit' }
   | { name: 'supervision' }
-  | { name: 'supervisionReview' };
+  | { name: 'supervisionReview' }
+  | { name: 'supervisionDeliveries' };
 
 const CASE_ROUTE = /^#\/cases\/([^/?#]+)$/;
 const ALERT_ROUTE = /^#\/alerts\/([^/?#]+)$/;
@@ -19,6 +21,7 @@ const ALERTS_ROUTE = /^#\/alerts\/?$/;
 const AUDIT_ROUTE = /^#\/audit\/?$/;
 const SUPERVISION_ROUTE = /^#\/supervision\/?$/;
 const SUPERVISION_REVIEW_ROUTE = /^#\/supervision\/review\/?$/;
+const SUPERVISION_DELIVERIES_ROUTE = /^#\/supervision\/deliveries\/?$/;
 
 export function parseRoute(hash: string): Route {
   const match = CASE_ROUTE.exec(hash);
@@ -29,6 +32,7 @@ export function parseRoute(hash: string): Route {
   if (AUDIT_ROUTE.test(hash)) return { name: 'audit' };
   if (SUPERVISION_ROUTE.test(hash)) return { name: 'supervision' };
   if (SUPERVISION_REVIEW_ROUTE.test(hash)) return { name: 'supervisionReview' };
+  if (SUPERVISION_DELIVERIES_ROUTE.test(hash)) return { name: 'supervisionDeliveries' };
   return { name: 'queue' };
 }
 
@@ -39,6 +43,7 @@ export const auditHref = '#/audit';
 export const queueHref = '#/';
 export const supervisionHref = '#/supervision';
 export const supervisionReviewHref = '#/supervision/review';
+export const supervisionDeliveriesHref = '#/supervision/deliveries';
 
 export function openAlert(alertId: string): void {
   window.location.hash = alertHref(alertId);

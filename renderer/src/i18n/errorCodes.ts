@@ -52,6 +52,7 @@ export const AUDIT_ERROR_CODES = [
 /** Codes the supervision workspace explains (features/supervision/locales.ts, `errors.<code>`). */
 export const SUPERVISION_ERROR_CODES = [
   'review_already_done',
+  'delivery_not_failed',
   'reviewer_involved',
   'forbidden',
   'not_found',

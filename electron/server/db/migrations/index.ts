@@ -6,6 +6,17 @@ import { tradeMonitoring } from './0002-trade-monitoring';
 import { kytMonitor } from './0003-kyt-monitor';
 import { auditCheckpoints } from './0004-audit-checkpoints';
 import { verdictReviews } from './0005-verdict-reviews';
-import { platformEvents } from './0006-platform-events';
+import { metamapEventOrder } from './0006-metamap-event-order';
+import { outboundEvents } from './0007-outbound-events';
+import { platformEvents } from './0008-platform-events';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, tradeMonitoring, kytMonitor, auditCheckpoints, verdictReviews, platformEvents];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  tradeMonitoring,
+  kytMonitor,
+  auditCheckpoints,
+  verdictReviews,
+  metamapEventOrder,
+  outboundEvents,
+  platformEvents,
+];

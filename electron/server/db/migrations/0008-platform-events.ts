@@ -15,7 +15,7 @@ import type { Migration } from '../../../../shared/db/migrations';
 export const PLATFORM_USER_ID = 'USR-platform';
 
 export const platformEvents: Migration = {
-  version: 6,
+  version: 8,
   name: 'platform-events',
   up: `
     INSERT INTO users (id, username, display_name, role, password_hash, totp_secret, totp_confirmed, created_at, kind)

@@ -20,6 +20,7 @@ import { registerDossierRoutes } from './dossier/routes';
 import { registerReportRoutes } from './reports/routes';
 import { registerSupervisionRoutes } from './supervision/routes';
 import { registerUserRoutes } from './users/routes';
+import { registerPlatformEventRoutes } from './platform/route';
 import { registerMetamapWebhook } from './webhooks/metamap';
 
 export const API_VERSION = '1.0.0';
@@ -59,7 +60,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
         : {
             level: config.logLevel,
             // Tokens, codes and passwords never reach the logs.
-            redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers["idempotency-key"]'],
+            redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers["webhook-signature"]', 'req.headers["idempotency-key"]'],
           },
     // Route ids are matched case-sensitively and query strings are parsed plainly.
     routerOptions: { ignoreTrailingSlash: false },
@@ -103,5 +104,6 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   await registerFeedRoutes(app, ctx);
   await registerAuditRoutes(app, ctx);
   await registerMetamapWebhook(app, ctx);
+  await registerPlatformEventRoutes(app, ctx);
   return { app, ctx };
 }

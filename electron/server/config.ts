@@ -18,6 +18,14 @@ export interface ServerConfig {
   sessionTtlMs: number;
   loginTokenTtlMs: number;
   metamapWebhookSecret: string | null;
+  /**
+   * The secrets the exchange signs its events with (POST /v1/platform/events); several during a rotation.
+   * Empty: the route answers 503 platform_events_not_configured.
+   */
+  platformEventsSecrets: readonly string[];
+  /** How long a new dispute has before its SLA is due, in hours; four-eyes cases get the longer window. */
+  disputeSlaHours: number;
+  fourEyesDisputeSlaHours: number;
   /** How often /v1/events writes a heartbeat comment, so proxies and clients see a live stream. */
   eventsHeartbeatMs: number;
   /** Per-address limit on the auth routes, per minute. Generous: a busy office shares one address. */
@@ -60,6 +68,11 @@ export const DEFAULT_USD_RATES: Record<string, string> = {
   PEN: '3.75',
 };
 
+/** `PLATFORM_EVENTS_SECRET="new old"` (or comma-separated): every secret is accepted while a rotation lasts. */
+export function parseSecretList(value: string | undefined): string[] {
+  return (value ?? '').split(/[\s,]+/).filter((secret) => secret !== '');
+}
+
 export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
   return {
     host: '127.0.0.1',
@@ -73,6 +86,9 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     sessionTtlMs: 8 * 60 * 60 * 1000,
     loginTokenTtlMs: 5 * 60 * 1000,
     metamapWebhookSecret: process.env.METAMAP_WEBHOOK_SECRET ?? null,
+    platformEventsSecrets: parseSecretList(process.env.PLATFORM_EVENTS_SECRET),
+    disputeSlaHours: 24,
+    fourEyesDisputeSlaHours: 72,
     eventsHeartbeatMs: 15_000,
     authRateLimitPerMinute: 300,
     reportingEntity: DEMO_REPORTING_ENTITY,

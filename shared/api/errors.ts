@@ -6,10 +6,12 @@
  *  and 403 on a step-up (the session is fine there); the status here is the sign-in one. */
 export const API_ERRORS = {
   invalid_request: 400,
+  unknown_event_type: 400,
   idempotency_key_required: 400,
   invalid_credentials: 401,
   invalid_login_token: 401,
   invalid_signature: 401,
+  stale_timestamp: 401,
   invalid_totp: 401,
   totp_replayed: 401,
   unauthenticated: 401,
@@ -17,6 +19,7 @@ export const API_ERRORS = {
   not_case_holder: 403,
   reviewer_involved: 403,
   not_found: 404,
+  unknown_trade: 404,
   already_assigned: 409,
   case_already_resolved: 409,
   case_claimed: 409,
@@ -25,6 +28,9 @@ export const API_ERRORS = {
   audit_chain_broken: 409,
   escrow_not_on_hold: 409,
   escrow_on_hold: 409,
+  escrow_frozen: 409,
+  escrow_already_settled: 409,
+  trade_already_settled: 409,
   alert_already_decided: 409,
   review_already_done: 409,
   idempotency_key_in_flight: 409,
@@ -39,6 +45,7 @@ export const API_ERRORS = {
   too_many_attempts: 429,
   internal_error: 500,
   webhooks_not_configured: 503,
+  platform_events_not_configured: 503,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { Role } from '../domain/dispute';
 import type { ApiErrorCode } from './errors';
+import { platformEventOutcome } from './platform-events';
 import {
   auditQuery,
   caseListQuery,
@@ -513,6 +514,29 @@ export const ROUTES = {
     status: 200,
     idempotencyKey: false,
     errors: ['invalid_signature', 'webhooks_not_configured'],
+  }),
+  platformEvents: route({
+    method: 'POST',
+    path: '/v1/platform/events',
+    access: 'webhook',
+    // No body schema here: the Standard Webhooks signature over the raw bytes is checked before the
+    // event's shape (platformEvent in platform-events.ts). A final refusal (409) is stored under the
+    // webhook-id and answered again to a redelivery, like a success.
+    response: platformEventOutcome,
+    status: 200,
+    idempotencyKey: false,
+    errors: [
+      'invalid_signature',
+      'stale_timestamp',
+      'unknown_event_type',
+      'unknown_trade',
+      'escrow_frozen',
+      'escrow_already_settled',
+      'escrow_on_hold',
+      'trade_already_settled',
+      'idempotency_key_reused',
+      'platform_events_not_configured',
+    ],
   }),
 } as const satisfies Record<string, RouteSpec>;
 

@@ -15,6 +15,9 @@ import { openDatabase } from '../../electron/server/db/open';
 import { hashToken, newOpaqueToken } from '../../electron/server/http/session';
 import { raiseKytAlert } from '../../electron/server/kyt/alerts';
 
+/** The secret test servers accept platform events under (POST /v1/platform/events). */
+export const PLATFORM_TEST_SECRET = 'test-platform-secret';
+
 export const tempDir = (prefix = 'dd-test-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
 export interface TestServer extends BuiltServer {
@@ -37,7 +40,7 @@ export async function createTestServer(overrides: Partial<ServerConfig> = {}): P
       clock.now = at;
     },
   };
-  const config = defaultConfig({ dataDir: dir, logLevel: 'silent', now: () => clock.now, metamapWebhookSecret: 'test-webhook-secret', ...overrides });
+  const config = defaultConfig({ dataDir: dir, logLevel: 'silent', now: () => clock.now, metamapWebhookSecret: 'test-webhook-secret', platformEventsSecrets: [PLATFORM_TEST_SECRET], ...overrides });
   const db = openDatabase(dbFile);
   const built = await buildServer(db, config);
   return {

@@ -13,8 +13,20 @@ import { toErrorResponse } from '../../electron/server/app';
 import { payloadTooLarge } from '../../electron/server/http/body';
 import { putEvidence } from '../../electron/server/evidence/store';
 import { signWebhookBody } from '../../electron/server/webhooks/signature';
+import { signedHeaders } from '../../electron/server/webhooks/standard-webhooks';
 import { FOUR_EYES_TRADE, newKey } from './fixtures/case-api';
-import { addAlert, addCase, addUser, advanceSignedIn, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
+import { tradeOpened } from './fixtures/platform-events';
+import {
+  addAlert,
+  addCase,
+  addUser,
+  advanceSignedIn,
+  createTestServer,
+  freshCode,
+  PLATFORM_TEST_SECRET,
+  type TestServer,
+  type TestUser,
+} from './harness';
 
 let server: TestServer;
 let base: string;
@@ -291,6 +303,13 @@ describe('the route contract', () => {
     await expectAnswer('metamapWebhook', {
       raw: payload.toString('utf8'),
       headers: { 'x-signature': signWebhookBody('test-webhook-secret', payload) },
+    });
+
+    // A signed platform event from the exchange: a trade opens.
+    const tradeEvent = JSON.stringify(tradeOpened(server.clock.now));
+    await expectAnswer('platformEvents', {
+      raw: tradeEvent,
+      headers: { ...signedHeaders([PLATFORM_TEST_SECRET], 'msg_contract', tradeEvent, server.clock.now) },
     });
 
     expect([...answered].sort()).toEqual([...ROUTE_NAMES].sort());

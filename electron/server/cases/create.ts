@@ -123,6 +123,66 @@ export interface OpenOptions extends RecordOptions {
   recordChange?: boolean;
 }
 
+/** The dispute on a trade whose escrow is already locked: what the case needs beyond the trade itself. */
+export interface NewCase {
+  caseId?: string;
+  tradeId: string;
+  escrowId: string;
+  /** The trade's fiat side, which decides the case's USD worth and whether it needs four eyes. */
+  fiatCurrency: string;
+  fiatAmount: string;
+  openedAt: Date;
+  slaDueAt: Date;
+  reason: string;
+  openedBy: 'buyer' | 'seller';
+}
+
+/**
+ * Opens the case of a dispute on an existing trade and escrow (the exchange's `dispute.opened`, or
+ * openDispute below), records its first feed row and runs transaction monitoring over the trade's parties
+ * unless told otherwise. Call inside ctx.write(). Returns the case id.
+ */
+export function openCase(ctx: ServerContext, dispute: NewCase, options: OpenOptions = {}): string {
+  const caseId = dispute.caseId ?? `DSP-${randomUUID()}`;
+  const usd = usdEquivalent(ctx.config, dispute.fiatCurrency, dispute.fiatAmount);
+  insertCase(ctx.db, {
+    id: caseId,
+    tradeId: dispute.tradeId,
+    escrowId: dispute.escrowId,
+    reason: dispute.reason,
+    openedBy: dispute.openedBy,
+    openedAt: dispute.openedAt.toISOString(),
+    slaDueAt: dispute.slaDueAt.toISOString(),
+    fourEyes: requiresFourEyes(ctx.config, usd),
+    usdEquivalent: usd,
+  });
+  const recordChange = options.recordChange ?? true;
+  if (recordChange) recordCaseChange(ctx, caseId, { bumpVersion: false });
+  if (options.monitor ?? recordChange) monitorNewTrades(ctx, [dispute.tradeId]);
+  return caseId;
+}
+
+/**
+ * Records a trade and locks its escrow (the seller's crypto moves into the escrow account); returns the
+ * lock's ledger movement. Call inside ctx.write().
+ */
+export function recordTradeWithEscrow(
+  ctx: ServerContext,
+  trade: NewTrade,
+  ids: { tradeId: string; escrowId: string },
+  disputedAt: string | null,
+): string {
+  insertNewTrade(ctx, trade, ids.tradeId, disputedAt);
+  insertEscrow(ctx.db, {
+    id: ids.escrowId,
+    tradeId: ids.tradeId,
+    asset: trade.asset,
+    amountMinor: toMinorUnits(trade.amount, assetDecimals(trade.asset)),
+    at: trade.tradeCreatedAt.toISOString(),
+  });
+  return lockEscrow(ctx.db, ids.escrowId, trade.tradeCreatedAt);
+}
+
 /**
  * Records a trade whose escrow is locked and opens its dispute, then runs transaction monitoring over the
  * trade's parties (an alert it raises can hold the new escrow at once). Call inside ctx.write().
@@ -134,31 +194,9 @@ export function openDispute(ctx: ServerContext, dispute: NewDispute, options: Op
     tradeId: dispute.tradeId ?? `TRD-${suffix}`,
     escrowId: dispute.escrowId ?? `ESC-${suffix}`,
   };
-  const amountMinor = toMinorUnits(dispute.amount, assetDecimals(dispute.asset));
-  const usd = usdEquivalent(ctx.config, dispute.fiatCurrency, dispute.fiatAmount);
-  const openedAt = dispute.openedAt.toISOString();
-  insertNewTrade(ctx, dispute, ids.tradeId, openedAt);
-  insertEscrow(ctx.db, {
-    id: ids.escrowId,
-    tradeId: ids.tradeId,
-    asset: dispute.asset,
-    amountMinor,
-    at: dispute.tradeCreatedAt.toISOString(),
-  });
-  lockEscrow(ctx.db, ids.escrowId, dispute.tradeCreatedAt);
-  insertCase(ctx.db, {
-    id: ids.caseId,
-    tradeId: ids.tradeId,
-    escrowId: ids.escrowId,
-    reason: dispute.reason,
-    openedBy: dispute.openedBy,
-    openedAt,
-    slaDueAt: dispute.slaDueAt.toISOString(),
-    fourEyes: requiresFourEyes(ctx.config, usd),
-    usdEquivalent: usd,
-  });
-  const recordChange = options.recordChange ?? true;
-  if (recordChange) recordCaseChange(ctx, ids.caseId, { bumpVersion: false });
-  if (options.monitor ?? recordChange) monitorNewTrades(ctx, [ids.tradeId]);
+  // Checked before anything is written: a trade whose worth cannot be told cannot be judged either.
+  usdEquivalent(ctx.config, dispute.fiatCurrency, dispute.fiatAmount);
+  recordTradeWithEscrow(ctx, dispute, ids, dispute.openedAt.toISOString());
+  openCase(ctx, { ...dispute, ...ids }, options);
   return ids;
 }

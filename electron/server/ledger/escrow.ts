@@ -39,10 +39,10 @@ function insertMovement(
   return movementId;
 }
 
-/** Locks the seller's crypto when a trade starts. Call inside a write transaction. */
-export function lockEscrow(db: Db, escrowId: string, at: Date): void {
+/** Locks the seller's crypto when a trade starts and returns the movement. Call inside a write transaction. */
+export function lockEscrow(db: Db, escrowId: string, at: Date): string {
   const escrow = readEscrowParties(db, escrowId);
-  insertMovement(
+  return insertMovement(
     db,
     escrowId,
     escrow.asset,

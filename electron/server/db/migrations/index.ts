@@ -6,5 +6,6 @@ import { tradeMonitoring } from './0002-trade-monitoring';
 import { kytMonitor } from './0003-kyt-monitor';
 import { auditCheckpoints } from './0004-audit-checkpoints';
 import { verdictReviews } from './0005-verdict-reviews';
+import { platformEvents } from './0006-platform-events';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, tradeMonitoring, kytMonitor, auditCheckpoints, verdictReviews];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, tradeMonitoring, kytMonitor, auditCheckpoints, verdictReviews, platformEvents];

@@ -1,0 +1,113 @@
+// trade.opened: the seller's crypto is locked in escrow for a new trade. Parties the platform has not seen
+// are created; known ones are refreshed only by an event newer than the last that described them. The
+// trade opens without a dispute, its escrow is locked by a ledger movement, the exchange is told, and
+// transaction monitoring runs over the trade's parties (KYT on live events).
+import type { z } from 'zod';
+import type { PlatformParty, tradeOpenedData } from '../../../shared/api/platform-events';
+import { assetDecimals, InvalidAmountError, toMinorUnits } from '../../../shared/domain/money';
+import { recordTradeWithEscrow } from '../cases/create';
+import { MissingUsdRateError, usdEquivalent } from '../cases/usd';
+import { invalidRequest } from '../errors';
+import { monitorNewTrades } from '../kyt/monitor';
+import {
+  countPartyTrade,
+  findPlatformTrade,
+  insertPlatformParty,
+  refreshPlatformParty,
+} from '../sql/platform-events';
+import { applied, recordEventChange, unchanged, type EventInput, type EventResult } from './event-context';
+import { announceEscrowMove } from './outbound';
+
+type TradeOpened = z.infer<typeof tradeOpenedData>;
+
+export const escrowIdOf = (tradeId: string) => `ESC-${tradeId}`;
+
+/** A positive amount the unit can hold; the schema checked the format, not the scale or zero. */
+function checkAmount(field: string, amount: string, decimals: number): void {
+  try {
+    if (toMinorUnits(amount, decimals) > 0n) return;
+  } catch (error) {
+    if (!(error instanceof InvalidAmountError)) throw error;
+    throw invalidRequest(`data.${field}: ${error.message}`);
+  }
+  throw invalidRequest(`data.${field}: must be more than zero`);
+}
+
+function checkTrade(input: EventInput, trade: TradeOpened): void {
+  if (trade.buyer.id === trade.seller.id) throw invalidRequest('data.seller.id: the seller cannot be the buyer');
+  checkAmount('amount', trade.amount, assetDecimals(trade.asset));
+  checkAmount('fiatAmount', trade.fiatAmount, 2);
+  try {
+    usdEquivalent(input.ctx.config, trade.fiatCurrency, trade.fiatAmount);
+  } catch (error) {
+    if (error instanceof MissingUsdRateError) throw invalidRequest(`data.fiatCurrency: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Creates a party seen for the first time, or refreshes a known one if this event is the newest about it. */
+function upsertParty(input: EventInput, party: PlatformParty): 'created' | 'refreshed' | 'unchanged' {
+  const row = {
+    id: party.id,
+    displayName: party.displayName,
+    kycStatus: party.kycStatus,
+    country: party.country,
+    accountCreatedAt: new Date(party.accountCreatedAt).toISOString(),
+    seenAt: input.at,
+  };
+  if (insertPlatformParty(input.ctx.db, row)) return 'created';
+  return refreshPlatformParty(input.ctx.db, row) ? 'refreshed' : 'unchanged';
+}
+
+export function applyTradeOpened(input: EventInput, trade: TradeOpened): EventResult {
+  const { ctx } = input;
+  checkTrade(input, trade);
+  const parties = { buyer: upsertParty(input, trade.buyer), seller: upsertParty(input, trade.seller) };
+  const existing = findPlatformTrade(ctx.db, trade.tradeId);
+  // A trade opens once: a second trade.opened for it (another webhook-id) can only tell newer party facts.
+  if (existing) {
+    const refreshed = parties.buyer === 'refreshed' || parties.seller === 'refreshed';
+    if (refreshed) recordEventChange(input, existing, 'platform.parties_refreshed', { parties });
+    return refreshed ? applied(existing.caseId) : unchanged(existing.caseId);
+  }
+  const escrowId = escrowIdOf(trade.tradeId);
+  const openedAt = new Date(input.at);
+  const movementId = recordTradeWithEscrow(
+    ctx,
+    {
+      buyerId: trade.buyer.id,
+      sellerId: trade.seller.id,
+      asset: trade.asset,
+      amount: trade.amount,
+      fiatCurrency: trade.fiatCurrency,
+      fiatAmount: trade.fiatAmount,
+      price: trade.price,
+      paymentMethod: trade.paymentMethod,
+      tradeCreatedAt: openedAt,
+      paidAt: null,
+      depositAddress: trade.depositAddress ?? null,
+      payoutAccount: trade.payoutAccount ?? null,
+    },
+    { tradeId: trade.tradeId, escrowId },
+    null,
+  );
+  countPartyTrade(ctx.db, [trade.buyer.id, trade.seller.id], 'trade_count');
+  recordEventChange(input, { id: trade.tradeId, caseId: null }, 'escrow.locked', { escrowId, movementId, parties });
+  announceEscrowMove(
+    ctx,
+    {
+      type: 'escrow.locked',
+      escrowId,
+      tradeId: trade.tradeId,
+      caseId: null,
+      asset: trade.asset,
+      amountMinor: toMinorUnits(trade.amount, assetDecimals(trade.asset)),
+      beneficiaryPartyId: null,
+      movementId,
+      cause: 'trade.opened',
+    },
+    input.now,
+  );
+  monitorNewTrades(ctx, [trade.tradeId]);
+  return applied(null);
+}

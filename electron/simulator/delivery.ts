@@ -2,6 +2,7 @@
 // or the server answers 5xx or 429. A retry is the same delivery: the same `webhook-id` (the platform's
 // idempotency key) and the same body, signed afresh for its sending time.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseSecretList } from '../server/config';
 import { signedHeaders } from '../server/webhooks/standard-webhooks';
 import { signWebhookBody } from '../server/webhooks/signature';
 
@@ -37,10 +38,14 @@ const retryable = (status: number) => status >= 500 || status === 429;
 
 export type Signer = (body: string, now: Date) => Record<string, string>;
 
-/** Standard Webhooks headers for the platform's event route (the first secret is the current one). */
-export const platformSigner =
-  (secret: string, webhookId: string): Signer =>
-  (body, now) => ({ ...signedHeaders([secret], webhookId, body, now) });
+/**
+ * Standard Webhooks headers for the platform's event route. `secret` is read as PLATFORM_EVENTS_SECRET is
+ * (several, space- or comma-separated, while a rotation lasts): the delivery is signed with each.
+ */
+export const platformSigner = (secret: string, webhookId: string): Signer => {
+  const secrets = parseSecretList(secret);
+  return (body, now) => ({ ...signedHeaders(secrets, webhookId, body, now) });
+};
 
 /** MetaMap's header: the hex HMAC of the body. */
 export const metamapSigner =

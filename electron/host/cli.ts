@@ -49,7 +49,9 @@ async function main(): Promise<void> {
     const deskDataDir = join(args.dataDir, 'desk');
     const choice = chooseServer(args.serverUrl, savedServerUrl(deskDataDir));
     if (args.simulate && choice.kind === 'remote') {
-      throw new UsageError(`--simulate plays the market against the bundled server, but ${choice.serverUrl} is saved as the server`);
+      throw new UsageError(
+        `--simulate plays the market against the bundled server, but ${choice.serverUrl} is saved as the server`,
+      );
     }
     // Made for this run only: the bundled server verifies the simulator's events with them.
     const simulatorSecrets = args.simulate ? newSimulatorSecrets() : null;

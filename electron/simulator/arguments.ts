@@ -41,7 +41,8 @@ export function parseSimulatorArguments(args: string[], defaultSeed: () => strin
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  if (values.server === undefined) throw new UsageError('--server is required: the platform server to play the market against');
+  if (values.server === undefined)
+    throw new UsageError('--server is required: the platform server to play the market against');
   const url = URL.parse(values.server);
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new UsageError(`--server takes the platform server's http(s) address, got "${values.server}"`);
@@ -49,7 +50,8 @@ export function parseSimulatorArguments(args: string[], defaultSeed: () => strin
   const rate = positiveNumber('--rate', values.rate ?? String(DEFAULT_RATE));
   if (rate > MAX_RATE) throw new UsageError(`--rate is at most ${MAX_RATE} trades a minute, got ${rate}`);
   const seed = values.seed ?? defaultSeed();
-  if (!/^[A-Za-z0-9]{1,16}$/.test(seed)) throw new UsageError(`--seed takes 1 to 16 letters or digits, got "${seed}"`);
+  if (!/^[A-Za-z0-9]{1,16}$/.test(seed))
+    throw new UsageError(`--seed takes 1 to 16 letters or digits, got "${seed}"`);
   return {
     server: url.href.replace(/\/$/, ''),
     rate,
@@ -61,6 +63,7 @@ export function parseSimulatorArguments(args: string[], defaultSeed: () => strin
 
 function positiveNumber(flag: string, text: string): number {
   const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0)) throw new UsageError(`${flag} takes a positive number, got "${text}"`);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0))
+    throw new UsageError(`${flag} takes a positive number, got "${text}"`);
   return value;
 }

@@ -11,7 +11,9 @@ class MissingSecret extends Error {
 }
 
 function platformSecret(secretFile: string | null): string {
-  const secret = secretFile ? readFileSync(secretFile, 'utf8').trim() : process.env.PLATFORM_EVENTS_SECRET?.trim();
+  const secret = secretFile
+    ? readFileSync(secretFile, 'utf8').trim()
+    : process.env.PLATFORM_EVENTS_SECRET?.trim();
   if (!secret) {
     throw new MissingSecret(
       'PLATFORM_EVENTS_SECRET is not set: give the secret the server verifies platform events with (or --secret-file FILE).',

@@ -68,7 +68,9 @@ export async function deliver(
     if (attempt > 1) {
       const backoff = Math.min(retry.maxMs, retry.baseMs * 2 ** (attempt - 2));
       // Jitter so that many trades failing at once do not all come back at the same moment.
-      const waited = await sleep(backoff / 2 + Math.random() * (backoff / 2), true, { signal: options.signal }).catch(() => false);
+      const waited = await sleep(backoff / 2 + Math.random() * (backoff / 2), true, {
+        signal: options.signal,
+      }).catch(() => false);
       if (!waited) throw new DeliveryFailed(`stopped while retrying (${lastProblem})`, attempt - 1);
     }
     try {
@@ -85,7 +87,12 @@ export async function deliver(
       }
       return { status: response.status, body: parseJson(text), attempts: attempt };
     } catch (error) {
-      lastProblem = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      lastProblem =
+        error instanceof Error
+          ? error.cause instanceof Error
+            ? error.cause.message
+            : error.message
+          : String(error);
     }
   }
   throw new DeliveryFailed(`no answer after ${retry.attempts} attempts (${lastProblem})`, retry.attempts);

@@ -77,7 +77,14 @@ export class SimulatedMarket {
     switch (story) {
       case 'completed': {
         const proofOfLife = this.options.proofOfLife && prng.chance(0.1);
-        return [this.trade({ market, buyer, seller, ending: proofOfLife ? { kind: 'completed', proofOfLife: 'verified' } : { kind: 'completed' } })];
+        return [
+          this.trade({
+            market,
+            buyer,
+            seller,
+            ending: proofOfLife ? { kind: 'completed', proofOfLife: 'verified' } : { kind: 'completed' },
+          }),
+        ];
       }
       case 'cancelled':
         return [this.trade({ market, buyer, seller, ending: { kind: 'cancelled' } })];
@@ -86,7 +93,9 @@ export class SimulatedMarket {
       case 'proof_of_life_failed': {
         const failure = prng.pick(['face_mismatch', 'selfie_fraud'] as const);
         // Most sellers take it to a dispute (they were paid); some call it off before any payment.
-        const ending: TradeEnding = prng.chance(0.7) ? { kind: 'disputed', scenario: failure } : { kind: 'refused', proofOfLife: failure };
+        const ending: TradeEnding = prng.chance(0.7)
+          ? { kind: 'disputed', scenario: failure }
+          : { kind: 'refused', proofOfLife: failure };
         return [this.trade({ market, buyer, seller, ending })];
       }
       case 'kyt':
@@ -106,7 +115,10 @@ export class SimulatedMarket {
       ...(paidUp && prng.chance(0.15) ? { releaseAnyway: true } : {}),
     };
     // A reused receipt is another buyer's file (the shared-receipt rule sees two buyers with one file).
-    const reusable = scenario === 'reused_receipt' ? this.receipts.filter((receipt) => receipt.buyerId !== buyer.id && receipt.marketKey === market.key) : [];
+    const reusable =
+      scenario === 'reused_receipt'
+        ? this.receipts.filter((receipt) => receipt.buyerId !== buyer.id && receipt.marketKey === market.key)
+        : [];
     if (reusable.length === 0) return this.trade({ market, buyer, seller, ending });
     const receipt = prng.pick(reusable);
     const kytStory = `shared receipt: ${nameOf(buyer)} uploads the receipt ${receipt.buyerId} gave for ${receipt.tradeId}`;
@@ -115,7 +127,13 @@ export class SimulatedMarket {
 
   private kytStory(market: Market): TradePlan[] {
     const { prng } = this;
-    const kind = prng.pick<KytStory>(['structuring', 'rapid_in_out', 'new_account', 'shared_payout_account', 'circular']);
+    const kind = prng.pick<KytStory>([
+      'structuring',
+      'rapid_in_out',
+      'new_account',
+      'shared_payout_account',
+      'circular',
+    ]);
     const done: TradeEnding = { kind: 'completed' };
     switch (kind) {
       case 'structuring': {
@@ -130,7 +148,9 @@ export class SimulatedMarket {
             ending: done,
             asset: 'USDT',
             usd: prng.int(9_050, 9_450),
-            ...(index === 0 ? { kytStory: `structuring: ${nameOf(buyer)} makes ${count} trades just under 10,000 USD` } : {}),
+            ...(index === 0
+              ? { kytStory: `structuring: ${nameOf(buyer)} makes ${count} trades just under 10,000 USD` }
+              : {}),
           }),
         );
       }
@@ -184,7 +204,13 @@ export class SimulatedMarket {
             ending: done,
             kytStory: `shared payout account: ${nameOf(first)} and ${nameOf(second)} give the same account`,
           }),
-          this.trade({ market, buyer: this.traders.draw(prng, market.country, [second]), seller: second, ending: done, payoutAccount: account }),
+          this.trade({
+            market,
+            buyer: this.traders.draw(prng, market.country, [second]),
+            seller: second,
+            ending: done,
+            payoutAccount: account,
+          }),
         ];
       }
       case 'circular': {
@@ -197,7 +223,9 @@ export class SimulatedMarket {
             ending: done,
             asset: 'USDT',
             usd: prng.int(300, 1_500),
-            ...(index === 0 ? { kytStory: `circular trading: ${nameOf(a)} and ${nameOf(b)} trade back and forth` } : {}),
+            ...(index === 0
+              ? { kytStory: `circular trading: ${nameOf(a)} and ${nameOf(b)} trade back and forth` }
+              : {}),
           }),
         );
       }
@@ -226,6 +254,7 @@ export class SimulatedMarket {
 
 function openedAmount(plan: TradePlan): string {
   const first = plan.steps[0]?.delivery;
-  if (first?.channel !== 'platform' || first.event.type !== 'trade.opened') throw new Error(`${plan.tradeId} does not start with trade.opened`);
+  if (first?.channel !== 'platform' || first.event.type !== 'trade.opened')
+    throw new Error(`${plan.tradeId} does not start with trade.opened`);
   return first.event.data.amount;
 }

@@ -10,13 +10,19 @@ export interface MetamapBody {
   resource: string;
   flowId: string;
   metadata: { partyId: string; caseId: null; tradeId: string };
-  step?: { id: string; status: number; data: Record<string, unknown>; error: { type: string; code: string; message: string } | null };
+  step?: {
+    id: string;
+    status: number;
+    data: Record<string, unknown>;
+    error: { type: string; code: string; message: string } | null;
+  };
   identityStatus?: 'verified' | 'rejected';
 }
 
 const FLOW_ID = '66f0a1b2c3d4e5f60718293a';
 
-export const verificationUrl = (verificationId: string) => `https://api.getmati.com/v2/verifications/${verificationId}`;
+export const verificationUrl = (verificationId: string) =>
+  `https://api.getmati.com/v2/verifications/${verificationId}`;
 
 /** The events of one check, in the order MetaMap sends them. */
 export function proofOfLifeEvents(
@@ -29,7 +35,11 @@ export function proofOfLifeEvents(
     // No case yet: the Proof of Life is asked before payment, and the check is found by its verification id.
     metadata: { partyId: check.partyId, caseId: null, tradeId: check.tradeId },
   };
-  const step = (id: string, score: number | null, error: [code: string, message: string] | null): MetamapBody => ({
+  const step = (
+    id: string,
+    score: number | null,
+    error: [code: string, message: string] | null,
+  ): MetamapBody => ({
     eventName: 'step_completed',
     ...common,
     step: {
@@ -49,12 +59,23 @@ export function proofOfLifeEvents(
     step(
       'facematch',
       scores.face,
-      check.outcome === 'face_mismatch' ? ['facematch.differentPerson', 'The selfie does not match the face on the document.'] : null,
+      check.outcome === 'face_mismatch'
+        ? ['facematch.differentPerson', 'The selfie does not match the face on the document.']
+        : null,
     ),
   ];
   if (check.outcome === 'selfie_fraud') {
-    events.push(step('selfie', null, ['selfieFraudDetection.fraudAttempt', 'The selfie looks like a photo of a screen.']));
+    events.push(
+      step('selfie', null, [
+        'selfieFraudDetection.fraudAttempt',
+        'The selfie looks like a photo of a screen.',
+      ]),
+    );
   }
-  events.push({ eventName: 'verification_completed', ...common, identityStatus: check.outcome === 'verified' ? 'verified' : 'rejected' });
+  events.push({
+    eventName: 'verification_completed',
+    ...common,
+    identityStatus: check.outcome === 'verified' ? 'verified' : 'rejected',
+  });
   return events;
 }

@@ -44,4 +44,7 @@ export interface TradePlan {
 export const platformBody = (event: PlatformEventDraft, timestamp: Date): PlatformEvent =>
   ({ ...event, timestamp: timestamp.toISOString() }) as PlatformEvent;
 
-export const metamapBody = (body: MetamapBody, timestamp: Date) => ({ ...body, timestamp: timestamp.toISOString() });
+export const metamapBody = (body: MetamapBody, timestamp: Date) => ({
+  ...body,
+  timestamp: timestamp.toISOString(),
+});

@@ -4,7 +4,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { platformEventOutcome } from '../../shared/api/platform-events';
 import { DEFAULT_USD_RATES } from '../server/config';
-import { deliver, DeliveryFailed, errorOf, metamapSigner, platformSigner, type RetryPolicy } from './delivery';
+import {
+  deliver,
+  DeliveryFailed,
+  errorOf,
+  metamapSigner,
+  platformSigner,
+  type RetryPolicy,
+} from './delivery';
 import { SimulatedMarket } from './market';
 import { metamapBody, platformBody, type Step, type TradePlan } from './plan';
 import { nameOf } from './world';
@@ -66,7 +73,12 @@ export async function checkServer(server: string): Promise<void> {
   try {
     response = await fetch(`${server}/v1/health`, { signal: AbortSignal.timeout(5_000) });
   } catch (error) {
-    const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const why =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
     throw new ServerUnreachable(server, why);
   }
   if (!response.ok) throw new ServerUnreachable(server, `HTTP ${response.status}`);
@@ -97,7 +109,10 @@ export async function runSimulator(options: SimulatorOptions): Promise<Simulator
   };
   const player = new TradePlayer(server, options, summary);
   const intervalMs = 60_000 / options.rate;
-  const endsAt = options.durationMs === undefined || options.durationMs === null ? Infinity : start.getTime() + options.durationMs;
+  const endsAt =
+    options.durationMs === undefined || options.durationMs === null
+      ? Infinity
+      : start.getTime() + options.durationMs;
   const running = new Set<Promise<void>>();
   for (let next = start.getTime(); next < endsAt && !options.signal?.aborted; next += intervalMs) {
     const wait = next - Date.now();
@@ -136,10 +151,14 @@ class TradePlayer {
   async play(plan: TradePlan): Promise<void> {
     let previous = new Date();
     for (const step of plan.steps) {
-      const waited = await sleep(step.afterMs * this.pace, true, { signal: this.options.signal }).catch(() => false);
+      const waited = await sleep(step.afterMs * this.pace, true, { signal: this.options.signal }).catch(
+        () => false,
+      );
       if (!waited) return;
       const now = new Date();
-      const happenedAt = step.happenedBeforePreviousMs ? new Date(previous.getTime() - step.happenedBeforePreviousMs) : now;
+      const happenedAt = step.happenedBeforePreviousMs
+        ? new Date(previous.getTime() - step.happenedBeforePreviousMs)
+        : now;
       previous = happenedAt;
       const carryOn = await this.send(plan, step, happenedAt);
       if (!carryOn) return;
@@ -152,15 +171,24 @@ class TradePlayer {
     const isPlatform = delivery.channel === 'platform';
     const label = isPlatform ? delivery.event.type : `metamap ${delivery.body.eventName}`;
     const url = isPlatform ? `${this.server}/v1/platform/events` : `${this.server}/v1/webhooks/metamap`;
-    const body = JSON.stringify(isPlatform ? platformBody(delivery.event, happenedAt) : metamapBody(delivery.body, happenedAt));
-    const sign = isPlatform ? platformSigner(this.options.secret, delivery.webhookId) : metamapSigner(this.options.metamapSecret ?? '');
+    const body = JSON.stringify(
+      isPlatform ? platformBody(delivery.event, happenedAt) : metamapBody(delivery.body, happenedAt),
+    );
+    const sign = isPlatform
+      ? platformSigner(this.options.secret, delivery.webhookId)
+      : metamapSigner(this.options.metamapSecret ?? '');
     let answer;
     try {
-      answer = await deliver(url, body, sign, { signal: this.options.signal, ...(this.options.retry ? { retry: this.options.retry } : {}) });
+      answer = await deliver(url, body, sign, {
+        signal: this.options.signal,
+        ...(this.options.retry ? { retry: this.options.retry } : {}),
+      });
     } catch (error) {
       if (this.options.signal?.aborted) return false;
       this.summary.errors++;
-      this.say(`error     ${plan.tradeId} ${label}: ${error instanceof DeliveryFailed ? error.message : String(error)}`);
+      this.say(
+        `error     ${plan.tradeId} ${label}: ${error instanceof DeliveryFailed ? error.message : String(error)}`,
+      );
       return false;
     }
     this.summary.events++;
@@ -178,7 +206,8 @@ class TradePlayer {
     if (isPlatform) this.applied(plan, step, answer.body);
     else if (delivery.body.identityStatus === 'rejected') {
       this.summary.failedLiveness++;
-      const failure = plan.proofOfLife === 'selfie_fraud' ? 'selfie fraud attempt' : 'face does not match the ID';
+      const failure =
+        plan.proofOfLife === 'selfie_fraud' ? 'selfie fraud attempt' : 'face does not match the ID';
       this.say(`liveness  ${nameOf(plan.buyer)} failed Proof of Life (${failure}) on ${plan.tradeId}`);
     }
     return true;
@@ -199,7 +228,9 @@ class TradePlayer {
         this.summary.disputes++;
         const caseId = outcome.success ? outcome.data.caseId : null;
         if (caseId) this.summary.caseIds.push(caseId);
-        this.say(`dispute   ${caseId ?? '(no case id)'} on ${plan.tradeId}, opened by the ${event.data.openedBy}: ${shorten(event.data.reason, 110)}`);
+        this.say(
+          `dispute   ${caseId ?? '(no case id)'} on ${plan.tradeId}, opened by the ${event.data.openedBy}: ${shorten(event.data.reason, 110)}`,
+        );
         break;
       }
     }

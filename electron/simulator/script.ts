@@ -7,8 +7,7 @@ import type { ChatLocale } from '../seed/world';
 export type Moment = 'paid' | 'released' | 'cancelled' | 'opened' | 'pol_requested' | 'pol_result';
 
 export type ScriptLine =
-  | { from: 'buyer' | 'seller'; text: string; attach?: 'receipt' | 'statement' }
-  | { moment: Moment };
+  { from: 'buyer' | 'seller'; text: string; attach?: 'receipt' | 'statement' } | { moment: Moment };
 
 const MOMENT_OF: Partial<Record<SystemEvent, Moment>> = {
   paid: 'paid',
@@ -31,11 +30,16 @@ export function fromSeedScript(lines: readonly ChatLine[]): ScriptLine[] {
       const moment = line.event ? MOMENT_OF[line.event] : undefined;
       return moment ? [{ moment }] : [];
     }
-    return [line.attach ? { from: line.from, text: line.text, attach: line.attach } : { from: line.from, text: line.text }];
+    return [
+      line.attach
+        ? { from: line.from, text: line.text, attach: line.attach }
+        : { from: line.from, text: line.text },
+    ];
   });
 }
 
-const b = (text: string, attach?: 'receipt'): ScriptLine => (attach ? { from: 'buyer', text, attach } : { from: 'buyer', text });
+const b = (text: string, attach?: 'receipt'): ScriptLine =>
+  attach ? { from: 'buyer', text, attach } : { from: 'buyer', text };
 const s = (text: string): ScriptLine => ({ from: 'seller', text });
 const paid: ScriptLine = { moment: 'paid' };
 const released: ScriptLine = { moment: 'released' };
@@ -118,11 +122,7 @@ const CANCELLED: Record<ChatLocale, { script: Script; reason: string }[]> = {
       reason: 'The payment window expired without a payment.',
     },
     {
-      script: () => [
-        b('Perdón, me equivoqué de monto. Cancelo y abro otra orden.'),
-        s('Dale.'),
-        cancelled,
-      ],
+      script: () => [b('Perdón, me equivoqué de monto. Cancelo y abro otra orden.'), s('Dale.'), cancelled],
       reason: 'The buyer opened the order with the wrong amount and cancelled it.',
     },
   ],
@@ -138,7 +138,11 @@ const CANCELLED: Record<ChatLocale, { script: Script; reason: string }[]> = {
       reason: "The buyer's bank refused the transfer; the buyer cancelled before paying.",
     },
     {
-      script: (f) => [s(`Oi ${f.buyer}, chave: ${f.sellerAccount}. Tem 15 minutos.`), s('Ainda está aí?'), cancelled],
+      script: (f) => [
+        s(`Oi ${f.buyer}, chave: ${f.sellerAccount}. Tem 15 minutos.`),
+        s('Ainda está aí?'),
+        cancelled,
+      ],
       reason: 'The payment window expired without a payment.',
     },
   ],
@@ -149,7 +153,11 @@ export function completedScript(locale: ChatLocale, variant: number, facts: Chat
   return scripts[variant % scripts.length]!(facts);
 }
 
-export function cancelledScript(locale: ChatLocale, variant: number, facts: ChatFacts): { lines: ScriptLine[]; reason: string } {
+export function cancelledScript(
+  locale: ChatLocale,
+  variant: number,
+  facts: ChatFacts,
+): { lines: ScriptLine[]; reason: string } {
   const scripts = CANCELLED[locale];
   const chosen = scripts[variant % scripts.length]!;
   return { lines: chosen.script(facts), reason: chosen.reason };

@@ -1,9 +1,22 @@
 // One simulated trade planned from what it is (who trades, how much, how it ends): its chat in the parties'
 // language, the receipt the buyer uploads, and the platform events and MetaMap webhooks in their order.
 import { createHash } from 'node:crypto';
-import { assetDecimals, FIAT_DECIMALS, fromMinorUnits, toMinorUnits, type Asset } from '../../shared/domain/money';
+import {
+  assetDecimals,
+  FIAT_DECIMALS,
+  fromMinorUnits,
+  toMinorUnits,
+  type Asset,
+} from '../../shared/domain/money';
 import type { PlatformEventDraft, Step, TradeOutcome, TradePlan } from './plan';
-import { fiatFor, marketPrice, partialFiat, retailUsd, tradeAmounts, type TradeAmounts } from '../seed/amounts';
+import {
+  fiatFor,
+  marketPrice,
+  partialFiat,
+  retailUsd,
+  tradeAmounts,
+  type TradeAmounts,
+} from '../seed/amounts';
 import { SCENARIOS, type ReceiptKind } from '../seed/scenarios';
 import type { ChatFacts, ScenarioKind } from '../seed/chat';
 import { chatFor } from '../seed/chat-scripts';
@@ -68,7 +81,10 @@ const WAIT = {
   metamap: [800, 2_500],
 } as const;
 
-export function planTrade(spec: TradeSpec, usdRates: Record<string, string>): { plan: TradePlan; receipt: Receipt | null } {
+export function planTrade(
+  spec: TradeSpec,
+  usdRates: Record<string, string>,
+): { plan: TradePlan; receipt: Receipt | null } {
   return new TradePlanner(spec, usdRates).plan();
 }
 
@@ -117,7 +133,10 @@ class TradePlanner {
           this.platform(this.wait('moment'), { type: 'trade.released', data: { tradeId: spec.tradeId } });
           break;
         case 'cancelled':
-          this.platform(this.wait('moment'), { type: 'trade.cancelled', data: { tradeId: spec.tradeId, reason: cancelReason } });
+          this.platform(this.wait('moment'), {
+            type: 'trade.cancelled',
+            data: { tradeId: spec.tradeId, reason: cancelReason },
+          });
           break;
         case 'opened':
           this.openDispute(disputeReason);
@@ -129,7 +148,12 @@ class TradePlanner {
           });
           break;
         case 'pol_result':
-          for (const body of proofOfLifeEvents(this.prng, { verificationId, partyId: spec.buyer.id, tradeId: spec.tradeId, outcome: proofOfLife! })) {
+          for (const body of proofOfLifeEvents(this.prng, {
+            verificationId,
+            partyId: spec.buyer.id,
+            tradeId: spec.tradeId,
+            outcome: proofOfLife!,
+          })) {
             this.steps.push({ afterMs: this.wait('metamap'), delivery: { channel: 'metamap', body } });
           }
           break;
@@ -137,10 +161,13 @@ class TradePlanner {
     }
     if (spec.ending.kind === 'disputed' && spec.ending.releaseAnyway) {
       this.say({ from: 'seller', text: releaseAnyway[this.locale] }, null);
-      this.platform(this.wait('moment'), { type: 'trade.released', data: { tradeId: spec.tradeId } }, { expectRefusal: true });
+      this.platform(
+        this.wait('moment'),
+        { type: 'trade.released', data: { tradeId: spec.tradeId } },
+        { expectRefusal: true },
+      );
     }
-    const outcome: TradeOutcome =
-      spec.ending.kind === 'refused' ? 'cancelled' : spec.ending.kind;
+    const outcome: TradeOutcome = spec.ending.kind === 'refused' ? 'cancelled' : spec.ending.kind;
     return {
       plan: {
         tradeId: spec.tradeId,
@@ -163,7 +190,10 @@ class TradePlanner {
     return null;
   }
 
-  private script(facts: ChatFacts, receipt: Receipt | null): { lines: ScriptLine[]; cancelReason: string; disputeReason: string } {
+  private script(
+    facts: ChatFacts,
+    receipt: Receipt | null,
+  ): { lines: ScriptLine[]; cancelReason: string; disputeReason: string } {
     const { ending } = this.spec;
     const variant = this.prng.int(0, 5);
     const none = { cancelReason: '', disputeReason: '' };
@@ -171,8 +201,19 @@ class TradePlanner {
       case 'completed': {
         const lines = completedScript(this.locale, variant, facts);
         if (!ending.proofOfLife) return { lines, ...none };
-        const ask = this.locale === 'pt' ? 'Antes de passar a chave peço a Prova de Vida.' : 'Antes de pasarte los datos te pido la Prueba de Vida.';
-        return { lines: [{ from: 'seller', text: ask }, { moment: 'pol_requested' }, { moment: 'pol_result' }, ...lines], ...none };
+        const ask =
+          this.locale === 'pt'
+            ? 'Antes de passar a chave peço a Prova de Vida.'
+            : 'Antes de pasarte los datos te pido la Prueba de Vida.';
+        return {
+          lines: [
+            { from: 'seller', text: ask },
+            { moment: 'pol_requested' },
+            { moment: 'pol_result' },
+            ...lines,
+          ],
+          ...none,
+        };
       }
       case 'cancelled': {
         const { lines, reason } = cancelledScript(this.locale, variant, facts);
@@ -181,10 +222,18 @@ class TradePlanner {
       case 'refused': {
         // The start of the seed's script for this failure, up to the result, then the seller calls it off.
         const seedLines = fromSeedScript(chatFor(this.locale, ending.proofOfLife, variant, facts));
-        const upToResult = seedLines.slice(0, seedLines.findIndex((line) => 'moment' in line && line.moment === 'pol_result') + 1);
+        const upToResult = seedLines.slice(
+          0,
+          seedLines.findIndex((line) => 'moment' in line && line.moment === 'pol_result') + 1,
+        );
         return {
-          lines: [...upToResult, { from: 'seller', text: refusedAfterProofOfLife[this.locale] }, { moment: 'cancelled' }],
-          cancelReason: "The buyer's Proof of Life was rejected; the seller called the trade off before any payment.",
+          lines: [
+            ...upToResult,
+            { from: 'seller', text: refusedAfterProofOfLife[this.locale] },
+            { moment: 'cancelled' },
+          ],
+          cancelReason:
+            "The buyer's Proof of Life was rejected; the seller called the trade off before any payment.",
           disputeReason: '',
         };
       }
@@ -197,9 +246,16 @@ class TradePlanner {
           receiptPayer: facts.receiptPayer,
           receiptAccount: facts.receiptAccount,
           reference: facts.reference,
-          otherCaseId: receipt && receipt.tradeId !== this.spec.tradeId ? `trade ${receipt.tradeId}` : 'an earlier trade',
+          otherCaseId:
+            receipt && receipt.tradeId !== this.spec.tradeId
+              ? `trade ${receipt.tradeId}`
+              : 'an earlier trade',
         });
-        return { lines: fromSeedScript(chatFor(this.locale, ending.scenario, variant, facts)), cancelReason: '', disputeReason: reason };
+        return {
+          lines: fromSeedScript(chatFor(this.locale, ending.scenario, variant, facts)),
+          cancelReason: '',
+          disputeReason: reason,
+        };
       }
     }
   }
@@ -211,7 +267,11 @@ class TradePlanner {
     this.platform(this.wait('moment'), { type: 'dispute.opened', data: { tradeId, openedBy, reason } });
     if (ending.lateRelease) {
       // The seller released a moment before the buyer's dispute, and the release reaches the platform after it.
-      this.platform(200, { type: 'trade.released', data: { tradeId } }, { happenedBeforePreviousMs: this.prng.int(1_500, 4_000) });
+      this.platform(
+        200,
+        { type: 'trade.released', data: { tradeId } },
+        { happenedBeforePreviousMs: this.prng.int(1_500, 4_000) },
+      );
     }
   }
 
@@ -221,18 +281,33 @@ class TradePlanner {
     if (line.attach === 'receipt' && receipt && line.from === 'buyer') {
       this.platform(this.wait('message'), {
         type: 'trade.receipt',
-        data: { tradeId, uploadedBy: 'buyer', fileName: receipt.fileName, contentBase64: receipt.bytes.toString('base64') },
+        data: {
+          tradeId,
+          uploadedBy: 'buyer',
+          fileName: receipt.fileName,
+          contentBase64: receipt.bytes.toString('base64'),
+        },
       });
       evidence.push(receipt.sha256);
     }
     const messageId = `${tradeId}-m${++this.messageCount}`;
     this.platform(this.wait('message'), {
       type: 'trade.message',
-      data: { tradeId, messageId, sender: line.from, body: line.text, ...(evidence.length ? { evidence } : {}) },
+      data: {
+        tradeId,
+        messageId,
+        sender: line.from,
+        body: line.text,
+        ...(evidence.length ? { evidence } : {}),
+      },
     });
   }
 
-  private platform(afterMs: number, event: PlatformEventDraft, extra: Pick<Step, 'happenedBeforePreviousMs' | 'expectRefusal'> = {}): void {
+  private platform(
+    afterMs: number,
+    event: PlatformEventDraft,
+    extra: Pick<Step, 'happenedBeforePreviousMs' | 'expectRefusal'> = {},
+  ): void {
     const webhookId = `evt_${this.spec.tradeId}_${++this.eventCount}`;
     this.steps.push({ afterMs, delivery: { channel: 'platform', webhookId, event }, ...extra });
   }
@@ -346,7 +421,8 @@ class TradePlanner {
     const { spec, amounts } = this;
     const { market, buyer, seller } = spec;
     const currency = market.currency;
-    const receiptAmount = kind === 'partial' || kind === 'edited_amount' ? this.receiptAmountOf(kind) : amounts.fiatAmount;
+    const receiptAmount =
+      kind === 'partial' || kind === 'edited_amount' ? this.receiptAmountOf(kind) : amounts.fiatAmount;
     const shortMinor = amounts.fiatMinor - toMinorUnits(receiptAmount, FIAT_DECIMALS);
     const other = personFor(`${spec.tradeId}:payer`, market.country);
     const mule = personFor(`${spec.tradeId}:mule`, market.country);

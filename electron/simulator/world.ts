@@ -31,7 +31,8 @@ export function platformParty(trader: Trader): PlatformParty {
   };
 }
 
-export const accountOf = (trader: Trader, market: Market): PaymentAccount => paymentAccount(trader.person, trader.seed, market);
+export const accountOf = (trader: Trader, market: Market): PaymentAccount =>
+  paymentAccount(trader.person, trader.seed, market);
 
 export const nameOf = (trader: Trader) => `${trader.person.displayName} (${trader.id})`;
 

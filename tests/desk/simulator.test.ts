@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { checkLedger } from '../../electron/server/ledger/escrow';
 import { runSimulator } from '../../electron/simulator/run';
 import { addUser, bearer } from '../server/harness';
-import { addDeskUser, caughtUp, openDesk, recordEvents, signIn, startLiveServer, unwrap } from './fixtures/live-desk';
+import {
+  addDeskUser,
+  caughtUp,
+  openDesk,
+  recordEvents,
+  signIn,
+  startLiveServer,
+  unwrap,
+} from './fixtures/live-desk';
 
 const SECRET = 'simulator-test-platform-secret';
 const METAMAP_SECRET = 'simulator-test-metamap-secret';
@@ -14,7 +22,10 @@ const RUN_MS = 60_000;
 
 describe('the market simulator against a server with the desk syncing', () => {
   it('brings new disputes into the desk’s queue while the ledger balances and the audit chain verifies', async () => {
-    const server = await startLiveServer({ platformEventsSecrets: [SECRET], metamapWebhookSecret: METAMAP_SECRET });
+    const server = await startLiveServer({
+      platformEventsSecrets: [SECRET],
+      metamapWebhookSecret: METAMAP_SECRET,
+    });
     const testDesk = await openDesk(server.url);
     const { desk } = testDesk;
     try {

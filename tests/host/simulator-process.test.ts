@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBundledServer, type BundledServer } from '../../electron/launch/bundled-server';
-import { newSimulatorSecrets, startSimulatorProcess, type SimulatorProcess } from '../../electron/launch/simulator-process';
+import {
+  newSimulatorSecrets,
+  startSimulatorProcess,
+  type SimulatorProcess,
+} from '../../electron/launch/simulator-process';
 
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -26,7 +30,11 @@ describe('the simulator as a child of the browser host', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dd-simulate-'));
     stops.push(async () => rmSync(dir, { recursive: true, force: true }));
     const secrets = newSimulatorSecrets();
-    const server: BundledServer = await startBundledServer({ dataDir: join(dir, 'server'), seed: 'none', env: { ...secrets } });
+    const server: BundledServer = await startBundledServer({
+      dataDir: join(dir, 'server'),
+      seed: 'none',
+      env: { ...secrets },
+    });
     stops.push(() => server.stop());
 
     const lines: string[] = [];

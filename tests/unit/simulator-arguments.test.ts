@@ -16,7 +16,20 @@ describe('npm run simulate arguments', () => {
   });
 
   it('takes the rate, the minutes, the seed and a secret file', () => {
-    expect(parse('--server', 'https://platform.example', '--rate', '90', '--minutes', '2.5', '--seed', '42', '--secret-file', 's.txt')).toEqual({
+    expect(
+      parse(
+        '--server',
+        'https://platform.example',
+        '--rate',
+        '90',
+        '--minutes',
+        '2.5',
+        '--seed',
+        '42',
+        '--secret-file',
+        's.txt',
+      ),
+    ).toEqual({
       server: 'https://platform.example',
       rate: 90,
       minutes: 2.5,

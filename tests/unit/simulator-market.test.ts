@@ -12,7 +12,14 @@ const AT = new Date('2026-12-01T15:00:00.000Z');
 const TRADES = 160;
 
 function plans(overrides: Partial<MarketOptions> = {}, count = TRADES): TradePlan[] {
-  const market = new SimulatedMarket({ seed: '42', runId: 'unit', start: AT, usdRates: DEFAULT_USD_RATES, proofOfLife: true, ...overrides });
+  const market = new SimulatedMarket({
+    seed: '42',
+    runId: 'unit',
+    start: AT,
+    usdRates: DEFAULT_USD_RATES,
+    proofOfLife: true,
+    ...overrides,
+  });
   return Array.from({ length: count }, () => market.nextTrade());
 }
 
@@ -21,7 +28,9 @@ const fingerprint = (list: TradePlan[]) => createHash('sha256').update(JSON.stri
 const played = plans();
 
 /** The platform events of a plan as sent, stamped one second apart (late ones before their predecessor). */
-function eventsOf(plan: TradePlan): { event: PlatformEvent; at: number; expectRefusal: boolean; late: boolean }[] {
+function eventsOf(
+  plan: TradePlan,
+): { event: PlatformEvent; at: number; expectRefusal: boolean; late: boolean }[] {
   let at = AT.getTime();
   const out = [];
   for (const step of plan.steps) {
@@ -61,7 +70,9 @@ describe('the simulated market', () => {
   it('has every kind of trade: completed, cancelled, disputed, failed Proof of Life, KYT stories, and chats in Spanish and Portuguese', () => {
     const outcomes = new Set(played.map((plan) => plan.outcome));
     expect(outcomes).toEqual(new Set(['completed', 'cancelled', 'disputed']));
-    expect(played.some((plan) => plan.proofOfLife === 'face_mismatch' || plan.proofOfLife === 'selfie_fraud')).toBe(true);
+    expect(
+      played.some((plan) => plan.proofOfLife === 'face_mismatch' || plan.proofOfLife === 'selfie_fraud'),
+    ).toBe(true);
     expect(played.filter((plan) => plan.kytStory).length).toBeGreaterThan(3);
     const messages = (country: string) =>
       played
@@ -73,7 +84,11 @@ describe('the simulated market', () => {
   });
 
   it('uploads receipts as PNG or JPEG images under 300 KB', () => {
-    const receipts = played.flatMap(eventsOf).flatMap(({ event }) => (event.type === 'trade.receipt' ? [Buffer.from(event.data.contentBase64, 'base64')] : []));
+    const receipts = played
+      .flatMap(eventsOf)
+      .flatMap(({ event }) =>
+        event.type === 'trade.receipt' ? [Buffer.from(event.data.contentBase64, 'base64')] : [],
+      );
     expect(receipts.length).toBeGreaterThan(TRADES / 2);
     for (const bytes of receipts) {
       expect(bytes.length).toBeLessThan(300 * 1024);
@@ -101,7 +116,9 @@ describe('the simulated market', () => {
             expect(event.data.buyer.country, where).toBe(event.data.seller.country);
             break;
           case 'trade.receipt':
-            uploaded.add(createHash('sha256').update(Buffer.from(event.data.contentBase64, 'base64')).digest('hex'));
+            uploaded.add(
+              createHash('sha256').update(Buffer.from(event.data.contentBase64, 'base64')).digest('hex'),
+            );
             break;
           case 'trade.message':
             // Evidence a message shows was uploaded in this trade before it.
@@ -152,8 +169,12 @@ describe('the simulated market', () => {
     const checked = played.filter((plan) => plan.proofOfLife !== null);
     expect(checked.length).toBeGreaterThan(0);
     for (const plan of checked) {
-      const requested = plan.steps.findIndex((step) => step.delivery.channel === 'platform' && step.delivery.event.type === 'liveness.requested');
-      const webhooks = plan.steps.flatMap((step, index) => (step.delivery.channel === 'metamap' ? [{ index, body: step.delivery.body }] : []));
+      const requested = plan.steps.findIndex(
+        (step) => step.delivery.channel === 'platform' && step.delivery.event.type === 'liveness.requested',
+      );
+      const webhooks = plan.steps.flatMap((step, index) =>
+        step.delivery.channel === 'metamap' ? [{ index, body: step.delivery.body }] : [],
+      );
       expect(requested, plan.tradeId).toBeGreaterThan(0);
       expect(webhooks.length).toBeGreaterThanOrEqual(3);
       expect(webhooks.every(({ index }) => index > requested)).toBe(true);
@@ -167,7 +188,9 @@ describe('the simulated market', () => {
   it('plays no Proof of Life without the MetaMap secret', () => {
     const without = plans({ proofOfLife: false }, 80);
     expect(without.every((plan) => plan.proofOfLife === null)).toBe(true);
-    expect(without.flatMap((plan) => plan.steps).some((step) => step.delivery.channel === 'metamap')).toBe(false);
+    expect(without.flatMap((plan) => plan.steps).some((step) => step.delivery.channel === 'metamap')).toBe(
+      false,
+    );
   });
 
   it('plays the KYT stories the rules engine watches for', () => {
@@ -178,7 +201,11 @@ describe('the simulated market', () => {
     expect(first).toBeGreaterThanOrEqual(0);
     {
       const buyer = played[first]!.buyer.id;
-      const burst = played.slice(first).filter((plan) => plan.buyer.id === buyer).slice(0, 3).map((plan) => eventsOf(plan)[0]!.event);
+      const burst = played
+        .slice(first)
+        .filter((plan) => plan.buyer.id === buyer)
+        .slice(0, 3)
+        .map((plan) => eventsOf(plan)[0]!.event);
       for (const opened of burst) {
         if (opened.type !== 'trade.opened') throw new Error('not an opening');
         expect(opened.data.asset).toBe('USDT');

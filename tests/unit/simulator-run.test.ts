@@ -27,7 +27,9 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-async function listen(handle: (request: Received) => { status: number; body: unknown }): Promise<{ url: string; received: Received[] }> {
+async function listen(
+  handle: (request: Received) => { status: number; body: unknown },
+): Promise<{ url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -40,7 +42,9 @@ async function listen(handle: (request: Received) => { status: number; body: unk
       }
       received.push(item);
       const answer = handle(item);
-      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+      response
+        .writeHead(answer.status, { 'content-type': 'application/json' })
+        .end(JSON.stringify(answer.body));
     });
   });
   servers.push(server);
@@ -62,29 +66,46 @@ const error = (status: number, code: string) => ({ status, body: { error: { code
 describe('a delivery', () => {
   it('is tried again after 5xx under the same webhook-id and body, each attempt signed', async () => {
     let calls = 0;
-    const { url, received } = await listen(() => (++calls <= 2 ? error(503, 'unavailable') : { status: 200, body: { ok: true } }));
-    const body = JSON.stringify({ type: 'trade.paid', timestamp: new Date().toISOString(), data: { tradeId: 'T-1' } });
-    const answer = await deliver(`${url}/v1/platform/events`, body, platformSigner(SECRET, 'evt_T-1_3'), { retry: FAST_RETRY });
+    const { url, received } = await listen(() =>
+      ++calls <= 2 ? error(503, 'unavailable') : { status: 200, body: { ok: true } },
+    );
+    const body = JSON.stringify({
+      type: 'trade.paid',
+      timestamp: new Date().toISOString(),
+      data: { tradeId: 'T-1' },
+    });
+    const answer = await deliver(`${url}/v1/platform/events`, body, platformSigner(SECRET, 'evt_T-1_3'), {
+      retry: FAST_RETRY,
+    });
     expect(answer).toEqual({ status: 200, body: { ok: true }, attempts: 3 });
-    expect(received.map((item) => item.headers['webhook-id'])).toEqual(['evt_T-1_3', 'evt_T-1_3', 'evt_T-1_3']);
+    expect(received.map((item) => item.headers['webhook-id'])).toEqual([
+      'evt_T-1_3',
+      'evt_T-1_3',
+      'evt_T-1_3',
+    ]);
     for (const item of received) {
       expect(item.body.toString()).toBe(body);
-      expect(verifySignedDelivery([SECRET], item.headers, item.body)).toMatchObject({ ok: true, id: 'evt_T-1_3' });
+      expect(verifySignedDelivery([SECRET], item.headers, item.body)).toMatchObject({
+        ok: true,
+        id: 'evt_T-1_3',
+      });
     }
   });
 
   it('gives up with DeliveryFailed when nothing answers', async () => {
     const url = await closedPort();
-    await expect(deliver(`${url}/v1/platform/events`, '{}', platformSigner(SECRET, 'evt_x'), { retry: FAST_RETRY })).rejects.toBeInstanceOf(
-      DeliveryFailed,
-    );
+    await expect(
+      deliver(`${url}/v1/platform/events`, '{}', platformSigner(SECRET, 'evt_x'), { retry: FAST_RETRY }),
+    ).rejects.toBeInstanceOf(DeliveryFailed);
   });
 });
 
 describe('runSimulator', () => {
   it('names an unreachable server before sending anything', async () => {
     const server = await closedPort();
-    await expect(runSimulator({ server, secret: SECRET, rate: 60, durationMs: 1_000, seed: '1' })).rejects.toBeInstanceOf(ServerUnreachable);
+    await expect(
+      runSimulator({ server, secret: SECRET, rate: 60, durationMs: 1_000, seed: '1' }),
+    ).rejects.toBeInstanceOf(ServerUnreachable);
   });
 
   it('plays trades that the platform can follow, counting its refusals of a frozen escrow as part of the market', async () => {
@@ -94,7 +115,8 @@ describe('runSimulator', () => {
     let cases = 0;
     const { url, received } = await listen(({ url: path, headers, body }) => {
       if (path === '/v1/webhooks/metamap') {
-        if (!hasValidSignature(METAMAP_SECRET, body, headers['x-signature'])) problems.push('metamap signature');
+        if (!hasValidSignature(METAMAP_SECRET, body, headers['x-signature']))
+          problems.push('metamap signature');
         const parsed = metamapEvent.safeParse(JSON.parse(body.toString()));
         if (!parsed.success) problems.push(`metamap shape: ${parsed.error.message}`);
         return { status: 200, body: { status: 'applied', checkId: 'LIV-1' } };
@@ -167,10 +189,19 @@ describe('runSimulator', () => {
   });
 
   it('stops when its signal aborts and still answers with what it counted', async () => {
-    const { url } = await listen(() => ({ status: 200, body: { eventId: 'x', status: 'applied', tradeId: 'x', caseId: null } }));
+    const { url } = await listen(() => ({
+      status: 200,
+      body: { eventId: 'x', status: 'applied', tradeId: 'x', caseId: null },
+    }));
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 300);
-    const summary = await runSimulator({ server: url, secret: SECRET, rate: 600, seed: '3', signal: stop.signal });
+    const summary = await runSimulator({
+      server: url,
+      secret: SECRET,
+      rate: 600,
+      seed: '3',
+      signal: stop.signal,
+    });
     expect(summary.trades).toBeGreaterThan(0);
     expect(summary.errors).toBe(0);
   });

@@ -1,44 +1,613 @@
 // POST /v1/platform/events on a real server over a loopback socket: every event type, the signature and
 // its rotation, the timestamp window, idempotent redelivery and out-of-order arrival. Each test ends on a
 // balanced ledger and an audit chain that verifies.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PlatformEvent } from '../../shared/api/platform-events';
-import { expectConsistent } from './fixtures/case-api';
-import { event, sendRaw, tradeOpened, type SendOptions } from './fixtures/platform-events';
-import { createTestServer, type TestServer } from './harness';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { outboundEvent, type OutboundEvent, type PlatformEvent } from '../../shared/api/platform-events';
+import type { CaseDetail } from '../../shared/api/types';
+import { parseSecretList, type ServerConfig } from '../../electron/server/config';
+import { PLATFORM_USER_ID } from '../../electron/server/db/migrations/0006-platform-events';
+import { claim, expectConsistent, FOUR_EYES_TRADE, postVerdict, verdictInput } from './fixtures/case-api';
+import { event, PNG, sendRaw, tradeOpened, type SendOptions } from './fixtures/platform-events';
+import { addUser, createTestServer, type TestServer } from './harness';
 
-let server: TestServer;
+// The outbound queue is another piece's work; here it is enough to see what the ingestion hands it.
+const outbound = vi.hoisted(() => [] as OutboundEvent[]);
+vi.mock('../../electron/server/outbound/enqueue', () => ({
+  enqueueOutbound: (_ctx: unknown, queued: OutboundEvent) => outbound.push(queued),
+}));
+
+let server: TestServer | undefined;
 let base: string;
 
-beforeEach(async () => {
-  server = await createTestServer();
-  base = await server.app.listen({ host: '127.0.0.1', port: 0 });
+async function start(overrides: Partial<ServerConfig> = {}) {
+  const started = await createTestServer(overrides);
+  base = await started.app.listen({ host: '127.0.0.1', port: 0 });
+  server = started;
+}
+
+/** The running server (every test that sends starts one). */
+const running = (): TestServer => {
+  if (!server) throw new Error('start() the server first');
+  return server;
+};
+
+beforeEach(() => {
+  outbound.length = 0;
 });
 
 afterEach(async () => {
+  if (!server) return;
   expectConsistent(server);
   await server.close();
+  server = undefined;
 });
 
-const minutesAgo = (minutes: number) => new Date(server.clock.now.getTime() - minutes * 60_000);
+const at = (minutesAgo: number) => new Date(running().clock.now.getTime() - minutesAgo * 60_000);
 const send = (body: PlatformEvent | string, options: SendOptions = {}) =>
-  sendRaw(base, typeof body === 'string' ? body : JSON.stringify(body), { now: server.clock.now, ...options });
+  sendRaw(base, typeof body === 'string' ? body : JSON.stringify(body), { now: running().clock.now, ...options });
 
-const row = <T>(sql: string, ...args: unknown[]) => server.ctx.db.prepare(sql).get(...args) as T;
+const get = <T>(sql: string, ...args: unknown[]) => running().ctx.db.prepare(sql).get(...args) as T;
+const all = <T>(sql: string, ...args: unknown[]) => running().ctx.db.prepare(sql).all(...args) as T[];
+const count = (table: string) => get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).n;
 
-describe('trade.opened and dispute.opened', () => {
-  it('opens a trade with its escrow locked, then a case on it', async () => {
-    const opened = tradeOpened(minutesAgo(30));
-    const first = await send(opened);
-    expect(first).toEqual({
-      status: 200,
-      body: { eventId: expect.any(String), status: 'applied', tradeId: opened.data.tradeId, caseId: null },
+/** Every table an event can touch: a refused event must leave each one as it was. */
+const footprint = () =>
+  Object.fromEntries(
+    [
+      'platform_events',
+      'parties',
+      'trades',
+      'escrows',
+      'ledger_entries',
+      'cases',
+      'messages',
+      'trade_messages',
+      'trade_receipts',
+      'evidence_files',
+      'case_evidence',
+      'liveness_checks',
+      'kyt_alerts',
+      'audit_log',
+      'changes',
+    ].map((table) => [table, count(table)]),
+  );
+
+const escrowState = (tradeId: string) => get<{ state: string }>('SELECT state FROM escrows WHERE trade_id = ?', tradeId).state;
+const settlements = (tradeId: string) =>
+  all<{ kind: string; account: string; amount_minor: number }>(
+    `SELECT l.kind, l.account, l.amount_minor FROM ledger_entries l JOIN escrows e ON e.id = l.escrow_id
+     WHERE e.trade_id = ? AND l.kind <> 'lock' AND l.amount_minor > 0`,
+    tradeId,
+  );
+const latestDetail = (caseId: string) =>
+  JSON.parse(
+    get<{ data: string }>("SELECT data FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq DESC LIMIT 1", caseId)
+      .data,
+  ) as CaseDetail;
+
+const dispute = (tradeId: string, minutesAgo: number, openedBy: 'buyer' | 'seller' = 'buyer') =>
+  event('dispute.opened', at(minutesAgo), { tradeId, openedBy, reason: 'Pagué por Pago Móvil y el vendedor no libera.' });
+const released = (tradeId: string, minutesAgo: number) => event('trade.released', at(minutesAgo), { tradeId });
+const cancelled = (tradeId: string, minutesAgo: number) =>
+  event('trade.cancelled', at(minutesAgo), { tradeId, reason: 'El comprador no pagó a tiempo.' });
+const paid = (tradeId: string, minutesAgo: number) => event('trade.paid', at(minutesAgo), { tradeId });
+
+/** A trade opened 60 minutes ago, applied; its event. */
+async function openTrade(overrides: Parameters<typeof tradeOpened>[1] = {}) {
+  const opened = tradeOpened(at(60), overrides);
+  const answer = await send(opened);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return opened;
+}
+
+function expectOk(answer: { status: number; body: unknown }, status: 'applied' | 'unchanged' = 'applied') {
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  expect(answer.body).toMatchObject({ status });
+}
+
+function expectRefused(answer: { status: number; body: unknown }, status: number, code: string) {
+  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+  expect(answer.body).toEqual({ error: { code, message: expect.any(String) } });
+}
+
+/** Above the four-eyes threshold (10,000 USD in the default configuration). */
+const FOUR_EYES = { ...FOUR_EYES_TRADE, fiatCurrency: 'USD' } as const;
+
+describe('the signature', () => {
+  beforeEach(() => start());
+
+  it('accepts an event signed with the secret', async () => {
+    expectOk(await send(tradeOpened(at(1))));
+  });
+
+  it('refuses a missing, wrong or other-secret signature, or a tampered body, with 401 and stores nothing', async () => {
+    const before = footprint();
+    const body = JSON.stringify(tradeOpened(at(1)));
+    expectRefused(await send(body, { secrets: [] }), 401, 'invalid_signature');
+    expectRefused(await send(body, { secrets: ['another-secret'] }), 401, 'invalid_signature');
+    expectRefused(await send(body, { headers: { 'webhook-signature': 'v1,AAAA' } }), 401, 'invalid_signature');
+    expectRefused(await send(body, { headers: { 'webhook-signature': 'v2,whatever' } }), 401, 'invalid_signature');
+    expectRefused(await send(body, { headers: { 'webhook-id': 'an-id-the-signature-is-not-for' } }), 401, 'invalid_signature');
+    // Signed for one body, sent with another.
+    const tampered = body.replace('250.000000', '950.000000');
+    const signed = await import('../../electron/server/webhooks/standard-webhooks');
+    const headers = signed.signedHeaders(['test-platform-secret'], 'msg_tampered', body, running().clock.now);
+    expectRefused(await send(tampered, { headers: { ...headers } }), 401, 'invalid_signature');
+    expect(footprint()).toEqual(before);
+  });
+
+  it('checks the signature before the body: unsigned junk is 401, signed junk is 400', async () => {
+    expectRefused(await send('{not json', { secrets: [] }), 401, 'invalid_signature');
+    expectRefused(await send('{not json'), 400, 'invalid_request');
+    expect(count('platform_events')).toBe(0);
+  });
+});
+
+describe('secrets during a rotation', () => {
+  it('reads several secrets from PLATFORM_EVENTS_SECRET, separated by spaces or commas', () => {
+    expect(parseSecretList(' new-secret, old-secret  third ')).toEqual(['new-secret', 'old-secret', 'third']);
+    expect(parseSecretList(undefined)).toEqual([]);
+    expect(parseSecretList(' , ')).toEqual([]);
+  });
+
+  it('accepts each configured secret, and a header carrying two signatures', async () => {
+    await start({ platformEventsSecrets: ['new-secret', 'old-secret'] });
+    expectOk(await send(tradeOpened(at(1)), { secrets: ['new-secret'] }));
+    expectOk(await send(tradeOpened(at(1)), { secrets: ['old-secret'] }));
+    // The exchange rotating on its side signs with its new secret and the one we still hold.
+    expectOk(await send(tradeOpened(at(1)), { secrets: ['exchange-next-secret', 'old-secret'] }));
+    expectRefused(await send(tradeOpened(at(1)), { secrets: ['retired-secret'] }), 401, 'invalid_signature');
+  });
+
+  it('answers 503 platform_events_not_configured when no secret is set', async () => {
+    await start({ platformEventsSecrets: [] });
+    expectRefused(await send(tradeOpened(at(1))), 503, 'platform_events_not_configured');
+    expect(count('platform_events')).toBe(0);
+  });
+});
+
+describe('the timestamp window', () => {
+  beforeEach(() => start());
+
+  it('accepts a send time up to 5 minutes either side of the clock', async () => {
+    expectOk(await send(tradeOpened(at(1)), { sentAt: new Date(running().clock.now.getTime() - 299_000) }));
+    expectOk(await send(tradeOpened(at(1)), { sentAt: new Date(running().clock.now.getTime() + 299_000) }));
+  });
+
+  it('refuses one more than 5 minutes old or ahead with 401 stale_timestamp, storing nothing', async () => {
+    const before = footprint();
+    expectRefused(await send(tradeOpened(at(1)), { sentAt: new Date(running().clock.now.getTime() - 301_000) }), 401, 'stale_timestamp');
+    expectRefused(await send(tradeOpened(at(1)), { sentAt: new Date(running().clock.now.getTime() + 301_000) }), 401, 'stale_timestamp');
+    expect(footprint()).toEqual(before);
+  });
+
+  it('orders by the event timestamp, not the send time: an event from hours ago is fine', async () => {
+    expectOk(await send(tradeOpened(new Date(running().clock.now.getTime() - 6 * 3_600_000))));
+  });
+});
+
+describe('bodies of the wrong shape', () => {
+  beforeEach(() => start());
+
+  it('names the unknown event type', async () => {
+    const answer = await send(JSON.stringify({ type: 'trade.teleported', timestamp: at(1).toISOString(), data: {} }));
+    expectRefused(answer, 400, 'unknown_event_type');
+    expect(answer.body.error.message).toContain('trade.teleported');
+  });
+
+  it('names the field that is wrong, for every type, and stores nothing', async () => {
+    const opened = await openTrade();
+    const tradeId = opened.data.tradeId;
+    const before = footprint();
+    const bad: [string, unknown, string][] = [
+      ['envelope', { type: 'trade.paid', data: { tradeId } }, 'timestamp'],
+      ['envelope', { type: 'trade.paid', timestamp: '2026-11-24 12:00', data: { tradeId } }, 'timestamp'],
+      ['trade.opened', { ...opened.data, tradeId: 'T-new', amount: '12,5' }, 'data.amount'],
+      ['trade.opened', { ...opened.data, tradeId: 'T-new', amount: '1.1234567' }, 'data.amount'],
+      ['trade.opened', { ...opened.data, tradeId: 'T-new', amount: '0' }, 'data.amount'],
+      ['trade.opened', { ...opened.data, tradeId: 'T-new', asset: 'DOGE' }, 'data.asset'],
+      ['trade.opened', { ...opened.data, tradeId: 'T-new', buyer: { ...opened.data.buyer, kycStatus: 'great' } }, 'data.buyer.kycStatus'],
+      ['trade.opened', { ...opened.data, tradeId: 'T-new', seller: opened.data.buyer }, 'data.seller.id'],
+      ['trade.opened', { ...opened.data, tradeId: 'T new!' }, 'data.tradeId'],
+      ['trade.message', { tradeId, messageId: 'm1', sender: 'agent', body: 'hola' }, 'data.sender'],
+      ['trade.message', { tradeId, messageId: 'm1', sender: 'buyer', body: '' }, 'data.body'],
+      ['trade.receipt', { tradeId, uploadedBy: 'buyer', contentBase64: 'not base64!' }, 'data.contentBase64'],
+      ['trade.receipt', { tradeId, uploadedBy: 'buyer', contentBase64: Buffer.from('plain text, not a receipt').toString('base64') }, 'data.contentBase64'],
+      ['trade.paid', { tradeId, extra: true }, 'data'],
+      ['trade.released', {}, 'data.tradeId'],
+      ['trade.cancelled', { tradeId, reason: 42 }, 'data.reason'],
+      ['dispute.opened', { tradeId, openedBy: 'agent', reason: 'x' }, 'data.openedBy'],
+      ['dispute.opened', { tradeId, openedBy: 'buyer' }, 'data.reason'],
+      ['liveness.requested', { tradeId, partyId: 'P-stranger' }, 'data.partyId'],
+      ['liveness.requested', { tradeId, partyId: opened.data.buyer.id, verificationId: 'with spaces' }, 'data.verificationId'],
+    ];
+    for (const [type, data, field] of bad) {
+      const body = type === 'envelope' ? data : { type, timestamp: at(1).toISOString(), data };
+      const answer = await send(JSON.stringify(body));
+      expectRefused(answer, 400, 'invalid_request');
+      expect(answer.body.error.message, `${type} ${JSON.stringify(data).slice(0, 80)}`).toContain(field);
+    }
+    expectRefused(await send('[]'), 400, 'invalid_request');
+    expectRefused(await send('"a string"'), 400, 'invalid_request');
+    expectRefused(await send(''), 400, 'invalid_request');
+    expect(footprint()).toEqual(before);
+  });
+});
+
+describe('an event for a trade not opened yet', () => {
+  beforeEach(() => start());
+
+  it('is 404 unknown_trade for every type, stores nothing, and applies once the trade has opened', async () => {
+    const opened = tradeOpened(at(60));
+    const tradeId = opened.data.tradeId;
+    const early: PlatformEvent[] = [
+      event('trade.message', at(50), { tradeId, messageId: 'm1', sender: 'buyer', body: 'Hola, ya pagué.' }),
+      event('trade.receipt', at(50), { tradeId, uploadedBy: 'buyer', contentBase64: PNG.toString('base64') }),
+      paid(tradeId, 50),
+      released(tradeId, 40),
+      cancelled(tradeId, 40),
+      dispute(tradeId, 40),
+      event('liveness.requested', at(40), { tradeId, partyId: opened.data.buyer.id }),
+    ];
+    const before = footprint();
+    for (const [index, sent] of early.entries()) {
+      expectRefused(await send(sent, { id: `msg_early_${index}` }), 404, 'unknown_trade');
+    }
+    expect(footprint()).toEqual(before);
+    // The exchange retries under the same ids; by then trade.opened has arrived.
+    expectOk(await send(opened));
+    expectOk(await send(early[0]!, { id: 'msg_early_0' }));
+    expectOk(await send(early[2]!, { id: 'msg_early_2' }));
+    expectOk(await send(early[3]!, { id: 'msg_early_3' }));
+    expect(escrowState(tradeId)).toBe('released');
+  });
+});
+
+describe('trade.opened', () => {
+  beforeEach(() => start());
+
+  it('creates the parties, records the trade without a dispute, locks the escrow and tells the exchange', async () => {
+    const opened = await openTrade();
+    const { tradeId, buyer, seller } = opened.data;
+    expect(get('SELECT id, display_name, kyc_status, country, trade_count FROM parties WHERE id = ?', buyer.id)).toEqual({
+      id: buyer.id,
+      display_name: buyer.displayName,
+      kyc_status: 'verified',
+      country: 'VE',
+      trade_count: 1,
     });
-    expect(row('SELECT state FROM escrows WHERE trade_id = ?', opened.data.tradeId)).toEqual({ state: 'held' });
-    const dispute = await send(
-      event('dispute.opened', minutesAgo(5), { tradeId: opened.data.tradeId, openedBy: 'buyer', reason: 'Pagué y no liberó.' }),
+    expect(get('SELECT buyer_id, seller_id, disputed_at, paid_at, created_at FROM trades WHERE id = ?', tradeId)).toEqual({
+      buyer_id: buyer.id,
+      seller_id: seller.id,
+      disputed_at: null,
+      paid_at: null,
+      created_at: opened.timestamp,
+    });
+    expect(
+      all('SELECT account, amount_minor FROM ledger_entries WHERE escrow_id = ? ORDER BY amount_minor', `ESC-${tradeId}`),
+    ).toEqual([
+      { account: `party:${seller.id}`, amount_minor: -250_000_000 },
+      { account: `escrow:ESC-${tradeId}`, amount_minor: 250_000_000 },
+    ]);
+    expect(count('cases')).toBe(0);
+    expect(get('SELECT actor, action, subject FROM audit_log ORDER BY seq DESC LIMIT 1')).toEqual({
+      actor: PLATFORM_USER_ID,
+      action: 'escrow.locked',
+      subject: tradeId,
+    });
+    expect(outbound).toHaveLength(1);
+    expect(outboundEvent.parse(outbound[0])).toMatchObject({
+      type: 'escrow.locked',
+      data: { escrowId: `ESC-${tradeId}`, tradeId, caseId: null, asset: 'USDT', amount: '250.000000', cause: 'trade.opened' },
+    });
+  });
+
+  it('runs transaction monitoring on the new trade (KYT on live events)', async () => {
+    const opened = await openTrade({
+      ...FOUR_EYES,
+      amount: '6000.000000',
+      fiatAmount: '6000.00',
+      seller: { ...tradeOpened(at(0)).data.seller, accountCreatedAt: at(3 * 24 * 60).toISOString() },
+    });
+    expect(
+      all('SELECT party_id, rule_id, level, case_id FROM kyt_alerts WHERE party_id = ?', opened.data.seller.id),
+    ).toEqual([{ party_id: opened.data.seller.id, rule_id: 'new_account_high_value', level: 'MEDIUM', case_id: null }]);
+  });
+
+  it('refreshes a known party only from a newer event', async () => {
+    const first = await openTrade();
+    const buyer = first.data.buyer;
+    const older = tradeOpened(at(90), { buyer: { ...buyer, displayName: 'Old name', kycStatus: 'pending' } });
+    expectOk(await send(older));
+    expect(get('SELECT display_name, kyc_status, trade_count FROM parties WHERE id = ?', buyer.id)).toEqual({
+      display_name: buyer.displayName,
+      kyc_status: 'verified',
+      trade_count: 2,
+    });
+    const newer = tradeOpened(at(10), { buyer: { ...buyer, displayName: 'Mariana P. de Rojas', kycStatus: 'rejected' } });
+    expectOk(await send(newer));
+    expect(get('SELECT display_name, kyc_status FROM parties WHERE id = ?', buyer.id)).toEqual({
+      display_name: 'Mariana P. de Rojas',
+      kyc_status: 'rejected',
+    });
+  });
+
+  it('opens a trade once: another trade.opened for it locks nothing more', async () => {
+    const opened = await openTrade();
+    const before = footprint();
+    expectOk(await send({ ...opened, data: { ...opened.data, amount: '999.000000' } }), 'unchanged');
+    expect({ ...footprint(), platform_events: before.platform_events }).toEqual(before);
+    expect(count('platform_events')).toBe(before.platform_events! + 1);
+  });
+});
+
+describe('idempotent redelivery', () => {
+  beforeEach(() => start());
+
+  it('answers a redelivery exactly as the first time and moves nothing twice', async () => {
+    const opened = tradeOpened(at(60));
+    const first = await send(opened, { id: 'msg_open' });
+    const afterFirst = footprint();
+    const again = await send(opened, { id: 'msg_open' });
+    expect(again).toEqual(first);
+    expect(footprint()).toEqual(afterFirst);
+
+    const release = released(opened.data.tradeId, 30);
+    const releasedFirst = await send(release, { id: 'msg_release' });
+    expectOk(releasedFirst);
+    const afterRelease = footprint();
+    // Later, with a new send time (a new signature over the same bytes), as a retrying sender does.
+    running().clock.advance(120_000);
+    expect(await send(release, { id: 'msg_release' })).toEqual(releasedFirst);
+    expect(footprint()).toEqual(afterRelease);
+    expect(settlements(opened.data.tradeId)).toHaveLength(1);
+    expect(outbound.map((queued) => queued.type)).toEqual(['escrow.locked', 'escrow.released']);
+  });
+
+  it('refuses the same webhook-id with another body with 422 idempotency_key_reused', async () => {
+    const opened = await openTrade();
+    await send(paid(opened.data.tradeId, 30), { id: 'msg_paid' });
+    const before = footprint();
+    expectRefused(await send(cancelled(opened.data.tradeId, 20), { id: 'msg_paid' }), 422, 'idempotency_key_reused');
+    expect(footprint()).toEqual(before);
+    expect(escrowState(opened.data.tradeId)).toBe('held');
+  });
+
+  it('stores a final refusal and answers it again', async () => {
+    const opened = await openTrade();
+    expectOk(await send(released(opened.data.tradeId, 30)));
+    const refusal = await send(cancelled(opened.data.tradeId, 20), { id: 'msg_cancel_late' });
+    expectRefused(refusal, 409, 'escrow_already_settled');
+    expect(await send(cancelled(opened.data.tradeId, 20), { id: 'msg_cancel_late' })).toEqual(refusal);
+  });
+});
+
+describe('trade.message and trade.receipt', () => {
+  beforeEach(() => start());
+
+  it('keeps the chat before a dispute and shows all of it in the case once one opens; later lines go straight in', async () => {
+    const { data } = await openTrade();
+    const line = (messageId: string, minutesAgo: number, sender: 'buyer' | 'seller', body: string) =>
+      event('trade.message', at(minutesAgo), { tradeId: data.tradeId, messageId, sender, body });
+    expectOk(await send(line('m1', 55, 'buyer', 'Buenas, ya hice el Pago Móvil.')));
+    expectOk(await send(line('m2', 50, 'seller', 'No me ha llegado nada todavía.')));
+    // The same line again (another webhook-id) is one line.
+    expectOk(await send(line('m2', 50, 'seller', 'No me ha llegado nada todavía.')), 'unchanged');
+    expect(count('messages')).toBe(0);
+    const opened = await send(dispute(data.tradeId, 40));
+    const caseId = opened.body.caseId as string;
+    expect(latestDetail(caseId).messages.map((message) => [message.sender, message.body])).toEqual([
+      ['buyer', 'Buenas, ya hice el Pago Móvil.'],
+      ['seller', 'No me ha llegado nada todavía.'],
+    ]);
+    const version = latestDetail(caseId).version;
+    expectOk(await send(line('m3', 30, 'buyer', 'Adjunto el comprobante.')));
+    const detail = latestDetail(caseId);
+    expect(detail.version).toBe(version + 1);
+    expect(detail.messages.map((message) => message.body)).toContain('Adjunto el comprobante.');
+    expect(get('SELECT actor, action, subject FROM audit_log ORDER BY seq DESC LIMIT 1')).toEqual({
+      actor: PLATFORM_USER_ID,
+      action: 'message.received',
+      subject: caseId,
+    });
+  });
+
+  it('stores a receipt once by its sha256, and adds the trade’s receipts to the case', async () => {
+    const { data } = await openTrade();
+    const receipt = event('trade.receipt', at(50), {
+      tradeId: data.tradeId,
+      uploadedBy: 'buyer',
+      fileName: 'comprobante.png',
+      contentBase64: PNG.toString('base64'),
+    });
+    expectOk(await send(receipt));
+    expectOk(await send(receipt), 'unchanged');
+    const sha = get<{ sha256: string; mime: string }>('SELECT sha256, mime FROM evidence_files');
+    expect(sha.mime).toBe('image/png');
+    expect(all('SELECT trade_id, sha256, uploaded_by, file_name FROM trade_receipts')).toEqual([
+      { trade_id: data.tradeId, sha256: sha.sha256, uploaded_by: 'buyer', file_name: 'comprobante.png' },
+    ]);
+    const caseId = (await send(dispute(data.tradeId, 40))).body.caseId as string;
+    expect(latestDetail(caseId).evidence).toEqual([
+      expect.objectContaining({ sha256: sha.sha256, kind: 'receipt', uploader: 'buyer', mime: 'image/png' }),
+    ]);
+  });
+
+  it('adds a receipt sent after the dispute straight to the case', async () => {
+    const { data } = await openTrade();
+    const caseId = (await send(dispute(data.tradeId, 40))).body.caseId as string;
+    const pdf = Buffer.from('%PDF-1.4\n% a bank statement\n');
+    expectOk(
+      await send(event('trade.receipt', at(30), { tradeId: data.tradeId, uploadedBy: 'seller', contentBase64: pdf.toString('base64') })),
     );
-    expect(dispute.status).toBe(200);
-    expect(dispute.body.caseId).toBe(`DSP-${opened.data.tradeId}`);
+    expect(latestDetail(caseId).evidence).toEqual([expect.objectContaining({ uploader: 'seller', mime: 'application/pdf' })]);
+  });
+});
+
+describe('trade.paid', () => {
+  beforeEach(() => start());
+
+  it('records the newest payment mark; an older one changes nothing', async () => {
+    const { data } = await openTrade();
+    expectOk(await send(paid(data.tradeId, 30)));
+    expectOk(await send(paid(data.tradeId, 45)), 'unchanged');
+    expect(get('SELECT paid_at FROM trades WHERE id = ?', data.tradeId)).toEqual({ paid_at: at(30).toISOString() });
+  });
+
+  it('after the escrow settled is recorded as a fact and moves nothing', async () => {
+    const { data } = await openTrade();
+    expectOk(await send(released(data.tradeId, 20)));
+    const ledger = count('ledger_entries');
+    expectOk(await send(paid(data.tradeId, 30)));
+    expect(get('SELECT paid_at FROM trades WHERE id = ?', data.tradeId)).toEqual({ paid_at: at(30).toISOString() });
+    expect(escrowState(data.tradeId)).toBe('released');
+    expect(count('ledger_entries')).toBe(ledger);
+  });
+});
+
+describe('trade.released and trade.cancelled', () => {
+  beforeEach(() => start());
+
+  it('releases the escrow to the buyer exactly once', async () => {
+    const { data } = await openTrade();
+    expectOk(await send(released(data.tradeId, 20)));
+    expectOk(await send(released(data.tradeId, 19)), 'unchanged');
+    expect(settlements(data.tradeId)).toEqual([{ kind: 'release', account: `party:${data.buyer.id}`, amount_minor: 250_000_000 }]);
+    expect(outboundEvent.parse(outbound.at(-1))).toMatchObject({
+      type: 'escrow.released',
+      data: { beneficiaryPartyId: data.buyer.id, cause: 'trade.released', movementId: expect.stringMatching(/^MOV-/) },
+    });
+  });
+
+  it('refunds the seller on a cancel; a release after it is refused, whatever their timestamps', async () => {
+    const { data } = await openTrade();
+    expectOk(await send(cancelled(data.tradeId, 20)));
+    expect(settlements(data.tradeId)).toEqual([{ kind: 'refund', account: `party:${data.seller.id}`, amount_minor: 250_000_000 }]);
+    expect(outbound.at(-1)).toMatchObject({ type: 'escrow.refunded', data: { beneficiaryPartyId: data.seller.id } });
+    // The release happened earlier on the exchange but arrived later: the escrow has moved, it stays moved.
+    expectRefused(await send(released(data.tradeId, 30)), 409, 'escrow_already_settled');
+    expect(escrowState(data.tradeId)).toBe('refunded');
+    expect(settlements(data.tradeId)).toHaveLength(1);
+  });
+});
+
+describe('dispute.opened', () => {
+  beforeEach(() => start());
+
+  it('opens the case on the trade’s escrow, with the SLA from the dispute’s time, and tells the desks', async () => {
+    const { data } = await openTrade();
+    const answer = await send(dispute(data.tradeId, 40, 'seller'));
+    expect(answer.body).toEqual({ eventId: expect.any(String), status: 'applied', tradeId: data.tradeId, caseId: `DSP-${data.tradeId}` });
+    const caseId = answer.body.caseId as string;
+    const detail = latestDetail(caseId);
+    expect(detail).toMatchObject({
+      id: caseId,
+      status: 'open',
+      openedAt: at(40).toISOString(),
+      slaDueAt: new Date(at(40).getTime() + 24 * 3_600_000).toISOString(),
+      fourEyes: { required: false },
+    });
+    expect(detail.escrow).toMatchObject({ state: 'held' });
+    expect(get('SELECT opened_by, reason FROM cases WHERE id = ?', caseId)).toEqual({
+      opened_by: 'seller',
+      reason: 'Pagué por Pago Móvil y el vendedor no libera.',
+    });
+    expect(get('SELECT disputed_at FROM trades WHERE id = ?', data.tradeId)).toEqual({ disputed_at: at(40).toISOString() });
+    expect(get('SELECT dispute_count FROM parties WHERE id = ?', data.buyer.id)).toEqual({ dispute_count: 1 });
+    expect(get("SELECT actor, subject FROM audit_log WHERE action = 'case.opened'")).toEqual({ actor: PLATFORM_USER_ID, subject: caseId });
+    // The same dispute again (another webhook-id): the case is there already.
+    expect((await send(dispute(data.tradeId, 39))).body).toMatchObject({ status: 'unchanged', caseId });
+    expect(count('cases')).toBe(1);
+  });
+
+  it('gives a four-eyes case the longer SLA window', async () => {
+    const { data } = await openTrade(FOUR_EYES);
+    const caseId = (await send(dispute(data.tradeId, 40))).body.caseId as string;
+    expect(latestDetail(caseId)).toMatchObject({
+      fourEyes: { required: true },
+      slaDueAt: new Date(at(40).getTime() + 72 * 3_600_000).toISOString(),
+    });
+  });
+
+  it('freezes the escrow: a release or cancel that happened after the dispute opened is refused 409 escrow_frozen', async () => {
+    const { data } = await openTrade();
+    const caseId = (await send(dispute(data.tradeId, 40))).body.caseId as string;
+    const before = footprint();
+    expectRefused(await send(released(data.tradeId, 30), { id: 'msg_frozen' }), 409, 'escrow_frozen');
+    expectRefused(await send(cancelled(data.tradeId, 30)), 409, 'escrow_frozen');
+    expect({ ...footprint(), platform_events: before.platform_events }).toEqual(before);
+    expect(escrowState(data.tradeId)).toBe('held');
+    expect(latestDetail(caseId).status).toBe('open');
+    // Stored: the redelivery answers the same.
+    expectRefused(await send(released(data.tradeId, 30), { id: 'msg_frozen' }), 409, 'escrow_frozen');
+  });
+
+  it('applies a release that happened before the dispute but arrived after it: the case is settled by the parties', async () => {
+    const { data } = await openTrade();
+    const caseId = (await send(dispute(data.tradeId, 40))).body.caseId as string;
+    expectOk(await send(released(data.tradeId, 45)));
+    expect(escrowState(data.tradeId)).toBe('released');
+    const detail = latestDetail(caseId);
+    expect(detail).toMatchObject({ status: 'resolved', verdict: null, escrow: { state: 'released' } });
+    expect(outbound.at(-1)).toMatchObject({ type: 'escrow.released', data: { caseId } });
+  });
+
+  it('refuses the late release with escrow_already_settled once a verdict moved the escrow', async () => {
+    const { data } = await openTrade();
+    const caseId = (await send(dispute(data.tradeId, 40))).body.caseId as string;
+    const agent = addUser(running().ctx, 'agent');
+    await claim(running(), agent, caseId);
+    const verdict = await postVerdict(running(), agent, caseId, verdictInput(running(), agent, { outcome: 'refund' }));
+    expect(verdict.status, JSON.stringify(verdict.body)).toBe(200);
+    expectRefused(await send(released(data.tradeId, 45)), 409, 'escrow_already_settled');
+    expect(escrowState(data.tradeId)).toBe('refunded');
+  });
+
+  it('refuses a dispute for a trade whose escrow was settled before it with 409 trade_already_settled', async () => {
+    const { data } = await openTrade();
+    expectOk(await send(released(data.tradeId, 45)));
+    const before = footprint();
+    expectRefused(await send(dispute(data.tradeId, 40)), 409, 'trade_already_settled');
+    expect({ ...footprint(), platform_events: before.platform_events }).toEqual(before);
+  });
+
+  it('arriving before the chat that preceded it still shows that chat once it arrives', async () => {
+    const { data } = await openTrade();
+    const caseId = (await send(dispute(data.tradeId, 40))).body.caseId as string;
+    expectOk(
+      await send(event('trade.message', at(50), { tradeId: data.tradeId, messageId: 'early', sender: 'buyer', body: 'Ya pagué.' })),
+    );
+    expect(latestDetail(caseId).messages.map((message) => [message.body, message.at])).toEqual([['Ya pagué.', at(50).toISOString()]]);
+  });
+});
+
+describe('liveness.requested', () => {
+  beforeEach(() => start());
+
+  it('creates a pending check for the party with the verification id, on the case once there is one', async () => {
+    const { data } = await openTrade();
+    expectOk(
+      await send(event('liveness.requested', at(30), { tradeId: data.tradeId, partyId: data.seller.id, verificationId: 'vrf_before' })),
+    );
+    expect(get('SELECT party_id, case_id, status, provider_verification_id, requested_by FROM liveness_checks')).toEqual({
+      party_id: data.seller.id,
+      case_id: null,
+      status: 'pending',
+      provider_verification_id: 'vrf_before',
+      requested_by: PLATFORM_USER_ID,
+    });
+    expectOk(
+      await send(event('liveness.requested', at(29), { tradeId: data.tradeId, partyId: data.seller.id, verificationId: 'vrf_before' })),
+      'unchanged',
+    );
+    const caseId = (await send(dispute(data.tradeId, 20))).body.caseId as string;
+    expectOk(await send(event('liveness.requested', at(10), { tradeId: data.tradeId, partyId: data.buyer.id })));
+    // The case shows its parties' checks: the one asked before the dispute and the one for this case.
+    expect(latestDetail(caseId).liveness).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ partyId: data.buyer.id, status: 'pending', caseId }),
+        expect.objectContaining({ partyId: data.seller.id, providerVerificationId: 'vrf_before', caseId: null }),
+      ]),
+    );
   });
 });

@@ -1,0 +1,122 @@
+// Platform event ingestion (issue #10): signed events from the exchange over HTTP, each checked, applied
+// exactly once and answered in one write transaction, beside GET /v1/health on the same server in the same
+// run. Two figures: trade.opened alone (parties, trade, escrow lock, KYT over the new trade) and the events
+// that follow it (chat, receipt, paid, then a release, a cancel or a dispute).
+import { randomUUID } from 'node:crypto';
+import type { PlatformEvent } from '../shared/api/platform-events';
+import { defaultConfig } from '../electron/server/config';
+import { startServer, type RunningServer } from '../electron/server/start';
+import { signedHeaders } from '../electron/server/webhooks/standard-webhooks';
+import { compare, timed, type Comparison } from './measure';
+
+const SECRET = 'bench-platform-secret';
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c6300010000000500010d0a2db40000000049454e44ae426082',
+  'hex',
+);
+
+async function deliver(server: RunningServer, event: PlatformEvent): Promise<void> {
+  const body = JSON.stringify(event);
+  const response = await fetch(`${server.url}/v1/platform/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signedHeaders([SECRET], `msg_${randomUUID()}`, body) },
+    body,
+  });
+  if (response.status !== 200) throw new Error(`${event.type}: ${response.status} ${await response.text()}`);
+}
+
+const party = (role: string, index: number) => ({
+  id: `BENCH-${role}-${index % 400}`,
+  displayName: `Bench ${role} ${index % 400}`,
+  country: 'CO',
+  kycStatus: 'verified' as const,
+  accountCreatedAt: '2024-01-15T00:00:00.000Z',
+});
+
+function tradeOpened(tradeId: string, index: number, at: Date): PlatformEvent {
+  return {
+    type: 'trade.opened',
+    timestamp: at.toISOString(),
+    data: {
+      tradeId,
+      buyer: party('buyer', index),
+      seller: party('seller', index + 7),
+      asset: 'USDT',
+      amount: '120.000000',
+      fiatCurrency: 'COP',
+      fiatAmount: '474000.00',
+      price: '3950.00',
+      paymentMethod: 'Nequi',
+    },
+  };
+}
+
+/** What follows a trade's opening: chat, a receipt, the payment, then one of the three endings. */
+function followUps(tradeId: string, index: number, opened: Date): PlatformEvent[] {
+  const at = (minutes: number) => new Date(opened.getTime() + minutes * 60_000).toISOString();
+  const ending: PlatformEvent =
+    index % 3 === 0
+      ? { type: 'trade.released', timestamp: at(20), data: { tradeId } }
+      : index % 3 === 1
+        ? { type: 'trade.cancelled', timestamp: at(20), data: { tradeId, reason: 'Tiempo de pago vencido.' } }
+        : { type: 'dispute.opened', timestamp: at(20), data: { tradeId, openedBy: 'buyer', reason: 'Pagué y no liberan.' } };
+  return [
+    { type: 'trade.message', timestamp: at(2), data: { tradeId, messageId: 'm1', sender: 'buyer', body: 'Ya te envié el pago por Nequi.' } },
+    { type: 'trade.receipt', timestamp: at(3), data: { tradeId, uploadedBy: 'buyer', contentBase64: PNG.toString('base64') } },
+    { type: 'trade.paid', timestamp: at(4), data: { tradeId } },
+    ending,
+  ];
+}
+
+async function healthRate(server: RunningServer, requests: number): Promise<number> {
+  const seconds = await timed(async () => {
+    for (let i = 0; i < requests; i++) {
+      const response = await fetch(`${server.url}/v1/health`);
+      await response.text();
+    }
+  });
+  return requests / seconds;
+}
+
+export async function runPlatformEventBenchmarks(dataDir: string, trades = 300): Promise<Comparison[]> {
+  const server = await startServer(
+    defaultConfig({ dataDir, seed: 'none', logLevel: 'silent', platformEventsSecrets: [SECRET] }),
+  );
+  try {
+    const opened = new Date(Date.now() - 3_600_000);
+    const ids = Array.from({ length: trades }, (_, i) => `BENCH-T-${i}`);
+    // Warm both paths (statement compilation, the JIT) before measuring.
+    await deliver(server, tradeOpened('BENCH-WARM', 0, opened));
+    await healthRate(server, 50);
+    const openSeconds = await timed(async () => {
+      for (const [index, id] of ids.entries()) await deliver(server, tradeOpened(id, index, opened));
+    });
+    const events = ids.flatMap((id, index) => followUps(id, index, opened));
+    const followSeconds = await timed(async () => {
+      for (const event of events) await deliver(server, event);
+    });
+    const health = await healthRate(server, events.length);
+    const baseline = { name: `GET /v1/health on the same server (${events.length})`, value: health, unit: 'requests/s' };
+    return [
+      compare(
+        'platform events: trade.opened',
+        { name: `signed trade.opened over HTTP, sequential (${trades})`, value: trades / openSeconds, unit: 'events/s' },
+        baseline,
+        'Each checks the HMAC signature, creates or refreshes two parties, records the trade, locks its escrow (ledger), stores the answer under its webhook-id and runs KYT over the trade’s parties, in one BEGIN IMMEDIATE transaction.',
+      ),
+      compare(
+        'platform events: what follows a trade',
+        {
+          name: `signed trade.message, trade.receipt, trade.paid and a release, cancel or dispute (${events.length})`,
+          value: events.length / followSeconds,
+          unit: 'events/s',
+        },
+        baseline,
+        'A third of the trades end in a dispute: the case opens with the chat and the receipt copied in, and KYT runs again.',
+      ),
+    ];
+  } finally {
+    await server.close();
+  }
+}

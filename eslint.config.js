@@ -17,6 +17,9 @@ const layers = {
   'electron/server': ['shared'],
   // The demo seed writes into the server's store with the server's own functions.
   'electron/seed': ['shared', 'electron/server'],
+  // The market simulator plays the seed's world through the platform's signed events: it takes the seed's
+  // people, chats and receipts and the server's signing functions, and talks to a server only over HTTP.
+  'electron/simulator': ['shared', 'electron/seed', 'electron/server'],
   'electron/desk': ['shared'],
   // Starting the bundled server and choosing the server: shared by the Electron shell and the browser host.
   'electron/launch': ['shared'],
@@ -84,7 +87,7 @@ export default tseslint.config(
   },
   {
     // Plain Node: the same code runs in the browser host, in a child process and under Vitest.
-    files: ['electron/{server,seed,desk,launch,common,host}/**/*.ts'],
+    files: ['electron/{server,seed,simulator,desk,launch,common,host}/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [electronImport] }] },
   },
   {

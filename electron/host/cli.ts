@@ -1,7 +1,8 @@
-// `npm run browser -- --port P --data DIR [--server URL]`: the whole product in a browser, no Electron
-// (DESIGN §1, §7). One Node process runs the desk service, serves the built renderer and bridges
+// `npm run browser -- --port P --data DIR [--server URL] [--simulate]`: the whole product in a browser, no
+// Electron (DESIGN §1, §7). One Node process runs the desk service, serves the built renderer and bridges
 // window.desk over loopback; without --server (and no server saved in the settings) it also starts the
-// bundled server, with the demo data on first run.
+// bundled server, with the demo data on first run. With --simulate the market simulator plays trades
+// against that server, so that disputes arrive while the desk is open.
 // stdout carries exactly one line, the ready line; everything else goes to stderr.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { savedServerUrl } from '../desk/saved-server';
 import { createDeskService } from '../desk/service';
 import { startBundledServer } from '../launch/bundled-server';
 import { BUNDLED_SERVER_IDENTITY, chooseServer } from '../launch/server-choice';
+import { newSimulatorSecrets, startSimulatorProcess } from '../launch/simulator-process';
 import { parseHostArguments, UsageError } from './host-arguments';
 import { newLaunchSecret } from './host-security';
 import { hostEvidenceUrl, readyLine, startHost } from './host-server';
@@ -46,6 +48,13 @@ async function main(): Promise<void> {
   try {
     const deskDataDir = join(args.dataDir, 'desk');
     const choice = chooseServer(args.serverUrl, savedServerUrl(deskDataDir));
+    if (args.simulate && choice.kind === 'remote') {
+      throw new UsageError(
+        `--simulate plays the market against the bundled server, but ${choice.serverUrl} is saved as the server`,
+      );
+    }
+    // Made for this run only: the bundled server verifies the simulator's events with them.
+    const simulatorSecrets = args.simulate ? newSimulatorSecrets() : null;
     let serverUrl: string;
     if (choice.kind === 'remote') {
       serverUrl = choice.serverUrl;
@@ -54,10 +63,20 @@ async function main(): Promise<void> {
       const server = await startBundledServer({
         dataDir: join(args.dataDir, 'server'),
         timeoutMs: 120_000,
+        ...(simulatorSecrets ? { env: { ...simulatorSecrets } } : {}),
         onOutput: (line) => process.stderr.write(`[server] ${line}\n`),
       });
       stops.push(() => server.stop());
       serverUrl = server.url;
+    }
+    if (simulatorSecrets) {
+      const simulator = startSimulatorProcess({
+        serverUrl,
+        secrets: simulatorSecrets,
+        onOutput: (line) => process.stderr.write(`[simulator] ${line}\n`),
+      });
+      stops.push(() => simulator.stop());
+      log.info(`The market simulator is running against ${serverUrl}: new disputes will arrive in the queue`);
     }
     const secret = newLaunchSecret();
     const desk = await createDeskService({
@@ -80,6 +99,6 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const usage = error instanceof UsageError;
   console.error(`dispute-desk browser host: ${error instanceof Error ? error.message : String(error)}`);
-  if (usage) console.error('usage: npm run browser -- --port P --data DIR [--server URL]');
+  if (usage) console.error('usage: npm run browser -- --port P --data DIR [--server URL] [--simulate]');
   process.exit(usage ? 2 : 1);
 });

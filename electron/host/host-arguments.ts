@@ -1,4 +1,4 @@
-// The browser host's command line: `--port P --data DIR [--server URL]`.
+// The browser host's command line: `--port P --data DIR [--server URL] [--simulate]`.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -6,6 +6,8 @@ export interface HostArguments {
   port: number;
   dataDir: string;
   serverUrl: string | null;
+  /** Run the market simulator against the bundled server (a demo where disputes arrive live). */
+  simulate: boolean;
 }
 
 export class UsageError extends Error {
@@ -14,11 +16,16 @@ export class UsageError extends Error {
 
 /** Parses the command line; pure, so that every refusal is unit tested. */
 export function parseHostArguments(args: string[]): HostArguments {
-  let values: { port?: string; data?: string; server?: string };
+  let values: { port?: string; data?: string; server?: string; simulate?: boolean };
   try {
     ({ values } = parseArgs({
       args,
-      options: { port: { type: 'string' }, data: { type: 'string' }, server: { type: 'string' } },
+      options: {
+        port: { type: 'string' },
+        data: { type: 'string' },
+        server: { type: 'string' },
+        simulate: { type: 'boolean' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -35,5 +42,9 @@ export function parseHostArguments(args: string[]): HostArguments {
     }
     serverUrl = url.href.replace(/\/$/, '');
   }
-  return { port: Number(port), dataDir: resolve(values.data ?? '.data/browser'), serverUrl };
+  const simulate = values.simulate ?? false;
+  if (simulate && serverUrl !== null) {
+    throw new UsageError('--simulate plays the market against the bundled server: leave out --server');
+  }
+  return { port: Number(port), dataDir: resolve(values.data ?? '.data/browser'), serverUrl, simulate };
 }

@@ -72,6 +72,7 @@ describe('parseHostArguments', () => {
       port: 0,
       dataDir: '/tmp/desk',
       serverUrl: null,
+      simulate: false,
     });
     expect(
       parseHostArguments(['--port', '8080', '--data', 'd', '--server', 'https://disputes.example/']),
@@ -79,7 +80,9 @@ describe('parseHostArguments', () => {
       port: 8080,
       dataDir: resolve('d'),
       serverUrl: 'https://disputes.example',
+      simulate: false,
     });
+    expect(parseHostArguments(['--simulate']).simulate).toBe(true);
   });
 
   it.each([
@@ -89,6 +92,7 @@ describe('parseHostArguments', () => {
     [['--server', 'file:///etc/passwd']],
     [['--server', 'not a url']],
     [['--host', '0.0.0.0']],
+    [['--simulate', '--server', 'https://disputes.example']],
     [['stray']],
   ])('refuses %j', (args) => {
     expect(() => parseHostArguments(args)).toThrow(UsageError);

@@ -96,12 +96,24 @@ export const trade = z.object({
 
 export const escrowHold = z.object({ reason: z.string(), by: userRef, at: time });
 
+/** What took the escrow out of `held`: the `verdict`, or the exchange's own release or cancel. */
+export const ESCROW_SETTLEMENT_CAUSES = ['verdict', 'trade.released', 'trade.cancelled'] as const;
+
+/**
+ * What settled the escrow and when: for `trade.released` / `trade.cancelled`, the time it happened on the
+ * exchange (a move that happened before the dispute opened and arrived after it resolves the case without
+ * a verdict); for `verdict`, when the escrow moved.
+ */
+export const escrowSettlement = z.object({ cause: z.enum(ESCROW_SETTLEMENT_CAUSES), at: time });
+
 export const escrow = z.object({
   id: z.string(),
   state: z.enum(ESCROW_STATES),
   asset: z.string(),
   amount: decimal,
   hold: escrowHold.nullable(),
+  /** Null while the escrow is held. Optional: a desk's cache holds details from servers that did not send it. */
+  settlement: escrowSettlement.nullable().optional(),
 });
 
 export const message = z.object({

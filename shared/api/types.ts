@@ -17,6 +17,7 @@ export type CaseSummary = z.infer<typeof schemas.caseSummary>;
 export type Party = z.infer<typeof schemas.party>;
 export type Trade = z.infer<typeof schemas.trade>;
 export type Escrow = z.infer<typeof schemas.escrow>;
+export type EscrowSettlement = z.infer<typeof schemas.escrowSettlement>;
 export type Message = z.infer<typeof schemas.message>;
 export type Evidence = z.infer<typeof schemas.evidence>;
 export type LivenessCheck = z.infer<typeof schemas.livenessCheck>;

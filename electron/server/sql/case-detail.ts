@@ -4,6 +4,7 @@
 import type {
   CaseDetail,
   CaseSummary,
+  EscrowSettlement,
   Evidence,
   KytAlert,
   LivenessCheck,
@@ -133,8 +134,9 @@ const IN_IDS = 'IN (SELECT value FROM json_each(?))';
 
 const DETAIL_SELECT = `
   SELECT ${SUMMARY_COLUMNS},
-         t.price, t.created_at AS trade_created_at, t.paid_at, t.disputed_at,
+         t.price, t.created_at AS trade_created_at, t.paid_at, t.disputed_at, t.settled_at, t.settled_by,
          e.state AS escrow_state, e.asset AS escrow_asset, e.amount_minor AS escrow_amount_minor,
+         e.updated_at AS escrow_updated_at,
          e.hold_reason, e.hold_by, e.hold_at, h.username AS hold_username, h.display_name AS hold_name
   ${CASE_FROM}
   ${USER_JOIN('h', 'e.hold_by')}
@@ -145,7 +147,10 @@ interface DetailRow extends SummaryRow {
   trade_created_at: string;
   paid_at: string | null;
   disputed_at: string;
+  settled_at: string | null;
+  settled_by: 'trade.released' | 'trade.cancelled' | null;
   escrow_state: EscrowState;
+  escrow_updated_at: string;
   escrow_asset: string;
   escrow_amount_minor: number | bigint;
   hold_reason: string | null;
@@ -153,6 +158,16 @@ interface DetailRow extends SummaryRow {
   hold_at: string | null;
   hold_username: string | null;
   hold_name: string | null;
+}
+
+/**
+ * What took the escrow out of `held`. The exchange's own release or cancel is recorded on the trade with
+ * the time it happened there (platform events); any other move of a disputed escrow is a verdict's.
+ */
+function toSettlement(row: DetailRow): EscrowSettlement | null {
+  if (row.escrow_state === 'held') return null;
+  if (row.settled_by && row.settled_at) return { cause: row.settled_by, at: row.settled_at };
+  return { cause: 'verdict', at: row.escrow_updated_at };
 }
 
 function daysBetween(fromIso: string, to: Date): number {
@@ -524,6 +539,7 @@ export function readCaseDetails(db: Db, caseIds: readonly string[], context: Det
         asset: row.escrow_asset,
         amount: assetAmount(row.escrow_amount_minor, row.escrow_asset),
         hold: row.hold_reason && holdBy && row.hold_at ? { reason: row.hold_reason, by: holdBy, at: row.hold_at } : null,
+        settlement: toSettlement(row),
       },
       buyer: parties.get(row.buyer_id)!,
       seller: parties.get(row.seller_id)!,

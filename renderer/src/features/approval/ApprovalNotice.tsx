@@ -4,12 +4,14 @@
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail } from '../../../../shared/api/types';
 import { useCaseFormatters } from '../case/format';
+import { exchangeSettlement } from '../case/settlement';
 
 export function ApprovalNotice({ detail }: { detail: CaseDetail }) {
   const { t } = useTranslation('approval');
   const format = useCaseFormatters();
   const verdict = detail.verdict;
-  if (verdict?.state === 'rejected' && verdict.rejectedBy) {
+  // A proposal the exchange's own settlement set aside was not sent back: the case is over (SettlementNotice).
+  if (verdict?.state === 'rejected' && verdict.rejectedBy && !exchangeSettlement(detail)) {
     return (
       <div className="case-alert case-alert--warning approval-notice" role="note">
         <p>

@@ -6,6 +6,7 @@ import type { EarlierDispute } from '../../../../shared/desk-api/schemas';
 import { usePaymentMethodName } from '../../i18n/paymentMethods';
 import { EarlierDisputes } from './EarlierDisputes';
 import { useCaseFormatters } from './format';
+import { exchangeSettlement } from './settlement';
 
 interface CaseHeaderProps {
   detail: CaseDetail;
@@ -70,7 +71,8 @@ export function CaseHeader({ detail, user, earlierDisputes }: CaseHeaderProps) {
           {t('header.hold', { name: escrow.hold.by.displayName, reason: escrow.hold.reason })}
         </p>
       )}
-      {detail.verdict && <VerdictLine detail={detail} />}
+      {/* On a case the exchange settled, a proposal it set aside is told by the settlement notice. */}
+      {detail.verdict && !(exchangeSettlement(detail) && detail.verdict.state !== 'executed') && <VerdictLine detail={detail} />}
       <details className="case-header__reason">
         <summary>{t('header.reason')}</summary>
         <p>{detail.reason}</p>

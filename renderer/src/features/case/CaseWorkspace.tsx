@@ -12,6 +12,8 @@ import { DossierDownloads } from './DossierDownloads';
 import { EvidenceRegion } from './EvidenceRegion';
 import { IdentityRegion } from './IdentityRegion';
 import { NotesPanel } from './NotesPanel';
+import { SettlementNotice } from './SettlementNotice';
+import { exchangeSettlement } from './settlement';
 import { errorText } from './errorText';
 import { useCaseDraft } from './useCaseDraft';
 import { useCaseView } from './useCaseView';
@@ -62,6 +64,7 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
         </Button>
       )}
       <CaseHeader detail={detail} user={user} earlierDisputes={earlierDisputes} />
+      <SettlementNotice detail={detail} />
       <ApprovalNotice detail={detail} />
       {user?.role === 'supervisor' && <SupervisorPanel detail={detail} user={user} outbox={outbox} onCommandSent={refetch} />}
       <CaseActions
@@ -73,7 +76,8 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
         onCommandSent={refetch}
       />
       {user?.role === 'compliance' && <HoldPanel detail={detail} outbox={outbox} onCommandSent={refetch} />}
-      {detail.status === 'resolved' && (user?.role === 'supervisor' || user?.role === 'compliance') && (
+      {/* A dossier seals a verdict: a case the exchange settled has none to seal. */}
+      {detail.status === 'resolved' && !exchangeSettlement(detail) && (user?.role === 'supervisor' || user?.role === 'compliance') && (
         <DossierDownloads caseId={detail.id} />
       )}
       <div className="case-workspace__columns">

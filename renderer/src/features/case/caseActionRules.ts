@@ -2,8 +2,13 @@
 // The server decides in the end; these rules keep the screen from offering what it would refuse.
 import type { CaseDetail, Me } from '../../../../shared/api/types';
 import type { OutboxEntry } from '../../../../shared/desk-api/schemas';
+import { exchangeSettlement } from './settlement';
 
-export type ActionBlock = 'not_agent' | 'decided' | 'awaiting_approval' | 'held_by_other' | 'claim_first' | 'on_hold' | 'in_flight' | null;
+export type ActionBlock =
+  | 'settled_on_exchange'
+  | 'not_agent'
+  | 'decided'
+  | 'awaiting_approval' | 'held_by_other' | 'claim_first' | 'on_hold' | 'in_flight' | null;
 
 export interface CaseActionRules {
   isHolder: boolean;
@@ -22,21 +27,23 @@ export function caseActionRules(detail: CaseDetail, user: Me | null, outbox: Out
   const claimInFlight = outbox.some((entry) => entry.kind === 'claim' && isOpen(entry));
   const verdictInFlight = outbox.some((entry) => entry.kind === 'verdict' && isOpen(entry));
 
-  const decideBlock: ActionBlock = !isAgent
-    ? 'not_agent'
-    : decided
-      ? 'decided'
-      : detail.status === 'pending_approval'
-        ? 'awaiting_approval'
-        : verdictInFlight
-          ? 'in_flight'
-          : detail.assignee && !isHolder
-            ? 'held_by_other'
-            : !isHolder || detail.status !== 'in_review'
-              ? 'claim_first'
-              : detail.escrow.hold
-                ? 'on_hold'
-                : null;
+  const decideBlock: ActionBlock = exchangeSettlement(detail)
+    ? 'settled_on_exchange'
+    : !isAgent
+      ? 'not_agent'
+      : decided
+        ? 'decided'
+        : detail.status === 'pending_approval'
+          ? 'awaiting_approval'
+          : verdictInFlight
+            ? 'in_flight'
+            : detail.assignee && !isHolder
+              ? 'held_by_other'
+              : !isHolder || detail.status !== 'in_review'
+                ? 'claim_first'
+                : detail.escrow.hold
+                  ? 'on_hold'
+                  : null;
 
   return {
     isHolder,

@@ -58,6 +58,15 @@ const en = {
     },
     approvedBy: 'Approved by {{name}}',
   },
+  settled: {
+    title: 'Settled on the exchange:',
+    released: 'the seller released the crypto to the buyer on {{time}}, before the dispute opened ({{opened}}). No verdict is needed.',
+    cancelled: 'the trade was cancelled and the crypto went back to the seller on {{time}}, before the dispute opened ({{opened}}). No verdict is needed.',
+    proposalSetAside: {
+      release: 'The release proposed by {{name}} no longer applies: the escrow has already moved.',
+      refund: 'The refund proposed by {{name}} no longer applies: the escrow has already moved.',
+    },
+  },
   sender: {
     buyer: 'Buyer',
     seller: 'Seller',
@@ -203,6 +212,7 @@ const en = {
     verdictPending: 'Your verdict is on its way to the server…',
     commandPending: 'Sending to the server…',
     claimed: 'You hold this case.',
+    settledOnExchange: 'Settled on the exchange: there is nothing to decide.',
   },
   reason: {
     payment_confirmed: 'Payment confirmed',
@@ -325,6 +335,15 @@ const es: Messages<typeof en> = {
       refund: '{{name}} propuso reembolsar al vendedor el {{time}}. Motivo: {{reason}}.',
     },
     approvedBy: 'Aprobado por {{name}}',
+  },
+  settled: {
+    title: 'Resuelto en el exchange:',
+    released: 'el vendedor liberó las criptomonedas al comprador el {{time}}, antes de que se abriera la disputa ({{opened}}). No hace falta veredicto.',
+    cancelled: 'la operación se canceló y las criptomonedas volvieron al vendedor el {{time}}, antes de que se abriera la disputa ({{opened}}). No hace falta veredicto.',
+    proposalSetAside: {
+      release: 'La liberación que propuso {{name}} ya no aplica: la custodia ya se movió.',
+      refund: 'El reembolso que propuso {{name}} ya no aplica: la custodia ya se movió.',
+    },
   },
   sender: {
     buyer: 'Comprador',
@@ -473,6 +492,7 @@ const es: Messages<typeof en> = {
     verdictPending: 'Tu veredicto va camino al servidor…',
     commandPending: 'Enviando al servidor…',
     claimed: 'Tienes este caso.',
+    settledOnExchange: 'Resuelto en el exchange: no hay nada que decidir.',
   },
   reason: {
     payment_confirmed: 'Pago confirmado',

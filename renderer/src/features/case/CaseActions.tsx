@@ -34,22 +34,22 @@ export function CaseActions({ detail, user, outbox, verdictDraft, onVerdictDraft
     setDialogOutcome(outcome);
   }
 
+  // Settled on the exchange: nothing is left to claim or decide, and the settlement notice says why.
+  if (rules.decideBlock === 'settled_on_exchange' && !lastCommand) return null;
+
   return (
     <section className="case-actions" aria-label={t('actions.label')}>
-      {/* Settled on the exchange: nothing is left to claim or decide, so no buttons to find disabled. */}
-      {rules.decideBlock !== 'settled_on_exchange' && (
-        <div className="case-actions__buttons">
-          <Button variant="secondary" disabled={!rules.canClaim} onClick={() => void claim.run({ caseId: detail.id })}>
-            {t('actions.claim')}
-          </Button>
-          <Button variant="primary" className="case-verdict-button--release" disabled={!rules.canDecide} onClick={() => openDialog('release')}>
-            {t('actions.release')}
-          </Button>
-          <Button variant="primary" className="case-verdict-button--refund" disabled={!rules.canDecide} onClick={() => openDialog('refund')}>
-            {t('actions.refund')}
-          </Button>
-        </div>
-      )}
+      <div className="case-actions__buttons">
+        <Button variant="secondary" disabled={!rules.canClaim} onClick={() => void claim.run({ caseId: detail.id })}>
+          {t('actions.claim')}
+        </Button>
+        <Button variant="primary" className="case-verdict-button--release" disabled={!rules.canDecide} onClick={() => openDialog('release')}>
+          {t('actions.release')}
+        </Button>
+        <Button variant="primary" className="case-verdict-button--refund" disabled={!rules.canDecide} onClick={() => openDialog('refund')}>
+          {t('actions.refund')}
+        </Button>
+      </div>
       <div className="case-actions__status" role="status">
         {lastCommand ? (
           <CommandState entry={lastCommand} />
@@ -102,7 +102,7 @@ function BlockReason({ block, detail, isHolder }: { block: ActionBlock; detail: 
   const { t } = useTranslation('case');
   switch (block) {
     case 'settled_on_exchange':
-      return <p className="case-muted">{t('actions.settledOnExchange')}</p>;
+      return null;
     case 'not_agent':
       return <p className="case-muted">{t('actions.onlyAgents')}</p>;
     case 'decided':

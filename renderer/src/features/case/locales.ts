@@ -212,7 +212,6 @@ const en = {
     verdictPending: 'Your verdict is on its way to the server…',
     commandPending: 'Sending to the server…',
     claimed: 'You hold this case.',
-    settledOnExchange: 'Settled on the exchange: there is nothing to decide.',
   },
   reason: {
     payment_confirmed: 'Payment confirmed',
@@ -492,7 +491,6 @@ const es: Messages<typeof en> = {
     verdictPending: 'Tu veredicto va camino al servidor…',
     commandPending: 'Enviando al servidor…',
     claimed: 'Tienes este caso.',
-    settledOnExchange: 'Resuelto en el exchange: no hay nada que decidir.',
   },
   reason: {
     payment_confirmed: 'Pago confirmado',

@@ -26,7 +26,7 @@ export function queueColumns(t: TFunction<'queue'>, locale: string, paymentMetho
       id: 'id',
       header: t('columns.case'),
       cell: (info) => (
-        <a className="qt__case-link" href={caseHref(info.getValue())} tabIndex={-1}>
+        <a className="qt__case-link" href={caseHref(info.getValue())} tabIndex={-1} title={info.getValue()}>
           {info.getValue()}
         </a>
       ),

@@ -96,6 +96,22 @@ const RECEIPT = renderReceiptPng({
   seed: `live-disputes-${shortId()}`,
 });
 
+/** The seller's own banking app, showing the payment arrived. */
+const STATEMENT = renderReceiptPng({
+  bank: 'Banesco',
+  method: 'Pago Móvil',
+  amount: '6570',
+  currency: 'VES',
+  payerName: 'Valentina Rojas',
+  payerAccount: '0414-5550123',
+  payeeName: 'Andrés Quintero',
+  payeeAccount: '0424-5559876',
+  reference: '00123456789',
+  paidAt: '2025-06-01T10:15:00-04:00',
+  locale: 'es',
+  seed: `live-disputes-seller-${shortId()}`,
+});
+
 test('a dispute arrives while the agent works, chat and receipt live, and a late release settles another', async ({ page }) => {
   const host = withCodes(await startBrowserHost({ env: { PLATFORM_EVENTS_SECRET: SECRET } }));
   try {
@@ -159,6 +175,18 @@ test('a dispute arrives while the agent works, chat and receipt live, and a late
     await send(message(tradeId, 1, 'seller', 'Ya revisé el banco y sí llegó. Libero ahora mismo, disculpa.'));
     await expect(lines.last()).toHaveText('Ya revisé el banco y sí llegó. Libero ahora mismo, disculpa.', { timeout: 20_000 });
     await expect(lines).toHaveCount(4);
+    // And a file the seller uploads now: listed after the buyer's, its bytes fetched and shown.
+    await send({
+      type: 'trade.receipt',
+      timestamp: minutesAgo(1),
+      data: { tradeId, uploadedBy: 'seller', fileName: 'movimientos-banco.png', contentBase64: STATEMENT.toString('base64') },
+    });
+    const files = evidence.getByRole('list', { name: 'Files of this case' }).getByRole('button');
+    await expect(files).toHaveText([/comprobante-pago-movil\.png/, /movimientos-banco\.png/], { timeout: 20_000 });
+    await files.last().click();
+    await expect(evidence.getByRole('img', { name: /movimientos-banco\.png/ })).toBeVisible({ timeout: 15_000 });
+    await expect(evidence.getByText(/^Uploaded by .*Andrés Quintero/)).toBeVisible();
+    await files.first().click();
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, 'workspace-live-en-light');
 

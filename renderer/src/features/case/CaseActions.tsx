@@ -10,6 +10,7 @@ import { caseActionRules, latestOpenOrFailed, type ActionBlock } from './caseAct
 import { useDeskCommand } from '../../desk';
 import { errorText } from './errorText';
 import { FreshCodeForm } from './FreshCodeForm';
+import { exchangeSettlement } from './settlement';
 import { VerdictDialog } from './VerdictDialog';
 
 interface CaseActionsProps {
@@ -52,7 +53,7 @@ export function CaseActions({ detail, user, outbox, verdictDraft, onVerdictDraft
       </div>
       <div className="case-actions__status" role="status">
         {lastCommand ? (
-          <CommandState entry={lastCommand} />
+          <CommandState entry={lastCommand} detail={detail} />
         ) : (
           <BlockReason block={rules.decideBlock} detail={detail} isHolder={rules.isHolder} />
         )}
@@ -81,7 +82,7 @@ export function CaseActions({ detail, user, outbox, verdictDraft, onVerdictDraft
   );
 }
 
-function CommandState({ entry }: { entry: OutboxEntry }) {
+function CommandState({ entry, detail }: { entry: OutboxEntry; detail: CaseDetail }) {
   const { t } = useTranslation('case');
   if (entry.state === 'pending') {
     return <p className="case-pending">{entry.kind === 'verdict' ? t('actions.verdictPending') : t('actions.commandPending')}</p>;
@@ -94,6 +95,10 @@ function CommandState({ entry }: { entry: OutboxEntry }) {
       error: (error: Parameters<typeof errorText>[1]) => errorText(t, error),
     };
     return <FreshCodeForm entry={entry} channel="case.verdictCode" text={text} />;
+  }
+  // "Another agent decided first" would be wrong when the exchange's own settlement came first.
+  if (entry.error?.code === 'case_already_resolved' && exchangeSettlement(detail)) {
+    return <p className="case-alert case-alert--info">{t('settled.verdictRefused')}</p>;
   }
   return <p className="case-alert case-alert--error">{entry.error ? errorText(t, entry.error) : null}</p>;
 }

@@ -66,6 +66,7 @@ const en = {
       release: 'The release proposed by {{name}} no longer applies: the escrow has already moved.',
       refund: 'The refund proposed by {{name}} no longer applies: the escrow has already moved.',
     },
+    verdictRefused: 'Your verdict was not carried out: the exchange had already settled this trade. Nothing was changed.',
   },
   sender: {
     buyer: 'Buyer',
@@ -343,6 +344,7 @@ const es: Messages<typeof en> = {
       release: 'La liberación que propuso {{name}} ya no aplica: la custodia ya se movió.',
       refund: 'El reembolso que propuso {{name}} ya no aplica: la custodia ya se movió.',
     },
+    verdictRefused: 'Tu veredicto no se ejecutó: el exchange ya había liquidado esta operación. No se cambió nada.',
   },
   sender: {
     buyer: 'Comprador',

@@ -1,5 +1,5 @@
 // What a MetaMap event does to the platform (DESIGN §3). A verification is matched by its id once known,
-// else by the metadata the platform started it with ({partyId, caseId}). Events are applied in the order
+// else by the metadata the platform started it with ({partyId, caseId}, and tradeId from the exchange). Events are applied in the order
 // they happened at MetaMap (their `timestamp`), whatever the order they arrive in: each value on a check,
 // and a party's KYC status, holds as of the event that set it, and only a newer event replaces it. Frames and selfie URLs in a
 // `liveness` step are MetaMap's media links, not evidence (evidence is content-addressed bytes the platform

@@ -559,6 +559,7 @@ export const ROUTES = {
       'escrow_already_settled',
       'escrow_on_hold',
       'trade_already_settled',
+      'trade_conflict',
       'idempotency_key_reused',
       'platform_events_not_configured',
     ],

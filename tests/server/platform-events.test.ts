@@ -6,9 +6,10 @@ import { outboundEvent, type OutboundEvent, type PlatformEvent } from '../../sha
 import type { CaseDetail } from '../../shared/api/types';
 import { parseSecretList, type ServerConfig } from '../../electron/server/config';
 import { PLATFORM_USER_ID } from '../../electron/server/db/migrations/0008-platform-events';
-import { claim, expectConsistent, FOUR_EYES_TRADE, postVerdict, verdictInput } from './fixtures/case-api';
+import { signedMetamapDelivery } from '../../electron/server/webhooks/signature';
+import { call, claim, expectConsistent, FOUR_EYES_TRADE, postVerdict, verdictInput } from './fixtures/case-api';
 import { event, PNG, sendRaw, tradeOpened, type SendOptions } from './fixtures/platform-events';
-import { addUser, createTestServer, type TestServer } from './harness';
+import { addCase, addUser, createTestServer, freshCode, type TestServer } from './harness';
 
 // The outbound queue is another piece's work; here it is enough to see what the ingestion hands it.
 const outbound = vi.hoisted(() => [] as OutboundEvent[]);
@@ -332,12 +333,66 @@ describe('trade.opened', () => {
     });
   });
 
-  it('opens a trade once: another trade.opened for it locks nothing more', async () => {
+  it('opens a trade once: another trade.opened for it with the same terms locks nothing more', async () => {
     const opened = await openTrade();
     const before = footprint();
-    expectOk(await send({ ...opened, data: { ...opened.data, amount: '999.000000' } }), 'unchanged');
+    expectOk(await send(opened), 'unchanged');
     expect({ ...footprint(), platform_events: before.platform_events }).toEqual(before);
     expect(count('platform_events')).toBe(before.platform_events! + 1);
+  });
+
+  it('refuses another trade.opened for the trade with other parties, amount or asset: 409 trade_conflict, nothing stored', async () => {
+    const opened = await openTrade();
+    const other = tradeOpened(at(59));
+    const before = footprint();
+    for (const data of [
+      { ...opened.data, amount: '999.000000' },
+      { ...opened.data, fiatAmount: '9125.01' },
+      { ...opened.data, asset: 'USDC' },
+      { ...opened.data, buyer: other.data.buyer },
+      { ...opened.data, seller: other.data.seller },
+      { ...opened.data, buyer: opened.data.seller, seller: opened.data.buyer },
+    ]) {
+      const answer = await send({ ...opened, data });
+      expectRefused(answer, 409, 'trade_conflict');
+      expect(answer.body.error.message).toContain(`trade ${opened.data.tradeId} was opened already with another`);
+    }
+    // Not even the parties it names are created or refreshed, and no answer is kept: the conflict stays.
+    expect(footprint()).toEqual(before);
+    expect(get('SELECT buyer_id, amount_minor FROM trades WHERE id = ?', opened.data.tradeId)).toEqual({
+      buyer_id: opened.data.buyer.id,
+      amount_minor: 250_000_000,
+    });
+  });
+
+  it('refuses a trade whose id, escrow id or case id another trade holds with 409 trade_conflict, nothing stored', async () => {
+    const { ctx } = running();
+    // The platform's own trades (the seed's, or a case made here) hold ids the exchange might also use.
+    addCase(ctx, { tradeId: 'TRD-70001', escrowId: 'ESC-70001', caseId: 'DSP-70001' });
+    addCase(ctx, { tradeId: 'TRD-70002', escrowId: 'ESC-70002-x', caseId: 'DSP-70002' });
+    const before = footprint();
+    const cases: [string, string][] = [
+      ['TRD-70001', 'trade TRD-70001 was opened already with another buyerId, sellerId'],
+      ['70001', 'escrow ESC-70001 belongs to trade TRD-70001'],
+      ['70002', 'case DSP-70002 belongs to trade TRD-70002'],
+    ];
+    for (const [tradeId, message] of cases) {
+      const answer = await send(tradeOpened(at(30), { tradeId }));
+      expectRefused(answer, 409, 'trade_conflict');
+      expect(answer.body.error.message).toContain(message);
+    }
+    expect(footprint()).toEqual(before);
+  });
+
+  it('refuses a dispute whose case id another trade took meanwhile with 409 trade_conflict, nothing stored', async () => {
+    const { data } = await openTrade({ tradeId: '70003' });
+    addCase(running().ctx, { caseId: 'DSP-70003' });
+    const before = footprint();
+    const answer = await send(dispute(data.tradeId, 40));
+    expectRefused(answer, 409, 'trade_conflict');
+    expect(answer.body.error.message).toContain('case DSP-70003 belongs to trade TRD-');
+    expect(footprint()).toEqual(before);
+    expect(escrowState(data.tradeId)).toBe('held');
   });
 });
 
@@ -448,6 +503,22 @@ describe('trade.message and trade.receipt', () => {
     const caseId = (await send(dispute(data.tradeId, 40))).body.caseId as string;
     expect(latestDetail(caseId).evidence).toEqual([
       expect.objectContaining({ sha256: sha.sha256, kind: 'receipt', uploader: 'buyer', mime: 'image/png' }),
+    ]);
+  });
+
+  it('keeps the lines of trades whose ids and message ids run into each other apart', async () => {
+    // Joined with '-', trade 70010 line x-1 and trade 70010-x line 1 would be the same message id.
+    for (const [tradeId, messageId] of [
+      ['70010', 'x-1'],
+      ['70010-x', '1'],
+    ] as const) {
+      await openTrade({ tradeId });
+      expectOk(await send(dispute(tradeId, 40)));
+      expectOk(await send(event('trade.message', at(30), { tradeId, messageId, sender: 'buyer', body: `Línea ${messageId}` })));
+    }
+    expect(all('SELECT case_id, body FROM messages ORDER BY case_id')).toEqual([
+      { case_id: 'DSP-70010', body: 'Línea x-1' },
+      { case_id: 'DSP-70010-x', body: 'Línea 1' },
     ]);
   });
 
@@ -620,12 +691,129 @@ describe('liveness.requested', () => {
     );
     const caseId = (await send(dispute(data.tradeId, 20))).body.caseId as string;
     expectOk(await send(event('liveness.requested', at(10), { tradeId: data.tradeId, partyId: data.buyer.id })));
-    // The case shows its parties' checks: the one asked before the dispute and the one for this case.
+    // The check asked before the dispute joined the case when it opened, as the one asked after it is.
     expect(latestDetail(caseId).liveness).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ partyId: data.buyer.id, status: 'pending', caseId }),
-        expect.objectContaining({ partyId: data.seller.id, providerVerificationId: 'vrf_before', caseId: null }),
+        expect.objectContaining({ partyId: data.seller.id, providerVerificationId: 'vrf_before', caseId }),
       ]),
+    );
+  });
+
+  it('links the checks asked for on the trade to the case its dispute opens; MetaMap naming the trade still finds them', async () => {
+    const { data } = await openTrade();
+    // An onboarding check of the same party, and another trade's check, stay where they are.
+    const other = await openTrade({ seller: data.seller });
+    expectOk(await send(event('liveness.requested', at(35), { tradeId: other.data.tradeId, partyId: data.seller.id })));
+    // Asked before the dispute, without a verification id yet: MetaMap's webhooks will name the trade.
+    expectOk(await send(event('liveness.requested', at(30), { tradeId: data.tradeId, partyId: data.buyer.id })));
+    expect(get('SELECT case_id, trade_id FROM liveness_checks WHERE party_id = ?', data.buyer.id)).toEqual({
+      case_id: null,
+      trade_id: data.tradeId,
+    });
+    const caseId = (await send(dispute(data.tradeId, 20))).body.caseId as string;
+    const checkId = get<{ id: string }>('SELECT id FROM liveness_checks WHERE party_id = ?', data.buyer.id).id;
+    expect(all('SELECT id, case_id FROM liveness_checks ORDER BY case_id')).toEqual([
+      { id: expect.any(String), case_id: null },
+      { id: checkId, case_id: caseId },
+    ]);
+    expect(JSON.parse(get<{ data: string }>("SELECT data FROM audit_log WHERE action = 'case.opened'").data)).toMatchObject({
+      livenessChecks: [checkId],
+    });
+    expect(latestDetail(caseId).liveness).toContainEqual(expect.objectContaining({ id: checkId, caseId, status: 'pending' }));
+    // MetaMap's verdict on the verification the exchange started, with the metadata it started it with.
+    const delivery = signedMetamapDelivery('test-webhook-secret', {
+      eventName: 'verification_completed',
+      resource: 'https://api.getmati.com/v2/verifications/vrf_trade',
+      timestamp: at(5).toISOString(),
+      identityStatus: 'rejected',
+      metadata: { partyId: data.buyer.id, caseId: null, tradeId: data.tradeId },
+    });
+    const hook = await fetch(`${base}/v1/webhooks/metamap`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    expect(await hook.json()).toEqual({ status: 'applied', checkId });
+    expect(get('SELECT case_id, status, provider_verification_id FROM liveness_checks WHERE id = ?', checkId)).toEqual({
+      case_id: caseId,
+      status: 'rejected',
+      provider_verification_id: 'vrf_trade',
+    });
+    // A failed Proof of Life of this case flags it.
+    expect(latestDetail(caseId).flags).toMatchObject({ livenessFailed: true });
+  });
+
+  it('gives a verification MetaMap starts for a disputed trade to the trade’s case', async () => {
+    const { data } = await openTrade();
+    const caseId = (await send(dispute(data.tradeId, 20))).body.caseId as string;
+    const delivery = signedMetamapDelivery('test-webhook-secret', {
+      eventName: 'verification_completed',
+      resource: 'https://api.getmati.com/v2/verifications/vrf_sdk',
+      timestamp: at(5).toISOString(),
+      identityStatus: 'verified',
+      metadata: { partyId: data.seller.id, caseId: null, tradeId: data.tradeId },
+    });
+    const hook = await fetch(`${base}/v1/webhooks/metamap`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    expect(await hook.json()).toMatchObject({ status: 'applied' });
+    expect(get("SELECT case_id, trade_id, trigger FROM liveness_checks WHERE provider_verification_id = 'vrf_sdk'")).toEqual({
+      case_id: caseId,
+      trade_id: data.tradeId,
+      trigger: 'trade',
+    });
+  });
+});
+
+describe('an escrow on a compliance hold', () => {
+  beforeEach(() => start());
+
+  it('refuses a settling event 409 escrow_on_hold without storing it; the retry applies once the hold is lifted', async () => {
+    const { data } = await openTrade();
+    const caseId = (await send(dispute(data.tradeId, 40))).body.caseId as string;
+    const compliance = addUser(running().ctx, 'compliance');
+    const hold = await call(running(), compliance, 'POST', `/v1/cases/${caseId}/hold`, { reason: 'KYT: sanctions exposure.' });
+    expect(hold.status, JSON.stringify(hold.body)).toBe(200);
+    // The seller released before the dispute; the exchange's delivery arrives during the hold.
+    const release = released(data.tradeId, 45);
+    const before = footprint();
+    expectRefused(await send(release, { id: 'msg_during_hold' }), 409, 'escrow_on_hold');
+    expectRefused(await send(release, { id: 'msg_during_hold' }), 409, 'escrow_on_hold');
+    expect(footprint()).toEqual(before);
+    expect(escrowState(data.tradeId)).toBe('held');
+    const lifted = await call(running(), compliance, 'DELETE', `/v1/cases/${caseId}/hold`, {
+      reason: 'Funds traced to a regulated exchange.',
+      totp: freshCode(running(), compliance),
+    });
+    expect(lifted.status, JSON.stringify(lifted.body)).toBe(200);
+    // The exchange's retry, same webhook-id and bytes: applied now, and answered the same from then on.
+    const retry = await send(release, { id: 'msg_during_hold' });
+    expect(retry.body).toEqual({ eventId: 'msg_during_hold', status: 'applied', tradeId: data.tradeId, caseId });
+    expect(escrowState(data.tradeId)).toBe('released');
+    expect(latestDetail(caseId)).toMatchObject({ status: 'resolved', verdict: null });
+    expect((await send(release, { id: 'msg_during_hold' })).body).toEqual(retry.body);
+    expect(settlements(data.tradeId)).toHaveLength(1);
+  });
+});
+
+describe('KYT over the receipts of live trades', () => {
+  beforeEach(() => start());
+
+  const receipt = (tradeId: string, uploadedBy: 'buyer' | 'seller', bytes: Buffer) =>
+    event('trade.receipt', at(50), { tradeId, uploadedBy, contentBase64: bytes.toString('base64') });
+  const sharedReceiptAlerts = () => all<{ party_id: string }>("SELECT party_id FROM kyt_alerts WHERE rule_id = 'shared_receipt'");
+
+  it('reads only what buyers gave: one seller’s statement in two trades is no shared receipt', async () => {
+    const first = await openTrade();
+    const second = await openTrade({ seller: first.data.seller });
+    const statement = Buffer.from('%PDF-1.4\n% the seller’s bank statement: nothing arrived\n');
+    expectOk(await send(receipt(first.data.tradeId, 'seller', statement)));
+    expectOk(await send(receipt(second.data.tradeId, 'seller', statement)));
+    expect(sharedReceiptAlerts()).toEqual([]);
+  });
+
+  it('raises shared_receipt when two buyers give the same file', async () => {
+    const first = await openTrade();
+    const second = await openTrade();
+    expectOk(await send(receipt(first.data.tradeId, 'buyer', PNG)));
+    expectOk(await send(receipt(second.data.tradeId, 'buyer', PNG)));
+    expect(sharedReceiptAlerts().map((alert) => alert.party_id).sort()).toEqual(
+      [first.data.buyer.id, second.data.buyer.id].sort(),
     );
   });
 });

@@ -2,7 +2,9 @@
 // its own thread, released together by a shared gate, many rounds over: exactly one of them moves the
 // escrow, the other is refused, and the ledger balances. The release happened on the exchange before the
 // dispute opened (it arrived late), so it is allowed while the escrow is held: the ledger's conditional
-// UPDATE alone decides who wins (README "Platform events", trade.released).
+// UPDATE alone decides who wins (README "Platform events", trade.released). The same race between two
+// server processes on one database, over the real HTTP routes, is platform-race-processes.test.ts; this
+// one races the two transactions tighter than HTTP can.
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,6 +1,7 @@
 // dispute.opened: the buyer or the seller disputes the trade. The case opens on the trade's existing
 // escrow, which from then on only a verdict moves (settlement.ts). The chat and the receipts the exchange
-// sent before are copied into the case, so the agent sees the whole conversation; then the desks are told
+// sent before are copied into the case, so the agent sees the whole conversation, and the Proofs of Life it
+// asked for on the trade join the case; then the desks are told
 // and transaction monitoring runs over the trade's parties, as for any new case.
 import type { z } from 'zod';
 import type { disputeOpenedData } from '../../../shared/api/platform-events';
@@ -11,15 +12,17 @@ import { attachEvidence } from '../evidence/store';
 import { recordCaseChange } from '../feed/changes';
 import { appendAudit } from '../audit/chain';
 import { monitorNewTrades } from '../kyt/monitor';
+import { linkTradeChecksToCase } from '../sql/liveness';
 import { insertMessage } from '../sql/messages';
 import {
   countPartyTrade,
   markTradeDisputed,
   readTradeMessages,
   readTradeReceipts,
+  tradeOfCase,
   type PlatformTrade,
 } from '../sql/platform-events';
-import { tradeAlreadySettled } from './errors';
+import { tradeAlreadySettled, tradeConflict } from './errors';
 import {
   applied,
   PLATFORM_USER_ID,
@@ -34,8 +37,12 @@ type DisputeOpened = z.infer<typeof disputeOpenedData>;
 
 const HOUR_MS = 3_600_000;
 export const caseIdOf = (tradeId: string) => `DSP-${tradeId}`;
-/** The chat line of a trade in its case; unique because a trade's message ids are. */
-export const caseMessageId = (tradeId: string, messageId: string) => `MSG-${tradeId}-${messageId}`;
+/**
+ * The chat line of a trade in its case; unique because a trade's message ids are. The exchange's ids
+ * never hold `:` (nor do the seed's or the platform's own message ids), so no other pair of trade and
+ * message ids gives the same one (with `-`, trade `T1` line `x-1` and trade `T1-x` line `1` would).
+ */
+export const caseMessageId = (tradeId: string, messageId: string) => `MSG-${tradeId}:${messageId}`;
 
 /** The SLA window from the dispute's opening on the exchange: longer for cases that need four eyes. */
 function slaDueAt(input: EventInput, trade: PlatformTrade): Date {
@@ -80,6 +87,9 @@ export function applyDisputeOpened(input: EventInput, dispute: DisputeOpened): E
   // The escrow moved already (a release or cancel the exchange sent earlier): no case can move it back.
   if (trade.escrowState !== 'held') return refused(tradeAlreadySettled(trade.escrowState, trade.settledAt));
   const caseId = caseIdOf(trade.id);
+  // trade.opened made sure the id was free; something else may have taken it since (a seed run later).
+  const caseHolder = tradeOfCase(ctx.db, caseId);
+  if (caseHolder !== null) throw tradeConflict(`data.tradeId: case ${caseId} belongs to trade ${caseHolder}.`);
   markTradeDisputed(ctx.db, trade.id, input.at);
   openCase(
     ctx,
@@ -98,6 +108,8 @@ export function applyDisputeOpened(input: EventInput, dispute: DisputeOpened): E
     { recordChange: false, monitor: false },
   );
   copyTradeHistory(input, trade.id, caseId);
+  // Proofs of Life the exchange asked for before the dispute are this case's: the agent judges them here.
+  const livenessChecks = linkTradeChecksToCase(ctx.db, trade.id, caseId);
   countPartyTrade(ctx.db, [trade.buyerId, trade.sellerId], 'dispute_count');
   appendAudit(ctx.db, input.now, {
     actor: PLATFORM_USER_ID,
@@ -110,6 +122,7 @@ export function applyDisputeOpened(input: EventInput, dispute: DisputeOpened): E
       openedBy: dispute.openedBy,
       reason: dispute.reason,
       occurredAt: input.at,
+      ...(livenessChecks.length > 0 ? { livenessChecks } : {}),
     },
   });
   recordCaseChange(ctx, caseId, { bumpVersion: false });

@@ -24,6 +24,8 @@ export const tradeAlreadySettled = (state: string, settledAt: string | null) =>
     'trade_already_settled',
     `The escrow was ${state}${settledAt ? ` at ${settledAt}` : ''} before this dispute arrived: there is nothing left to dispute.`,
   );
+/** An id the event names or implies that another trade holds, or a trade told again with other terms. */
+export const tradeConflict = (detail: string) => conflict('trade_conflict', detail);
 export const escrowOnHoldForEvent = () =>
   conflict('escrow_on_hold', 'Compliance has put this escrow on hold: send the event again once the hold is lifted.');
 export const notAParty = (tradeId: string) => invalidRequest(`data.partyId: not the buyer or the seller of trade ${tradeId}.`);

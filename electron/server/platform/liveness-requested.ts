@@ -1,6 +1,7 @@
 // liveness.requested: the exchange asks a party of the trade for a new Proof of Life. Like an agent's
 // request (cases/liveness-requests.ts) the check starts pending; with the exchange's MetaMap verification
-// id, when it already started one, MetaMap's webhooks find the check by that id.
+// id, when it already started one, MetaMap's webhooks find the check by that id; without one, by the party
+// and the trade their metadata names.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { livenessRequestedData } from '../../../shared/api/platform-events';
@@ -28,8 +29,10 @@ export function applyLivenessRequested(input: EventInput, request: LivenessReque
   const check: LivenessCheckRow = {
     id: `LIV-${randomUUID()}`,
     partyId: request.partyId,
-    // Before a dispute the check belongs to the party alone, as an onboarding one does.
+    // Before a dispute there is no case: the trade ties the check to the case its dispute opens
+    // (dispute-opened.ts links it then).
     caseId: trade.caseId,
+    tradeId: trade.id,
     trigger: 'trade',
     status: 'pending',
     livenessScore: null,

@@ -12,10 +12,15 @@ import { monitorNewTrades } from '../kyt/monitor';
 import {
   countPartyTrade,
   findPlatformTrade,
+  findTradeTerms,
   insertPlatformParty,
   refreshPlatformParty,
-  tradeExists,
+  tradeOfCase,
+  tradeOfEscrow,
+  type TradeTerms,
 } from '../sql/platform-events';
+import { caseIdOf } from './dispute-opened';
+import { tradeConflict } from './errors';
 import { applied, recordEventChange, unchanged, type EventInput, type EventResult } from './event-context';
 import { announceEscrowMove } from './outbound';
 
@@ -46,6 +51,50 @@ function checkTrade(input: EventInput, trade: TradeOpened): void {
   }
 }
 
+function termsOf(trade: TradeOpened): TradeTerms {
+  return {
+    buyerId: trade.buyer.id,
+    sellerId: trade.seller.id,
+    asset: trade.asset,
+    amountMinor: toMinorUnits(trade.amount, assetDecimals(trade.asset)),
+    fiatCurrency: trade.fiatCurrency,
+    fiatAmountMinor: toMinorUnits(trade.fiatAmount, 2),
+  };
+}
+
+const TERM_FIELDS = ['buyerId', 'sellerId', 'asset', 'amountMinor', 'fiatCurrency', 'fiatAmountMinor'] as const;
+
+/**
+ * The trade ids are the exchange's, used as given, and the escrow and case ids derive from them: a trade
+ * told again with other terms, or a new trade whose derived ids another trade holds (the seed's, or one
+ * the platform made), is refused `trade_conflict` before anything is written. Keeping the first trade
+ * silently would leave the exchange believing in an escrow the platform never locked.
+ * Answers whether the trade is known already (told again with the same terms).
+ */
+function checkTradeIds(input: EventInput, trade: TradeOpened): 'known' | 'new' {
+  const { db } = input.ctx;
+  const known = findTradeTerms(db, trade.tradeId);
+  if (known) {
+    const told = termsOf(trade);
+    const differing = TERM_FIELDS.filter((field) => known[field] !== told[field]);
+    if (differing.length > 0) {
+      throw tradeConflict(
+        `data.tradeId: trade ${trade.tradeId} was opened already with another ${differing.join(', ')}; a trade id names one trade.`,
+      );
+    }
+    return 'known';
+  }
+  const escrowHolder = tradeOfEscrow(db, escrowIdOf(trade.tradeId));
+  if (escrowHolder !== null) {
+    throw tradeConflict(`data.tradeId: escrow ${escrowIdOf(trade.tradeId)} belongs to trade ${escrowHolder}; give this trade another id.`);
+  }
+  const caseHolder = tradeOfCase(db, caseIdOf(trade.tradeId));
+  if (caseHolder !== null) {
+    throw tradeConflict(`data.tradeId: case ${caseIdOf(trade.tradeId)} belongs to trade ${caseHolder}; give this trade another id.`);
+  }
+  return 'new';
+}
+
 /** Creates a party seen for the first time, or refreshes a known one if this event is the newest about it. */
 function upsertParty(input: EventInput, party: PlatformParty): 'created' | 'refreshed' | 'unchanged' {
   const row = {
@@ -63,10 +112,12 @@ function upsertParty(input: EventInput, party: PlatformParty): 'created' | 'refr
 export function applyTradeOpened(input: EventInput, trade: TradeOpened): EventResult {
   const { ctx } = input;
   checkTrade(input, trade);
+  const known = checkTradeIds(input, trade) === 'known';
   const parties = { buyer: upsertParty(input, trade.buyer), seller: upsertParty(input, trade.seller) };
-  // A trade opens once: a second trade.opened for it (another webhook-id) can only tell newer party facts.
-  // A completed trade of the history the platform holds (recorded without an escrow) is not opened either.
-  if (tradeExists(ctx.db, trade.tradeId)) {
+  // A trade opens once: a second trade.opened for it (another webhook-id, the same terms) can only tell
+  // newer party facts. A completed trade of the history the platform holds (recorded without an escrow)
+  // is not opened either.
+  if (known) {
     const caseId = findPlatformTrade(ctx.db, trade.tradeId)?.caseId ?? null;
     const refreshed = parties.buyer === 'refreshed' || parties.seller === 'refreshed';
     if (refreshed) recordEventChange(input, { id: trade.tradeId, caseId }, 'platform.parties_refreshed', { parties });

@@ -42,8 +42,12 @@ const PARTY_TRADES = `
 
 // The receipts the buyer gave for each trade, as the platform recorded them when they were given (a
 // dispute's evidence repeats them; the load seed's evidence is a pool of stand-in files shared by every
-// case, which would read as one receipt passed around by thousands of buyers).
-const RECEIPTS = 'SELECT trade_id AS tradeId, sha256 FROM trade_receipts';
+// case, which would read as one receipt passed around by thousands of buyers). A seller's upload
+// (`trade.receipt` with uploadedBy 'seller', such as a bank statement showing nothing arrived) is not a
+// payment the buyer claims: a seller using one statement for two trades passes no receipt around. Seeded
+// rows predate the column (NULL) and are all the buyer's.
+const BUYER_RECEIPT = "uploaded_by IS NOT 'seller'";
+const RECEIPTS = `SELECT trade_id AS tradeId, sha256 FROM trade_receipts WHERE ${BUYER_RECEIPT}`;
 
 function receiptsByTrade(rows: readonly { tradeId: string; sha256: string }[]): Map<string, string[]> {
   const byTrade = new Map<string, string[]>();
@@ -102,7 +106,7 @@ export function loadKytFactsOfParties(db: Db, partyIds: readonly string[], usdCe
   const rows = prepared(db, `${TRADE_SELECT} ${PARTY_TRADES}`).all({ parties }) as TradeFactRow[];
   const tradeIds = JSON.stringify(rows.map((row) => row.id));
   const receipts = receiptsByTrade(
-    prepared(db, `${RECEIPTS} WHERE trade_id IN (SELECT value FROM json_each(?))`).all(tradeIds) as {
+    prepared(db, `${RECEIPTS} AND trade_id IN (SELECT value FROM json_each(?))`).all(tradeIds) as {
       tradeId: string;
       sha256: string;
     }[],
@@ -128,9 +132,9 @@ export function partiesSharingInstruments(db: Db, partyIds: readonly string[]): 
   const rows = prepared(
     db,
     `WITH own AS (SELECT id, payout_account FROM trades t ${PARTY_TRADES}),
-          shas AS (SELECT sha256 FROM trade_receipts WHERE trade_id IN (SELECT id FROM own))
+          shas AS (SELECT sha256 FROM trade_receipts WHERE ${BUYER_RECEIPT} AND trade_id IN (SELECT id FROM own))
      SELECT t.buyer_id AS id FROM trade_receipts r JOIN trades t ON t.id = r.trade_id
-     WHERE r.sha256 IN (SELECT sha256 FROM shas)
+     WHERE r.${BUYER_RECEIPT} AND r.sha256 IN (SELECT sha256 FROM shas)
      UNION
      SELECT seller_id FROM trades
      WHERE payout_account IN (SELECT payout_account FROM own WHERE payout_account IS NOT NULL)`,

@@ -39,48 +39,60 @@ export function findCheckByVerification(db: Db, verificationId: string): CheckRo
   );
 }
 
+/** Where a MetaMap verification belongs, from the metadata the platform or the exchange started it with. */
+export interface CheckOwner {
+  partyId: string;
+  caseId: string | null;
+  /** A trade of the party's, when the metadata names one. */
+  tradeId: string | null;
+}
+
 /**
- * Gives the verification id to the newest pending check of this party and case that has none yet (the one
- * an agent's Proof of Life request created before the party opened MetaMap). Null when there is none.
+ * Gives the verification id to the newest pending check of this party that has none yet (the one an
+ * agent's or the exchange's Proof of Life request created before the party opened MetaMap): one of the
+ * named trade's first (it may have joined the trade's case since it was asked for), else one of the named
+ * case (none: the party's own). Null when there is none.
  */
-export function claimPendingCheck(
-  db: Db,
-  partyId: string,
-  caseId: string | null,
-  verificationId: string,
-): CheckRow | null {
+export function claimPendingCheck(db: Db, owner: CheckOwner, verificationId: string): CheckRow | null {
   const claimed = prepared(
     db,
     `UPDATE liveness_checks SET provider_verification_id = @verificationId
        WHERE id = (SELECT id FROM liveness_checks
-                   WHERE party_id = @partyId AND case_id IS @caseId AND status = 'pending'
-                     AND provider_verification_id IS NULL
-                   ORDER BY created_at DESC, id DESC LIMIT 1)`,
-  ).run({ verificationId, partyId, caseId });
+                   WHERE party_id = @partyId AND status = 'pending' AND provider_verification_id IS NULL
+                     AND (case_id IS @caseId OR (@tradeId IS NOT NULL AND trade_id = @tradeId))
+                   ORDER BY (trade_id IS @tradeId) DESC, created_at DESC, id DESC LIMIT 1)`,
+  ).run({ verificationId, ...owner });
   return claimed.changes === 1 ? findCheckByVerification(db, verificationId) : null;
 }
 
 /** A check for a verification the party started on their own in the mobile SDK. */
-export function createCheck(
-  db: Db,
-  partyId: string,
-  caseId: string | null,
-  verificationId: string,
-  at: Date,
-): CheckRow {
+export function createCheck(db: Db, owner: CheckOwner, verificationId: string, at: Date): CheckRow {
   prepared(
     db,
-    `INSERT INTO liveness_checks (id, party_id, case_id, trigger, status, provider, provider_verification_id, created_at)
-     VALUES (?, ?, ?, ?, 'pending', 'metamap', ?, ?)`,
+    `INSERT INTO liveness_checks (id, party_id, case_id, trade_id, trigger, status, provider, provider_verification_id, created_at)
+     VALUES (?, ?, ?, ?, ?, 'pending', 'metamap', ?, ?)`,
   ).run(
     `LIV-${randomUUID()}`,
-    partyId,
-    caseId,
-    caseId ? 'trade' : 'onboarding',
+    owner.partyId,
+    owner.caseId,
+    owner.tradeId,
+    owner.caseId || owner.tradeId ? 'trade' : 'onboarding',
     verificationId,
     at.toISOString(),
   );
   return findCheckByVerification(db, verificationId)!;
+}
+
+/**
+ * The checks asked for on a trade before it had a case join the case its dispute opened; answers their
+ * ids. A check keeps its trade, so MetaMap's webhooks naming the trade still find it.
+ */
+export function linkTradeChecksToCase(db: Db, tradeId: string, caseId: string): string[] {
+  const rows = prepared(
+    db,
+    'UPDATE liveness_checks SET case_id = @caseId WHERE trade_id = @tradeId AND case_id IS NULL RETURNING id',
+  ).all({ tradeId, caseId }) as { id: string }[];
+  return rows.map((row) => row.id).sort();
 }
 
 export function updateCheck(db: Db, checkId: string, fields: CheckFields): void {
@@ -116,6 +128,8 @@ export interface LivenessCheckFields<Requester, Time> {
   requestedBy: Requester | null;
   createdAt: Time;
   completedAt: Time | null;
+  /** The trade it was asked for (a trade check asked for before the trade had a case); else none is stored. */
+  tradeId?: string | null;
 }
 
 export type LivenessCheckRow = LivenessCheckFields<string, string>;
@@ -150,10 +164,10 @@ export function pendingTradeCheck<Requester, Time>(request: {
 export function insertLivenessCheck(db: Db, check: LivenessCheckRow): void {
   prepared(
     db,
-    `INSERT INTO liveness_checks (id, party_id, case_id, trigger, status, liveness_score, face_match_score, document_type,
-                                  id_photo, frames, error_code, provider, provider_verification_id, requested_by,
-                                  created_at, completed_at)
-     VALUES (@id, @partyId, @caseId, @trigger, @status, @livenessScore, @faceMatchScore, @documentType, @idPhoto,
-             @frames, @errorCode, 'metamap', @providerVerificationId, @requestedBy, @createdAt, @completedAt)`,
-  ).run({ ...check, frames: JSON.stringify(check.frames) });
+    `INSERT INTO liveness_checks (id, party_id, case_id, trade_id, trigger, status, liveness_score, face_match_score,
+                                  document_type, id_photo, frames, error_code, provider, provider_verification_id,
+                                  requested_by, created_at, completed_at)
+     VALUES (@id, @partyId, @caseId, @tradeId, @trigger, @status, @livenessScore, @faceMatchScore, @documentType,
+             @idPhoto, @frames, @errorCode, 'metamap', @providerVerificationId, @requestedBy, @createdAt, @completedAt)`,
+  ).run({ ...check, tradeId: check.tradeId ?? null, frames: JSON.stringify(check.frames) });
 }

@@ -54,6 +54,17 @@ export const isPartyOfCase = (db: Db, partyId: string, caseId: string) =>
      WHERE c.id = ? AND ? IN (t.buyer_id, t.seller_id)`,
   ).get(caseId, partyId) !== undefined;
 
+/** `tradeId` when it names a trade the party is the buyer or the seller of, else null. */
+export function tradeOfParty(db: Db, partyId: string, tradeId: string | null): string | null {
+  if (tradeId === null) return null;
+  const found = prepared(db, 'SELECT 1 FROM trades WHERE id = ? AND ? IN (buyer_id, seller_id)').get(tradeId, partyId);
+  return found === undefined ? null : tradeId;
+}
+
+/** The case of the trade's dispute, if it has one. */
+export const caseOfTrade = (db: Db, tradeId: string) =>
+  (prepared(db, 'SELECT id FROM cases WHERE trade_id = ?').get(tradeId) as { id: string } | undefined)?.id ?? null;
+
 /**
  * The cases whose detail shows this party's checks: every unresolved case the party trades in, plus the
  * check's own case even when it is resolved (its detail lists the check too).

@@ -74,9 +74,38 @@ export function findPlatformTrade(db: Db, tradeId: string): PlatformTrade | null
   return row ?? null;
 }
 
-/** Whether any trade has this id: the trade history recorded without an escrow (the seed's) counts too. */
-export const tradeExists = (db: Db, tradeId: string) =>
-  prepared(db, 'SELECT 1 FROM trades WHERE id = ?').get(tradeId) !== undefined;
+/** What makes a trade the trade it is: its parties, what is sold and what is paid for it. */
+export interface TradeTerms {
+  buyerId: string;
+  sellerId: string;
+  asset: string;
+  amountMinor: bigint;
+  fiatCurrency: string;
+  fiatAmountMinor: bigint;
+}
+
+/** The terms of the trade with this id; the trade history recorded without an escrow (the seed's) counts too. */
+export function findTradeTerms(db: Db, tradeId: string): TradeTerms | null {
+  const row = prepared(
+    db,
+    `SELECT buyer_id AS buyerId, seller_id AS sellerId, asset, amount_minor AS amountMinor,
+            fiat_currency AS fiatCurrency, fiat_amount_minor AS fiatAmountMinor
+     FROM trades WHERE id = ?`,
+  )
+    .safeIntegers(true)
+    .get(tradeId) as TradeTerms | undefined;
+  return row ?? null;
+}
+
+/** The trade whose escrow has this id, if one has. */
+export const tradeOfEscrow = (db: Db, escrowId: string) =>
+  (prepared(db, 'SELECT trade_id AS tradeId FROM escrows WHERE id = ?').get(escrowId) as { tradeId: string } | undefined)
+    ?.tradeId ?? null;
+
+/** The trade whose case has this id, if one has. */
+export const tradeOfCase = (db: Db, caseId: string) =>
+  (prepared(db, 'SELECT trade_id AS tradeId FROM cases WHERE id = ?').get(caseId) as { tradeId: string } | undefined)
+    ?.tradeId ?? null;
 
 export interface PlatformPartyRow {
   id: string;

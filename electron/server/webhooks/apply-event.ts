@@ -1,5 +1,5 @@
 // What a MetaMap event does to the platform (DESIGN §3). A verification is matched by its id once known,
-// else by the metadata the platform started it with ({partyId, caseId}). Events are applied in the order
+// else by the metadata the platform started it with ({partyId, caseId}, and tradeId from the exchange). Events are applied in the order
 // they happened at MetaMap (their `timestamp`), whatever the order they arrive in: each value on a check,
 // and a party's KYC status, holds as of the event that set it, and only a newer event replaces it. Frames and selfie URLs in a
 // `liveness` step are MetaMap's media links, not evidence (evidence is content-addressed bytes the platform
@@ -18,8 +18,10 @@ import {
 import { recordEvent, seenEventCheck, type MetamapEventKey } from '../sql/metamap-events';
 import {
   casesShowingParty,
+  caseOfTrade,
   isPartyOfCase,
   partyExists,
+  tradeOfParty,
   setKycStatusAsOf,
   type KycUpdate,
 } from '../sql/parties';
@@ -42,7 +44,9 @@ type Match =
   | { ignored: 'no_party' | 'unknown_party' | 'unknown_case' };
 
 /**
- * A verification id we have not seen is new: it belongs to the party and case in its metadata. Metadata
+ * A verification id we have not seen is new: it belongs to the party and case in its metadata, or the
+ * trade it names (the exchange starts verifications for trades, before any dispute; a trade that is not
+ * the party's is disregarded, as if not named). Metadata
  * naming a party or case this platform does not have is answered 200 and ignored rather than refused: the
  * payload is authentic (signed), so refusing would only make MetaMap retry it for days (such events come
  * from another environment sharing the MetaMap account, or from data since removed). It is logged.
@@ -55,9 +59,12 @@ function matchCheck(ctx: ServerContext, event: MetamapEvent, verificationId: str
   if (!partyId) return { ignored: 'no_party' };
   if (!partyExists(ctx.db, partyId)) return { ignored: 'unknown_party' };
   if (caseId !== null && !isPartyOfCase(ctx.db, partyId, caseId)) return { ignored: 'unknown_case' };
-  const pending = claimPendingCheck(ctx.db, partyId, caseId, verificationId);
+  const owner = { partyId, caseId, tradeId: tradeOfParty(ctx.db, partyId, event.metadata?.tradeId ?? null) };
+  const pending = claimPendingCheck(ctx.db, owner, verificationId);
   if (pending) return { check: pending, found: 'claimed' };
-  return { check: createCheck(ctx.db, partyId, caseId, verificationId, ctx.now()), found: 'created' };
+  // A new check for a trade belongs to the trade's case if its dispute is open already.
+  const withCase = owner.caseId === null && owner.tradeId ? { ...owner, caseId: caseOfTrade(ctx.db, owner.tradeId) } : owner;
+  return { check: createCheck(ctx.db, withCase, verificationId, ctx.now()), found: 'created' };
 }
 
 /** MetaMap scores come as 0..1 or as a percentage; the API speaks 0..1. Anything else is not a score. */

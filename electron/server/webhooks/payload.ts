@@ -25,6 +25,8 @@ const metadata = z
   .looseObject({
     partyId: z.string().min(1).max(64).optional(),
     caseId: z.string().min(1).max(64).nullable().optional(),
+    /** The exchange's trade, when the exchange started the verification for one (before any dispute). */
+    tradeId: z.string().min(1).max(64).nullable().optional(),
   })
   .nullable()
   .optional();

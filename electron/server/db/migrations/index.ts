@@ -9,6 +9,7 @@ import { verdictReviews } from './0005-verdict-reviews';
 import { metamapEventOrder } from './0006-metamap-event-order';
 import { outboundEvents } from './0007-outbound-events';
 import { platformEvents } from './0008-platform-events';
+import { livenessTrade } from './0009-liveness-trade';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   metamapEventOrder,
   outboundEvents,
   platformEvents,
+  livenessTrade,
 ];

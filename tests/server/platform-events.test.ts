@@ -333,6 +333,32 @@ describe('trade.opened', () => {
     });
   });
 
+  it('never lets the exchange’s kycStatus replace an outcome MetaMap gave, however new the trade.opened', async () => {
+    const first = await openTrade();
+    const buyer = first.data.buyer;
+    // MetaMap rejects the buyer's onboarding verification 5 minutes ago.
+    const delivery = signedMetamapDelivery('test-webhook-secret', {
+      eventName: 'verification_completed',
+      resource: 'https://api.getmati.com/v2/verifications/vrf_onboarding',
+      timestamp: at(5).toISOString(),
+      identityStatus: 'rejected',
+      metadata: { partyId: buyer.id, caseId: null },
+    });
+    const hook = await fetch(`${base}/v1/webhooks/metamap`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    expect(await hook.json()).toMatchObject({ status: 'applied' });
+    expect(get('SELECT kyc_status FROM parties WHERE id = ?', buyer.id)).toEqual({ kyc_status: 'rejected' });
+    // A trade.opened from before the rejection arrives late, and one from after it still says verified
+    // (the exchange's own record lagging MetaMap's): neither undoes MetaMap's outcome.
+    for (const minutesAgo of [30, 1]) {
+      const late = tradeOpened(at(minutesAgo), { buyer: { ...buyer, displayName: `Name ${minutesAgo}`, kycStatus: 'verified' } });
+      expectOk(await send(late));
+    }
+    expect(get('SELECT display_name, kyc_status FROM parties WHERE id = ?', buyer.id)).toEqual({
+      display_name: 'Name 1',
+      kyc_status: 'rejected',
+    });
+  });
+
   it('opens a trade once: another trade.opened for it with the same terms locks nothing more', async () => {
     const opened = await openTrade();
     const before = footprint();

@@ -124,11 +124,17 @@ export const insertPlatformParty = (db: Db, party: PlatformPartyRow) =>
      VALUES (@id, @displayName, @kycStatus, @country, @accountCreatedAt, 0, 0, @seenAt) ON CONFLICT DO NOTHING`,
   ).run(party).changes === 1;
 
-/** Refreshes what the exchange says of a known party, unless a newer event already did. */
+/**
+ * Refreshes what the exchange says of a known party, unless a newer event already did. The KYC status is
+ * MetaMap's to decide once MetaMap has ruled on the party (`kyc_status_at` set, migration 0006): the
+ * exchange's `kycStatus` is its own record, which may lag MetaMap's webhooks to us, so it fills in only a
+ * status no MetaMap outcome has set (a late `verified` would otherwise undo a rejection).
+ */
 export const refreshPlatformParty = (db: Db, party: PlatformPartyRow) =>
   prepared(
     db,
-    `UPDATE parties SET display_name = @displayName, kyc_status = @kycStatus, country = @country, platform_seen_at = @seenAt
+    `UPDATE parties SET display_name = @displayName, country = @country, platform_seen_at = @seenAt,
+       kyc_status = CASE WHEN kyc_status_at IS NULL THEN @kycStatus ELSE kyc_status END
      WHERE id = @id AND (platform_seen_at IS NULL OR platform_seen_at < @seenAt)`,
   ).run(party).changes === 1;
 

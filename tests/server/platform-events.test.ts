@@ -235,6 +235,34 @@ describe('bodies of the wrong shape', () => {
   });
 });
 
+describe('amounts beyond any real trade', () => {
+  beforeEach(() => start());
+
+  it('refuses crypto or fiat amounts above the ceilings with 400 naming the field, storing nothing', async () => {
+    const before = footprint();
+    const huge: [Parameters<typeof tradeOpened>[1], string][] = [
+      [{ asset: 'BTC', amount: '999999999999999999' }, 'data.amount'],
+      [{ asset: 'BTC', amount: '1000.00000001' }, 'data.amount'],
+      [{ asset: 'USDT', amount: '99999999999999.999999' }, 'data.amount'],
+      [{ asset: 'USDC', amount: '100000000.000001' }, 'data.amount'],
+      [{ asset: 'ETH', amount: '10000.00000001' }, 'data.amount'],
+      [{ fiatAmount: '999999999999999999.99' }, 'data.fiatAmount'],
+      [{ fiatAmount: '1000000000000.01' }, 'data.fiatAmount'],
+    ];
+    for (const [overrides, field] of huge) {
+      const answer = await send(tradeOpened(at(1), overrides));
+      expectRefused(answer, 400, 'invalid_request');
+      expect(answer.body.error.message, JSON.stringify(overrides)).toContain(field);
+    }
+    expect(footprint()).toEqual(before);
+  });
+
+  it('accepts a trade at each ceiling', async () => {
+    expectOk(await send(tradeOpened(at(1), { asset: 'BTC', amount: '1000.00000000', fiatCurrency: 'USD', fiatAmount: '1000000000000.00' })));
+    expectOk(await send(tradeOpened(at(1), { asset: 'USDT', amount: '100000000' })));
+  });
+});
+
 describe('an event for a trade not opened yet', () => {
   beforeEach(() => start());
 
@@ -478,6 +506,20 @@ describe('one transaction', () => {
     running().ctx.db.exec('DROP TRIGGER refuse_answers');
     expectOk(await send(opened, { id: 'msg_crash' }));
     expect(escrowState(opened.data.tradeId)).toBe('held');
+  });
+});
+
+describe('a database constraint the checks did not foresee', () => {
+  beforeEach(() => start());
+
+  it('is 409 trade_conflict with a generic message, not 500, and leaves nothing behind', async () => {
+    await openTrade({ paymentMethod: 'Zelle' });
+    // Stands in for any uniqueness the event handlers do not check first.
+    running().ctx.db.exec('CREATE UNIQUE INDEX test_one_trade_per_method ON trades(payment_method)');
+    const before = footprint();
+    expectRefused(await send(tradeOpened(at(30), { paymentMethod: 'Zelle' })), 409, 'trade_conflict');
+    expect(footprint()).toEqual(before);
+    running().ctx.db.exec('DROP INDEX test_one_trade_per_method');
   });
 });
 

@@ -2,13 +2,38 @@
 // Standard Webhooks signature over the raw bytes, by one of the configured secrets, is the credential. It
 // is checked first, so an unsigned caller learns nothing (not even whether its JSON would parse), and
 // nothing is stored without it.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
 import { defineRoute } from '../http/route';
 import { verifySignedDelivery } from '../webhooks/standard-webhooks';
-import { invalidSignature, platformEventsNotConfigured, staleTimestamp } from './errors';
+import { invalidSignature, platformEventsNotConfigured, staleTimestamp, tradeConflict } from './errors';
 import { receivePlatformEvent } from './ingest';
+
+/**
+ * A constraint of the store that the event handlers did not check first (a uniqueness, a foreign key) means
+ * the event collides with what the platform holds: the transaction rolled back, nothing is stored, and the
+ * exchange gets a 409 it can act on instead of a 500. A trigger's RAISE (SQLITE_CONSTRAINT_TRIGGER) is
+ * left alone: that is the store refusing to write, a server fault.
+ */
+const COLLISIONS = new Set([
+  'SQLITE_CONSTRAINT_UNIQUE',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+  'SQLITE_CONSTRAINT_FOREIGNKEY',
+  'SQLITE_CONSTRAINT_CHECK',
+  'SQLITE_CONSTRAINT_NOTNULL',
+]);
+
+function receiveOrConflict(ctx: ServerContext, eventId: string, body: Buffer, log: FastifyBaseLogger) {
+  try {
+    return receivePlatformEvent(ctx, eventId, body);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (!(typeof code === 'string' && COLLISIONS.has(code))) throw error;
+    log.warn({ err: error, eventId }, 'Platform event refused: it collides with stored data');
+    throw tradeConflict('The event collides with what the platform already holds; nothing of it was stored.');
+  }
+}
 
 export async function registerPlatformEventRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   await app.register(async (scope) => {
@@ -28,7 +53,7 @@ export async function registerPlatformEventRoutes(app: FastifyInstance, ctx: Ser
         request.log.warn({ failure: verified.failure }, 'Platform event refused at the signature check');
         throw verified.failure === 'stale_timestamp' ? staleTimestamp() : invalidSignature();
       }
-      const answer = receivePlatformEvent(ctx, verified.id, body);
+      const answer = receiveOrConflict(ctx, verified.id, body, request.log);
       return reply.status(answer.status).send(answer.body);
     });
   });

@@ -187,6 +187,44 @@ describe('the timestamp window', () => {
   });
 });
 
+describe('the event’s own timestamp', () => {
+  beforeEach(() => start());
+
+  it('refuses an event dated after it was sent (beyond 5 minutes of skew) with 400 naming timestamp, storing nothing', async () => {
+    const { data } = await openTrade();
+    const before = footprint();
+    const ahead = (minutes: number) => new Date(running().clock.now.getTime() + minutes * 60_000);
+    for (const when of [new Date('2099-01-01T00:00:00Z'), ahead(6)]) {
+      const answer = await send(event('dispute.opened', when, { tradeId: data.tradeId, openedBy: 'buyer', reason: 'No liberó.' }));
+      expectRefused(answer, 400, 'invalid_request');
+      expect(answer.body.error.message).toMatch(/^timestamp: /);
+    }
+    // Sent 4 minutes ago and dated now: inside the skew.
+    const sentEarly = new Date(running().clock.now.getTime() - 4 * 60_000);
+    expectRefused(await send(released(data.tradeId, -2), { sentAt: sentEarly }), 400, 'invalid_request');
+    expect(footprint()).toEqual(before);
+    expectOk(await send(released(data.tradeId, -4)));
+  });
+
+  it('refuses a settlement or dispute dated before its trade opened with 400 naming timestamp', async () => {
+    const { data } = await openTrade();
+    const before = footprint();
+    for (const early of [released(data.tradeId, 61), cancelled(data.tradeId, 61), dispute(data.tradeId, 24 * 60)]) {
+      const answer = await send(early);
+      expectRefused(answer, 400, 'invalid_request');
+      expect(answer.body.error.message).toMatch(/^timestamp: .*before trade/);
+    }
+    expect(footprint()).toEqual(before);
+  });
+
+  it('keeps a dispute frozen: a release dated before the trade opened cannot pass as one from before the dispute', async () => {
+    const { data } = await openTrade();
+    expectOk(await send(dispute(data.tradeId, 30)));
+    expectRefused(await send(released(data.tradeId, 120)), 400, 'invalid_request');
+    expect(escrowState(data.tradeId)).toBe('held');
+  });
+});
+
 describe('bodies of the wrong shape', () => {
   beforeEach(() => start());
 

@@ -24,13 +24,13 @@ const COLLISIONS = new Set([
   'SQLITE_CONSTRAINT_NOTNULL',
 ]);
 
-function receiveOrConflict(ctx: ServerContext, eventId: string, body: Buffer, log: FastifyBaseLogger) {
+function receiveOrConflict(ctx: ServerContext, delivery: { id: string; timestamp: Date }, body: Buffer, log: FastifyBaseLogger) {
   try {
-    return receivePlatformEvent(ctx, eventId, body);
+    return receivePlatformEvent(ctx, delivery.id, body, delivery.timestamp);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (!(typeof code === 'string' && COLLISIONS.has(code))) throw error;
-    log.warn({ err: error, eventId }, 'Platform event refused: it collides with stored data');
+    log.warn({ err: error, eventId: delivery.id }, 'Platform event refused: it collides with stored data');
     throw tradeConflict('The event collides with what the platform already holds; nothing of it was stored.');
   }
 }
@@ -53,7 +53,7 @@ export async function registerPlatformEventRoutes(app: FastifyInstance, ctx: Ser
         request.log.warn({ failure: verified.failure }, 'Platform event refused at the signature check');
         throw verified.failure === 'stale_timestamp' ? staleTimestamp() : invalidSignature();
       }
-      const answer = receiveOrConflict(ctx, verified.id, body, request.log);
+      const answer = receiveOrConflict(ctx, verified, body, request.log);
       return reply.status(answer.status).send(answer.body);
     });
   });

@@ -49,6 +49,8 @@ export interface PlatformTrade {
   amountMinor: bigint;
   fiatCurrency: string;
   fiatAmountMinor: bigint;
+  /** When the trade opened on the exchange (its trade.opened's time). */
+  openedAt: string;
   paidAt: string | null;
   disputedAt: string | null;
   settledAt: string | null;
@@ -63,7 +65,7 @@ export function findPlatformTrade(db: Db, tradeId: string): PlatformTrade | null
   const row = prepared(
     db,
     `SELECT t.id, t.buyer_id AS buyerId, t.seller_id AS sellerId, t.asset, t.amount_minor AS amountMinor,
-            t.fiat_currency AS fiatCurrency, t.fiat_amount_minor AS fiatAmountMinor, t.paid_at AS paidAt,
+            t.fiat_currency AS fiatCurrency, t.fiat_amount_minor AS fiatAmountMinor, t.created_at AS openedAt, t.paid_at AS paidAt,
             t.disputed_at AS disputedAt, t.settled_at AS settledAt, t.settled_by AS settledBy,
             e.id AS escrowId, e.state AS escrowState, c.id AS caseId, c.status AS caseStatus
      FROM trades t JOIN escrows e ON e.trade_id = t.id LEFT JOIN cases c ON c.trade_id = t.id

@@ -87,7 +87,7 @@ async function startReceiver(script: (number | 'hang')[], then = 200): Promise<R
 
 // ---- Servers ---------------------------------------------------------------------------------------------
 
-const SECRETS = ['whsec_bmV3LXNlY3JldC1mb3ItdGVzdHM=', 'old-plain-secret'];
+const SECRETS = ['whsec_bmV3LXNlY3JldC1mb3ItdGhlLW91dGJvdW5kLXRlc3Rz', 'old-plain-secret-for-the-tests'];
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -584,9 +584,16 @@ describe('restarts', () => {
 describe('configuration', () => {
   it('takes http and https URLs with one or more secrets, and refuses anything else at start', async () => {
     expect(outboundTarget({ outboundUrl: null, outboundSecret: 'x' })).toBeNull();
+    const [a, b, c] = ['a', 'b', 'c'].map((letter) => letter.repeat(24));
     expect(
-      outboundTarget({ outboundUrl: 'https://exchange.example/hooks', outboundSecret: 'a, b c' })?.secrets,
-    ).toEqual(['a', 'b', 'c']);
+      outboundTarget({ outboundUrl: 'https://exchange.example/hooks', outboundSecret: `${a}, ${b} ${c}` })?.secrets,
+    ).toEqual([a, b, c]);
+    // A key anyone could guess would let anyone sign as the platform.
+    for (const weak of ['whsec_', 'whsec_!!!!', 'short']) {
+      expect(() => outboundTarget({ outboundUrl: 'https://exchange.example/', outboundSecret: `${a} ${weak}` })).toThrow(
+        'PLATFORM_OUTBOUND_SECRET: the 2nd secret',
+      );
+    }
     expect(() => outboundTarget({ outboundUrl: 'ftp://exchange.example/', outboundSecret: 'x' })).toThrow(
       'must be an http or https URL, not ftp',
     );

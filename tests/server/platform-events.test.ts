@@ -9,7 +9,7 @@ import { PLATFORM_USER_ID } from '../../electron/server/db/migrations/0008-platf
 import { signedMetamapDelivery } from '../../electron/server/webhooks/signature';
 import { call, claim, expectConsistent, FOUR_EYES_TRADE, postVerdict, verdictInput } from './fixtures/case-api';
 import { event, PNG, sendRaw, tradeOpened, type SendOptions } from './fixtures/platform-events';
-import { addCase, addUser, createTestServer, freshCode, type TestServer } from './harness';
+import { addCase, addUser, createTestServer, freshCode, PLATFORM_TEST_SECRET, type TestServer } from './harness';
 
 // The outbound queue is another piece's work; here it is enough to see what the ingestion hands it.
 const outbound = vi.hoisted(() => [] as OutboundEvent[]);
@@ -132,7 +132,7 @@ describe('the signature', () => {
     // Signed for one body, sent with another.
     const tampered = body.replace('250.000000', '950.000000');
     const signed = await import('../../electron/server/webhooks/standard-webhooks');
-    const headers = signed.signedHeaders(['test-platform-secret'], 'msg_tampered', body, running().clock.now);
+    const headers = signed.signedHeaders([PLATFORM_TEST_SECRET], 'msg_tampered', body, running().clock.now);
     expectRefused(await send(tampered, { headers: { ...headers } }), 401, 'invalid_signature');
     expect(footprint()).toEqual(before);
   });
@@ -144,19 +144,40 @@ describe('the signature', () => {
   });
 });
 
+const NEW_SECRET = 'new-secret-of-at-least-24-bytes';
+const OLD_SECRET = 'old-secret-of-at-least-24-bytes';
+const THIRD_SECRET = `whsec_${Buffer.from('a third secret, 32 bytes long..').toString('base64')}`;
+
 describe('secrets during a rotation', () => {
   it('reads several secrets from PLATFORM_EVENTS_SECRET, separated by spaces or commas', () => {
-    expect(parseSecretList(' new-secret, old-secret  third ')).toEqual(['new-secret', 'old-secret', 'third']);
+    expect(parseSecretList(` ${NEW_SECRET}, ${OLD_SECRET}  ${THIRD_SECRET} `)).toEqual([NEW_SECRET, OLD_SECRET, THIRD_SECRET]);
     expect(parseSecretList(undefined)).toEqual([]);
     expect(parseSecretList(' , ')).toEqual([]);
   });
 
+  it('refuses at start a secret shorter than 24 bytes, or a whsec_ one that is not strict base64, without printing it', async () => {
+    const whsec = (bytes: number) => `whsec_${Buffer.alloc(bytes, 7).toString('base64')}`;
+    expect(parseSecretList(`${whsec(24)} ${'p'.repeat(24)}`)).toHaveLength(2);
+    for (const weak of ['whsec_', 'whsec_!!!!', whsec(16), 'whsec_AAAA AAAA', `${whsec(24)}x`, 'p'.repeat(23)]) {
+      let message = '';
+      try {
+        parseSecretList(`${NEW_SECRET} ${weak}`);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message, weak).toMatch(/^PLATFORM_EVENTS_SECRET: the 2nd secret /);
+      if (weak !== 'whsec_') expect(message).not.toContain(weak);
+    }
+    // A configuration built in code is checked when the server starts.
+    await expect(createTestServer({ platformEventsSecrets: ['whsec_'] })).rejects.toThrow('PLATFORM_EVENTS_SECRET: the 1st secret');
+  });
+
   it('accepts each configured secret, and a header carrying two signatures', async () => {
-    await start({ platformEventsSecrets: ['new-secret', 'old-secret'] });
-    expectOk(await send(tradeOpened(at(1)), { secrets: ['new-secret'] }));
-    expectOk(await send(tradeOpened(at(1)), { secrets: ['old-secret'] }));
+    await start({ platformEventsSecrets: [NEW_SECRET, OLD_SECRET] });
+    expectOk(await send(tradeOpened(at(1)), { secrets: [NEW_SECRET] }));
+    expectOk(await send(tradeOpened(at(1)), { secrets: [OLD_SECRET] }));
     // The exchange rotating on its side signs with its new secret and the one we still hold.
-    expectOk(await send(tradeOpened(at(1)), { secrets: ['exchange-next-secret', 'old-secret'] }));
+    expectOk(await send(tradeOpened(at(1)), { secrets: ['exchange-next-secret', OLD_SECRET] }));
     expectRefused(await send(tradeOpened(at(1)), { secrets: ['retired-secret'] }), 401, 'invalid_signature');
   });
 

@@ -159,7 +159,7 @@ class TradePlayer {
       const now = new Date();
       // A late event still happened after its trade opened (the platform refuses a settlement dated
       // earlier), however fast the pace has packed the steps.
-      const happenedAt = step.happenedBeforePreviousMs
+      const happenedAt: Date = step.happenedBeforePreviousMs
         ? new Date(Math.max(previous.getTime() - step.happenedBeforePreviousMs, (openedAt ?? previous).getTime()))
         : now;
       openedAt ??= happenedAt;

@@ -446,6 +446,47 @@ describe('outbound delivery', () => {
     ]);
   });
 
+  it("keeps a trade's later events waiting behind one given up, until a supervisor's retry delivers it first", async () => {
+    const receiver = await startReceiver([502, 502], 200);
+    const server = await serverWith(outboundConfig(receiver, { maxAttempts: 2 }));
+    const supervisor = addUser(server.ctx, 'supervisor');
+    const firstAttempt = nextAttempt(server.outbound);
+    const at = server.clock.now.toISOString();
+    server.ctx.write(() => enqueueOutbound(server.ctx, lockedEvent('T-STUCK', at)));
+    const retryAt = (await firstAttempt).retryAt!;
+    const givenUp = nextAttempt(server.outbound);
+    server.clock.set(new Date(retryAt));
+    expect(await givenUp).toMatchObject({ attempt: 2, retryAt: null });
+    // Later events of the trade, and another trade's, are queued after it was given up.
+    server.ctx.write(() => {
+      enqueueOutbound(server.ctx, lockedEvent('T-STUCK', server.clock.now.toISOString(), 'escrow.held'));
+      enqueueOutbound(server.ctx, lockedEvent('T-OTHER', server.clock.now.toISOString()));
+    });
+    await server.outbound!.idle();
+    expect(queue(server).map((row) => [row.trade_id, row.type, row.state])).toEqual([
+      ['T-STUCK', 'escrow.locked', 'failed'],
+      ['T-STUCK', 'escrow.held', 'pending'],
+      ['T-OTHER', 'escrow.locked', 'delivered'],
+    ]);
+    expect(earliestPendingAt(server.ctx.db)).toBeNull();
+    const [stuck, waiting] = queue(server);
+    const log = await call(server, supervisor, 'GET', '/v1/platform/deliveries?state=pending');
+    expect(log.body.items).toEqual([expect.objectContaining({ id: waiting!.id, state: 'pending', waitingFor: stuck!.id })]);
+
+    await call(server, supervisor, 'POST', `/v1/platform/deliveries/${stuck!.id}/retry`, {});
+    await server.outbound!.idle();
+    const sent = receiver.received.map((received) => JSON.parse(received.body.toString()) as OutboundEvent);
+    expect(sent.map((event) => [event.data.tradeId, event.type])).toEqual([
+      ['T-STUCK', 'escrow.locked'],
+      ['T-STUCK', 'escrow.locked'],
+      ['T-OTHER', 'escrow.locked'],
+      ['T-STUCK', 'escrow.locked'],
+      ['T-STUCK', 'escrow.held'],
+    ]);
+    const done = await call(server, supervisor, 'GET', '/v1/platform/deliveries');
+    expect(done.body.items.map((item: { waitingFor: string | null }) => item.waitingFor)).toEqual([null, null, null]);
+  });
+
   it('counts a receiver that does not answer in time as a failed attempt', async () => {
     const receiver = await startReceiver(['hang'], 200);
     const server = await serverWith(outboundConfig(receiver, { timeoutMs: 200 }));
@@ -506,6 +547,7 @@ describe('the delivery log', () => {
       'state',
       'tradeId',
       'type',
+      'waitingFor',
     ]);
   });
 
@@ -518,12 +560,12 @@ describe('the delivery log', () => {
     expect(
       plan(
         `SELECT o.id FROM outbound_events o WHERE o.state = 'pending' AND o.next_attempt_at <= ?
-         AND NOT EXISTS (SELECT 1 FROM outbound_events p WHERE p.state = 'pending' AND p.trade_id = o.trade_id AND p.seq < o.seq)
+         AND NOT EXISTS (SELECT 1 FROM outbound_events p WHERE p.state <> 'delivered' AND p.trade_id = o.trade_id AND p.seq < o.seq)
          ORDER BY o.seq LIMIT 1`,
         'x',
       ),
     ).toMatch(
-      /^SEARCH o USING INDEX outbound_by_state \(state=\?\).*SEARCH p USING COVERING INDEX outbound_pending_by_trade/,
+      /^SEARCH o USING INDEX outbound_by_state \(state=\?\).*SEARCH p USING INDEX outbound_undelivered_by_trade \(trade_id=\? AND seq<\?\)/,
     );
     expect(plan(`SELECT MIN(next_attempt_at) AS at FROM outbound_events WHERE state = 'pending'`)).toContain(
       'outbound_by_state',

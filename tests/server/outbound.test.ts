@@ -19,7 +19,8 @@ import { earliestPendingAt } from '../../electron/server/sql/outbound';
 import type { AttemptOutcome, DeliveryWorker } from '../../electron/server/outbound/worker';
 import { startServer, type RunningServer } from '../../electron/server/start';
 import { verifySignedDelivery } from '../../electron/server/webhooks/standard-webhooks';
-import { outboundEvent, type OutboundEvent } from '../../shared/api/platform-events';
+import { outboundEvent, type OutboundEvent, type PlatformEvent } from '../../shared/api/platform-events';
+import { receivePlatformEvent } from '../../electron/server/platform/ingest';
 import { addCase, addUser, createTestServer, freshCode, tempDir, type TestServer } from './harness';
 import {
   approve,
@@ -31,6 +32,7 @@ import {
   postVerdict,
   verdictInput,
 } from './fixtures/case-api';
+import { event, tradeOpened } from './fixtures/platform-events';
 
 // ---- A receiver: the exchange's endpoint, on a loopback port ----------------------------------------
 
@@ -320,6 +322,52 @@ describe('outbound delivery', () => {
       beneficiaryPartyId: expect.any(String),
     });
     expect(queue(server).every((row) => row.state === 'delivered' && row.attempts === 1)).toBe(true);
+  });
+
+  it('tells a proposal a supervisor sent back: verdict.sent_back with the proposal’s data', async () => {
+    const receiver = await startReceiver([]);
+    const server = await serverWith(outboundConfig(receiver));
+    const [agent, supervisor] = (['agent', 'supervisor'] as const).map((role) => addUser(server.ctx, role));
+    const caseId = addCase(server.ctx, FOUR_EYES_TRADE);
+    expect((await claim(server, agent!, caseId)).status).toBe(200);
+    expect((await postVerdict(server, agent!, caseId, verdictInput(server, agent!))).status).toBe(200);
+    const sentBack = await call(server, supervisor!, 'POST', `/v1/cases/${caseId}/verdict/reject`, {
+      reason: 'Ask for the bank statement.',
+      totp: freshCode(server, supervisor!),
+    });
+    expect(sentBack.status).toBe(200);
+    await server.outbound!.idle();
+    const sent = receiver.received.map((received) => outboundEvent.parse(JSON.parse(received.body.toString())) as OutboundEvent);
+    expect(sent.map((event) => event.type)).toEqual(['verdict.proposed', 'verdict.sent_back']);
+    expect(sent[1]!.data).toEqual({ ...sent[0]!.data, state: 'sent_back' });
+  });
+
+  it('tells a proposal voided by a settlement on the exchange: verdict.voided, then the escrow’s move', async () => {
+    const receiver = await startReceiver([]);
+    const server = await serverWith(outboundConfig(receiver));
+    const agent = addUser(server.ctx, 'agent');
+    const minutesAgo = (minutes: number) => new Date(server.clock.now.getTime() - minutes * 60_000);
+    const deliver = (body: PlatformEvent) =>
+      receivePlatformEvent(server.ctx, `msg_${body.type}_${body.timestamp}`, Buffer.from(JSON.stringify(body)));
+    const opened = tradeOpened(minutesAgo(60), { ...FOUR_EYES_TRADE, fiatCurrency: 'USD' });
+    const { tradeId } = opened.data;
+    expect(deliver(opened).status).toBe(200);
+    const disputed = deliver(event('dispute.opened', minutesAgo(10), { tradeId, openedBy: 'buyer', reason: 'No liberó.' }));
+    const caseId = (disputed.body as { caseId: string }).caseId;
+    expect((await claim(server, agent, caseId)).status).toBe(200);
+    expect((await postVerdict(server, agent, caseId, verdictInput(server, agent, { outcome: 'refund' }))).status).toBe(200);
+    // The seller had released before the dispute opened; the release arrives now.
+    expect(deliver(event('trade.released', minutesAgo(20), { tradeId })).status).toBe(200);
+    await server.outbound!.idle();
+    const sent = receiver.received.map((received) => outboundEvent.parse(JSON.parse(received.body.toString())) as OutboundEvent);
+    expect(sent.map((sentEvent) => sentEvent.type)).toEqual([
+      'escrow.locked',
+      'verdict.proposed',
+      'verdict.voided',
+      'escrow.released',
+    ]);
+    expect(sent[2]!.data).toEqual({ ...sent[1]!.data, state: 'voided' });
+    expect(sent[3]!.data).toMatchObject({ cause: 'trade.released', caseId });
   });
 
   it('queues nothing for a change that rolls back or a request that is refused', async () => {

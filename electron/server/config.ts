@@ -33,6 +33,12 @@ export interface ServerConfig {
   eventsHeartbeatMs: number;
   /** Per-address limit on the auth routes, per minute. Generous: a busy office shares one address. */
   authRateLimitPerMinute: number;
+  /**
+   * Per-address limit on POST /v1/platform/events, per minute. An unsigned caller still makes the server
+   * read and HMAC up to a megabyte; this bounds that work. Generous: an exchange sends from a few
+   * addresses, and a backlog after an outage comes in bursts (a 429 is retried like any failure).
+   */
+  platformEventsRateLimitPerMinute: number;
   /** Who files suspicious activity reports: the exchange as its financial intelligence unit knows it. */
   reportingEntity: ReportingEntity;
   /**
@@ -213,6 +219,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     metamapEventWindow: DEFAULT_METAMAP_EVENT_WINDOW,
     eventsHeartbeatMs: 15_000,
     authRateLimitPerMinute: 300,
+    platformEventsRateLimitPerMinute: 6_000,
     reportingEntity: DEMO_REPORTING_ENTITY,
     auditKeyFile: process.env.DISPUTE_DESK_AUDIT_KEY_FILE ?? null,
     auditOrigin: 'dispute-desk/audit',

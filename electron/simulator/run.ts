@@ -160,7 +160,9 @@ class TradePlayer {
       // A late event still happened after its trade opened (the platform refuses a settlement dated
       // earlier), however fast the pace has packed the steps.
       const happenedAt: Date = step.happenedBeforePreviousMs
-        ? new Date(Math.max(previous.getTime() - step.happenedBeforePreviousMs, (openedAt ?? previous).getTime()))
+        ? new Date(
+            Math.max(previous.getTime() - step.happenedBeforePreviousMs, (openedAt ?? previous).getTime()),
+          )
         : now;
       openedAt ??= happenedAt;
       previous = happenedAt;

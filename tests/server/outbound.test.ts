@@ -337,7 +337,9 @@ describe('outbound delivery', () => {
     });
     expect(sentBack.status).toBe(200);
     await server.outbound!.idle();
-    const sent = receiver.received.map((received) => outboundEvent.parse(JSON.parse(received.body.toString())) as OutboundEvent);
+    const sent = receiver.received.map(
+      (received) => outboundEvent.parse(JSON.parse(received.body.toString())) as OutboundEvent,
+    );
     expect(sent.map((event) => event.type)).toEqual(['verdict.proposed', 'verdict.sent_back']);
     expect(sent[1]!.data).toEqual({ ...sent[0]!.data, state: 'sent_back' });
   });
@@ -348,18 +350,28 @@ describe('outbound delivery', () => {
     const agent = addUser(server.ctx, 'agent');
     const minutesAgo = (minutes: number) => new Date(server.clock.now.getTime() - minutes * 60_000);
     const deliver = (body: PlatformEvent) =>
-      receivePlatformEvent(server.ctx, `msg_${body.type}_${body.timestamp}`, Buffer.from(JSON.stringify(body)));
+      receivePlatformEvent(
+        server.ctx,
+        `msg_${body.type}_${body.timestamp}`,
+        Buffer.from(JSON.stringify(body)),
+      );
     const opened = tradeOpened(minutesAgo(60), { ...FOUR_EYES_TRADE, fiatCurrency: 'USD' });
     const { tradeId } = opened.data;
     expect(deliver(opened).status).toBe(200);
-    const disputed = deliver(event('dispute.opened', minutesAgo(10), { tradeId, openedBy: 'buyer', reason: 'No liberó.' }));
+    const disputed = deliver(
+      event('dispute.opened', minutesAgo(10), { tradeId, openedBy: 'buyer', reason: 'No liberó.' }),
+    );
     const caseId = (disputed.body as { caseId: string }).caseId;
     expect((await claim(server, agent, caseId)).status).toBe(200);
-    expect((await postVerdict(server, agent, caseId, verdictInput(server, agent, { outcome: 'refund' }))).status).toBe(200);
+    expect(
+      (await postVerdict(server, agent, caseId, verdictInput(server, agent, { outcome: 'refund' }))).status,
+    ).toBe(200);
     // The seller had released before the dispute opened; the release arrives now.
     expect(deliver(event('trade.released', minutesAgo(20), { tradeId })).status).toBe(200);
     await server.outbound!.idle();
-    const sent = receiver.received.map((received) => outboundEvent.parse(JSON.parse(received.body.toString())) as OutboundEvent);
+    const sent = receiver.received.map(
+      (received) => outboundEvent.parse(JSON.parse(received.body.toString())) as OutboundEvent,
+    );
     expect(sent.map((sentEvent) => sentEvent.type)).toEqual([
       'escrow.locked',
       'verdict.proposed',
@@ -519,7 +531,9 @@ describe('outbound delivery', () => {
     expect(earliestPendingAt(server.ctx.db)).toBeNull();
     const [stuck, waiting] = queue(server);
     const log = await call(server, supervisor, 'GET', '/v1/platform/deliveries?state=pending');
-    expect(log.body.items).toEqual([expect.objectContaining({ id: waiting!.id, state: 'pending', waitingFor: stuck!.id })]);
+    expect(log.body.items).toEqual([
+      expect.objectContaining({ id: waiting!.id, state: 'pending', waitingFor: stuck!.id }),
+    ]);
 
     await call(server, supervisor, 'POST', `/v1/platform/deliveries/${stuck!.id}/retry`, {});
     await server.outbound!.idle();
@@ -532,7 +546,11 @@ describe('outbound delivery', () => {
       ['T-STUCK', 'escrow.held'],
     ]);
     const done = await call(server, supervisor, 'GET', '/v1/platform/deliveries');
-    expect(done.body.items.map((item: { waitingFor: string | null }) => item.waitingFor)).toEqual([null, null, null]);
+    expect(done.body.items.map((item: { waitingFor: string | null }) => item.waitingFor)).toEqual([
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('counts a receiver that does not answer in time as a failed attempt', async () => {
@@ -676,13 +694,14 @@ describe('configuration', () => {
     expect(outboundTarget({ outboundUrl: null, outboundSecret: 'x' })).toBeNull();
     const [a, b, c] = ['a', 'b', 'c'].map((letter) => letter.repeat(24));
     expect(
-      outboundTarget({ outboundUrl: 'https://exchange.example/hooks', outboundSecret: `${a}, ${b} ${c}` })?.secrets,
+      outboundTarget({ outboundUrl: 'https://exchange.example/hooks', outboundSecret: `${a}, ${b} ${c}` })
+        ?.secrets,
     ).toEqual([a, b, c]);
     // A key anyone could guess would let anyone sign as the platform.
     for (const weak of ['whsec_', 'whsec_!!!!', 'short']) {
-      expect(() => outboundTarget({ outboundUrl: 'https://exchange.example/', outboundSecret: `${a} ${weak}` })).toThrow(
-        'PLATFORM_OUTBOUND_SECRET: the 2nd secret',
-      );
+      expect(() =>
+        outboundTarget({ outboundUrl: 'https://exchange.example/', outboundSecret: `${a} ${weak}` }),
+      ).toThrow('PLATFORM_OUTBOUND_SECRET: the 2nd secret');
     }
     expect(() => outboundTarget({ outboundUrl: 'ftp://exchange.example/', outboundSecret: 'x' })).toThrow(
       'must be an http or https URL, not ftp',

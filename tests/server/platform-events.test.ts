@@ -188,6 +188,26 @@ describe('secrets during a rotation', () => {
   });
 });
 
+describe('the per-address rate limit', () => {
+  it('answers 429 rate_limited with the envelope past the configured calls a minute, signed or not, storing nothing', async () => {
+    await start({ platformEventsRateLimitPerMinute: 3 });
+    expectOk(await send(tradeOpened(at(1))));
+    expectRefused(await send('{}', { secrets: [] }), 401, 'invalid_signature');
+    expectOk(await send(tradeOpened(at(1))));
+    const before = footprint();
+    expectRefused(await send(tradeOpened(at(1))), 429, 'rate_limited');
+    expectRefused(await send('x'.repeat(100_000), { secrets: [] }), 429, 'rate_limited');
+    expect(footprint()).toEqual(before);
+    // Other routes keep their own limits.
+    expect((await fetch(`${base}/v1/health`)).status).toBe(200);
+  });
+
+  it('is generous by default: thousands a minute, for an exchange sending from a few addresses', async () => {
+    await start();
+    expect(running().ctx.config.platformEventsRateLimitPerMinute).toBeGreaterThanOrEqual(3_000);
+  });
+});
+
 describe('the timestamp window', () => {
   beforeEach(() => start());
 

@@ -43,7 +43,11 @@ export function parsePlatformEvent(body: Buffer): PlatformEvent {
 export const EVENT_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /** Events whose time decides who moves the escrow: the dispute's opening and the settlements it freezes. */
-const ESCROW_TIMED: ReadonlySet<PlatformEvent['type']> = new Set(['trade.released', 'trade.cancelled', 'dispute.opened']);
+const ESCROW_TIMED: ReadonlySet<PlatformEvent['type']> = new Set([
+  'trade.released',
+  'trade.cancelled',
+  'dispute.opened',
+]);
 
 /**
  * The event's `timestamp` orders it against the others, and decides whether a release came before the
@@ -55,7 +59,9 @@ const ESCROW_TIMED: ReadonlySet<PlatformEvent['type']> = new Set(['trade.release
 function checkEventTime(ctx: ServerContext, event: PlatformEvent, at: string, sentAt: Date): void {
   const latest = new Date(sentAt.getTime() + EVENT_CLOCK_SKEW_MS);
   if (at > latest.toISOString()) {
-    throw invalidRequest(`timestamp: ${at} is later than the event was sent (webhook-timestamp ${sentAt.toISOString()}).`);
+    throw invalidRequest(
+      `timestamp: ${at} is later than the event was sent (webhook-timestamp ${sentAt.toISOString()}).`,
+    );
   }
   if (!ESCROW_TIMED.has(event.type)) return;
   const trade = findPlatformTrade(ctx.db, event.data.tradeId);
@@ -96,7 +102,12 @@ const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('
  * Applies one delivery whose signature was checked, sent at `sentAt` (its webhook-timestamp). Throws an ApiError for a refusal that stores nothing;
  * returns the answer (success or a final refusal) otherwise, stored under `eventId`.
  */
-export function receivePlatformEvent(ctx: ServerContext, eventId: string, body: Buffer, sentAt: Date = ctx.now()): EventAnswer {
+export function receivePlatformEvent(
+  ctx: ServerContext,
+  eventId: string,
+  body: Buffer,
+  sentAt: Date = ctx.now(),
+): EventAnswer {
   const bodySha256 = sha256Hex(body);
   return ctx.write(() => {
     // Read inside the write transaction: two deliveries of one id at once are serialised, and the second

@@ -24,7 +24,12 @@ const COLLISIONS = new Set([
   'SQLITE_CONSTRAINT_NOTNULL',
 ]);
 
-function receiveOrConflict(ctx: ServerContext, delivery: { id: string; timestamp: Date }, body: Buffer, log: FastifyBaseLogger) {
+function receiveOrConflict(
+  ctx: ServerContext,
+  delivery: { id: string; timestamp: Date },
+  body: Buffer,
+  log: FastifyBaseLogger,
+) {
   try {
     return receivePlatformEvent(ctx, delivery.id, body, delivery.timestamp);
   } catch (error) {
@@ -44,17 +49,27 @@ export async function registerPlatformEventRoutes(app: FastifyInstance, ctx: Ser
       done(null, body);
     });
 
-    defineRoute(scope, ctx, ROUTES.platformEvents, ({ request, reply }) => {
-      const secrets = ctx.config.platformEventsSecrets;
-      if (secrets.length === 0) throw platformEventsNotConfigured();
-      const body = request.rawBody ?? Buffer.alloc(0);
-      const verified = verifySignedDelivery(secrets, request.headers, body, ctx.now());
-      if (!verified.ok) {
-        request.log.warn({ failure: verified.failure }, 'Platform event refused at the signature check');
-        throw verified.failure === 'stale_timestamp' ? staleTimestamp() : invalidSignature();
-      }
-      const answer = receiveOrConflict(ctx, verified, body, request.log);
-      return reply.status(answer.status).send(answer.body);
-    });
+    // Counted per address before the body is read or any signature computed.
+    const perAddressLimit = {
+      config: { rateLimit: { max: ctx.config.platformEventsRateLimitPerMinute, timeWindow: '1 minute' } },
+    };
+    defineRoute(
+      scope,
+      ctx,
+      ROUTES.platformEvents,
+      ({ request, reply }) => {
+        const secrets = ctx.config.platformEventsSecrets;
+        if (secrets.length === 0) throw platformEventsNotConfigured();
+        const body = request.rawBody ?? Buffer.alloc(0);
+        const verified = verifySignedDelivery(secrets, request.headers, body, ctx.now());
+        if (!verified.ok) {
+          request.log.warn({ failure: verified.failure }, 'Platform event refused at the signature check');
+          throw verified.failure === 'stale_timestamp' ? staleTimestamp() : invalidSignature();
+        }
+        const answer = receiveOrConflict(ctx, verified, body, request.log);
+        return reply.status(answer.status).send(answer.body);
+      },
+      perAddressLimit,
+    );
   });
 }

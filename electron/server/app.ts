@@ -2,7 +2,7 @@
 // {"error":{"code","message"}}; nothing internal (stack traces, SQL) ever reaches a client.
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { outboundTarget, type ServerConfig } from './config';
+import { checkSigningSecrets, outboundTarget, type ServerConfig } from './config';
 import { createContext, type ServerContext } from './context';
 import type { Db } from './db/open';
 import { ApiError } from './errors';
@@ -57,6 +57,8 @@ export interface BuiltServer {
 export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltServer> {
   // Checked before anything else: an unusable outbound URL or a missing secret stops the start with why.
   const target = outboundTarget(config);
+  // A configuration built in code (the desk, tests) did not pass through parseSecretList.
+  checkSigningSecrets('PLATFORM_EVENTS_SECRET', config.platformEventsSecrets);
   const ctx = createContext(db, config);
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,

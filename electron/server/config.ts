@@ -1,5 +1,6 @@
 // Server configuration: everything comes from CLI flags or environment, with demo-friendly defaults.
 import path from 'node:path';
+import { secretProblem } from './webhooks/standard-webhooks';
 
 export type SeedMode = 'none' | 'demo' | 'load';
 
@@ -32,6 +33,12 @@ export interface ServerConfig {
   eventsHeartbeatMs: number;
   /** Per-address limit on the auth routes, per minute. Generous: a busy office shares one address. */
   authRateLimitPerMinute: number;
+  /**
+   * Per-address limit on POST /v1/platform/events, per minute. An unsigned caller still makes the server
+   * read and HMAC up to a megabyte; this bounds that work. Generous: an exchange sends from a few
+   * addresses, and a backlog after an outage comes in bursts (a 429 is retried like any failure).
+   */
+  platformEventsRateLimitPerMinute: number;
   /** Who files suspicious activity reports: the exchange as its financial intelligence unit knows it. */
   reportingEntity: ReportingEntity;
   /**
@@ -133,7 +140,7 @@ export function outboundTarget(
       'PLATFORM_OUTBOUND_URL must not carry a user name or password: deliveries are signed instead.',
     );
   }
-  const secrets = (config.outboundSecret ?? '').split(/[\s,]+/).filter(Boolean);
+  const secrets = parseSecretList(config.outboundSecret ?? '', 'PLATFORM_OUTBOUND_SECRET');
   if (secrets.length === 0) {
     throw new Error(
       'PLATFORM_OUTBOUND_URL is set but PLATFORM_OUTBOUND_SECRET is not: outbound events must be signed.',
@@ -166,9 +173,31 @@ export const DEFAULT_USD_RATES: Record<string, string> = {
   PEN: '3.75',
 };
 
-/** `PLATFORM_EVENTS_SECRET="new old"` (or comma-separated): every secret is accepted while a rotation lasts. */
-export function parseSecretList(value: string | undefined): string[] {
-  return (value ?? '').split(/[\s,]+/).filter((secret) => secret !== '');
+const ordinal = (n: number) => `${n}${n === 1 ? 'st' : n === 2 ? 'nd' : n === 3 ? 'rd' : 'th'}`;
+
+/**
+ * Throws, for the operator, when one of the secrets is too weak to sign with (secretProblem): a server
+ * that starts with it would take anyone's signature. Names the secret by its place, never by its text.
+ */
+export function checkSigningSecrets(name: string, secrets: readonly string[]): void {
+  secrets.forEach((secret, index) => {
+    const problem = secretProblem(secret);
+    if (problem) {
+      throw new Error(
+        `${name}: the ${ordinal(index + 1)} secret ${problem}. Give whsec_ followed by the base64 of 24 to 64 random bytes, or a random text of at least 24 characters.`,
+      );
+    }
+  });
+}
+
+/**
+ * `PLATFORM_EVENTS_SECRET="new old"` (or comma-separated): every secret is accepted while a rotation lasts.
+ * Each must be strong enough to sign with (checkSigningSecrets); `name` says which variable it came from.
+ */
+export function parseSecretList(value: string | undefined, name = 'PLATFORM_EVENTS_SECRET'): string[] {
+  const secrets = (value ?? '').split(/[\s,]+/).filter((secret) => secret !== '');
+  checkSigningSecrets(name, secrets);
+  return secrets;
 }
 
 export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
@@ -190,6 +219,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     metamapEventWindow: DEFAULT_METAMAP_EVENT_WINDOW,
     eventsHeartbeatMs: 15_000,
     authRateLimitPerMinute: 300,
+    platformEventsRateLimitPerMinute: 6_000,
     reportingEntity: DEMO_REPORTING_ENTITY,
     auditKeyFile: process.env.DISPUTE_DESK_AUDIT_KEY_FILE ?? null,
     auditOrigin: 'dispute-desk/audit',

@@ -150,15 +150,21 @@ class TradePlayer {
 
   async play(plan: TradePlan): Promise<void> {
     let previous = new Date();
+    let openedAt: Date | null = null;
     for (const step of plan.steps) {
       const waited = await sleep(step.afterMs * this.pace, true, { signal: this.options.signal }).catch(
         () => false,
       );
       if (!waited) return;
       const now = new Date();
-      const happenedAt = step.happenedBeforePreviousMs
-        ? new Date(previous.getTime() - step.happenedBeforePreviousMs)
+      // A late event still happened after its trade opened (the platform refuses a settlement dated
+      // earlier), however fast the pace has packed the steps.
+      const happenedAt: Date = step.happenedBeforePreviousMs
+        ? new Date(
+            Math.max(previous.getTime() - step.happenedBeforePreviousMs, (openedAt ?? previous).getTime()),
+          )
         : now;
+      openedAt ??= happenedAt;
       previous = happenedAt;
       const carryOn = await this.send(plan, step, happenedAt);
       if (!carryOn) return;

@@ -125,6 +125,8 @@ export const OUTBOUND_EVENT_TYPES = [
   'escrow.hold_lifted',
   'verdict.proposed',
   'verdict.executed',
+  'verdict.sent_back',
+  'verdict.voided',
 ] as const;
 export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
 
@@ -148,18 +150,26 @@ export const outboundVerdictData = z.strictObject({
   tradeId: z.string(),
   outcome: z.enum(VERDICT_OUTCOMES),
   reasonCode: z.string(),
-  /** `proposed` waits for a supervisor (four-eyes); `executed` moved the escrow. */
-  state: z.enum(['proposed', 'executed']),
+  /**
+   * `proposed` waits for a supervisor (four-eyes); `executed` moved the escrow; `sent_back`: a supervisor
+   * turned the proposal down and the case is with its agent again; `voided`: the trade settled on the
+   * exchange (a release or cancel from before the dispute) while the proposal waited, so it never applies.
+   */
+  state: z.enum(['proposed', 'executed', 'sent_back', 'voided']),
 });
 
 export const outboundEvent = z.discriminatedUnion('type', [
   ...(['escrow.locked', 'escrow.released', 'escrow.refunded', 'escrow.held', 'escrow.hold_lifted'] as const).map((type) =>
     z.strictObject({ type: z.literal(type), timestamp: isoTime, data: outboundEscrowData }),
   ),
-  ...(['verdict.proposed', 'verdict.executed'] as const).map((type) =>
+  ...(['verdict.proposed', 'verdict.executed', 'verdict.sent_back', 'verdict.voided'] as const).map((type) =>
     z.strictObject({ type: z.literal(type), timestamp: isoTime, data: outboundVerdictData }),
   ),
 ] as unknown as [z.ZodObject, ...z.ZodObject[]]);
 export type OutboundEvent =
   | { type: 'escrow.locked' | 'escrow.released' | 'escrow.refunded' | 'escrow.held' | 'escrow.hold_lifted'; timestamp: string; data: z.infer<typeof outboundEscrowData> }
-  | { type: 'verdict.proposed' | 'verdict.executed'; timestamp: string; data: z.infer<typeof outboundVerdictData> };
+  | {
+      type: 'verdict.proposed' | 'verdict.executed' | 'verdict.sent_back' | 'verdict.voided';
+      timestamp: string;
+      data: z.infer<typeof outboundVerdictData>;
+    };

@@ -569,6 +569,11 @@ export const delivery = z.object({
   /** The next attempt of a pending event (null once delivered or given up). */
   nextAttemptAt: time.nullable(),
   deliveredAt: time.nullable(),
+  /**
+   * A pending event waits for an earlier event of its trade that is not delivered yet (pending, or given
+   * up until a supervisor retries it): that event's id. Null otherwise.
+   */
+  waitingFor: z.string().nullable(),
 });
 
 export const deliveryLog = pageOf(delivery).extend({

@@ -561,6 +561,7 @@ export const ROUTES = {
       'trade_already_settled',
       'trade_conflict',
       'idempotency_key_reused',
+      'rate_limited',
       'platform_events_not_configured',
     ],
   }),

@@ -9,6 +9,20 @@ export const FIAT_CURRENCIES = ['VES', 'COP', 'ARS', 'MXN', 'BRL', 'PEN', 'USD']
 export type FiatCurrency = (typeof FIAT_CURRENCIES)[number];
 export const FIAT_DECIMALS = 2;
 
+/**
+ * The most one trade may move, in whole units: far above any real P2P trade (1,000 BTC is tens of millions
+ * of dollars), and low enough that minor units stay below 10^14, so that SQLite's 64-bit integers hold
+ * the amounts and any party's sums over them (more than 90,000 trades at the ceiling before 2^63).
+ */
+export const MAX_TRADE_AMOUNT: Record<Asset, bigint> = {
+  BTC: 1_000n,
+  ETH: 10_000n,
+  USDT: 100_000_000n,
+  USDC: 100_000_000n,
+};
+/** The ceiling of a trade's fiat side, in whole units of any currency: 100 million dollars in pesos is 4×10^11 COP. */
+export const MAX_FIAT_AMOUNT = 1_000_000_000_000n;
+
 const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
 
 export class InvalidAmountError extends Error {

@@ -206,7 +206,7 @@ test('sofia reads the deliveries to the exchange', async ({ page }) => {
   const receiverHost = `127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   const host = withCodes(
     await startBrowserHost({
-      env: { PLATFORM_OUTBOUND_URL: `http://${receiverHost}/hooks/desk`, PLATFORM_OUTBOUND_SECRET: 'e2e-outbound-secret' },
+      env: { PLATFORM_OUTBOUND_URL: `http://${receiverHost}/hooks/desk`, PLATFORM_OUTBOUND_SECRET: 'e2e-outbound-secret-of-32-bytes' },
     }),
   );
   try {

@@ -16,7 +16,7 @@ import { hashToken, newOpaqueToken } from '../../electron/server/http/session';
 import { raiseKytAlert } from '../../electron/server/kyt/alerts';
 
 /** The secret test servers accept platform events under (POST /v1/platform/events). */
-export const PLATFORM_TEST_SECRET = 'test-platform-secret';
+export const PLATFORM_TEST_SECRET = 'test-platform-events-secret-32b';
 
 export const tempDir = (prefix = 'dd-test-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 

@@ -19,7 +19,8 @@ import { earliestPendingAt } from '../../electron/server/sql/outbound';
 import type { AttemptOutcome, DeliveryWorker } from '../../electron/server/outbound/worker';
 import { startServer, type RunningServer } from '../../electron/server/start';
 import { verifySignedDelivery } from '../../electron/server/webhooks/standard-webhooks';
-import { outboundEvent, type OutboundEvent } from '../../shared/api/platform-events';
+import { outboundEvent, type OutboundEvent, type PlatformEvent } from '../../shared/api/platform-events';
+import { receivePlatformEvent } from '../../electron/server/platform/ingest';
 import { addCase, addUser, createTestServer, freshCode, tempDir, type TestServer } from './harness';
 import {
   approve,
@@ -31,6 +32,7 @@ import {
   postVerdict,
   verdictInput,
 } from './fixtures/case-api';
+import { event, tradeOpened } from './fixtures/platform-events';
 
 // ---- A receiver: the exchange's endpoint, on a loopback port ----------------------------------------
 
@@ -87,7 +89,7 @@ async function startReceiver(script: (number | 'hang')[], then = 200): Promise<R
 
 // ---- Servers ---------------------------------------------------------------------------------------------
 
-const SECRETS = ['whsec_bmV3LXNlY3JldC1mb3ItdGVzdHM=', 'old-plain-secret'];
+const SECRETS = ['whsec_bmV3LXNlY3JldC1mb3ItdGhlLW91dGJvdW5kLXRlc3Rz', 'old-plain-secret-for-the-tests'];
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -322,6 +324,64 @@ describe('outbound delivery', () => {
     expect(queue(server).every((row) => row.state === 'delivered' && row.attempts === 1)).toBe(true);
   });
 
+  it('tells a proposal a supervisor sent back: verdict.sent_back with the proposal’s data', async () => {
+    const receiver = await startReceiver([]);
+    const server = await serverWith(outboundConfig(receiver));
+    const [agent, supervisor] = (['agent', 'supervisor'] as const).map((role) => addUser(server.ctx, role));
+    const caseId = addCase(server.ctx, FOUR_EYES_TRADE);
+    expect((await claim(server, agent!, caseId)).status).toBe(200);
+    expect((await postVerdict(server, agent!, caseId, verdictInput(server, agent!))).status).toBe(200);
+    const sentBack = await call(server, supervisor!, 'POST', `/v1/cases/${caseId}/verdict/reject`, {
+      reason: 'Ask for the bank statement.',
+      totp: freshCode(server, supervisor!),
+    });
+    expect(sentBack.status).toBe(200);
+    await server.outbound!.idle();
+    const sent = receiver.received.map(
+      (received) => outboundEvent.parse(JSON.parse(received.body.toString())) as OutboundEvent,
+    );
+    expect(sent.map((event) => event.type)).toEqual(['verdict.proposed', 'verdict.sent_back']);
+    expect(sent[1]!.data).toEqual({ ...sent[0]!.data, state: 'sent_back' });
+  });
+
+  it('tells a proposal voided by a settlement on the exchange: verdict.voided, then the escrow’s move', async () => {
+    const receiver = await startReceiver([]);
+    const server = await serverWith(outboundConfig(receiver));
+    const agent = addUser(server.ctx, 'agent');
+    const minutesAgo = (minutes: number) => new Date(server.clock.now.getTime() - minutes * 60_000);
+    const deliver = (body: PlatformEvent) =>
+      receivePlatformEvent(
+        server.ctx,
+        `msg_${body.type}_${body.timestamp}`,
+        Buffer.from(JSON.stringify(body)),
+      );
+    const opened = tradeOpened(minutesAgo(60), { ...FOUR_EYES_TRADE, fiatCurrency: 'USD' });
+    const { tradeId } = opened.data;
+    expect(deliver(opened).status).toBe(200);
+    const disputed = deliver(
+      event('dispute.opened', minutesAgo(10), { tradeId, openedBy: 'buyer', reason: 'No liberó.' }),
+    );
+    const caseId = (disputed.body as { caseId: string }).caseId;
+    expect((await claim(server, agent, caseId)).status).toBe(200);
+    expect(
+      (await postVerdict(server, agent, caseId, verdictInput(server, agent, { outcome: 'refund' }))).status,
+    ).toBe(200);
+    // The seller had released before the dispute opened; the release arrives now.
+    expect(deliver(event('trade.released', minutesAgo(20), { tradeId })).status).toBe(200);
+    await server.outbound!.idle();
+    const sent = receiver.received.map(
+      (received) => outboundEvent.parse(JSON.parse(received.body.toString())) as OutboundEvent,
+    );
+    expect(sent.map((sentEvent) => sentEvent.type)).toEqual([
+      'escrow.locked',
+      'verdict.proposed',
+      'verdict.voided',
+      'escrow.released',
+    ]);
+    expect(sent[2]!.data).toEqual({ ...sent[1]!.data, state: 'voided' });
+    expect(sent[3]!.data).toMatchObject({ cause: 'trade.released', caseId });
+  });
+
   it('queues nothing for a change that rolls back or a request that is refused', async () => {
     const receiver = await startReceiver([]);
     const server = await serverWith(outboundConfig(receiver));
@@ -446,6 +506,53 @@ describe('outbound delivery', () => {
     ]);
   });
 
+  it("keeps a trade's later events waiting behind one given up, until a supervisor's retry delivers it first", async () => {
+    const receiver = await startReceiver([502, 502], 200);
+    const server = await serverWith(outboundConfig(receiver, { maxAttempts: 2 }));
+    const supervisor = addUser(server.ctx, 'supervisor');
+    const firstAttempt = nextAttempt(server.outbound);
+    const at = server.clock.now.toISOString();
+    server.ctx.write(() => enqueueOutbound(server.ctx, lockedEvent('T-STUCK', at)));
+    const retryAt = (await firstAttempt).retryAt!;
+    const givenUp = nextAttempt(server.outbound);
+    server.clock.set(new Date(retryAt));
+    expect(await givenUp).toMatchObject({ attempt: 2, retryAt: null });
+    // Later events of the trade, and another trade's, are queued after it was given up.
+    server.ctx.write(() => {
+      enqueueOutbound(server.ctx, lockedEvent('T-STUCK', server.clock.now.toISOString(), 'escrow.held'));
+      enqueueOutbound(server.ctx, lockedEvent('T-OTHER', server.clock.now.toISOString()));
+    });
+    await server.outbound!.idle();
+    expect(queue(server).map((row) => [row.trade_id, row.type, row.state])).toEqual([
+      ['T-STUCK', 'escrow.locked', 'failed'],
+      ['T-STUCK', 'escrow.held', 'pending'],
+      ['T-OTHER', 'escrow.locked', 'delivered'],
+    ]);
+    expect(earliestPendingAt(server.ctx.db)).toBeNull();
+    const [stuck, waiting] = queue(server);
+    const log = await call(server, supervisor, 'GET', '/v1/platform/deliveries?state=pending');
+    expect(log.body.items).toEqual([
+      expect.objectContaining({ id: waiting!.id, state: 'pending', waitingFor: stuck!.id }),
+    ]);
+
+    await call(server, supervisor, 'POST', `/v1/platform/deliveries/${stuck!.id}/retry`, {});
+    await server.outbound!.idle();
+    const sent = receiver.received.map((received) => JSON.parse(received.body.toString()) as OutboundEvent);
+    expect(sent.map((event) => [event.data.tradeId, event.type])).toEqual([
+      ['T-STUCK', 'escrow.locked'],
+      ['T-STUCK', 'escrow.locked'],
+      ['T-OTHER', 'escrow.locked'],
+      ['T-STUCK', 'escrow.locked'],
+      ['T-STUCK', 'escrow.held'],
+    ]);
+    const done = await call(server, supervisor, 'GET', '/v1/platform/deliveries');
+    expect(done.body.items.map((item: { waitingFor: string | null }) => item.waitingFor)).toEqual([
+      null,
+      null,
+      null,
+    ]);
+  });
+
   it('counts a receiver that does not answer in time as a failed attempt', async () => {
     const receiver = await startReceiver(['hang'], 200);
     const server = await serverWith(outboundConfig(receiver, { timeoutMs: 200 }));
@@ -506,6 +613,7 @@ describe('the delivery log', () => {
       'state',
       'tradeId',
       'type',
+      'waitingFor',
     ]);
   });
 
@@ -518,12 +626,12 @@ describe('the delivery log', () => {
     expect(
       plan(
         `SELECT o.id FROM outbound_events o WHERE o.state = 'pending' AND o.next_attempt_at <= ?
-         AND NOT EXISTS (SELECT 1 FROM outbound_events p WHERE p.state = 'pending' AND p.trade_id = o.trade_id AND p.seq < o.seq)
+         AND NOT EXISTS (SELECT 1 FROM outbound_events p WHERE p.state <> 'delivered' AND p.trade_id = o.trade_id AND p.seq < o.seq)
          ORDER BY o.seq LIMIT 1`,
         'x',
       ),
     ).toMatch(
-      /^SEARCH o USING INDEX outbound_by_state \(state=\?\).*SEARCH p USING COVERING INDEX outbound_pending_by_trade/,
+      /^SEARCH o USING INDEX outbound_by_state \(state=\?\).*SEARCH p USING INDEX outbound_undelivered_by_trade \(trade_id=\? AND seq<\?\)/,
     );
     expect(plan(`SELECT MIN(next_attempt_at) AS at FROM outbound_events WHERE state = 'pending'`)).toContain(
       'outbound_by_state',
@@ -584,9 +692,17 @@ describe('restarts', () => {
 describe('configuration', () => {
   it('takes http and https URLs with one or more secrets, and refuses anything else at start', async () => {
     expect(outboundTarget({ outboundUrl: null, outboundSecret: 'x' })).toBeNull();
+    const [a, b, c] = ['a', 'b', 'c'].map((letter) => letter.repeat(24));
     expect(
-      outboundTarget({ outboundUrl: 'https://exchange.example/hooks', outboundSecret: 'a, b c' })?.secrets,
-    ).toEqual(['a', 'b', 'c']);
+      outboundTarget({ outboundUrl: 'https://exchange.example/hooks', outboundSecret: `${a}, ${b} ${c}` })
+        ?.secrets,
+    ).toEqual([a, b, c]);
+    // A key anyone could guess would let anyone sign as the platform.
+    for (const weak of ['whsec_', 'whsec_!!!!', 'short']) {
+      expect(() =>
+        outboundTarget({ outboundUrl: 'https://exchange.example/', outboundSecret: `${a} ${weak}` }),
+      ).toThrow('PLATFORM_OUTBOUND_SECRET: the 2nd secret');
+    }
     expect(() => outboundTarget({ outboundUrl: 'ftp://exchange.example/', outboundSecret: 'x' })).toThrow(
       'must be an http or https URL, not ftp',
     );

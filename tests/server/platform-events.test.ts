@@ -9,7 +9,7 @@ import { PLATFORM_USER_ID } from '../../electron/server/db/migrations/0008-platf
 import { signedMetamapDelivery } from '../../electron/server/webhooks/signature';
 import { call, claim, expectConsistent, FOUR_EYES_TRADE, postVerdict, verdictInput } from './fixtures/case-api';
 import { event, PNG, sendRaw, tradeOpened, type SendOptions } from './fixtures/platform-events';
-import { addCase, addUser, createTestServer, freshCode, type TestServer } from './harness';
+import { addCase, addUser, createTestServer, freshCode, PLATFORM_TEST_SECRET, type TestServer } from './harness';
 
 // The outbound queue is another piece's work; here it is enough to see what the ingestion hands it.
 const outbound = vi.hoisted(() => [] as OutboundEvent[]);
@@ -132,7 +132,7 @@ describe('the signature', () => {
     // Signed for one body, sent with another.
     const tampered = body.replace('250.000000', '950.000000');
     const signed = await import('../../electron/server/webhooks/standard-webhooks');
-    const headers = signed.signedHeaders(['test-platform-secret'], 'msg_tampered', body, running().clock.now);
+    const headers = signed.signedHeaders([PLATFORM_TEST_SECRET], 'msg_tampered', body, running().clock.now);
     expectRefused(await send(tampered, { headers: { ...headers } }), 401, 'invalid_signature');
     expect(footprint()).toEqual(before);
   });
@@ -144,19 +144,40 @@ describe('the signature', () => {
   });
 });
 
+const NEW_SECRET = 'new-secret-of-at-least-24-bytes';
+const OLD_SECRET = 'old-secret-of-at-least-24-bytes';
+const THIRD_SECRET = `whsec_${Buffer.from('a third secret, 32 bytes long..').toString('base64')}`;
+
 describe('secrets during a rotation', () => {
   it('reads several secrets from PLATFORM_EVENTS_SECRET, separated by spaces or commas', () => {
-    expect(parseSecretList(' new-secret, old-secret  third ')).toEqual(['new-secret', 'old-secret', 'third']);
+    expect(parseSecretList(` ${NEW_SECRET}, ${OLD_SECRET}  ${THIRD_SECRET} `)).toEqual([NEW_SECRET, OLD_SECRET, THIRD_SECRET]);
     expect(parseSecretList(undefined)).toEqual([]);
     expect(parseSecretList(' , ')).toEqual([]);
   });
 
+  it('refuses at start a secret shorter than 24 bytes, or a whsec_ one that is not strict base64, without printing it', async () => {
+    const whsec = (bytes: number) => `whsec_${Buffer.alloc(bytes, 7).toString('base64')}`;
+    expect(parseSecretList(`${whsec(24)} ${'p'.repeat(24)}`)).toHaveLength(2);
+    for (const weak of ['whsec_', 'whsec_!!!!', whsec(16), 'whsec_AAAA AAAA', `${whsec(24)}x`, 'p'.repeat(23)]) {
+      let message = '';
+      try {
+        parseSecretList(`${NEW_SECRET} ${weak}`);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message, weak).toMatch(/^PLATFORM_EVENTS_SECRET: the 2nd secret /);
+      if (weak !== 'whsec_') expect(message).not.toContain(weak);
+    }
+    // A configuration built in code is checked when the server starts.
+    await expect(createTestServer({ platformEventsSecrets: ['whsec_'] })).rejects.toThrow('PLATFORM_EVENTS_SECRET: the 1st secret');
+  });
+
   it('accepts each configured secret, and a header carrying two signatures', async () => {
-    await start({ platformEventsSecrets: ['new-secret', 'old-secret'] });
-    expectOk(await send(tradeOpened(at(1)), { secrets: ['new-secret'] }));
-    expectOk(await send(tradeOpened(at(1)), { secrets: ['old-secret'] }));
+    await start({ platformEventsSecrets: [NEW_SECRET, OLD_SECRET] });
+    expectOk(await send(tradeOpened(at(1)), { secrets: [NEW_SECRET] }));
+    expectOk(await send(tradeOpened(at(1)), { secrets: [OLD_SECRET] }));
     // The exchange rotating on its side signs with its new secret and the one we still hold.
-    expectOk(await send(tradeOpened(at(1)), { secrets: ['exchange-next-secret', 'old-secret'] }));
+    expectOk(await send(tradeOpened(at(1)), { secrets: ['exchange-next-secret', OLD_SECRET] }));
     expectRefused(await send(tradeOpened(at(1)), { secrets: ['retired-secret'] }), 401, 'invalid_signature');
   });
 
@@ -164,6 +185,26 @@ describe('secrets during a rotation', () => {
     await start({ platformEventsSecrets: [] });
     expectRefused(await send(tradeOpened(at(1))), 503, 'platform_events_not_configured');
     expect(count('platform_events')).toBe(0);
+  });
+});
+
+describe('the per-address rate limit', () => {
+  it('answers 429 rate_limited with the envelope past the configured calls a minute, signed or not, storing nothing', async () => {
+    await start({ platformEventsRateLimitPerMinute: 3 });
+    expectOk(await send(tradeOpened(at(1))));
+    expectRefused(await send('{}', { secrets: [] }), 401, 'invalid_signature');
+    expectOk(await send(tradeOpened(at(1))));
+    const before = footprint();
+    expectRefused(await send(tradeOpened(at(1))), 429, 'rate_limited');
+    expectRefused(await send('x'.repeat(100_000), { secrets: [] }), 429, 'rate_limited');
+    expect(footprint()).toEqual(before);
+    // Other routes keep their own limits.
+    expect((await fetch(`${base}/v1/health`)).status).toBe(200);
+  });
+
+  it('is generous by default: thousands a minute, for an exchange sending from a few addresses', async () => {
+    await start();
+    expect(running().ctx.config.platformEventsRateLimitPerMinute).toBeGreaterThanOrEqual(3_000);
   });
 });
 
@@ -184,6 +225,44 @@ describe('the timestamp window', () => {
 
   it('orders by the event timestamp, not the send time: an event from hours ago is fine', async () => {
     expectOk(await send(tradeOpened(new Date(running().clock.now.getTime() - 6 * 3_600_000))));
+  });
+});
+
+describe('the event’s own timestamp', () => {
+  beforeEach(() => start());
+
+  it('refuses an event dated after it was sent (beyond 5 minutes of skew) with 400 naming timestamp, storing nothing', async () => {
+    const { data } = await openTrade();
+    const before = footprint();
+    const ahead = (minutes: number) => new Date(running().clock.now.getTime() + minutes * 60_000);
+    for (const when of [new Date('2099-01-01T00:00:00Z'), ahead(6)]) {
+      const answer = await send(event('dispute.opened', when, { tradeId: data.tradeId, openedBy: 'buyer', reason: 'No liberó.' }));
+      expectRefused(answer, 400, 'invalid_request');
+      expect(answer.body.error.message).toMatch(/^timestamp: /);
+    }
+    // Sent 4 minutes ago and dated now: inside the skew.
+    const sentEarly = new Date(running().clock.now.getTime() - 4 * 60_000);
+    expectRefused(await send(released(data.tradeId, -2), { sentAt: sentEarly }), 400, 'invalid_request');
+    expect(footprint()).toEqual(before);
+    expectOk(await send(released(data.tradeId, -4)));
+  });
+
+  it('refuses a settlement or dispute dated before its trade opened with 400 naming timestamp', async () => {
+    const { data } = await openTrade();
+    const before = footprint();
+    for (const early of [released(data.tradeId, 61), cancelled(data.tradeId, 61), dispute(data.tradeId, 24 * 60)]) {
+      const answer = await send(early);
+      expectRefused(answer, 400, 'invalid_request');
+      expect(answer.body.error.message).toMatch(/^timestamp: .*before trade/);
+    }
+    expect(footprint()).toEqual(before);
+  });
+
+  it('keeps a dispute frozen: a release dated before the trade opened cannot pass as one from before the dispute', async () => {
+    const { data } = await openTrade();
+    expectOk(await send(dispute(data.tradeId, 30)));
+    expectRefused(await send(released(data.tradeId, 120)), 400, 'invalid_request');
+    expect(escrowState(data.tradeId)).toBe('held');
   });
 });
 
@@ -232,6 +311,34 @@ describe('bodies of the wrong shape', () => {
     expectRefused(await send('"a string"'), 400, 'invalid_request');
     expectRefused(await send(''), 400, 'invalid_request');
     expect(footprint()).toEqual(before);
+  });
+});
+
+describe('amounts beyond any real trade', () => {
+  beforeEach(() => start());
+
+  it('refuses crypto or fiat amounts above the ceilings with 400 naming the field, storing nothing', async () => {
+    const before = footprint();
+    const huge: [Parameters<typeof tradeOpened>[1], string][] = [
+      [{ asset: 'BTC', amount: '999999999999999999' }, 'data.amount'],
+      [{ asset: 'BTC', amount: '1000.00000001' }, 'data.amount'],
+      [{ asset: 'USDT', amount: '99999999999999.999999' }, 'data.amount'],
+      [{ asset: 'USDC', amount: '100000000.000001' }, 'data.amount'],
+      [{ asset: 'ETH', amount: '10000.00000001' }, 'data.amount'],
+      [{ fiatAmount: '999999999999999999.99' }, 'data.fiatAmount'],
+      [{ fiatAmount: '1000000000000.01' }, 'data.fiatAmount'],
+    ];
+    for (const [overrides, field] of huge) {
+      const answer = await send(tradeOpened(at(1), overrides));
+      expectRefused(answer, 400, 'invalid_request');
+      expect(answer.body.error.message, JSON.stringify(overrides)).toContain(field);
+    }
+    expect(footprint()).toEqual(before);
+  });
+
+  it('accepts a trade at each ceiling', async () => {
+    expectOk(await send(tradeOpened(at(1), { asset: 'BTC', amount: '1000.00000000', fiatCurrency: 'USD', fiatAmount: '1000000000000.00' })));
+    expectOk(await send(tradeOpened(at(1), { asset: 'USDT', amount: '100000000' })));
   });
 });
 
@@ -329,6 +436,32 @@ describe('trade.opened', () => {
     expectOk(await send(newer));
     expect(get('SELECT display_name, kyc_status FROM parties WHERE id = ?', buyer.id)).toEqual({
       display_name: 'Mariana P. de Rojas',
+      kyc_status: 'rejected',
+    });
+  });
+
+  it('never lets the exchange’s kycStatus replace an outcome MetaMap gave, however new the trade.opened', async () => {
+    const first = await openTrade();
+    const buyer = first.data.buyer;
+    // MetaMap rejects the buyer's onboarding verification 5 minutes ago.
+    const delivery = signedMetamapDelivery('test-webhook-secret', {
+      eventName: 'verification_completed',
+      resource: 'https://api.getmati.com/v2/verifications/vrf_onboarding',
+      timestamp: at(5).toISOString(),
+      identityStatus: 'rejected',
+      metadata: { partyId: buyer.id, caseId: null },
+    });
+    const hook = await fetch(`${base}/v1/webhooks/metamap`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    expect(await hook.json()).toMatchObject({ status: 'applied' });
+    expect(get('SELECT kyc_status FROM parties WHERE id = ?', buyer.id)).toEqual({ kyc_status: 'rejected' });
+    // A trade.opened from before the rejection arrives late, and one from after it still says verified
+    // (the exchange's own record lagging MetaMap's): neither undoes MetaMap's outcome.
+    for (const minutesAgo of [30, 1]) {
+      const late = tradeOpened(at(minutesAgo), { buyer: { ...buyer, displayName: `Name ${minutesAgo}`, kycStatus: 'verified' } });
+      expectOk(await send(late));
+    }
+    expect(get('SELECT display_name, kyc_status FROM parties WHERE id = ?', buyer.id)).toEqual({
+      display_name: 'Name 1',
       kyc_status: 'rejected',
     });
   });
@@ -452,6 +585,20 @@ describe('one transaction', () => {
     running().ctx.db.exec('DROP TRIGGER refuse_answers');
     expectOk(await send(opened, { id: 'msg_crash' }));
     expect(escrowState(opened.data.tradeId)).toBe('held');
+  });
+});
+
+describe('a database constraint the checks did not foresee', () => {
+  beforeEach(() => start());
+
+  it('is 409 trade_conflict with a generic message, not 500, and leaves nothing behind', async () => {
+    await openTrade({ paymentMethod: 'Zelle' });
+    // Stands in for any uniqueness the event handlers do not check first.
+    running().ctx.db.exec('CREATE UNIQUE INDEX test_one_trade_per_method ON trades(payment_method)');
+    const before = footprint();
+    expectRefused(await send(tradeOpened(at(30), { paymentMethod: 'Zelle' })), 409, 'trade_conflict');
+    expect(footprint()).toEqual(before);
+    running().ctx.db.exec('DROP INDEX test_one_trade_per_method');
   });
 });
 

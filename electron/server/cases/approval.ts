@@ -6,7 +6,7 @@ import type { ServerContext } from '../context';
 import { forbidden, type ApiError } from '../errors';
 import { changeCase } from '../feed/changes';
 import type { AuthUser } from '../http/session';
-import { enqueueExecutedVerdict } from '../outbound/events';
+import { enqueueExecutedVerdict, enqueueVerdictEvent } from '../outbound/events';
 import { reopenPendingCase, resolvePendingCase } from '../sql/cases';
 import { executeProposal, findProposer, rejectProposal } from '../sql/verdicts';
 import { caseAlreadyResolved, escrowOnHold, noProposedVerdict } from './errors';
@@ -87,12 +87,21 @@ export function rejectVerdict(
     const state = requireCase(ctx.db, caseId);
     throw state.status === 'resolved' ? caseAlreadyResolved() : noProposedVerdict();
   }
-  const verdictId = rejectProposal(ctx.db, caseId, supervisor.id, at, reason);
-  if (!verdictId) throw new Error(`rejectVerdict: case ${caseId} was pending approval without a proposal`);
+  const proposal = rejectProposal(ctx.db, caseId, supervisor.id, at, reason);
+  if (!proposal) throw new Error(`rejectVerdict: case ${caseId} was pending approval without a proposal`);
+  // The exchange heard of the proposal (verdict.proposed): it hears that it will not apply either.
+  enqueueVerdictEvent(ctx, {
+    verdictId: proposal.id,
+    caseId,
+    escrowId: requireCase(ctx.db, caseId).escrowId,
+    outcome: proposal.outcome,
+    reasonCode: proposal.reasonCode,
+    state: 'sent_back',
+  });
   const detail = changeCase(
     ctx,
     caseId,
-    { actor: supervisor.id, action: 'verdict.rejected', data: { verdictId, reason } },
+    { actor: supervisor.id, action: 'verdict.rejected', data: { verdictId: proposal.id, reason } },
     now,
   );
   return verdictResult(detail);

@@ -55,16 +55,16 @@ export interface VerdictNotice {
   escrowId: string;
   outcome: VerdictOutcome;
   reasonCode: ReasonCode;
-  state: 'proposed' | 'executed';
+  state: 'proposed' | 'executed' | 'sent_back' | 'voided';
 }
 
-/** Queues `verdict.proposed` or `verdict.executed`. */
+/** Queues `verdict.proposed`, `verdict.executed`, `verdict.sent_back` or `verdict.voided`, as its state says. */
 export function enqueueVerdictEvent(ctx: ServerContext, verdict: VerdictNotice): void {
   if (!ctx.config.outboundUrl) return;
   const escrow = findEscrowParties(ctx.db, verdict.escrowId);
   if (!escrow) throw new Error(`enqueueVerdictEvent: no escrow ${verdict.escrowId}`);
   enqueueOutbound(ctx, {
-    type: verdict.state === 'executed' ? 'verdict.executed' : 'verdict.proposed',
+    type: `verdict.${verdict.state}`,
     timestamp: ctx.now().toISOString(),
     data: {
       verdictId: verdict.verdictId,

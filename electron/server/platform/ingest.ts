@@ -14,7 +14,8 @@ import {
 import type { ServerContext } from '../context';
 import { parseJsonBody } from '../http/body';
 import { parseInput } from '../http/validate';
-import { findPlatformEvent, insertPlatformEvent } from '../sql/platform-events';
+import { invalidRequest } from '../errors';
+import { findPlatformEvent, findPlatformTrade, insertPlatformEvent } from '../sql/platform-events';
 import { applyDisputeOpened } from './dispute-opened';
 import { eventIdReused, unknownEventType } from './errors';
 import type { EventInput, EventResult } from './event-context';
@@ -36,6 +37,37 @@ export function parsePlatformEvent(body: Buffer): PlatformEvent {
   const envelope = parseInput(platformEventEnvelope, payload);
   if (!KNOWN_TYPES.has(envelope.type)) throw unknownEventType(envelope.type);
   return parseInput(platformEvent, payload);
+}
+
+/** How far an event's own time may run ahead of its sending, for clocks that differ on the exchange's side. */
+export const EVENT_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/** Events whose time decides who moves the escrow: the dispute's opening and the settlements it freezes. */
+const ESCROW_TIMED: ReadonlySet<PlatformEvent['type']> = new Set([
+  'trade.released',
+  'trade.cancelled',
+  'dispute.opened',
+]);
+
+/**
+ * The event's `timestamp` orders it against the others, and decides whether a release came before the
+ * dispute that freezes the escrow: so it must be a time the event could have happened. Not after it was
+ * sent (a dispute dated 2099 would make every later release "before the dispute"), and for the events
+ * that move or freeze the escrow, not before the trade opened (a release dated last year would pass as
+ * one from before any dispute).
+ */
+function checkEventTime(ctx: ServerContext, event: PlatformEvent, at: string, sentAt: Date): void {
+  const latest = new Date(sentAt.getTime() + EVENT_CLOCK_SKEW_MS);
+  if (at > latest.toISOString()) {
+    throw invalidRequest(
+      `timestamp: ${at} is later than the event was sent (webhook-timestamp ${sentAt.toISOString()}).`,
+    );
+  }
+  if (!ESCROW_TIMED.has(event.type)) return;
+  const trade = findPlatformTrade(ctx.db, event.data.tradeId);
+  if (trade && at < trade.openedAt) {
+    throw invalidRequest(`timestamp: ${at} is before trade ${trade.id} opened (${trade.openedAt}).`);
+  }
 }
 
 function applyEvent(input: EventInput, event: PlatformEvent): EventResult {
@@ -67,10 +99,15 @@ function answerOf(eventId: string, tradeId: string, result: EventResult): EventA
 const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /**
- * Applies one delivery whose signature was checked. Throws an ApiError for a refusal that stores nothing;
+ * Applies one delivery whose signature was checked, sent at `sentAt` (its webhook-timestamp). Throws an ApiError for a refusal that stores nothing;
  * returns the answer (success or a final refusal) otherwise, stored under `eventId`.
  */
-export function receivePlatformEvent(ctx: ServerContext, eventId: string, body: Buffer): EventAnswer {
+export function receivePlatformEvent(
+  ctx: ServerContext,
+  eventId: string,
+  body: Buffer,
+  sentAt: Date = ctx.now(),
+): EventAnswer {
   const bodySha256 = sha256Hex(body);
   return ctx.write(() => {
     // Read inside the write transaction: two deliveries of one id at once are serialised, and the second
@@ -84,6 +121,7 @@ export function receivePlatformEvent(ctx: ServerContext, eventId: string, body: 
     const now = ctx.now();
     // Milliseconds always, so that string order is time order in every comparison the handlers make.
     const at = new Date(event.timestamp).toISOString();
+    checkEventTime(ctx, event, at, sentAt);
     const result = applyEvent({ ctx, eventId, at, now }, event);
     const answer = answerOf(eventId, event.data.tradeId, result);
     insertPlatformEvent(ctx.db, {

@@ -10,6 +10,7 @@
 //   and the case is over, settled by the parties without a verdict.
 import type { VerdictOutcome } from '../../../shared/domain/dispute';
 import { settleEscrow } from '../ledger/escrow';
+import { enqueueVerdictEvent } from '../outbound/events';
 import { markTradePaid, markTradeSettled, resolveCaseSettledByParty, type PlatformTrade } from '../sql/platform-events';
 import { rejectProposal } from '../sql/verdicts';
 import { escrowAlreadySettled, escrowFrozen, escrowOnHoldForEvent } from './errors';
@@ -48,17 +49,29 @@ function settlementRefusal(input: EventInput, trade: PlatformTrade, type: Settli
   return null;
 }
 
-/** Closes the case of a dispute the parties settled themselves; a verdict waiting for approval is void. */
-function closeSettledCase(input: EventInput, caseId: string, type: SettlingEvent): void {
+/**
+ * Closes the case of a dispute the parties settled themselves; a verdict waiting for approval is void, and
+ * the exchange, which heard of the proposal, is told so (before the escrow's move, queued after this).
+ */
+function closeSettledCase(input: EventInput, trade: PlatformTrade & { caseId: string }, type: SettlingEvent): void {
   const at = input.now.toISOString();
-  resolveCaseSettledByParty(input.ctx.db, caseId, at);
-  rejectProposal(
+  resolveCaseSettledByParty(input.ctx.db, trade.caseId, at);
+  const voided = rejectProposal(
     input.ctx.db,
-    caseId,
+    trade.caseId,
     PLATFORM_USER_ID,
     at,
     `Settled on the exchange (${type} at ${input.at}) before the dispute opened; no verdict was needed.`,
   );
+  if (!voided) return;
+  enqueueVerdictEvent(input.ctx, {
+    verdictId: voided.id,
+    caseId: trade.caseId,
+    escrowId: trade.escrowId,
+    outcome: voided.outcome,
+    reasonCode: voided.reasonCode,
+    state: 'voided',
+  });
 }
 
 export function applySettlement(input: EventInput, tradeId: string, type: SettlingEvent, reason?: string): EventResult {
@@ -73,7 +86,7 @@ export function applySettlement(input: EventInput, tradeId: string, type: Settli
     return refused(escrowAlreadySettled('settled'));
   }
   markTradeSettled(input.ctx.db, trade.id, type, input.at);
-  if (trade.caseId) closeSettledCase(input, trade.caseId, type);
+  if (trade.caseId) closeSettledCase(input, { ...trade, caseId: trade.caseId }, type);
   const beneficiaryPartyId = outcome === 'release' ? trade.buyerId : trade.sellerId;
   const escrowEvent = outcome === 'release' ? 'escrow.released' : 'escrow.refunded';
   recordEventChange(input, trade, escrowEvent, {

@@ -4,7 +4,15 @@
 // transaction monitoring runs over the trade's parties (KYT on live events).
 import type { z } from 'zod';
 import type { PlatformParty, tradeOpenedData } from '../../../shared/api/platform-events';
-import { assetDecimals, InvalidAmountError, toMinorUnits } from '../../../shared/domain/money';
+import {
+  assetDecimals,
+  FIAT_DECIMALS,
+  InvalidAmountError,
+  MAX_FIAT_AMOUNT,
+  MAX_TRADE_AMOUNT,
+  toMinorUnits,
+  type Asset,
+} from '../../../shared/domain/money';
 import { recordTradeWithEscrow } from '../cases/create';
 import { MissingUsdRateError, usdEquivalent } from '../cases/usd';
 import { invalidRequest } from '../errors';
@@ -28,21 +36,28 @@ type TradeOpened = z.infer<typeof tradeOpenedData>;
 
 export const escrowIdOf = (tradeId: string) => `ESC-${tradeId}`;
 
-/** A positive amount the unit can hold; the schema checked the format, not the scale or zero. */
-function checkAmount(field: string, amount: string, decimals: number): void {
+/**
+ * A positive amount the unit can hold, at most `maxWhole` whole units; the schema checked the format, not
+ * the scale, zero or the size (money.ts says why there is a ceiling).
+ */
+function checkAmount(field: string, amount: string, decimals: number, maxWhole: bigint, unit: string): void {
+  let minor: bigint;
   try {
-    if (toMinorUnits(amount, decimals) > 0n) return;
+    minor = toMinorUnits(amount, decimals);
   } catch (error) {
     if (!(error instanceof InvalidAmountError)) throw error;
     throw invalidRequest(`data.${field}: ${error.message}`);
   }
-  throw invalidRequest(`data.${field}: must be more than zero`);
+  if (minor <= 0n) throw invalidRequest(`data.${field}: must be more than zero`);
+  if (minor > maxWhole * 10n ** BigInt(decimals)) {
+    throw invalidRequest(`data.${field}: more than ${maxWhole.toString()} ${unit}, beyond any trade this platform takes`);
+  }
 }
 
 function checkTrade(input: EventInput, trade: TradeOpened): void {
   if (trade.buyer.id === trade.seller.id) throw invalidRequest('data.seller.id: the seller cannot be the buyer');
-  checkAmount('amount', trade.amount, assetDecimals(trade.asset));
-  checkAmount('fiatAmount', trade.fiatAmount, 2);
+  checkAmount('amount', trade.amount, assetDecimals(trade.asset), MAX_TRADE_AMOUNT[trade.asset as Asset], trade.asset);
+  checkAmount('fiatAmount', trade.fiatAmount, FIAT_DECIMALS, MAX_FIAT_AMOUNT, trade.fiatCurrency);
   try {
     usdEquivalent(input.ctx.config, trade.fiatCurrency, trade.fiatAmount);
   } catch (error) {

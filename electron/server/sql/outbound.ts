@@ -1,4 +1,4 @@
-// The outbound queue's statements (migration 0006). The worker claims a row by moving its next attempt
+// The outbound queue's statements (migrations 0007 and 0010). The worker claims a row by moving its next attempt
 // past the delivery's timeout with a conditional UPDATE, so two servers on one database never send the
 // same row at once, and a row whose sender died is simply due again once that time has passed.
 import type { Db } from '../db/open';
@@ -31,9 +31,14 @@ export function findCaseIdOfEscrow(db: Db, escrowId: string): string | null {
   return row?.id ?? null;
 }
 
-/** The row `o` is the first pending event of its trade. */
-const NO_EARLIER_PENDING = `NOT EXISTS (SELECT 1 FROM outbound_events p
-  WHERE p.state = 'pending' AND p.trade_id = o.trade_id AND p.seq < o.seq)`;
+/**
+ * No earlier event of row `o`'s trade is still undelivered: pending, or given up (`failed`). A given-up
+ * event holds its trade's later ones too, until a supervisor queues it again (or they would reach the
+ * exchange first, and the retried one after them); other trades go on.
+ */
+const EARLIER_UNDELIVERED = `FROM outbound_events p
+  WHERE p.state <> 'delivered' AND p.trade_id = o.trade_id AND p.seq < o.seq`;
+const NO_EARLIER_UNDELIVERED = `NOT EXISTS (SELECT 1 ${EARLIER_UNDELIVERED})`;
 
 export interface DueDelivery {
   id: string;
@@ -43,7 +48,7 @@ export interface DueDelivery {
 }
 
 /**
- * The oldest due pending row that no earlier pending row of the same trade waits before: the exchange
+ * The oldest due pending row that no earlier undelivered row of the same trade waits before: the exchange
  * hears about one trade in the order things happened to it, while a trade whose receiver keeps failing
  * holds up no other.
  */
@@ -52,20 +57,20 @@ export function nextDueDelivery(db: Db, now: string): DueDelivery | undefined {
     db,
     `SELECT o.id, o.body, o.attempts, o.next_attempt_at AS nextAttemptAt
      FROM outbound_events o
-     WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND ${NO_EARLIER_PENDING}
+     WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND ${NO_EARLIER_UNDELIVERED}
      ORDER BY o.seq LIMIT 1`,
   ).get(now) as DueDelivery | undefined;
 }
 
 /**
- * When the next row the worker may pick is due (null: nothing is pending). A row queued behind an earlier
- * one of its trade does not count: it waits for that one, however long ago it was due itself.
+ * When the next row the worker may pick is due (null: nothing it may pick is pending). A row queued behind an
+ * earlier undelivered one of its trade does not count: it waits for that one, however long ago it was due.
  */
 export function earliestPendingAt(db: Db): string | null {
   const row = prepared(
     db,
     `SELECT MIN(o.next_attempt_at) AS at FROM outbound_events o
-     WHERE o.state = 'pending' AND ${NO_EARLIER_PENDING}`,
+     WHERE o.state = 'pending' AND ${NO_EARLIER_UNDELIVERED}`,
   ).get() as { at: string | null };
   return row.at;
 }
@@ -129,11 +134,14 @@ export interface DeliveryRow {
   createdAt: string;
   nextAttemptAt: string | null;
   deliveredAt: string | null;
+  /** A pending row's earliest earlier undelivered event of its trade, which it waits for; else null. */
+  waitingFor: string | null;
 }
 
-const DELIVERY_COLUMNS = `seq, id, type, trade_id AS tradeId, case_id AS caseId, state, attempts,
-  last_status AS lastStatus, last_error AS lastError, created_at AS createdAt,
-  next_attempt_at AS nextAttemptAt, delivered_at AS deliveredAt`;
+const DELIVERY_COLUMNS = `o.seq, o.id, o.type, o.trade_id AS tradeId, o.case_id AS caseId, o.state, o.attempts,
+  o.last_status AS lastStatus, o.last_error AS lastError, o.created_at AS createdAt,
+  o.next_attempt_at AS nextAttemptAt, o.delivered_at AS deliveredAt,
+  CASE WHEN o.state = 'pending' THEN (SELECT p.id ${EARLIER_UNDELIVERED} ORDER BY p.seq LIMIT 1) END AS waitingFor`;
 
 /** The delivery log, newest first, before the `before` seq (a keyset page). */
 export function listDeliveries(
@@ -144,17 +152,17 @@ export function listDeliveries(
   if (filter.state) {
     return prepared(
       db,
-      `SELECT ${DELIVERY_COLUMNS} FROM outbound_events WHERE state = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      `SELECT ${DELIVERY_COLUMNS} FROM outbound_events o WHERE o.state = ? AND o.seq < ? ORDER BY o.seq DESC LIMIT ?`,
     ).all(filter.state, before, filter.limit) as DeliveryRow[];
   }
   return prepared(
     db,
-    `SELECT ${DELIVERY_COLUMNS} FROM outbound_events WHERE seq < ? ORDER BY seq DESC LIMIT ?`,
+    `SELECT ${DELIVERY_COLUMNS} FROM outbound_events o WHERE o.seq < ? ORDER BY o.seq DESC LIMIT ?`,
   ).all(before, filter.limit) as DeliveryRow[];
 }
 
 export function findDelivery(db: Db, id: string): DeliveryRow | undefined {
-  return prepared(db, `SELECT ${DELIVERY_COLUMNS} FROM outbound_events WHERE id = ?`).get(id) as
+  return prepared(db, `SELECT ${DELIVERY_COLUMNS} FROM outbound_events o WHERE o.id = ?`).get(id) as
     DeliveryRow | undefined;
 }
 

@@ -49,6 +49,8 @@ export interface PlatformTrade {
   amountMinor: bigint;
   fiatCurrency: string;
   fiatAmountMinor: bigint;
+  /** When the trade opened on the exchange (its trade.opened's time). */
+  openedAt: string;
   paidAt: string | null;
   disputedAt: string | null;
   settledAt: string | null;
@@ -63,7 +65,7 @@ export function findPlatformTrade(db: Db, tradeId: string): PlatformTrade | null
   const row = prepared(
     db,
     `SELECT t.id, t.buyer_id AS buyerId, t.seller_id AS sellerId, t.asset, t.amount_minor AS amountMinor,
-            t.fiat_currency AS fiatCurrency, t.fiat_amount_minor AS fiatAmountMinor, t.paid_at AS paidAt,
+            t.fiat_currency AS fiatCurrency, t.fiat_amount_minor AS fiatAmountMinor, t.created_at AS openedAt, t.paid_at AS paidAt,
             t.disputed_at AS disputedAt, t.settled_at AS settledAt, t.settled_by AS settledBy,
             e.id AS escrowId, e.state AS escrowState, c.id AS caseId, c.status AS caseStatus
      FROM trades t JOIN escrows e ON e.trade_id = t.id LEFT JOIN cases c ON c.trade_id = t.id
@@ -124,11 +126,17 @@ export const insertPlatformParty = (db: Db, party: PlatformPartyRow) =>
      VALUES (@id, @displayName, @kycStatus, @country, @accountCreatedAt, 0, 0, @seenAt) ON CONFLICT DO NOTHING`,
   ).run(party).changes === 1;
 
-/** Refreshes what the exchange says of a known party, unless a newer event already did. */
+/**
+ * Refreshes what the exchange says of a known party, unless a newer event already did. The KYC status is
+ * MetaMap's to decide once MetaMap has ruled on the party (`kyc_status_at` set, migration 0006): the
+ * exchange's `kycStatus` is its own record, which may lag MetaMap's webhooks to us, so it fills in only a
+ * status no MetaMap outcome has set (a late `verified` would otherwise undo a rejection).
+ */
 export const refreshPlatformParty = (db: Db, party: PlatformPartyRow) =>
   prepared(
     db,
-    `UPDATE parties SET display_name = @displayName, kyc_status = @kycStatus, country = @country, platform_seen_at = @seenAt
+    `UPDATE parties SET display_name = @displayName, country = @country, platform_seen_at = @seenAt,
+       kyc_status = CASE WHEN kyc_status_at IS NULL THEN @kycStatus ELSE kyc_status END
      WHERE id = @id AND (platform_seen_at IS NULL OR platform_seen_at < @seenAt)`,
   ).run(party).changes === 1;
 

@@ -62,12 +62,23 @@ export function executeProposal(db: Db, caseId: string, supervisorId: string, at
   ).get({ at, caseId, supervisorId }) as ExecutedProposal | undefined;
 }
 
-/** Rejects the case's proposal; returns its id, undefined when there was none. */
-export function rejectProposal(db: Db, caseId: string, supervisorId: string, at: string, reason: string): string | undefined {
-  const row = prepared(
+export interface RejectedProposal {
+  id: string;
+  outcome: VerdictOutcome;
+  reasonCode: ReasonCode;
+}
+
+/** Rejects the case's proposal; returns it, undefined when there was none. */
+export function rejectProposal(
+  db: Db,
+  caseId: string,
+  supervisorId: string,
+  at: string,
+  reason: string,
+): RejectedProposal | undefined {
+  return prepared(
     db,
     `UPDATE verdicts SET state = 'rejected', rejected_by = ?, rejected_at = ?, reject_reason = ?
-     WHERE case_id = ? AND state = 'proposed' RETURNING id`,
-  ).get(supervisorId, at, reason, caseId) as { id: string } | undefined;
-  return row?.id;
+     WHERE case_id = ? AND state = 'proposed' RETURNING id, outcome, reason_code AS reasonCode`,
+  ).get(supervisorId, at, reason, caseId) as RejectedProposal | undefined;
 }

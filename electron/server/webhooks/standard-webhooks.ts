@@ -19,6 +19,25 @@ function secretBytes(secret: string): Buffer {
   return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
 }
 
+/** Standard Webhooks keys are 24 to 64 random bytes; a shorter HMAC key can be guessed, an empty one by anyone. */
+export const MIN_SECRET_BYTES = 24;
+
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Why a secret cannot sign, or null when it can. Node's base64 decoder skips what it cannot read, so
+ * `whsec_!!!!` would quietly become an empty key: the text after `whsec_` must be strict base64. The
+ * answer never repeats the secret.
+ */
+export function secretProblem(secret: string): string | null {
+  if (secret.startsWith('whsec_') && !STRICT_BASE64.test(secret.slice('whsec_'.length))) {
+    return 'starts with whsec_ but the rest is not base64';
+  }
+  const length = secretBytes(secret).length;
+  if (length < MIN_SECRET_BYTES) return `is ${length} bytes long; a signing key needs at least ${MIN_SECRET_BYTES}`;
+  return null;
+}
+
 export function signature(secret: string, id: string, timestamp: string, body: Buffer | string): string {
   const mac = createHmac('sha256', secretBytes(secret));
   mac.update(`${id}.${timestamp}.`);

@@ -10,6 +10,7 @@ import { metamapEventOrder } from './0006-metamap-event-order';
 import { outboundEvents } from './0007-outbound-events';
 import { platformEvents } from './0008-platform-events';
 import { livenessTrade } from './0009-liveness-trade';
+import { outboundUndelivered } from './0010-outbound-undelivered';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   outboundEvents,
   platformEvents,
   livenessTrade,
+  outboundUndelivered,
 ];

@@ -194,11 +194,13 @@ function DeliveryTable(props: {
             <td>
               {row.state === 'delivered'
                 ? time(row.deliveredAt)
-                : row.state === 'pending'
-                  ? t('deliveries.nextAt', {
-                      at: row.nextAttemptAt ? formatDateTime(props.locale, row.nextAttemptAt) : '—',
-                    })
-                  : t('deliveries.gaveUp')}
+                : row.waitingFor
+                  ? t('deliveries.waiting', { id: row.waitingFor })
+                  : row.state === 'pending'
+                    ? t('deliveries.nextAt', {
+                        at: row.nextAttemptAt ? formatDateTime(props.locale, row.nextAttemptAt) : '—',
+                      })
+                    : t('deliveries.gaveUp')}
             </td>
             <td>
               {row.state === 'failed' && (

@@ -95,20 +95,22 @@ export interface LinkedAlert extends AlertKey {
   tradeIds: string[];
 }
 
+/** Exported for its query-plan test. */
+export const LINK_TRADE_ALERTS_SQL = `UPDATE kyt_alerts SET case_id = @caseId
+     WHERE +case_id IS NULL
+       AND party_id IN (SELECT buyer_id FROM trades WHERE id = @tradeId UNION SELECT seller_id FROM trades WHERE id = @tradeId)
+       AND EXISTS (SELECT 1 FROM json_each(kyt_alerts.trade_ids) WHERE value = @tradeId)
+     RETURNING id, case_id AS caseId, party_id AS partyId, rule_id AS ruleId, level, status, trade_ids AS tradeIds`;
+
 /**
  * The alerts raised on a trade before it had a case join the case its dispute opened: those about the
  * trade's buyer or seller whose trades include it. (An alert about another party's use of a shared
  * instrument stays with that party's own trades.) Answers them, in id order.
  */
 export function linkTradeAlertsToCase(db: Db, tradeId: string, caseId: string): LinkedAlert[] {
-  const rows = prepared(
-    db,
-    `UPDATE kyt_alerts SET case_id = @caseId
-     WHERE case_id IS NULL
-       AND party_id IN (SELECT buyer_id FROM trades WHERE id = @tradeId UNION SELECT seller_id FROM trades WHERE id = @tradeId)
-       AND EXISTS (SELECT 1 FROM json_each(kyt_alerts.trade_ids) WHERE value = @tradeId)
-     RETURNING id, case_id AS caseId, party_id AS partyId, rule_id AS ruleId, level, status, trade_ids AS tradeIds`,
-  ).all({ tradeId, caseId }) as (Omit<LinkedAlert, 'tradeIds'> & { tradeIds: string })[];
+  // `+case_id`: read the two parties' alerts (kyt_by_party), not every alert without a case (kyt_by_case),
+  // which grows with every live trade an alert was raised on.
+  const rows = prepared(db, LINK_TRADE_ALERTS_SQL).all({ tradeId, caseId }) as (Omit<LinkedAlert, 'tradeIds'> & { tradeIds: string })[];
   return rows
     .map((row) => ({ ...row, tradeIds: JSON.parse(row.tradeIds) as string[] }))
     .sort((a, b) => a.id.localeCompare(b.id));

@@ -33,6 +33,7 @@ export const API_ERRORS = {
   escrow_already_settled: 409,
   trade_already_settled: 409,
   trade_conflict: 409,
+  verification_conflict: 409,
   alert_already_decided: 409,
   review_already_done: 409,
   idempotency_key_in_flight: 409,

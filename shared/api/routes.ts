@@ -560,6 +560,7 @@ export const ROUTES = {
       'escrow_on_hold',
       'trade_already_settled',
       'trade_conflict',
+      'verification_conflict',
       'idempotency_key_reused',
       'rate_limited',
       'platform_events_not_configured',

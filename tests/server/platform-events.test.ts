@@ -1045,7 +1045,7 @@ describe('KYT over the receipts of live trades', () => {
 
 describe('KYT alerts raised on a live trade, before any dispute', () => {
   // An exchange to tell: escrow events are queued only when one is configured (the queue itself is mocked).
-  beforeEach(() => start({ outboundUrl: 'http://127.0.0.1:9/exchange', outboundSecret: 'test-outbound-secret' }));
+  beforeEach(() => start({ outboundUrl: 'http://127.0.0.1:9/exchange', outboundSecret: 'test-outbound-secret-of-24-bytes-or-more' }));
 
   /** 25,000 USD from a seller whose account is 3 days old: new_account_high_value, HIGH. */
   const highValueFromNewAccount = () =>

@@ -9,7 +9,7 @@ import { ROUTES } from '../../../shared/api/routes';
 import type { VerdictResponse } from '../../../shared/api/types';
 import { requireStepUp } from '../auth/stepup';
 import type { ServerContext } from '../context';
-import { ApiError, forbidden, storageFailure } from '../errors';
+import { ApiError, forbidden } from '../errors';
 import { defineRoute } from '../http/route';
 import {
   abandonIdempotentRequest,
@@ -65,13 +65,8 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
       });
     } catch (error) {
       // A wrong code, a full disk (or a bug) stopped the request before anything was decided: free the key
-      // for a retry. On a full disk freeing it may fail too; the lease then lapses (IDEMPOTENCY_LEASE_MS)
-      // and the client hears of the first failure, not of this one.
-      try {
-        abandonIdempotentRequest(ctx, lease);
-      } catch (abandonError) {
-        if (!storageFailure(abandonError)) throw abandonError;
-      }
+      // for a retry.
+      abandonIdempotentRequest(ctx, lease);
       throw error;
     }
     return reply.status(response.status).send(response.body);

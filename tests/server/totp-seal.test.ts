@@ -11,7 +11,7 @@ import { defaultConfig } from '../../electron/server/config';
 import { openDatabase } from '../../electron/server/db/open';
 import { findUserById } from '../../electron/server/sql/users';
 import { DATABASE_FILE, startServer, type RunningServer } from '../../electron/server/start';
-import { addEnrollingUser, login, secretOf } from './fixtures/auth-api';
+import { addEnrollingUser, login, oathtoolCode, secretOf, submitCode } from './fixtures/auth-api';
 import { addUser, createTestServer, tempDir, type TestServer } from './harness';
 
 /** RFC 4648 base32 decoding, for looking for a seed's raw bytes. */
@@ -59,13 +59,24 @@ function legacyStore(users: { id: string; secret: string | null; confirmed: numb
 }
 
 describe('TOTP seeds at rest', () => {
-  it('are never in the database file, confirmed or pending, as base32 or raw bytes', async () => {
+  it('are never in the database file, confirmed or pending, as base32 or raw bytes, nor are backup codes', async () => {
     const server = await createTestServer();
     servers.push(server);
     const users = [addUser(server.ctx, 'agent'), addUser(server.ctx, 'supervisor')];
     const diego = addEnrollingUser(server, 'diego');
     const pending = secretOf((await login(server, 'diego', diego.password)).body.otpauthUrl as string);
-    const seeds = [...users.map((user) => user.totpSecret), pending];
+    const enrolling = addEnrollingUser(server, 'emma');
+    const started = await login(server, 'emma', enrolling.password);
+    const emmaSeed = secretOf(started.body.otpauthUrl as string);
+    server.clock.advance(30_000);
+    const confirmed = await submitCode(
+      server,
+      started.body.loginToken as string,
+      oathtoolCode(emmaSeed, server.clock.now),
+    );
+    const backupCodes = confirmed.body.backupCodes as string[];
+    expect(backupCodes).toHaveLength(10);
+    const seeds = [...users.map((user) => user.totpSecret), pending, emmaSeed];
     // The seeds do work: the users SQL opens them.
     expect(findUserById(server.ctx.db, users[0]!.id)!.totpSecret).toBe(users[0]!.totpSecret);
     expect(findUserById(server.ctx.db, diego.id)!.totpSecret).toBe(pending);
@@ -82,6 +93,8 @@ describe('TOTP seeds at rest', () => {
         expect(image.includes(base32Bytes(seed)), `raw ${seed}`).toBe(false);
       }
     }
+    // Backup codes were already stored only as hashes.
+    for (const code of backupCodes) expect(after.includes(Buffer.from(code, 'utf8')), code).toBe(false);
     // The key is beside the database, private, and not in it.
     const keyFile = path.join(dir, SECRETS_KEY_FILE);
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);

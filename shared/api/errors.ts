@@ -50,6 +50,8 @@ export const API_ERRORS = {
   internal_error: 500,
   webhooks_not_configured: 503,
   platform_events_not_configured: 503,
+  storage_full: 503,
+  storage_unavailable: 503,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

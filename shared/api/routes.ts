@@ -97,13 +97,18 @@ export interface RouteSpec {
   errors: readonly ApiErrorCode[];
 }
 
-/** Codes any call can answer (DESIGN §2, "on every call"). */
+/**
+ * Codes any call can answer (DESIGN §2, "on every call"), and the server's storage failing under a write
+ * (503, nothing stored: the same request may be sent again).
+ */
 export const EVERY_CALL_ERRORS = [
   'invalid_request',
   'payload_too_large',
   'not_found',
   'rate_limited',
   'internal_error',
+  'storage_full',
+  'storage_unavailable',
 ] as const satisfies readonly ApiErrorCode[];
 
 const SIGNED_IN_ERRORS = ['unauthenticated'] as const satisfies readonly ApiErrorCode[];

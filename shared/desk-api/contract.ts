@@ -2,6 +2,7 @@
 // preload bridge and the browser host's bridge are both typed from this map, and the desk service
 // validates each input against its schema before acting on it.
 import { z } from 'zod';
+import { withoutBidiControls } from '../api/text';
 import type { CaseSummary, Delivery, DeliveryLog, KytRuleSet, ReviewItem, ReviewWeek, UserWorkload, VerdictFigures, VerdictPage } from '../api/types';
 import type { Me } from '../api/types';
 import {
@@ -37,7 +38,8 @@ import {
 } from './schemas';
 
 const none = z.undefined();
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** Typed text: the platform's rule (shared/api/text.ts), so that the desk refuses it before it is queued. */
+const text = (max: number) => withoutBidiControls(z.string().trim().min(1).max(max));
 const totp = z.string().regex(/^\d{6}$/, 'The authentication code is 6 digits.');
 const freshCode = z.strictObject({ commandId: text(128), totp });
 

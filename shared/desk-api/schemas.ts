@@ -1,6 +1,7 @@
 // zod schemas of the values that cross the renderer ↔ desk boundary. Case data keeps the platform API's
 // shapes (shared/api/types.ts): the desk caches what the server sent and the renderer reads it as is.
 import { z } from 'zod';
+import { withoutBidiControls } from '../api/text';
 import {
   CASE_STATUSES,
   KYT_DECISIONS,
@@ -18,7 +19,8 @@ export type DeskResult<T> = { ok: true; value: T } | { ok: false; error: DeskErr
 
 /** The server's case ids are letters, digits, '-' and '_' (DSP-100011): nothing that reads as a path. */
 export const caseId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a case id');
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** Typed text: the platform's rule (shared/api/text.ts), so that the desk refuses it before it is queued. */
+const text = (max: number) => withoutBidiControls(z.string().trim().min(1).max(max));
 
 export const QUEUE_VIEWS = ['all', 'mine', 'unassigned', 'flagged', 'awaiting_approval'] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];

@@ -21,7 +21,8 @@ import {
   reviewWeekInput,
   verdictFilter,
   verdictListInput,
-  settings,
+  serverChangeInput,
+  settingsChange,
   trustKeyInput,
   verdictInput,
   type AuditStatus,
@@ -33,6 +34,7 @@ import {
   type OutboxEntry,
   type ReportFile,
   type QueuePage,
+  type ServerChange,
   type Settings,
   type SyncStatus,
 } from './schemas';
@@ -147,7 +149,14 @@ export const deskChannels = {
   /** Pins the key the server now signs with, after a key change: the user types its fingerprint's start. */
   'audit.trustKey': channel<z.ZodType<{ fingerprint: string }, { fingerprint: string }>, AuditStatus>(trustKeyInput),
   'settings.get': channel<typeof none, Settings>(none),
-  'settings.set': channel<z.ZodType<Partial<Settings>>, Settings>(settings.partial()),
+  'settings.set': channel<typeof settingsChange, Settings>(settingsChange),
+  /**
+   * Asks to point the desk at another platform server (null: the bundled one), used from the next start.
+   * The renderer only asks: the Electron shell shows the address in a native dialog and saves it only when
+   * the user confirms there; the browser host has no such dialog and refuses (`--server` on its command
+   * line chooses its server). README "The desk's server".
+   */
+  'server.change': channel<typeof serverChangeInput, ServerChange>(serverChangeInput),
 } as const;
 
 export type DeskChannel = keyof typeof deskChannels;

@@ -2,6 +2,7 @@
 // shapes (shared/api/types.ts): the desk caches what the server sent and the renderer reads it as is.
 import { z } from 'zod';
 import { withoutBidiControls } from '../api/text';
+import { checkServerUrl } from './server-url';
 import {
   CASE_STATUSES,
   KYT_DECISIONS,
@@ -192,12 +193,33 @@ export interface ReportFile {
   base64: string;
 }
 
+/** A platform server address the desk accepts, in its normalised form (./server-url.ts). */
+export const serverUrl = z.string().transform((value, ctx) => {
+  const checked = checkServerUrl(value);
+  if (checked.ok) return checked.url;
+  ctx.addIssue({ code: 'custom', message: checked.reason });
+  return z.NEVER;
+});
+
 export const settings = z.strictObject({
   language: z.enum(['system', 'en', 'es']),
   theme: z.enum(['system', 'light', 'dark']),
-  /** null: the bundled local server. */
-  serverUrl: z.string().url().max(2000).nullable(),
+  /**
+   * null: the bundled local server. Only an address checkServerUrl accepts (https, or http to this
+   * computer): a value stored otherwise reads back as null. Changed only through 'server.change', which the
+   * user confirms outside the renderer (README "The desk's server").
+   */
+  serverUrl: serverUrl.nullable(),
 });
+/** What 'settings.set' takes: everything but the server, which the renderer cannot set on its own. */
+export const settingsChange = settings.omit({ serverUrl: true }).partial();
+
+export const serverChangeInput = z.strictObject({ serverUrl: serverUrl.nullable() });
+/** `saved`: the user confirmed, the desk uses the server from its next start; `cancelled`: nothing changed. */
+export interface ServerChange {
+  status: 'saved' | 'cancelled';
+  serverUrl: string | null;
+}
 export type Settings = z.infer<typeof settings>;
 
 /**

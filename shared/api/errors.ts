@@ -81,6 +81,7 @@ export const DESK_ONLY_ERROR_CODES = [
   'no_key_change',
   'unreadable_command',
   'unknown_channel',
+  'server_change_refused',
   'untrusted_sender',
   'desk_unavailable',
   'bridge_closed',

@@ -215,7 +215,7 @@ export const ROUTES = {
     response: message,
     status: 201,
     idempotencyKey: false,
-    errors: [...ROLE_ERRORS, 'not_case_holder'],
+    errors: [...ROLE_ERRORS, 'not_case_holder', 'case_already_resolved'],
   }),
   addNote: route({
     method: 'POST',

@@ -1,4 +1,4 @@
-// Users and their second factor: accounts, TOTP secrets and steps, sign-in locks, failures, backup codes.
+// Users and their second factor: accounts, TOTP secrets and steps, step-up failures, backup codes.
 import type { Role } from '../../../shared/domain/dispute';
 import type { Db } from '../db/open';
 import { prepared } from './statements';
@@ -74,20 +74,10 @@ export const advanceTotpStep = (db: Db, userId: string, step: number) =>
     step,
   ).changes === 1;
 
-export function lockedUntilAfter(db: Db, userId: string, now: string): string | null {
-  const row = prepared(db, 'SELECT locked_until FROM users WHERE id = ? AND locked_until > ?').get(userId, now) as
-    | { locked_until: string }
-    | undefined;
-  return row?.locked_until ?? null;
-}
-
-/** Locks sign-in until `until` unless a lock is already running at `at`; true when this call locked it. */
-export const lockSignIn = (db: Db, userId: string, until: string, at: string) =>
-  prepared(db, 'UPDATE users SET locked_until = ? WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)').run(
-    until,
-    userId,
-    at,
-  ).changes === 1;
+/** Replaces the password hash if it is still `previous`; true when it did. */
+export const replacePasswordHash = (db: Db, userId: string, previous: string, next: string) =>
+  prepared(db, 'UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?').run(next, userId, previous)
+    .changes === 1;
 
 export type FailureKind = 'sign_in' | 'step_up';
 

@@ -108,7 +108,9 @@ export function addUser(ctx: ServerContext, role: Role, username = `${role}${++u
 export function advanceSignedIn(server: TestServer, ms: number): void {
   server.clock.advance(ms);
   const expiresAt = new Date(server.clock.now.getTime() + 3_600_000).toISOString();
-  server.ctx.db.prepare('UPDATE sessions SET expires_at = ? WHERE revoked_at IS NULL').run(expiresAt);
+  server.ctx.db
+    .prepare('UPDATE sessions SET expires_at = ?, last_used_at = ? WHERE revoked_at IS NULL')
+    .run(expiresAt, server.clock.now.toISOString());
 }
 
 /**

@@ -93,6 +93,8 @@ export function decoyHash(cost: ScryptCost): Promise<string> {
   if (!decoy) {
     decoy = hashPassword(randomBytes(16).toString('hex'), cost);
     decoys.set(key, decoy);
+    // A failed attempt (out of memory, say) is not kept: the next sign-in tries again.
+    decoy.catch(() => decoys.delete(key));
   }
   return decoy;
 }

@@ -18,8 +18,9 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: ServerContex
     config: { rateLimit: { max: ctx.config.authRateLimitPerMinute, timeWindow: '1 minute' } },
   };
 
-  // Made now, not at the first unknown username, which would otherwise take twice as long as a known one.
-  await decoyHash(ctx.config.passwordHashCost);
+  // Started now, not at the first unknown username, which would otherwise take twice as long as a known
+  // one. Not awaited: the start does not wait for it, and a sign-in meanwhile waits for the same promise.
+  decoyHash(ctx.config.passwordHashCost).catch((error: unknown) => app.log.warn({ err: error }, 'decoy hash failed'));
 
   defineRoute(app, ctx, ROUTES.login, ({ body, request }) => signInWithPassword(ctx, body, request.ip), perAddressLimit);
 

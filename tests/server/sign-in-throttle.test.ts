@@ -7,7 +7,10 @@ import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CEILING_MAX_DELAY_MS,
+  KNOWN_ADDRESS_MS,
+  pruneSignInThrottleRows,
   SIGN_IN_CEILING,
+  SIGN_IN_CEILING_WINDOW_MS,
   SIGN_IN_LOCKOUT_MS,
   SIGN_IN_MAX_FAILURES,
 } from '../../electron/server/auth/lockout';
@@ -207,5 +210,44 @@ describe('the per-username ceiling across addresses', () => {
     expect(ceiling).toHaveLength(1);
     expect(ceiling[0]!.subject).toMatch(/^unknown-username:[0-9a-f]{16}$/);
     expect(JSON.stringify(auditRows())).not.toContain('nobody-by-this-name');
+  });
+});
+
+describe('the throttle tables', () => {
+  const counts = () =>
+    ['sign_in_failures', 'sign_in_locks', 'sign_in_addresses'].map(
+      (table) => (server.ctx.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
+    );
+  const prune = () => server.ctx.write(() => pruneSignInThrottleRows(server.ctx, server.clock.now));
+
+  it('are pruned of what can no longer decide anything, and only that', async () => {
+    expect((await signInFrom(OFFICE, agent)).status).toBe(200);
+    for (let i = 0; i < SIGN_IN_MAX_FAILURES; i++) await loginFrom(STRANGER, agent.username, 'guess');
+    expect(counts()).toEqual([5, 1, 1]);
+    expect(prune()).toBe(0);
+
+    server.clock.advance(SIGN_IN_CEILING_WINDOW_MS);
+    expect(prune()).toBe(6); // the failures, which have left every window, and the ended lock
+    expect(counts()).toEqual([0, 0, 1]);
+
+    server.clock.advance(KNOWN_ADDRESS_MS);
+    expect(prune()).toBe(1);
+    expect(counts()).toEqual([0, 0, 0]);
+  });
+
+  it('answer every sign-in query from an index', () => {
+    const statements = [
+      "SELECT COUNT(*) FROM sign_in_failures WHERE username_key = 'k' AND address = 'a' AND at > 't'",
+      "SELECT COUNT(*), MAX(at) FROM sign_in_failures WHERE username_key = 'k' AND at > 't'",
+      "SELECT until FROM sign_in_locks WHERE username_key = 'k' AND address = 'a' AND until > 't'",
+      "SELECT 1 FROM sign_in_addresses WHERE username_key = 'k' AND address = 'a' AND last_at > 't'",
+      "DELETE FROM sign_in_failures WHERE at <= 't'",
+    ];
+    for (const sql of statements) {
+      const plan = (server.ctx.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map(
+        (row) => row.detail,
+      );
+      expect(plan.filter((detail) => detail.startsWith('SCAN')), `${sql}\n${plan.join('\n')}`).toEqual([]);
+    }
   });
 });

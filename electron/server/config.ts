@@ -56,6 +56,12 @@ export interface ServerConfig {
    * `audit-signing.key` in the data folder, created on first start.
    */
   auditKeyFile: string | null;
+  /**
+   * The key TOTP seeds are sealed with (AES-256-GCM, base64 in a file of mode 0600), env
+   * `DISPUTE_DESK_SECRETS_KEY_FILE`: outside the database by design. Null: `totp-seal.key` in the data folder,
+   * created on first start.
+   */
+  secretsKeyFile: string | null;
   /** Names this audit log in its signed checkpoints (C2SP "origin"): one per deployment. */
   auditOrigin: string;
   /**
@@ -244,6 +250,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     platformEventsRateLimitPerMinute: 6_000,
     reportingEntity: DEMO_REPORTING_ENTITY,
     auditKeyFile: process.env.DISPUTE_DESK_AUDIT_KEY_FILE ?? null,
+    secretsKeyFile: process.env.DISPUTE_DESK_SECRETS_KEY_FILE ?? null,
     auditOrigin: 'dispute-desk/audit',
     outboundUrl: process.env.PLATFORM_OUTBOUND_URL ?? null,
     outboundSecret: process.env.PLATFORM_OUTBOUND_SECRET ?? null,

@@ -6,6 +6,7 @@ import {
   SIGN_IN_MAX_FAILURES,
   SIGN_IN_WINDOW_MS,
 } from '../../electron/server/auth/lockout';
+import { findUserById } from '../../electron/server/sql/users';
 import { addUser, createTestServer, type TestServer, type TestUser } from './harness';
 import {
   addEnrollingUser,
@@ -144,12 +145,7 @@ describe('sign-in of a user who has to enrol', () => {
       status: 'totp_enrollment_required',
       otpauthUrl: first.body.otpauthUrl,
     });
-    expect(
-      server.ctx.db.prepare('SELECT totp_secret, totp_confirmed FROM users WHERE id = ?').get(diego.id),
-    ).toEqual({
-      totp_secret: secret,
-      totp_confirmed: 0,
-    });
+    expect(findUserById(server.ctx.db, diego.id)).toMatchObject({ totpSecret: secret, totpConfirmed: 0 });
 
     // A wrong code confirms nothing.
     expectError(await submitCode(server, again.body.loginToken as string, '000000'), 401, 'invalid_totp');

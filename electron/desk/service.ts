@@ -104,7 +104,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   const api = createApiClient({
     baseUrl: serverUrl,
     token: () => session.token(),
-    onUnauthenticated: (token, error) => session.expire(token, error.message),
+    onUnauthenticated: (token, error) => session.expire(token, error.message, error.idleMinutes),
   });
   const session = createSession(ctx, api);
   const currentUser = () => session.user();

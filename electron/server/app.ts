@@ -96,6 +96,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, body } = toErrorResponse(error);
     if (status >= 500) request.log.error({ err: error }, 'unhandled error');
+    if (error instanceof ApiError) void reply.headers(error.headers());
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((_request, reply) =>

@@ -13,8 +13,18 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
+  /** Headers sent with the error (a 429's Retry-After); none unless a subclass says so. */
+  headers(): Record<string, string> {
+    return {};
+  }
+
+  /** Fields a client may act on beside the code and message (an idle sign-out's reason); none by default. */
+  protected details(): Record<string, string | number> {
+    return {};
+  }
+
   toBody(): { error: { code: ApiErrorCode; message: string } } {
-    return { error: { code: this.code, message: this.message } };
+    return { error: { ...this.details(), code: this.code, message: this.message } };
   }
 }
 

@@ -167,7 +167,8 @@ export interface DeskEvents {
   'sync.status': SyncStatus;
   'cases.changed': { caseIds: string[]; summaries?: CaseSummary[] };
   'outbox.changed': OutboxEntry;
-  'session.expired': { reason: string };
+  /** `idleMinutes` when the server ended the session after that long without activity. */
+  'session.expired': { reason: string; idleMinutes?: number };
   /** The server took a command on these alerts: views of them read again. */
   'alerts.changed': { alertIds: string[] };
   /** The desk's verdict on the audit chain changed (a check started or ended, a key was trusted). */

@@ -1,4 +1,4 @@
-// Users and their second factor: accounts, TOTP secrets and steps, sign-in locks, failures, backup codes.
+// Users and their second factor: accounts, TOTP secrets and steps, step-up failures, backup codes.
 // TOTP secrets are sealed on the way in and opened on the way out (auth/secret-box.ts): the column only ever
 // holds sealed values, and callers only ever see plain ones.
 import type { Role } from '../../../shared/domain/dispute';
@@ -133,20 +133,10 @@ export const advanceTotpStep = (db: Db, userId: string, step: number) =>
     step,
   ).changes === 1;
 
-export function lockedUntilAfter(db: Db, userId: string, now: string): string | null {
-  const row = prepared(db, 'SELECT locked_until FROM users WHERE id = ? AND locked_until > ?').get(userId, now) as
-    | { locked_until: string }
-    | undefined;
-  return row?.locked_until ?? null;
-}
-
-/** Locks sign-in until `until` unless a lock is already running at `at`; true when this call locked it. */
-export const lockSignIn = (db: Db, userId: string, until: string, at: string) =>
-  prepared(db, 'UPDATE users SET locked_until = ? WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)').run(
-    until,
-    userId,
-    at,
-  ).changes === 1;
+/** Replaces the password hash if it is still `previous`; true when it did. */
+export const replacePasswordHash = (db: Db, userId: string, previous: string, next: string) =>
+  prepared(db, 'UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?').run(next, userId, previous)
+    .changes === 1;
 
 export type FailureKind = 'sign_in' | 'step_up';
 

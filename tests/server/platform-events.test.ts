@@ -9,7 +9,7 @@ import { PLATFORM_USER_ID } from '../../electron/server/db/migrations/0008-platf
 import { signedMetamapDelivery } from '../../electron/server/webhooks/signature';
 import { call, claim, expectConsistent, FOUR_EYES_TRADE, postVerdict, verdictInput } from './fixtures/case-api';
 import { event, PNG, sendRaw, tradeOpened, type SendOptions } from './fixtures/platform-events';
-import { addCase, addUser, createTestServer, freshCode, PLATFORM_TEST_SECRET, type TestServer } from './harness';
+import { addCase, addUser, createTestServer, freshCode, PLATFORM_TEST_SECRET, type TestServer, latestFeedDetail } from './harness';
 
 // The outbound queue is another piece's work; here it is enough to see what the ingestion hands it.
 const outbound = vi.hoisted(() => [] as OutboundEvent[]);
@@ -80,11 +80,7 @@ const settlements = (tradeId: string) =>
      WHERE e.trade_id = ? AND l.kind <> 'lock' AND l.amount_minor > 0`,
     tradeId,
   );
-const latestDetail = (caseId: string) =>
-  JSON.parse(
-    get<{ data: string }>("SELECT data FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq DESC LIMIT 1", caseId)
-      .data,
-  ) as CaseDetail;
+const latestDetail = (caseId: string): CaseDetail => latestFeedDetail(running().ctx, caseId);
 
 const dispute = (tradeId: string, minutesAgo: number, openedBy: 'buyer' | 'seller' = 'buyer') =>
   event('dispute.opened', at(minutesAgo), { tradeId, openedBy, reason: 'Pagué por Pago Móvil y el vendedor no libera.' });

@@ -60,8 +60,15 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   // A configuration built in code (the desk, tests) did not pass through parseSecretList.
   checkSigningSecrets('PLATFORM_EVENTS_SECRET', config.platformEventsSecrets);
   const ctx = createContext(db, config);
+  const timeouts = config.httpTimeouts;
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
+    connectionTimeout: timeouts.connectionMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // Not `headersTimeout` too: given as an option, Node 22 then no longer applies the idle timeout to a
+    // socket that never sends a byte. The request timeout covers slow headers anyway.
+    http: { connectionsCheckingInterval: timeouts.checkIntervalMs },
     logger:
       config.logLevel === 'silent'
         ? false

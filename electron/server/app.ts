@@ -24,6 +24,7 @@ import { registerPlatformEventRoutes } from './platform/route';
 import { registerMetamapWebhook } from './webhooks/metamap';
 import { registerDeliveryRoutes } from './outbound/routes';
 import { startDeliveryWorker, type DeliveryWorker } from './outbound/worker';
+import { startRetention, type RetentionScheduler } from './retention/scheduler';
 
 export const API_VERSION = '1.0.0';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -52,6 +53,8 @@ export interface BuiltServer {
   ctx: ServerContext;
   /** Sends the queued outbound events; null when outbound is off. */
   outbound: DeliveryWorker | null;
+  /** Prunes old rows on a schedule (retention/jobs.ts). */
+  retention: RetentionScheduler;
 }
 
 export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltServer> {
@@ -121,8 +124,10 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   await registerMetamapWebhook(app, ctx);
   await registerPlatformEventRoutes(app, ctx);
   registerDeliveryRoutes(app, ctx, target);
+  const retention = startRetention(ctx, app.log);
+  app.addHook('onClose', () => retention.stop());
   const outbound = target ? startDeliveryWorker(ctx, target, { tuning: config.outboundDelivery, log: app.log }) : null;
   // Stopped before the store closes (startServer closes the database after app.close()).
   if (outbound) app.addHook('onClose', () => outbound.stop());
-  return { app, ctx, outbound };
+  return { app, ctx, outbound, retention };
 }

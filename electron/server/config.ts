@@ -35,6 +35,8 @@ export interface ServerConfig {
   eventStreamLimits: EventStreamLimits;
   /** How long a connection and a request may take (app.ts). */
   httpTimeouts: HttpTimeouts;
+  /** How long old rows are kept, and how often the retention jobs run (retention/jobs.ts). */
+  retention: RetentionPeriods;
   /** Per-user limits on each write route, per minute (http/write-limits.ts); tests set them small. */
   writeRateLimits: WriteRateLimits;
   /** Per-address limit on the auth routes, per minute. Generous: a busy office shares one address. */
@@ -69,6 +71,30 @@ export interface ServerConfig {
   now: () => Date;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
 }
+
+/** How long the retention jobs keep rows (retention/jobs.ts says why each period is safe). */
+export interface RetentionPeriods {
+  /** How often the jobs run. */
+  everyMs: number;
+  /** Failed sign-ins and step-up codes: longer than every lockout window. */
+  loginFailuresMs: number;
+  /** Idempotency records, which hold whole answers (case details). */
+  idempotencyMs: number;
+  /** The exchange's webhook-ids, kept to dedupe its redeliveries. */
+  platformEventsMs: number;
+  /** Outbound events the exchange acknowledged, kept for the delivery log. */
+  deliveredOutboundMs: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const DEFAULT_RETENTION: RetentionPeriods = {
+  everyMs: 60_000,
+  loginFailuresMs: DAY_MS,
+  idempotencyMs: DAY_MS,
+  platformEventsMs: 30 * DAY_MS,
+  deliveredOutboundMs: 30 * DAY_MS,
+};
 
 export interface EventStreamLimits {
   /** Per session token: a further stream ends the token's oldest. */
@@ -274,6 +300,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     fourEyesDisputeSlaHours: 72,
     metamapEventWindow: DEFAULT_METAMAP_EVENT_WINDOW,
     eventsHeartbeatMs: 15_000,
+    retention: DEFAULT_RETENTION,
     writeRateLimits: DEFAULT_WRITE_RATE_LIMITS,
     eventStreamLimits: DEFAULT_EVENT_STREAM_LIMITS,
     httpTimeouts: DEFAULT_HTTP_TIMEOUTS,

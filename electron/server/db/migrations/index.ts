@@ -12,6 +12,7 @@ import { platformEvents } from './0008-platform-events';
 import { livenessTrade } from './0009-liveness-trade';
 import { outboundUndelivered } from './0010-outbound-undelivered';
 import { slimFeed } from './0011-slim-feed';
+import { retentionIndexes } from './0012-retention-indexes';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   livenessTrade,
   outboundUndelivered,
   slimFeed,
+  retentionIndexes,
 ];

@@ -6,6 +6,7 @@ import {
   SIGN_IN_MAX_FAILURES,
   SIGN_IN_WINDOW_MS,
 } from '../../electron/server/auth/lockout';
+import { findUserById } from '../../electron/server/sql/users';
 import { addUser, createTestServer, type TestServer, type TestUser } from './harness';
 import {
   addEnrollingUser,
@@ -144,12 +145,7 @@ describe('sign-in of a user who has to enrol', () => {
       status: 'totp_enrollment_required',
       otpauthUrl: first.body.otpauthUrl,
     });
-    expect(
-      server.ctx.db.prepare('SELECT totp_secret, totp_confirmed FROM users WHERE id = ?').get(diego.id),
-    ).toEqual({
-      totp_secret: secret,
-      totp_confirmed: 0,
-    });
+    expect(findUserById(server.ctx.db, diego.id)).toMatchObject({ totpSecret: secret, totpConfirmed: 0 });
 
     // A wrong code confirms nothing.
     expectError(await submitCode(server, again.body.loginToken as string, '000000'), 401, 'invalid_totp');
@@ -299,8 +295,15 @@ describe('lockout after 5 failed attempts in 15 minutes', () => {
 
 describe('expiry', () => {
   it('a session stops working when it expires: 401 unauthenticated', async () => {
-    const { accessToken } = await signIn(server, agent);
-    server.clock.advance(server.ctx.config.sessionTtlMs - 1_000);
+    const { accessToken, expiresAt } = await signIn(server, agent);
+    expect(expiresAt).toBe(new Date(server.clock.now.getTime() + server.ctx.config.sessionTtlMs).toISOString());
+    // Used every 20 minutes, so the idle timeout (session-idle.test.ts) never ends it first.
+    const endsAt = Date.parse(expiresAt);
+    while (server.clock.now.getTime() + 20 * 60_000 < endsAt) {
+      server.clock.advance(20 * 60_000);
+      expect((await me(server, accessToken)).status).toBe(200);
+    }
+    server.clock.set(new Date(endsAt - 1_000));
     expect((await me(server, accessToken)).status).toBe(200);
     server.clock.advance(1_000);
     expectError(await me(server, accessToken), 401, 'unauthenticated');

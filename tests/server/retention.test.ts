@@ -37,7 +37,7 @@ describe('retention jobs', () => {
     expect((await server.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(live) })).statusCode).toBe(200);
   });
 
-  it('prune sign-in failures older than the lockout windows and keep the recent ones', async () => {
+  it('prune sign-in and step-up failures older than the lockout windows and keep the recent ones', async () => {
     server = await createTestServer();
     const user = addUser(server.ctx, 'agent');
     const insert = server.ctx.db.prepare('INSERT INTO auth_failures (user_id, kind, at) VALUES (?, ?, ?)');
@@ -45,7 +45,11 @@ describe('retention jobs', () => {
     insert.run(user.id, 'step_up', ago(DEFAULT_RETENTION.loginFailuresMs + HOUR));
     insert.run(user.id, 'sign_in', ago(10 * 60_000));
     insert.run(user.id, 'sign_in', ago(DEFAULT_RETENTION.loginFailuresMs - 1));
-    expect(server.retention.runNow().loginFailures).toBe(2);
+    const throttle = server.ctx.db.prepare("INSERT INTO sign_in_failures (username_key, address, at) VALUES ('k', '127.0.0.1', ?)");
+    throttle.run(ago(DAY));
+    throttle.run(ago(60_000));
+    expect(server.retention.runNow().loginFailures).toBe(3);
+    expect(rows('SELECT at FROM sign_in_failures')).toEqual([{ at: ago(60_000) }]);
     expect(rows('SELECT kind, at FROM auth_failures ORDER BY at')).toEqual([
       { kind: 'sign_in', at: ago(DEFAULT_RETENTION.loginFailuresMs - 1) },
       { kind: 'sign_in', at: ago(10 * 60_000) },

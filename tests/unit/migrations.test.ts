@@ -246,11 +246,11 @@ describe('server migration 0002, trade monitoring', () => {
   });
 });
 
-describe('server migration 0011, the slim feed', () => {
+describe('server migration 0012, the slim feed', () => {
   it('keeps every row with the version its copy said, drops the copies, and never hands out a seq again', () => {
     const { db, file } = openFile('platform.db');
-    for (const migration of SERVER_MIGRATIONS.slice(0, 10)) db.exec(migration.up);
-    db.pragma('user_version = 10');
+    for (const migration of SERVER_MIGRATIONS.slice(0, 11)) db.exec(migration.up);
+    db.pragma('user_version = 11');
     db.exec(`
       INSERT INTO changes (seq, type, entity_id, data, at) VALUES
         (1, 'case', 'DSP-1', '{"id":"DSP-1","version":1}', '2026-11-01T12:00:00Z'),

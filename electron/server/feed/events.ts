@@ -13,7 +13,7 @@ import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../http/route';
-import { bearerToken, hashToken } from '../http/session';
+import { bearerToken, hashToken, sessionStillLive } from '../http/session';
 
 export const changeEvent = (cursor: number) => `event: change\ndata: {"cursor":${cursor}}\n\n`;
 export const HEARTBEAT = ': heartbeat\n\n';
@@ -92,7 +92,8 @@ export function registerEventStream(app: FastifyInstance, ctx: ServerContext): v
   });
 
   defineRoute(app, ctx, ROUTES.events, ({ user, request, reply }) => {
-    const tokenHash = hashToken(bearerToken(request)!);
+    const token = bearerToken(request)!;
+    const tokenHash = hashToken(token);
     const sameToken = registry.ofToken(tokenHash);
     const evicted = sameToken.length >= perToken ? sameToken.slice(0, sameToken.length - perToken + 1) : [];
     if (registry.size - evicted.length >= total) throw tooManyStreams();
@@ -113,7 +114,13 @@ export function registerEventStream(app: FastifyInstance, ctx: ServerContext): v
     response.write(': connected\n\n');
 
     const onChange = (cursor: number) => response.write(changeEvent(cursor));
-    const heartbeat = setInterval(() => response.write(HEARTBEAT), ctx.config.eventsHeartbeatMs);
+    // An open stream is not activity: it does not slide the session's idle timeout, and each heartbeat
+    // first checks that the session still works, ending the stream of one that went idle or was ended.
+    const beat = () => {
+      if (sessionStillLive(ctx, token)) response.write(HEARTBEAT);
+      else response.end();
+    };
+    const heartbeat = setInterval(beat, ctx.config.eventsHeartbeatMs);
     heartbeat.unref();
     ctx.changes.on('change', onChange);
     const stream: OpenStream = { response, userId: user.id, tokenHash };

@@ -1,6 +1,6 @@
 // The retention jobs' deletes (retention/jobs.ts). Each removes at most `limit` rows older than a cutoff, so
 // that the first run on a store that never pruned does not hold the write lock for long: the next run
-// carries on. Each is answered by an index on the time it prunes by (migration 0012).
+// carries on. Each is answered by an index on the time it prunes by (migration 0013).
 import type { Db } from '../db/open';
 import { prepared } from './statements';
 

@@ -11,8 +11,9 @@ import { outboundEvents } from './0007-outbound-events';
 import { platformEvents } from './0008-platform-events';
 import { livenessTrade } from './0009-liveness-trade';
 import { outboundUndelivered } from './0010-outbound-undelivered';
-import { slimFeed } from './0011-slim-feed';
-import { retentionIndexes } from './0012-retention-indexes';
+import { signInThrottle } from './0011-sign-in-throttle';
+import { slimFeed } from './0012-slim-feed';
+import { retentionIndexes } from './0013-retention-indexes';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   platformEvents,
   livenessTrade,
   outboundUndelivered,
+  signInThrottle,
   slimFeed,
   retentionIndexes,
 ];

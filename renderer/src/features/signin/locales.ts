@@ -13,6 +13,8 @@ export const signinMessages = {
     verify: 'Verify',
     startOver: 'Use another account',
     expired: 'Your session expired. Sign in again — your drafts and notes are kept.',
+    idle_one: 'You were signed out after {{count}} minute without activity. Sign in again — your drafts and notes are kept.',
+    idle_other: 'You were signed out after {{count}} minutes without activity. Sign in again — your drafts and notes are kept.',
     enrol: {
       title: 'Set up two-step verification',
       intro: 'Scan this QR code with your authenticator app (Google Authenticator, 1Password, Authy…), then enter the code it shows.',
@@ -53,6 +55,8 @@ export const signinMessages = {
     verify: 'Verificar',
     startOver: 'Usar otra cuenta',
     expired: 'Tu sesión caducó. Vuelve a iniciar sesión: tus borradores y notas se conservan.',
+    idle_one: 'Se cerró tu sesión tras {{count}} minuto sin actividad. Vuelve a iniciar sesión: tus borradores y notas se conservan.',
+    idle_other: 'Se cerró tu sesión tras {{count}} minutos sin actividad. Vuelve a iniciar sesión: tus borradores y notas se conservan.',
     enrol: {
       title: 'Configura la verificación en dos pasos',
       intro: 'Escanea este código QR con tu aplicación de autenticación (Google Authenticator, 1Password, Authy…) y escribe el código que muestre.',

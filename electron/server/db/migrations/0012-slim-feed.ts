@@ -7,7 +7,7 @@
 import type { Migration } from '../../../../shared/db/migrations';
 
 export const slimFeed: Migration = {
-  version: 11,
+  version: 12,
   name: 'slim-feed',
   up: `
     -- The entity's version the change produced: for diagnostics, since the detail served is the current one.

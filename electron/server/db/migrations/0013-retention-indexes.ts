@@ -4,7 +4,7 @@
 import type { Migration } from '../../../../shared/db/migrations';
 
 export const retentionIndexes: Migration = {
-  version: 12,
+  version: 13,
   name: 'retention-indexes',
   up: `
     CREATE INDEX sessions_by_expiry ON sessions(expires_at);

@@ -12,6 +12,7 @@ import type { LoginResult, SignInResult } from '../shared/api/types';
 import { totpCodeAt } from '../electron/server/auth/totp';
 import { DEMO_ACCOUNTS } from '../electron/seed/accounts';
 import { DATABASE_FILE } from '../electron/server/start';
+import { readCaseDetails } from '../electron/server/sql/case-detail';
 import { applyCaseDetail } from '../electron/desk/cache/apply-case';
 import { queryQueue } from '../electron/desk/cache/queue';
 import { DESK_DATABASE_FILE, openDeskDatabase } from '../electron/desk/db/open';
@@ -134,10 +135,13 @@ async function benchFirstSync(server: ChildServer, desk: DeskService, dataDir: s
   });
 
   const source = new Database(path.join(server.dataDir, DATABASE_FILE), { readonly: true });
-  const rows = source.prepare('SELECT entity_id AS id, data FROM changes ORDER BY seq').all() as {
-    id: string;
-    data: string;
-  }[];
+  // The details the desk received: the feed keeps only which case changed, so they are read as /v1/sync does.
+  const ids = (source.prepare('SELECT DISTINCT entity_id AS id FROM changes').all() as { id: string }[]).map((row) => row.id);
+  const rows: { id: string; data: string }[] = [];
+  for (let at = 0; at < ids.length; at += 500) {
+    const details = readCaseDetails(source, ids.slice(at, at + 500), { now: new Date(), fourEyesThresholdUsd: '10000' });
+    for (const detail of details) rows.push({ id: detail.id, data: JSON.stringify(detail) });
+  }
   source.close();
   const raw = new Database(path.join(dataDir, 'raw-insert.db'));
   raw.pragma('journal_mode = WAL');

@@ -24,6 +24,7 @@ import { registerPlatformEventRoutes } from './platform/route';
 import { registerMetamapWebhook } from './webhooks/metamap';
 import { registerDeliveryRoutes } from './outbound/routes';
 import { startDeliveryWorker, type DeliveryWorker } from './outbound/worker';
+import { startRetention, type RetentionScheduler } from './retention/scheduler';
 
 export const API_VERSION = '1.0.0';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -54,6 +55,8 @@ export interface BuiltServer {
   ctx: ServerContext;
   /** Sends the queued outbound events; null when outbound is off. */
   outbound: DeliveryWorker | null;
+  /** Prunes old rows on a schedule (retention/jobs.ts). */
+  retention: RetentionScheduler;
 }
 
 export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltServer> {
@@ -62,8 +65,15 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   // A configuration built in code (the desk, tests) did not pass through parseSecretList.
   checkSigningSecrets('PLATFORM_EVENTS_SECRET', config.platformEventsSecrets);
   const ctx = createContext(db, config);
+  const timeouts = config.httpTimeouts;
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
+    connectionTimeout: timeouts.connectionMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // Not `headersTimeout` too: given as an option, Node 22 then no longer applies the idle timeout to a
+    // socket that never sends a byte. The request timeout covers slow headers anyway.
+    http: { connectionsCheckingInterval: timeouts.checkIntervalMs },
     logger:
       config.logLevel === 'silent'
         ? false
@@ -117,8 +127,10 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   await registerMetamapWebhook(app, ctx);
   await registerPlatformEventRoutes(app, ctx);
   registerDeliveryRoutes(app, ctx, target);
+  const retention = startRetention(ctx, app.log);
+  app.addHook('onClose', () => retention.stop());
   const outbound = target ? startDeliveryWorker(ctx, target, { tuning: config.outboundDelivery, log: app.log }) : null;
   // Stopped before the store closes (startServer closes the database after app.close()).
   if (outbound) app.addHook('onClose', () => outbound.stop());
-  return { app, ctx, outbound };
+  return { app, ctx, outbound, retention };
 }

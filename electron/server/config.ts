@@ -41,6 +41,14 @@ export interface ServerConfig {
   metamapEventWindow: MetamapEventWindow;
   /** How often /v1/events writes a heartbeat comment, so proxies and clients see a live stream. */
   eventsHeartbeatMs: number;
+  /** How many /v1/events streams may be open (feed/events.ts). */
+  eventStreamLimits: EventStreamLimits;
+  /** How long a connection and a request may take (app.ts). */
+  httpTimeouts: HttpTimeouts;
+  /** How long old rows are kept, and how often the retention jobs run (retention/jobs.ts). */
+  retention: RetentionPeriods;
+  /** Per-user limits on each write route, per minute (http/write-limits.ts); tests set them small. */
+  writeRateLimits: WriteRateLimits;
   /** Per-address limit on the auth routes, per minute. Generous: a busy office shares one address. */
   authRateLimitPerMinute: number;
   /**
@@ -79,6 +87,80 @@ export interface ServerConfig {
   now: () => Date;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
 }
+
+/** How long the retention jobs keep rows (retention/jobs.ts says why each period is safe). */
+export interface RetentionPeriods {
+  /** How often the jobs run. */
+  everyMs: number;
+  /** Failed sign-ins and step-up codes: longer than every lockout window. */
+  loginFailuresMs: number;
+  /** Idempotency records, which hold whole answers (case details). */
+  idempotencyMs: number;
+  /** The exchange's webhook-ids, kept to dedupe its redeliveries. */
+  platformEventsMs: number;
+  /** Outbound events the exchange acknowledged, kept for the delivery log. */
+  deliveredOutboundMs: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const DEFAULT_RETENTION: RetentionPeriods = {
+  everyMs: 60_000,
+  loginFailuresMs: DAY_MS,
+  idempotencyMs: DAY_MS,
+  platformEventsMs: 30 * DAY_MS,
+  deliveredOutboundMs: 30 * DAY_MS,
+};
+
+export interface EventStreamLimits {
+  /** Per session token: a further stream ends the token's oldest. */
+  perToken: number;
+  /** On the whole server: a further stream is refused 429 rate_limited. */
+  total: number;
+}
+
+export const DEFAULT_EVENT_STREAM_LIMITS: EventStreamLimits = { perToken: 3, total: 500 };
+
+/**
+ * Timeouts of the HTTP server, so that a client that connects and says nothing, or sends its request a byte
+ * at a time, does not hold a socket for ever. The event stream is exempt from the idle timeout (its
+ * heartbeat shows it alive); no request timeout applies to it once its request has arrived.
+ */
+export interface HttpTimeouts {
+  /** A socket with no traffic either way for this long is closed (Fastify `connectionTimeout`). */
+  connectionMs: number;
+  /** The whole request, headers and body, must have arrived within this (Fastify `requestTimeout`). */
+  requestMs: number;
+  /** An idle keep-alive connection is closed after this (Fastify `keepAliveTimeout`). */
+  keepAliveMs: number;
+  /** How often Node looks for requests past `requestMs` (its own default is 30 s; tests shorten it). */
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = {
+  // Longer than any answer takes to start (an audit verification of a long log, a dossier PDF).
+  connectionMs: 120_000,
+  // A megabyte body over a slow office link arrives well within this.
+  requestMs: 30_000,
+  keepAliveMs: 30_000,
+  checkIntervalMs: 5_000,
+};
+
+/** Calls a minute one user may make to one write route. */
+export interface WriteRateLimits {
+  /** A verdict, an approval or a rejection: each needs a fresh code, so real work is a few a minute. */
+  verdictsPerMinute: number;
+  /** A message to the parties or an internal note. */
+  textPerMinute: number;
+  /** Every other write: claims, holds, reassignments, KYT decisions, retries. */
+  otherWritesPerMinute: number;
+}
+
+export const DEFAULT_WRITE_RATE_LIMITS: WriteRateLimits = {
+  verdictsPerMinute: 30,
+  textPerMinute: 60,
+  otherWritesPerMinute: 120,
+};
 
 /**
  * MetaMap signs only the body, so the body's `timestamp` (when the event happened) is all a replay carries.
@@ -246,6 +328,10 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     fourEyesDisputeSlaHours: 72,
     metamapEventWindow: DEFAULT_METAMAP_EVENT_WINDOW,
     eventsHeartbeatMs: 15_000,
+    retention: DEFAULT_RETENTION,
+    writeRateLimits: DEFAULT_WRITE_RATE_LIMITS,
+    eventStreamLimits: DEFAULT_EVENT_STREAM_LIMITS,
+    httpTimeouts: DEFAULT_HTTP_TIMEOUTS,
     authRateLimitPerMinute: 300,
     platformEventsRateLimitPerMinute: 6_000,
     reportingEntity: DEMO_REPORTING_ENTITY,

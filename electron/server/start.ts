@@ -3,7 +3,6 @@ import path from 'node:path';
 import { buildServer, type BuiltServer } from './app';
 import type { ServerConfig } from './config';
 import { openDatabase } from './db/open';
-import { compactFeed } from './feed/changes';
 
 export const DATABASE_FILE = 'platform.db';
 
@@ -34,8 +33,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const { seedDatabase } = await import('../seed/index');
     await seedDatabase(built.ctx, config.seed, config.loadCases, built.app.log);
   }
-  const compaction = setInterval(() => compactFeed(built.ctx), 60_000);
-  compaction.unref();
   // Writes go through ctx.write(), which signs as it commits; once a minute, sign anything else (and say
   // so when the chain no longer extends the last checkpoint: someone changed the database).
   let reportedProblem: string | null = null;
@@ -56,7 +53,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(compaction);
       clearInterval(checkpointing);
       await built.app.close();
       built.ctx.checkpoints.flush();

@@ -4,7 +4,14 @@ import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditVerification } from '../../shared/api/types';
-import { appendAudit, GENESIS_HASH, verifyAuditEntries } from '../../electron/server/audit/chain';
+import {
+  appendAudit,
+  GENESIS_HASH,
+  verifyAuditChain,
+  verifyAuditChainInSlices,
+  verifyAuditEntries,
+  VERIFY_SLICE,
+} from '../../electron/server/audit/chain';
 import { addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
 
 let server: TestServer;
@@ -139,5 +146,41 @@ describe('audit roles', () => {
       expect(response.json().error.code).toBe('forbidden');
     }
     expect((await get(url, addUser(server.ctx, 'supervisor'))).statusCode).toBe(200);
+  });
+});
+
+describe('verifying a long log', () => {
+  it('answers other requests while it runs: GET /v1/health is answered before the verification ends', async () => {
+    server = await createTestServer();
+    const supervisor = addUser(server.ctx, 'supervisor');
+    // Ten slices of entries (VERIFY_SLICE each), so the verification takes ten turns of the event loop.
+    appendEntries(VERIFY_SLICE * 10);
+    const finished: string[] = [];
+    const verifying = get('/v1/audit/verify', supervisor).then((response) => {
+      finished.push('verify');
+      return response;
+    });
+    // The health check is asked for once the verification has started its first slice.
+    await new Promise((resolve) => setImmediate(resolve));
+    const health = get('/v1/health').then((response) => {
+      finished.push('health');
+      return response;
+    });
+    const [verified, healthy] = await Promise.all([verifying, health]);
+    expect(healthy.statusCode).toBe(200);
+    expect(verified.json()).toMatchObject({ ok: true, checked: VERIFY_SLICE * 10, firstBad: null });
+    expect(finished).toEqual(['health', 'verify']);
+  });
+
+  it('finds a bad entry in a later slice, and counts the entries checked before it', async () => {
+    server = await createTestServer();
+    const supervisor = addUser(server.ctx, 'supervisor');
+    appendEntries(VERIFY_SLICE * 2 + 10);
+    const bad = VERIFY_SLICE * 2 + 5;
+    server.ctx.db.exec('DROP TRIGGER audit_log_append_only_update');
+    server.ctx.db.prepare("UPDATE audit_log SET data = '{\"i\":0}' WHERE seq = ?").run(bad);
+    expect(await verifyAuditChainInSlices(server.ctx.db)).toMatchObject({ ok: false, checked: bad - 1, firstBad: bad });
+    expect(await verifyAuditChainInSlices(server.ctx.db, undefined, 7)).toEqual(verifyAuditChain(server.ctx.db));
+    expect((await verify(supervisor)).firstBad).toBe(bad);
   });
 });

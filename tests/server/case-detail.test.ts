@@ -12,7 +12,7 @@ import { changeCase, recordCaseChanges } from '../../electron/server/feed/change
 import type { AuthUser } from '../../electron/server/http/session';
 import type * as CaseDetailModule from '../../electron/server/sql/case-detail';
 import { readCaseDetail, readCaseDetails } from '../../electron/server/sql/case-detail';
-import { addCase, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
+import { addCase, addUser, bearer, createTestServer, type TestServer, type TestUser, latestFeedDetail, latestFeedVersion } from './harness';
 
 // Calls go through to the real read model; the spies only count the reads other modules make.
 vi.mock('../../electron/server/sql/case-detail', async (importOriginal) => {
@@ -148,10 +148,8 @@ describe('changeCase', () => {
     );
     expect(detailReads.count).toBe(1);
     expect(detail.version).toBe(2);
-    const row = ctx.db.prepare('SELECT data FROM changes WHERE entity_id = ? ORDER BY seq DESC LIMIT 1').get(plain) as {
-      data: string;
-    };
-    expect(row.data).toBe(JSON.stringify(detail));
+    expect(latestFeedVersion(ctx, plain)).toBe(detail.version);
+    expect(latestFeedDetail(ctx, plain)).toEqual(detail);
     const audit = ctx.db.prepare('SELECT actor, action, subject, data FROM audit_log ORDER BY seq DESC LIMIT 1').get();
     expect(audit).toEqual({ actor: compliance.id, action: 'escrow.test', subject: plain, data: '{"n":1}' });
   });

@@ -7,7 +7,7 @@ import { caseDetail } from '../../shared/api/responses';
 import type { CaseDetail } from '../../shared/api/types';
 import { claim, expectConsistent, FOUR_EYES_TRADE, postVerdict, verdictInput } from './fixtures/case-api';
 import { event, sendRaw, tradeOpened } from './fixtures/platform-events';
-import { addUser, createTestServer, type TestServer } from './harness';
+import { addUser, createTestServer, type TestServer, latestFeedDetail } from './harness';
 
 // The outbound queue is not what this file is about.
 vi.mock('../../electron/server/outbound/enqueue', () => ({ enqueueOutbound: () => undefined }));
@@ -38,10 +38,7 @@ async function send(running: TestServer, body: PlatformEvent) {
 
 /** The case as the feed last carried it to the desks, checked against the response schema. */
 function latestDetail(running: TestServer, caseId: string): CaseDetail {
-  const row = running.ctx.db
-    .prepare("SELECT data FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq DESC LIMIT 1")
-    .get(caseId) as { data: string };
-  return caseDetail.parse(JSON.parse(row.data));
+  return caseDetail.parse(latestFeedDetail(running.ctx, caseId));
 }
 
 /** A trade opened an hour ago and disputed 40 minutes ago; its id and case. */

@@ -5,7 +5,7 @@ import type { EvidenceKind } from '../../shared/domain/dispute';
 import { putEvidence } from '../../electron/server/evidence/store';
 import { insertCaseEvidence } from '../../electron/server/sql/evidence';
 import { encodeCaseCursor } from '../../electron/server/cases/list';
-import { addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
+import { addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser, latestFeedVersion } from './harness';
 import {
   call,
   claim,
@@ -52,10 +52,7 @@ function auditActions(caseId: string): string[] {
 
 /** The case as the last feed row shows it: every change must reach /v1/sync. */
 function lastFeedVersion(caseId: string): number {
-  const row = server.ctx.db
-    .prepare("SELECT data FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq DESC LIMIT 1")
-    .get(caseId) as { data: string };
-  return (JSON.parse(row.data) as { version: number }).version;
+  return latestFeedVersion(server.ctx, caseId);
 }
 
 async function resolvedCase(): Promise<string> {

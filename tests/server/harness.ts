@@ -15,6 +15,8 @@ import type { ServerContext } from '../../electron/server/context';
 import { openDatabase } from '../../electron/server/db/open';
 import { hashToken, newOpaqueToken } from '../../electron/server/http/session';
 import { raiseKytAlert } from '../../electron/server/kyt/alerts';
+import { readFeedPage } from '../../electron/server/feed/changes';
+import type { CaseDetail } from '../../shared/api/types';
 
 /** The secret test servers accept platform events under (POST /v1/platform/events). */
 export const PLATFORM_TEST_SECRET = 'test-platform-events-secret-32b';
@@ -185,3 +187,25 @@ export function addAlert(ctx: ServerContext, caseId: string, id: string): string
   });
   return id;
 }
+
+/**
+ * The case as /v1/sync serves its newest feed row: the feed keeps only which case changed, and the page
+ * reads the detail. Throws when the case has no feed row (a change that never reached the desks).
+ */
+export function latestFeedDetail(ctx: ServerContext, caseId: string): CaseDetail {
+  const row = ctx.db
+    .prepare("SELECT seq FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq DESC LIMIT 1")
+    .get(caseId) as { seq: number } | undefined;
+  if (!row) throw new Error(`the feed has no row for ${caseId}`);
+  const change = readFeedPage(ctx, row.seq - 1, 1)?.changes[0];
+  if (change?.id !== caseId) throw new Error(`the feed row ${row.seq} was not served for ${caseId}`);
+  return change.data;
+}
+
+/** The version the case's newest feed row recorded. */
+export const latestFeedVersion = (ctx: ServerContext, caseId: string): number =>
+  (
+    ctx.db
+      .prepare("SELECT version FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq DESC LIMIT 1")
+      .get(caseId) as { version: number }
+  ).version;

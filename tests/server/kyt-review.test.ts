@@ -8,7 +8,7 @@ import { KYT_RULE_SET } from '../../electron/server/kyt/engine/config';
 import { PARTY_HISTORY_LIMIT } from '../../electron/server/kyt/review';
 import { call } from './fixtures/case-api';
 import { addReviewScenario, insertPlainTrade, type Scenario } from './fixtures/kyt-review';
-import { addUser, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
+import { addUser, createTestServer, freshCode, type TestServer, type TestUser, latestFeedDetail } from './harness';
 
 let server: TestServer;
 afterEach(async () => server?.close());
@@ -35,13 +35,7 @@ async function setUp(): Promise<Setup> {
 const auditEntries = (action: string) => readAudit(server.ctx.db, 0, 10_000).filter((entry) => entry.action === action);
 const feedRows = () => (server.ctx.db.prepare('SELECT COUNT(*) AS n FROM changes').get() as { n: number }).n;
 const latestCaseChange = (caseId: string) =>
-  JSON.parse(
-    (
-      server.ctx.db
-        .prepare("SELECT data FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq DESC LIMIT 1")
-        .get(caseId) as { data: string }
-    ).data,
-  ) as { kytAlerts: { id: string; status: string; assignee: { username: string } | null; reportId: string | null }[] };
+  latestFeedDetail(server.ctx, caseId) as unknown as { kytAlerts: { id: string; status: string; assignee: { username: string } | null; reportId: string | null }[] };
 
 const assign = (user: TestUser, alertId: string, headers: Record<string, string> = {}) =>
   call(server, user, 'POST', `/v1/kyt/alerts/${alertId}/assign`, {}, headers);

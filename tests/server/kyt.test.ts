@@ -6,7 +6,7 @@ import type { KytLevel } from '../../shared/domain/dispute';
 import { recordCaseChange } from '../../electron/server/feed/changes';
 import { raiseKytAlert } from '../../electron/server/kyt/alerts';
 import { readAudit } from '../../electron/server/audit/chain';
-import { addCase, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
+import { addCase, addUser, bearer, createTestServer, type TestServer, type TestUser, latestFeedDetail } from './harness';
 
 let server: TestServer;
 afterEach(async () => server?.close());
@@ -187,13 +187,7 @@ describe('POST /v1/kyt/alerts/{id}/decision', () => {
     const { carla, first } = await setUp();
     await decide(carla, 'KYT-1', { decision: 'dismiss', reason: 'False positive.' });
     const latestFlag = () =>
-      JSON.parse(
-        (
-          server.ctx.db
-            .prepare('SELECT data FROM changes WHERE entity_id = ? ORDER BY seq DESC LIMIT 1')
-            .get(first) as { data: string }
-        ).data,
-      ).flags.kyt as boolean;
+      latestFeedDetail(server.ctx, first).flags.kyt;
     expect(latestFlag()).toBe(true);
     await decide(carla, 'KYT-2', { decision: 'dismiss', reason: 'False positive.' });
     expect(latestFlag()).toBe(false);

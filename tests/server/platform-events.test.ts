@@ -10,7 +10,7 @@ import type * as Enqueue from '../../electron/server/outbound/enqueue';
 import { signedMetamapDelivery } from '../../electron/server/webhooks/signature';
 import { call, claim, expectConsistent, FOUR_EYES_TRADE, postVerdict, verdictInput } from './fixtures/case-api';
 import { event, PNG, sendRaw, tradeOpened, type SendOptions } from './fixtures/platform-events';
-import { addCase, addUser, createTestServer, freshCode, PLATFORM_TEST_SECRET, type TestServer } from './harness';
+import { addCase, addUser, createTestServer, freshCode, PLATFORM_TEST_SECRET, type TestServer, latestFeedDetail } from './harness';
 
 // The outbound queue is another piece's work; here it is enough to see what the ingestion hands it (the
 // rest of the module stays, for the delivery worker of a server configured with an exchange).
@@ -83,11 +83,20 @@ const settlements = (tradeId: string) =>
      WHERE e.trade_id = ? AND l.kind <> 'lock' AND l.amount_minor > 0`,
     tradeId,
   );
-const latestDetail = (caseId: string) =>
-  JSON.parse(
-    get<{ data: string }>("SELECT data FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq DESC LIMIT 1", caseId)
-      .data,
-  ) as CaseDetail;
+const latestDetail = (caseId: string): CaseDetail => latestFeedDetail(running().ctx, caseId);
+/**
+ * The case as its first feed row announced it. The feed keeps only the version a row announced, so this is
+ * the detail served now, checked to be still at that version (nothing changed the case since).
+ */
+function firstFeedState(caseId: string): CaseDetail {
+  const { version } = get<{ version: number }>(
+    "SELECT version FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq LIMIT 1",
+    caseId,
+  );
+  const detail = latestDetail(caseId);
+  expect(detail.version).toBe(version);
+  return detail;
+}
 
 const dispute = (tradeId: string, minutesAgo: number, openedBy: 'buyer' | 'seller' = 'buyer') =>
   event('dispute.opened', at(minutesAgo), { tradeId, openedBy, reason: 'Pagué por Pago Móvil y el vendedor no libera.' });
@@ -1083,9 +1092,7 @@ describe('KYT alerts raised on a live trade, before any dispute', () => {
     const alert = alertOf(data.seller.id);
     const caseId = (await send(dispute(data.tradeId, 20))).body.caseId as string;
     expect(alertOf(data.seller.id)).toMatchObject({ id: alert.id, case_id: caseId });
-    const first = JSON.parse(
-      get<{ data: string }>("SELECT data FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq LIMIT 1", caseId).data,
-    ) as CaseDetail;
+    const first = firstFeedState(caseId);
     expect(first.flags).toMatchObject({ kyt: true, onHold: true });
     expect(first.kytAlerts.map((linked) => linked.id)).toContain(alert.id);
     expect(JSON.parse(get<{ data: string }>("SELECT data FROM audit_log WHERE action = 'kyt.alerts_linked'").data)).toEqual({
@@ -1143,9 +1150,7 @@ describe('a Proof of Life that failed before the dispute', () => {
     const hook = await fetch(`${base}/v1/webhooks/metamap`, { method: 'POST', headers: delivery.headers, body: delivery.body });
     expect(await hook.json()).toMatchObject({ status: 'applied' });
     const caseId = (await send(dispute(data.tradeId, 2))).body.caseId as string;
-    const first = JSON.parse(
-      get<{ data: string }>("SELECT data FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq LIMIT 1", caseId).data,
-    ) as CaseDetail;
+    const first = firstFeedState(caseId);
     expect(first.flags).toMatchObject({ livenessFailed: true });
     expect(first.liveness).toContainEqual(expect.objectContaining({ partyId: data.buyer.id, status: 'rejected', caseId }));
   });

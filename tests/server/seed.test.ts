@@ -25,7 +25,7 @@ import { startServer } from '../../electron/server/start';
 import { KYT_RULE_SET } from '../../electron/server/kyt/engine/config';
 import { runKytMonitor } from '../../electron/server/kyt/monitor';
 import { createHash } from 'node:crypto';
-import { createTestServer, tempDir, type TestServer } from './harness';
+import { createTestServer, tempDir, type TestServer, latestFeedDetail, latestFeedVersion } from './harness';
 
 const DEMO_ACCOUNTS = [
   { username: 'ana', role: 'agent', password: 'ana-demo-pass', secret: 'ANAAGENTANAAGENTANAAGENTANAAGENT' },
@@ -507,15 +507,12 @@ describe('load seed', () => {
     expect(count(server, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'seed.load' AND actor = 'system'")).toBe(1);
   });
 
-  it('writes feed rows equal to what readCaseDetail produces', () => {
+  it('writes feed rows that /v1/sync serves as what readCaseDetail produces', () => {
     const sample = Array.from({ length: 25 }, (_, index) => `DSP-${FIRST_LOAD_CASE + Math.floor((index * (loadCases - 1)) / 24)}`);
     for (const id of sample) {
-      const row = server.ctx.db
-        .prepare("SELECT data FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq DESC LIMIT 1")
-        .get(id) as { data: string };
       const detail = readCaseDetail(server.ctx.db, id, { now: server.clock.now, fourEyesThresholdUsd: server.ctx.config.fourEyesThresholdUsd });
-      expect(JSON.parse(row.data)).toEqual(detail);
-      expect(row.data).toBe(JSON.stringify(detail));
+      expect(latestFeedDetail(server.ctx, id)).toEqual(detail);
+      expect(latestFeedVersion(server.ctx, id)).toBe(detail!.version);
     }
   });
 
@@ -577,7 +574,7 @@ describe('interrupted load seed', () => {
     seedLoadCases(interrupted.ctx, 30, recordingLogger().log, 10);
 
     const feed = (server: TestServer) =>
-      (server.ctx.db.prepare('SELECT entity_id, data FROM changes ORDER BY seq').all() as { entity_id: string; data: string }[]);
+      (server.ctx.db.prepare('SELECT entity_id, version FROM changes ORDER BY seq').all() as { entity_id: string; version: number }[]);
     expect(feed(interrupted)).toEqual(feed(whole));
     expect(checkLedger(interrupted.ctx.db).balanced).toBe(true);
   });

@@ -92,19 +92,51 @@ describe('GET /v1/sync', () => {
     const response = await sync(user);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     const page = response.json<SyncPage>();
-    expect(page.changes.map((change) => change.type)).toEqual(['case', 'case']);
-    const latest = page.changes[1]!;
-    expect(latest).toEqual({ seq: 2, type: 'case', id: caseId, data: detailNow(caseId) });
-    expect(latest.data).toMatchObject({
+    // Seq 1 and 2 are the same case: the page serves its current detail once, at its newest row.
+    expect(page.changes).toEqual([{ seq: 2, type: 'case', id: caseId, data: detailNow(caseId) }]);
+    expect(page.changes[0]!.data).toMatchObject({
       id: caseId,
       version: 2,
       escrow: { state: 'held' },
       messages: [],
       liveness: [],
     });
-    expect(page.changes[0]!.data.version).toBe(1);
-    // The spliced text says exactly what the parsed page says.
-    expect(page).toEqual(readFeedPage(server.ctx, 0, 200));
+    expect(page).toEqual({ ...readFeedPage(server.ctx, 0, 200), cursor: 2, hasMore: false });
+  });
+
+  it('stores which case changed, never a copy of it, and reads the details at sync time', async () => {
+    server = await createTestServer();
+    const user = addUser(server.ctx, 'agent');
+    const caseId = addCase(server.ctx);
+    const columns = (server.ctx.db.prepare('PRAGMA table_info(changes)').all() as { name: string }[]).map(
+      (column) => column.name,
+    );
+    expect(columns).toEqual(['seq', 'type', 'entity_id', 'at', 'version']);
+    expect(server.ctx.db.prepare('SELECT seq, type, entity_id, version FROM changes').all()).toEqual([
+      { seq: 1, type: 'case', entity_id: caseId, version: 1 },
+    ]);
+    // A change made behind the feed's back (no row) still shows in the next page that names the case: the
+    // page reads what the case is now.
+    server.ctx.db.prepare("UPDATE cases SET reason = 'Edited since' WHERE id = ?").run(caseId);
+    expect((await syncPage(user)).changes[0]!.data.reason).toBe('Edited since');
+  });
+
+  it('pages by rows: a page of one busy case carries it once, and the cursor and hasMore count every row', async () => {
+    server = await createTestServer();
+    const user = addUser(server.ctx, 'agent');
+    const busy = addCase(server.ctx); // seq 1
+    const quiet = addCase(server.ctx); // seq 2
+    touch(busy, 3); // seq 3..5
+    const first = await syncPage(user, '?limit=3');
+    expect(first.changes.map((change) => [change.seq, change.id])).toEqual([
+      [2, quiet],
+      [3, busy],
+    ]);
+    expect(first).toMatchObject({ cursor: 3, hasMore: true });
+    const rest = await syncPage(user, `?after=${first.cursor}&limit=3`);
+    expect(rest.changes.map((change) => [change.seq, change.id])).toEqual([[5, busy]]);
+    expect(rest).toMatchObject({ cursor: 5, hasMore: false });
+    expect(rest.changes[0]!.data).toEqual(detailNow(busy));
   });
 
   it('starts from the beginning with after=0 or without after', async () => {
@@ -120,7 +152,8 @@ describe('GET /v1/sync', () => {
   it('uses a default page size and clamps a limit above 500', async () => {
     server = await createTestServer();
     const user = addUser(server.ctx, 'agent');
-    touch(addCase(server.ctx), 600);
+    // One row per case, so that the page's size shows in its changes.
+    for (let i = 0; i < 601; i++) addCase(server.ctx);
     const byDefault = await syncPage(user);
     expect(byDefault.changes).toHaveLength(200);
     expect(byDefault.hasMore).toBe(true);
@@ -180,12 +213,12 @@ describe('GET /v1/sync', () => {
         expect(response.json()).toEqual({ error: { code: 'must_refetch', message: expect.any(String) } });
       }
       // A cursor at or past the horizon missed nothing.
-      expect((await syncPage(user, '?after=4')).changes.map((change) => change.seq)).toEqual([5, 6, 7]);
+      expect((await syncPage(user, '?after=4')).changes.map((change) => change.seq)).toEqual([7]);
     });
 
     it('keeps a cursor below the horizon whose row the feed still holds, so a refetch can page through', async () => {
       const { user } = await compacted();
-      expect((await syncPage(user, '?after=2')).changes.map((change) => change.seq)).toEqual([5, 6, 7]);
+      expect((await syncPage(user, '?after=2')).changes.map((change) => change.seq)).toEqual([7]);
       const seen: number[] = [];
       let cursor = 0;
       for (;;) {
@@ -200,7 +233,8 @@ describe('GET /v1/sync', () => {
     it('still gives every case its latest state from after=0', async () => {
       const { user, busy, quiet } = await compacted();
       const page = await syncPage(user, '?after=0');
-      expect(page.changes.map((change) => change.seq)).toEqual([2, 5, 6, 7]);
+      expect(page.changes.map((change) => change.seq)).toEqual([2, 7]);
+      expect(page.cursor).toBe(7);
       const latest = new Map(page.changes.map((change) => [change.id, change.data]));
       expect(latest.get(busy)).toEqual(detailNow(busy));
       expect(latest.get(quiet)).toEqual(detailNow(quiet));

@@ -5,7 +5,7 @@ import { STEP_UP_MAX_FAILURES } from '../../electron/server/auth/stepup';
 import { IDEMPOTENCY_LEASE_MS, requestFingerprint } from '../../electron/server/cases/idempotency';
 import { VERDICT_ROUTE } from '../../electron/server/cases/verdict-route';
 import { REASON_CODES } from '../../shared/domain/dispute';
-import { addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
+import { addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser, latestFeedDetail } from './harness';
 import {
   approve,
   call,
@@ -124,10 +124,7 @@ describe('a verdict on a case that needs no second pair of eyes', () => {
       escrowId,
     });
     expect(audit.data).not.toContain(body.totp);
-    const feed = server.ctx.db
-      .prepare('SELECT data FROM changes WHERE entity_id = ? ORDER BY seq DESC LIMIT 1')
-      .get(caseId) as { data: string };
-    expect(JSON.parse(feed.data)).toEqual(answer.body.case);
+    expect(latestFeedDetail(server.ctx, caseId)).toEqual(answer.body.case);
   });
 
   it('refund: the escrow goes back to the seller', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseDetail, LivenessCheck } from '../../shared/api/types';
 import { readAudit } from '../../electron/server/audit/chain';
+import { readFeedPage } from '../../electron/server/feed/changes';
 import { createParty } from '../../electron/server/cases/create';
 import { DEFAULT_METAMAP_EVENT_WINDOW } from '../../electron/server/config';
 import { normaliseScore } from '../../electron/server/webhooks/apply-event';
@@ -16,7 +17,7 @@ import {
   signedMetamapDelivery,
   signWebhookBody,
 } from '../../electron/server/webhooks/signature';
-import { addCase, addUser, createTestServer, type TestServer } from './harness';
+import { addCase, addUser, createTestServer, latestFeedDetail, type TestServer } from './harness';
 
 const SECRET = 'test-webhook-secret';
 const VERIFICATION = '6740c1a2f1e2d3c4b5a69788';
@@ -73,10 +74,7 @@ function checks(): LivenessCheck[] {
 }
 
 function latestDetail(caseId: string): CaseDetail {
-  const row = server.ctx.db
-    .prepare('SELECT data FROM changes WHERE entity_id = ? ORDER BY seq DESC LIMIT 1')
-    .get(caseId) as { data: string };
-  return JSON.parse(row.data) as CaseDetail;
+  return latestFeedDetail(server.ctx, caseId);
 }
 
 describe('MetaMap webhook signature', () => {
@@ -199,7 +197,7 @@ describe('MetaMap webhook payloads', () => {
     const everything =
       JSON.stringify(server.ctx.db.prepare('SELECT * FROM liveness_checks').all()) +
       JSON.stringify(readAudit(server.ctx.db, 0, 100)) +
-      JSON.stringify(server.ctx.db.prepare('SELECT data FROM changes').all());
+      JSON.stringify(readFeedPage(server.ctx, 0, 500));
     expect(everything).not.toContain('media.getmati.com');
   });
 

@@ -245,3 +245,33 @@ describe('server migration 0002, trade monitoring', () => {
     store.close();
   });
 });
+
+describe('server migration 0012, the slim feed', () => {
+  it('keeps every row with the version its copy said, drops the copies, and never hands out a seq again', () => {
+    const { db, file } = openFile('platform.db');
+    for (const migration of SERVER_MIGRATIONS.slice(0, 11)) db.exec(migration.up);
+    db.pragma('user_version = 11');
+    db.exec(`
+      INSERT INTO changes (seq, type, entity_id, data, at) VALUES
+        (1, 'case', 'DSP-1', '{"id":"DSP-1","version":1}', '2026-11-01T12:00:00Z'),
+        (4, 'case', 'DSP-1', '{"id":"DSP-1","version":3}', '2026-11-01T13:00:00Z'),
+        (7, 'case', 'DSP-2', '{"id":"DSP-2","version":1}', '2026-11-01T14:00:00Z');
+      -- Row 9 was written and compacted away: its seq must never come back.
+      UPDATE sqlite_sequence SET seq = 9 WHERE name = 'changes';
+    `);
+    db.close();
+
+    const store = openDatabase(file);
+    expect(version(store)).toBe(SERVER_MIGRATIONS.length);
+    expect(store.prepare('SELECT * FROM changes ORDER BY seq').all()).toEqual([
+      { seq: 1, type: 'case', entity_id: 'DSP-1', at: '2026-11-01T12:00:00Z', version: 1 },
+      { seq: 4, type: 'case', entity_id: 'DSP-1', at: '2026-11-01T13:00:00Z', version: 3 },
+      { seq: 7, type: 'case', entity_id: 'DSP-2', at: '2026-11-01T14:00:00Z', version: 1 },
+    ]);
+    store.prepare("INSERT INTO changes (type, entity_id, version, at) VALUES ('case', 'DSP-2', 2, 'x')").run();
+    expect(store.prepare('SELECT max(seq) AS seq FROM changes').get()).toEqual({ seq: 10 });
+    const plan = store.prepare("EXPLAIN QUERY PLAN SELECT seq FROM changes WHERE type = 'case' AND entity_id = ? AND seq > 1").all('DSP-1') as { detail: string }[];
+    expect(plan[0]!.detail).toContain('changes_by_entity');
+    store.close();
+  });
+});

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
+import { closeStreamsOfToken } from '../feed/events';
 import { defineRoute } from '../http/route';
 import { bearerToken } from '../http/session';
 import { signInWithPassword } from './login';
@@ -38,6 +39,8 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: ServerContex
           appendAudit(ctx.db, now, { actor: user.id, action: 'auth.signed_out', subject: user.id });
         }
       });
+      // The token no longer works: its live update streams end with it.
+      closeStreamsOfToken(ctx, token);
     },
     perAddressLimit,
   );

@@ -1,5 +1,6 @@
-// The change feed behind /v1/sync (DESIGN §2, §5): each change row carries the full case detail after the
-// change, so a client never needs a second request to apply it.
+// The change feed behind /v1/sync (DESIGN §2, §5). A row says which case changed (and to which version); the
+// page carries each case's full detail, read when the page is served, so a client never needs a second
+// request to apply it. Storing a copy per change instead made the feed grow with every note on a long case.
 import type { CaseDetail, SyncChange, SyncPage } from '../../../shared/api/types';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
@@ -13,6 +14,7 @@ import {
   readChanges,
   readFeedHorizon,
   writeFeedHorizon,
+  type FeedRow,
 } from '../sql/feed';
 
 export interface RecordOptions {
@@ -45,7 +47,7 @@ export function recordCaseChanges(
     const found = new Set(details.map((detail) => detail.id));
     throw new Error(`recordCaseChanges: no case ${caseIds.find((caseId) => !found.has(caseId))}`);
   }
-  for (const detail of details) insertChange(ctx.db, 'case', detail.id, JSON.stringify(detail), at);
+  for (const detail of details) insertChange(ctx.db, 'case', detail.id, detail.version, at);
   ctx.markChanged();
   return details;
 }
@@ -96,17 +98,38 @@ export function cursorExpired(ctx: ServerContext, after: number): boolean {
   return !changeExists(ctx.db, after);
 }
 
-/** One page of the feed after `after`. Returns null when `after` is older than the feed keeps (410). */
+/**
+ * The rows of a page that the page needs: the newest row of each case in it, in seq order. Each row is
+ * served with the case's current detail, so an older row of a case that a later row of the same page
+ * repeats would only send the same detail twice.
+ */
+export function newestRowPerEntity<Row extends FeedRow>(rows: readonly Row[]): Row[] {
+  const newest = new Map<string, Row>();
+  for (const row of rows) newest.set(`${row.type}:${row.entity_id}`, row);
+  return rows.filter((row) => newest.get(`${row.type}:${row.entity_id}`) === row);
+}
+
+/**
+ * One page of the feed after `after`, the details of its cases read in one batch. Returns null when `after`
+ * is older than the feed keeps (410). `cursor` is the page's last row, so paging and `hasMore` behave as
+ * if every row were sent.
+ */
 export function readFeedPage(ctx: ServerContext, after: number, limit: number): SyncPage | null {
   if (cursorExpired(ctx, after)) return null;
   const rows = readChanges(ctx.db, after, limit + 1);
   const page = rows.slice(0, limit);
-  const changes: SyncChange[] = page.map((row) => ({
-    seq: row.seq,
-    type: row.type,
-    id: row.entity_id,
-    data: JSON.parse(row.data) as SyncChange['data'],
-  }));
+  const needed = newestRowPerEntity(page);
+  const details = new Map(
+    readCaseDetails(
+      ctx.db,
+      needed.map((row) => row.entity_id),
+      { now: ctx.now(), fourEyesThresholdUsd: ctx.config.fourEyesThresholdUsd },
+    ).map((detail) => [detail.id, detail] as const),
+  );
+  const changes: SyncChange[] = needed.flatMap((row) => {
+    const data = details.get(row.entity_id);
+    return data ? [{ seq: row.seq, type: row.type, id: row.entity_id, data }] : [];
+  });
   return { changes, cursor: page.at(-1)?.seq ?? Math.max(after, 0), hasMore: rows.length > limit };
 }
 

@@ -4,8 +4,8 @@ import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../http/route';
+import { readFeedPage } from './changes';
 import { registerEventStream } from './events';
-import { readSyncBody } from './sync-body';
 
 const mustRefetch = () =>
   new ApiError(
@@ -15,11 +15,10 @@ const mustRefetch = () =>
   );
 
 export async function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  // The page is spliced from stored bytes (sync-body.ts), so it goes out as the reply's own body.
-  defineRoute(app, ctx, ROUTES.sync, ({ query: { after, limit }, reply }) => {
-    const body = readSyncBody(ctx, after, limit);
-    if (!body) throw mustRefetch();
-    return reply.type('application/json; charset=utf-8').send(body);
+  defineRoute(app, ctx, ROUTES.sync, ({ query: { after, limit } }) => {
+    const page = readFeedPage(ctx, after, limit);
+    if (!page) throw mustRefetch();
+    return page;
   });
   registerEventStream(app, ctx);
 }

@@ -9,6 +9,7 @@ import { idempotencyKeyOf } from '../cases/idempotency';
 import type { ServerContext } from '../context';
 import { requireUser, type AuthUser } from './session';
 import { parseInput } from './validate';
+import { writeLimitOption } from './write-limits';
 
 type UserOf<R extends RouteSpec> = R['access'] extends 'public' | 'webhook' ? null : AuthUser;
 type BodyOf<R extends RouteSpec> = R['body'] extends z.ZodType ? z.output<R['body']> : undefined;
@@ -54,6 +55,9 @@ export function defineRoute<R extends RouteSpec>(
   options: Pick<RouteShorthandOptions, 'config'> = {},
 ): void {
   app.route({
+    // A route with a limit of its own (sign-in, platform events) keeps it; every other write of a signed-in
+    // user is limited per user and route (write-limits.ts).
+    ...(options.config?.rateLimit ? {} : writeLimitOption(ctx, route)),
     ...options,
     method: route.method,
     url: route.path,

@@ -31,6 +31,15 @@ export function readAuditRows(db: Db, afterSeq: number, limit: number): AuditRow
   return prepared(db, 'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as AuditRow[];
 }
 
+/** At most `limit` rows after `afterSeq` and up to `untilSeq`, in order: one slice of a verification. */
+export function readAuditRowsUpTo(db: Db, afterSeq: number, untilSeq: number, limit: number): AuditRow[] {
+  return prepared(db, 'SELECT * FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').all(
+    afterSeq,
+    untilSeq,
+    limit,
+  ) as AuditRow[];
+}
+
 /** Every row after `afterSeq` in order, streamed: the whole log need not fit in memory. */
 export function iterateAuditRows(db: Db, afterSeq = 0): IterableIterator<AuditRow> {
   return prepared(db, 'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq').iterate(afterSeq) as IterableIterator<AuditRow>;

@@ -3,8 +3,9 @@ import type { Db } from '../db/open';
 import { readMeta, writeMeta } from './meta';
 import { prepared } from './statements';
 
-export function insertChange(db: Db, type: 'case', entityId: string, data: string, at: string): void {
-  prepared(db, 'INSERT INTO changes (type, entity_id, data, at) VALUES (?, ?, ?, ?)').run(type, entityId, data, at);
+/** A row names the entity and the version the change produced; the data is read when a page is served. */
+export function insertChange(db: Db, type: 'case', entityId: string, version: number, at: string): void {
+  prepared(db, 'INSERT INTO changes (type, entity_id, version, at) VALUES (?, ?, ?, ?)').run(type, entityId, version, at);
 }
 
 export function latestChangeSeq(db: Db): number {
@@ -18,29 +19,12 @@ export interface FeedRow {
   seq: number;
   type: 'case';
   entity_id: string;
-  data: string;
 }
+
+export const SYNC_PAGE_SQL = 'SELECT seq, type, entity_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?';
 
 export function readChanges(db: Db, after: number, limit: number): FeedRow[] {
-  return prepared(db, 'SELECT seq, type, entity_id, data FROM changes WHERE seq > ? ORDER BY seq LIMIT ?').all(
-    after,
-    limit,
-  ) as FeedRow[];
-}
-
-export interface RawFeedRow {
-  seq: number;
-  type: string;
-  entity_id: string;
-  data: Buffer;
-}
-
-export const SYNC_PAGE_SQL =
-  'SELECT seq, type, entity_id, CAST(data AS BLOB) AS data FROM changes WHERE seq > ? ORDER BY seq LIMIT ?';
-
-/** Feed rows with their data as the stored bytes, never decoded to a JS string (feed/sync-body.ts). */
-export function readRawChanges(db: Db, after: number, limit: number): RawFeedRow[] {
-  return prepared(db, SYNC_PAGE_SQL).all(after, limit) as RawFeedRow[];
+  return prepared(db, SYNC_PAGE_SQL).all(after, limit) as FeedRow[];
 }
 
 /** Deletes rows up to `keepFrom` that a newer row of the same entity supersedes; returns how many. */

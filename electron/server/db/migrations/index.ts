@@ -12,6 +12,8 @@ import { platformEvents } from './0008-platform-events';
 import { livenessTrade } from './0009-liveness-trade';
 import { outboundUndelivered } from './0010-outbound-undelivered';
 import { signInThrottle } from './0011-sign-in-throttle';
+import { slimFeed } from './0012-slim-feed';
+import { retentionIndexes } from './0013-retention-indexes';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -25,4 +27,6 @@ export const MIGRATIONS: readonly Migration[] = [
   livenessTrade,
   outboundUndelivered,
   signInThrottle,
+  slimFeed,
+  retentionIndexes,
 ];

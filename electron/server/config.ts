@@ -18,6 +18,8 @@ export interface ServerConfig {
   usdRates: Record<string, string>;
   sessionTtlMs: number;
   loginTokenTtlMs: number;
+  /** How long an invitation to enrol stays redeemable (72 hours). */
+  invitationTtlMs: number;
   metamapWebhookSecret: string | null;
   /**
    * The secrets the exchange signs its events with (POST /v1/platform/events); several during a rotation.
@@ -212,6 +214,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     usdRates: DEFAULT_USD_RATES,
     sessionTtlMs: 8 * 60 * 60 * 1000,
     loginTokenTtlMs: 5 * 60 * 1000,
+    invitationTtlMs: 72 * 60 * 60 * 1000,
     metamapWebhookSecret: process.env.METAMAP_WEBHOOK_SECRET ?? null,
     platformEventsSecrets: parseSecretList(process.env.PLATFORM_EVENTS_SECRET),
     disputeSlaHours: 24,

@@ -1,14 +1,13 @@
 // POST /v1/auth/login, the password step of sign-in (DESIGN §2). A right password earns a login token for
-// the code step; a user without confirmed 2FA also gets the otpauth URL of their pending secret.
+// the code step. A user without confirmed 2FA gets 403 enrolment_required and nothing else: a password
+// alone never reveals a TOTP secret (enrolment is by invitation, enrolment.ts).
 import type { LoginResult } from '../../../shared/api/types';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { findUserByUsername, type UserRow } from '../sql/users';
-import { pendingTotpSecret } from './enrolment';
 import { lockedOut, lockedUntil, recordSignInFailure } from './lockout';
 import { issueLoginToken } from './login-tokens';
 import { DECOY_HASH, verifySecret } from './passwords';
-import { otpauthUrl } from './totp';
 
 export interface Credentials {
   username: string;
@@ -18,12 +17,19 @@ export interface Credentials {
 const invalidCredentials = () =>
   new ApiError(401, 'invalid_credentials', 'The username or password is not right.');
 
-/** Issues the login token, and for an enrolling user the pending secret. Call inside ctx.write(). */
-function startCodeStep(ctx: ServerContext, user: UserRow, now: Date): LoginResult {
-  const loginToken = issueLoginToken(ctx.db, user.id, now, ctx.config.loginTokenTtlMs);
-  if (user.totpConfirmed === 1) return { status: 'totp_required', loginToken };
-  const secret = pendingTotpSecret(ctx, user.id);
-  return { status: 'totp_enrollment_required', loginToken, otpauthUrl: otpauthUrl(user.username, secret) };
+// Only after the right password, so it tells nothing to someone guessing usernames or passwords; whoever
+// holds the password learns that the account waits for its invitation, and gets nothing to enrol with.
+const enrolmentRequired = () =>
+  new ApiError(
+    403,
+    'enrolment_required',
+    'Two-step sign-in is not set up for this account yet. Use your invitation, or ask a supervisor for one.',
+  );
+
+/** Issues the login token for the code step. Call inside ctx.write(). */
+function startCodeStep(ctx: ServerContext, user: UserRow, now: Date): LoginResult | ApiError {
+  if (user.totpConfirmed !== 1) return enrolmentRequired();
+  return { status: 'totp_required', loginToken: issueLoginToken(ctx.db, user.id, now, ctx.config.loginTokenTtlMs) };
 }
 
 export async function signInWithPassword(ctx: ServerContext, credentials: Credentials): Promise<LoginResult> {
@@ -32,7 +38,8 @@ export async function signInWithPassword(ctx: ServerContext, credentials: Creden
   // (the hash dominates the time), so neither the answer nor its timing tells which accounts exist. A
   // locked user's password is hashed too, for the same reason, and then not looked at.
   const passwordMatches = await verifySecret(credentials.password, user?.passwordHash ?? DECOY_HASH);
-  if (!user) throw invalidCredentials();
+  // A disabled account answers like an unknown one.
+  if (!user || user.disabledAt !== null) throw invalidCredentials();
   const now = ctx.now();
   // Refusals are returned rather than thrown inside the transaction, so the failure they record commits.
   const outcome = ctx.write((): LoginResult | ApiError => {

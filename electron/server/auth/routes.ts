@@ -1,11 +1,12 @@
 // The auth routes of the platform API (DESIGN §2): two-step sign-in (password, then a TOTP or backup
-// code), sign-out and the signed-in user.
+// code), enrolment by invitation, sign-out and the signed-in user.
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { defineRoute } from '../http/route';
 import { bearerToken } from '../http/session';
+import { redeemInvitation } from './enrolment';
 import { signInWithPassword } from './login';
 import { completeSignIn } from './second-factor';
 import { revokeSession } from './sessions';
@@ -20,6 +21,8 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: ServerContex
   defineRoute(app, ctx, ROUTES.login, ({ body }) => signInWithPassword(ctx, body), perAddressLimit);
 
   defineRoute(app, ctx, ROUTES.totp, ({ body }) => completeSignIn(ctx, body), perAddressLimit);
+
+  defineRoute(app, ctx, ROUTES.redeemInvitation, ({ body }) => redeemInvitation(ctx, body), perAddressLimit);
 
   defineRoute(
     app,

@@ -9,10 +9,14 @@ export interface NewUser {
   username: string;
   displayName: string;
   role: Role;
-  password: string;
-  /** A confirmed base32 TOTP secret; null leaves the user to enrol on first sign-in. */
+  /** Null for an invited person: they choose their password when they redeem the invitation. */
+  password: string | null;
+  /** A confirmed base32 TOTP secret; null leaves the user to enrol by invitation. */
   totpSecret: string | null;
 }
+
+// Matches no password (passwords.ts reads only "scrypt$..."): the invitee chooses theirs when redeeming.
+const NO_PASSWORD_YET = '!invited';
 
 /** Creates a user. Call inside ctx.write(). */
 export function createUser(ctx: ServerContext, user: NewUser): string {
@@ -22,7 +26,7 @@ export function createUser(ctx: ServerContext, user: NewUser): string {
     username: user.username,
     displayName: user.displayName,
     role: user.role,
-    passwordHash: hashSecret(user.password),
+    passwordHash: user.password === null ? NO_PASSWORD_YET : hashSecret(user.password),
     totpSecret: user.totpSecret,
     createdAt: ctx.now().toISOString(),
   });

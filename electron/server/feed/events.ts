@@ -18,7 +18,7 @@ export function registerEventStream(app: FastifyInstance, ctx: ServerContext): v
     for (const stream of streams) stream.end();
   });
 
-  defineRoute(app, ctx, ROUTES.events, ({ reply }) => {
+  defineRoute(app, ctx, ROUTES.events, ({ user, reply }) => {
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, {
@@ -34,11 +34,17 @@ export function registerEventStream(app: FastifyInstance, ctx: ServerContext): v
     const onChange = (cursor: number) => stream.write(changeEvent(cursor));
     const heartbeat = setInterval(() => stream.write(HEARTBEAT), ctx.config.eventsHeartbeatMs);
     heartbeat.unref();
+    // A disabled account (or a 2FA reset) ends the stream now: its sessions are revoked already.
+    const onSessionsEnded = (userId: string) => {
+      if (userId === user.id) stream.end();
+    };
     ctx.changes.on('change', onChange);
+    ctx.sessionsEnded.on('ended', onSessionsEnded);
     streams.add(stream);
     stream.on('close', () => {
       clearInterval(heartbeat);
       ctx.changes.off('change', onChange);
+      ctx.sessionsEnded.off('ended', onSessionsEnded);
       streams.delete(stream);
     });
     return reply;

@@ -11,6 +11,7 @@ import { outboundEvents } from './0007-outbound-events';
 import { platformEvents } from './0008-platform-events';
 import { livenessTrade } from './0009-liveness-trade';
 import { outboundUndelivered } from './0010-outbound-undelivered';
+import { invitations } from './0011-invitations';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   platformEvents,
   livenessTrade,
   outboundUndelivered,
+  invitations,
 ];

@@ -13,6 +13,7 @@ import { CreateAccountFields, type AccountDraft } from './CreateAccountFields';
 import { errorText } from './errorText';
 import { InvitationNotice } from './InvitationNotice';
 import { PeopleTable } from './PeopleTable';
+import '../case/case.css';
 import '../queue/queue.css';
 import '../compliance/compliance.css';
 import '../supervision/supervision.css';

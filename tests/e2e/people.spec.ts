@@ -3,7 +3,6 @@
 // desk, enrols with the QR secret and gets to the queue; sofia disables them (through the server's API, as
 // from another desk) and their session ends at once. Screenshots EN/ES, light and dark.
 import type { Page, TestInfo } from '@playwright/test';
-import { totpCodeAt } from '../../electron/server/auth/totp';
 import { seriousViolations, setTheme } from './fixtures/a11y';
 import { DEMO_USERS, expect, openSignedOut, test, type DeskHost } from './fixtures/host';
 import { saveScreenshot } from './fixtures/screenshots';
@@ -73,12 +72,25 @@ test('a supervisor adds a person, who enrols by the invitation; disabling them e
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: 'Set up two-step verification' })).toBeVisible();
   const secret = (await page.getByTestId('totp-secret').innerText()).trim();
-  await page.getByRole('textbox', { name: 'Authentication code' }).fill(totpCodeAt(secret, new Date()));
+  await page.getByRole('textbox', { name: 'Authentication code' }).fill(await host.freshCode(secret));
   await page.getByRole('button', { name: 'Verify' }).click();
-  await expect(page.getByRole('list', { name: 'Backup codes' }).getByRole('listitem')).toHaveCount(10);
+  const firstCodes = page.getByRole('list', { name: 'Backup codes' }).getByRole('listitem');
+  await expect(firstCodes).toHaveCount(10);
+  const enrolmentCodes = await firstCodes.allInnerTexts();
   await page.getByRole('button', { name: 'I have saved these codes' }).click();
   await expect(page.getByRole('table', { name: 'Case queue' })).toBeVisible();
   await expect(page.getByRole('banner')).toContainText('Nadia Torres');
+
+  // Nadia draws new backup codes in the settings, with a fresh code of her own.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByRole('textbox', { name: 'Authentication code' }).fill(await host.freshCode(secret));
+  await settings.getByRole('button', { name: 'Get new backup codes' }).click();
+  const newCodes = settings.getByRole('list', { name: 'Backup codes' }).getByRole('listitem');
+  await expect(newCodes).toHaveCount(10);
+  expect(await newCodes.allInnerTexts()).not.toContain(enrolmentCodes[0]);
+  await shot(page, testInfo, 'backup-codes-en-light');
+  await page.keyboard.press('Escape');
 
   // sofia disables Nadia from elsewhere: the desk's event stream closes, and the desk is signed out.
   const sofia = await sofiaOnServer(page, host);

@@ -110,6 +110,7 @@ export const SIGN_IN_ERROR_CODES = [
   'offline',
   'timeout',
   'invalid_request',
+  'too_many_attempts',
 ] as const satisfies readonly ErrorCode[];
 
 /** The `errors.*` texts of a screen: one per code it explains, and `unknown`, which shows {{message}}. */

@@ -31,6 +31,12 @@ export const signinMessages = {
       qrAlt: 'QR code for your authenticator app',
       secretLabel: 'Or type this secret into the app:',
     },
+    newCodes: {
+      title: 'Backup codes',
+      intro: 'Used some, or think someone saw them? Get ten new ones with a code from your authenticator app: the old ones stop working at once.',
+      get: 'Get new backup codes',
+      shownOnce: 'Save these codes now somewhere safe. They are shown only this once; the old ones no longer work.',
+    },
     backup: {
       title: 'Save your backup codes',
       intro: 'Save these codes now somewhere safe, such as a password manager. Each one signs you in once if you lose your phone. They are shown only this once.',
@@ -52,6 +58,7 @@ export const signinMessages = {
       offline: 'The server could not be reached. Check the connection and try again.',
       timeout: 'The server took too long to answer. Try again.',
       invalid_request: 'Fill in every field.',
+      too_many_attempts: 'Too many wrong codes. Wait 15 minutes and try again.',
       unknown: 'Something went wrong: {{message}}',
     } satisfies ErrorTexts<typeof SIGN_IN_ERROR_CODES>,
   },
@@ -85,6 +92,12 @@ export const signinMessages = {
       qrAlt: 'Código QR para tu aplicación de autenticación',
       secretLabel: 'O escribe esta clave en la aplicación:',
     },
+    newCodes: {
+      title: 'Códigos de respaldo',
+      intro: '¿Usaste algunos o crees que alguien los vio? Obtén diez nuevos con un código de tu aplicación de autenticación: los anteriores dejan de servir al instante.',
+      get: 'Obtener códigos nuevos',
+      shownOnce: 'Guarda estos códigos ahora en un lugar seguro. Solo se muestran esta vez; los anteriores ya no sirven.',
+    },
     backup: {
       title: 'Guarda tus códigos de respaldo',
       intro: 'Guarda estos códigos ahora en un lugar seguro, como un gestor de contraseñas. Cada uno te permite entrar una vez si pierdes el teléfono. Solo se muestran esta vez.',
@@ -106,6 +119,7 @@ export const signinMessages = {
       offline: 'No se pudo conectar con el servidor. Revisa la conexión y vuelve a intentarlo.',
       timeout: 'El servidor tardó demasiado en responder. Vuelve a intentarlo.',
       invalid_request: 'Completa todos los campos.',
+      too_many_attempts: 'Demasiados códigos incorrectos. Espera 15 minutos y vuelve a intentarlo.',
       unknown: 'Algo salió mal: {{message}}',
     } satisfies ErrorTexts<typeof SIGN_IN_ERROR_CODES>,
   },

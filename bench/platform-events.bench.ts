@@ -1,9 +1,11 @@
 // Platform event ingestion (issue #10): signed events from the exchange over HTTP, each checked, applied
 // exactly once and answered in one write transaction, beside GET /v1/health on the same server in the same
-// run. Two figures: trade.opened alone (parties, trade, escrow lock, KYT over the new trade) and the events
-// that follow it (chat, receipt, paid, then a release, a cancel or a dispute).
+// run. Three figures: trade.opened alone (parties, trade, escrow lock, KYT over the new trade), the events
+// that follow it (chat, receipt, paid, then a release, a cancel or a dispute), and trade.opened for a seller
+// with a long history beside the same for fresh parties (KYT reads the parties' history on every event).
 import { randomUUID } from 'node:crypto';
 import type { PlatformEvent } from '../shared/api/platform-events';
+import { createParty, recordTradeWithEscrow } from '../electron/server/cases/create';
 import { defaultConfig } from '../electron/server/config';
 import { startServer, type RunningServer } from '../electron/server/start';
 import { signedHeaders } from '../electron/server/webhooks/standard-webhooks';
@@ -52,6 +54,9 @@ function tradeOpened(tradeId: string, index: number, at: Date): PlatformEvent {
   };
 }
 
+/** A PNG made the trade's own by bytes after its end (as a screenshot's metadata would). */
+const receiptOf = (tradeId: string) => Buffer.concat([PNG, Buffer.from(tradeId)]).toString('base64');
+
 /** What follows a trade's opening: chat, a receipt, the payment, then one of the three endings. */
 function followUps(tradeId: string, index: number, opened: Date): PlatformEvent[] {
   const at = (minutes: number) => new Date(opened.getTime() + minutes * 60_000).toISOString();
@@ -63,7 +68,9 @@ function followUps(tradeId: string, index: number, opened: Date): PlatformEvent[
         : { type: 'dispute.opened', timestamp: at(20), data: { tradeId, openedBy: 'buyer', reason: 'Pagué y no liberan.' } };
   return [
     { type: 'trade.message', timestamp: at(2), data: { tradeId, messageId: 'm1', sender: 'buyer', body: 'Ya te envié el pago por Nequi.' } },
-    { type: 'trade.receipt', timestamp: at(3), data: { tradeId, uploadedBy: 'buyer', contentBase64: PNG.toString('base64') } },
+    // Each buyer's own file: one file from many buyers is the shared-receipt rule, whose HIGH alert holds the
+    // escrows (the cancels would then be refused escrow_on_hold).
+    { type: 'trade.receipt', timestamp: at(3), data: { tradeId, uploadedBy: 'buyer', contentBase64: receiptOf(tradeId) } },
     { type: 'trade.paid', timestamp: at(4), data: { tradeId } },
     ending,
   ];
@@ -77,6 +84,74 @@ async function healthRate(server: RunningServer, requests: number): Promise<numb
     }
   });
   return requests / seconds;
+}
+
+const LONG_SELLER = 'BENCH-LONG-seller';
+
+/**
+ * A seller with `count` trades already recorded, one every 2 minutes up to an hour ago, with 50 buyers:
+ * written straight to the store (no KYT run per trade), as years of history would be.
+ */
+function recordLongHistory(server: RunningServer, count: number): void {
+  const { ctx } = server;
+  const end = Date.now() - 3_600_000;
+  ctx.write(() => {
+    const party = { kycStatus: 'verified' as const, country: 'CO', accountCreatedAt: new Date('2024-01-15T00:00:00.000Z'), tradeCount: 0, disputeCount: 0 };
+    createParty(ctx, { ...party, id: LONG_SELLER, displayName: 'Bench long seller' });
+    for (let b = 0; b < 50; b++) createParty(ctx, { ...party, id: `BENCH-LONG-buyer-${b}`, displayName: `Bench buyer ${b}` });
+    for (let i = 0; i < count; i++) {
+      const at = new Date(end - (count - i) * 120_000);
+      recordTradeWithEscrow(
+        ctx,
+        {
+          buyerId: `BENCH-LONG-buyer-${i % 50}`,
+          sellerId: LONG_SELLER,
+          asset: 'USDT',
+          amount: '120.000000',
+          fiatCurrency: 'COP',
+          fiatAmount: '474000.00',
+          price: '3950.00',
+          paymentMethod: 'Nequi',
+          tradeCreatedAt: at,
+          paidAt: null,
+        },
+        { tradeId: `BENCH-LONG-${i}`, escrowId: `ESC-BENCH-LONG-${i}` },
+        null,
+      );
+    }
+  });
+}
+
+/** trade.opened for the long-history seller (`long`) or for a fresh seller each time. */
+function openedFor(tradeId: string, index: number, at: Date, long: boolean): PlatformEvent {
+  const opened = tradeOpened(tradeId, index, at);
+  if (opened.type !== 'trade.opened') throw new Error('unreachable');
+  const seller = long
+    ? { ...opened.data.seller, id: LONG_SELLER, displayName: 'Bench long seller' }
+    : { ...opened.data.seller, id: `BENCH-FRESH-seller-${index}` };
+  return { ...opened, data: { ...opened.data, buyer: { ...opened.data.buyer, id: `BENCH-FRESH-buyer-${index}` }, seller } };
+}
+
+/** trade.opened for a seller with `history` trades beside the same for fresh parties, on one server. */
+async function benchLongHistory(server: RunningServer, history: number, trades: number): Promise<Comparison> {
+  recordLongHistory(server, history);
+  const at = new Date(Date.now() - 1_800_000);
+  await deliver(server, openedFor('BENCH-LONG-WARM', 0, at, true));
+  const rate = async (long: boolean) => {
+    const prefix = long ? 'BENCH-LONG-NEW' : 'BENCH-FRESH';
+    const seconds = await timed(async () => {
+      for (let i = 0; i < trades; i++) await deliver(server, openedFor(`${prefix}-${i}`, i, at, long));
+    });
+    return trades / seconds;
+  };
+  const fresh = await rate(false);
+  const long = await rate(true);
+  return compare(
+    'platform events: trade.opened for a seller with a long history',
+    { name: `trade.opened, the seller has ${history}+ trades (${trades})`, value: long, unit: 'events/s' },
+    { name: `trade.opened, fresh buyer and seller each time (${trades})`, value: fresh, unit: 'events/s' },
+    'KYT runs over the parties’ whole history on every trade.opened (loading it is linear in its length; the rules are linear since the fix of the rapid in-out and window loops, which were quadratic for a dense history).',
+  );
 }
 
 export async function runPlatformEventBenchmarks(dataDir: string, trades = 300): Promise<Comparison[]> {
@@ -122,6 +197,7 @@ export async function runPlatformEventBenchmarks(dataDir: string, trades = 300):
         baseline,
         'A third of the trades end in a dispute: the case opens with the chat and the receipt copied in, and KYT runs again.',
       ),
+      await benchLongHistory(server, 2_000, 100),
     ];
   } finally {
     await server.close();

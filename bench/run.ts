@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { runAuditBenchmarks } from './audit.bench';
 import { runDeskBenchmarks } from './desk.bench';
 import { runKytBenchmarks } from './kyt.bench';
+import { runPasswordBenchmarks } from './passwords.bench';
 import { runPlatformEventBenchmarks } from './platform-events.bench';
 import { runServerBenchmarks } from './server.bench';
 import { runUiBenchmarks } from './ui.bench';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
       ...(await runAuditBenchmarks(fs.mkdtempSync(path.join(dataDir, 'audit-')))),
       ...(await runKytBenchmarks(path.join(dataDir, 'kyt'), loadCases)),
       ...(await runPlatformEventBenchmarks(path.join(dataDir, 'platform-events'))),
+      ...(await runPasswordBenchmarks(path.join(dataDir, 'passwords'))),
       ...(await runDeskBenchmarks(path.join(dataDir, 'desk'), loadCases)),
       ...(await runUiBenchmarks(path.join(dataDir, 'ui'), uiCases)),
     ];

@@ -12,7 +12,7 @@ import {
   type ToWorkerMessage,
 } from '../../shared/desk-api/worker-protocol';
 import { createDeskService, type DeskService } from '../desk/service';
-import { savedServerUrl } from '../desk/saved-server';
+import { saveServerUrl, savedServerUrl } from '../desk/saved-server';
 
 const parentPort = (process as NodeJS.Process & { parentPort: ParentPort }).parentPort;
 let desk: DeskService | null = null;
@@ -62,6 +62,15 @@ async function handle(message: ToWorkerMessage): Promise<void> {
             )
         : workerUnavailable('it has not started yet');
       send({ type: 'result', id: message.id, result });
+      return;
+    }
+    case 'saveServer': {
+      try {
+        saveServerUrl(message.dataDir, message.serverUrl);
+        send({ type: 'result', id: message.id, result: { ok: true, value: null } });
+      } catch (error) {
+        send({ type: 'result', id: message.id, result: workerUnavailable(error instanceof Error ? error.message : String(error)) });
+      }
       return;
     }
     case 'evidence': {

@@ -30,6 +30,8 @@ export class PlatformError extends Error {
     readonly status: number,
     readonly code: ApiErrorCode | HttpStatusErrorCode,
     message: string,
+    /** Set on the 401 of a session the server ended for inactivity: after how many idle minutes. */
+    readonly idleMinutes: number | null = null,
   ) {
     super(message);
     this.name = 'PlatformError';
@@ -117,10 +119,18 @@ const isEnvelope = (body: unknown): body is ApiErrorBody =>
   typeof (body as ApiErrorBody).error?.code === 'string' &&
   typeof (body as ApiErrorBody).error?.message === 'string';
 
+/** The idle minutes of a 401 that says the session ended for inactivity (`reason: "idle_timeout"`), or null. */
+function idleMinutesOf(error: ApiErrorBody['error']): number | null {
+  const { reason, idleMinutes } = error as { reason?: unknown; idleMinutes?: unknown };
+  if (reason !== 'idle_timeout') return null;
+  return Number.isInteger(idleMinutes) && (idleMinutes as number) > 0 ? (idleMinutes as number) : null;
+}
+
 function errorFromBody(status: number, body: unknown): PlatformError {
   if (isEnvelope(body)) {
     const { code, message } = body.error;
-    return new PlatformError(status, isApiErrorCode(code) ? code : `http_${status}`, message);
+    const idleMinutes = status === 401 ? idleMinutesOf(body.error) : null;
+    return new PlatformError(status, isApiErrorCode(code) ? code : `http_${status}`, message, idleMinutes);
   }
   return new PlatformError(status, `http_${status}`, `The server answered with status ${status}.`);
 }

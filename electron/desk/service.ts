@@ -11,6 +11,7 @@ import {
   type DeskOutput,
 } from '../../shared/desk-api/contract';
 import type { DeskResult } from '../../shared/desk-api/schemas';
+import { checkServerUrl } from '../../shared/desk-api/server-url';
 import { createApiClient } from './api-client';
 import { auditHandlers } from './audit/handlers';
 import { DEFAULT_AUDIT_TUNING, createAuditVerifier, type AuditTuning } from './audit/verifier';
@@ -69,11 +70,21 @@ const consoleLogger: DeskLogger = {
   error: (message, data) => console.error(`desk: ${message}`, data ?? ''),
 };
 
+/**
+ * The desk sends the user's password to its server: it starts only with an https address or one on this
+ * computer (shared/desk-api/server-url.ts), whoever chose it.
+ */
+function acceptedServerUrl(serverUrl: string): string {
+  const checked = checkServerUrl(serverUrl);
+  if (!checked.ok) throw new Error(`The desk refuses the server address ${JSON.stringify(serverUrl)}: ${checked.reason}`);
+  return checked.url;
+}
+
 const isDeskChannel = (channel: string): channel is DeskChannel => Object.hasOwn(deskChannels, channel);
 
 export async function createDeskService(options: DeskServiceOptions): Promise<DeskService> {
   const log = options.log ?? consoleLogger;
-  const serverUrl = options.serverUrl.replace(/\/+$/, '');
+  const serverUrl = acceptedServerUrl(options.serverUrl);
   const db = openDeskDatabase(path.join(options.dataDir, DESK_DATABASE_FILE));
   const bus = createEventBus(log);
   const ctx: DeskContext = {
@@ -93,7 +104,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   const api = createApiClient({
     baseUrl: serverUrl,
     token: () => session.token(),
-    onUnauthenticated: (token, error) => session.expire(token, error.message),
+    onUnauthenticated: (token, error) => session.expire(token, error.message, error.idleMinutes),
   });
   const session = createSession(ctx, api);
   const currentUser = () => session.user();

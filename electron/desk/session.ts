@@ -25,8 +25,11 @@ export interface DeskSession {
   redeemInvitation(token: string, password: string): Promise<SignInStep>;
   verify(code: string): Promise<{ user: Me; backupCodes: string[] | null }>;
   signOut(): Promise<void>;
-  /** A call made with `token` came back 401. Ignored if that token is no longer the session's. */
-  expire(token: string, reason: string): void;
+  /**
+   * A call made with `token` came back 401; `idleMinutes` when the server ended it for inactivity. Ignored
+   * if that token is no longer the session's.
+   */
+  expire(token: string, reason: string, idleMinutes?: number | null): void;
   onChange(listener: (change: SessionChange) => void): () => void;
 }
 
@@ -136,11 +139,15 @@ export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
       ctx.log.info('Signed out', { userId: user.id });
     },
 
-    expire(token, reason) {
+    expire(token, reason, idleMinutes = null) {
       if (signedIn?.accessToken !== token) return;
-      ctx.log.warn('The session was refused by the server; signing out', { userId: signedIn.user.id });
+      ctx.log.warn('The session was refused by the server; signing out', {
+        userId: signedIn.user.id,
+        idleMinutes,
+      });
       signOutLocally('expired');
-      ctx.emit('session.expired', { reason });
+      // Drafts and the outbox are kept: they belong to the user, not to the session (DESIGN §5).
+      ctx.emit('session.expired', idleMinutes ? { reason, idleMinutes } : { reason });
     },
 
     onChange(listener) {

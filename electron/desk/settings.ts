@@ -3,7 +3,7 @@
 // smuggle in a value the renderer does not expect.
 import { settings as settingsSchema, type Settings } from '../../shared/desk-api/schemas';
 import type { DeskContext, DeskDb } from './context';
-import type { DeskHandlers } from './handlers';
+import { DeskFailure, type DeskHandlers } from './handlers';
 
 export const DEFAULT_SETTINGS: Settings = { language: 'system', theme: 'system', serverUrl: null };
 
@@ -40,8 +40,10 @@ export function writeSettings(db: DeskDb, changes: Partial<Settings>): Settings 
 }
 
 /**
- * 'settings.get' and 'settings.set'. A new serverUrl is stored for the shell, which reads it when it
- * starts the desk service; the running service keeps talking to the server it was started with.
+ * 'settings.get', 'settings.set' (language and theme: the renderer cannot set the server) and
+ * 'server.change' as the browser host answers it. In Electron, main answers 'server.change' itself, with a
+ * native confirmation, and stores the address through the desk worker (saved-server.ts); the browser host
+ * has no window of its own to confirm in, so there the server is chosen on its command line only.
  */
 export function settingsHandlers(ctx: DeskContext): DeskHandlers {
   return {
@@ -50,6 +52,12 @@ export function settingsHandlers(ctx: DeskContext): DeskHandlers {
       const next = writeSettings(ctx.db, changes);
       ctx.log.info('Settings changed', { keys: Object.keys(changes) });
       return next;
+    },
+    'server.change': () => {
+      throw new DeskFailure(
+        'server_change_refused',
+        'Here the server is chosen where the desk was started: npm run browser -- --server https://… (or leave --server out for the bundled server).',
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 // The browser host's command line: `--port P --data DIR [--server URL] [--simulate]`.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkServerUrl } from '../../shared/desk-api/server-url';
 
 export interface HostArguments {
   port: number;
@@ -36,11 +37,10 @@ export function parseHostArguments(args: string[]): HostArguments {
     throw new UsageError(`--port takes a port number (0 picks a free one), got "${port}"`);
   let serverUrl: string | null = null;
   if (values.server !== undefined) {
-    const url = URL.parse(values.server);
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw new UsageError(`--server takes the platform server's http(s) address, got "${values.server}"`);
-    }
-    serverUrl = url.href.replace(/\/$/, '');
+    // The one rule the Electron shell's confirmation applies too: the password goes to this address.
+    const checked = checkServerUrl(values.server);
+    if (!checked.ok) throw new UsageError(`--server takes the platform server's https address: ${checked.reason}`);
+    serverUrl = checked.url;
   }
   const simulate = values.simulate ?? false;
   if (simulate && serverUrl !== null) {

@@ -1,6 +1,9 @@
 // The bundled platform server as a child process, shared by the Electron shell and the browser host. It
 // is configured by arguments, says on stdout when it listens (DESIGN §7), and is killed when its parent
-// stops. Plain Node: no electron import, so the host can use it too.
+// stops. Plain Node: no electron import, so the host can use it too. How the process is started is the
+// caller's: the browser host runs a Node child (the default here); the Electron shell passes a launcher
+// that starts an Electron utility process (electron/main/server-process.ts), so that the packaged app
+// never needs ELECTRON_RUN_AS_NODE and ships with the runAsNode fuse off.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,19 +18,38 @@ export type BundledSeed = 'demo' | 'none';
 /** How the server's CLI is run: its TypeScript source through tsx, or a built JavaScript entry. */
 export type ServerEntry = { kind: 'source'; cliPath: string } | { kind: 'built'; scriptPath: string };
 
+/** A started server process, however it was started: what waiting for it and stopping it need. */
+export interface ServerProcess {
+  readonly pid: number | undefined;
+  readonly stdout: NodeJS.ReadableStream;
+  readonly stderr: NodeJS.ReadableStream;
+  /** Called once the process has exited, with how ("exit code 1", "SIGKILL"). */
+  onExit(listener: (how: string) => void): void;
+  /** Called when the process could not be started at all. */
+  onError(listener: (error: Error) => void): void;
+  /** Asks it to stop (SIGTERM: the server closes its store). */
+  terminate(): void;
+  /** Ends it at once (SIGKILL), for a server that did not stop in time or a parent that is exiting. */
+  kill(): void;
+}
+
+/** What to start: the server's entry, its arguments (serverArguments) and its environment. */
+export interface ServerLaunch {
+  entry: ServerEntry;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export type ServerLauncher = (launch: ServerLaunch) => ServerProcess;
+
 export interface BundledServerOptions {
   dataDir: string;
   /** Default: `demo` on first run (no store in dataDir yet), so a user's own data is never re-seeded. */
   seed?: BundledSeed;
-  /** Default: the running Node or Electron binary; never a bare `node` from PATH (DESIGN §8). */
-  execPath?: string;
   /** Default: the TypeScript source of the server CLI, run through tsx. */
   entry?: ServerEntry;
-  /**
-   * Set ELECTRON_RUN_AS_NODE=1 so that an Electron binary behaves as plain Node. Default: when this
-   * process is itself Electron (then process.execPath is Electron).
-   */
-  runAsNode?: boolean;
+  /** Default: a Node child process (nodeChildLauncher) on the running Node binary. */
+  launch?: ServerLauncher;
   /** How long the server may take to print its address; seeding the demo data takes a few seconds. */
   timeoutMs?: number;
   /** Added to this process's environment (which passes through: METAMAP_WEBHOOK_SECRET and the like). */
@@ -71,32 +93,62 @@ export function announcedServerUrl(line: string): string | null {
   return /\bhttp:\/\/127\.0\.0\.1:(\d{1,5})\b/.exec(line)?.[0] ?? null;
 }
 
+/** The server CLI's arguments: loopback, a free port, the data folder and the seed. */
+export function serverArguments(dataDir: string, seed: BundledSeed): string[] {
+  const args = ['--port', '0', '--host', '127.0.0.1', '--data', dataDir];
+  if (seed === 'demo') args.push('--seed', 'demo');
+  return args;
+}
+
 export interface ServerCommand {
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
 }
 
-/** The command line that starts the server; pure, so that the choices are unit tested. */
+/** The Node command line that runs the server; pure, so that the choices are unit tested. */
 export function serverCommand(options: {
   execPath: string;
-  entry: ServerEntry;
-  dataDir: string;
-  seed: BundledSeed;
-  runAsNode: boolean;
-  env: NodeJS.ProcessEnv;
+  launch: ServerLaunch;
   tsxLoaderUrl?: string;
 }): ServerCommand {
+  const { entry } = options.launch;
   const script =
-    options.entry.kind === 'source'
-      ? ['--import', options.tsxLoaderUrl ?? tsxLoaderUrl(), options.entry.cliPath]
-      : [options.entry.scriptPath];
-  const serverArgs = ['--port', '0', '--host', '127.0.0.1', '--data', options.dataDir];
-  if (options.seed === 'demo') serverArgs.push('--seed', 'demo');
-  const env = { ...options.env };
-  if (options.runAsNode) env.ELECTRON_RUN_AS_NODE = '1';
-  else delete env.ELECTRON_RUN_AS_NODE;
-  return { command: options.execPath, args: [...script, ...serverArgs], env };
+    entry.kind === 'source'
+      ? ['--import', options.tsxLoaderUrl ?? tsxLoaderUrl(), entry.cliPath]
+      : [entry.scriptPath];
+  // A plain Node child must not inherit Electron's switch from a parent that had it.
+  const env = { ...options.launch.env };
+  delete env.ELECTRON_RUN_AS_NODE;
+  return { command: options.execPath, args: [...script, ...options.launch.args], env };
+}
+
+/** Starts the server as a Node child of `execPath` (default: the running Node; never a bare `node`, DESIGN §8). */
+export function nodeChildLauncher(execPath: string = process.execPath): ServerLauncher {
+  return (launch) => {
+    const command = serverCommand({ execPath, launch });
+    const child = spawn(command.command, command.args, {
+      env: command.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    return {
+      pid: child.pid,
+      stdout: child.stdout,
+      stderr: child.stderr,
+      onExit: (listener) => {
+        if (child.exitCode !== null || child.signalCode !== null) listener(howExited(child.exitCode, child.signalCode));
+        else child.once('exit', (code, signal) => listener(howExited(code, signal)));
+      },
+      onError: (listener) => void child.once('error', listener),
+      terminate: () => void child.kill('SIGTERM'),
+      kill: () => void child.kill('SIGKILL'),
+    };
+  };
+}
+
+function howExited(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ?? `exit code ${code}`;
 }
 
 /** tsx's loader as an absolute URL, so the child finds it whatever its working directory. */
@@ -105,24 +157,17 @@ function tsxLoaderUrl(): string {
 }
 
 export function startBundledServer(options: BundledServerOptions): Promise<BundledServer> {
-  const command = serverCommand({
-    execPath: options.execPath ?? process.execPath,
+  const launch = options.launch ?? nodeChildLauncher();
+  const child = launch({
     entry: options.entry ?? sourceServerEntry(),
-    dataDir: options.dataDir,
-    seed: options.seed ?? firstRunSeed(options.dataDir),
-    runAsNode: options.runAsNode ?? Boolean(process.versions.electron),
+    args: serverArguments(options.dataDir, options.seed ?? firstRunSeed(options.dataDir)),
     env: { ...process.env, ...options.env },
   });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const child = spawn(command.command, command.args, {
-    env: command.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    windowsHide: true,
-  });
 
   let stderrTail = '';
-  let exited = child.exitCode !== null;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let exited = false;
+  const exit = new Promise<string>((resolve) => child.onExit(resolve));
   void exit.then(() => {
     exited = true;
     process.off('exit', killOnParentExit);
@@ -130,14 +175,14 @@ export function startBundledServer(options: BundledServerOptions): Promise<Bundl
   // A parent that dies without calling stop() must not leave the server running with the port and the
   // store held. 'exit' handlers run synchronously, which kill() is.
   function killOnParentExit(): void {
-    child.kill('SIGKILL');
+    child.kill();
   }
   process.on('exit', killOnParentExit);
 
   async function stop(): Promise<void> {
     if (exited) return;
-    child.kill('SIGTERM');
-    const grace = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.terminate();
+    const grace = setTimeout(() => child.kill(), STOP_GRACE_MS);
     await exit;
     clearTimeout(grace);
   }
@@ -170,12 +215,8 @@ export function startBundledServer(options: BundledServerOptions): Promise<Bundl
       stderrTail = (stderrTail + line + '\n').slice(-STDERR_TAIL_CHARS);
       options.onOutput?.(line, 'stderr');
     });
-    child.once('error', (error) =>
-      fail(`The bundled server could not start (${command.command}): ${error.message}`),
-    );
-    child.once('exit', (code, signal) =>
-      fail(`The bundled server exited before it was ready (${signal ?? `exit code ${code}`})`),
-    );
+    child.onError((error) => fail(`The bundled server could not start: ${error.message}`));
+    void exit.then((how) => fail(`The bundled server exited before it was ready (${how})`));
   });
 }
 

@@ -13,6 +13,8 @@ import {
 
 export interface DeskWorker {
   invoke(channel: DeskChannel, input: unknown): Promise<DeskResult<unknown>>;
+  /** Saves the server the user confirmed in main (null: the bundled one), for the next start. */
+  saveServer(serverUrl: string | null): Promise<DeskResult<unknown>>;
   evidenceFile(sha256: string): Promise<{ bytes: Uint8Array; mime: string } | null>;
   onEvent(listener: (event: DeskEvent, payload: unknown) => void): void;
   stop(): Promise<void>;
@@ -56,6 +58,7 @@ export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker>
   const post = (message: ToWorkerMessage): void => child.postMessage(message);
   const worker: DeskWorker = {
     invoke,
+    saveServer,
     evidenceFile,
     onEvent: (listener) => void eventListeners.push(listener),
     stop,
@@ -144,6 +147,15 @@ export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker>
     return new Promise((resolve) => {
       pendingCalls.set(id, resolve);
       post({ type: 'invoke', id, channel, input });
+    });
+  }
+
+  function saveServer(serverUrl: string | null): Promise<DeskResult<unknown>> {
+    if (exitReason !== null) return Promise.resolve(workerUnavailable(exitReason));
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pendingCalls.set(id, resolve);
+      post({ type: 'saveServer', id, dataDir: options.dataDir, serverUrl });
     });
   }
 

@@ -1,5 +1,5 @@
-// The Electron shell: one hardened window showing the renderer, the bundled platform server as a child
-// process and the desk service in a utility process. Decisions live in small pure modules
+// The Electron shell: one hardened window showing the renderer, the bundled platform server and the desk
+// service, each in a utility process. Decisions live in small pure modules
 // (common/security.ts, desk-ipc-rules.ts, shared/desk-api/worker-protocol.ts); this file only wires them
 // together.
 import { app, BrowserWindow } from 'electron';

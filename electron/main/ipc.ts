@@ -1,11 +1,12 @@
 // The desk's IPC in main: one handler for every desk call, and the desk's events forwarded to the windows.
 // The decisions (who may call, which calls exist) are the pure checkDeskInvoke; the desk validates inputs.
-import { BrowserWindow, ipcMain } from 'electron';
+import { BrowserWindow, dialog, ipcMain } from 'electron';
 import type { DeskEvent } from '../../shared/desk-api/contract';
 import type { DeskResult } from '../../shared/desk-api/schemas';
 import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from '../../shared/desk-api/ipc';
 import { checkDeskInvoke } from './desk-ipc-rules';
 import type { DeskWorker } from './desk-worker-client';
+import { changeServer, type ServerConfirmation } from './server-change';
 import { workerUnavailable } from '../../shared/desk-api/worker-protocol';
 
 /** The desk worker once it is running, or why it is not. */
@@ -20,12 +21,25 @@ export function registerDeskIpc(appOrigin: string, deskWorker: DeskWorkerState):
       if (!check.ok) return check.result;
       try {
         const worker = await deskWorker;
+        // Main answers this one itself: only the user, in a native dialog, may change the server.
+        if (check.channel === 'server.change') {
+          const window = BrowserWindow.fromWebContents(event.sender);
+          return await changeServer(input, {
+            confirm: (options) => confirmInDialog(window, options),
+            save: (serverUrl) => worker.saveServer(serverUrl),
+          });
+        }
         return await worker.invoke(check.channel, input);
       } catch (error) {
         return workerUnavailable(error instanceof Error ? error.message : String(error));
       }
     },
   );
+}
+
+async function confirmInDialog(window: BrowserWindow | null, options: ServerConfirmation): Promise<boolean> {
+  const answer = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+  return answer.response === 1;
 }
 
 /** Sends each desk event to every window; all of them show the app (navigation is locked to it). */

@@ -1,16 +1,18 @@
 // What runs beside the window: the desk worker and, unless the desk's settings name a remote server, the
-// bundled platform server as a child process. Both are stopped on quit, the desk first so that it never
+// bundled platform server, each in an Electron utility process. Both are stopped on quit, the desk first so that it never
 // talks to a server that is already gone.
+import { utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { startBundledServer, type BundledServer } from '../launch/bundled-server';
 import { BUNDLED_SERVER_IDENTITY, chooseServer } from '../launch/server-choice';
 import { startDeskWorker, type DeskServer, type DeskWorker } from './desk-worker-client';
+import { utilityProcessLauncher } from './server-process';
 
 export interface ServicesOptions {
   userDataDir: string;
   /** out/main/desk-worker.js */
   deskWorkerScript: string;
-  /** out/main/server.js, run by the Electron binary as Node. */
+  /** out/main/server.js, run in a utility process. */
   serverScript: string;
 }
 
@@ -27,6 +29,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     server = await startBundledServer({
       dataDir: join(options.userDataDir, 'server'),
       entry: { kind: 'built', scriptPath: options.serverScript },
+      launch: utilityProcessLauncher((modulePath, args, forkOptions) => utilityProcess.fork(modulePath, args, forkOptions)),
       timeoutMs: 120_000,
       onOutput: (line, stream) => (stream === 'stderr' ? console.error : console.log)(`[server] ${line}`),
     });

@@ -4,6 +4,7 @@
 // reveals a secret), redeemed in the desk with "I have an invitation", where he chooses his password.
 import type { Role } from '../../shared/domain/dispute';
 import { issueInvitation } from '../server/auth/enrolment';
+import { hashPasswordSync, type ScryptCost } from '../server/auth/passwords';
 import { createUser } from '../server/auth/users';
 import type { ServerContext } from '../server/context';
 import type { DemoUsername } from './plan';
@@ -33,10 +34,18 @@ export const DEMO_INVITATION_TOKEN = 'diego-demo-invitation-2026';
 // A demo may be started long after it was seeded; a real invitation lasts config.invitationTtlMs.
 const DEMO_INVITATION_TTL_MS = 365 * 24 * 60 * 60 * 1000;
 
+/**
+ * The demo passwords are published, so a costly hash protects nothing and would hold up the seed (five
+ * hashes on the event loop at OWASP's cost take about two seconds). Each is upgraded to the server's cost
+ * at that account's first sign-in, like any hash below it.
+ */
+const DEMO_PASSWORD_COST: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
+
 /** Creates the five demo accounts and diego's invitation (from sofia). Call inside ctx.write(). */
 export function createDemoAccounts(ctx: ServerContext): void {
   for (const account of DEMO_ACCOUNTS) {
-    createUser(ctx, { id: demoUserId(account.username), ...account });
+    const passwordHash = account.password === null ? undefined : hashPasswordSync(account.password, DEMO_PASSWORD_COST);
+    createUser(ctx, { id: demoUserId(account.username), ...account, ...(passwordHash ? { passwordHash } : {}) });
   }
   issueInvitation(ctx, demoUserId('diego'), demoUserId('sofia'), {
     token: DEMO_INVITATION_TOKEN,

@@ -5,7 +5,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { checkSigningSecrets, outboundTarget, type ServerConfig } from './config';
 import { createContext, type ServerContext } from './context';
 import type { Db } from './db/open';
-import { ApiError } from './errors';
+import { ApiError, storageFailure } from './errors';
 import type { ApiErrorCode } from '../../shared/api/errors';
 import { ROUTES } from '../../shared/api/routes';
 import { registerAuditRoutes } from './audit/routes';
@@ -35,6 +35,8 @@ function errorEnvelope(code: ApiErrorCode, message: string) {
 /** Maps anything thrown inside a request to a status and the envelope. */
 export function toErrorResponse(error: FastifyError | ApiError | Error): { status: number; body: object } {
   if (error instanceof ApiError) return { status: error.status, body: error.toBody() };
+  const storage = storageFailure(error);
+  if (storage) return { status: storage.status, body: storage.toBody() };
   const code = (error as FastifyError).code;
   const statusCode = (error as FastifyError).statusCode;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: payloadTooLarge().toBody() };
@@ -94,6 +96,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, body } = toErrorResponse(error);
     if (status >= 500) request.log.error({ err: error }, 'unhandled error');
+    if (error instanceof ApiError) void reply.headers(error.headers());
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((_request, reply) =>

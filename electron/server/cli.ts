@@ -1,6 +1,9 @@
 // `npm run server -- --port P --data DIR [--seed demo|load] [--cases N] [--host H] [--feed-retention N]`
+// `npm run server -- backup [--data DIR] [--out FILE]`
+// `npm run server -- restore --from FILE [--data DIR]`   (with the server stopped)
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runBackup, runRestore } from './backup-commands';
 import { defaultConfig, type SeedMode } from './config';
 import { startServer } from './start';
 
@@ -15,7 +18,27 @@ function parseInteger(value: string | undefined, name: string, fallback: number)
   return Number(value);
 }
 
+/** The backup and restore commands: one-shot, they never start the server. */
+async function runCommand(command: string, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { data: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' } },
+    strict: true,
+  });
+  const config = defaultConfig({ dataDir: path.resolve(values.data ?? '.data/server') });
+  if (command === 'backup') {
+    if (values.from) fail('backup takes --out, not --from');
+    await runBackup(config, values.out ? path.resolve(values.out) : null, new Date());
+    return;
+  }
+  if (!values.from) fail('restore needs --from FILE: the backup to put back');
+  if (values.out) fail('restore takes --from, not --out');
+  runRestore(config, values.from, new Date());
+}
+
 async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command === 'backup' || command === 'restore') return runCommand(command, rest);
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },

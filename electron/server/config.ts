@@ -1,5 +1,6 @@
 // Server configuration: everything comes from CLI flags or environment, with demo-friendly defaults.
 import path from 'node:path';
+import { OWASP_SCRYPT_COST, type ScryptCost } from './auth/passwords';
 import { secretProblem } from './webhooks/standard-webhooks';
 
 export type SeedMode = 'none' | 'demo' | 'load';
@@ -16,8 +17,17 @@ export interface ServerConfig {
   fourEyesThresholdUsd: string;
   /** Demo conversion rates: how many units of each fiat currency buy one USD. */
   usdRates: Record<string, string>;
+  /** A session's absolute lifetime, from sign-in. */
   sessionTtlMs: number;
+  /** A session unused for this long stops working (auth/sessions.ts), whatever its absolute expiry says. */
+  sessionIdleTimeoutMs: number;
   loginTokenTtlMs: number;
+  /**
+   * The scrypt cost of new password hashes; stored hashes below it are upgraded at their next sign-in.
+   * Never read from flags or the environment: only code sets it, and only test harnesses lower it (a
+   * weaker hash is never written over a stronger one: auth/login.ts only upgrades).
+   */
+  passwordHashCost: ScryptCost;
   /** How long an invitation to enrol stays redeemable (72 hours). */
   invitationTtlMs: number;
   metamapWebhookSecret: string | null;
@@ -48,6 +58,12 @@ export interface ServerConfig {
    * `audit-signing.key` in the data folder, created on first start.
    */
   auditKeyFile: string | null;
+  /**
+   * The key TOTP seeds are sealed with (AES-256-GCM, base64 in a file of mode 0600), env
+   * `DISPUTE_DESK_SECRETS_KEY_FILE`: outside the database by design. Null: `totp-seal.key` in the data folder,
+   * created on first start.
+   */
+  secretsKeyFile: string | null;
   /** Names this audit log in its signed checkpoints (C2SP "origin"): one per deployment. */
   auditOrigin: string;
   /**
@@ -202,6 +218,16 @@ export function parseSecretList(value: string | undefined, name = 'PLATFORM_EVEN
   return secrets;
 }
 
+/** Env `DISPUTE_DESK_SESSION_IDLE_MINUTES`: a whole number of minutes from 1 to a day; 30 when unset. */
+export function idleMinutesFromEnv(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 30;
+  const minutes = Number(value);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) {
+    throw new Error('DISPUTE_DESK_SESSION_IDLE_MINUTES must be a whole number of minutes from 1 to 1440.');
+  }
+  return minutes;
+}
+
 export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
   return {
     host: '127.0.0.1',
@@ -213,7 +239,9 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     fourEyesThresholdUsd: '10000',
     usdRates: DEFAULT_USD_RATES,
     sessionTtlMs: 8 * 60 * 60 * 1000,
+    sessionIdleTimeoutMs: idleMinutesFromEnv(process.env.DISPUTE_DESK_SESSION_IDLE_MINUTES) * 60 * 1000,
     loginTokenTtlMs: 5 * 60 * 1000,
+    passwordHashCost: OWASP_SCRYPT_COST,
     invitationTtlMs: 72 * 60 * 60 * 1000,
     metamapWebhookSecret: process.env.METAMAP_WEBHOOK_SECRET ?? null,
     platformEventsSecrets: parseSecretList(process.env.PLATFORM_EVENTS_SECRET),
@@ -225,6 +253,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     platformEventsRateLimitPerMinute: 6_000,
     reportingEntity: DEMO_REPORTING_ENTITY,
     auditKeyFile: process.env.DISPUTE_DESK_AUDIT_KEY_FILE ?? null,
+    secretsKeyFile: process.env.DISPUTE_DESK_SECRETS_KEY_FILE ?? null,
     auditOrigin: 'dispute-desk/audit',
     outboundUrl: process.env.PLATFORM_OUTBOUND_URL ?? null,
     outboundSecret: process.env.PLATFORM_OUTBOUND_SECRET ?? null,

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { createCheckpointer, type Checkpointer } from './audit/checkpoints';
 import { fileSignedHeadStore } from './audit/signed-head';
 import { AUDIT_KEY_FILE, loadSigningKey, type AuditSigner } from './audit/signing-key';
+import { loadTotpSealing } from './auth/seal-seeds';
+import { SECRETS_KEY_FILE } from './auth/secret-box';
 import type { ServerConfig } from './config';
 import { writeTransaction, type Db } from './db/open';
 import { latestChangeSeq } from './sql/feed';
@@ -32,12 +34,23 @@ export interface ServerContext {
   markChanged(): void;
 }
 
+/** Where the TOTP sealing key lives: the configured file, or beside the database. */
+export const secretsKeyFileOf = (config: Pick<ServerConfig, 'secretsKeyFile' | 'dataDir'>) =>
+  config.secretsKeyFile ?? path.join(config.dataDir, SECRETS_KEY_FILE);
+
+/** Where the audit signing key lives: the configured file, or beside the database. */
+export const auditKeyFileOf = (config: Pick<ServerConfig, 'auditKeyFile' | 'dataDir'>) =>
+  config.auditKeyFile ?? path.join(config.dataDir, AUDIT_KEY_FILE);
+
 export function createContext(db: Db, config: ServerConfig): ServerContext {
+  // Loaded now, not on first use: no user can sign in before their seed opens, and a missing or wrong key
+  // must stop the start with its reason.
+  loadTotpSealing(db, secretsKeyFileOf(config));
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
   let changedInTransaction = false;
   let signer: AuditSigner | null = null;
-  const keyFile = config.auditKeyFile ?? path.join(config.dataDir, AUDIT_KEY_FILE);
+  const keyFile = auditKeyFileOf(config);
   const loadSigner = () => (signer ??= loadSigningKey(keyFile));
   // The last checkpoint signed is recorded beside the key, outside the database (audit/signed-head.ts).
   const checkpoints = createCheckpointer(db, config.auditOrigin, loadSigner, fileSignedHeadStore(`${keyFile}.head`));

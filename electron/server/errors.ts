@@ -13,8 +13,18 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
+  /** Headers sent with the error (a 429's Retry-After); none unless a subclass says so. */
+  headers(): Record<string, string> {
+    return {};
+  }
+
+  /** Fields a client may act on beside the code and message (an idle sign-out's reason); none by default. */
+  protected details(): Record<string, string | number> {
+    return {};
+  }
+
   toBody(): { error: { code: ApiErrorCode; message: string } } {
-    return { error: { code: this.code, message: this.message } };
+    return { error: { ...this.details(), code: this.code, message: this.message } };
   }
 }
 
@@ -27,3 +37,19 @@ export const unauthenticated = (message = 'Sign in first.') => apiError('unauthe
 export const forbidden = (message = 'Your role may not do this.') => apiError('forbidden', message);
 export const notFound = (what = 'The resource') => apiError('not_found', `${what} does not exist.`);
 export const conflict = (code: ApiErrorCode, message: string) => apiError(code, message, 409);
+
+/**
+ * The disk filling up (SQLITE_FULL) or failing (SQLITE_IOERR_*) under a write: 503, as the server took no
+ * position. SQLite rolls the whole transaction back, so nothing of the request was stored (no move, no audit
+ * entry, no idempotency record) and the same request may be sent again. Null for any other error.
+ */
+export function storageFailure(error: unknown): ApiError | null {
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'SQLITE_FULL') {
+    return apiError('storage_full', "The server's storage is full; nothing was saved. Try again later.");
+  }
+  if (typeof code === 'string' && code.startsWith('SQLITE_IOERR')) {
+    return apiError('storage_unavailable', "The server's storage failed; nothing was saved. Try again later.");
+  }
+  return null;
+}

@@ -36,6 +36,7 @@ export const API_ERRORS = {
   escrow_already_settled: 409,
   trade_already_settled: 409,
   trade_conflict: 409,
+  verification_conflict: 409,
   alert_already_decided: 409,
   review_already_done: 409,
   username_taken: 409,
@@ -56,6 +57,8 @@ export const API_ERRORS = {
   internal_error: 500,
   webhooks_not_configured: 503,
   platform_events_not_configured: 503,
+  storage_full: 503,
+  storage_unavailable: 503,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
@@ -85,6 +88,7 @@ export const DESK_ONLY_ERROR_CODES = [
   'no_key_change',
   'unreadable_command',
   'unknown_channel',
+  'server_change_refused',
   'untrusted_sender',
   'desk_unavailable',
   'bridge_closed',

@@ -7,10 +7,17 @@
 import { z } from 'zod';
 import { ASSETS, FIAT_CURRENCIES } from '../domain/money';
 import { KYC_STATUSES, VERDICT_OUTCOMES } from '../domain/dispute';
+import { showBidiControls } from './text';
 
 /** Ids the exchange gives: letters, digits, `-` and `_`, as its own systems print them. */
 const externalId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of 1 to 64 letters, digits, - or _');
-const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * The exchange's customers' words (names, chat, reasons): trimmed, 1 to `max` characters, each directional
+ * control kept but shown as "[U+202E]" (./text.ts says why they are not refused here).
+ */
+const text = (max: number) => z.string().trim().min(1).max(max).transform(showBidiControls);
+/** Other strings of the exchange that the desk shows (file names, account numbers): controls shown too. */
+const shownString = (schema: z.ZodString) => schema.transform(showBidiControls);
 const decimal = z.string().regex(/^(0|[1-9]\d{0,17})(\.\d{1,18})?$/, 'a decimal amount such as "1250.50"');
 const isoTime = z.iso.datetime({ offset: false });
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
@@ -42,9 +49,9 @@ export const tradeOpenedData = z.strictObject({
   price: decimal,
   paymentMethod: text(64),
   /** The address the seller funded the escrow from, where known. */
-  depositAddress: z.string().max(128).nullable().optional(),
+  depositAddress: shownString(z.string().max(128)).nullable().optional(),
   /** The seller's account that should receive the fiat payment. */
-  payoutAccount: z.string().max(128).nullable().optional(),
+  payoutAccount: shownString(z.string().max(128)).nullable().optional(),
 });
 
 export const tradeMessageData = z.strictObject({
@@ -59,7 +66,7 @@ export const tradeMessageData = z.strictObject({
 export const tradeReceiptData = z.strictObject({
   ...tradeRef,
   uploadedBy: z.enum(PLATFORM_PARTY_ROLES),
-  fileName: z.string().trim().max(200).optional(),
+  fileName: shownString(z.string().trim().max(200)).optional(),
   /** The file's bytes; the platform stores them by their sha256 and sniffs their type itself. */
   contentBase64: z.string().min(4).max(1_000_000),
 });

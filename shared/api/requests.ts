@@ -1,17 +1,25 @@
 // Request bodies of the platform API v1, validated with zod at the server's boundary (DESIGN §2).
 import { z } from 'zod';
 import { KYT_DECISIONS, REASON_CODES, ROLES, VERDICT_OUTCOMES } from '../domain/dispute';
+import { withoutBidiControls } from './text';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Free text a user types: trimmed, 1 to `max` characters, no directional controls (./text.ts). zod counts
+ * characters as code points, each at most 4 bytes of UTF-8: the character cap bounds the bytes too (a
+ * 4,000-character note is at most 16,000 bytes), so there is no second cap on bytes.
+ */
+const text = (max: number) => withoutBidiControls(z.string().trim().min(1).max(max));
 const totpCode = z.string().regex(/^\d{6}$/, 'a 6-digit code');
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
 /** Text a person must give, with messages that say what is missing rather than zod's generic ones. */
 const required = (max: number, what: string) =>
-  z
-    .string({ error: `Give ${what}.` })
-    .trim()
-    .min(1, `Give ${what}.`)
-    .max(max, `At most ${max} characters.`);
+  withoutBidiControls(
+    z
+      .string({ error: `Give ${what}.` })
+      .trim()
+      .min(1, `Give ${what}.`)
+      .max(max, `At most ${max} characters.`),
+  );
 
 export const loginBody = z.strictObject({ username: text(64), password: z.string().min(1).max(256) });
 export const totpBody = z.strictObject({

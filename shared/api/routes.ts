@@ -105,13 +105,18 @@ export interface RouteSpec {
   errors: readonly ApiErrorCode[];
 }
 
-/** Codes any call can answer (DESIGN §2, "on every call"). */
+/**
+ * Codes any call can answer (DESIGN §2, "on every call"), and the server's storage failing under a write
+ * (503, nothing stored: the same request may be sent again).
+ */
 export const EVERY_CALL_ERRORS = [
   'invalid_request',
   'payload_too_large',
   'not_found',
   'rate_limited',
   'internal_error',
+  'storage_full',
+  'storage_unavailable',
 ] as const satisfies readonly ApiErrorCode[];
 
 const SIGNED_IN_ERRORS = ['unauthenticated'] as const satisfies readonly ApiErrorCode[];
@@ -229,7 +234,7 @@ export const ROUTES = {
     response: message,
     status: 201,
     idempotencyKey: false,
-    errors: [...ROLE_ERRORS, 'not_case_holder'],
+    errors: [...ROLE_ERRORS, 'not_case_holder', 'case_already_resolved'],
   }),
   addNote: route({
     method: 'POST',
@@ -643,6 +648,7 @@ export const ROUTES = {
       'escrow_on_hold',
       'trade_already_settled',
       'trade_conflict',
+      'verification_conflict',
       'idempotency_key_reused',
       'rate_limited',
       'platform_events_not_configured',

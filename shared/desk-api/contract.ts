@@ -2,6 +2,7 @@
 // preload bridge and the browser host's bridge are both typed from this map, and the desk service
 // validates each input against its schema before acting on it.
 import { z } from 'zod';
+import { withoutBidiControls } from '../api/text';
 import type { CaseSummary, Delivery, DeliveryLog, KytRuleSet, ReviewItem, ReviewWeek, UserWorkload, VerdictFigures, VerdictPage } from '../api/types';
 import type { Account, BackupCodeSet, InvitedAccount, Me } from '../api/types';
 import { createAccountBody, invitationBody } from '../api/requests';
@@ -21,7 +22,8 @@ import {
   reviewWeekInput,
   verdictFilter,
   verdictListInput,
-  settings,
+  serverChangeInput,
+  settingsChange,
   trustKeyInput,
   verdictInput,
   type AuditStatus,
@@ -33,12 +35,14 @@ import {
   type OutboxEntry,
   type ReportFile,
   type QueuePage,
+  type ServerChange,
   type Settings,
   type SyncStatus,
 } from './schemas';
 
 const none = z.undefined();
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** Typed text: the platform's rule (shared/api/text.ts), so that the desk refuses it before it is queued. */
+const text = (max: number) => withoutBidiControls(z.string().trim().min(1).max(max));
 const totp = z.string().regex(/^\d{6}$/, 'The authentication code is 6 digits.');
 const freshCode = z.strictObject({ commandId: text(128), totp });
 const userId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a user id');
@@ -160,7 +164,14 @@ export const deskChannels = {
   /** Pins the key the server now signs with, after a key change: the user types its fingerprint's start. */
   'audit.trustKey': channel<z.ZodType<{ fingerprint: string }, { fingerprint: string }>, AuditStatus>(trustKeyInput),
   'settings.get': channel<typeof none, Settings>(none),
-  'settings.set': channel<z.ZodType<Partial<Settings>>, Settings>(settings.partial()),
+  'settings.set': channel<typeof settingsChange, Settings>(settingsChange),
+  /**
+   * Asks to point the desk at another platform server (null: the bundled one), used from the next start.
+   * The renderer only asks: the Electron shell shows the address in a native dialog and saves it only when
+   * the user confirms there; the browser host has no such dialog and refuses (`--server` on its command
+   * line chooses its server). README "The desk's server".
+   */
+  'server.change': channel<typeof serverChangeInput, ServerChange>(serverChangeInput),
 } as const;
 
 export type DeskChannel = keyof typeof deskChannels;
@@ -171,7 +182,8 @@ export interface DeskEvents {
   'sync.status': SyncStatus;
   'cases.changed': { caseIds: string[]; summaries?: CaseSummary[] };
   'outbox.changed': OutboxEntry;
-  'session.expired': { reason: string };
+  /** `idleMinutes` when the server ended the session after that long without activity. */
+  'session.expired': { reason: string; idleMinutes?: number };
   /** The server took a command on these alerts: views of them read again. */
   'alerts.changed': { alertIds: string[] };
   /** The desk's verdict on the audit chain changed (a check started or ended, a key was trusted). */

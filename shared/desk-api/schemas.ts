@@ -1,6 +1,8 @@
 // zod schemas of the values that cross the renderer ↔ desk boundary. Case data keeps the platform API's
 // shapes (shared/api/types.ts): the desk caches what the server sent and the renderer reads it as is.
 import { z } from 'zod';
+import { withoutBidiControls } from '../api/text';
+import { checkServerUrl } from './server-url';
 import {
   CASE_STATUSES,
   KYT_DECISIONS,
@@ -18,7 +20,8 @@ export type DeskResult<T> = { ok: true; value: T } | { ok: false; error: DeskErr
 
 /** The server's case ids are letters, digits, '-' and '_' (DSP-100011): nothing that reads as a path. */
 export const caseId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a case id');
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** Typed text: the platform's rule (shared/api/text.ts), so that the desk refuses it before it is queued. */
+const text = (max: number) => withoutBidiControls(z.string().trim().min(1).max(max));
 
 export const QUEUE_VIEWS = ['all', 'mine', 'unassigned', 'flagged', 'awaiting_approval'] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];
@@ -190,12 +193,33 @@ export interface ReportFile {
   base64: string;
 }
 
+/** A platform server address the desk accepts, in its normalised form (./server-url.ts). */
+export const serverUrl = z.string().transform((value, ctx) => {
+  const checked = checkServerUrl(value);
+  if (checked.ok) return checked.url;
+  ctx.addIssue({ code: 'custom', message: checked.reason });
+  return z.NEVER;
+});
+
 export const settings = z.strictObject({
   language: z.enum(['system', 'en', 'es']),
   theme: z.enum(['system', 'light', 'dark']),
-  /** null: the bundled local server. */
-  serverUrl: z.string().url().max(2000).nullable(),
+  /**
+   * null: the bundled local server. Only an address checkServerUrl accepts (https, or http to this
+   * computer): a value stored otherwise reads back as null. Changed only through 'server.change', which the
+   * user confirms outside the renderer (README "The desk's server").
+   */
+  serverUrl: serverUrl.nullable(),
 });
+/** What 'settings.set' takes: everything but the server, which the renderer cannot set on its own. */
+export const settingsChange = settings.omit({ serverUrl: true }).partial();
+
+export const serverChangeInput = z.strictObject({ serverUrl: serverUrl.nullable() });
+/** `saved`: the user confirmed, the desk uses the server from its next start; `cancelled`: nothing changed. */
+export interface ServerChange {
+  status: 'saved' | 'cancelled';
+  serverUrl: string | null;
+}
 export type Settings = z.infer<typeof settings>;
 
 /**

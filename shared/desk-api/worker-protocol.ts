@@ -3,7 +3,7 @@
 // schemas: pure, no Electron, unit tested in tests/unit/electron-desk-worker.test.ts.
 import { z } from 'zod';
 import { DESK_EVENTS, type DeskChannel, type DeskEvent } from './contract';
-import { deskError, type DeskResult } from './schemas';
+import { deskError, serverUrl, type DeskResult } from './schemas';
 import { isDeskChannel } from './wire';
 
 const requestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -18,11 +18,13 @@ const toWorkerMessage = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('start'),
     dataDir: z.string().min(1),
-    serverUrl: z.string().url(),
+    serverUrl,
     /** What the cache is bound to; null for the server's URL (see electron/launch/server-choice.ts). */
     serverIdentity: z.string().min(1).max(200).nullable(),
   }),
   z.strictObject({ type: z.literal('invoke'), id: requestId, channel: deskChannel, input: z.unknown() }),
+  /** A server the user confirmed in main's dialog (null: the bundled one), saved for the next start; answered by `result`. */
+  z.strictObject({ type: z.literal('saveServer'), id: requestId, dataDir: z.string().min(1), serverUrl: serverUrl.nullable() }),
   z.strictObject({ type: z.literal('evidence'), id: requestId, sha256 }),
   z.strictObject({ type: z.literal('stop') }),
 ]);
@@ -35,7 +37,7 @@ const deskResult = z.union([
 
 /** Worker → main. Buffers arrive as Uint8Array: structured clone keeps the bytes, not the class. */
 const fromWorkerMessage = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('savedServer'), serverUrl: z.string().url().nullable() }),
+  z.strictObject({ type: z.literal('savedServer'), serverUrl: serverUrl.nullable() }),
   z.strictObject({ type: z.literal('ready') }),
   z.strictObject({ type: z.literal('failed'), message: z.string() }),
   z.strictObject({ type: z.literal('result'), id: requestId, result: deskResult }),

@@ -16,6 +16,8 @@ describe('outcomeOfFailure', () => {
     ['an unexpected error', callFailureOf(new TypeError('socket hang up')), 'retry'],
     ['a server error', answered(500, 'http_500'), 'retry'],
     ['a busy server', answered(503, 'http_503'), 'retry'],
+    ['a full disk on the server (nothing was stored)', answered(503, 'storage_full'), 'retry'],
+    ['a failing disk on the server', answered(503, 'storage_unavailable'), 'retry'],
     ['a rate limit', answered(429, 'rate_limited'), 'retry'],
     ['the same key still in flight', answered(409, 'idempotency_key_in_flight'), 'retry'],
     ['an expired session', answered(401, 'unauthenticated'), 'wait_for_sign_in'],

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
 import { createEventBus } from '../../electron/desk/events';
 import { DESK_DATABASE_FILE, DeskDatabaseTooNewError, openDeskDatabase } from '../../electron/desk/db/open';
+import { saveServerUrl, savedServerUrl } from '../../electron/desk/saved-server';
 import { createDeskService, type DeskService } from '../../electron/desk/service';
 import { syntheticCase } from './fixtures/synthetic-cases';
 import { capturingLogger, openDesk, tempDir, type LogEntry } from './fixtures/live-desk';
@@ -112,17 +113,15 @@ describe('settings', () => {
       ok: true,
       value: { language: 'system', theme: 'system', serverUrl: null },
     });
-    expect(
-      await first.desk.handle('settings.set', { theme: 'dark', serverUrl: 'https://disputes.example.com' }),
-    ).toEqual({
+    expect(await first.desk.handle('settings.set', { theme: 'dark' })).toEqual({
       ok: true,
-      value: { language: 'system', theme: 'dark', serverUrl: 'https://disputes.example.com' },
+      value: { language: 'system', theme: 'dark', serverUrl: null },
     });
     expect(await first.desk.handle('settings.set', { theme: 'neon' })).toMatchObject({
       ok: false,
       error: { code: 'invalid_request' },
     });
-    expect(await first.desk.handle('settings.set', { language: 'es', serverUrl: null })).toMatchObject({
+    expect(await first.desk.handle('settings.set', { language: 'es' })).toMatchObject({
       ok: true,
       value: { language: 'es', theme: 'dark', serverUrl: null },
     });
@@ -132,6 +131,43 @@ describe('settings', () => {
       ok: true,
       value: { language: 'es', theme: 'dark', serverUrl: null },
     });
+  });
+
+  it('never let the renderer choose the server: settings.set refuses it, server.change points at the command line', async () => {
+    const dataDir = tempDir();
+    const { desk } = await service(dataDir);
+    for (const serverUrl of ['http://evil.example', 'https://disputes.example', null]) {
+      expect(await desk.handle('settings.set', { theme: 'dark', serverUrl })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_request' },
+      });
+    }
+    expect(await desk.handle('server.change', { serverUrl: 'https://disputes.example' })).toMatchObject({
+      ok: false,
+      error: { code: 'server_change_refused', message: expect.stringContaining('--server') },
+    });
+    expect(await desk.handle('settings.get')).toMatchObject({ ok: true, value: { theme: 'system', serverUrl: null } });
+    await desk.close();
+    expect(savedServerUrl(dataDir)).toBeNull();
+  });
+
+  it('read a stored server the desk would not accept (written before this rule) as none, and refuse to start with one', async () => {
+    const dataDir = tempDir();
+    const db = openDeskDatabase(path.join(dataDir, DESK_DATABASE_FILE));
+    db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('serverUrl', JSON.stringify('http://evil.example'));
+    db.close();
+    expect(savedServerUrl(dataDir)).toBeNull();
+    await expect(createDeskService({ dataDir, serverUrl: 'http://evil.example', log: capturingLogger([]) })).rejects.toThrow(
+      /refuses the server address "http:\/\/evil.example": plain http/,
+    );
+  });
+
+  it('keep the server the user confirmed (saved by the Electron shell through the desk worker)', () => {
+    const dataDir = tempDir();
+    saveServerUrl(dataDir, 'https://disputes.example');
+    expect(savedServerUrl(dataDir)).toBe('https://disputes.example');
+    saveServerUrl(dataDir, null);
+    expect(savedServerUrl(dataDir)).toBeNull();
   });
 });
 

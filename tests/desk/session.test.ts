@@ -182,6 +182,26 @@ describe('a session the server revoked', () => {
   });
 });
 
+describe('a session the server ended for inactivity', () => {
+  it('says so in session.expired, with the minutes, for the sign-in screen to show', async () => {
+    const { desk } = await newDesk();
+    const user = addDeskUser(server);
+    const synced = caughtUp(desks.at(-1)!, server);
+    await signIn(desk, user);
+    await synced;
+
+    // Last used longer ago than the server's idle timeout (30 minutes by default).
+    const longAgo = new Date(Date.now() - 31 * 60_000).toISOString();
+    server.ctx.write(() =>
+      server.ctx.db.prepare('UPDATE sessions SET last_used_at = ? WHERE user_id = ?').run(longAgo, user.id),
+    );
+    const expired = nextEvent(desk, 'session.expired');
+    await desk.handle('sync.now');
+    expect(await expired).toEqual({ reason: expect.stringMatching(/30 minutes without activity/), idleMinutes: 30 });
+    expect(await unwrap(desk.handle('session.state'))).toMatchObject({ user: null });
+  });
+});
+
 describe('secrets', () => {
   it('never appear in the log or in what the desk answers', () => {
     const logged = JSON.stringify(desks.flatMap((desk) => desk.logs));

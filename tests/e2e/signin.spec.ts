@@ -127,3 +127,22 @@ test('when the session expires, sign-in comes back and explains why', async ({ s
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByRole('status').filter({ hasText: 'Your session expired' })).toBeVisible();
 });
+
+test('a session left idle ends with the reason on the sign-in screen', async ({ signedOutPage: page, host }) => {
+  await signIn(page, host, 'bruno');
+  await expect(page.getByRole('table', { name: 'Case queue' })).toBeVisible();
+
+  // As if the desk had sat unused for longer than the server's idle timeout (30 minutes).
+  const longAgo = new Date(Date.now() - 31 * 60_000).toISOString();
+  execFileSync('sqlite3', [
+    join(host.dataDir, 'server', 'platform.db'),
+    `.timeout 5000`,
+    `UPDATE sessions SET last_used_at = '${longAgo}' WHERE revoked_at IS NULL;`,
+  ]);
+  await page.evaluate(() => window.desk!.invoke('sync.now'));
+
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 15_000 });
+  await expect(
+    page.getByRole('status').filter({ hasText: 'You were signed out after 30 minutes without activity' }),
+  ).toBeVisible();
+});

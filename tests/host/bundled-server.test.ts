@@ -9,6 +9,7 @@ import {
   BundledServerError,
   announcedServerUrl,
   firstRunSeed,
+  serverArguments,
   serverCommand,
   startBundledServer,
   type BundledServer,
@@ -36,18 +37,16 @@ function isRunning(pid: number): boolean {
 }
 
 describe('serverCommand', () => {
-  const base = {
-    execPath: '/opt/node',
-    dataDir: '/data/server',
-    env: { PATH: '/bin', ELECTRON_RUN_AS_NODE: '1' },
-  };
+  const env = { PATH: '/bin', ELECTRON_RUN_AS_NODE: '1' };
 
   it('runs the TypeScript CLI through tsx on loopback, port 0, seeding the demo data when asked', () => {
     const command = serverCommand({
-      ...base,
-      entry: { kind: 'source', cliPath: '/app/electron/server/cli.ts' },
-      seed: 'demo',
-      runAsNode: false,
+      execPath: '/opt/node',
+      launch: {
+        entry: { kind: 'source', cliPath: '/app/electron/server/cli.ts' },
+        args: serverArguments('/data/server', 'demo'),
+        env,
+      },
       tsxLoaderUrl: 'file:///app/node_modules/tsx/dist/loader.mjs',
     });
     expect(command.command).toBe('/opt/node');
@@ -69,24 +68,13 @@ describe('serverCommand', () => {
     expect(command.env.PATH).toBe('/bin');
   });
 
-  it('runs the built entry with the Electron binary as Node in the packaged app', () => {
+  it('runs a built entry as it is, never asking an Electron binary to act as Node', () => {
     const command = serverCommand({
-      ...base,
-      execPath: '/opt/Dispute Desk/dispute-desk',
-      entry: { kind: 'built', scriptPath: '/opt/Dispute Desk/resources/app.asar/out/main/server.js' },
-      seed: 'none',
-      runAsNode: true,
+      execPath: '/opt/node',
+      launch: { entry: { kind: 'built', scriptPath: '/app/out/main/server.js' }, args: serverArguments('/data/server', 'none'), env },
     });
-    expect(command.args).toEqual([
-      '/opt/Dispute Desk/resources/app.asar/out/main/server.js',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--data',
-      '/data/server',
-    ]);
-    expect(command.env.ELECTRON_RUN_AS_NODE).toBe('1');
+    expect(command.args).toEqual(['/app/out/main/server.js', '--port', '0', '--host', '127.0.0.1', '--data', '/data/server']);
+    expect(command.env.ELECTRON_RUN_AS_NODE).toBeUndefined();
   });
 });
 
@@ -158,7 +146,6 @@ describe('startBundledServer', () => {
       dataDir: dir,
       seed: 'none',
       entry: { kind: 'built', scriptPath: script },
-      runAsNode: false,
       env: { METAMAP_WEBHOOK_SECRET: 'from-the-parent' },
       onOutput: (line, stream) => output.push(`${stream}: ${line}`),
     });
@@ -189,7 +176,6 @@ describe('startBundledServer', () => {
     const attempt = startBundledServer({
       dataDir: dir,
       entry: { kind: 'built', scriptPath: script },
-      runAsNode: false,
       timeoutMs: 1_000,
     });
     const error = await attempt.then(
@@ -207,7 +193,7 @@ describe('startBundledServer', () => {
     const script = join(dir, 'failing-server.mjs');
     writeFileSync(script, `console.error('dispute-desk server: the port is in use'); process.exit(3);`);
     await expect(
-      startBundledServer({ dataDir: dir, entry: { kind: 'built', scriptPath: script }, runAsNode: false }),
+      startBundledServer({ dataDir: dir, entry: { kind: 'built', scriptPath: script }}),
     ).rejects.toThrow(/exited before it was ready \(exit code 3\)[\s\S]*the port is in use/);
   });
 });

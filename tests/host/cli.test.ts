@@ -91,6 +91,9 @@ describe('parseHostArguments', () => {
     [['--port', '-1']],
     [['--server', 'file:///etc/passwd']],
     [['--server', 'not a url']],
+    // The password would cross the network in the clear: plain http only to this computer.
+    [['--server', 'http://disputes.example']],
+    [['--server', 'https://ana:secret@disputes.example']],
     [['--host', '0.0.0.0']],
     [['--simulate', '--server', 'https://disputes.example']],
     [['stray']],

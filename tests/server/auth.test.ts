@@ -240,8 +240,15 @@ describe('lockout after 5 failed attempts in 15 minutes', () => {
 
 describe('expiry', () => {
   it('a session stops working when it expires: 401 unauthenticated', async () => {
-    const { accessToken } = await signIn(server, agent);
-    server.clock.advance(server.ctx.config.sessionTtlMs - 1_000);
+    const { accessToken, expiresAt } = await signIn(server, agent);
+    expect(expiresAt).toBe(new Date(server.clock.now.getTime() + server.ctx.config.sessionTtlMs).toISOString());
+    // Used every 20 minutes, so the idle timeout (session-idle.test.ts) never ends it first.
+    const endsAt = Date.parse(expiresAt);
+    while (server.clock.now.getTime() + 20 * 60_000 < endsAt) {
+      server.clock.advance(20 * 60_000);
+      expect((await me(server, accessToken)).status).toBe(200);
+    }
+    server.clock.set(new Date(endsAt - 1_000));
     expect((await me(server, accessToken)).status).toBe(200);
     server.clock.advance(1_000);
     expectError(await me(server, accessToken), 401, 'unauthenticated');

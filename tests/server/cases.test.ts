@@ -1,7 +1,9 @@
 // The case routes other than the verdict (DESIGN §2, roles §4): reading the queue, claiming, writing to the
 // parties, notes, Proof of Life requests, reassignment and compliance holds.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EvidenceKind } from '../../shared/domain/dispute';
 import { putEvidence } from '../../electron/server/evidence/store';
+import { insertCaseEvidence } from '../../electron/server/sql/evidence';
 import { encodeCaseCursor } from '../../electron/server/cases/list';
 import { addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
 import {
@@ -289,10 +291,26 @@ describe('POST /v1/cases/{id}/claim', () => {
 });
 
 describe('POST /v1/cases/{id}/messages', () => {
-  it('the holder writes to both parties: 201 message, linked evidence, audit entry, feed row', async () => {
+  /** A file filed as evidence of `caseId`, as the exchange's receipts and the seed's files are. */
+  function fileEvidence(caseId: string, bytes: Buffer, kind: EvidenceKind = 'receipt'): string {
+    return server.ctx.write(() => {
+      const { sha256 } = putEvidence(server.ctx.db, bytes, server.clock.now);
+      insertCaseEvidence(server.ctx.db, {
+        caseId,
+        sha256,
+        kind,
+        uploader: 'buyer',
+        fileName: `${kind}.png`,
+        at: server.clock.now.toISOString(),
+      });
+      return sha256;
+    });
+  }
+
+  it('the holder writes to both parties: 201 message pointing at the case’s evidence, audit entry, feed row', async () => {
     const caseId = addCase(server.ctx);
     await claim(server, agent, caseId);
-    const { sha256 } = server.ctx.write(() => putEvidence(server.ctx.db, PNG, server.clock.now));
+    const sha256 = fileEvidence(caseId, PNG);
     const answer = await call(server, agent, 'POST', `/v1/cases/${caseId}/messages`, {
       body: 'Please both upload your bank statements.',
       evidence: [sha256, sha256],
@@ -308,8 +326,9 @@ describe('POST /v1/cases/{id}/messages', () => {
     });
     const detail = (await call(server, agent, 'GET', `/v1/cases/${caseId}`)).body;
     expect(detail.messages).toEqual([answer.body]);
+    // The file stays as it was filed: pointing at it in a message neither copies nor re-files it.
     expect(detail.evidence).toEqual([
-      expect.objectContaining({ sha256, uploader: 'agent', mime: 'image/png', kind: 'other' }),
+      expect.objectContaining({ sha256, uploader: 'buyer', mime: 'image/png', kind: 'receipt' }),
     ]);
     expect(auditActions(caseId)).toEqual(['case.claimed', 'case.message_sent']);
     expect(lastFeedVersion(caseId)).toBe(detail.version);
@@ -326,6 +345,46 @@ describe('POST /v1/cases/{id}/messages', () => {
     expect(answer).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     expect(footprint(server)).toEqual(before);
   });
+
+  it('refuses a file of another case (another customer’s ID photo) as it refuses an unknown one, writing nothing', async () => {
+    const caseId = addCase(server.ctx);
+    const otherCase = addCase(server.ctx);
+    await claim(server, agent, caseId);
+    const own = fileEvidence(caseId, PNG);
+    const othersIdPhoto = fileEvidence(otherCase, Buffer.concat([PNG, Buffer.from('other customer')]), 'id_photo');
+    const storedOnly = server.ctx.write(
+      () => putEvidence(server.ctx.db, Buffer.concat([PNG, Buffer.from('in the store, in no case')]), server.clock.now).sha256,
+    );
+    const before = footprint(server);
+    for (const foreign of [othersIdPhoto, storedOnly]) {
+      const answer = await call(server, agent, 'POST', `/v1/cases/${caseId}/messages`, {
+        body: 'Is this you?',
+        evidence: [own, foreign],
+      });
+      expect(answer).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+      expect(answer.body.error.message).not.toContain(otherCase);
+    }
+    expect(footprint(server)).toEqual(before);
+    const detail = (await call(server, agent, 'GET', `/v1/cases/${caseId}`)).body;
+    expect(detail.evidence.map((file: { sha256: string }) => file.sha256)).toEqual([own]);
+  });
+
+  it.each(['id_photo', 'selfie', 'liveness_frame'] as const)(
+    'never sends one party’s identity evidence (%s) to the parties, even of its own case: 400, nothing written',
+    async (kind) => {
+      const caseId = addCase(server.ctx);
+      await claim(server, agent, caseId);
+      const identity = fileEvidence(caseId, PNG, kind);
+      const before = footprint(server);
+      const answer = await call(server, agent, 'POST', `/v1/cases/${caseId}/messages`, {
+        body: 'Is this you?',
+        evidence: [identity],
+      });
+      expect(answer).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+      expect(answer.body.error.message).toMatch(/^evidence\.0: /);
+      expect(footprint(server)).toEqual(before);
+    },
+  );
 
   it('is 403 not_case_holder for an agent who does not hold the case, 403 forbidden for other roles', async () => {
     const caseId = addCase(server.ctx);
@@ -347,11 +406,21 @@ describe('POST /v1/cases/{id}/messages', () => {
     [{ body: 'x', evidence: ['nope'] }],
     [{ body: 'x', extra: 1 }],
     [{ body: 'x'.repeat(4001) }],
+    // The cap counts characters (code points), whatever their size in bytes.
+    [{ body: '😀'.repeat(4001) }],
   ])('refuses the body %j with 400', async (payload) => {
     const caseId = addCase(server.ctx);
     await claim(server, agent, caseId);
     const answer = await call(server, agent, 'POST', `/v1/cases/${caseId}/messages`, payload);
     expect(answer).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+  });
+
+  it('takes 4,000 four-byte characters (16,000 bytes of UTF-8), the most a message holds', async () => {
+    const caseId = addCase(server.ctx);
+    await claim(server, agent, caseId);
+    const answer = await call(server, agent, 'POST', `/v1/cases/${caseId}/messages`, { body: '😀'.repeat(4000) });
+    expect(answer.status).toBe(201);
+    expect(Buffer.byteLength(answer.body.body)).toBe(16_000);
   });
 
   it('is 404 for an unknown case', async () => {
@@ -360,12 +429,14 @@ describe('POST /v1/cases/{id}/messages', () => {
     );
   });
 
-  it('the holder may still tell the parties the outcome after the verdict', async () => {
+  it('takes no message once the case is resolved: 409 case_already_resolved, nothing written', async () => {
     const caseId = await resolvedCase();
+    const before = footprint(server);
     const answer = await call(server, agent, 'POST', `/v1/cases/${caseId}/messages`, {
       body: 'The escrow was released to the buyer.',
     });
-    expect(answer.status).toBe(201);
+    expect(answer).toMatchObject({ status: 409, body: { error: { code: 'case_already_resolved' } } });
+    expect(footprint(server)).toEqual(before);
   });
 });
 
@@ -397,6 +468,8 @@ describe('POST /v1/cases/{id}/notes', () => {
   it('400 for a bad body, 404 for an unknown case, 401 without a token', async () => {
     const caseId = addCase(server.ctx);
     expect((await call(server, agent, 'POST', `/v1/cases/${caseId}/notes`, { text: 'x' })).status).toBe(400);
+    expect((await call(server, agent, 'POST', `/v1/cases/${caseId}/notes`, { body: 'x'.repeat(4001) })).status).toBe(400);
+    expect((await call(server, agent, 'POST', `/v1/cases/${caseId}/notes`, { body: 'x'.repeat(4000) })).status).toBe(201);
     expect((await call(server, agent, 'POST', '/v1/cases/DSP-NOPE/notes', { body: 'x' })).status).toBe(404);
     expect((await call(server, null, 'POST', `/v1/cases/${caseId}/notes`, { body: 'x' })).status).toBe(401);
   });

@@ -3,6 +3,7 @@
 // code of the latest attempt's secret confirms it. Codes come from oathtool, not from the code under test.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from '../../electron/server/auth/users';
+import { findUserById } from '../../electron/server/sql/users';
 import { addUser, createTestServer, type TestServer, type TestUser } from './harness';
 import {
   addEnrollingUser,
@@ -29,9 +30,8 @@ afterEach(async () => server.close());
 const currentCode = (secret: string) => oathtoolCode(secret, server.clock.now);
 const expectError = (answer: { status: number; body: unknown }, status: number, code: string) =>
   expect(answer).toMatchObject({ status, body: { error: { code, message: expect.any(String) } } });
-const storedSecret = (userId: string) =>
-  (server.ctx.db.prepare('SELECT totp_secret FROM users WHERE id = ?').get(userId) as { totp_secret: string | null })
-    .totp_secret;
+// Through the store's own reader: the column holds the secret sealed.
+const storedSecret = (userId: string) => findUserById(server.ctx.db, userId)?.totpSecret ?? null;
 
 describe('the hole: a password alone', () => {
   it('never reveals a secret: a user without confirmed 2FA gets 403 enrolment_required and nothing to enrol with', async () => {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Role } from '../../shared/domain/dispute';
 import { buildServer, type BuiltServer } from '../../electron/server/app';
+import { hashPasswordSync, type ScryptCost } from '../../electron/server/auth/passwords';
 import { totpCodeAt } from '../../electron/server/auth/totp';
 import { createUser } from '../../electron/server/auth/users';
 import { createParty, openDispute, type NewDispute } from '../../electron/server/cases/create';
@@ -17,6 +18,12 @@ import { raiseKytAlert } from '../../electron/server/kyt/alerts';
 
 /** The secret test servers accept platform events under (POST /v1/platform/events). */
 export const PLATFORM_TEST_SECRET = 'test-platform-events-secret-32b';
+
+/**
+ * Tests hash passwords at a cheap cost: hundreds of test users at OWASP's (0.4 s each) would take minutes.
+ * Set through config.passwordHashCost, which only code can set, never a flag or the environment.
+ */
+export const TEST_PASSWORD_COST: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
 
 export const tempDir = (prefix = 'dd-test-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
@@ -40,7 +47,7 @@ export async function createTestServer(overrides: Partial<ServerConfig> = {}): P
       clock.now = at;
     },
   };
-  const config = defaultConfig({ dataDir: dir, logLevel: 'silent', now: () => clock.now, metamapWebhookSecret: 'test-webhook-secret', platformEventsSecrets: [PLATFORM_TEST_SECRET], ...overrides });
+  const config = defaultConfig({ dataDir: dir, logLevel: 'silent', now: () => clock.now, passwordHashCost: TEST_PASSWORD_COST, metamapWebhookSecret: 'test-webhook-secret', platformEventsSecrets: [PLATFORM_TEST_SECRET], ...overrides });
   const db = openDatabase(dbFile);
   const built = await buildServer(db, config);
   return {
@@ -83,7 +90,8 @@ export function addUser(ctx: ServerContext, role: Role, username = `${role}${++u
   const totpSecret = SECRETS[userCounter % SECRETS.length]!;
   const token = newOpaqueToken();
   const id = ctx.write(() => {
-    const userId = createUser(ctx, { username, displayName: `Test ${username}`, role, password, totpSecret });
+    const passwordHash = hashPasswordSync(password, TEST_PASSWORD_COST);
+    const userId = createUser(ctx, { username, displayName: `Test ${username}`, role, password, passwordHash, totpSecret });
     const now = ctx.now();
     ctx.db
       .prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
@@ -100,7 +108,9 @@ export function addUser(ctx: ServerContext, role: Role, username = `${role}${++u
 export function advanceSignedIn(server: TestServer, ms: number): void {
   server.clock.advance(ms);
   const expiresAt = new Date(server.clock.now.getTime() + 3_600_000).toISOString();
-  server.ctx.db.prepare('UPDATE sessions SET expires_at = ? WHERE revoked_at IS NULL').run(expiresAt);
+  server.ctx.db
+    .prepare('UPDATE sessions SET expires_at = ?, last_used_at = ? WHERE revoked_at IS NULL')
+    .run(expiresAt, server.clock.now.toISOString());
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   monitorNewTrades,
   runKytMonitor,
 } from '../../electron/server/kyt/monitor';
-import { insertAddressHop, insertRiskAddress } from '../../electron/server/sql/kyt-monitor';
+import { insertAddressHop, insertRiskAddress, LINK_TRADE_ALERTS_SQL } from '../../electron/server/sql/kyt-monitor';
 import { login } from './fixtures/auth-api';
 import { call, claim, escrowOf, expectConsistent, postVerdict, verdictInput } from './fixtures/case-api';
 import { addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
@@ -428,5 +428,18 @@ describe('recording a trade', () => {
     );
     // HIGH on a held escrow: the dispute is frozen too.
     expect(escrowOf(server, caseId).hold_reason).toMatch(/^HIGH KYT alert KYT-\d+: Receipt used by different people/);
+  });
+});
+
+describe('query plans of linking a trade’s alerts to its new case', () => {
+  it('reads the trade’s parties’ alerts by party, not every alert without a case', () => {
+    const plan = (
+      server.ctx.db.prepare(`EXPLAIN QUERY PLAN ${LINK_TRADE_ALERTS_SQL}`).all({ caseId: 'DSP-x', tradeId: 'T-x' }) as {
+        detail: string;
+      }[]
+    ).map((row) => row.detail);
+    expect(plan.join('\n')).toContain('USING INDEX kyt_by_party (party_id=?)');
+    expect(plan.join('\n')).not.toContain('kyt_by_case');
+    expect(plan.filter((detail) => detail.startsWith('SCAN') && !detail.includes('json_each'))).toEqual([]);
   });
 });

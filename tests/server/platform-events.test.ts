@@ -6,14 +6,17 @@ import { outboundEvent, type OutboundEvent, type PlatformEvent } from '../../sha
 import type { CaseDetail } from '../../shared/api/types';
 import { parseSecretList, type ServerConfig } from '../../electron/server/config';
 import { PLATFORM_USER_ID } from '../../electron/server/db/migrations/0008-platform-events';
+import type * as Enqueue from '../../electron/server/outbound/enqueue';
 import { signedMetamapDelivery } from '../../electron/server/webhooks/signature';
 import { call, claim, expectConsistent, FOUR_EYES_TRADE, postVerdict, verdictInput } from './fixtures/case-api';
 import { event, PNG, sendRaw, tradeOpened, type SendOptions } from './fixtures/platform-events';
 import { addCase, addUser, createTestServer, freshCode, PLATFORM_TEST_SECRET, type TestServer } from './harness';
 
-// The outbound queue is another piece's work; here it is enough to see what the ingestion hands it.
+// The outbound queue is another piece's work; here it is enough to see what the ingestion hands it (the
+// rest of the module stays, for the delivery worker of a server configured with an exchange).
 const outbound = vi.hoisted(() => [] as OutboundEvent[]);
-vi.mock('../../electron/server/outbound/enqueue', () => ({
+vi.mock('../../electron/server/outbound/enqueue', async (importOriginal) => ({
+  ...(await importOriginal<typeof Enqueue>()),
   enqueueOutbound: (_ctx: unknown, queued: OutboundEvent) => outbound.push(queued),
 }));
 
@@ -907,6 +910,81 @@ describe('liveness.requested', () => {
   });
 });
 
+describe('a MetaMap webhook arriving before its liveness.requested', () => {
+  beforeEach(() => start());
+
+  const kycOf = (partyId: string) => get<{ kyc_status: string }>('SELECT kyc_status FROM parties WHERE id = ?', partyId).kyc_status;
+  const checkOf = (verificationId: string) =>
+    get<{ id: string; party_id: string; trade_id: string | null; trigger: string; status: string }>(
+      'SELECT id, party_id, trade_id, trigger, status FROM liveness_checks WHERE provider_verification_id = ?',
+      verificationId,
+    );
+  /** MetaMap's verdict on a verification, with metadata naming the party only (no trade). */
+  async function metamapVerdict(verificationId: string, partyId: string, status: 'verified' | 'rejected', minutesAgo: number) {
+    const delivery = signedMetamapDelivery('test-webhook-secret', {
+      eventName: 'verification_completed',
+      resource: `https://api.getmati.com/v2/verifications/${verificationId}`,
+      timestamp: at(minutesAgo).toISOString(),
+      identityStatus: status,
+      metadata: { partyId, caseId: null },
+    });
+    const hook = await fetch(`${base}/v1/webhooks/metamap`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    return (await hook.json()) as { status: string };
+  }
+
+  it('makes the check the webhook created the trade’s: later results of the verification leave KYC alone', async () => {
+    const { data } = await openTrade();
+    expect(await metamapVerdict('vrf_early', data.seller.id, 'rejected', 4)).toMatchObject({ status: 'applied' });
+    // Taken for the party's own verification: its outcome became their KYC status.
+    expect(checkOf('vrf_early')).toMatchObject({ trigger: 'onboarding', trade_id: null });
+    expect(kycOf(data.seller.id)).toBe('rejected');
+    const request = event('liveness.requested', at(5), { tradeId: data.tradeId, partyId: data.seller.id, verificationId: 'vrf_early' });
+    expectOk(await send(request));
+    expect(checkOf('vrf_early')).toMatchObject({ trigger: 'trade', trade_id: data.tradeId, status: 'rejected' });
+    expect(
+      JSON.parse(get<{ data: string }>("SELECT data FROM audit_log WHERE action = 'liveness.requested'").data),
+    ).toMatchObject({ checkId: checkOf('vrf_early').id, adoptedFrom: 'onboarding', kycAlreadySet: 'rejected' });
+    expectOk(await send(request), 'unchanged');
+    // A later result of the same verification is the trade's Proof of Life, not the party's KYC.
+    expect(await metamapVerdict('vrf_early', data.seller.id, 'verified', 3)).toMatchObject({ status: 'applied' });
+    expect(checkOf('vrf_early')).toMatchObject({ trigger: 'trade', status: 'verified' });
+    expect(kycOf(data.seller.id)).toBe('rejected');
+    // The check joins the case its dispute opens, as one requested first does.
+    const caseId = (await send(dispute(data.tradeId, 2))).body.caseId as string;
+    expect(latestDetail(caseId).liveness).toContainEqual(expect.objectContaining({ id: checkOf('vrf_early').id, caseId }));
+  });
+
+  it('in the usual order, request then webhook, the check is the trade’s and KYC stays', async () => {
+    const { data } = await openTrade();
+    expectOk(await send(event('liveness.requested', at(5), { tradeId: data.tradeId, partyId: data.seller.id, verificationId: 'vrf_usual' })));
+    expect(await metamapVerdict('vrf_usual', data.seller.id, 'rejected', 4)).toMatchObject({ status: 'applied' });
+    expect(checkOf('vrf_usual')).toMatchObject({ trigger: 'trade', trade_id: data.tradeId, status: 'rejected' });
+    expect(kycOf(data.seller.id)).toBe('verified');
+  });
+
+  it('refuses a verification of another party, or of another trade, with 409 verification_conflict, storing nothing', async () => {
+    const { data } = await openTrade();
+    expect(await metamapVerdict('vrf_buyer', data.buyer.id, 'verified', 4)).toMatchObject({ status: 'applied' });
+    const before = footprint();
+    expectRefused(
+      await send(event('liveness.requested', at(5), { tradeId: data.tradeId, partyId: data.seller.id, verificationId: 'vrf_buyer' })),
+      409,
+      'verification_conflict',
+    );
+    expect(footprint()).toEqual(before);
+    expect(checkOf('vrf_buyer')).toMatchObject({ party_id: data.buyer.id, trigger: 'onboarding', trade_id: null });
+    // The buyer's verification asked for on one trade cannot be another trade's too.
+    const other = await openTrade({ buyer: data.buyer });
+    expectOk(await send(event('liveness.requested', at(5), { tradeId: data.tradeId, partyId: data.buyer.id, verificationId: 'vrf_buyer' })));
+    expectRefused(
+      await send(event('liveness.requested', at(5), { tradeId: other.data.tradeId, partyId: data.buyer.id, verificationId: 'vrf_buyer' })),
+      409,
+      'verification_conflict',
+    );
+    expect(checkOf('vrf_buyer')).toMatchObject({ trade_id: data.tradeId });
+  });
+});
+
 describe('an escrow on a compliance hold', () => {
   beforeEach(() => start());
 
@@ -962,5 +1040,113 @@ describe('KYT over the receipts of live trades', () => {
     expect(sharedReceiptAlerts().map((alert) => alert.party_id).sort()).toEqual(
       [first.data.buyer.id, second.data.buyer.id].sort(),
     );
+  });
+});
+
+describe('KYT alerts raised on a live trade, before any dispute', () => {
+  // An exchange to tell: escrow events are queued only when one is configured (the queue itself is mocked).
+  beforeEach(() => start({ outboundUrl: 'http://127.0.0.1:9/exchange', outboundSecret: 'test-outbound-secret-of-24-bytes-or-more' }));
+
+  /** 25,000 USD from a seller whose account is 3 days old: new_account_high_value, HIGH. */
+  const highValueFromNewAccount = () =>
+    openTrade({
+      ...FOUR_EYES,
+      amount: '25000.000000',
+      fiatAmount: '25000.00',
+      seller: { ...tradeOpened(at(0)).data.seller, accountCreatedAt: at(3 * 24 * 60).toISOString() },
+    });
+  const alertOf = (partyId: string) =>
+    get<{ id: string; level: string; case_id: string | null }>(
+      "SELECT id, level, case_id FROM kyt_alerts WHERE party_id = ? AND rule_id = 'new_account_high_value'",
+      partyId,
+    );
+  const holdOf = (tradeId: string) =>
+    get<{ hold_reason: string | null; hold_by: string | null }>('SELECT hold_reason, hold_by FROM escrows WHERE trade_id = ?', tradeId);
+
+  it('holds the live escrow at once: the seller’s release is 409 escrow_on_hold, and the exchange hears escrow.held', async () => {
+    const { data } = await highValueFromNewAccount();
+    const alert = alertOf(data.seller.id);
+    expect(alert).toMatchObject({ level: 'HIGH', case_id: null });
+    expect(holdOf(data.tradeId)).toEqual({ hold_reason: expect.stringContaining(alert.id), hold_by: 'USR-kyt-monitor' });
+    expect(outbound.map((queued) => [queued.type, 'cause' in queued.data ? queued.data.cause : null])).toContainEqual([
+      'escrow.held',
+      'kyt_alert',
+    ]);
+    const hold = JSON.parse(get<{ data: string; subject: string }>("SELECT data FROM audit_log WHERE action = 'escrow.hold_placed'").data);
+    expect(hold).toMatchObject({ alertId: alert.id, tradeId: data.tradeId, escrowId: `ESC-${data.tradeId}` });
+    expectRefused(await send(released(data.tradeId, 30)), 409, 'escrow_on_hold');
+    expect(escrowState(data.tradeId)).toBe('held');
+  });
+
+  it('joins the case its dispute opens: the case shows the alert, the kyt flag and the hold from its first feed row', async () => {
+    const { data } = await highValueFromNewAccount();
+    const alert = alertOf(data.seller.id);
+    const caseId = (await send(dispute(data.tradeId, 20))).body.caseId as string;
+    expect(alertOf(data.seller.id)).toMatchObject({ id: alert.id, case_id: caseId });
+    const first = JSON.parse(
+      get<{ data: string }>("SELECT data FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq LIMIT 1", caseId).data,
+    ) as CaseDetail;
+    expect(first.flags).toMatchObject({ kyt: true, onHold: true });
+    expect(first.kytAlerts.map((linked) => linked.id)).toContain(alert.id);
+    expect(JSON.parse(get<{ data: string }>("SELECT data FROM audit_log WHERE action = 'kyt.alerts_linked'").data)).toEqual({
+      caseId,
+      tradeId: data.tradeId,
+      alertIds: [alert.id],
+    });
+    // The seller's release, done before the dispute and delivered late, cannot get past the hold.
+    expectRefused(await send(released(data.tradeId, 30)), 409, 'escrow_on_hold');
+    expect(escrowState(data.tradeId)).toBe('held');
+  });
+
+  it('holds the escrow when the dispute opens if an open HIGH alert of the trade has no hold standing', async () => {
+    const { data } = await highValueFromNewAccount();
+    // As stored before live escrows were held: the alert without its hold.
+    running().ctx.db.prepare('UPDATE escrows SET hold_reason = NULL, hold_by = NULL, hold_at = NULL WHERE trade_id = ?').run(data.tradeId);
+    outbound.length = 0;
+    const caseId = (await send(dispute(data.tradeId, 20))).body.caseId as string;
+    expect(holdOf(data.tradeId)).toEqual({ hold_reason: expect.stringContaining(alertOf(data.seller.id).id), hold_by: 'USR-kyt-monitor' });
+    expect(outbound.filter((queued) => queued.type === 'escrow.held')).toHaveLength(1);
+    expect(latestDetail(caseId).flags).toMatchObject({ kyt: true, onHold: true });
+    expectRefused(await send(released(data.tradeId, 30)), 409, 'escrow_on_hold');
+  });
+
+  it('leaves a MEDIUM alert’s escrow free, and an alert about another trade out of the case', async () => {
+    const medium = await openTrade({
+      ...FOUR_EYES,
+      amount: '6000.000000',
+      fiatAmount: '6000.00',
+      seller: { ...tradeOpened(at(0)).data.seller, accountCreatedAt: at(3 * 24 * 60).toISOString() },
+    });
+    expect(holdOf(medium.data.tradeId).hold_reason).toBeNull();
+    // The same seller's next, small trade: its case is not about the first trade's alert.
+    const small = await openTrade({ seller: medium.data.seller });
+    const caseId = (await send(dispute(small.data.tradeId, 20))).body.caseId as string;
+    expect(alertOf(medium.data.seller.id).case_id).toBeNull();
+    expect(latestDetail(caseId).flags).toMatchObject({ kyt: false, onHold: false });
+  });
+});
+
+describe('a Proof of Life that failed before the dispute', () => {
+  beforeEach(() => start());
+
+  it('flags the case its dispute opens as livenessFailed from the first feed row', async () => {
+    const { data } = await openTrade();
+    // MetaMap's events are refused outside a window of minutes around the clock: all of this is recent.
+    expectOk(await send(event('liveness.requested', at(4), { tradeId: data.tradeId, partyId: data.buyer.id, verificationId: 'vrf_failed_early' })));
+    const delivery = signedMetamapDelivery('test-webhook-secret', {
+      eventName: 'verification_completed',
+      resource: 'https://api.getmati.com/v2/verifications/vrf_failed_early',
+      timestamp: at(3).toISOString(),
+      identityStatus: 'rejected',
+      metadata: { partyId: data.buyer.id, caseId: null, tradeId: data.tradeId },
+    });
+    const hook = await fetch(`${base}/v1/webhooks/metamap`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    expect(await hook.json()).toMatchObject({ status: 'applied' });
+    const caseId = (await send(dispute(data.tradeId, 2))).body.caseId as string;
+    const first = JSON.parse(
+      get<{ data: string }>("SELECT data FROM changes WHERE type = 'case' AND entity_id = ? ORDER BY seq LIMIT 1", caseId).data,
+    ) as CaseDetail;
+    expect(first.flags).toMatchObject({ livenessFailed: true });
+    expect(first.liveness).toContainEqual(expect.objectContaining({ partyId: data.buyer.id, status: 'rejected', caseId }));
   });
 });

@@ -11,7 +11,7 @@ import type { Role } from '../../shared/domain/dispute';
 import { isoWeekOf } from '../../shared/domain/iso-week';
 import { toErrorResponse } from '../../electron/server/app';
 import { payloadTooLarge } from '../../electron/server/http/body';
-import { putEvidence } from '../../electron/server/evidence/store';
+import { attachEvidence, putEvidence } from '../../electron/server/evidence/store';
 import type { MetamapEventBody } from '../../electron/server/webhooks/payload';
 import { signedMetamapDelivery } from '../../electron/server/webhooks/signature';
 import { signedHeaders } from '../../electron/server/webhooks/standard-webhooks';
@@ -182,7 +182,12 @@ describe('the route contract', () => {
     await expectAnswer('listCases', { query: 'limit=5' });
     await expectAnswer('getCase', { params: { id: plain } });
     await expectAnswer('claimCase', { params: { id: plain } });
-    const sha256 = server.ctx.write(() => putEvidence(server.ctx.db, PNG, server.clock.now)).sha256;
+    // A message points at the case's own evidence only: the file is filed as the buyer's receipt first.
+    const sha256 = server.ctx.write(() => {
+      const file = putEvidence(server.ctx.db, PNG, server.clock.now);
+      attachEvidence(server.ctx.db, { caseId: plain, sha256: file.sha256, kind: 'receipt', uploader: 'buyer', at: server.clock.now });
+      return file.sha256;
+    });
     await expectAnswer('postMessage', {
       params: { id: plain },
       body: { body: 'Please send the statement.', evidence: [sha256] },

@@ -8,6 +8,7 @@ import { verifyAuditChain } from '../../electron/server/audit/chain';
 import { verifySecret } from '../../electron/server/auth/passwords';
 import { matchTotpStep, totpCodeAt } from '../../electron/server/auth/totp';
 import { readCaseDetail } from '../../electron/server/sql/case-detail';
+import { findUserById } from '../../electron/server/sql/users';
 import { defaultConfig } from '../../electron/server/config';
 import { sniffMime } from '../../electron/server/evidence/sniff';
 import { readEvidenceFile } from '../../electron/server/evidence/store';
@@ -98,10 +99,13 @@ describe('demo seed', () => {
         expect(await verifySecret('diego-demo-pass', user.password_hash)).toBe(false);
       }
       if (account.secret) {
-        expect(user.totp_secret).toBe(account.secret);
+        // Stored sealed (auth/secret-box.ts); the users SQL opens it.
+        expect(user.totp_secret).toMatch(/^sealed:v1:/);
+        const stored = findUserById(server.ctx.db, user.id)!;
+        expect(stored.totpSecret).toBe(account.secret);
         expect(user.totp_confirmed).toBe(1);
         const code = totpCodeAt(account.secret, seededAt);
-        expect(matchTotpStep(user.totp_secret!, code, seededAt)).not.toBeNull();
+        expect(matchTotpStep(stored.totpSecret!, code, seededAt)).not.toBeNull();
       } else {
         // diego enrols with the published demo invitation, stored as its sha256 only.
         expect(user.totp_secret).toBeNull();

@@ -86,6 +86,25 @@ describe('electron-builder.yml', () => {
     expect(isPackaged(path)).toBe(false);
   });
 
+  it('flips the Electron fuses that close the binary to code injection (runAsNode, NODE_OPTIONS, --inspect off; cookie encryption, ASAR integrity, app.asar only on)', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+
+  it('leaves the shell nothing that needs runAsNode: no child of the Electron binary asked to act as Node', () => {
+    for (const file of ['electron/main/services.ts', 'electron/main/desk-worker-client.ts', 'electron/launch/bundled-server.ts']) {
+      const source = readFileSync(file, 'utf8');
+      expect(source, file).not.toMatch(/ELECTRON_RUN_AS_NODE\s*=\s*['"]?1|\.env\.ELECTRON_RUN_AS_NODE\s*=(?!=)|child_process['"]\)?\.fork|\bfork\(process\.execPath/);
+    }
+    expect(readFileSync('electron/main/services.ts', 'utf8')).toContain('utilityProcessLauncher(');
+  });
+
   it('passes the schema check electron-builder runs before a build', async () => {
     // app-builder-lib is electron-builder's engine; resolving it from electron-builder's own folder gets
     // the exact version `npm run dist` uses.

@@ -105,6 +105,14 @@ describe('the desk worker', () => {
       ),
     ).toEqual({ type: 'evidence', id: 4, file: null });
 
+    // A server the user confirmed in main's dialog: saved for the next start, as the worker reads it.
+    post({ type: 'saveServer', id: 5, dataDir: dir, serverUrl: 'https://disputes.example/' });
+    expect((await next(isResult(5))).result).toEqual({ ok: true, value: null });
+    post({ type: 'readSavedServer', dataDir: dir });
+    expect(
+      await next((m): m is Extract<FromWorkerMessage, { type: 'savedServer' }> => m.type === 'savedServer'),
+    ).toEqual({ type: 'savedServer', serverUrl: 'https://disputes.example' });
+
     post({ type: 'stop' });
     await next((m): m is Extract<FromWorkerMessage, { type: 'stopped' }> => m.type === 'stopped');
     expect(await exit).toBe(0);

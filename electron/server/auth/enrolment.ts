@@ -21,7 +21,7 @@ import { deleteUserLoginTokens } from '../sql/sessions';
 import { confirmTotpSecret, findUserById, replacePendingTotpSecret, setPasswordHash } from '../sql/users';
 import { BACKUP_CODE_COUNT, issueBackupCodes } from './backup-codes';
 import { issueLoginToken } from './login-tokens';
-import { hashSecret } from './passwords';
+import { hashPassword } from './passwords';
 import { newTotpSecret, otpauthUrl } from './totp';
 
 export interface Invitation {
@@ -75,10 +75,11 @@ function invitedUser(ctx: ServerContext, token: string, now: Date) {
 }
 
 /** POST /v1/auth/invitation: one enrolment attempt. The password is set, a fresh secret shown. */
-export function redeemInvitation(ctx: ServerContext, redemption: Redemption): InvitationResult {
+export async function redeemInvitation(ctx: ServerContext, redemption: Redemption): Promise<InvitationResult> {
   if (!invitedUser(ctx, redemption.token, ctx.now())) throw invalidInvitation();
-  // Hashed outside the transaction (scrypt takes tens of milliseconds); the token is checked again inside.
-  const passwordHash = hashSecret(redemption.password);
+  // Hashed on the thread pool, outside the transaction (at OWASP's cost it takes a while); the token is
+  // checked again inside, as it may have been spent meanwhile.
+  const passwordHash = await hashPassword(redemption.password, ctx.config.passwordHashCost);
   return ctx.write(() => {
     const now = ctx.now();
     const user = invitedUser(ctx, redemption.token, now);

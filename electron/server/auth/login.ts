@@ -4,10 +4,10 @@
 import type { LoginResult } from '../../../shared/api/types';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
-import { findUserByUsername, type UserRow } from '../sql/users';
-import { lockedOut, lockedUntil, recordSignInFailure } from './lockout';
+import { findUserByUsername, replacePasswordHash, type UserRow } from '../sql/users';
+import { recordSignInFailure, signInAttempt, signInRefusal } from './lockout';
 import { issueLoginToken } from './login-tokens';
-import { DECOY_HASH, verifySecret } from './passwords';
+import { decoyHash, hashPassword, needsRehash, verifySecret } from './passwords';
 
 export interface Credentials {
   username: string;
@@ -32,25 +32,44 @@ function startCodeStep(ctx: ServerContext, user: UserRow, now: Date): LoginResul
   return { status: 'totp_required', loginToken: issueLoginToken(ctx.db, user.id, now, ctx.config.loginTokenTtlMs) };
 }
 
-export async function signInWithPassword(ctx: ServerContext, credentials: Credentials): Promise<LoginResult> {
+/**
+ * Replaces a hash made at a lower cost than the configured one, now that the password is known to be
+ * right. Compare-and-set on the old hash: a password changed meanwhile is not overwritten with this one.
+ */
+async function upgradePasswordHash(ctx: ServerContext, user: UserRow, password: string): Promise<void> {
+  const cost = ctx.config.passwordHashCost;
+  if (!needsRehash(user.passwordHash, cost)) return;
+  const upgraded = await hashPassword(password, cost);
+  ctx.write(() => replacePasswordHash(ctx.db, user.id, user.passwordHash, upgraded));
+}
+
+/** `address` is the caller's IP address: the throttle counts failures per username and address. */
+export async function signInWithPassword(
+  ctx: ServerContext,
+  credentials: Credentials,
+  address: string,
+): Promise<LoginResult> {
   const user = findUserByUsername(ctx.db, credentials.username);
-  // One scrypt whatever the username: an unknown user answers like a wrong password and takes as long
-  // (the hash dominates the time), so neither the answer nor its timing tells which accounts exist. A
-  // locked user's password is hashed too, for the same reason, and then not looked at.
-  const passwordMatches = await verifySecret(credentials.password, user?.passwordHash ?? DECOY_HASH);
-  // A disabled account answers like an unknown one.
-  if (!user || user.disabledAt !== null) throw invalidCredentials();
+  // One scrypt at the configured cost whatever the username: an unknown user is checked against a decoy
+  // hash, answers like a wrong password and takes as long, so neither the answer nor its timing tells
+  // which accounts exist. A locked attempt's password is hashed too, for the same reason, and then not
+  // looked at.
+  const stored = user?.passwordHash ?? (await decoyHash(ctx.config.passwordHashCost));
+  const passwordMatches = await verifySecret(credentials.password, stored);
+  const attempt = signInAttempt(credentials.username, address, user?.id ?? null);
   const now = ctx.now();
   // Refusals are returned rather than thrown inside the transaction, so the failure they record commits.
   const outcome = ctx.write((): LoginResult | ApiError => {
-    const until = lockedUntil(ctx, user.id, now);
-    if (until) return lockedOut(until, now);
-    if (!passwordMatches) {
-      recordSignInFailure(ctx, user.id, now);
+    const refusal = signInRefusal(ctx, attempt, now);
+    if (refusal) return refusal;
+    // A disabled account answers like an unknown one, the right password included.
+    if (!user || !passwordMatches || user.disabledAt !== null) {
+      recordSignInFailure(ctx, attempt, now);
       return invalidCredentials();
     }
     return startCodeStep(ctx, user, now);
   });
   if (outcome instanceof ApiError) throw outcome;
+  await upgradePasswordHash(ctx, user!, credentials.password);
   return outcome;
 }

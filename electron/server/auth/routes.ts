@@ -8,19 +8,24 @@ import { defineRoute } from '../http/route';
 import { bearerToken } from '../http/session';
 import { redeemInvitation } from './enrolment';
 import { signInWithPassword } from './login';
+import { decoyHash } from './passwords';
 import { completeSignIn } from './second-factor';
 import { revokeSession } from './sessions';
 
 export async function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   // Per address and generous: a whole office may sign in from one address. Guessing one user's password
-  // or codes is stopped by the per-user lockout instead (lockout.ts).
+  // or codes is stopped by the per-username throttle instead (lockout.ts).
   const perAddressLimit = {
     config: { rateLimit: { max: ctx.config.authRateLimitPerMinute, timeWindow: '1 minute' } },
   };
 
-  defineRoute(app, ctx, ROUTES.login, ({ body }) => signInWithPassword(ctx, body), perAddressLimit);
+  // Started now, not at the first unknown username, which would otherwise take twice as long as a known
+  // one. Not awaited: the start does not wait for it, and a sign-in meanwhile waits for the same promise.
+  decoyHash(ctx.config.passwordHashCost).catch((error: unknown) => app.log.warn({ err: error }, 'decoy hash failed'));
 
-  defineRoute(app, ctx, ROUTES.totp, ({ body }) => completeSignIn(ctx, body), perAddressLimit);
+  defineRoute(app, ctx, ROUTES.login, ({ body, request }) => signInWithPassword(ctx, body, request.ip), perAddressLimit);
+
+  defineRoute(app, ctx, ROUTES.totp, ({ body, request }) => completeSignIn(ctx, body, request.ip), perAddressLimit);
 
   defineRoute(app, ctx, ROUTES.redeemInvitation, ({ body }) => redeemInvitation(ctx, body), perAddressLimit);
 

@@ -8,7 +8,7 @@ import { ApiError } from '../errors';
 import { findUserById, type UserRow } from '../sql/users';
 import { consumeBackupCode } from './backup-codes';
 import { confirmEnrolment } from './enrolment';
-import { lockedOut, lockedUntil, recordSignInFailure } from './lockout';
+import { recordSignInFailure, recordSignInSuccess, signInAttempt, signInRefusal } from './lockout';
 import { invalidLoginToken, loginTokenUser, spendLoginToken } from './login-tokens';
 import { openSession } from './sessions';
 import { consumeTotp } from './totp';
@@ -49,22 +49,25 @@ function checkCode(ctx: ServerContext, user: UserRow, code: string, now: Date): 
   return { method: 'backup_code', backupCodes: null };
 }
 
-export function completeSignIn(ctx: ServerContext, attempt: CodeAttempt): SignInResult {
+/** `address` is the caller's IP address: a wrong code counts against the username from there. */
+export function completeSignIn(ctx: ServerContext, attempt: CodeAttempt, address: string): SignInResult {
   const now = ctx.now();
   // Refusals are returned rather than thrown inside the transaction, so the failure they record commits.
   const outcome = ctx.write((): SignInResult | ApiError => {
     const userId = loginTokenUser(ctx.db, attempt.loginToken, now);
     if (!userId) return invalidLoginToken();
-    const until = lockedUntil(ctx, userId, now);
-    if (until) return lockedOut(until, now);
     // The token names a user, and users are never deleted.
     const user = findUserById(ctx.db, userId)!;
+    const throttled = signInAttempt(user.username, address, user.id);
+    const refusal = signInRefusal(ctx, throttled, now);
+    if (refusal) return refusal;
     const check = checkCode(ctx, user, attempt.code, now);
     if (check === 'replayed') return totpReplayed();
     if (check === 'invalid') {
-      recordSignInFailure(ctx, user.id, now);
+      recordSignInFailure(ctx, throttled, now);
       return invalidTotp();
     }
+    recordSignInSuccess(ctx, throttled, now);
     // The token was live a moment ago in this same transaction, so this cannot fail; if it ever did, the
     // throw rolls back the code just spent along with everything else.
     if (!spendLoginToken(ctx.db, attempt.loginToken, now)) throw invalidLoginToken();

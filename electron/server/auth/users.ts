@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../shared/domain/dispute';
 import type { ServerContext } from '../context';
 import { insertUser } from '../sql/users';
-import { hashSecret } from './passwords';
+import { hashPasswordSync } from './passwords';
 
 export interface NewUser {
   id?: string;
@@ -11,6 +11,12 @@ export interface NewUser {
   role: Role;
   /** Null for an invited person: they choose their password when they redeem the invitation. */
   password: string | null;
+  /**
+   * The password's hash, made beforehand with hashPassword (async, off the event loop). Without it the
+   * password is hashed here, synchronously, at the configured cost: fine for seeds and test fixtures, never
+   * for a request at OWASP's cost.
+   */
+  passwordHash?: string;
   /** A confirmed base32 TOTP secret; null leaves the user to enrol by invitation. */
   totpSecret: string | null;
 }
@@ -26,7 +32,9 @@ export function createUser(ctx: ServerContext, user: NewUser): string {
     username: user.username,
     displayName: user.displayName,
     role: user.role,
-    passwordHash: user.password === null ? NO_PASSWORD_YET : hashSecret(user.password),
+    passwordHash:
+      user.passwordHash ??
+      (user.password === null ? NO_PASSWORD_YET : hashPasswordSync(user.password, ctx.config.passwordHashCost)),
     totpSecret: user.totpSecret,
     createdAt: ctx.now().toISOString(),
   });

@@ -5,7 +5,7 @@ import type { KycStatus } from '../../../shared/domain/dispute';
 import { assetDecimals, FIAT_DECIMALS, toMinorUnits } from '../../../shared/domain/money';
 import type { ServerContext } from '../context';
 import { recordCaseChange } from '../feed/changes';
-import { monitorNewTrades } from '../kyt/monitor';
+import { linkAlertsToNewCase, monitorNewTrades } from '../kyt/monitor';
 import { lockEscrow } from '../ledger/escrow';
 import { insertCase, insertTrade, insertTradeReceipts } from '../sql/cases';
 import { insertEscrow } from '../sql/escrow';
@@ -139,8 +139,9 @@ export interface NewCase {
 
 /**
  * Opens the case of a dispute on an existing trade and escrow (the exchange's `dispute.opened`, or
- * openDispute below), records its first feed row and runs transaction monitoring over the trade's parties
- * unless told otherwise. Call inside ctx.write(). Returns the case id.
+ * openDispute below): the alerts transaction monitoring raised on the trade before join it (and an open
+ * SEVERE or HIGH one holds its escrow), then it records its first feed row and runs transaction monitoring
+ * over the trade's parties unless told otherwise. Call inside ctx.write(). Returns the case id.
  */
 export function openCase(ctx: ServerContext, dispute: NewCase, options: OpenOptions = {}): string {
   const caseId = dispute.caseId ?? `DSP-${randomUUID()}`;
@@ -156,6 +157,7 @@ export function openCase(ctx: ServerContext, dispute: NewCase, options: OpenOpti
     fourEyes: requiresFourEyes(ctx.config, usd),
     usdEquivalent: usd,
   });
+  linkAlertsToNewCase(ctx, dispute.tradeId, caseId);
   const recordChange = options.recordChange ?? true;
   if (recordChange) recordCaseChange(ctx, caseId, { bumpVersion: false });
   if (options.monitor ?? recordChange) monitorNewTrades(ctx, [dispute.tradeId]);

@@ -4,6 +4,9 @@ import { ApiError, conflict } from '../errors';
 
 export const caseAlreadyResolved = () =>
   conflict('case_already_resolved', 'This case already has a verdict: its escrow has moved.');
+/** A message to the parties of a resolved case (it may have been settled on the exchange, without a verdict). */
+export const caseResolvedNoMessages = () =>
+  conflict('case_already_resolved', 'This case is resolved: its parties can no longer be written to from the desk.');
 export const caseClaimed = () => conflict('case_claimed', 'Another agent holds this case.');
 export const notCaseHolder = () =>
   new ApiError(403, 'not_case_holder', 'Only the agent who holds this case may do this. Claim it first.');

@@ -15,7 +15,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IDEMPOTENCY_KEY } from '../../../shared/api/requests';
 import type { ServerContext } from '../context';
 import type { Db } from '../db/open';
-import { ApiError, conflict, invalidRequest } from '../errors';
+import { ApiError, conflict, invalidRequest, storageFailure } from '../errors';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -106,7 +106,13 @@ export function beginIdempotentRequest(ctx: ServerContext, scope: IdempotencySco
 
 /** Forgets an in_flight record whose request stopped before anything was decided. */
 export function abandonIdempotentRequest(ctx: ServerContext, lease: IdempotencyLease): void {
-  ctx.write(() => deleteInFlightKey(ctx.db, lease));
+  try {
+    ctx.write(() => deleteInFlightKey(ctx.db, lease));
+  } catch (error) {
+    // On a full or failing disk even this delete may fail: the lease then lapses (IDEMPOTENCY_LEASE_MS),
+    // and the caller reports the failure that stopped the request, not this one.
+    if (!storageFailure(error)) throw error;
+  }
 }
 
 /**

@@ -1,37 +1,52 @@
 // POST /v1/cases/{id}/messages: the agent holding a case writes to both parties, optionally pointing at
-// evidence files already in the store (which then belong to the case's evidence too).
+// files of the case's own evidence. Least privilege: what the parties get is the case's business only, so
+// a message can carry neither a file of another case (another customer's receipt or ID photo) nor an
+// identity document, selfie or liveness frame (one party's identity is never shown to the other), and a
+// resolved case takes no more messages.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { Message } from '../../../shared/api/types';
 import type { EvidenceKind } from '../../../shared/domain/dispute';
 import type { ServerContext } from '../context';
-import { notFound } from '../errors';
-import { attachEvidence } from '../evidence/store';
+import { invalidRequest, notFound } from '../errors';
 import { defineRoute } from '../http/route';
 import { changeCase } from '../feed/changes';
 import { type AuthUser } from '../http/session';
-import { evidenceFileExists, firstEvidenceKind } from '../sql/evidence';
+import { caseEvidenceKind } from '../sql/evidence';
 import { insertMessage } from '../sql/messages';
+import type { Db } from '../db/open';
+import { caseResolvedNoMessages } from './errors';
 import { requireHeldCase } from './lookup';
 
-/** A file attached again keeps the kind it was first filed under (a receipt stays a receipt). */
-function knownKind(ctx: ServerContext, sha256: string): EvidenceKind {
-  return firstEvidenceKind(ctx.db, sha256) ?? 'other';
+/** Evidence that shows who a party is: kept for the agent's eyes, never sent to the other party. */
+const IDENTITY_KINDS: ReadonlySet<EvidenceKind> = new Set(['id_photo', 'selfie', 'liveness_frame']);
+
+/**
+ * Each file must be evidence of this case: a file of another case or none is 404, the same answer, so that
+ * the route does not tell which files exist elsewhere.
+ */
+function requireSendableEvidence(db: Db, caseId: string, evidence: readonly string[]): void {
+  evidence.forEach((sha256, index) => {
+    const kind = caseEvidenceKind(db, caseId, sha256);
+    if (kind === null) throw notFound(`Evidence file ${sha256} of this case`);
+    if (IDENTITY_KINDS.has(kind)) {
+      throw invalidRequest(`evidence.${index}: ${sha256} is a party's identity evidence (${kind}); it is never sent to the parties.`);
+    }
+  });
 }
 
-/** Call inside ctx.write(). Unknown evidence is 404 (DESIGN §2: an unknown file), and nothing is written. */
+/** Call inside ctx.write(). Every refusal comes before the first write, so nothing is half-applied. */
 export function postAgentMessage(
   ctx: ServerContext,
   agent: AuthUser,
   caseId: string,
   input: { body: string; evidence?: string[] | undefined },
 ): Message {
-  requireHeldCase(ctx.db, caseId, agent);
+  const state = requireHeldCase(ctx.db, caseId, agent);
+  if (state.status === 'resolved') throw caseResolvedNoMessages();
   const evidence = [...new Set(input.evidence ?? [])];
-  for (const sha256 of evidence) {
-    if (!evidenceFileExists(ctx.db, sha256)) throw notFound(`Evidence file ${sha256}`);
-  }
+  requireSendableEvidence(ctx.db, caseId, evidence);
   const now = ctx.now();
   const message: Message = {
     id: `MSG-${randomUUID()}`,
@@ -50,9 +65,6 @@ export function postAgentMessage(
     evidence,
     at: message.at,
   });
-  for (const sha256 of evidence) {
-    attachEvidence(ctx.db, { caseId, sha256, kind: knownKind(ctx, sha256), uploader: 'agent', at: now });
-  }
   changeCase(
     ctx,
     caseId,

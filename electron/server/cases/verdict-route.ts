@@ -64,7 +64,8 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
         return answer;
       });
     } catch (error) {
-      // A wrong code (or a bug) stopped the request before anything was decided: free the key for a retry.
+      // A wrong code, a full disk (or a bug) stopped the request before anything was decided: free the key
+      // for a retry.
       abandonIdempotentRequest(ctx, lease);
       throw error;
     }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import path from 'node:path';
+import { restrictDataFolder } from './permissions';
 import { migrateOpenedDatabase, type Migration } from '../../../shared/db/migrations';
+import { asCorruptionError, checkIntegrity } from './integrity';
 import { MIGRATIONS } from './migrations/index';
 
 export type Db = Database.Database;
@@ -15,10 +15,22 @@ export class DatabaseTooNewError extends Error {
 
 const tooNew = (found: number, known: number) => new DatabaseTooNewError(found, known);
 
-/** Opens (creating if needed) the server's store with the pragmas a money ledger needs, and migrates it. */
+/**
+ * Opens (creating if needed) the server's store with the pragmas a money ledger needs, checks it is whole
+ * and migrates it. A damaged file is refused with DatabaseCorruptError (db/integrity.ts), which says how
+ * to restore the last backup.
+ */
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  return migrateOpenedDatabase(new Database(file), migrations, tooNew);
+  if (file === ':memory:') return migrateOpenedDatabase(new Database(file), migrations, tooNew);
+  restrictDataFolder(file);
+  const db = new Database(file);
+  try {
+    checkIntegrity(db, file);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return asCorruptionError(file, () => migrateOpenedDatabase(db, migrations, tooNew));
 }
 
 /** Runs `work` in a BEGIN IMMEDIATE transaction: the write lock is taken up front, so two writers never

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
 import { defineRoute } from '../http/route';
+import { bearerToken, sessionStillLive } from '../http/session';
 
 export const changeEvent = (cursor: number) => `event: change\ndata: {"cursor":${cursor}}\n\n`;
 export const HEARTBEAT = ': heartbeat\n\n';
@@ -18,7 +19,7 @@ export function registerEventStream(app: FastifyInstance, ctx: ServerContext): v
     for (const stream of streams) stream.end();
   });
 
-  defineRoute(app, ctx, ROUTES.events, ({ user, reply }) => {
+  defineRoute(app, ctx, ROUTES.events, ({ user, reply, request }) => {
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, {
@@ -32,7 +33,14 @@ export function registerEventStream(app: FastifyInstance, ctx: ServerContext): v
     stream.write(': connected\n\n');
 
     const onChange = (cursor: number) => stream.write(changeEvent(cursor));
-    const heartbeat = setInterval(() => stream.write(HEARTBEAT), ctx.config.eventsHeartbeatMs);
+    // An open stream is not activity: it does not slide the session's idle timeout, and each heartbeat
+    // first checks that the session still works, ending the stream of one that went idle or was ended.
+    const token = bearerToken(request)!;
+    const beat = () => {
+      if (sessionStillLive(ctx, token)) stream.write(HEARTBEAT);
+      else stream.end();
+    };
+    const heartbeat = setInterval(beat, ctx.config.eventsHeartbeatMs);
     heartbeat.unref();
     // A disabled account (or a 2FA reset) ends the stream now: its sessions are revoked already.
     const onSessionsEnded = (userId: string) => {

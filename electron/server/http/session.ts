@@ -4,8 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../../shared/domain/dispute';
 import type { ServerContext } from '../context';
-import { forbidden, unauthenticated } from '../errors';
-import { findSessionUser } from '../sql/sessions';
+import { ApiError, forbidden, unauthenticated } from '../errors';
+import { findSessionUser, sessionIsLive, touchSession } from '../sql/sessions';
 
 export interface AuthUser {
   id: string;
@@ -25,12 +25,65 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
-/** The signed-in user of this request, or 401. With roles, also 403 for any other role. */
+/** An authenticated request moves the session's last use at most this often, to keep the writes cheap. */
+export const SESSION_TOUCH_INTERVAL_MS = 60_000;
+
+/**
+ * 401 unauthenticated for a session left unused too long, with a reason the desk can word in the user's
+ * language ("signed out after 30 minutes without activity") instead of a bare "session expired".
+ */
+export class IdleSignOut extends ApiError {
+  constructor(readonly idleMinutes: number) {
+    super(401, 'unauthenticated', `Signed out after ${idleMinutes} minutes without activity. Sign in again.`);
+  }
+
+  protected override details() {
+    return { reason: 'idle_timeout', idleMinutes: this.idleMinutes };
+  }
+}
+
+const isoBefore = (now: Date, ms: number) => new Date(now.getTime() - ms).toISOString();
+
+/**
+ * Slides the session's idle timeout. A slide that cannot be written now (the store busy past its timeout)
+ * is not worth failing the request for: the next request writes it, and the one-minute granularity
+ * already allows that much slack.
+ */
+function touch(ctx: ServerContext, tokenHash: string, now: Date): void {
+  try {
+    touchSession(ctx.db, tokenHash, now.toISOString(), isoBefore(now, SESSION_TOUCH_INTERVAL_MS));
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_BUSY'))) throw error;
+  }
+}
+
+/**
+ * The signed-in user of this request, or 401: no token, an unknown, revoked or expired one, or a session
+ * unused for longer than config.sessionIdleTimeoutMs. Every accepted request slides the idle timeout.
+ * With roles, also 403 for any other role.
+ */
 export function requireUser(ctx: ServerContext, request: FastifyRequest, roles?: readonly Role[]): AuthUser {
   const token = bearerToken(request);
   if (!token) throw unauthenticated();
-  const user: AuthUser | undefined = findSessionUser(ctx.db, hashToken(token), ctx.now().toISOString());
-  if (!user) throw unauthenticated('Your session has expired or was signed out. Sign in again.');
+  const tokenHash = hashToken(token);
+  const now = ctx.now();
+  const session = findSessionUser(ctx.db, tokenHash, now.toISOString());
+  if (!session) throw unauthenticated('Your session has expired or was signed out. Sign in again.');
+  const idleMs = ctx.config.sessionIdleTimeoutMs;
+  if (session.lastUsedAt <= isoBefore(now, idleMs)) throw new IdleSignOut(Math.round(idleMs / 60_000));
+  touch(ctx, tokenHash, now);
+  const user: AuthUser = { id: session.id, username: session.username, displayName: session.displayName, role: session.role };
   if (roles && !roles.includes(user.role)) throw forbidden();
   return user;
+}
+
+/** Whether the session behind `token` still works (unrevoked, unexpired, not idle), without sliding it. */
+export function sessionStillLive(ctx: ServerContext, token: string): boolean {
+  const now = ctx.now();
+  return sessionIsLive(
+    ctx.db,
+    hashToken(token),
+    now.toISOString(),
+    isoBefore(now, ctx.config.sessionIdleTimeoutMs),
+  );
 }

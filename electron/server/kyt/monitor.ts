@@ -1,7 +1,8 @@
 // The KYT monitor: the pure rules engine (engine/) run over the trades in the store. It stores what the
 // engine finds as alerts (a dedupe key per rule, party and window, so a second run over the same trades
 // adds nothing), audits each new alert as the monitor's, tells the desks through the change feed, and
-// freezes the escrow of a case with a new SEVERE or HIGH alert (DESIGN §2: a held escrow cannot move).
+// freezes the escrows a new SEVERE or HIGH alert is about (DESIGN §2: a held escrow cannot move): its case's,
+// and those of the party's live trades that have no dispute yet (the exchange's seller could release them).
 //
 // A run is one transaction: alerts, audit entries, holds and feed rows land together or not at all.
 import type { KytLevel } from '../../../shared/domain/dispute';
@@ -11,7 +12,6 @@ import { usdCentsOf } from '../cases/usd';
 import type { ServerContext } from '../context';
 import { KYT_MONITOR_USER_ID } from '../db/migrations/0003-kyt-monitor';
 import { recordCaseChanges } from '../feed/changes';
-import { findCaseState } from '../sql/cases';
 import { enqueueEscrowEvent } from '../outbound/events';
 import { holdEscrow } from '../sql/escrow';
 import { insertKytAlert } from '../sql/kyt';
@@ -22,14 +22,20 @@ import {
   partiesSharingInstruments,
   type UsdCents,
 } from '../sql/kyt-facts';
-import { nextKytAlertId, recordKytAlertNumber } from '../sql/kyt-monitor';
+import {
+  escrowsToHoldForAlert,
+  type EscrowToHold,
+  linkTradeAlertsToCase,
+  nextKytAlertId,
+  recordKytAlertNumber,
+} from '../sql/kyt-monitor';
 import { KYT_RULE_SET } from './engine/config';
 import { evaluateKyt } from './engine/evaluate';
 import type { AlertCandidate, KytFacts } from './engine/types';
 
 export { KYT_MONITOR_USER_ID };
 
-/** Levels that freeze the escrow of the alert's case on their own, before anyone has looked. */
+/** Levels that freeze the escrows of the alert on their own, before anyone has looked. */
 const HOLDING_LEVELS: ReadonlySet<KytLevel> = new Set(['SEVERE', 'HIGH']);
 
 const RULE_TITLES = new Map<string, string>(Object.values(KYT_RULE_SET).map((rule) => [rule.id, rule.title]));
@@ -71,6 +77,8 @@ export interface MonitorResult {
   raised: RaisedAlert[];
   /** Cases whose escrow this run put on hold. */
   heldCases: string[];
+  /** Every escrow this run put on hold: the cases' and those of live trades without a case. */
+  heldEscrows: string[];
 }
 
 /** The trades in scope: every one, or the parties of the new trades with whoever shares an instrument. */
@@ -122,22 +130,33 @@ function storeAlert(ctx: ServerContext, candidate: AlertCandidate, at: string): 
   return id;
 }
 
-/** Holds the case's escrow for the alert if it is still held and not on hold; true when it did. */
-function holdForAlert(ctx: ServerContext, alert: RaisedAlert & { caseId: string }, at: Date): boolean {
-  const state = findCaseState(ctx.db, alert.caseId);
-  if (!state || state.escrowState !== 'held' || state.onHold) return false;
+/**
+ * Holds the escrows the alert is about (escrowsToHoldForAlert), each by a conditional UPDATE, and queues
+ * `escrow.held` for the exchange; answers those it held. An escrow without a case is audited under its
+ * trade, and its hold joins the case when a dispute opens on it (the case shows the escrow's hold).
+ */
+function holdForAlert(
+  ctx: ServerContext,
+  alert: Pick<RaisedAlert, 'id' | 'caseId' | 'partyId' | 'ruleId' | 'level'>,
+  tradeIds: readonly string[],
+  at: Date,
+): EscrowToHold[] {
   const rule = RULE_TITLES.get(alert.ruleId) ?? alert.ruleId;
   const reason = `${alert.level} KYT alert ${alert.id}: ${rule}. Held automatically until compliance reviews it.`;
-  if (!holdEscrow(ctx.db, state.escrowId, { reason, by: KYT_MONITOR_USER_ID, at: at.toISOString() })) return false;
-  enqueueEscrowEvent(ctx, 'escrow.held', state.escrowId, { cause: 'kyt_alert' });
-  appendAudit(ctx.db, at, {
-    actor: KYT_MONITOR_USER_ID,
-    action: 'escrow.hold_placed',
-    subject: alert.caseId,
-    data: { escrowId: state.escrowId, reason, alertId: alert.id },
-  });
-  ctx.checkpoints.signHead(at);
-  return true;
+  const held: EscrowToHold[] = [];
+  for (const escrow of escrowsToHoldForAlert(ctx.db, { ...alert, tradeIds })) {
+    if (!holdEscrow(ctx.db, escrow.escrowId, { reason, by: KYT_MONITOR_USER_ID, at: at.toISOString() })) continue;
+    enqueueEscrowEvent(ctx, 'escrow.held', escrow.escrowId, { cause: 'kyt_alert' });
+    appendAudit(ctx.db, at, {
+      actor: KYT_MONITOR_USER_ID,
+      action: 'escrow.hold_placed',
+      subject: escrow.caseId ?? escrow.tradeId,
+      data: { escrowId: escrow.escrowId, ...(escrow.caseId ? {} : { tradeId: escrow.tradeId }), reason, alertId: alert.id },
+    });
+    ctx.checkpoints.signHead(at);
+    held.push(escrow);
+  }
+  return held;
 }
 
 /** The run itself. Call inside ctx.write() (the seed does, to review the alerts in the same write). */
@@ -150,11 +169,13 @@ export function monitorWithinWrite(ctx: ServerContext, options: MonitorOptions =
   const now = ctx.now();
   const at = now.toISOString();
   const raised: RaisedAlert[] = [];
+  const tradesOfAlert = new Map<string, readonly string[]>();
   for (const candidate of candidates) {
     const id = storeAlert(ctx, candidate, at);
     if (!id) continue;
     const alert = { id, caseId: candidate.caseId, partyId: candidate.partyId, ruleId: candidate.ruleId, level: candidate.level };
     raised.push(alert);
+    tradesOfAlert.set(id, candidate.tradeIds);
     appendAudit(ctx.db, now, {
       actor: KYT_MONITOR_USER_ID,
       action: 'kyt.alert_raised',
@@ -171,14 +192,37 @@ export function monitorWithinWrite(ctx: ServerContext, options: MonitorOptions =
     // A checkpoint per alert: one case's dossier then proves its alert without other cases' entries.
     ctx.checkpoints.signHead(now);
   }
-  const heldCases: string[] = [];
+  const held: EscrowToHold[] = [];
   for (const alert of raised) {
-    if (!alert.caseId || !HOLDING_LEVELS.has(alert.level)) continue;
-    if (holdForAlert(ctx, { ...alert, caseId: alert.caseId }, now)) heldCases.push(alert.caseId);
+    if (HOLDING_LEVELS.has(alert.level)) held.push(...holdForAlert(ctx, alert, tradesOfAlert.get(alert.id)!, now));
   }
-  const changedCases = [...new Set(raised.flatMap((alert) => (alert.caseId ? [alert.caseId] : [])))];
+  const heldCases = held.flatMap((escrow) => (escrow.caseId ? [escrow.caseId] : []));
+  const changedCases = [...new Set([...raised.flatMap((alert) => (alert.caseId ? [alert.caseId] : [])), ...heldCases])];
   if (options.recordFeed ?? true) recordCaseChanges(ctx, changedCases);
-  return { evaluatedTrades: facts.trades.length, raised, heldCases };
+  return { evaluatedTrades: facts.trades.length, raised, heldCases, heldEscrows: held.map((escrow) => escrow.escrowId) };
+}
+
+/**
+ * The alerts raised on a trade before its dispute join the case the dispute opened (the queue's `kyt` flag
+ * and the case detail read alerts by case), and an open SEVERE or HIGH one among them freezes the case's
+ * escrow as the monitor does for a new one. The monitor holds a live trade's escrow when it raises the
+ * alert, so this hold is the safety net: for an alert stored before that rule, or an escrow whose hold
+ * was lifted while the alert stayed open (then it is on hold again until compliance looks). Audited as the
+ * monitor's `kyt.alerts_linked`. Call inside the write that opens the case, before its first feed row, so
+ * the desks see it complete. Answers the ids of the alerts that joined.
+ */
+export function linkAlertsToNewCase(ctx: ServerContext, tradeId: string, caseId: string): string[] {
+  const linked = linkTradeAlertsToCase(ctx.db, tradeId, caseId);
+  if (linked.length === 0) return [];
+  const now = ctx.now();
+  const alertIds = linked.map((alert) => alert.id);
+  appendAudit(ctx.db, now, { actor: KYT_MONITOR_USER_ID, action: 'kyt.alerts_linked', subject: caseId, data: { caseId, tradeId, alertIds } });
+  // Only an alert nobody has looked at holds on its own: a reviewer who took one decides about the hold.
+  for (const alert of linked) {
+    if (alert.status === 'open' && HOLDING_LEVELS.has(alert.level)) holdForAlert(ctx, alert, alert.tradeIds, now);
+  }
+  ctx.checkpoints.signHead(now);
+  return alertIds;
 }
 
 /** Runs the monitor in a write transaction of its own. A failure leaves nothing of the run behind. */

@@ -28,4 +28,6 @@ export const tradeAlreadySettled = (state: string, settledAt: string | null) =>
 export const tradeConflict = (detail: string) => conflict('trade_conflict', detail);
 export const escrowOnHoldForEvent = () =>
   conflict('escrow_on_hold', 'Compliance has put this escrow on hold: send the event again once the hold is lifted.');
+/** A MetaMap verification id that a check of another party, or of another trade, already holds. */
+export const verificationConflict = (detail: string) => conflict('verification_conflict', detail);
 export const notAParty = (tradeId: string) => invalidRequest(`data.partyId: not the buyer or the seller of trade ${tradeId}.`);

@@ -11,9 +11,6 @@ export function insertEvidenceFile(db: Db, file: { sha256: string; mime: string;
   ).run(file.sha256, file.mime, file.bytes.length, file.bytes, file.at);
 }
 
-export const evidenceFileExists = (db: Db, sha256: string) =>
-  prepared(db, 'SELECT 1 FROM evidence_files WHERE sha256 = ?').get(sha256) !== undefined;
-
 export function readEvidenceBytes(db: Db, sha256: string): { mime: string; bytes: Buffer } | null {
   return (
     (prepared(db, 'SELECT mime, bytes FROM evidence_files WHERE sha256 = ?').get(sha256) as
@@ -40,9 +37,9 @@ export function insertCaseEvidence(db: Db, link: CaseEvidenceRow): void {
   ).run(link);
 }
 
-/** The kind a file was first filed under in any case, or null for a file no case has. */
-export function firstEvidenceKind(db: Db, sha256: string): EvidenceKind | null {
-  const row = prepared(db, 'SELECT kind FROM case_evidence WHERE sha256 = ? LIMIT 1').get(sha256) as
+/** The kind `sha256` is filed under in this case's evidence, or null when it is not evidence of the case. */
+export function caseEvidenceKind(db: Db, caseId: string, sha256: string): EvidenceKind | null {
+  const row = prepared(db, 'SELECT kind FROM case_evidence WHERE case_id = ? AND sha256 = ?').get(caseId, sha256) as
     | { kind: EvidenceKind }
     | undefined;
   return row?.kind ?? null;

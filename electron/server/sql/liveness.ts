@@ -11,6 +11,7 @@ export interface CheckRow extends CheckFields {
   id: string;
   party_id: string;
   case_id: string | null;
+  trade_id: string | null;
   trigger: 'onboarding' | 'trade';
   provider_verification_id: string | null;
 }
@@ -28,7 +29,7 @@ export interface CheckFields {
   completed_at: string | null;
 }
 
-const CHECK_COLUMNS = `id, party_id, case_id, trigger, status, status_at, liveness_score, liveness_score_at,
+const CHECK_COLUMNS = `id, party_id, case_id, trade_id, trigger, status, status_at, liveness_score, liveness_score_at,
   face_match_score, face_match_score_at, error_code, error_code_at, provider_verification_id, completed_at`;
 
 export function findCheckByVerification(db: Db, verificationId: string): CheckRow | null {
@@ -81,6 +82,25 @@ export function createCheck(db: Db, owner: CheckOwner, verificationId: string, a
     at.toISOString(),
   );
   return findCheckByVerification(db, verificationId)!;
+}
+
+/**
+ * A check MetaMap's webhooks created as the party's own (onboarding) before the exchange's
+ * `liveness.requested` for it arrived becomes the trade's, as if requested first; true when this call
+ * changed it (only a check with no trade yet).
+ */
+export function makeTradeCheck(
+  db: Db,
+  checkId: string,
+  trade: { tradeId: string; caseId: string | null; requestedBy: string },
+): boolean {
+  return (
+    prepared(
+      db,
+      `UPDATE liveness_checks SET trigger = 'trade', trade_id = @tradeId, case_id = @caseId, requested_by = @requestedBy
+       WHERE id = @checkId AND trade_id IS NULL AND case_id IS NULL`,
+    ).run({ checkId, ...trade }).changes === 1
+  );
 }
 
 /**

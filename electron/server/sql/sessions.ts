@@ -4,12 +4,10 @@ import type { Db } from '../db/open';
 import { prepared } from './statements';
 
 export function insertSession(db: Db, tokenHash: string, userId: string, createdAt: string, expiresAt: string): void {
-  prepared(db, 'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
-    tokenHash,
-    userId,
-    createdAt,
-    expiresAt,
-  );
+  prepared(
+    db,
+    'INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?)',
+  ).run(tokenHash, userId, createdAt, expiresAt, createdAt);
 }
 
 /** Revokes a live session; true if it was live. */
@@ -33,14 +31,34 @@ export interface SessionUser {
   role: Role;
 }
 
-/** The user of a live (unrevoked, unexpired) session. */
+/**
+ * The user of an unrevoked session before its absolute expiry, with when the session was last used (a row
+ * written without last_used_at counts as used when it was created). Idleness is for the caller to judge.
+ */
 export const findSessionUser = (db: Db, tokenHash: string, now: string) =>
   prepared(
     db,
-    `SELECT u.id, u.username, u.display_name AS displayName, u.role
+    `SELECT u.id, u.username, u.display_name AS displayName, u.role,
+            COALESCE(s.last_used_at, s.created_at) AS lastUsedAt
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.disabled_at IS NULL`,
-  ).get(tokenHash, now) as SessionUser | undefined;
+  ).get(tokenHash, now) as (SessionUser & { lastUsedAt: string }) | undefined;
+
+/** Moves last_used_at to `at` unless it is already after `unlessAfter`; at most one write per interval. */
+export const touchSession = (db: Db, tokenHash: string, at: string, unlessAfter: string) =>
+  prepared(
+    db,
+    `UPDATE sessions SET last_used_at = ?
+     WHERE token_hash = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
+  ).run(at, tokenHash, unlessAfter).changes === 1;
+
+/** True while the session may still be used: unrevoked, before its expiry, used since `idleSince`. */
+export const sessionIsLive = (db: Db, tokenHash: string, now: string, idleSince: string) =>
+  prepared(
+    db,
+    `SELECT 1 FROM sessions
+     WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ? AND COALESCE(last_used_at, created_at) > ?`,
+  ).get(tokenHash, now, idleSince) !== undefined;
 
 export function deleteExpiredLoginTokens(db: Db, now: string): void {
   prepared(db, 'DELETE FROM login_tokens WHERE expires_at <= ?').run(now);

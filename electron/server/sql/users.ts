@@ -1,5 +1,8 @@
-// Users and their second factor: accounts, TOTP secrets and steps, sign-in locks, failures, backup codes.
+// Users and their second factor: accounts, TOTP secrets and steps, step-up failures, backup codes.
+// TOTP secrets are sealed on the way in and opened on the way out (auth/secret-box.ts): the column only ever
+// holds sealed values, and callers only ever see plain ones.
 import type { Role } from '../../../shared/domain/dispute';
+import { isSealed, sameSecret, secretBoxOf } from '../auth/secret-box';
 import type { Db } from '../db/open';
 import { prepared } from './statements';
 
@@ -18,6 +21,13 @@ export interface UserRow {
 const USER_COLUMNS = `id, username, display_name AS displayName, role, password_hash AS passwordHash,
   totp_secret AS totpSecret, totp_confirmed AS totpConfirmed, disabled_at AS disabledAt`;
 
+const sealSecret = (db: Db, secret: string, userId: string) => secretBoxOf(db).seal(secret, userId);
+const openSecret = (db: Db, sealed: string, userId: string) => secretBoxOf(db).open(sealed, userId);
+
+function withOpenSecret(db: Db, row: UserRow | undefined): UserRow | undefined {
+  return row?.totpSecret ? { ...row, totpSecret: openSecret(db, row.totpSecret, row.id) } : row;
+}
+
 export function insertUser(
   db: Db,
   user: Omit<UserRow, 'totpConfirmed' | 'disabledAt'> & { createdAt: string },
@@ -26,17 +36,24 @@ export function insertUser(
     db,
     `INSERT INTO users (id, username, display_name, role, password_hash, totp_secret, totp_confirmed, created_at)
      VALUES (@id, @username, @displayName, @role, @passwordHash, @totpSecret, @totpConfirmed, @createdAt)`,
-  ).run({ ...user, totpConfirmed: user.totpSecret ? 1 : 0 });
+  ).run({
+    ...user,
+    totpSecret: user.totpSecret ? sealSecret(db, user.totpSecret, user.id) : null,
+    totpConfirmed: user.totpSecret ? 1 : 0,
+  });
 }
 
 /** People only: a service account (the KYT monitor) is never found by sign-in, so it answers as unknown. */
 export const findUserByUsername = (db: Db, username: string) =>
-  prepared(db, `SELECT ${USER_COLUMNS} FROM users WHERE username = ? AND kind = 'person'`).get(username) as
-    | UserRow
-    | undefined;
+  withOpenSecret(
+    db,
+    prepared(db, `SELECT ${USER_COLUMNS} FROM users WHERE username = ? AND kind = 'person'`).get(username) as
+      | UserRow
+      | undefined,
+  );
 
 export const findUserById = (db: Db, id: string) =>
-  prepared(db, `SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as UserRow | undefined;
+  withOpenSecret(db, prepared(db, `SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as UserRow | undefined);
 
 /** The role a person acts in; null for a service account, so no check ever takes it for an agent or reviewer. */
 export function userRole(db: Db, id: string): Role | null {
@@ -51,7 +68,7 @@ export function confirmedTotpSecret(db: Db, userId: string): string | null {
   const row = prepared(db, 'SELECT totp_secret FROM users WHERE id = ? AND totp_confirmed = 1').get(userId) as
     | { totp_secret: string }
     | undefined;
-  return row?.totp_secret ?? null;
+  return row ? openSecret(db, row.totp_secret, userId) : null;
 }
 
 /**
@@ -60,7 +77,7 @@ export function confirmedTotpSecret(db: Db, userId: string): string | null {
  */
 export const replacePendingTotpSecret = (db: Db, userId: string, secret: string) =>
   prepared(db, 'UPDATE users SET totp_secret = ?, totp_last_step = NULL WHERE id = ? AND totp_confirmed = 0').run(
-    secret,
+    sealSecret(db, secret, userId),
     userId,
   ).changes === 1;
 
@@ -76,12 +93,53 @@ export function setPasswordHash(db: Db, userId: string, passwordHash: string): v
   prepared(db, 'UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
 }
 
-/** Confirms the pending secret; true only for the request that confirmed it. */
-export const confirmTotpSecret = (db: Db, userId: string, secret: string) =>
-  prepared(db, 'UPDATE users SET totp_confirmed = 1 WHERE id = ? AND totp_confirmed = 0 AND totp_secret = ?').run(
-    userId,
-    secret,
-  ).changes === 1;
+/**
+ * Confirms the pending secret; true only for the request that confirmed it. Each sealing is different (a
+ * fresh IV), so the pending value is opened and compared here, and the write is conditional on the sealed
+ * value read: a secret replaced in between is not confirmed.
+ */
+export function confirmTotpSecret(db: Db, userId: string, secret: string): boolean {
+  const row = prepared(db, 'SELECT totp_secret FROM users WHERE id = ? AND totp_confirmed = 0').get(userId) as
+    | { totp_secret: string | null }
+    | undefined;
+  if (!row?.totp_secret || !sameSecret(openSecret(db, row.totp_secret, userId), secret)) return false;
+  return (
+    prepared(db, 'UPDATE users SET totp_confirmed = 1 WHERE id = ? AND totp_confirmed = 0 AND totp_secret = ?').run(
+      userId,
+      row.totp_secret,
+    ).changes === 1
+  );
+}
+
+/** How many TOTP secrets are stored sealed: any at all means a key was in use. */
+export const countSealedTotpSecrets = (db: Db) =>
+  (
+    prepared(db, "SELECT COUNT(*) AS sealed FROM users WHERE totp_secret LIKE 'sealed:%'").get() as {
+      sealed: number;
+    }
+  ).sealed;
+
+/** Every stored TOTP secret as it is in the column (sealed or not), for the start-time check and sealing. */
+export const storedTotpSecrets = (db: Db) =>
+  prepared(db, 'SELECT id AS userId, totp_secret AS stored FROM users WHERE totp_secret IS NOT NULL').all() as {
+    userId: string;
+    stored: string;
+  }[];
+
+/**
+ * Seals a secret stored in plain text (from before #11); true when this call sealed it. Conditional on the
+ * plain value, so two servers starting at once never seal the same secret twice.
+ */
+export function sealStoredTotpSecret(db: Db, userId: string, plaintext: string): boolean {
+  if (isSealed(plaintext)) return false;
+  return (
+    prepared(db, 'UPDATE users SET totp_secret = ? WHERE id = ? AND totp_secret = ?').run(
+      sealSecret(db, plaintext, userId),
+      userId,
+      plaintext,
+    ).changes === 1
+  );
+}
 
 /** Compare-and-set of the last used TOTP step: true when `step` is newer than any used before. */
 export const advanceTotpStep = (db: Db, userId: string, step: number) =>
@@ -91,20 +149,10 @@ export const advanceTotpStep = (db: Db, userId: string, step: number) =>
     step,
   ).changes === 1;
 
-export function lockedUntilAfter(db: Db, userId: string, now: string): string | null {
-  const row = prepared(db, 'SELECT locked_until FROM users WHERE id = ? AND locked_until > ?').get(userId, now) as
-    | { locked_until: string }
-    | undefined;
-  return row?.locked_until ?? null;
-}
-
-/** Locks sign-in until `until` unless a lock is already running at `at`; true when this call locked it. */
-export const lockSignIn = (db: Db, userId: string, until: string, at: string) =>
-  prepared(db, 'UPDATE users SET locked_until = ? WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)').run(
-    until,
-    userId,
-    at,
-  ).changes === 1;
+/** Replaces the password hash if it is still `previous`; true when it did. */
+export const replacePasswordHash = (db: Db, userId: string, previous: string, next: string) =>
+  prepared(db, 'UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?').run(next, userId, previous)
+    .changes === 1;
 
 export type FailureKind = 'sign_in' | 'step_up';
 

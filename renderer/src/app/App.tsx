@@ -23,7 +23,7 @@ function DeskApp() {
   useEffect(() => {
     void useSettings.getState().load();
     void useSession.getState().load();
-    return onDeskEvent('session.expired', () => useSession.getState().expired());
+    return onDeskEvent('session.expired', ({ idleMinutes }) => useSession.getState().expired(idleMinutes));
   }, []);
 
   if (status === 'loading') {

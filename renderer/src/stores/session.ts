@@ -9,17 +9,20 @@ interface SessionStore {
   status: SessionStatus;
   user: Me | null;
   /** Why the sign-in screen is back, when it was not the user's choice. */
-  endedBecause: 'expired' | null;
+  endedBecause: 'expired' | 'idle' | null;
+  /** With 'idle': after how many minutes without activity the server signed the user out. */
+  idleMinutes: number | null;
   load(): Promise<void>;
   signedIn(user: Me): void;
   signOut(): Promise<void>;
-  expired(): void;
+  expired(idleMinutes?: number): void;
 }
 
 export const useSession = create<SessionStore>((set) => ({
   status: 'loading',
   user: null,
   endedBecause: null,
+  idleMinutes: null,
   async load() {
     try {
       const state = await callDesk('session.state');
@@ -34,5 +37,11 @@ export const useSession = create<SessionStore>((set) => ({
     set({ status: 'signed_out', user: null, endedBecause: null });
     await callDesk('session.signOut').catch(() => undefined);
   },
-  expired: () => set({ status: 'signed_out', user: null, endedBecause: 'expired' }),
+  expired: (idleMinutes) =>
+    set({
+      status: 'signed_out',
+      user: null,
+      endedBecause: idleMinutes ? 'idle' : 'expired',
+      idleMinutes: idleMinutes ?? null,
+    }),
 }));

@@ -11,7 +11,8 @@ import { outboundEvents } from './0007-outbound-events';
 import { platformEvents } from './0008-platform-events';
 import { livenessTrade } from './0009-liveness-trade';
 import { outboundUndelivered } from './0010-outbound-undelivered';
-import { invitations } from './0011-invitations';
+import { signInThrottle } from './0011-sign-in-throttle';
+import { invitations } from './0012-invitations';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -24,5 +25,6 @@ export const MIGRATIONS: readonly Migration[] = [
   platformEvents,
   livenessTrade,
   outboundUndelivered,
+  signInThrottle,
   invitations,
 ];

@@ -11,7 +11,20 @@ export interface IndexedFacts extends KytFacts {
   partyById: Map<string, PartyFact>;
 }
 
-export const timeOf = (trade: TradeFact) => Date.parse(trade.at);
+/**
+ * Each trade's time in ms, parsed once: the rules compare times in their inner loops, and parsing the ISO
+ * text there made a run over a party with a long history cost more than everything else in it.
+ */
+const parsedTimes = new WeakMap<TradeFact, number>();
+
+export function timeOf(trade: TradeFact): number {
+  let ms = parsedTimes.get(trade);
+  if (ms === undefined) {
+    ms = Date.parse(trade.at);
+    parsedTimes.set(trade, ms);
+  }
+  return ms;
+}
 
 export function indexFacts(facts: KytFacts): IndexedFacts {
   const trades = [...facts.trades].sort((a, b) => timeOf(a) - timeOf(b) || a.id.localeCompare(b.id));
@@ -107,18 +120,17 @@ export function anchoredWindows(
   fires: (window: TradeFact[]) => boolean,
 ): TradeWindow[] {
   const windows: TradeWindow[] = [];
-  let start = 0;
-  for (let anchor = trades[start]; anchor; anchor = trades[start]) {
+  // Two pointers: the window's end only moves forward as its anchor does, so finding the ends costs one
+  // pass over the trades however many windows are tried.
+  let end = 0;
+  for (let start = 0; start < trades.length; ) {
+    const anchor = trades[start]!;
     const limit = timeOf(anchor) + windowMs;
-    let end = start;
-    let last = anchor;
-    for (let next = trades[end + 1]; next && timeOf(next) <= limit; next = trades[end + 1]) {
-      last = next;
-      end++;
-    }
+    if (end < start) end = start;
+    while (end + 1 < trades.length && timeOf(trades[end + 1]!) <= limit) end++;
     const window = trades.slice(start, end + 1);
     if (fires(window)) {
-      windows.push({ trades: window, first: anchor, last });
+      windows.push({ trades: window, first: anchor, last: trades[end]! });
       start = end + 1;
     } else {
       start++;

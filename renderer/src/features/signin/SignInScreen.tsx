@@ -23,6 +23,7 @@ type Stage =
 export function SignInScreen() {
   const { t } = useTranslation('signin');
   const endedBecause = useSession((state) => state.endedBecause);
+  const idleMinutes = useSession((state) => state.idleMinutes);
   const [stage, setStage] = useState<Stage>({ step: 'password' });
 
   function verified(user: Me, backupCodes: string[] | null) {
@@ -45,6 +46,7 @@ export function SignInScreen() {
             <h1 className="signin__title">{t('title')}</h1>
             <p className="signin__subtitle">{t('subtitle')}</p>
             {endedBecause === 'expired' && <Alert tone="info">{t('expired')}</Alert>}
+            {endedBecause === 'idle' && <Alert tone="info">{t('idle', { count: idleMinutes ?? 0 })}</Alert>}
             <PasswordStep
               onNext={(next) => setStage({ step: 'code', enrolment: next.next === 'enrollment' ? next : null })}
             />

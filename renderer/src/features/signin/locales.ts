@@ -13,6 +13,8 @@ export const signinMessages = {
     verify: 'Verify',
     startOver: 'Use another account',
     expired: 'Your session expired. Sign in again — your drafts and notes are kept.',
+    idle_one: 'You were signed out after {{count}} minute without activity. Sign in again — your drafts and notes are kept.',
+    idle_other: 'You were signed out after {{count}} minutes without activity. Sign in again — your drafts and notes are kept.',
     haveInvitation: 'I have an invitation',
     invitation: {
       title: 'Join Dispute Desk',
@@ -74,6 +76,8 @@ export const signinMessages = {
     verify: 'Verificar',
     startOver: 'Usar otra cuenta',
     expired: 'Tu sesión caducó. Vuelve a iniciar sesión: tus borradores y notas se conservan.',
+    idle_one: 'Se cerró tu sesión tras {{count}} minuto sin actividad. Vuelve a iniciar sesión: tus borradores y notas se conservan.',
+    idle_other: 'Se cerró tu sesión tras {{count}} minutos sin actividad. Vuelve a iniciar sesión: tus borradores y notas se conservan.',
     haveInvitation: 'Tengo una invitación',
     invitation: {
       title: 'Únete a Dispute Desk',

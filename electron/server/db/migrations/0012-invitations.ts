@@ -5,7 +5,7 @@
 import type { Migration } from '../../../../shared/db/migrations';
 
 export const invitations: Migration = {
-  version: 11,
+  version: 12,
   name: 'invitations',
   up: `
     ALTER TABLE users ADD COLUMN disabled_at TEXT;

@@ -1,0 +1,94 @@
+// A full disk under a verdict (issue #11): 503 storage_full with the envelope, nothing of the request kept
+// (no escrow move, no audit entry, no idempotency record), and once there is room again the retry under the
+// same Idempotency-Key moves the escrow exactly once. The disk is filled for real as SQLite sees it: the
+// server's own connection may not grow the file by a single page (PRAGMA max_page_count).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toErrorResponse } from '../../electron/server/app';
+import { addCase, addUser, createTestServer, type TestServer, type TestUser } from './harness';
+import {
+  claim,
+  escrowOf,
+  expectConsistent,
+  footprint,
+  newKey,
+  postVerdict,
+  verdictInput,
+} from './fixtures/case-api';
+
+let server: TestServer;
+let agent: TestUser;
+
+beforeEach(async () => {
+  server = await createTestServer();
+  agent = addUser(server.ctx, 'agent');
+});
+
+afterEach(async () => {
+  expectConsistent(server);
+  await server.close();
+});
+
+/** No page more than the file has now: the next write that needs one fails with SQLITE_FULL. */
+function fillDisk(): void {
+  server.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+  const pages = server.ctx.db.pragma('page_count', { simple: true }) as number;
+  server.ctx.db.pragma(`max_page_count = ${pages}`);
+}
+
+function freeDisk(): void {
+  server.ctx.db.pragma('max_page_count = 4294967294');
+}
+
+describe('a verdict on a full disk', () => {
+  it('answers 503 storage_full, keeps nothing, and the retry under the same key succeeds once', async () => {
+    const caseId = addCase(server.ctx);
+    expect((await claim(server, agent, caseId)).status).toBe(200);
+    const key = newKey();
+    const before = footprint(server);
+    fillDisk();
+
+    const refused = await postVerdict(server, agent, caseId, verdictInput(server, agent), key);
+    expect(refused.status).toBe(503);
+    expect(refused.body).toEqual({
+      error: { code: 'storage_full', message: expect.stringContaining('nothing was saved') },
+    });
+    expect(footprint(server)).toEqual(before);
+    expect(escrowOf(server, caseId).state).toBe('held');
+    expect(server.ctx.db.prepare('SELECT status FROM cases WHERE id = ?').get(caseId)).toEqual({
+      status: 'in_review',
+    });
+
+    // Still full: refused again, still nothing kept (and the key is still free, not stuck in flight).
+    const again = await postVerdict(server, agent, caseId, verdictInput(server, agent), key);
+    expect(again.status).toBe(503);
+    expect(footprint(server)).toEqual(before);
+
+    freeDisk();
+    // The code of a refused attempt may have been spent by the step-up (its own small write): the desk asks
+    // for a fresh one (totp_replayed), and sends it under the same key.
+    const retry = verdictInput(server, agent);
+    const decided = await postVerdict(server, agent, caseId, retry, key);
+    expect(decided.status).toBe(200);
+    expect(escrowOf(server, caseId).state).toBe('released');
+    const after = footprint(server);
+    expect(after.verdicts).toBe(before.verdicts + 1);
+    expect(after.idempotency).toBe(before.idempotency + 1);
+
+    // The same request again is answered from the key, and moves nothing more.
+    const replayed = await postVerdict(server, agent, caseId, retry, key);
+    expect(replayed).toEqual(decided);
+    expect(footprint(server)).toEqual(after);
+  });
+});
+
+describe('storage errors', () => {
+  it.each([
+    ['SQLITE_FULL', 503, 'storage_full'],
+    ['SQLITE_IOERR_WRITE', 503, 'storage_unavailable'],
+    ['SQLITE_IOERR_FSYNC', 503, 'storage_unavailable'],
+    ['SQLITE_CONSTRAINT_UNIQUE', 500, 'internal_error'],
+  ])('%s answers %i %s', (code, status, answer) => {
+    const response = toErrorResponse(Object.assign(new Error('disk'), { code }));
+    expect(response).toEqual({ status, body: { error: { code: answer, message: expect.any(String) } } });
+  });
+});

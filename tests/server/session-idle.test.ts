@@ -1,0 +1,126 @@
+// The idle timeout of sessions (issue #11): a session unused for config.sessionIdleTimeoutMs answers 401
+// unauthenticated with a reason the desk can show; every authenticated request slides it (one write a minute
+// at most); the absolute expiry still holds; an idle session's event stream is closed.
+import http from 'node:http';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { idleMinutesFromEnv } from '../../electron/server/config';
+import { hashToken } from '../../electron/server/http/session';
+import { addUser, createTestServer, type TestServer } from './harness';
+import { me, signIn } from './fixtures/auth-api';
+
+let server: TestServer;
+afterEach(async () => server?.close());
+
+const MINUTE = 60_000;
+
+async function signedInServer(overrides = {}) {
+  server = await createTestServer(overrides);
+  const user = addUser(server.ctx, 'agent');
+  const { accessToken } = await signIn(server, user);
+  return accessToken;
+}
+
+const lastUsedAt = (accessToken: string) =>
+  (
+    server.ctx.db.prepare('SELECT last_used_at FROM sessions WHERE token_hash = ?').get(hashToken(accessToken)) as {
+      last_used_at: string;
+    }
+  ).last_used_at;
+
+describe('idle timeout', () => {
+  it('is 30 minutes unless configured', async () => {
+    await signedInServer();
+    expect(server.ctx.config.sessionIdleTimeoutMs).toBe(30 * MINUTE);
+  });
+
+  it('ends a session unused for the timeout: 401 unauthenticated with the reason and the minutes', async () => {
+    const accessToken = await signedInServer();
+    server.clock.advance(30 * MINUTE - 1_000);
+    expect((await me(server, accessToken)).status).toBe(200);
+    server.clock.advance(30 * MINUTE);
+    expect(await me(server, accessToken)).toEqual({
+      status: 401,
+      body: {
+        error: {
+          code: 'unauthenticated',
+          message: 'Signed out after 30 minutes without activity. Sign in again.',
+          reason: 'idle_timeout',
+          idleMinutes: 30,
+        },
+      },
+    });
+    // It stays ended: the refused request did not slide it.
+    server.clock.advance(1_000);
+    expect((await me(server, accessToken)).status).toBe(401);
+  });
+
+  it('slides with every authenticated request, writing at most once a minute', async () => {
+    const accessToken = await signedInServer();
+    const signedInAt = lastUsedAt(accessToken);
+    server.clock.advance(30_000);
+    expect((await me(server, accessToken)).status).toBe(200);
+    expect(lastUsedAt(accessToken)).toBe(signedInAt);
+    server.clock.advance(31_000);
+    expect((await me(server, accessToken)).status).toBe(200);
+    expect(lastUsedAt(accessToken)).toBe(server.clock.now.toISOString());
+
+    for (let i = 0; i < 4; i++) {
+      server.clock.advance(25 * MINUTE);
+      expect((await me(server, accessToken)).status).toBe(200);
+    }
+  });
+
+  it('keeps the absolute expiry: a session in use still ends at expiresAt, with the plain message', async () => {
+    const accessToken = await signedInServer({ sessionTtlMs: 60 * MINUTE });
+    for (let i = 0; i < 3; i++) {
+      server.clock.advance(19 * MINUTE);
+      expect((await me(server, accessToken)).status).toBe(200);
+    }
+    server.clock.advance(3 * MINUTE);
+    const answer = await me(server, accessToken);
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ error: { code: 'unauthenticated', message: expect.stringContaining('expired') } });
+  });
+
+  it('follows the configuration', async () => {
+    const accessToken = await signedInServer({ sessionIdleTimeoutMs: 5 * MINUTE });
+    server.clock.advance(5 * MINUTE);
+    expect((await me(server, accessToken)).body).toMatchObject({ error: { idleMinutes: 5 } });
+  });
+
+  it('reads DISPUTE_DESK_SESSION_IDLE_MINUTES as whole minutes, and refuses anything else', () => {
+    expect(idleMinutesFromEnv(undefined)).toBe(30);
+    expect(idleMinutesFromEnv('45')).toBe(45);
+    for (const bad of ['0', '-5', '1.5', 'ten', '1441']) expect(() => idleMinutesFromEnv(bad)).toThrow(/whole number/);
+  });
+});
+
+describe('the event stream of a session', () => {
+  it('is closed once the session goes idle (an open stream is not activity)', async () => {
+    const accessToken = await signedInServer({ eventsHeartbeatMs: 20 });
+    await server.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = server.app.server.address() as { port: number };
+    const request = http.get({
+      host: '127.0.0.1',
+      port,
+      path: '/v1/events',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    const [response] = (await once(request, 'response')) as [http.IncomingMessage];
+    expect(response.statusCode).toBe(200);
+    let received = '';
+    response.setEncoding('utf8');
+    const beats = new Promise<void>((resolve) =>
+      response.on('data', (chunk: string) => {
+        received += chunk;
+        if (received.split(': heartbeat').length > 2) resolve();
+      }),
+    );
+    await beats; // live: it beats
+
+    server.clock.advance(30 * MINUTE);
+    await once(response, 'end');
+    expect((await me(server, accessToken)).status).toBe(401);
+  });
+});

@@ -7,6 +7,7 @@ export function sessionHandlers(session: DeskSession): DeskHandlers {
   return {
     'session.state': () => session.state(),
     'session.signIn': ({ username, password }) => session.signIn(username, password),
+    'session.redeemInvitation': ({ token, password }) => session.redeemInvitation(token, password),
     'session.verify': ({ code }) => session.verify(code),
     'session.signOut': async () => {
       await session.signOut();

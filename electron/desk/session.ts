@@ -21,6 +21,8 @@ export interface DeskSession {
   /** For the API client only. */
   token(): string | null;
   signIn(username: string, password: string): Promise<SignInStep>;
+  /** Enrolment by invitation: sets the password and returns this attempt's fresh secret. */
+  redeemInvitation(token: string, password: string): Promise<SignInStep>;
   verify(code: string): Promise<{ user: Me; backupCodes: string[] | null }>;
   signOut(): Promise<void>;
   /**
@@ -80,17 +82,21 @@ export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
       signing = null;
       // The answers of both steps are checked against the route contract before anything in them is used.
       const result = await api.call(ROUTES.login, { body: { username, password } });
-      ctx.log.info('Password accepted; waiting for the authentication code', {
-        username,
-        step: result.status,
-      });
-      if (result.status === 'totp_required') {
-        signing = { loginToken: result.loginToken, awaiting: 'totp' };
-        return { next: 'totp' };
+      ctx.log.info('Password accepted; waiting for the authentication code', { username });
+      signing = { loginToken: result.loginToken, awaiting: 'totp' };
+      return { next: 'totp' };
+    },
+
+    async redeemInvitation(token, password) {
+      if (signedIn) {
+        throw new DeskFailure('already_signed_in', 'You are signed in already. Sign out first to use an invitation.');
       }
+      signing = null;
+      const result = await api.call(ROUTES.redeemInvitation, { body: { token, password } });
       const secret = secretFromOtpauthUrl(result.otpauthUrl);
+      ctx.log.info('Invitation accepted; waiting for the first authentication code', { username: result.username });
       signing = { loginToken: result.loginToken, awaiting: 'enrollment' };
-      return { next: 'enrollment', otpauthUrl: result.otpauthUrl, secret };
+      return { next: 'enrollment', otpauthUrl: result.otpauthUrl, secret, username: result.username };
     },
 
     async verify(code) {

@@ -4,7 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { SeedMode } from '../server/config';
 import type { ServerContext } from '../server/context';
-import { DEMO_ACCOUNTS } from './accounts';
+import { DEMO_ACCOUNTS, DEMO_INVITATION_TOKEN } from './accounts';
 import { buildDemoPlan } from './demo-plan';
 import { writeDemoPlan } from './demo-writer';
 import { seedLoadCases } from './load';
@@ -41,6 +41,7 @@ export async function seedDatabase(
     `Demo accounts with published passwords and TOTP secrets are seeded (${DEMO_ACCOUNTS.map((account) => account.username).join(', ')}). ` +
       'Never expose this server beyond this machine.',
   );
+  log.info(`diego enrols with the demo invitation ${DEMO_INVITATION_TOKEN} ("I have an invitation" in the desk).`);
   seedDemo(ctx, log);
   if (mode === 'load') seedLoadCases(ctx, loadCases, log);
 }

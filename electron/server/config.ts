@@ -28,6 +28,8 @@ export interface ServerConfig {
    * weaker hash is never written over a stronger one: auth/login.ts only upgrades).
    */
   passwordHashCost: ScryptCost;
+  /** How long an invitation to enrol stays redeemable (72 hours). */
+  invitationTtlMs: number;
   metamapWebhookSecret: string | null;
   /**
    * The secrets the exchange signs its events with (POST /v1/platform/events); several during a rotation.
@@ -322,6 +324,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     sessionIdleTimeoutMs: idleMinutesFromEnv(process.env.DISPUTE_DESK_SESSION_IDLE_MINUTES) * 60 * 1000,
     loginTokenTtlMs: 5 * 60 * 1000,
     passwordHashCost: OWASP_SCRYPT_COST,
+    invitationTtlMs: 72 * 60 * 60 * 1000,
     metamapWebhookSecret: process.env.METAMAP_WEBHOOK_SECRET ?? null,
     platformEventsSecrets: parseSecretList(process.env.PLATFORM_EVENTS_SECRET),
     disputeSlaHours: 24,

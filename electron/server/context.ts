@@ -16,6 +16,11 @@ export interface ServerContext {
   now(): Date;
   /** Emits 'change' with the newest feed cursor after a write that recorded changes has committed. */
   changes: EventEmitter;
+  /**
+   * Emits 'ended' with a user id once a write that revoked all their sessions (account disabled, 2FA reset)
+   * has committed, so their open event streams close at once instead of at the next heartbeat.
+   */
+  sessionsEnded: EventEmitter;
   /** Signs the audit chain's head; ctx.write() calls it inside each transaction. */
   checkpoints: Checkpointer;
   /** The audit signing key, loaded (or created) on first use. */
@@ -54,6 +59,7 @@ export function createContext(db: Db, config: ServerConfig): ServerContext {
     config,
     now: config.now,
     changes,
+    sessionsEnded: new EventEmitter().setMaxListeners(0),
     checkpoints,
     signer: loadSigner,
     markChanged() {

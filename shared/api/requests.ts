@@ -1,6 +1,6 @@
 // Request bodies of the platform API v1, validated with zod at the server's boundary (DESIGN §2).
 import { z } from 'zod';
-import { KYT_DECISIONS, REASON_CODES, VERDICT_OUTCOMES } from '../domain/dispute';
+import { KYT_DECISIONS, REASON_CODES, ROLES, VERDICT_OUTCOMES } from '../domain/dispute';
 import { withoutBidiControls } from './text';
 
 /**
@@ -27,6 +27,31 @@ export const totpBody = z.strictObject({
   // A backup code is also accepted here (xxxx-xxxx), so the format is checked by the verifier.
   code: z.string().trim().min(6).max(32),
 });
+
+/** An invitation token: what newOpaqueToken makes (256 bits, base64url); the demo's is of the same alphabet. */
+export const INVITATION_TOKEN = /^[A-Za-z0-9_-]{22,128}$/;
+export const MIN_PASSWORD_LENGTH = 12;
+export const invitationBody = z.strictObject({
+  token: z.string().trim().regex(INVITATION_TOKEN, 'an invitation code'),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters.`)
+    .max(256, 'At most 256 characters.'),
+});
+
+// Control and format characters (bidi overrides among them) could make a name read as another in a list.
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u;
+export const USERNAME = /^[a-z][a-z0-9._-]{1,31}$/;
+export const createAccountBody = z.strictObject({
+  username: z.string().trim().regex(USERNAME, '2 to 32 lowercase letters, digits, dots, dashes or underscores'),
+  displayName: required(100, 'a display name').refine((name) => !CONTROL_OR_FORMAT.test(name), {
+    message: 'No control or formatting characters.',
+  }),
+  role: z.enum(ROLES),
+  totp: totpCode,
+});
+/** Disable, enable, 2FA reset and new backup codes: only the actor's fresh code. */
+export const stepUpBody = z.strictObject({ totp: totpCode });
 export const messageBody = z.strictObject({ body: text(4000), evidence: z.array(sha256).max(10).optional() });
 export const noteBody = z.strictObject({ body: text(4000) });
 export const livenessRequestBody = z.strictObject({ partyId: text(64) });

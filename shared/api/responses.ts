@@ -29,14 +29,35 @@ export const me = userRef.extend({ role: z.enum(ROLES) });
 export const userWorkload = me.extend({ openCases: z.number().int().nonnegative() });
 export const userList = z.object({ users: z.array(userWorkload) });
 
-export const loginResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('totp_required'), loginToken: z.string().min(1) }),
-  z.object({
-    status: z.literal('totp_enrollment_required'),
-    loginToken: z.string().min(1),
-    otpauthUrl: z.string(),
-  }),
-]);
+// A user without confirmed 2FA is refused (403 enrolment_required): they enrol by invitation.
+export const loginResult = z.object({ status: z.literal('totp_required'), loginToken: z.string().min(1) });
+
+/** POST /v1/auth/invitation: one enrolment attempt, with its own fresh secret; the code step comes next. */
+export const invitationResult = z.object({
+  status: z.literal('totp_enrollment_required'),
+  username: z.string(),
+  loginToken: z.string().min(1),
+  otpauthUrl: z.string(),
+});
+
+/** GET /v1/accounts: a person's account as a supervisor administers it. Never a secret or a hash. */
+export const account = me.extend({
+  createdAt: time,
+  enrolled: z.boolean(),
+  disabledAt: time.nullable(),
+  /** The expiry of the account's live invitation, if one is waiting to be redeemed. */
+  invitationExpiresAt: time.nullable(),
+});
+export const accountList = z.object({ accounts: z.array(account) });
+
+/** POST /v1/accounts and /v1/accounts/{id}/totp-reset: the invitation token, shown this once. */
+export const invitedAccount = z.object({
+  account,
+  invitation: z.object({ token: z.string().min(1), expiresAt: time }),
+});
+
+/** POST /v1/me/backup-codes: ten new codes, shown this once; the old ones are dead. */
+export const backupCodeSet = z.object({ backupCodes: z.array(z.string()) });
 
 /** POST /v1/auth/totp: a session. `backupCodes` only in the answer that confirms an enrolment. */
 export const signInResult = z.object({

@@ -12,6 +12,12 @@ export type UserList = z.infer<typeof schemas.userList>;
 export type LoginResult = z.infer<typeof schemas.loginResult>;
 /** POST /v1/auth/totp: a session. `backupCodes` only in the answer that confirms an enrolment. */
 export type SignInResult = z.infer<typeof schemas.signInResult>;
+/** POST /v1/auth/invitation: an enrolment attempt with its fresh secret. */
+export type InvitationResult = z.infer<typeof schemas.invitationResult>;
+export type Account = z.infer<typeof schemas.account>;
+export type AccountList = z.infer<typeof schemas.accountList>;
+export type InvitedAccount = z.infer<typeof schemas.invitedAccount>;
+export type BackupCodeSet = z.infer<typeof schemas.backupCodeSet>;
 export type CaseFlags = z.infer<typeof schemas.caseFlags>;
 export type CaseSummary = z.infer<typeof schemas.caseSummary>;
 export type Party = z.infer<typeof schemas.party>;

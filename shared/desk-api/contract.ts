@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { withoutBidiControls } from '../api/text';
 import type { CaseSummary, Delivery, DeliveryLog, KytRuleSet, ReviewItem, ReviewWeek, UserWorkload, VerdictFigures, VerdictPage } from '../api/types';
-import type { Me } from '../api/types';
+import type { Account, BackupCodeSet, InvitedAccount, Me } from '../api/types';
+import { createAccountBody, invitationBody } from '../api/requests';
 import {
   REPORT_DOWNLOAD_FORMATS,
   alertId,
@@ -44,10 +45,11 @@ const none = z.undefined();
 const text = (max: number) => withoutBidiControls(z.string().trim().min(1).max(max));
 const totp = z.string().regex(/^\d{6}$/, 'The authentication code is 6 digits.');
 const freshCode = z.strictObject({ commandId: text(128), totp });
+const userId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a user id');
 
 export type SignInStep =
   | { next: 'totp' }
-  | { next: 'enrollment'; otpauthUrl: string; secret: string };
+  | { next: 'enrollment'; otpauthUrl: string; secret: string; username: string };
 
 export interface SessionState {
   user: Me | null;
@@ -66,6 +68,10 @@ export const deskChannels = {
   'session.signIn': channel<z.ZodType<{ username: string; password: string }>, SignInStep>(
     z.strictObject({ username: text(64), password: z.string().min(1).max(256) }),
   ),
+  /** Enrolment by invitation: the token a supervisor handed over and the password the user chooses. */
+  'session.redeemInvitation': channel<z.ZodType<{ token: string; password: string }>, SignInStep>(invitationBody),
+  /** Ten new backup codes for the signed-in user, shown once; needs a fresh code. */
+  'session.backupCodes': channel<z.ZodType<{ totp: string }>, BackupCodeSet>(z.strictObject({ totp })),
   'session.verify': channel<z.ZodType<{ code: string }>, { user: Me; backupCodes: string[] | null }>(
     z.strictObject({ code: z.string().trim().min(6).max(32) }),
   ),
@@ -107,6 +113,15 @@ export const deskChannels = {
   ),
   /** The agents a case can be reassigned to, with the cases each holds unresolved: read live from the server. */
   'users.agents': channel<typeof none, UserWorkload[]>(none),
+  // Supervisors (issue #11): the people's accounts, read live; each change is a direct call with the
+  // supervisor's fresh code (a repeat is refused as totp_replayed, so it needs no outbox).
+  'accounts.list': channel<typeof none, Account[]>(none),
+  'accounts.create': channel<typeof createAccountBody, InvitedAccount>(createAccountBody),
+  'accounts.disable': channel<z.ZodType<{ userId: string; totp: string }>, Account>(z.strictObject({ userId, totp })),
+  'accounts.enable': channel<z.ZodType<{ userId: string; totp: string }>, Account>(z.strictObject({ userId, totp })),
+  'accounts.resetTotp': channel<z.ZodType<{ userId: string; totp: string }>, InvitedAccount>(
+    z.strictObject({ userId, totp }),
+  ),
   // KYT alerts are read live from the server (an alert without a case is not in the sync feed).
   'kyt.alerts': channel<typeof kytAlertsQuery, KytAlertsPage>(kytAlertsQuery),
   'kyt.alert': channel<z.ZodType<{ alertId: string }>, KytAlertView>(z.strictObject({ alertId })),

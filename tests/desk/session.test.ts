@@ -2,6 +2,7 @@
 // a session the server revoked, and the rule that no secret ever reaches the log or the renderer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../electron/server/auth/totp';
+import { DEMO_INVITATION_TOKEN } from '../../electron/seed/accounts';
 import { hashToken } from '../../electron/server/http/session';
 import {
   addDeskUser,
@@ -99,13 +100,21 @@ describe('signing in', () => {
     });
   });
 
-  it('enrols diego on first sign-in: the otpauth URL and its base32 secret, then backup codes', async () => {
+  it('does not enrol diego by a password: he has none until he redeems his invitation', async () => {
     const { desk } = await newDesk();
-    secrets.push('diego-demo-pass');
-    const step = await unwrap(
-      desk.handle('session.signIn', { username: 'diego', password: 'diego-demo-pass' }),
-    );
+    expect(await desk.handle('session.signIn', { username: 'diego', password: 'diego-demo-pass' })).toEqual({
+      ok: false,
+      error: { code: 'invalid_credentials', message: expect.any(String) },
+    });
+  });
+
+  it('enrols diego with the demo invitation: the otpauth URL and its base32 secret, then backup codes', async () => {
+    const { desk } = await newDesk();
+    const password = 'diego-chosen-password';
+    secrets.push(DEMO_INVITATION_TOKEN, password);
+    const step = await unwrap(desk.handle('session.redeemInvitation', { token: DEMO_INVITATION_TOKEN, password }));
     if (step.next !== 'enrollment') throw new Error(`expected enrolment, got ${step.next}`);
+    expect(step.username).toBe('diego');
     expect(step.otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
     expect(step.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(new URL(step.otpauthUrl).searchParams.get('secret')).toBe(step.secret);

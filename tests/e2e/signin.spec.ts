@@ -1,8 +1,10 @@
 // Sign-in end to end against the real browser host and bundled server: password and code, the messages
-// for a wrong or reused code, diego's first-time enrolment with QR code and backup codes, and sign-out.
+// for a wrong or reused code, diego's enrolment by his demo invitation with QR code and backup codes, and
+// sign-out.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { totpCodeAt } from '../../electron/server/auth/totp';
+import { DEMO_INVITATION_TOKEN } from '../../electron/seed/accounts';
 import { startBrowserHost } from './browser-host';
 import { DEMO_USERS, expect, openSignedOut, test } from './fixtures/host';
 import { saveScreenshot } from './fixtures/screenshots';
@@ -57,8 +59,18 @@ test('a code used once already is refused with its own message', async ({ signed
   await expect(page.getByRole('alert')).toContainText('That code has been used already');
 });
 
-test('diego enrols: QR code and secret, then the backup codes once', async ({ signedOutPage: page }, testInfo) => {
+test('diego enrols by his invitation: QR code and secret, then the backup codes once', async ({ signedOutPage: page }, testInfo) => {
+  // A password alone reveals no secret (issue #11): diego has none until he redeems his invitation.
   await enterPassword(page, 'diego', 'diego-demo-pass');
+  await expect(page.getByRole('alert')).toHaveText('The username or password is not right.');
+
+  await page.getByRole('button', { name: 'I have an invitation' }).click();
+  await expect(page.getByRole('heading', { name: 'Join Dispute Desk' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'Invitation code' }).fill(DEMO_INVITATION_TOKEN);
+  await page.getByLabel('Choose a password', { exact: true }).fill('diego-chosen-password');
+  await page.getByLabel('Repeat the password', { exact: true }).fill('diego-chosen-password');
+  await saveScreenshot(page, testInfo, 'signin-invitation');
+  await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: 'Set up two-step verification' })).toBeVisible();
   const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
   await expect(qr).toBeVisible();

@@ -6,14 +6,15 @@ import {
   SIGN_IN_MAX_FAILURES,
   SIGN_IN_WINDOW_MS,
 } from '../../electron/server/auth/lockout';
-import { findUserById } from '../../electron/server/sql/users';
 import { addUser, createTestServer, type TestServer, type TestUser } from './harness';
 import {
   addEnrollingUser,
+  enrol,
   login,
   me,
   oathtoolCode,
   postJson,
+  redeem,
   secretOf,
   signIn,
   submitCode,
@@ -127,69 +128,13 @@ describe('sign-in of a user with confirmed 2FA', () => {
   });
 });
 
-describe('sign-in of a user who has to enrol', () => {
-  it('hands out a pending secret (the same one until confirmed), then backup codes exactly once', async () => {
-    const diego = addEnrollingUser(server, 'diego');
-    const first = await login(server, 'diego', diego.password);
-    expect(first.status).toBe(200);
-    expect(Object.keys(first.body).sort()).toEqual(['loginToken', 'otpauthUrl', 'status']);
-    expect(first.body.status).toBe('totp_enrollment_required');
-    const url = new URL(first.body.otpauthUrl as string);
-    expect(url.searchParams.get('issuer')).toBe('Dispute Desk');
-    expect(decodeURIComponent(url.pathname)).toBe('/Dispute Desk:diego');
-    const secret = secretOf(first.body.otpauthUrl as string);
-    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-
-    const again = await login(server, 'diego', diego.password);
-    expect(again.body).toMatchObject({
-      status: 'totp_enrollment_required',
-      otpauthUrl: first.body.otpauthUrl,
-    });
-    expect(findUserById(server.ctx.db, diego.id)).toMatchObject({ totpSecret: secret, totpConfirmed: 0 });
-
-    // A wrong code confirms nothing.
-    expectError(await submitCode(server, again.body.loginToken as string, '000000'), 401, 'invalid_totp');
-
-    const confirmed = await submitCode(server, again.body.loginToken as string, currentCode(secret));
-    expect(confirmed.status).toBe(200);
-    const backupCodes = confirmed.body.backupCodes as string[];
-    expect(backupCodes).toHaveLength(10);
-    expect(new Set(backupCodes).size).toBe(10);
-    for (const code of backupCodes)
-      expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}$/);
-    expect(await me(server, confirmed.body.accessToken as string)).toMatchObject({
-      status: 200,
-      body: { username: 'diego' },
-    });
-
-    // From now on it is an ordinary confirmed user: totp_required, and no backup codes again.
-    const later = await login(server, 'diego', diego.password);
-    expect(later.body.status).toBe('totp_required');
-    nextStep();
-    const second = await submitCode(server, later.body.loginToken as string, currentCode(secret));
-    expect(second.status).toBe(200);
-    expect(second.body).not.toHaveProperty('backupCodes');
-    expect(auditActions()).toEqual(['auth.totp_enrolled', 'auth.signed_in', 'auth.signed_in']);
-  });
-
-  it('does not take backup codes before the enrolment is confirmed', async () => {
-    const erin = addEnrollingUser(server, 'erin');
-    const started = await login(server, 'erin', erin.password);
-    expectError(
-      await submitCode(server, started.body.loginToken as string, 'abcd-efgh-jkmn-pqrs'),
-      401,
-      'invalid_totp',
-    );
-  });
-});
+// Enrolment itself (by invitation, a fresh secret per attempt) is tested in enrolment.test.ts.
 
 describe('backup codes', () => {
   async function enrolledWithBackupCodes() {
-    const user = addEnrollingUser(server, 'fabi');
-    const started = await login(server, 'fabi', user.password);
-    const secret = secretOf(started.body.otpauthUrl as string);
-    const confirmed = await submitCode(server, started.body.loginToken as string, currentCode(secret));
-    return { ...user, secret, backupCodes: confirmed.body.backupCodes as string[] };
+    const user = addEnrollingUser(server, 'fabi', agent.id);
+    const { secret, backupCodes } = await enrol(server, user);
+    return { ...user, secret, backupCodes };
   }
 
   it('each works once in place of a TOTP code; a second use fails', async () => {
@@ -427,8 +372,8 @@ describe('per-address rate limit on the auth routes', () => {
 
 describe('audit', () => {
   it('records sign-in, enrolment, backup code use, lockout and sign-out, with no secret in the data', async () => {
-    const user = addEnrollingUser(server, 'gabo');
-    const started = await login(server, 'gabo', user.password);
+    const user = addEnrollingUser(server, 'gabo', agent.id);
+    const started = await redeem(server, user.invitation, user.password);
     const secret = secretOf(started.body.otpauthUrl as string);
     const code = currentCode(secret);
     const confirmed = await submitCode(server, started.body.loginToken as string, code);
@@ -447,6 +392,7 @@ describe('audit', () => {
       data: string;
     }[];
     expect(entries.map((entry) => [entry.actor, entry.action, entry.subject])).toEqual([
+      [user.id, 'auth.invitation_redeemed', user.id],
       [user.id, 'auth.totp_enrolled', user.id],
       [user.id, 'auth.signed_in', user.id],
       [user.id, 'auth.backup_code_used', user.id],
@@ -456,6 +402,7 @@ describe('audit', () => {
     ]);
     const secrets = [
       user.password,
+      user.invitation,
       secret,
       code,
       started.body.loginToken as string,

@@ -315,6 +315,20 @@ describe('the route contract', () => {
     await expectAnswer('listDeliveries', { query: 'state=failed&limit=5' });
     await expectAnswer('retryDelivery', { params: { id: 'evt_contract' }, body: {} });
 
+    // Accounts (issue #11): a supervisor creates one, its invitation is redeemed, then disable, enable and a
+    // 2FA reset; anyone signed in draws new backup codes.
+    await expectAnswer('listAccounts');
+    const created = await expectAnswer('createAccount', {
+      body: { username: 'contractuser', displayName: 'Contract User', role: 'agent', totp: freshCode(server, supervisor) },
+    });
+    const invited = created.body as { account: { id: string }; invitation: { token: string } };
+    await expectAnswer('redeemInvitation', { body: { token: invited.invitation.token, password: 'contract-password' } });
+    const account = { id: invited.account.id };
+    await expectAnswer('disableAccount', { params: account, body: { totp: freshCode(server, supervisor) } });
+    await expectAnswer('enableAccount', { params: account, body: { totp: freshCode(server, supervisor) } });
+    await expectAnswer('resetAccountTotp', { params: account, body: { totp: freshCode(server, supervisor) } });
+    await expectAnswer('regenerateBackupCodes', { as: agent, body: { totp: freshCode(server, agent) } });
+
     // A signed MetaMap webhook, dated now: the server refuses events outside its time window.
     const fixture = fs.readFileSync(path.join(__dirname, 'fixtures/metamap/step-completed-liveness.json'));
     const delivery = signedMetamapDelivery('test-webhook-secret', {

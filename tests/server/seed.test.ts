@@ -14,7 +14,7 @@ import { sniffMime } from '../../electron/server/evidence/sniff';
 import { readEvidenceFile } from '../../electron/server/evidence/store';
 import { readFeedPage } from '../../electron/server/feed/changes';
 import { checkLedger } from '../../electron/server/ledger/escrow';
-import { demoUserId } from '../../electron/seed/accounts';
+import { DEMO_INVITATION_TOKEN, demoUserId } from '../../electron/seed/accounts';
 import { fiatFor } from '../../electron/seed/amounts';
 import { buildDemoPlan, DEMO_CASE_COUNT } from '../../electron/seed/demo-plan';
 import { renderReceiptJpeg, renderReceiptPng } from '../../electron/seed/images';
@@ -32,7 +32,8 @@ const DEMO_ACCOUNTS = [
   { username: 'bruno', role: 'agent', password: 'bruno-demo-pass', secret: 'BRUNOAGENTBRUNOAGENTBRUNOAGENTBR' },
   { username: 'carla', role: 'compliance', password: 'carla-demo-pass', secret: 'CARLACOMPLIANCECARLACOMPLIANCECA' },
   { username: 'sofia', role: 'supervisor', password: 'sofia-demo-pass', secret: 'SOFIASUPERVISORSOFIASUPERVISORSO' },
-  { username: 'diego', role: 'agent', password: 'diego-demo-pass', secret: null },
+  // diego chooses his password when he redeems the demo invitation.
+  { username: 'diego', role: 'agent', password: null, secret: null },
 ] as const;
 
 function recordingLogger() {
@@ -91,8 +92,12 @@ describe('demo seed', () => {
       const user = users.find((candidate) => candidate.username === account.username)!;
       expect(user.role).toBe(account.role);
       expect(user.display_name).toMatch(/^\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+$/u);
-      expect(await verifySecret(account.password, user.password_hash)).toBe(true);
-      expect(await verifySecret(`${account.password}x`, user.password_hash)).toBe(false);
+      if (account.password) {
+        expect(await verifySecret(account.password, user.password_hash)).toBe(true);
+        expect(await verifySecret(`${account.password}x`, user.password_hash)).toBe(false);
+      } else {
+        expect(await verifySecret('diego-demo-pass', user.password_hash)).toBe(false);
+      }
       if (account.secret) {
         // Stored sealed (auth/secret-box.ts); the users SQL opens it.
         expect(user.totp_secret).toMatch(/^sealed:v1:/);
@@ -102,9 +107,13 @@ describe('demo seed', () => {
         const code = totpCodeAt(account.secret, seededAt);
         expect(matchTotpStep(stored.totpSecret!, code, seededAt)).not.toBeNull();
       } else {
-        // diego enrols on first sign-in.
+        // diego enrols with the published demo invitation, stored as its sha256 only.
         expect(user.totp_secret).toBeNull();
         expect(user.totp_confirmed).toBe(0);
+        const invitation = server.ctx.db
+          .prepare('SELECT user_id, spent_at FROM invitations WHERE token_hash = ?')
+          .get(createHash('sha256').update(DEMO_INVITATION_TOKEN).digest('hex'));
+        expect(invitation).toEqual({ user_id: user.id, spent_at: null });
       }
     }
   });

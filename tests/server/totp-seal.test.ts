@@ -11,7 +11,7 @@ import { defaultConfig } from '../../electron/server/config';
 import { openDatabase } from '../../electron/server/db/open';
 import { findUserById } from '../../electron/server/sql/users';
 import { DATABASE_FILE, startServer, type RunningServer } from '../../electron/server/start';
-import { addEnrollingUser, login, oathtoolCode, secretOf, submitCode } from './fixtures/auth-api';
+import { addEnrollingUser, oathtoolCode, redeem, secretOf, submitCode } from './fixtures/auth-api';
 import { addUser, createTestServer, tempDir, type TestServer } from './harness';
 
 /** RFC 4648 base32 decoding, for looking for a seed's raw bytes. */
@@ -63,10 +63,10 @@ describe('TOTP seeds at rest', () => {
     const server = await createTestServer();
     servers.push(server);
     const users = [addUser(server.ctx, 'agent'), addUser(server.ctx, 'supervisor')];
-    const diego = addEnrollingUser(server, 'diego');
-    const pending = secretOf((await login(server, 'diego', diego.password)).body.otpauthUrl as string);
-    const enrolling = addEnrollingUser(server, 'emma');
-    const started = await login(server, 'emma', enrolling.password);
+    const diego = addEnrollingUser(server, 'diego', users[1]!.id);
+    const pending = secretOf((await redeem(server, diego.invitation, diego.password)).body.otpauthUrl as string);
+    const enrolling = addEnrollingUser(server, 'emma', users[1]!.id);
+    const started = await redeem(server, enrolling.invitation, enrolling.password);
     const emmaSeed = secretOf(started.body.otpauthUrl as string);
     server.clock.advance(30_000);
     const confirmed = await submitCode(

@@ -1,14 +1,13 @@
 // POST /v1/auth/login, the password step of sign-in (DESIGN §2). A right password earns a login token for
-// the code step; a user without confirmed 2FA also gets the otpauth URL of their pending secret.
+// the code step. A user without confirmed 2FA gets 403 enrolment_required and nothing else: a password
+// alone never reveals a TOTP secret (enrolment is by invitation, enrolment.ts).
 import type { LoginResult } from '../../../shared/api/types';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { findUserByUsername, replacePasswordHash, type UserRow } from '../sql/users';
-import { pendingTotpSecret } from './enrolment';
 import { recordSignInFailure, signInAttempt, signInRefusal } from './lockout';
 import { issueLoginToken } from './login-tokens';
 import { decoyHash, hashPassword, needsRehash, verifySecret } from './passwords';
-import { otpauthUrl } from './totp';
 
 export interface Credentials {
   username: string;
@@ -18,12 +17,19 @@ export interface Credentials {
 const invalidCredentials = () =>
   new ApiError(401, 'invalid_credentials', 'The username or password is not right.');
 
-/** Issues the login token, and for an enrolling user the pending secret. Call inside ctx.write(). */
-function startCodeStep(ctx: ServerContext, user: UserRow, now: Date): LoginResult {
-  const loginToken = issueLoginToken(ctx.db, user.id, now, ctx.config.loginTokenTtlMs);
-  if (user.totpConfirmed === 1) return { status: 'totp_required', loginToken };
-  const secret = pendingTotpSecret(ctx, user.id);
-  return { status: 'totp_enrollment_required', loginToken, otpauthUrl: otpauthUrl(user.username, secret) };
+// Only after the right password, so it tells nothing to someone guessing usernames or passwords; whoever
+// holds the password learns that the account waits for its invitation, and gets nothing to enrol with.
+const enrolmentRequired = () =>
+  new ApiError(
+    403,
+    'enrolment_required',
+    'Two-step sign-in is not set up for this account yet. Use your invitation, or ask a supervisor for one.',
+  );
+
+/** Issues the login token for the code step. Call inside ctx.write(). */
+function startCodeStep(ctx: ServerContext, user: UserRow, now: Date): LoginResult | ApiError {
+  if (user.totpConfirmed !== 1) return enrolmentRequired();
+  return { status: 'totp_required', loginToken: issueLoginToken(ctx.db, user.id, now, ctx.config.loginTokenTtlMs) };
 }
 
 /**
@@ -56,7 +62,8 @@ export async function signInWithPassword(
   const outcome = ctx.write((): LoginResult | ApiError => {
     const refusal = signInRefusal(ctx, attempt, now);
     if (refusal) return refusal;
-    if (!user || !passwordMatches) {
+    // A disabled account answers like an unknown one, the right password included.
+    if (!user || !passwordMatches || user.disabledAt !== null) {
       recordSignInFailure(ctx, attempt, now);
       return invalidCredentials();
     }

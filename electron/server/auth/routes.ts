@@ -1,5 +1,5 @@
 // The auth routes of the platform API (DESIGN §2): two-step sign-in (password, then a TOTP or backup
-// code), sign-out and the signed-in user.
+// code), enrolment by invitation, sign-out and the signed-in user.
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import { appendAudit } from '../audit/chain';
@@ -7,6 +7,7 @@ import type { ServerContext } from '../context';
 import { closeStreamsOfToken } from '../feed/events';
 import { defineRoute } from '../http/route';
 import { bearerToken } from '../http/session';
+import { redeemInvitation } from './enrolment';
 import { signInWithPassword } from './login';
 import { decoyHash } from './passwords';
 import { completeSignIn } from './second-factor';
@@ -26,6 +27,8 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: ServerContex
   defineRoute(app, ctx, ROUTES.login, ({ body, request }) => signInWithPassword(ctx, body, request.ip), perAddressLimit);
 
   defineRoute(app, ctx, ROUTES.totp, ({ body, request }) => completeSignIn(ctx, body, request.ip), perAddressLimit);
+
+  defineRoute(app, ctx, ROUTES.redeemInvitation, ({ body }) => redeemInvitation(ctx, body), perAddressLimit);
 
   defineRoute(
     app,

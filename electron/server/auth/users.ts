@@ -9,16 +9,20 @@ export interface NewUser {
   username: string;
   displayName: string;
   role: Role;
-  password: string;
+  /** Null for an invited person: they choose their password when they redeem the invitation. */
+  password: string | null;
   /**
    * The password's hash, made beforehand with hashPassword (async, off the event loop). Without it the
    * password is hashed here, synchronously, at the configured cost: fine for seeds and test fixtures, never
    * for a request at OWASP's cost.
    */
   passwordHash?: string;
-  /** A confirmed base32 TOTP secret; null leaves the user to enrol on first sign-in. */
+  /** A confirmed base32 TOTP secret; null leaves the user to enrol by invitation. */
   totpSecret: string | null;
 }
+
+// Matches no password (passwords.ts reads only "scrypt$..."): the invitee chooses theirs when redeeming.
+const NO_PASSWORD_YET = '!invited';
 
 /** Creates a user. Call inside ctx.write(). */
 export function createUser(ctx: ServerContext, user: NewUser): string {
@@ -28,7 +32,9 @@ export function createUser(ctx: ServerContext, user: NewUser): string {
     username: user.username,
     displayName: user.displayName,
     role: user.role,
-    passwordHash: user.passwordHash ?? hashPasswordSync(user.password, ctx.config.passwordHashCost),
+    passwordHash:
+      user.passwordHash ??
+      (user.password === null ? NO_PASSWORD_YET : hashPasswordSync(user.password, ctx.config.passwordHashCost)),
     totpSecret: user.totpSecret,
     createdAt: ctx.now().toISOString(),
   });

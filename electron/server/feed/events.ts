@@ -90,6 +90,12 @@ export function registerEventStream(app: FastifyInstance, ctx: ServerContext): v
   app.addHook('preClose', async () => {
     registry.end(() => true);
   });
+  // A disabled account (or a 2FA reset) ends its streams now: its sessions are revoked already.
+  const onSessionsEnded = (userId: string) => closeStreamsOf(ctx, userId);
+  ctx.sessionsEnded.on('ended', onSessionsEnded);
+  app.addHook('onClose', async () => {
+    ctx.sessionsEnded.off('ended', onSessionsEnded);
+  });
 
   defineRoute(app, ctx, ROUTES.events, ({ user, request, reply }) => {
     const token = bearerToken(request)!;

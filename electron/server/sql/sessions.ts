@@ -15,6 +15,15 @@ export const revokeSessionRow = (db: Db, tokenHash: string, at: string) =>
   prepared(db, 'UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(at, tokenHash)
     .changes === 1;
 
+/** Revokes every live session of the user; how many were live. */
+export const revokeUserSessionRows = (db: Db, userId: string, at: string) =>
+  prepared(db, 'UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(at, userId).changes;
+
+/** Ends every sign-in of the user that is half-way (between password and code). */
+export function deleteUserLoginTokens(db: Db, userId: string): void {
+  prepared(db, 'DELETE FROM login_tokens WHERE user_id = ?').run(userId);
+}
+
 export interface SessionUser {
   id: string;
   username: string;
@@ -32,7 +41,7 @@ export const findSessionUser = (db: Db, tokenHash: string, now: string) =>
     `SELECT u.id, u.username, u.display_name AS displayName, u.role,
             COALESCE(s.last_used_at, s.created_at) AS lastUsedAt
      FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?`,
+     WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.disabled_at IS NULL`,
   ).get(tokenHash, now) as (SessionUser & { lastUsedAt: string }) | undefined;
 
 /** Moves last_used_at to `at` unless it is already after `unlessAfter`; at most one write per interval. */

@@ -14,10 +14,12 @@ export interface UserRow {
   passwordHash: string;
   totpSecret: string | null;
   totpConfirmed: number;
+  /** When a supervisor disabled the account; null while it is active. */
+  disabledAt: string | null;
 }
 
 const USER_COLUMNS = `id, username, display_name AS displayName, role, password_hash AS passwordHash,
-  totp_secret AS totpSecret, totp_confirmed AS totpConfirmed`;
+  totp_secret AS totpSecret, totp_confirmed AS totpConfirmed, disabled_at AS disabledAt`;
 
 const sealSecret = (db: Db, secret: string, userId: string) => secretBoxOf(db).seal(secret, userId);
 const openSecret = (db: Db, sealed: string, userId: string) => secretBoxOf(db).open(sealed, userId);
@@ -26,7 +28,10 @@ function withOpenSecret(db: Db, row: UserRow | undefined): UserRow | undefined {
   return row?.totpSecret ? { ...row, totpSecret: openSecret(db, row.totpSecret, row.id) } : row;
 }
 
-export function insertUser(db: Db, user: Omit<UserRow, 'totpConfirmed'> & { createdAt: string }): void {
+export function insertUser(
+  db: Db,
+  user: Omit<UserRow, 'totpConfirmed' | 'disabledAt'> & { createdAt: string },
+): void {
   prepared(
     db,
     `INSERT INTO users (id, username, display_name, role, password_hash, totp_secret, totp_confirmed, created_at)
@@ -66,15 +71,26 @@ export function confirmedTotpSecret(db: Db, userId: string): string | null {
   return row ? openSecret(db, row.totp_secret, userId) : null;
 }
 
-/** Gives an unconfirmed user without a secret this one, then returns the pending secret they have. */
-export function setPendingTotpSecret(db: Db, userId: string, secret: string): string {
-  prepared(db, 'UPDATE users SET totp_secret = ? WHERE id = ? AND totp_confirmed = 0 AND totp_secret IS NULL').run(
+/**
+ * Gives an unconfirmed user this pending secret in place of any earlier one: each enrolment attempt has its
+ * own, so a secret shown once is dead as soon as another attempt starts. True if the user was unconfirmed.
+ */
+export const replacePendingTotpSecret = (db: Db, userId: string, secret: string) =>
+  prepared(db, 'UPDATE users SET totp_secret = ?, totp_last_step = NULL WHERE id = ? AND totp_confirmed = 0').run(
     sealSecret(db, secret, userId),
     userId,
+  ).changes === 1;
+
+/** Drops the user's second factor (secret, confirmation, backup codes): they enrol again by invitation. */
+export function clearSecondFactor(db: Db, userId: string): void {
+  prepared(db, 'UPDATE users SET totp_secret = NULL, totp_confirmed = 0, totp_last_step = NULL WHERE id = ?').run(
+    userId,
   );
-  const sealed = (prepared(db, 'SELECT totp_secret FROM users WHERE id = ?').get(userId) as { totp_secret: string })
-    .totp_secret;
-  return openSecret(db, sealed, userId);
+  prepared(db, 'DELETE FROM backup_codes WHERE user_id = ?').run(userId);
+}
+
+export function setPasswordHash(db: Db, userId: string, passwordHash: string): void {
+  prepared(db, 'UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
 }
 
 /**
@@ -194,6 +210,68 @@ export function listPeopleWithWorkload(db: Db, role: Role | null): PersonWorkloa
      ORDER BY u.display_name, u.id`,
   ).all({ role }) as PersonWorkload[];
 }
+
+export interface Account {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  createdAt: string;
+  disabledAt: string | null;
+  enrolled: boolean;
+  /** The expiry of the account's live invitation, if it has one. */
+  invitationExpiresAt: string | null;
+}
+
+const ACCOUNT_COLUMNS = `u.id, u.username, u.display_name AS displayName, u.role, u.created_at AS createdAt,
+  u.disabled_at AS disabledAt, u.totp_confirmed AS enrolled,
+  (SELECT MAX(i.expires_at) FROM invitations i WHERE i.user_id = u.id AND i.spent_at IS NULL AND i.expires_at > @now)
+    AS invitationExpiresAt`;
+
+const toAccount = (row: Omit<Account, 'enrolled'> & { enrolled: number }): Account => ({
+  ...row,
+  enrolled: row.enrolled === 1,
+});
+
+/** Every person's account for the People screen, by display name. Never a secret or a hash. */
+export const listAccounts = (db: Db, now: string) =>
+  (
+    prepared(
+      db,
+      `SELECT ${ACCOUNT_COLUMNS} FROM users u WHERE u.kind = 'person' ORDER BY u.display_name, u.id`,
+    ).all({ now }) as (Omit<Account, 'enrolled'> & { enrolled: number })[]
+  ).map(toAccount);
+
+export function findAccount(db: Db, id: string, now: string): Account | undefined {
+  const row = prepared(db, `SELECT ${ACCOUNT_COLUMNS} FROM users u WHERE u.id = @id AND u.kind = 'person'`).get({
+    id,
+    now,
+  }) as (Omit<Account, 'enrolled'> & { enrolled: number }) | undefined;
+  return row && toAccount(row);
+}
+
+export const usernameTaken = (db: Db, username: string) =>
+  prepared(db, 'SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
+
+/**
+ * Disables an active person. The last active, enrolled supervisor is refused in the same statement, so two
+ * supervisors disabling each other at once cannot leave nobody to administer. True if this call disabled.
+ */
+export const disableAccountRow = (db: Db, userId: string, at: string) =>
+  prepared(
+    db,
+    `UPDATE users SET disabled_at = @at
+     WHERE id = @userId AND kind = 'person' AND disabled_at IS NULL
+       AND (role <> 'supervisor' OR (
+         SELECT COUNT(*) FROM users
+         WHERE role = 'supervisor' AND kind = 'person' AND disabled_at IS NULL AND totp_confirmed = 1 AND id <> @userId
+       ) > 0)`,
+  ).run({ userId, at }).changes === 1;
+
+export const enableAccountRow = (db: Db, userId: string) =>
+  prepared(db, "UPDATE users SET disabled_at = NULL WHERE id = ? AND kind = 'person' AND disabled_at IS NOT NULL").run(
+    userId,
+  ).changes === 1;
 
 /** A person by id with their role, or undefined for an unknown id or a service account. */
 export const findPerson = (db: Db, id: string) =>

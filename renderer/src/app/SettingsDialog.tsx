@@ -1,13 +1,17 @@
-// Language and theme. Saved by the desk, so the choice survives a restart and applies at once.
+// Language and theme. Saved by the desk, so the choice survives a restart and applies at once. Signed in,
+// also new backup codes (they belong to the account, not to this desk).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../shared/desk-api/schemas';
 import { Alert, Button, Dialog, SelectField } from '../components';
+import { NewBackupCodes } from '../features/signin/NewBackupCodes';
+import { useSession } from '../stores/session';
 import { useSettings } from '../stores/settings';
 
 export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): void }) {
   const { t } = useTranslation('common');
   const settings = useSettings((state) => state.settings);
+  const signedIn = useSession((state) => state.user !== null);
   const [failure, setFailure] = useState<string | null>(null);
 
   function save(change: Partial<Pick<Settings, 'language' | 'theme'>>) {
@@ -52,6 +56,7 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): vo
         <option value="dark">{t('settings.themeDark')}</option>
       </SelectField>
       {failure && <Alert tone="error">{failure}</Alert>}
+      {signedIn && <NewBackupCodes />}
     </Dialog>
   );
 }

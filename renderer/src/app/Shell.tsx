@@ -7,11 +7,12 @@ import { CaseWorkspace } from '../features/case/CaseWorkspace';
 import { AuditScreen } from '../features/audit/AuditScreen';
 import { AlertDetail } from '../features/compliance/AlertDetail';
 import { AlertsScreen } from '../features/compliance/AlertsScreen';
+import { PeopleScreen } from '../features/people/PeopleScreen';
 import { QueueScreen } from '../features/queue/QueueScreen';
 import { SupervisionScreen } from '../features/supervision/SupervisionScreen';
 import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
-import { alertsHref, auditHref, queueHref, supervisionHref, useRoute, type Route } from './router';
+import { alertsHref, auditHref, peopleHref, queueHref, supervisionHref, useRoute, type Route } from './router';
 import { SettingsDialog } from './SettingsDialog';
 import { SyncIndicator } from './SyncIndicator';
 
@@ -59,6 +60,11 @@ export function Shell() {
               {t('shell.audit')}
             </a>
           )}
+          {supervises && (
+            <a href={peopleHref} aria-current={route.name === 'people' ? 'page' : undefined}>
+              {t('shell.people')}
+            </a>
+          )}
         </nav>
         <div className="shell__spacer" />
         <SyncIndicator />
@@ -104,6 +110,8 @@ function RouteScreen({ route, reviewsAlerts, supervises }: { route: Route; revie
       return supervises ? <SupervisionScreen view="deliveries" /> : <QueueScreen />;
     case 'audit':
       return supervises ? <AuditScreen /> : <QueueScreen />;
+    case 'people':
+      return supervises ? <PeopleScreen /> : <QueueScreen />;
     case 'queue':
       return <QueueScreen />;
   }

@@ -2,7 +2,7 @@
 // `#/` the queue, `#/cases/<id>` a case workspace, `#/alerts` the KYT alerts and `#/alerts/<id>` one
 // alert (compliance), `#/audit` the audit chain's check, `#/supervision` the verdict history and figures and
 // `#/supervision/review` the weekly quality review, `#/supervision/deliveries` the events sent to the exchange
-// (supervisors). Other features open a case with `openCase(id)`.
+// (supervisors), `#/people` the accounts (supervisors). Other features open a case with `openCase(id)`.
 import { useSyncExternalStore } from 'react';
 
 export type Route =
@@ -13,7 +13,8 @@ export type Route =
   | { name: 'audit' }
   | { name: 'supervision' }
   | { name: 'supervisionReview' }
-  | { name: 'supervisionDeliveries' };
+  | { name: 'supervisionDeliveries' }
+  | { name: 'people' };
 
 const CASE_ROUTE = /^#\/cases\/([^/?#]+)$/;
 const ALERT_ROUTE = /^#\/alerts\/([^/?#]+)$/;
@@ -22,6 +23,7 @@ const AUDIT_ROUTE = /^#\/audit\/?$/;
 const SUPERVISION_ROUTE = /^#\/supervision\/?$/;
 const SUPERVISION_REVIEW_ROUTE = /^#\/supervision\/review\/?$/;
 const SUPERVISION_DELIVERIES_ROUTE = /^#\/supervision\/deliveries\/?$/;
+const PEOPLE_ROUTE = /^#\/people\/?$/;
 
 export function parseRoute(hash: string): Route {
   const match = CASE_ROUTE.exec(hash);
@@ -33,6 +35,7 @@ export function parseRoute(hash: string): Route {
   if (SUPERVISION_ROUTE.test(hash)) return { name: 'supervision' };
   if (SUPERVISION_REVIEW_ROUTE.test(hash)) return { name: 'supervisionReview' };
   if (SUPERVISION_DELIVERIES_ROUTE.test(hash)) return { name: 'supervisionDeliveries' };
+  if (PEOPLE_ROUTE.test(hash)) return { name: 'people' };
   return { name: 'queue' };
 }
 
@@ -44,6 +47,7 @@ export const queueHref = '#/';
 export const supervisionHref = '#/supervision';
 export const supervisionReviewHref = '#/supervision/review';
 export const supervisionDeliveriesHref = '#/supervision/deliveries';
+export const peopleHref = '#/people';
 
 export function openAlert(alertId: string): void {
   window.location.hash = alertHref(alertId);

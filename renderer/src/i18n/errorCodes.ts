@@ -61,6 +61,24 @@ export const SUPERVISION_ERROR_CODES = [
   'signed_out',
 ] as const satisfies readonly ErrorCode[];
 
+/** Codes the People screen explains (features/people/locales.ts, `errors.<code>`). */
+export const PEOPLE_ERROR_CODES = [
+  'username_taken',
+  'not_for_own_account',
+  'user_already_disabled',
+  'user_not_disabled',
+  'last_supervisor',
+  'invalid_totp',
+  'totp_replayed',
+  'too_many_attempts',
+  'invalid_request',
+  'forbidden',
+  'not_found',
+  'offline',
+  'unauthenticated',
+  'signed_out',
+] as const satisfies readonly ErrorCode[];
+
 /** Codes the supervisor's four-eyes actions explain (features/approval/locales.ts, `errors.<code>`). */
 export const APPROVAL_ERROR_CODES = [
   'case_already_resolved',
@@ -81,6 +99,8 @@ export const APPROVAL_ERROR_CODES = [
 /** Codes the sign-in screen explains (features/signin/locales.ts, `errors.<code>`). */
 export const SIGN_IN_ERROR_CODES = [
   'invalid_credentials',
+  'enrolment_required',
+  'invalid_invitation',
   'locked_out',
   'invalid_totp',
   'totp_replayed',
@@ -90,6 +110,7 @@ export const SIGN_IN_ERROR_CODES = [
   'offline',
   'timeout',
   'invalid_request',
+  'too_many_attempts',
 ] as const satisfies readonly ErrorCode[];
 
 /** The `errors.*` texts of a screen: one per code it explains, and `unknown`, which shows {{message}}. */

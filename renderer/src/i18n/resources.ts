@@ -4,6 +4,7 @@ import { auditMessages } from '../features/audit/locales';
 import { approvalMessages } from '../features/approval/locales';
 import { caseMessages } from '../features/case/locales';
 import { complianceMessages } from '../features/compliance/locales';
+import { peopleMessages } from '../features/people/locales';
 import { queueMessages } from '../features/queue/locales';
 import { signinMessages } from '../features/signin/locales';
 import { supervisionMessages } from '../features/supervision/locales';
@@ -21,6 +22,7 @@ export const namespaces = {
   audit: auditMessages,
   supervision: supervisionMessages,
   approval: approvalMessages,
+  people: peopleMessages,
 } as const;
 export type Namespace = keyof typeof namespaces;
 

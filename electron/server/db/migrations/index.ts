@@ -14,6 +14,7 @@ import { outboundUndelivered } from './0010-outbound-undelivered';
 import { signInThrottle } from './0011-sign-in-throttle';
 import { slimFeed } from './0012-slim-feed';
 import { retentionIndexes } from './0013-retention-indexes';
+import { invitations } from './0014-invitations';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   signInThrottle,
   slimFeed,
   retentionIndexes,
+  invitations,
 ];

@@ -1,5 +1,6 @@
-// Sign-in in steps: password, then the authentication code (or, the first time, enrolment with a QR code),
-// then, after an enrolment, the backup codes shown once. The shell appears only after the last step.
+// Sign-in in steps: password, then the authentication code, or for a new user an invitation (its code and a
+// password they choose), then enrolment with a QR code and the backup codes shown once. The shell appears
+// only after the last step.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Me } from '../../../../shared/api/types';
@@ -9,11 +10,13 @@ import { useSession } from '../../stores/session';
 import { BackupCodesStep } from './BackupCodesStep';
 import { CodeStep } from './CodeStep';
 import { EnrolmentIntro } from './EnrolmentIntro';
+import { InvitationStep } from './InvitationStep';
 import { PasswordStep } from './PasswordStep';
 import './signin.css';
 
 type Stage =
   | { step: 'password' }
+  | { step: 'invitation' }
   | { step: 'code'; enrolment: Extract<SignInStep, { next: 'enrollment' }> | null }
   | { step: 'backup'; user: Me; codes: string[] };
 
@@ -30,7 +33,7 @@ export function SignInScreen() {
 
   return (
     <main className="signin">
-      <div className={`signin__card${stage.step !== 'password' && stage.step !== 'code' ? ' signin__card--wide' : ''}`}>
+      <div className={`signin__card${stage.step === 'backup' ? ' signin__card--wide' : ''}`}>
         <div className="signin__brand" aria-hidden="true">
           <svg viewBox="0 0 24 24" width="28" height="28">
             <rect x="1" y="1" width="22" height="22" rx="6" fill="currentColor" />
@@ -46,6 +49,19 @@ export function SignInScreen() {
             {endedBecause === 'idle' && <Alert tone="info">{t('idle', { count: idleMinutes ?? 0 })}</Alert>}
             <PasswordStep
               onNext={(next) => setStage({ step: 'code', enrolment: next.next === 'enrollment' ? next : null })}
+            />
+            <button type="button" className="signin__switch" onClick={() => setStage({ step: 'invitation' })}>
+              {t('haveInvitation')}
+            </button>
+          </>
+        )}
+        {stage.step === 'invitation' && (
+          <>
+            <h1 className="signin__title">{t('invitation.title')}</h1>
+            <p className="signin__subtitle">{t('invitation.intro')}</p>
+            <InvitationStep
+              onNext={(next) => setStage({ step: 'code', enrolment: next.next === 'enrollment' ? next : null })}
+              onBack={() => setStage({ step: 'password' })}
             />
           </>
         )}

@@ -1,13 +1,13 @@
 // The server saved in the desk's settings, read before the desk service starts (by the desk worker and the
 // browser host; electron/launch/server-choice.ts decides with it). Its own file because it opens the
-// cache, which the Electron main process never loads: main asks the desk worker for it.
-import { join } from 'node:path';
-import { DESK_DATABASE_FILE, openDeskDatabase } from './db/open';
+// desk's own store, which the Electron main process never loads: main asks the desk worker for it.
+import type { DeskLogger } from './context';
 import { readSettings } from './settings';
+import { openOwnStore } from './storage/stores';
 
 /** The serverUrl saved in the desk's settings under `deskDataDir`, or null for the bundled server. */
-export function savedServerUrl(deskDataDir: string): string | null {
-  const db = openDeskDatabase(join(deskDataDir, DESK_DATABASE_FILE));
+export function savedServerUrl(deskDataDir: string, dataKey: Buffer, log: DeskLogger): string | null {
+  const db = openOwnStore(deskDataDir, dataKey, log);
   try {
     return readSettings(db).serverUrl;
   } finally {

@@ -2,7 +2,6 @@
 // the outbox, and answers the desk API: every call is checked against the contract's schema, handled by
 // the one handler that owns its channel, and answered as {ok:true,value} or {ok:false,error}. The Electron
 // utility process and the browser host both run exactly this.
-import path from 'node:path';
 import {
   deskChannels,
   type DeskChannel,
@@ -16,7 +15,6 @@ import { auditHandlers } from './audit/handlers';
 import { DEFAULT_AUDIT_TUNING, createAuditVerifier, type AuditTuning } from './audit/verifier';
 import { cacheHandlers } from './cache/handlers';
 import type { DeskContext, DeskLogger } from './context';
-import { DESK_DATABASE_FILE, openDeskDatabase } from './db/open';
 import { createDrafts } from './drafts/drafts';
 import { deskErrorOf } from './errors';
 import { createEventBus } from './events';
@@ -33,10 +31,20 @@ import { DEFAULT_SYNC_TUNING, createSyncEngine, type SyncTuning } from './sync/e
 import { syncHandlers } from './sync/handlers';
 import { userHandlers } from './users/handlers';
 import { bindCacheToServer } from './sync/sync-state';
+import { checkDataKey, dataKeyFromFile } from './storage/data-key';
+import { DEFAULT_RETENTION_DAYS, purgePersonalData, purgeResolvedCases } from './storage/purge';
+import { openDeskStores } from './storage/stores';
 
 export interface DeskServiceOptions {
-  /** The app's data folder for the desk: the cache file and the evidence files live here. */
+  /** The app's data folder for the desk: the cache, the own store and the evidence files live here. */
   dataDir: string;
+  /**
+   * The 32-byte key the desk's files are encrypted with (storage/data-key.ts): the Electron shell's, held
+   * by the OS keystore. Without one the key file in dataDir is used (created on first run): the browser host.
+   */
+  dataKey?: Buffer;
+  /** Resolved cases are deleted from the cache this many days after their verdict (default 30). */
+  retentionDays?: number;
   /** The platform API to talk to, e.g. http://127.0.0.1:4010. */
   serverUrl: string;
   now?: () => Date;
@@ -74,12 +82,16 @@ const isDeskChannel = (channel: string): channel is DeskChannel => Object.hasOwn
 export async function createDeskService(options: DeskServiceOptions): Promise<DeskService> {
   const log = options.log ?? consoleLogger;
   const serverUrl = options.serverUrl.replace(/\/+$/, '');
-  const db = openDeskDatabase(path.join(options.dataDir, DESK_DATABASE_FILE));
+  const now = options.now ?? (() => new Date());
+  const dataKey = options.dataKey ? checkDataKey(options.dataKey) : dataKeyFromFile(options.dataDir);
+  const { cache: db, own, evidenceKey } = openDeskStores(options.dataDir, dataKey, log, now);
+  const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const bus = createEventBus(log);
   const ctx: DeskContext = {
     db,
+    own,
     dataDir: options.dataDir,
-    now: options.now ?? (() => new Date()),
+    now,
     log,
     emit: bus.emit,
   };
@@ -102,6 +114,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   const outbox = createOutbox(ctx, { platform: api, currentUser });
   const evidence = createEvidenceStore(ctx, {
     platform: api,
+    fileKey: evidenceKey,
     evidenceUrl:
       options.evidenceUrl ??
       (() => {
@@ -124,14 +137,48 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     if (status.state === 'idle' && session.user()?.role === 'supervisor') void audit.verify();
   });
 
+  // Resolved cases past the retention period go at start and after every sync that reached the end of the
+  // feed (a sync may have just brought them, or time moved them past the period).
+  async function applyRetention(): Promise<void> {
+    try {
+      if (purgeResolvedCases(ctx, retentionDays) > 0) await evidence.dropUnreferenced();
+    } catch (error) {
+      log.error('The retention purge failed; it runs again after the next sync', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  void applyRetention();
+  const stopRetentionAfterSync = bus.on('sync.status', (status) => {
+    if (status.state === 'idle') void applyRetention();
+  });
+
+  // Purges run one at a time, and a sign-in waits for the sign-out's purge so that a new sync never writes
+  // into a cache being emptied.
+  let purging: Promise<void> = Promise.resolve();
   const stopFollowingSession = session.onChange((change) => {
     if (change.kind === 'signed_in') {
-      sync.start();
-      void outbox.resume();
+      void purging.then(() => {
+        if (session.user()?.id !== change.user.id) return;
+        sync.start();
+        void outbox.resume();
+      });
     } else {
       sync.stop();
+      // An expired session keeps the cache for the same user's next sign-in; signing out is leaving.
+      if (change.reason === 'sign_out') purging = purging.then(() => purgeAfterSignOut());
     }
   });
+
+  async function purgeAfterSignOut(): Promise<void> {
+    try {
+      // The stopped sync may still be applying the page it had fetched.
+      await sync.settle();
+      await purgePersonalData(ctx);
+    } catch (error) {
+      log.error('The sign-out purge failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
 
   const handlers = withInputChecks(
     joinHandlers(
@@ -187,10 +234,12 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       closing ??= (async () => {
         stopFollowingSession();
         stopAuditAfterSync();
-        await Promise.all([sync.close(), outbox.close(), audit.close()]);
+        stopRetentionAfterSync();
+        await Promise.all([sync.close(), outbox.close(), audit.close(), purging]);
         bus.clear();
         // Closing the last connection checkpoints the WAL into the main file.
         db.close();
+        own.close();
       })();
       return closing;
     },

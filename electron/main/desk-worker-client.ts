@@ -27,6 +27,8 @@ export interface DeskServer {
 export interface DeskWorkerOptions {
   scriptPath: string;
   dataDir: string;
+  /** The desk's data key, unwrapped from the OS keystore (data-key.ts); handed over in memory only. */
+  dataKey: Buffer;
   /**
    * Given the server saved in the desk's settings (null for none), returns the server to use, starting
    * the bundled one when needed. Runs between reading the settings and starting the desk.
@@ -107,7 +109,7 @@ export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker>
           options.connect(message.serverUrl).then(
             (server) => {
               timer = startTimer();
-              post({ type: 'start', dataDir: options.dataDir, ...server });
+              post({ type: 'start', dataDir: options.dataDir, dataKey: options.dataKey.toString('hex'), ...server });
             },
             (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))),
           );
@@ -135,7 +137,7 @@ export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker>
       }
     }
 
-    post({ type: 'readSavedServer', dataDir: options.dataDir });
+    post({ type: 'readSavedServer', dataDir: options.dataDir, dataKey: options.dataKey.toString('hex') });
   });
 
   function invoke(channel: DeskChannel, input: unknown): Promise<DeskResult<unknown>> {

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { startBundledServer, type BundledServer } from '../launch/bundled-server';
 import { BUNDLED_SERVER_IDENTITY, chooseServer } from '../launch/server-choice';
+import { deskDataKey } from './data-key';
 import { startDeskWorker, type DeskServer, type DeskWorker } from './desk-worker-client';
 
 export interface ServicesOptions {
@@ -36,9 +37,11 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     await server?.stop();
   };
   try {
+    const deskDataDir = join(options.userDataDir, 'desk');
     const deskWorker = await startDeskWorker({
       scriptPath: options.deskWorkerScript,
-      dataDir: join(options.userDataDir, 'desk'),
+      dataDir: deskDataDir,
+      dataKey: deskDataKey(deskDataDir),
       connect,
     });
     return {

@@ -69,14 +69,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const DATA_KEY = 'ab'.repeat(32);
+
 describe('the desk worker', () => {
   it('reads the saved server (none on first run), starts the desk, answers calls and stops cleanly', async () => {
-    post({ type: 'readSavedServer', dataDir: dir });
+    post({ type: 'readSavedServer', dataDir: dir, dataKey: DATA_KEY });
     expect(
       await next((m): m is Extract<FromWorkerMessage, { type: 'savedServer' }> => m.type === 'savedServer'),
     ).toEqual({ type: 'savedServer', serverUrl: null });
 
-    post({ type: 'start', dataDir: dir, serverUrl, serverIdentity: 'bundled' });
+    post({ type: 'start', dataDir: dir, dataKey: DATA_KEY, serverUrl, serverIdentity: 'bundled' });
     await next((m): m is Extract<FromWorkerMessage, { type: 'ready' }> => m.type === 'ready');
 
     const isResult =

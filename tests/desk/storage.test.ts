@@ -69,10 +69,9 @@ describe("the desk's data folder", () => {
                      WHERE json_array_length(d.detail, '$.messages') > 0 AND json_array_length(d.detail, '$.evidence') > 0
                      LIMIT 1`).get() as { id: string }).id,
       );
-      const detail = (await unwrap(desk.desk.handle('case.get', { caseId }))) as unknown as CaseDetail & {
-        messages: { body: string }[];
-        evidence: { sha256: string }[];
-      };
+      const detail = readDeskDb(desk.dataDir, (db) =>
+        JSON.parse((db.prepare('SELECT d.detail FROM cases c JOIN case_details d ON d.row_id = c.row_id WHERE c.id = ?').get(caseId) as { detail: string }).detail),
+      ) as CaseDetail;
       const image = await desk.desk.evidenceFile(detail.evidence[0]!.sha256);
       expect(image).not.toBeNull();
       const secrets = {

@@ -6,10 +6,17 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
 import { createEventBus } from '../../electron/desk/events';
-import { DESK_DATABASE_FILE, DeskDatabaseTooNewError, openDeskDatabase } from '../../electron/desk/db/open';
+import { DESK_DATABASE_FILE, DeskDatabaseTooNewError } from '../../electron/desk/db/open';
 import { createDeskService, type DeskService } from '../../electron/desk/service';
 import { syntheticCase } from './fixtures/synthetic-cases';
-import { capturingLogger, openDesk, tempDir, type LogEntry } from './fixtures/live-desk';
+import {
+  capturingLogger,
+  openDesk,
+  openDeskCache,
+  readDeskDb,
+  tempDir,
+  type LogEntry,
+} from './fixtures/live-desk';
 
 // Nothing listens here: the service never calls the server in these tests.
 const NOWHERE = 'http://127.0.0.1:9';
@@ -25,17 +32,12 @@ async function service(dataDir = tempDir(), serverUrl = NOWHERE, serverIdentity?
   return opened;
 }
 
-const cachedCount = (dataDir: string) => {
-  const db = new Database(path.join(dataDir, DESK_DATABASE_FILE), { readonly: true });
-  try {
-    return (db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-};
+const cachedCount = (dataDir: string) =>
+  readDeskDb(dataDir, (db) => (db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n);
 
 function cacheOneCase(dataDir: string) {
-  const db = openDeskDatabase(path.join(dataDir, DESK_DATABASE_FILE));
+  // The cache is encrypted with the key the service made in its folder.
+  const db = openDeskCache(dataDir);
   db.transaction(() => applyCaseDetail(db, syntheticCase(1)))();
   db.close();
 }

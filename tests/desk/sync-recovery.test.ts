@@ -4,8 +4,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compactFeed, recordCaseChange } from '../../electron/server/feed/changes';
 import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
-import { DESK_DATABASE_FILE, openDeskDatabase } from '../../electron/desk/db/open';
-import path from 'node:path';
 import { syntheticCase } from './fixtures/synthetic-cases';
 import {
   addDeskUser,
@@ -13,6 +11,7 @@ import {
   deskCursor,
   nextEvent,
   openDesk,
+  openDeskCache,
   readDeskDb,
   recordEvents,
   serverCursor,
@@ -119,7 +118,7 @@ describe('410 must_refetch', () => {
       });
       compactFeed(server.ctx);
       // A case the server never had, as a cache from a rebuilt server store would hold.
-      const db = openDeskDatabase(path.join(first.dataDir, DESK_DATABASE_FILE));
+      const db = openDeskCache(first.dataDir);
       db.transaction(() => applyCaseDetail(db, syntheticCase(0)))();
       db.close();
       const ghost = syntheticCase(0).id;

@@ -52,8 +52,8 @@ export function writeSyncState(db: DeskDb, changes: Partial<SyncState>): void {
 /**
  * The cache belongs to one server: its cases, cursor and generation mean nothing to another. When the desk
  * is pointed elsewhere, the cached cases and the sync state go (in one transaction) and the next sync
- * starts from the beginning. What only this desk knows (outbox, drafts, settings, evidence files, which
- * are checked by hash anyway) stays. Returns whether anything was wiped.
+ * starts from the beginning. What only this desk knows (outbox, drafts and settings, in the own store, and
+ * the evidence files, which are checked by hash anyway) stays. Returns whether anything was wiped.
  */
 export function bindCacheToServer(db: DeskDb, server: string): boolean {
   return db

@@ -80,6 +80,7 @@ export const DESK_ONLY_ERROR_CODES = [
   'unknown_channel',
   'untrusted_sender',
   'desk_unavailable',
+  'desk_restarted',
   'bridge_closed',
   'not_available',
   'no_desk',

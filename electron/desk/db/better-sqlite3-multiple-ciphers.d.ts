@@ -2,6 +2,6 @@
 // TypeScript cannot find them. Its API is better-sqlite3's (encryption is driven by pragmas), so it is typed
 // as that.
 declare module 'better-sqlite3-multiple-ciphers' {
-  import Database = require('better-sqlite3');
-  export = Database;
+  import Database from 'better-sqlite3';
+  export default Database;
 }

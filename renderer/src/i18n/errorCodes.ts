@@ -21,6 +21,8 @@ export const CASE_ERROR_CODES = [
   'offline',
   'unauthenticated',
   'signed_out',
+  'desk_restarted',
+  'desk_unavailable',
 ] as const satisfies readonly ErrorCode[];
 
 /** Codes the compliance workspace explains (features/compliance/locales.ts, `errors.<code>`). */
@@ -90,6 +92,8 @@ export const SIGN_IN_ERROR_CODES = [
   'offline',
   'timeout',
   'invalid_request',
+  'desk_restarted',
+  'desk_unavailable',
 ] as const satisfies readonly ErrorCode[];
 
 /** The `errors.*` texts of a screen: one per code it explains, and `unknown`, which shows {{message}}. */

@@ -148,9 +148,10 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       });
     }
   }
-  void applyRetention();
+  // Chained one after the other and awaited by close(), so no run is cut off by the cache closing under it.
+  let retaining = applyRetention();
   const stopRetentionAfterSync = bus.on('sync.status', (status) => {
-    if (status.state === 'idle') void applyRetention();
+    if (status.state === 'idle') retaining = retaining.then(applyRetention);
   });
 
   // Purges run one at a time, and a sign-in waits for the sign-out's purge so that a new sync never writes
@@ -236,6 +237,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
         stopAuditAfterSync();
         stopRetentionAfterSync();
         await Promise.all([sync.close(), outbox.close(), audit.close(), purging]);
+        await retaining;
         bus.clear();
         // Closing the last connection checkpoints the WAL into the main file.
         db.close();

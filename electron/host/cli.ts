@@ -1,4 +1,4 @@
-// `npm run browser -- --port P --data DIR [--server URL] [--simulate]`: the whole product in a browser, no
+// `npm run browser -- --port P --data DIR [--server URL] [--simulate] [--retention-days N]`: the whole product in a browser, no
 // Electron (DESIGN §1, §7). One Node process runs the desk service, serves the built renderer and bridges
 // window.desk over loopback; without --server (and no server saved in the settings) it also starts the
 // bundled server, with the demo data on first run. With --simulate the market simulator plays trades
@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       dataKey,
       serverUrl,
       ...(choice.kind === 'bundled' ? { serverIdentity: BUNDLED_SERVER_IDENTITY } : {}),
+      ...(args.retentionDays === null ? {} : { retentionDays: args.retentionDays }),
       log: stderrLogger('desk'),
       evidenceUrl: (sha256: string) => hostEvidenceUrl(secret, sha256),
     });
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const usage = error instanceof UsageError;
   console.error(`dispute-desk browser host: ${error instanceof Error ? error.message : String(error)}`);
-  if (usage) console.error('usage: npm run browser -- --port P --data DIR [--server URL] [--simulate]');
+  if (usage)
+    console.error('usage: npm run browser -- --port P --data DIR [--server URL] [--simulate] [--retention-days N]');
   process.exit(usage ? 2 : 1);
 });

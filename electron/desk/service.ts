@@ -30,7 +30,7 @@ import { settingsHandlers } from './settings';
 import { DEFAULT_SYNC_TUNING, createSyncEngine, type SyncTuning } from './sync/engine';
 import { syncHandlers } from './sync/handlers';
 import { userHandlers } from './users/handlers';
-import { bindCacheToServer } from './sync/sync-state';
+import { bindCacheToServer, readCacheOwner, writeCacheOwner } from './sync/sync-state';
 import { checkDataKey, dataKeyFromFile } from './storage/data-key';
 import { DEFAULT_RETENTION_DAYS, purgePersonalData, purgeResolvedCases } from './storage/purge';
 import { openDeskStores } from './storage/stores';
@@ -159,6 +159,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   let purging: Promise<void> = Promise.resolve();
   const stopFollowingSession = session.onChange((change) => {
     if (change.kind === 'signed_in') {
+      purging = purging.then(() => keepCacheTo(change.user.id));
       void purging.then(() => {
         if (session.user()?.id !== change.user.id) return;
         sync.start();
@@ -170,6 +171,21 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       if (change.reason === 'sign_out') purging = purging.then(() => purgeAfterSignOut());
     }
   });
+
+  // A session that expired keeps the cache for its user; someone else signing in next must not see it.
+  async function keepCacheTo(userId: string): Promise<void> {
+    try {
+      const owner = readCacheOwner(db);
+      if (owner !== null && owner !== userId) {
+        await sync.settle();
+        await purgePersonalData(ctx);
+        log.info("Another user signed in: the previous user's cached cases were deleted");
+      }
+      writeCacheOwner(db, userId);
+    } catch (error) {
+      log.error('The purge for another user failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
 
   async function purgeAfterSignOut(): Promise<void> {
     try {

@@ -11,10 +11,15 @@ import { DESK_MIGRATIONS, LAST_VERSION_WITH_OWN_TABLES } from '../../electron/de
 import { findCommand, insertCommand } from '../../electron/desk/outbox/store';
 import { OWN_DATABASE_FILE, openOwnStore } from '../../electron/desk/storage/stores';
 import { dataKeyFromFile } from '../../electron/desk/storage/data-key';
+import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
+import { addCase } from '../server/harness';
+import { syntheticCase } from './fixtures/synthetic-cases';
 import {
   addDeskUser,
   caughtUp,
+  nextEvent,
   openDesk,
+  openDeskCache,
   readDeskDb,
   signIn,
   startLiveServer,
@@ -178,4 +183,43 @@ describe('a desk from before the own store', () => {
     // own.db is encrypted: its bytes hold no trace of the command.
     expect(fs.readFileSync(path.join(dataDir, OWN_DATABASE_FILE)).includes('key-verdict')).toBe(false);
   });
+});
+
+describe('another user signing in after a session expired', () => {
+  it(
+    'finds none of the previous user’s cached cases',
+    async () => {
+      const server = await startLiveServer();
+      servers.push(server);
+      addCase(server.ctx);
+      const ana = addDeskUser(server);
+      const bruno = addDeskUser(server);
+      const desk = await openDesk(server.url);
+      desks.push(desk);
+      const synced = caughtUp(desk, server);
+      await signIn(desk.desk, ana);
+      await synced;
+      // A case only Ana's cache holds: no sync of Bruno's would bring it, nor take it away.
+      const ghost = syntheticCase(0);
+      const cache = openDeskCache(desk.dataDir);
+      cache.transaction(() => applyCaseDetail(cache, ghost))();
+      cache.close();
+
+      // Ana's session ends on the server (no sign-out, so no purge); the desk learns it on its next call.
+      const expired = nextEvent(desk.desk, 'session.expired');
+      server.ctx.db.prepare('DELETE FROM sessions').run();
+      await desk.desk.handle('case.get', { caseId: 'DSP-999999' });
+      await expired;
+      const isCached = () =>
+        readDeskDb(desk.dataDir, (db) => db.prepare('SELECT 1 FROM cases WHERE id = ?').get(ghost.id) !== undefined);
+      expect(isCached()).toBe(true);
+
+      const resynced = caughtUp(desk, server);
+      await signIn(desk.desk, bruno);
+      await resynced;
+      expect(isCached()).toBe(false);
+      expect(desk.logs).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/Another user signed in/) }));
+    },
+    SEEDS_A_SERVER,
+  );
 });

@@ -14,7 +14,7 @@ export interface SyncState {
   lastSyncedAt: string | null;
 }
 
-type Key = 'server' | 'cursor' | 'generation' | 'refetching' | 'last_synced_at';
+type Key = 'server' | 'cursor' | 'generation' | 'refetching' | 'last_synced_at' | 'user';
 
 const statements = perConnection((db: DeskDb) => ({
   read: db.prepare('SELECT key, value FROM sync_state'),
@@ -71,4 +71,13 @@ export function bindCacheToServer(db: DeskDb, server: string): boolean {
       return bound !== undefined;
     })
     .immediate();
+}
+
+/** The user the cached cases were synced for: null before the first sign-in and after a sign-out purge. */
+export function readCacheOwner(db: DeskDb): string | null {
+  return readAll(db).get('user') ?? null;
+}
+
+export function writeCacheOwner(db: DeskDb, userId: string): void {
+  statements(db).write.run('user', userId);
 }

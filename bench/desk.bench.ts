@@ -3,6 +3,7 @@
 // same run.
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import readline from 'node:readline';
@@ -15,7 +16,10 @@ import { DATABASE_FILE } from '../electron/server/start';
 import { readCaseDetails } from '../electron/server/sql/case-detail';
 import { applyCaseDetail } from '../electron/desk/cache/apply-case';
 import { queryQueue } from '../electron/desk/cache/queue';
+import type { DeskDb } from '../electron/desk/context';
 import { DESK_DATABASE_FILE, openDeskDatabase } from '../electron/desk/db/open';
+import { DESK_MIGRATIONS } from '../electron/desk/db/migrations/index';
+import { storeKey } from '../electron/desk/storage/data-key';
 import { createDeskService, type DeskService } from '../electron/desk/service';
 import { SYNTHETIC_AGENTS, syntheticCase } from '../tests/desk/fixtures/synthetic-cases';
 import { compare, percentile, round, timed, type Comparison } from './measure';
@@ -201,10 +205,9 @@ function queueMix(): QueueQuery[] {
   return mix;
 }
 
-/** Queue queries over a cache of `size` cases (varied statuses, agents, flags), beside a bare indexed read. */
-async function benchQueue(dataDir: string, size: number): Promise<Comparison> {
-  const db = openDeskDatabase(path.join(dataDir, 'queue-bench', DESK_DATABASE_FILE));
-  const fillSeconds = await timed(() => {
+/** Fills `db` with `size` synthetic cases in pages of 500, as the sync writes them; returns seconds. */
+function fillCache(db: DeskDb, size: number): Promise<number> {
+  return timed(() => {
     for (let at = 0; at < size; at += 500) {
       db.transaction(() => {
         for (let index = at; index < Math.min(size, at + 500); index++)
@@ -212,6 +215,10 @@ async function benchQueue(dataDir: string, size: number): Promise<Comparison> {
       })();
     }
   });
+}
+
+/** Every query of the mix, 11 timed rounds after a warm-up round; the slowest one named. */
+function queueSamples(db: DeskDb): { samples: number[]; slowest: { ms: number; request: string }; kinds: number } {
   const me = SYNTHETIC_AGENTS[0]!.id;
   const requests = queueMix().map((request) => queueQuery.parse(request));
   const samples: number[] = [];
@@ -227,6 +234,60 @@ async function benchQueue(dataDir: string, size: number): Promise<Comparison> {
       if (ms > slowest.ms) Object.assign(slowest, { ms, request: JSON.stringify(request) });
     }
   }
+  return { samples, slowest, kinds: requests.length };
+}
+
+/**
+ * What encrypting the cache costs (issue #11): the same cases written into an encrypted cache and into a
+ * plain one (the sync's writes), and the same queue queries on both, in this run.
+ */
+export async function benchCacheEncryption(dataDir: string, size: number): Promise<Comparison[]> {
+  const plain = openDeskDatabase(path.join(dataDir, 'plain', DESK_DATABASE_FILE));
+  const encrypted = openDeskDatabase(
+    path.join(dataDir, 'encrypted', DESK_DATABASE_FILE),
+    DESK_MIGRATIONS,
+    storeKey(randomBytes(32), 'cache'),
+  );
+  try {
+    const plainFill = await fillCache(plain, size);
+    const encryptedFill = await fillCache(encrypted, size);
+    const plainQueue = queueSamples(plain);
+    const encryptedQueue = queueSamples(encrypted);
+    return [
+      compare(
+        'desk cache writes, encrypted',
+        { name: `${size} case details written into the encrypted cache (pages of 500)`, value: encryptedFill, unit: 's' },
+        { name: 'the same into an unencrypted cache', value: plainFill, unit: 's' },
+        'ChaCha20-Poly1305 per page (SQLite3 Multiple Ciphers), the WAL included; the first sync writes this way.',
+      ),
+      compare(
+        'queue query latency, encrypted cache',
+        {
+          name: `queue.query p95 over ${encryptedQueue.kinds} kinds of query at ${size} cases, encrypted`,
+          value: percentile(encryptedQueue.samples, 95) * 1000,
+          unit: 'µs',
+        },
+        {
+          name: 'the same queries on an unencrypted cache (p95)',
+          value: percentile(plainQueue.samples, 95) * 1000,
+          unit: 'µs',
+        },
+        `p50 ${round(percentile(encryptedQueue.samples, 50), 2)} ms encrypted, ` +
+          `${round(percentile(plainQueue.samples, 50), 2)} ms plain. Pages are decrypted as they enter SQLite's page ` +
+          'cache: a query that reads more pages than the cache holds pays for each one, every time.',
+      ),
+    ];
+  } finally {
+    plain.close();
+    encrypted.close();
+  }
+}
+
+/** Queue queries over a cache of `size` cases (varied statuses, agents, flags), beside a bare indexed read. */
+async function benchQueue(dataDir: string, size: number): Promise<Comparison> {
+  const db = openDeskDatabase(path.join(dataDir, 'queue-bench', DESK_DATABASE_FILE));
+  const fillSeconds = await fillCache(db, size);
+  const { samples, slowest, kinds } = queueSamples(db);
   const bare = db.prepare('SELECT id FROM cases ORDER BY sla_due_at LIMIT 100');
   const baseline: number[] = [];
   for (let round = 0; round < 200; round++) {
@@ -238,7 +299,7 @@ async function benchQueue(dataDir: string, size: number): Promise<Comparison> {
   return compare(
     'queue query latency',
     {
-      name: `queue.query p95 over ${requests.length} kinds of query at ${size} cached cases`,
+      name: `queue.query p95 over ${kinds} kinds of query at ${size} cached cases`,
       value: percentile(samples, 95) * 1000,
       unit: 'µs',
     },
@@ -320,7 +381,8 @@ export async function runDeskBenchmarks(
     const firstSync = await benchFirstSync(server, desk, dataDir);
     const changeToCache = await benchChangeToCache(server, desk, options.changes ?? 50);
     const queue = await benchQueue(dataDir, options.queueCases ?? 100_000);
-    return [firstSync, queue, changeToCache];
+    const encryption = await benchCacheEncryption(path.join(dataDir, 'encryption'), options.queueCases ?? 100_000);
+    return [firstSync, queue, ...encryption, changeToCache];
   } finally {
     await desk?.close();
     await server.stop();

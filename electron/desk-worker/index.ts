@@ -31,7 +31,7 @@ async function handle(message: ToWorkerMessage): Promise<void> {
   switch (message.type) {
     case 'readSavedServer': {
       try {
-        send({ type: 'savedServer', serverUrl: savedServerUrl(message.dataDir) });
+        send({ type: 'savedServer', serverUrl: savedServerUrl(message.dataDir, Buffer.from(message.dataKey, 'hex'), log) });
       } catch (error) {
         send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
       }
@@ -41,6 +41,7 @@ async function handle(message: ToWorkerMessage): Promise<void> {
       try {
         desk = await createDeskService({
           dataDir: message.dataDir,
+          dataKey: Buffer.from(message.dataKey, 'hex'),
           serverUrl: message.serverUrl,
           ...(message.serverIdentity === null ? {} : { serverIdentity: message.serverIdentity }),
           log,
@@ -66,7 +67,7 @@ async function handle(message: ToWorkerMessage): Promise<void> {
     }
     case 'saveServer': {
       try {
-        saveServerUrl(message.dataDir, message.serverUrl);
+        saveServerUrl(message.dataDir, Buffer.from(message.dataKey, 'hex'), log, message.serverUrl);
         send({ type: 'result', id: message.id, result: { ok: true, value: null } });
       } catch (error) {
         send({ type: 'result', id: message.id, result: workerUnavailable(error instanceof Error ? error.message : String(error)) });

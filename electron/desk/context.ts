@@ -1,5 +1,5 @@
-// What every part of the desk service shares: its cache, its clock, its event bus and the session.
-import type Database from 'better-sqlite3';
+// What every part of the desk service shares: its stores, its clock, its event bus and the session.
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { DeskEvent, DeskEvents } from '../../shared/desk-api/contract';
 
 export type DeskDb = Database.Database;
@@ -11,7 +11,10 @@ export interface DeskLogger {
 }
 
 export interface DeskContext {
+  /** The cache: what the server sent. Purged on sign-out, rebuilt from the server when damaged. */
   db: DeskDb;
+  /** What only this desk knows (the outbox, drafts, settings), in its own file: never purged or rebuilt. */
+  own: DeskDb;
   dataDir: string;
   now(): Date;
   log: DeskLogger;

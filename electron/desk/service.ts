@@ -2,7 +2,6 @@
 // the outbox, and answers the desk API: every call is checked against the contract's schema, handled by
 // the one handler that owns its channel, and answered as {ok:true,value} or {ok:false,error}. The Electron
 // utility process and the browser host both run exactly this.
-import path from 'node:path';
 import {
   deskChannels,
   type DeskChannel,
@@ -17,7 +16,6 @@ import { auditHandlers } from './audit/handlers';
 import { DEFAULT_AUDIT_TUNING, createAuditVerifier, type AuditTuning } from './audit/verifier';
 import { cacheHandlers } from './cache/handlers';
 import type { DeskContext, DeskLogger } from './context';
-import { DESK_DATABASE_FILE, openDeskDatabase } from './db/open';
 import { createDrafts } from './drafts/drafts';
 import { deskErrorOf } from './errors';
 import { createEventBus } from './events';
@@ -33,11 +31,21 @@ import { settingsHandlers } from './settings';
 import { DEFAULT_SYNC_TUNING, createSyncEngine, type SyncTuning } from './sync/engine';
 import { syncHandlers } from './sync/handlers';
 import { userHandlers } from './users/handlers';
-import { bindCacheToServer } from './sync/sync-state';
+import { bindCacheToServer, readCacheOwner, writeCacheOwner } from './sync/sync-state';
+import { checkDataKey, dataKeyFromFile } from './storage/data-key';
+import { DEFAULT_RETENTION_DAYS, purgePersonalData, purgeResolvedCases } from './storage/purge';
+import { openDeskStores } from './storage/stores';
 
 export interface DeskServiceOptions {
-  /** The app's data folder for the desk: the cache file and the evidence files live here. */
+  /** The app's data folder for the desk: the cache, the own store and the evidence files live here. */
   dataDir: string;
+  /**
+   * The 32-byte key the desk's files are encrypted with (storage/data-key.ts): the Electron shell's, held
+   * by the OS keystore. Without one the key file in dataDir is used (created on first run): the browser host.
+   */
+  dataKey?: Buffer;
+  /** Resolved cases are deleted from the cache this many days after their verdict (default 30). */
+  retentionDays?: number;
   /** The platform API to talk to, e.g. http://127.0.0.1:4010. */
   serverUrl: string;
   now?: () => Date;
@@ -85,12 +93,16 @@ const isDeskChannel = (channel: string): channel is DeskChannel => Object.hasOwn
 export async function createDeskService(options: DeskServiceOptions): Promise<DeskService> {
   const log = options.log ?? consoleLogger;
   const serverUrl = acceptedServerUrl(options.serverUrl);
-  const db = openDeskDatabase(path.join(options.dataDir, DESK_DATABASE_FILE));
+  const now = options.now ?? (() => new Date());
+  const dataKey = options.dataKey ? checkDataKey(options.dataKey) : dataKeyFromFile(options.dataDir);
+  const { cache: db, own, evidenceKey } = openDeskStores(options.dataDir, dataKey, log, now);
+  const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const bus = createEventBus(log);
   const ctx: DeskContext = {
     db,
+    own,
     dataDir: options.dataDir,
-    now: options.now ?? (() => new Date()),
+    now,
     log,
     emit: bus.emit,
   };
@@ -113,6 +125,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   const outbox = createOutbox(ctx, { platform: api, currentUser });
   const evidence = createEvidenceStore(ctx, {
     platform: api,
+    fileKey: evidenceKey,
     evidenceUrl:
       options.evidenceUrl ??
       (() => {
@@ -135,14 +148,65 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     if (status.state === 'idle' && session.user()?.role === 'supervisor') void audit.verify();
   });
 
+  // Resolved cases past the retention period go at start and after every sync that reached the end of the
+  // feed (a sync may have just brought them, or time moved them past the period).
+  async function applyRetention(): Promise<void> {
+    try {
+      if (purgeResolvedCases(ctx, retentionDays) > 0) await evidence.dropUnreferenced();
+    } catch (error) {
+      log.error('The retention purge failed; it runs again after the next sync', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  // Chained one after the other and awaited by close(), so no run is cut off by the cache closing under it.
+  let retaining = applyRetention();
+  const stopRetentionAfterSync = bus.on('sync.status', (status) => {
+    if (status.state === 'idle') retaining = retaining.then(applyRetention);
+  });
+
+  // Purges run one at a time, and a sign-in waits for the sign-out's purge so that a new sync never writes
+  // into a cache being emptied.
+  let purging: Promise<void> = Promise.resolve();
   const stopFollowingSession = session.onChange((change) => {
     if (change.kind === 'signed_in') {
-      sync.start();
-      void outbox.resume();
+      purging = purging.then(() => keepCacheTo(change.user.id));
+      void purging.then(() => {
+        if (session.user()?.id !== change.user.id) return;
+        sync.start();
+        void outbox.resume();
+      });
     } else {
       sync.stop();
+      // An expired session keeps the cache for the same user's next sign-in; signing out is leaving.
+      if (change.reason === 'sign_out') purging = purging.then(() => purgeAfterSignOut());
     }
   });
+
+  // A session that expired keeps the cache for its user; someone else signing in next must not see it.
+  async function keepCacheTo(userId: string): Promise<void> {
+    try {
+      const owner = readCacheOwner(db);
+      if (owner !== null && owner !== userId) {
+        await sync.settle();
+        await purgePersonalData(ctx);
+        log.info("Another user signed in: the previous user's cached cases were deleted");
+      }
+      writeCacheOwner(db, userId);
+    } catch (error) {
+      log.error('The purge for another user failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  async function purgeAfterSignOut(): Promise<void> {
+    try {
+      // The stopped sync may still be applying the page it had fetched.
+      await sync.settle();
+      await purgePersonalData(ctx);
+    } catch (error) {
+      log.error('The sign-out purge failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
 
   const handlers = withInputChecks(
     joinHandlers(
@@ -198,10 +262,13 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       closing ??= (async () => {
         stopFollowingSession();
         stopAuditAfterSync();
-        await Promise.all([sync.close(), outbox.close(), audit.close()]);
+        stopRetentionAfterSync();
+        await Promise.all([sync.close(), outbox.close(), audit.close(), purging]);
+        await retaining;
         bus.clear();
         // Closing the last connection checkpoints the WAL into the main file.
         db.close();
+        own.close();
       })();
       return closing;
     },

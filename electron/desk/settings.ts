@@ -47,9 +47,9 @@ export function writeSettings(db: DeskDb, changes: Partial<Settings>): Settings 
  */
 export function settingsHandlers(ctx: DeskContext): DeskHandlers {
   return {
-    'settings.get': () => readSettings(ctx.db),
+    'settings.get': () => readSettings(ctx.own),
     'settings.set': (changes) => {
-      const next = writeSettings(ctx.db, changes);
+      const next = writeSettings(ctx.own, changes);
       ctx.log.info('Settings changed', { keys: Object.keys(changes) });
       return next;
     },

@@ -1,4 +1,4 @@
-// `npm run browser -- --port P --data DIR [--server URL] [--simulate]`: the whole product in a browser, no
+// `npm run browser -- --port P --data DIR [--server URL] [--simulate] [--retention-days N]`: the whole product in a browser, no
 // Electron (DESIGN §1, §7). One Node process runs the desk service, serves the built renderer and bridges
 // window.desk over loopback; without --server (and no server saved in the settings) it also starts the
 // bundled server, with the demo data on first run. With --simulate the market simulator plays trades
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { savedServerUrl } from '../desk/saved-server';
 import { createDeskService } from '../desk/service';
+import { DATA_KEY_FILE, dataKeyFromFile } from '../desk/storage/data-key';
 import { startBundledServer } from '../launch/bundled-server';
 import { BUNDLED_SERVER_IDENTITY, chooseServer } from '../launch/server-choice';
 import { newSimulatorSecrets, startSimulatorProcess } from '../launch/simulator-process';
@@ -47,7 +48,13 @@ async function main(): Promise<void> {
 
   try {
     const deskDataDir = join(args.dataDir, 'desk');
-    const choice = chooseServer(args.serverUrl, savedServerUrl(deskDataDir));
+    // No OS keystore here (DESIGN §1: no desktop session needed): the key sits beside the data it protects.
+    const dataKey = dataKeyFromFile(deskDataDir);
+    log.info(
+      `The desk's files are encrypted with a key kept in ${join(deskDataDir, DATA_KEY_FILE)} (mode 0600): ` +
+        'anyone who can read that folder as you can read them; the desktop app keeps its key in the OS keystore',
+    );
+    const choice = chooseServer(args.serverUrl, savedServerUrl(deskDataDir, dataKey, stderrLogger('desk')));
     if (args.simulate && choice.kind === 'remote') {
       throw new UsageError(
         `--simulate plays the market against the bundled server, but ${choice.serverUrl} is saved as the server`,
@@ -81,8 +88,10 @@ async function main(): Promise<void> {
     const secret = newLaunchSecret();
     const desk = await createDeskService({
       dataDir: deskDataDir,
+      dataKey,
       serverUrl,
       ...(choice.kind === 'bundled' ? { serverIdentity: BUNDLED_SERVER_IDENTITY } : {}),
+      ...(args.retentionDays === null ? {} : { retentionDays: args.retentionDays }),
       log: stderrLogger('desk'),
       evidenceUrl: (sha256: string) => hostEvidenceUrl(secret, sha256),
     });
@@ -99,6 +108,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const usage = error instanceof UsageError;
   console.error(`dispute-desk browser host: ${error instanceof Error ? error.message : String(error)}`);
-  if (usage) console.error('usage: npm run browser -- --port P --data DIR [--server URL] [--simulate]');
+  if (usage)
+    console.error('usage: npm run browser -- --port P --data DIR [--server URL] [--simulate] [--retention-days N]');
   process.exit(usage ? 2 : 1);
 });

@@ -1,4 +1,4 @@
-// The browser host's command line: `--port P --data DIR [--server URL] [--simulate]`.
+// The browser host's command line: `--port P --data DIR [--server URL] [--simulate] [--retention-days N]`.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkServerUrl } from '../../shared/desk-api/server-url';
@@ -9,7 +9,12 @@ export interface HostArguments {
   serverUrl: string | null;
   /** Run the market simulator against the bundled server (a demo where disputes arrive live). */
   simulate: boolean;
+  /** Resolved cases leave the desk's cache this many days after their verdict (null: the desk's default, 30). */
+  retentionDays: number | null;
 }
+
+/** A year and a half: longer than any dispute stays relevant, short enough that a typo is caught. */
+export const MAX_RETENTION_DAYS = 540;
 
 export class UsageError extends Error {
   readonly code = 'usage';
@@ -17,7 +22,7 @@ export class UsageError extends Error {
 
 /** Parses the command line; pure, so that every refusal is unit tested. */
 export function parseHostArguments(args: string[]): HostArguments {
-  let values: { port?: string; data?: string; server?: string; simulate?: boolean };
+  let values: { port?: string; data?: string; server?: string; simulate?: boolean; 'retention-days'?: string };
   try {
     ({ values } = parseArgs({
       args,
@@ -26,6 +31,7 @@ export function parseHostArguments(args: string[]): HostArguments {
         data: { type: 'string' },
         server: { type: 'string' },
         simulate: { type: 'boolean' },
+        'retention-days': { type: 'string' },
       },
       strict: true,
     }));
@@ -46,5 +52,19 @@ export function parseHostArguments(args: string[]): HostArguments {
   if (simulate && serverUrl !== null) {
     throw new UsageError('--simulate plays the market against the bundled server: leave out --server');
   }
-  return { port: Number(port), dataDir: resolve(values.data ?? '.data/browser'), serverUrl, simulate };
+  return {
+    port: Number(port),
+    dataDir: resolve(values.data ?? '.data/browser'),
+    serverUrl,
+    simulate,
+    retentionDays: retentionDaysOf(values['retention-days']),
+  };
+}
+
+function retentionDaysOf(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  // 0 would delete a case the moment it resolves, before the agent has read the outcome.
+  if (!/^\d{1,4}$/.test(value) || Number(value) < 1 || Number(value) > MAX_RETENTION_DAYS)
+    throw new UsageError(`--retention-days takes a whole number of days from 1 to ${MAX_RETENTION_DAYS}, got "${value}"`);
+  return Number(value);
 }

@@ -1,7 +1,8 @@
 // The main process's handle on the desk worker: a utility process running the desk service
 // (electron/desk-worker/, built as out/main/desk-worker.js), so that a sync of 100,000 cases never blocks
-// the window's main process.
-import { utilityProcess } from 'electron';
+// the window's main process. Starting the process is the caller's (services.ts forks a utility process;
+// tests fork a plain Node child), so this file runs under test without Electron; desk-supervisor.ts
+// restarts a worker that crashes.
 import type { DeskChannel, DeskEvent } from '../../shared/desk-api/contract';
 import type { DeskResult } from '../../shared/desk-api/schemas';
 import {
@@ -17,7 +18,20 @@ export interface DeskWorker {
   saveServer(serverUrl: string | null): Promise<DeskResult<unknown>>;
   evidenceFile(sha256: string): Promise<{ bytes: Uint8Array; mime: string } | null>;
   onEvent(listener: (event: DeskEvent, payload: unknown) => void): void;
+  /**
+   * Called when the process ends without being asked to stop (a crash, a kill), before the calls it left
+   * unanswered are answered desk_unavailable.
+   */
+  onExit(listener: (reason: string) => void): void;
   stop(): Promise<void>;
+}
+
+/** What this client needs of the worker's process: Electron's UtilityProcess, or a forked Node child. */
+export interface WorkerProcess {
+  postMessage(message: ToWorkerMessage): void;
+  on(event: 'message', listener: (data: unknown) => void): unknown;
+  once(event: 'exit', listener: (code: number | null) => void): unknown;
+  kill(): unknown;
 }
 
 /** The server the desk is to talk to, and the name its cache is bound to (null: the URL). */
@@ -27,8 +41,11 @@ export interface DeskServer {
 }
 
 export interface DeskWorkerOptions {
-  scriptPath: string;
+  /** Starts the worker's process (out/main/desk-worker.js). */
+  spawn(): WorkerProcess;
   dataDir: string;
+  /** The desk's data key, unwrapped from the OS keystore (data-key.ts); handed over in memory only. */
+  dataKey: Buffer;
   /**
    * Given the server saved in the desk's settings (null for none), returns the server to use, starting
    * the bundled one when needed. Runs between reading the settings and starting the desk.
@@ -44,15 +61,14 @@ const DEFAULT_START_TIMEOUT_MS = 60_000;
 type Answer<T> = (value: T) => void;
 
 export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker> {
-  const child = utilityProcess.fork(options.scriptPath, [], {
-    serviceName: 'Dispute Desk service',
-    stdio: 'inherit',
-  });
+  const child = options.spawn();
   const pendingCalls = new Map<number, Answer<DeskResult<unknown>>>();
   const pendingEvidence = new Map<number, Answer<{ bytes: Uint8Array; mime: string } | null>>();
   const eventListeners: Array<(event: DeskEvent, payload: unknown) => void> = [];
+  const exitListeners: Array<(reason: string) => void> = [];
   let nextId = 1;
   let exitReason: string | null = null;
+  let stopping = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const post = (message: ToWorkerMessage): void => child.postMessage(message);
@@ -61,6 +77,7 @@ export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker>
     saveServer,
     evidenceFile,
     onEvent: (listener) => void eventListeners.push(listener),
+    onExit: (listener) => void exitListeners.push(listener),
     stop,
   };
 
@@ -87,6 +104,7 @@ export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker>
       exitReason = `it exited with code ${code}`;
       clearTimeout(timer);
       reject(new Error(`The desk service stopped before it was ready (exit code ${code})`));
+      if (!stopping) for (const listener of exitListeners) listener(exitReason);
       // Nobody waits forever on a worker that is gone.
       for (const answer of pendingCalls.values()) answer(workerUnavailable(exitReason));
       for (const answer of pendingEvidence.values()) answer(null);
@@ -110,7 +128,7 @@ export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker>
           options.connect(message.serverUrl).then(
             (server) => {
               timer = startTimer();
-              post({ type: 'start', dataDir: options.dataDir, ...server });
+              post({ type: 'start', dataDir: options.dataDir, dataKey: options.dataKey.toString('hex'), ...server });
             },
             (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))),
           );
@@ -138,7 +156,7 @@ export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker>
       }
     }
 
-    post({ type: 'readSavedServer', dataDir: options.dataDir });
+    post({ type: 'readSavedServer', dataDir: options.dataDir, dataKey: options.dataKey.toString('hex') });
   });
 
   function invoke(channel: DeskChannel, input: unknown): Promise<DeskResult<unknown>> {
@@ -155,7 +173,7 @@ export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker>
     const id = nextId++;
     return new Promise((resolve) => {
       pendingCalls.set(id, resolve);
-      post({ type: 'saveServer', id, dataDir: options.dataDir, serverUrl });
+      post({ type: 'saveServer', id, dataDir: options.dataDir, dataKey: options.dataKey.toString('hex'), serverUrl });
     });
   }
 
@@ -171,6 +189,7 @@ export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker>
   /** Asks the desk to close its cache cleanly; kills it if it does not exit in time. */
   async function stop(): Promise<void> {
     if (exitReason !== null) return;
+    stopping = true;
     post({ type: 'stop' });
     const grace = setTimeout(() => child.kill(), STOP_GRACE_MS);
     await exited;

@@ -2,7 +2,7 @@
 // service, each in a utility process. Decisions live in small pure modules
 // (common/security.ts, desk-ipc-rules.ts, shared/desk-api/worker-protocol.ts); this file only wires them
 // together.
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
 import { registerPrivilegedSchemes, serveRendererFrom } from './app-protocol';
 import { serveEvidenceFrom } from './evidence-protocol';
@@ -63,6 +63,8 @@ app
       userDataDir: app.getPath('userData'),
       deskWorkerScript: join(import.meta.dirname, 'desk-worker.js'),
       serverScript: join(import.meta.dirname, 'server.js'),
+      // The windows also answer every call with this reason (desk_unavailable); the box says it at once.
+      onDeskGaveUp: (reason) => dialog.showErrorBox('Dispute Desk', `The desk service is not running: ${reason}`),
     });
     services = started;
     const deskWorker = started.then((running) => running.deskWorker);

@@ -5,6 +5,8 @@ import { utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { startBundledServer, type BundledServer } from '../launch/bundled-server';
 import { BUNDLED_SERVER_IDENTITY, chooseServer } from '../launch/server-choice';
+import { deskDataKey } from './data-key';
+import { superviseDeskWorker, type SupervisorOptions } from './desk-supervisor';
 import { startDeskWorker, type DeskServer, type DeskWorker } from './desk-worker-client';
 import { utilityProcessLauncher } from './server-process';
 
@@ -14,6 +16,8 @@ export interface ServicesOptions {
   deskWorkerScript: string;
   /** out/main/server.js, run in a utility process. */
   serverScript: string;
+  /** Told when the desk worker crashed too often to be restarted again (main shows an error box). */
+  onDeskGaveUp?: SupervisorOptions['onGiveUp'];
 }
 
 export interface RunningServices {
@@ -23,7 +27,11 @@ export interface RunningServices {
 
 export async function startServices(options: ServicesOptions): Promise<RunningServices> {
   let server: BundledServer | null = null;
-  const connect = async (savedServerUrl: string | null): Promise<DeskServer> => {
+  let connected: DeskServer | null = null;
+  // A restarted worker asks again: it gets the server the first one chose, the bundled one still running.
+  const connect = async (savedServerUrl: string | null): Promise<DeskServer> =>
+    (connected ??= await chooseAndStart(savedServerUrl));
+  const chooseAndStart = async (savedServerUrl: string | null): Promise<DeskServer> => {
     const choice = chooseServer(null, savedServerUrl);
     if (choice.kind === 'remote') return { serverUrl: choice.serverUrl, serverIdentity: null };
     server = await startBundledServer({
@@ -39,10 +47,22 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     await server?.stop();
   };
   try {
-    const deskWorker = await startDeskWorker({
-      scriptPath: options.deskWorkerScript,
-      dataDir: join(options.userDataDir, 'desk'),
-      connect,
+    const deskDataDir = join(options.userDataDir, 'desk');
+    const dataKey = deskDataKey(deskDataDir);
+    const deskWorker = await superviseDeskWorker({
+      start: () =>
+        startDeskWorker({
+          spawn: () =>
+            utilityProcess.fork(options.deskWorkerScript, [], {
+              serviceName: 'Dispute Desk service',
+              stdio: 'inherit',
+            }),
+          dataDir: deskDataDir,
+          dataKey,
+          connect,
+        }),
+      onCrash: (reason) => console.error(`Dispute Desk: the desk service stopped (${reason}); restarting it`),
+      ...(options.onDeskGaveUp ? { onGiveUp: options.onDeskGaveUp } : {}),
     });
     return {
       deskWorker,

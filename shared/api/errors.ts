@@ -91,6 +91,7 @@ export const DESK_ONLY_ERROR_CODES = [
   'server_change_refused',
   'untrusted_sender',
   'desk_unavailable',
+  'desk_restarted',
   'bridge_closed',
   'not_available',
   'no_desk',

@@ -6,6 +6,8 @@ import { DESK_EVENTS, type DeskChannel, type DeskEvent } from './contract';
 import { deskError, serverUrl, type DeskResult } from './schemas';
 import { isDeskChannel } from './wire';
 
+/** The desk's data key (32 bytes, hex), unwrapped by main from the OS keystore: it never touches the disk. */
+const dataKey = z.string().regex(/^[0-9a-f]{64}$/);
 const requestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const deskChannel = z.custom<DeskChannel>(isDeskChannel, { message: 'not a desk channel' });
@@ -14,17 +16,24 @@ const deskEvent = z.enum(DESK_EVENTS as [DeskEvent, ...DeskEvent[]]);
 /** Main → worker. */
 const toWorkerMessage = z.discriminatedUnion('type', [
   /** First: which server the desk's settings name, so that main knows whether to start the bundled one. */
-  z.strictObject({ type: z.literal('readSavedServer'), dataDir: z.string().min(1) }),
+  z.strictObject({ type: z.literal('readSavedServer'), dataDir: z.string().min(1), dataKey }),
   z.strictObject({
     type: z.literal('start'),
     dataDir: z.string().min(1),
+    dataKey,
     serverUrl,
     /** What the cache is bound to; null for the server's URL (see electron/launch/server-choice.ts). */
     serverIdentity: z.string().min(1).max(200).nullable(),
   }),
   z.strictObject({ type: z.literal('invoke'), id: requestId, channel: deskChannel, input: z.unknown() }),
   /** A server the user confirmed in main's dialog (null: the bundled one), saved for the next start; answered by `result`. */
-  z.strictObject({ type: z.literal('saveServer'), id: requestId, dataDir: z.string().min(1), serverUrl: serverUrl.nullable() }),
+  z.strictObject({
+    type: z.literal('saveServer'),
+    id: requestId,
+    dataDir: z.string().min(1),
+    dataKey,
+    serverUrl: serverUrl.nullable(),
+  }),
   z.strictObject({ type: z.literal('evidence'), id: requestId, sha256 }),
   z.strictObject({ type: z.literal('stop') }),
 ]);

@@ -122,12 +122,11 @@ describe('applying a case detail', () => {
 });
 
 describe('the binding to a server', () => {
-  it('wipes the cached cases and the sync state when the server changes, and keeps what only the desk knows', () => {
+  it('wipes the cached cases and the sync state when the server changes', () => {
     const db = fresh();
     expect(bindCacheToServer(db, 'http://127.0.0.1:4010')).toBe(false);
     apply(db, syntheticCase(9));
     writeSyncState(db, { cursor: 42, lastSyncedAt: '2026-11-24T12:00:00.000Z' });
-    db.prepare("INSERT INTO settings (key, value) VALUES ('theme', '\"dark\"')").run();
     expect(bindCacheToServer(db, 'http://127.0.0.1:4010')).toBe(false);
     expect(readSyncState(db).cursor).toBe(42);
 
@@ -136,6 +135,5 @@ describe('the binding to a server', () => {
     for (const table of ['cases', 'case_details', 'cases_search', 'case_evidence']) {
       expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
     }
-    expect(db.prepare('SELECT count(*) AS n FROM settings').get()).toEqual({ n: 1 });
   });
 });

@@ -96,7 +96,7 @@ describe('holds', () => {
     platform.proxy.onRequest = (request) => {
       const key = request.headers['idempotency-key'];
       if (request.path.endsWith('/hold'))
-        onDiskWhenSent.push(desk.ctx.db.prepare('SELECT kind, state FROM outbox WHERE idempotency_key = ?').get(key));
+        onDiskWhenSent.push(desk.ctx.own.prepare('SELECT kind, state FROM outbox WHERE idempotency_key = ?').get(key));
     };
 
     const entry = await handlers['case.placeHold']!({ caseId, reason: 'KYT alert under review' });
@@ -129,7 +129,7 @@ describe('holds', () => {
 
   it('a hold command written before a crash is sent after the restart, once', async () => {
     const first = await deskFor(carla);
-    insertCommand(first.desk.ctx.db, {
+    insertCommand(first.desk.ctx.own, {
       id: 'cmd-hold',
       userId: carla.id,
       kind: 'hold',
@@ -143,7 +143,7 @@ describe('holds', () => {
     const second = await deskFor(carla);
     await second.outbox.resume();
 
-    expect(findCommand(second.desk.ctx.db, 'cmd-hold')).toMatchObject({ state: 'confirmed', attempts: 1 });
+    expect(findCommand(second.desk.ctx.own, 'cmd-hold')).toMatchObject({ state: 'confirmed', attempts: 1 });
     expect(requestsTo('POST', `/v1/cases/${caseId}/hold`).map((r) => r.headers['idempotency-key'])).toEqual([
       'key-hold-0001',
     ]);
@@ -158,7 +158,7 @@ describe('holds', () => {
     expect(lift).toMatchObject({ kind: 'lift_hold', state: 'needs_code', error: { code: 'invalid_totp' } });
     expect(lift.error?.message).toMatch(/fresh code/);
     // The refused code is wiped from disk; the hold stands.
-    expect(JSON.parse(findCommand(desk.ctx.db, lift.id)!.payload)).toMatchObject({ totp: null });
+    expect(JSON.parse(findCommand(desk.ctx.own, lift.id)!.payload)).toMatchObject({ totp: null });
     expect(escrowOf(platform.server, caseId).hold_reason).toBe('KYT alert under review');
     // While it waits, another hold command on the case is refused rather than raced.
     await expect(handlers['case.placeHold']!({ caseId, reason: 'again' })).rejects.toMatchObject({
@@ -222,7 +222,7 @@ describe('roles', () => {
     for (const refusal of refusals) {
       await expect(refusal).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/^Only compliance reviewers can /) });
     }
-    expect(desk.ctx.db.prepare('SELECT COUNT(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+    expect(desk.ctx.own.prepare('SELECT COUNT(*) AS n FROM outbox').get()).toEqual({ n: 0 });
     expect(platform.proxy.requests.filter((r) => r.path.startsWith('/v1/kyt') || r.path.endsWith('/hold'))).toEqual([]);
   });
 
@@ -241,7 +241,7 @@ describe('roles', () => {
         totp: '123456',
       }),
     ).rejects.toMatchObject({ code: 'forbidden', message: 'Only dispute agents can decide verdicts.' });
-    expect(desk.ctx.db.prepare('SELECT COUNT(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+    expect(desk.ctx.own.prepare('SELECT COUNT(*) AS n FROM outbox').get()).toEqual({ n: 0 });
   });
 
   it('words bad input readably', async () => {

@@ -78,7 +78,7 @@ describe('drafts', () => {
       verdict: null,
     });
     await handlers['drafts.save']!({ caseId: 'DSP-1', draft: {} });
-    expect(desk.ctx.db.prepare('SELECT COUNT(*) AS n FROM drafts').get()).toEqual({ n: 0 });
+    expect(desk.ctx.own.prepare('SELECT COUNT(*) AS n FROM drafts').get()).toEqual({ n: 0 });
   });
 
   it('refuse a verdict draft carrying an authentication code, and never store one', async () => {
@@ -89,7 +89,7 @@ describe('drafts', () => {
         draft: { verdict: { ...DRAFT.verdict, totp: '123456' } } as never,
       }),
     ).rejects.toMatchObject({ code: 'invalid_request' });
-    expect(desk.ctx.db.prepare('SELECT COUNT(*) AS n FROM drafts').get()).toEqual({ n: 0 });
+    expect(desk.ctx.own.prepare('SELECT COUNT(*) AS n FROM drafts').get()).toEqual({ n: 0 });
   });
 
   it('need someone signed in', async () => {
@@ -102,7 +102,7 @@ describe('drafts', () => {
 
   it('read a stored draft that no longer fits the schema as an empty one', async () => {
     const { desk, handlers } = deskAs(ana);
-    desk.ctx.db
+    desk.ctx.own
       .prepare(
         "INSERT INTO drafts (user_id, case_id, data, updated_at) VALUES (?, 'DSP-1', ?, '2026-01-01T00:00:00.000Z')",
       )

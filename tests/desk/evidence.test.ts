@@ -1,6 +1,7 @@
 // The evidence store against the real platform server: a file is downloaded once (even when asked for
 // many times at once), kept by sha256 under the data folder, checked against its sha256, kept within a
 // size limit and an LRU cap on disk; a tampered download (from a tiny fake server) is refused.
+import { sealedName, unseal } from '../../electron/desk/evidence/sealed-file';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -26,6 +27,7 @@ let platform: Platform;
 let dataDir: string;
 let desk: TestDesk;
 let clock: Date;
+const EVIDENCE_KEY = Buffer.alloc(32, 7);
 
 /** Stores `bytes` on the platform server; returns their sha256. */
 function upload(bytes: Buffer): string {
@@ -37,13 +39,17 @@ function store(overrides: Partial<EvidenceDeps> = {}) {
   return createEvidenceStore(desk.ctx, {
     platform: desk.api,
     evidenceUrl: (sha256) => `desk-evidence://file/${sha256}`,
+    fileKey: EVIDENCE_KEY,
     ...overrides,
   });
 }
 
 const downloadsOf = (sha256: string) =>
   platform.proxy.requests.filter((r) => r.path === `/v1/evidence/${sha256}`).length;
-const fileOnDisk = (sha256: string) => path.join(dataDir, 'evidence', sha256.slice(0, 2), sha256);
+const fileOnDisk = (sha256: string) => {
+  const name = sealedName(EVIDENCE_KEY, sha256);
+  return path.join(dataDir, 'evidence', name.slice(0, 2), name);
+};
 const heldFiles = () =>
   (
     desk.ctx.db.prepare('SELECT sha256 FROM evidence_files ORDER BY sha256').all() as { sha256: string }[]
@@ -77,7 +83,10 @@ describe('evidence store', () => {
     expect(await evidence.evidenceFile(sha256)).toEqual({ bytes, mime: 'image/png' });
 
     expect(downloadsOf(sha256)).toBe(1);
-    expect(fs.readFileSync(fileOnDisk(sha256))).toEqual(bytes);
+    // Kept encrypted: the bytes on disk are not the file's, and open to the key.
+    const sealed = fs.readFileSync(fileOnDisk(sha256));
+    expect(sealed.includes(bytes)).toBe(false);
+    expect(unseal(EVIDENCE_KEY, sealed)).toEqual(bytes);
     expect(desk.ctx.db.prepare('SELECT mime, size FROM evidence_files WHERE sha256 = ?').get(sha256)).toEqual(
       {
         mime: 'image/png',
@@ -145,7 +154,10 @@ describe('evidence store', () => {
 
     expect((await evidence.evidenceFile(sha256))?.bytes).toEqual(bytes);
     expect(downloadsOf(sha256)).toBe(2);
-    expect(fs.readFileSync(fileOnDisk(sha256))).toEqual(bytes);
+    // Kept encrypted: the bytes on disk are not the file's, and open to the key.
+    const sealed = fs.readFileSync(fileOnDisk(sha256));
+    expect(sealed.includes(bytes)).toBe(false);
+    expect(unseal(EVIDENCE_KEY, sealed)).toEqual(bytes);
   });
 
   it('answers null for a file the server does not have, and for anything that is not a sha256', async () => {

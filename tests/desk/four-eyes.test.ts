@@ -93,7 +93,7 @@ describe('approving a proposal', () => {
     platform.proxy.onRequest = (request) => {
       if (request.path.endsWith('/verdict/approve'))
         onDiskWhenSent.push(
-          desk.ctx.db.prepare('SELECT kind, state FROM outbox WHERE idempotency_key = ?').get(request.headers['idempotency-key']),
+          desk.ctx.own.prepare('SELECT kind, state FROM outbox WHERE idempotency_key = ?').get(request.headers['idempotency-key']),
         );
     };
 
@@ -104,7 +104,7 @@ describe('approving a proposal', () => {
     expect(escrowOf(platform.server, caseId).state).toBe('released');
     expect(cachedCase(desk, caseId)).toMatchObject({ status: 'resolved', verdict: { state: 'executed', approvedBy: { id: sofia.id } } });
     // The code does not outlive its command on disk.
-    expect(JSON.parse(findCommand(desk.ctx.db, entry.id)!.payload)).toEqual({ totp: null });
+    expect(JSON.parse(findCommand(desk.ctx.own, entry.id)!.payload)).toEqual({ totp: null });
   });
 
   it('an approval whose answer was lost goes again under the same key; the escrow moves once', async () => {
@@ -129,7 +129,7 @@ describe('approving a proposal', () => {
 
     const entry = await handlers['case.approve']!({ caseId, totp: wrongCode(sofia) });
     expect(entry).toMatchObject({ kind: 'approve', state: 'needs_code', error: { code: 'invalid_totp' } });
-    expect(JSON.parse(findCommand(desk.ctx.db, entry.id)!.payload)).toEqual({ totp: null });
+    expect(JSON.parse(findCommand(desk.ctx.own, entry.id)!.payload)).toEqual({ totp: null });
     expect(escrowOf(platform.server, caseId).state).toBe('held');
     // While it waits, a send-back on the same proposal is refused rather than raced.
     await expect(
@@ -253,7 +253,7 @@ describe('roles and input', () => {
     for (const refusal of refusals) {
       await expect(refusal).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/^Only supervisors can /) });
     }
-    expect(desk.ctx.db.prepare('SELECT COUNT(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+    expect(desk.ctx.own.prepare('SELECT COUNT(*) AS n FROM outbox').get()).toEqual({ n: 0 });
     expect(platform.proxy.requests.filter((r) => r.path.includes('/verdict/') || r.path.endsWith('/reassign') || r.path.startsWith('/v1/users'))).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import type { DeskEvent, DeskEvents } from '../../shared/desk-api/contract';
 import { createApiClient, type PlatformApi } from '../../electron/desk/api-client';
 import type { DeskContext } from '../../electron/desk/context';
 import { openDeskDatabase } from '../../electron/desk/db/open';
+import { OWN_MIGRATIONS } from '../../electron/desk/db/own-migrations/index';
 import { createSession, type DeskSession } from '../../electron/desk/session';
 import { createTestServer, freshCode, type TestServer, type TestUser } from '../server/harness';
 
@@ -168,6 +169,7 @@ export function openTestDesk(dataDir: string, baseUrl: string, options: TestDesk
   };
   const ctx: DeskContext = {
     db: openDeskDatabase(path.join(dataDir, 'desk.db')),
+    own: openDeskDatabase(path.join(dataDir, 'own.db'), OWN_MIGRATIONS),
     dataDir,
     now: options.now ?? (() => new Date()),
     log: { info: log('info'), warn: log('warn'), error: log('error') },
@@ -202,7 +204,10 @@ export function openTestDesk(dataDir: string, baseUrl: string, options: TestDesk
         bus.on(event, listener);
       });
     },
-    close: () => ctx.db.close(),
+    close: () => {
+      ctx.db.close();
+      ctx.own.close();
+    },
   };
 }
 

@@ -1,11 +1,15 @@
 // Migration 0002 rebuilds the outbox so that a command can act on a KYT alert instead of a case: a desk
 // file from before it keeps every command it held (pending ones still go out after the upgrade), and the
-// table refuses a command on both a case and an alert, or on neither.
+// table refuses a command on both a case and an alert, or on neither. Since version 5 the outbox lives in
+// the own store (own.db, storage/legacy-cache.ts moves it there): a legacy cache is migrated only up to
+// the last version that held it, as the legacy import does, and the own store's outbox is checked for the
+// same constraints.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDeskDatabase } from '../../electron/desk/db/open';
-import { DESK_MIGRATIONS } from '../../electron/desk/db/migrations/index';
+import { DESK_MIGRATIONS, LAST_VERSION_WITH_OWN_TABLES } from '../../electron/desk/db/migrations/index';
+import { OWN_MIGRATIONS } from '../../electron/desk/db/own-migrations/index';
 import { commandsOfCase, dueCommands, findCommand, insertCommand } from '../../electron/desk/outbox/store';
 import { tempDir } from '../server/harness';
 
@@ -15,6 +19,9 @@ afterEach(() => {
 });
 
 const AT = '2026-01-01T00:00:00.000Z';
+
+/** The cache's history up to the last version that held the outbox (what the legacy import migrates to). */
+const UP_TO_OWN_TABLES = DESK_MIGRATIONS.slice(0, LAST_VERSION_WITH_OWN_TABLES);
 
 describe('outbox migration 0002', () => {
   it('keeps the commands of a version 1 file, pending ones still due, with no alert', () => {
@@ -30,8 +37,8 @@ describe('outbox migration 0002', () => {
       .run({ at: AT });
     old.close();
 
-    const db = openDeskDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(DESK_MIGRATIONS.length);
+    const db = openDeskDatabase(file, UP_TO_OWN_TABLES);
+    expect(db.pragma('user_version', { simple: true })).toBe(LAST_VERSION_WITH_OWN_TABLES);
     expect(findCommand(db, 'cmd-1')).toMatchObject({
       kind: 'verdict',
       caseId: 'DSP-1',
@@ -46,7 +53,7 @@ describe('outbox migration 0002', () => {
   });
 
   it('takes a command on an alert, and refuses one on both a case and an alert or on neither', () => {
-    const db = openDeskDatabase(':memory:');
+    const db = openDeskDatabase(':memory:', OWN_MIGRATIONS);
     const base = { userId: 'USR-1', payload: {}, at: AT };
     insertCommand(db, { ...base, id: 'a', kind: 'alert_assign', caseId: null, alertId: 'KYT-1', idempotencyKey: 'k-a' });
     expect(findCommand(db, 'a')).toMatchObject({ caseId: null, alertId: 'KYT-1' });
@@ -74,7 +81,7 @@ describe('outbox migration 0004', () => {
     ).toThrow(/CHECK constraint failed/);
     old.close();
 
-    const db = openDeskDatabase(file);
+    const db = openDeskDatabase(file, UP_TO_OWN_TABLES);
     expect(db.pragma('user_version', { simple: true })).toBe(4);
     // Insertion order (rowid) decides which command of a case goes first: it survives the rebuild.
     expect(dueCommands(db, 'USR-1', AT).map((command) => command.id)).toEqual(['b-first']);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeskDb } from '../../electron/desk/context';
 import { openDeskDatabase } from '../../electron/desk/db/open';
+import { OWN_MIGRATIONS } from '../../electron/desk/db/own-migrations/index';
 import { holdFileWithinCap } from '../../electron/desk/evidence/files';
 import {
   commandsOfAlert,
@@ -34,7 +35,8 @@ function plansOf(db: DeskDb, work: () => void): string[] {
 
 describe('query plans', () => {
   it('the outbox finds due, next, open, per-case and per-alert commands through its indexes', () => {
-    const db = openDeskDatabase(':memory:');
+    // The outbox lives in the own store (own.db).
+    const db = openDeskDatabase(':memory:', OWN_MIGRATIONS);
     const plans = plansOf(db, () => {
       dueCommands(db, 'USR-1', '2026-01-01T00:00:00.000Z');
       nextAttemptAt(db, 'USR-1');

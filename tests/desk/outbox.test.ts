@@ -83,7 +83,7 @@ describe('sending', () => {
     platform.proxy.onRequest = (request) => {
       const key = request.headers['idempotency-key'];
       onDiskWhenSent.push(
-        desk.ctx.db.prepare('SELECT kind, state FROM outbox WHERE idempotency_key = ?').get(key),
+        desk.ctx.own.prepare('SELECT kind, state FROM outbox WHERE idempotency_key = ?').get(key),
       );
     };
 
@@ -111,13 +111,13 @@ describe('sending', () => {
       totp: freshCode(platform.server, ana),
     });
     // The verdict waits behind the claim it needs, without being tried.
-    expect(findCommand(desk.ctx.db, verdict.id)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(findCommand(desk.ctx.own, verdict.id)).toMatchObject({ state: 'pending', attempts: 0 });
 
     platform.proxy.down = false;
     await outbox.resume();
 
-    expect(findCommand(desk.ctx.db, claim.id)?.state).toBe('confirmed');
-    expect(findCommand(desk.ctx.db, verdict.id)?.state).toBe('confirmed');
+    expect(findCommand(desk.ctx.own, claim.id)?.state).toBe('confirmed');
+    expect(findCommand(desk.ctx.own, verdict.id)?.state).toBe('confirmed');
     const sent = platform.proxy.requests.filter(
       (r) => r.method === 'POST' && r.path.startsWith('/v1/cases/'),
     );
@@ -159,7 +159,7 @@ describe('after a crash', () => {
     const first = await deskFor(ana);
     // The first half of a command: on disk, never sent. Then the process dies.
     const at = new Date().toISOString();
-    insertCommand(first.desk.ctx.db, {
+    insertCommand(first.desk.ctx.own, {
       id: 'cmd-claim',
       userId: ana.id,
       kind: 'claim',
@@ -168,7 +168,7 @@ describe('after a crash', () => {
       payload: {},
       at,
     });
-    insertCommand(first.desk.ctx.db, {
+    insertCommand(first.desk.ctx.own, {
       id: 'cmd-note',
       userId: ana.id,
       kind: 'note',
@@ -184,8 +184,8 @@ describe('after a crash', () => {
     const second = await deskFor(ana);
     await second.outbox.resume();
 
-    expect(findCommand(second.desk.ctx.db, 'cmd-claim')).toMatchObject({ state: 'confirmed', attempts: 1 });
-    expect(findCommand(second.desk.ctx.db, 'cmd-note')).toMatchObject({ state: 'confirmed', attempts: 1 });
+    expect(findCommand(second.desk.ctx.own, 'cmd-claim')).toMatchObject({ state: 'confirmed', attempts: 1 });
+    expect(findCommand(second.desk.ctx.own, 'cmd-note')).toMatchObject({ state: 'confirmed', attempts: 1 });
     const claims = platform.proxy.requests.filter((r) => r.path === `/v1/cases/${caseId}/claim`);
     expect(claims.map((r) => r.headers['idempotency-key'])).toEqual(['key-claim-0001']);
     expect(auditCount('case.claimed', caseId)).toBe(1);
@@ -196,7 +196,7 @@ describe('after a crash', () => {
     expect((await call(platform.server, ana, 'POST', `/v1/cases/${caseId}/claim`)).status).toBe(200);
     const first = await deskFor(ana);
     const staleCode = freshCode(platform.server, ana);
-    insertCommand(first.desk.ctx.db, {
+    insertCommand(first.desk.ctx.own, {
       id: 'cmd-verdict',
       userId: ana.id,
       kind: 'verdict',
@@ -210,7 +210,7 @@ describe('after a crash', () => {
     // Signing in again spends a newer step of ana's codes, so the queued one is refused as replayed.
     const second = await deskFor(ana);
     await second.outbox.resume();
-    expect(findCommand(second.desk.ctx.db, 'cmd-verdict')).toMatchObject({
+    expect(findCommand(second.desk.ctx.own, 'cmd-verdict')).toMatchObject({
       state: 'needs_code',
       error: { code: 'totp_replayed' },
     });
@@ -260,7 +260,7 @@ describe('retries under the same key', () => {
       status: 'resolved',
     });
     // Once confirmed, the code is gone from disk.
-    expect(JSON.parse(findCommand(desk.ctx.db, entry.id)!.payload)).toMatchObject({ totp: null });
+    expect(JSON.parse(findCommand(desk.ctx.own, entry.id)!.payload)).toMatchObject({ totp: null });
   });
 
   it('a verdict answered 200 in a form the desk cannot read stays pending and goes again under its key', async () => {
@@ -307,7 +307,7 @@ describe('retries under the same key', () => {
       desk
         .nextEvent('outbox.changed', (e) => e.id === entry.id && e.attempts === attempts)
         .then(() => {
-          const command = findCommand(desk.ctx.db, entry.id)!;
+          const command = findCommand(desk.ctx.own, entry.id)!;
           return Date.parse(command.nextAttemptAt);
         });
     // The retry timer tries again on its own, each time later than the last.
@@ -335,7 +335,7 @@ describe('a verdict code that went stale', () => {
     platform.proxy.down = false;
     await outbox.resume();
 
-    const waiting = findCommand(desk.ctx.db, entry.id)!;
+    const waiting = findCommand(desk.ctx.own, entry.id)!;
     expect(waiting).toMatchObject({ state: 'needs_code', error: { code: 'invalid_totp' } });
     expect(waiting.error?.message).toMatch(/fresh code/);
     expect(JSON.parse(waiting.payload)).toMatchObject({ totp: null });
@@ -377,7 +377,7 @@ describe('a verdict code that went stale', () => {
     });
     expect(done.state).toBe('confirmed');
     expect(escrowOf(platform.server, otherCase).state).toBe('released');
-    expect(findCommand(desk.ctx.db, second.id)?.attempts).toBe(2);
+    expect(findCommand(desk.ctx.own, second.id)?.attempts).toBe(2);
   });
 
   it('takes a code only for a verdict of the signed-in user that waits for one', async () => {
@@ -440,7 +440,7 @@ describe('refusals are final and readable', () => {
     platform.proxy.down = false;
     await outbox.resume();
 
-    const failed = findCommand(desk.ctx.db, entry.id)!;
+    const failed = findCommand(desk.ctx.own, entry.id)!;
     expect(failed).toMatchObject({ state: 'failed', error: { code: 'not_case_holder' } });
     expect(failed.error?.message).toBe(
       'The verdict was not applied: you no longer hold this case (a supervisor may have reassigned it).',
@@ -448,7 +448,7 @@ describe('refusals are final and readable', () => {
     expect(JSON.parse(failed.payload)).toMatchObject({ totp: null });
     const attempts = failed.attempts;
     await outbox.resume();
-    expect(findCommand(desk.ctx.db, entry.id)?.attempts).toBe(attempts);
+    expect(findCommand(desk.ctx.own, entry.id)?.attempts).toBe(attempts);
     expect(escrowOf(platform.server, caseId).state).toBe('released');
     expect(auditCount('verdict.executed', caseId)).toBe(1);
   });
@@ -510,7 +510,7 @@ describe('refusals are final and readable', () => {
 
     expect(entry).toMatchObject({ state: 'failed', attempts: 1, error: { code: 'escrow_on_hold' } });
     expect(entry.error?.message).toMatch(/on hold/);
-    expect(JSON.parse(findCommand(desk.ctx.db, entry.id)!.payload)).toMatchObject({ totp: null });
+    expect(JSON.parse(findCommand(desk.ctx.own, entry.id)!.payload)).toMatchObject({ totp: null });
     expect(escrowOf(platform.server, caseId)).toMatchObject({
       state: 'held',
       hold_reason: 'KYT alert under review',
@@ -543,7 +543,7 @@ describe('an ended session', () => {
     await signIn(desk, platform.server, ana);
     await outbox.resume();
 
-    expect(findCommand(desk.ctx.db, entry.id)).toMatchObject({ state: 'confirmed', error: null });
+    expect(findCommand(desk.ctx.own, entry.id)).toMatchObject({ state: 'confirmed', error: null });
     expect(auditCount('case.note_added', caseId)).toBe(1);
     expect(outbox.entriesOfCase(caseId).map((e) => [e.kind, e.state])).toEqual([
       ['claim', 'confirmed'],
@@ -554,7 +554,7 @@ describe('an ended session', () => {
   it('sends only the commands of the user who is signed in', async () => {
     const bruno = addUser(platform.server.ctx, 'agent');
     const first = await deskFor(ana);
-    insertCommand(first.desk.ctx.db, {
+    insertCommand(first.desk.ctx.own, {
       id: 'cmd-ana',
       userId: ana.id,
       kind: 'note',
@@ -567,7 +567,7 @@ describe('an ended session', () => {
 
     const second = await deskFor(bruno);
     await second.outbox.resume();
-    expect(findCommand(second.desk.ctx.db, 'cmd-ana')).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(findCommand(second.desk.ctx.own, 'cmd-ana')).toMatchObject({ state: 'pending', attempts: 0 });
     expect(second.outbox.entriesOfCase(caseId)).toEqual([]);
   });
 });

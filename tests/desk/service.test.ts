@@ -6,11 +6,20 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
 import { createEventBus } from '../../electron/desk/events';
-import { DESK_DATABASE_FILE, DeskDatabaseTooNewError, openDeskDatabase } from '../../electron/desk/db/open';
+import { DESK_DATABASE_FILE, DeskDatabaseTooNewError } from '../../electron/desk/db/open';
 import { saveServerUrl, savedServerUrl } from '../../electron/desk/saved-server';
+import { dataKeyFromFile } from '../../electron/desk/storage/data-key';
+import { openOwnStore } from '../../electron/desk/storage/stores';
 import { createDeskService, type DeskService } from '../../electron/desk/service';
 import { syntheticCase } from './fixtures/synthetic-cases';
-import { capturingLogger, openDesk, tempDir, type LogEntry } from './fixtures/live-desk';
+import {
+  capturingLogger,
+  openDesk,
+  openDeskCache,
+  readDeskDb,
+  tempDir,
+  type LogEntry,
+} from './fixtures/live-desk';
 
 // Nothing listens here: the service never calls the server in these tests.
 const NOWHERE = 'http://127.0.0.1:9';
@@ -26,17 +35,12 @@ async function service(dataDir = tempDir(), serverUrl = NOWHERE, serverIdentity?
   return opened;
 }
 
-const cachedCount = (dataDir: string) => {
-  const db = new Database(path.join(dataDir, DESK_DATABASE_FILE), { readonly: true });
-  try {
-    return (db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-};
+const cachedCount = (dataDir: string) =>
+  readDeskDb(dataDir, (db) => (db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n);
 
 function cacheOneCase(dataDir: string) {
-  const db = openDeskDatabase(path.join(dataDir, DESK_DATABASE_FILE));
+  // The cache is encrypted with the key the service made in its folder.
+  const db = openDeskCache(dataDir);
   db.transaction(() => applyCaseDetail(db, syntheticCase(1)))();
   db.close();
 }
@@ -148,15 +152,15 @@ describe('settings', () => {
     });
     expect(await desk.handle('settings.get')).toMatchObject({ ok: true, value: { theme: 'system', serverUrl: null } });
     await desk.close();
-    expect(savedServerUrl(dataDir)).toBeNull();
+    expect(savedServerUrl(dataDir, dataKeyFromFile(dataDir), capturingLogger([]))).toBeNull();
   });
 
   it('read a stored server the desk would not accept (written before this rule) as none, and refuse to start with one', async () => {
     const dataDir = tempDir();
-    const db = openDeskDatabase(path.join(dataDir, DESK_DATABASE_FILE));
-    db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('serverUrl', JSON.stringify('http://evil.example'));
-    db.close();
-    expect(savedServerUrl(dataDir)).toBeNull();
+    const own = openOwnStore(dataDir, dataKeyFromFile(dataDir), capturingLogger([]));
+    own.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('serverUrl', JSON.stringify('http://evil.example'));
+    own.close();
+    expect(savedServerUrl(dataDir, dataKeyFromFile(dataDir), capturingLogger([]))).toBeNull();
     await expect(createDeskService({ dataDir, serverUrl: 'http://evil.example', log: capturingLogger([]) })).rejects.toThrow(
       /refuses the server address "http:\/\/evil.example": plain http/,
     );
@@ -164,10 +168,12 @@ describe('settings', () => {
 
   it('keep the server the user confirmed (saved by the Electron shell through the desk worker)', () => {
     const dataDir = tempDir();
-    saveServerUrl(dataDir, 'https://disputes.example');
-    expect(savedServerUrl(dataDir)).toBe('https://disputes.example');
-    saveServerUrl(dataDir, null);
-    expect(savedServerUrl(dataDir)).toBeNull();
+    const key = dataKeyFromFile(dataDir);
+    const log = capturingLogger([]);
+    saveServerUrl(dataDir, key, log, 'https://disputes.example');
+    expect(savedServerUrl(dataDir, key, log)).toBe('https://disputes.example');
+    saveServerUrl(dataDir, key, log, null);
+    expect(savedServerUrl(dataDir, key, log)).toBeNull();
   });
 });
 

@@ -4,8 +4,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compactFeed, recordCaseChange } from '../../electron/server/feed/changes';
 import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
-import { DESK_DATABASE_FILE, openDeskDatabase } from '../../electron/desk/db/open';
-import path from 'node:path';
 import { syntheticCase } from './fixtures/synthetic-cases';
 import {
   addDeskUser,
@@ -13,6 +11,7 @@ import {
   deskCursor,
   nextEvent,
   openDesk,
+  openDeskCache,
   readDeskDb,
   recordEvents,
   serverCursor,
@@ -41,11 +40,11 @@ async function liveServer(...args: Parameters<typeof startLiveServer>) {
   return server;
 }
 
-async function syncedDesk(server: LiveServer, options: Parameters<typeof openDesk>[1] = {}) {
+async function syncedDesk(server: LiveServer, options: Parameters<typeof openDesk>[1] = {}, user = addDeskUser(server)) {
   const desk = await openDesk(server.url, options);
   desks.push(desk);
   const synced = caughtUp(desk, server);
-  await signIn(desk.desk, addDeskUser(server));
+  await signIn(desk.desk, user);
   await synced;
   return desk;
 }
@@ -106,7 +105,10 @@ describe('410 must_refetch', () => {
     'fetches every case again when the feed no longer reaches back to its cursor, and drops what the server does not have',
     async () => {
       const server = await liveServer({ seed: 'demo', feedRetention: 5 });
-      const first = await syncedDesk(server);
+      // The same agent signs in both times: another user's sign-in would purge the cache (storage.test.ts)
+      // and sync from the start, never meeting the compacted feed.
+      const agent = addDeskUser(server);
+      const first = await syncedDesk(server, {}, agent);
       const stale = deskCursor(first.dataDir);
       await first.desk.close();
       desks = [];
@@ -119,7 +121,7 @@ describe('410 must_refetch', () => {
       });
       compactFeed(server.ctx);
       // A case the server never had, as a cache from a rebuilt server store would hold.
-      const db = openDeskDatabase(path.join(first.dataDir, DESK_DATABASE_FILE));
+      const db = openDeskCache(first.dataDir);
       db.transaction(() => applyCaseDetail(db, syntheticCase(0)))();
       db.close();
       const ghost = syntheticCase(0).id;
@@ -128,7 +130,10 @@ describe('410 must_refetch', () => {
       desks.push(desk);
       const changed = recordEvents(desk.desk, 'cases.changed');
       const synced = caughtUp(desk, server);
-      await signIn(desk.desk, addDeskUser(server));
+      // A TOTP code is good once per step: the server forgets the agent's last step so the test need not
+      // wait 30 s for the next one.
+      server.ctx.db.prepare('UPDATE users SET totp_last_step = NULL WHERE id = ?').run(agent.id);
+      await signIn(desk.desk, agent);
       await synced;
 
       expect(

@@ -73,6 +73,7 @@ describe('parseHostArguments', () => {
       dataDir: '/tmp/desk',
       serverUrl: null,
       simulate: false,
+      retentionDays: null,
     });
     expect(
       parseHostArguments(['--port', '8080', '--data', 'd', '--server', 'https://disputes.example/']),
@@ -81,8 +82,11 @@ describe('parseHostArguments', () => {
       dataDir: resolve('d'),
       serverUrl: 'https://disputes.example',
       simulate: false,
+      retentionDays: null,
     });
     expect(parseHostArguments(['--simulate']).simulate).toBe(true);
+    expect(parseHostArguments(['--retention-days', '7']).retentionDays).toBe(7);
+    expect(parseHostArguments(['--retention-days', '540']).retentionDays).toBe(540);
   });
 
   it.each([
@@ -97,6 +101,11 @@ describe('parseHostArguments', () => {
     [['--host', '0.0.0.0']],
     [['--simulate', '--server', 'https://disputes.example']],
     [['stray']],
+    [['--retention-days', '0']],
+    [['--retention-days', '541']],
+    [['--retention-days', '1.5']],
+    [['--retention-days', '-3']],
+    [['--retention-days', 'forever']],
   ])('refuses %j', (args) => {
     expect(() => parseHostArguments(args)).toThrow(UsageError);
   });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDeskDatabase, DESK_DATABASE_FILE } from '../../electron/desk/db/open';
+import { openOwnStore } from '../../electron/desk/storage/stores';
 import { writeSettings } from '../../electron/desk/settings';
 import { savedServerUrl } from '../../electron/desk/saved-server';
 import { chooseServer } from '../../electron/launch/server-choice';
@@ -30,10 +30,12 @@ describe('savedServerUrl', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is null on first run, and the server settings.set stored afterwards', () => {
-    expect(savedServerUrl(dir)).toBeNull();
-    const db = openDeskDatabase(join(dir, DESK_DATABASE_FILE));
+    const key = Buffer.alloc(32, 9);
+    const log = { info: () => {}, warn: () => {}, error: () => {} };
+    expect(savedServerUrl(dir, key, log)).toBeNull();
+    const db = openOwnStore(dir, key, log);
     writeSettings(db, { serverUrl: 'https://disputes.example' });
     db.close();
-    expect(savedServerUrl(dir)).toBe('https://disputes.example');
+    expect(savedServerUrl(dir, key, log)).toBe('https://disputes.example');
   });
 });

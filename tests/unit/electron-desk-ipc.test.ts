@@ -67,10 +67,12 @@ describe('checkDeskInvoke', () => {
 });
 
 describe('messages to the desk worker', () => {
+  // The desk's data key, hex (storage/data-key.ts): handed over in memory, checked for its size.
+  const KEY = 'ab'.repeat(32);
   it.each([
-    { type: 'readSavedServer', dataDir: '/data/desk' },
-    { type: 'start', dataDir: '/data/desk', serverUrl: 'http://127.0.0.1:4000', serverIdentity: 'bundled' },
-    { type: 'start', dataDir: '/data/desk', serverUrl: 'https://disputes.example', serverIdentity: null },
+    { type: 'readSavedServer', dataDir: '/data/desk', dataKey: KEY },
+    { type: 'start', dataDir: '/data/desk', dataKey: KEY, serverUrl: 'http://127.0.0.1:4000', serverIdentity: 'bundled' },
+    { type: 'start', dataDir: '/data/desk', dataKey: KEY, serverUrl: 'https://disputes.example', serverIdentity: null },
     { type: 'invoke', id: 1, channel: 'settings.set', input: { language: 'es' } },
     { type: 'invoke', id: 2, channel: 'session.state', input: undefined },
     { type: 'evidence', id: 3, sha256: sha },
@@ -88,7 +90,9 @@ describe('messages to the desk worker', () => {
     ['a fractional id', { type: 'invoke', id: 1.5, channel: 'session.state' }],
     ['a traversal as sha256', { type: 'evidence', id: 1, sha256: '../../etc/passwd' }],
     ['an extra field', { type: 'stop', now: true }],
-    ['a start without a server', { type: 'start', dataDir: '/data/desk', serverIdentity: null }],
+    ['a start without a server', { type: 'start', dataDir: '/data/desk', dataKey: KEY, serverIdentity: null }],
+    ['a start without the data key', { type: 'start', dataDir: '/d', serverUrl: 'http://127.0.0.1:4000', serverIdentity: null }],
+    ['a data key of the wrong size', { type: 'readSavedServer', dataDir: '/d', dataKey: 'ab'.repeat(16) }],
     [
       'a start with a server that is no URL',
       { type: 'start', dataDir: '/d', serverUrl: 'bundled', serverIdentity: null },

@@ -69,14 +69,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const DATA_KEY = 'ab'.repeat(32);
+
 describe('the desk worker', () => {
   it('reads the saved server (none on first run), starts the desk, answers calls and stops cleanly', async () => {
-    post({ type: 'readSavedServer', dataDir: dir });
+    post({ type: 'readSavedServer', dataDir: dir, dataKey: DATA_KEY });
     expect(
       await next((m): m is Extract<FromWorkerMessage, { type: 'savedServer' }> => m.type === 'savedServer'),
     ).toEqual({ type: 'savedServer', serverUrl: null });
 
-    post({ type: 'start', dataDir: dir, serverUrl, serverIdentity: 'bundled' });
+    post({ type: 'start', dataDir: dir, dataKey: DATA_KEY, serverUrl, serverIdentity: 'bundled' });
     await next((m): m is Extract<FromWorkerMessage, { type: 'ready' }> => m.type === 'ready');
 
     const isResult =
@@ -106,9 +108,9 @@ describe('the desk worker', () => {
     ).toEqual({ type: 'evidence', id: 4, file: null });
 
     // A server the user confirmed in main's dialog: saved for the next start, as the worker reads it.
-    post({ type: 'saveServer', id: 5, dataDir: dir, serverUrl: 'https://disputes.example/' });
+    post({ type: 'saveServer', id: 5, dataDir: dir, dataKey: DATA_KEY, serverUrl: 'https://disputes.example/' });
     expect((await next(isResult(5))).result).toEqual({ ok: true, value: null });
-    post({ type: 'readSavedServer', dataDir: dir });
+    post({ type: 'readSavedServer', dataDir: dir, dataKey: DATA_KEY });
     expect(
       await next((m): m is Extract<FromWorkerMessage, { type: 'savedServer' }> => m.type === 'savedServer'),
     ).toEqual({ type: 'savedServer', serverUrl: 'https://disputes.example' });

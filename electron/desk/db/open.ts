@@ -1,9 +1,14 @@
-// Opens the desk's cache file with its pragmas and brings its schema up to date (DESIGN §5).
-import Database from 'better-sqlite3';
+// Opens the desk's SQLite files with their pragmas and brings their schema up to date (DESIGN §5). The
+// driver is better-sqlite3-multiple-ciphers: better-sqlite3 with SQLite3 Multiple Ciphers built in, whose
+// npm package ships the same Node-API prebuilds (no compiler, no download at install). Given a key, the
+// whole file is encrypted, its WAL included (ChaCha20-Poly1305 per page, the library's default cipher),
+// so the queue's indexes and its full-text search work unchanged on data that is never on disk in clear.
+import Database from 'better-sqlite3-multiple-ciphers';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrateOpenedDatabase, type Migration } from '../../../shared/db/migrations';
 import type { DeskDb } from '../context';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../storage/permissions';
 import { DESK_MIGRATIONS } from './migrations/index';
 
 export const DESK_DATABASE_FILE = 'desk.db';
@@ -21,11 +26,30 @@ export class DeskDatabaseTooNewError extends Error {
 
 const tooNew = (found: number, known: number) => new DeskDatabaseTooNewError(found, known);
 
-/** Opens (creating if needed) the cache at `file` — ':memory:' for tests — and migrates it. */
+/** Sets a connection's encryption key; must come before anything reads the file. */
+export function useKey(db: DeskDb, key: Buffer): void {
+  db.pragma(`key = "x'${key.toString('hex')}'"`);
+}
+
+/**
+ * Opens `file` — ':memory:' for tests — encrypted with `key` when one is given. The file is created with
+ * mode 0600 first: SQLite gives its -wal and -shm files the mode of the database file.
+ */
+export function openSqlite(file: string, key?: Buffer): DeskDb {
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+    fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
+  }
+  const db = new Database(file) as DeskDb;
+  if (key) useKey(db, key);
+  return db;
+}
+
+/** Opens (creating if needed) the cache at `file` and migrates it. */
 export function openDeskDatabase(
   file: string,
   migrations: readonly Migration[] = DESK_MIGRATIONS,
+  key?: Buffer,
 ): DeskDb {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  return migrateOpenedDatabase(new Database(file), migrations, tooNew);
+  return migrateOpenedDatabase(openSqlite(file, key), migrations, tooNew);
 }

@@ -30,7 +30,7 @@ export function createDrafts(ctx: DeskContext, deps: DraftsDeps): Drafts {
   }
 
   function read(userId: string, caseId: string): Draft {
-    const json = readDraftJson(ctx.db, userId, caseId);
+    const json = readDraftJson(ctx.own, userId, caseId);
     if (json === null) return EMPTY_DRAFT;
     // Read back through the schema like any input: a row written by an older version may not fit.
     const parsed = draftSchema.safeParse(JSON.parse(json));
@@ -44,8 +44,8 @@ export function createDrafts(ctx: DeskContext, deps: DraftsDeps): Drafts {
     'drafts.save': async ({ caseId, draft }) => {
       const userId = owner();
       // An emptied draft is no draft: no row is left behind for every case ever opened.
-      if (isEmpty(draft)) deleteDraft(ctx.db, userId, caseId);
-      else writeDraftJson(ctx.db, userId, caseId, JSON.stringify(draft), ctx.now().toISOString());
+      if (isEmpty(draft)) deleteDraft(ctx.own, userId, caseId);
+      else writeDraftJson(ctx.own, userId, caseId, JSON.stringify(draft), ctx.now().toISOString());
       return draft;
     },
   };

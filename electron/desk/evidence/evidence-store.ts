@@ -1,5 +1,5 @@
 // Evidence files (receipts, statements, ID photos, liveness frames): downloaded once from the platform,
-// kept on disk by sha256 under dataDir/evidence/, checked against their sha256 before they are kept and
+// kept on disk encrypted under dataDir/evidence/ (sealed-file.ts), checked against their sha256 before they are kept and
 // again whenever they are read, and dropped least recently used first beyond a total size (DESIGN §5).
 // The renderer never sees a path: it gets a URL from 'evidence.url' that the Electron protocol or the
 // browser host's route answers through evidenceFile().
@@ -10,7 +10,10 @@ import { pathOf, ROUTES } from '../../../shared/api/routes';
 import { PlatformError } from '../api-client';
 import type { DeskContext } from '../context';
 import { DeskFailure, type DeskHandlers } from '../handlers';
-import { findHeldFile, forgetHeldFile, holdFileWithinCap, markUsed } from './files';
+import { findHeldFile, forgetHeldFile, forgetUnreferencedFiles, holdFileWithinCap, markUsed } from './files';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../storage/permissions';
+import { EVIDENCE_FOLDER } from '../storage/stores';
+import { seal, sealedName, unseal } from './sealed-file';
 
 export const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
 export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
@@ -27,6 +30,8 @@ export interface EvidenceDeps {
   platform: { getBytes(path: string): Promise<EvidenceFile> };
   /** The URL the renderer loads a file from: the shell's custom protocol or the browser host's route. */
   evidenceUrl(sha256: string): string;
+  /** The key the files are encrypted and named with (storage/data-key.ts, purpose 'evidence'). */
+  fileKey: Buffer;
   maxFileBytes?: number;
   /** The LRU cap on the files kept on disk, in bytes. */
   maxTotalBytes?: number;
@@ -36,6 +41,8 @@ export interface EvidenceStore {
   handlers: DeskHandlers;
   /** The file's bytes and type; null for a file the server does not have (or not a sha256 at all). */
   evidenceFile(sha256: string): Promise<EvidenceFile | null>;
+  /** Deletes the files no cached case refers to any more (after the retention purge). */
+  dropUnreferenced(): Promise<number>;
 }
 
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -45,15 +52,19 @@ export function createEvidenceStore(ctx: DeskContext, deps: EvidenceDeps): Evide
   const maxTotalBytes = deps.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
   if (maxFileBytes > maxTotalBytes)
     throw new Error('createEvidenceStore: maxFileBytes exceeds maxTotalBytes');
-  const root = path.join(ctx.dataDir, 'evidence');
+  const root = path.join(ctx.dataDir, EVIDENCE_FOLDER);
   // Two hex digits of fan-out keep any one directory small with hundreds of thousands of files.
-  const fileOf = (sha256: string) => path.join(root, sha256.slice(0, 2), sha256);
+  const fileOf = (sha256: string) => {
+    const name = sealedName(deps.fileKey, sha256);
+    return path.join(root, name.slice(0, 2), name);
+  };
   const loads = new Map<string, Promise<EvidenceFile | null>>();
 
   async function readHeld(sha256: string): Promise<EvidenceFile | null> {
     const held = findHeldFile(ctx.db, sha256);
     if (!held) return null;
-    const bytes = await fs.readFile(fileOf(sha256)).catch(() => null);
+    const sealed = await fs.readFile(fileOf(sha256)).catch(() => null);
+    const bytes = sealed && unseal(deps.fileKey, sealed);
     if (bytes && sha256Of(bytes) === sha256) {
       markUsed(ctx.db, sha256, ctx.now().toISOString());
       return { bytes, mime: held.mime };
@@ -89,11 +100,11 @@ export function createEvidenceStore(ctx: DeskContext, deps: EvidenceDeps): Evide
       );
     }
     const target = fileOf(sha256);
-    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
     // Written beside its place and renamed: a reader never sees half a file under the real name.
     const partial = `${target}.${randomUUID()}.part`;
     try {
-      await fs.writeFile(partial, file.bytes);
+      await fs.writeFile(partial, seal(deps.fileKey, file.bytes), { mode: PRIVATE_FILE_MODE });
       await fs.rename(partial, target);
     } catch (error) {
       await fs.rm(partial, { force: true });
@@ -126,5 +137,11 @@ export function createEvidenceStore(ctx: DeskContext, deps: EvidenceDeps): Evide
     'evidence.url': async ({ sha256 }) => ({ url: deps.evidenceUrl(sha256) }),
   };
 
-  return { handlers, evidenceFile };
+  async function dropUnreferenced(): Promise<number> {
+    const gone = forgetUnreferencedFiles(ctx.db);
+    await Promise.all(gone.map((sha256) => fs.rm(fileOf(sha256), { force: true })));
+    return gone.length;
+  }
+
+  return { handlers, evidenceFile, dropUnreferenced };
 }

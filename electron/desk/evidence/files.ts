@@ -49,3 +49,14 @@ export function holdFileWithinCap(db: DeskDb, file: HeldFile, at: string, maxTot
     return evicted;
   })();
 }
+
+/** Forgets the files no cached case refers to; returns their sha256 for the caller to delete. */
+export function forgetUnreferencedFiles(db: DeskDb): string[] {
+  return db
+    .prepare(
+      `DELETE FROM evidence_files WHERE NOT EXISTS (SELECT 1 FROM case_evidence e WHERE e.sha256 = evidence_files.sha256)
+       RETURNING sha256`,
+    )
+    .all()
+    .map((row) => (row as { sha256: string }).sha256);
+}

@@ -44,7 +44,7 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
 
   /** A second hold command while one is on its way would race the first: refused until it is settled. */
   function refuseSecondHoldCommand(user: SignedInUser, caseId: string): void {
-    const open = openCommandOf(ctx.db, user.id, caseId, 'hold') ?? openCommandOf(ctx.db, user.id, caseId, 'lift_hold');
+    const open = openCommandOf(ctx.own, user.id, caseId, 'hold') ?? openCommandOf(ctx.own, user.id, caseId, 'lift_hold');
     if (!open) return;
     throw new DeskFailure(
       'hold_in_outbox',
@@ -56,7 +56,7 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
 
   /** An approval or a send-back while one is on its way would race it: refused until it is settled. */
   function refuseSecondApprovalCommand(user: SignedInUser, caseId: string): void {
-    const open = APPROVAL_KINDS.map((kind) => openCommandOf(ctx.db, user.id, caseId, kind)).find(Boolean);
+    const open = APPROVAL_KINDS.map((kind) => openCommandOf(ctx.own, user.id, caseId, kind)).find(Boolean);
     if (!open) return;
     throw new DeskFailure(
       'verdict_in_outbox',
@@ -68,7 +68,7 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
 
   async function freshCodeFor(kinds: readonly OutboxKind[], commandId: string, totp: string, what: string) {
     const user = signedIn();
-    const command = findCommand(ctx.db, commandId);
+    const command = findCommand(ctx.own, commandId);
     if (!command || command.userId !== user.id || !kinds.includes(command.kind)) {
       throw new DeskFailure('not_found', `There is no ${what} of yours with this id.`);
     }
@@ -100,7 +100,7 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
       const user = signedInAs('agent', 'Only dispute agents can decide verdicts.');
       // A second verdict while one is on its way would carry another key, and the server would take
       // whichever came first: a double submit must not become two decisions in flight.
-      const open = openCommandOf(ctx.db, user.id, caseId, 'verdict');
+      const open = openCommandOf(ctx.own, user.id, caseId, 'verdict');
       if (open) {
         throw new DeskFailure(
           'verdict_in_outbox',
@@ -151,11 +151,11 @@ export function createOutbox(ctx: DeskContext, deps: OutboxDeps): Outbox {
     handlers,
     entriesOfCase: (caseId) => {
       const user = deps.currentUser();
-      return user ? commandsOfCase(ctx.db, user.id, caseId) : [];
+      return user ? commandsOfCase(ctx.own, user.id, caseId) : [];
     },
     entriesOfAlert: (alertId) => {
       const user = deps.currentUser();
-      return user ? commandsOfAlert(ctx.db, user.id, alertId) : [];
+      return user ? commandsOfAlert(ctx.own, user.id, alertId) : [];
     },
     resume: () => sender.resume(),
     close: () => sender.close(),

@@ -88,7 +88,7 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
   const changed = (command: OutboxCommand) => ctx.emit('outbox.changed', entryOf(command));
 
   function settle(command: OutboxCommand, settlement: Omit<Settlement, 'now'>): void {
-    const settled = settleAttempt(ctx.db, command.id, { ...settlement, now: nowIso() });
+    const settled = settleAttempt(ctx.own, command.id, { ...settlement, now: nowIso() });
     if (settled) changed(settled);
   }
 
@@ -114,7 +114,7 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
   }
 
   async function attempt(due: OutboxCommand): Promise<void> {
-    const command = countAttempt(ctx.db, due.id, nowIso());
+    const command = countAttempt(ctx.own, due.id, nowIso());
     if (!command) return;
     let payload: unknown;
     let request: PlatformRequest;
@@ -190,7 +190,7 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
     for (;;) {
       const user = deps.currentUser();
       if (closed || !user || waitingForSignIn === user.id) return;
-      const due = dueCommands(ctx.db, user.id, nowIso());
+      const due = dueCommands(ctx.own, user.id, nowIso());
       if (due.length === 0) return;
       await Promise.all(due.map(attempt));
     }
@@ -201,7 +201,7 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
     timer = null;
     const user = deps.currentUser();
     if (closed || !user || waitingForSignIn === user.id) return;
-    const at = nextAttemptAt(ctx.db, user.id);
+    const at = nextAttemptAt(ctx.own, user.id);
     if (at === null) return;
     timer = setTimeout(() => void drain(), Math.max(0, Date.parse(at) - ctx.now().getTime()));
     // A retry timer must not keep a finished process (a test, a CLI) alive.
@@ -234,7 +234,7 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
 
   async function current(id: string): Promise<OutboxEntry | null> {
     await drain();
-    const command = findCommand(ctx.db, id);
+    const command = findCommand(ctx.own, id);
     return command ? entryOf(command) : null;
   }
 
@@ -242,7 +242,7 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
     async enqueue(user, kind, subject, payload) {
       // The user is acting, so they are signed in: whatever waited for that may go too.
       if (waitingForSignIn === user.id) waitingForSignIn = null;
-      const command = insertCommand(ctx.db, {
+      const command = insertCommand(ctx.own, {
         id: newId(),
         userId: user.id,
         kind,
@@ -256,7 +256,7 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
       return (await current(command.id)) ?? entryOf(command);
     },
     async requeue(id, payload) {
-      const command = requeueWithCode(ctx.db, id, payload, nowIso());
+      const command = requeueWithCode(ctx.own, id, payload, nowIso());
       if (!command) return null;
       if (waitingForSignIn === command.userId) waitingForSignIn = null;
       changed(command);
@@ -266,7 +266,7 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
       waitingForSignIn = null;
       const user = deps.currentUser();
       if (closed || !user) return;
-      makePendingDue(ctx.db, user.id, nowIso());
+      makePendingDue(ctx.own, user.id, nowIso());
       await drain();
     },
     async close() {

@@ -45,6 +45,8 @@ export interface SyncEngine {
   syncNow(): Promise<SyncStatus>;
   /** Stops and waits for the work in flight, so the cache can be closed. */
   close(): Promise<void>;
+  /** Waits for a stopped run's last pull and event stream to finish. */
+  settle(): Promise<void>;
 }
 
 export interface SyncDeps {
@@ -266,8 +268,11 @@ export function createSyncEngine(
     }
   }
 
+  let lastStopped: Run | null = null;
+
   function stopRun(): Run | null {
     const stopped = run;
+    if (stopped) lastStopped = stopped;
     run = null;
     if (stopped) {
       stopped.abort();
@@ -311,6 +316,11 @@ export function createSyncEngine(
 
     async close() {
       const stopped = stopRun();
+      if (stopped) await Promise.all([stopped.pulling, stopped.events]);
+    },
+
+    async settle() {
+      const stopped = lastStopped;
       if (stopped) await Promise.all([stopped.pulling, stopped.events]);
     },
   };

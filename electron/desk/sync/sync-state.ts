@@ -14,7 +14,7 @@ export interface SyncState {
   lastSyncedAt: string | null;
 }
 
-type Key = 'server' | 'cursor' | 'generation' | 'refetching' | 'last_synced_at';
+type Key = 'server' | 'cursor' | 'generation' | 'refetching' | 'last_synced_at' | 'user';
 
 const statements = perConnection((db: DeskDb) => ({
   read: db.prepare('SELECT key, value FROM sync_state'),
@@ -52,8 +52,8 @@ export function writeSyncState(db: DeskDb, changes: Partial<SyncState>): void {
 /**
  * The cache belongs to one server: its cases, cursor and generation mean nothing to another. When the desk
  * is pointed elsewhere, the cached cases and the sync state go (in one transaction) and the next sync
- * starts from the beginning. What only this desk knows (outbox, drafts, settings, evidence files, which
- * are checked by hash anyway) stays. Returns whether anything was wiped.
+ * starts from the beginning. What only this desk knows (outbox, drafts and settings, in the own store, and
+ * the evidence files, which are checked by hash anyway) stays. Returns whether anything was wiped.
  */
 export function bindCacheToServer(db: DeskDb, server: string): boolean {
   return db
@@ -71,4 +71,13 @@ export function bindCacheToServer(db: DeskDb, server: string): boolean {
       return bound !== undefined;
     })
     .immediate();
+}
+
+/** The user the cached cases were synced for: null before the first sign-in and after a sign-out purge. */
+export function readCacheOwner(db: DeskDb): string | null {
+  return readAll(db).get('user') ?? null;
+}
+
+export function writeCacheOwner(db: DeskDb, userId: string): void {
+  statements(db).write.run('user', userId);
 }

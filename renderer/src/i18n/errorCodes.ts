@@ -21,6 +21,8 @@ export const CASE_ERROR_CODES = [
   'offline',
   'unauthenticated',
   'signed_out',
+  'desk_restarted',
+  'desk_unavailable',
 ] as const satisfies readonly ErrorCode[];
 
 /** Codes the compliance workspace explains (features/compliance/locales.ts, `errors.<code>`). */
@@ -111,6 +113,8 @@ export const SIGN_IN_ERROR_CODES = [
   'timeout',
   'invalid_request',
   'too_many_attempts',
+  'desk_restarted',
+  'desk_unavailable',
 ] as const satisfies readonly ErrorCode[];
 
 /** The `errors.*` texts of a screen: one per code it explains, and `unknown`, which shows {{message}}. */

@@ -5,5 +5,15 @@ import { initialSchema } from './0001-initial';
 import { outboxCompliance } from './0002-outbox-compliance';
 import { auditChain } from './0003-audit-chain';
 import { outboxApproval } from './0004-outbox-approval';
+import { ownStoreApart } from './0005-own-store-apart';
 
-export const DESK_MIGRATIONS: readonly Migration[] = [initialSchema, outboxCompliance, auditChain, outboxApproval];
+export const DESK_MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  outboxCompliance,
+  auditChain,
+  outboxApproval,
+  ownStoreApart,
+];
+
+/** The last version whose cache held the outbox, drafts and settings (db/own-store.ts moves them out). */
+export const LAST_VERSION_WITH_OWN_TABLES = 4;

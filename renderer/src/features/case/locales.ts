@@ -272,6 +272,8 @@ const en = {
     offline: 'The server cannot be reached. The desk keeps trying.',
     unauthenticated: 'Your session ended. This goes out when you sign in again.',
     signed_out: 'Sign in first.',
+    desk_restarted: 'The desk service stopped and was restarted. Check whether this was done, then try again — the outbox is kept.',
+    desk_unavailable: 'The desk service is not running. Quit and reopen Dispute Desk; if this keeps happening, contact support.',
     unknown: '{{message}}',
   } satisfies ErrorTexts<typeof CASE_ERROR_CODES>,
 } as const;
@@ -554,6 +556,8 @@ const es: Messages<typeof en> = {
     offline: 'No se puede contactar al servidor. El escritorio sigue intentándolo.',
     unauthenticated: 'Tu sesión terminó. Esto se envía cuando vuelvas a iniciar sesión.',
     signed_out: 'Inicia sesión primero.',
+    desk_restarted: 'El servicio del escritorio se detuvo y se reinició. Comprueba si esto se hizo y vuelve a intentarlo; la bandeja de salida se conserva.',
+    desk_unavailable: 'El servicio del escritorio no está en marcha. Cierra y vuelve a abrir Dispute Desk; si sigue pasando, avisa a soporte.',
     unknown: '{{message}}',
   } satisfies ErrorTexts<typeof CASE_ERROR_CODES>,
 };

@@ -1,0 +1,5 @@
+// The desk's own store's migrations, in order (run by shared/db/migrations.ts from db/own-store.ts).
+import type { Migration } from '../../../../shared/db/migrations';
+import { ownStore } from './0001-own-store';
+
+export const OWN_MIGRATIONS: readonly Migration[] = [ownStore];

@@ -1,0 +1,73 @@
+// Everything personal the desk holds about cases goes when the user signs out, and resolved cases go after
+// the retention period: the cached cases (names, chats, notes, identity results), their search index and
+// the evidence files (receipts, ID photos, liveness frames). What stays: the own store (the outbox, which
+// may hold an unsent verdict, the user's drafts and the settings), the audit chain's hashes and the server
+// the cache is bound to. Deleted rows are not enough on their own: SQLite leaves their bytes in free pages
+// and in the WAL, so the file is vacuumed and the WAL truncated (both are encrypted anyway).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { DeskContext, DeskDb } from '../context';
+import { EVIDENCE_FOLDER } from './stores';
+
+export const DEFAULT_RETENTION_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function compact(db: DeskDb): void {
+  db.exec('VACUUM');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/** Sign-out: every cached case and evidence file. The next sign-in syncs from the beginning. */
+export async function purgePersonalData(ctx: DeskContext): Promise<void> {
+  ctx.db
+    .transaction(() => {
+      ctx.db.exec(`
+        DELETE FROM cases_search;
+        DELETE FROM case_evidence;
+        DELETE FROM case_details;
+        DELETE FROM cases;
+        DELETE FROM evidence_files;
+        DELETE FROM sync_state WHERE key <> 'server';
+      `);
+    })
+    .immediate();
+  compact(ctx.db);
+  await fs.rm(path.join(ctx.dataDir, EVIDENCE_FOLDER), { recursive: true, force: true });
+  ctx.log.info('Signed out: the cached cases and evidence files were deleted');
+}
+
+/**
+ * Resolved cases whose verdict is older than `retentionDays` (the opening time for a case resolved without
+ * one), with their search entries. Returns how many went. Evidence files no case refers to any more go by
+ * the caller (evidence/evidence-store.ts, dropUnreferenced).
+ */
+export function purgeResolvedCases(ctx: DeskContext, retentionDays: number): number {
+  const cutoff = new Date(ctx.now().getTime() - retentionDays * DAY_MS).toISOString();
+  const gone = ctx.db
+    .transaction(() => {
+      const rows = ctx.db
+        .prepare(
+          `SELECT c.row_id AS rowId, c.id AS id FROM cases c JOIN case_details d ON d.row_id = c.row_id
+           WHERE c.status = 'resolved'
+             AND COALESCE(json_extract(d.detail, '$.verdict.approvedAt'),
+                          json_extract(d.detail, '$.verdict.proposedAt'), c.opened_at) < ?`,
+        )
+        .all(cutoff) as { rowId: number; id: string }[];
+      const dropSearch = ctx.db.prepare('DELETE FROM cases_search WHERE rowid = ?');
+      const dropEvidence = ctx.db.prepare('DELETE FROM case_evidence WHERE case_id = ?');
+      // case_details goes by ON DELETE CASCADE.
+      const dropCase = ctx.db.prepare('DELETE FROM cases WHERE row_id = ?');
+      for (const row of rows) {
+        dropSearch.run(row.rowId);
+        dropEvidence.run(row.id);
+        dropCase.run(row.rowId);
+      }
+      return rows.length;
+    })
+    .immediate();
+  if (gone > 0) {
+    compact(ctx.db);
+    ctx.log.info('Resolved cases past the retention period were deleted', { count: gone, retentionDays });
+  }
+  return gone;
+}

@@ -1,0 +1,116 @@
+// Resolved cases leave the desk after the retention period (issue #11): at start (and after each sync) the
+// desk deletes a case resolved more than `retentionDays` ago, with its search entry and the evidence files
+// no other cached case refers to; an open case, however old, and a case resolved within the period stay.
+// The clock is pinned; the cache is the real encrypted file, the evidence files real sealed files.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CaseDetail } from '../../shared/api/types';
+import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
+import { holdFileWithinCap } from '../../electron/desk/evidence/files';
+import { seal, sealedName } from '../../electron/desk/evidence/sealed-file';
+import { dataKeyFromFile, storeKey } from '../../electron/desk/storage/data-key';
+import { EVIDENCE_FOLDER } from '../../electron/desk/storage/stores';
+import { syntheticCase } from './fixtures/synthetic-cases';
+import { openDesk, openDeskCache, readDeskDb, tempDir, type TestDesk } from './fixtures/live-desk';
+
+// Nothing listens here: retention needs no server.
+const NOWHERE = 'http://127.0.0.1:9';
+const NOW = new Date('2026-12-01T12:00:00.000Z');
+const DAY_MS = 86_400_000;
+const daysBefore = (days: number) => new Date(NOW.getTime() - days * DAY_MS).toISOString();
+
+const desks: TestDesk[] = [];
+afterEach(async () => {
+  await Promise.all(desks.splice(0).map((desk) => desk.desk.close()));
+});
+
+function executedVerdict(at: string): NonNullable<CaseDetail['verdict']> {
+  const agent = { id: 'USR-1', username: 'ana', displayName: 'Ana' };
+  return {
+    outcome: 'release',
+    reasonCode: 'payment_confirmed',
+    rationale: 'The bank statement shows the payment.',
+    state: 'executed',
+    proposedBy: agent,
+    proposedAt: at,
+    approvedBy: null,
+    approvedAt: at,
+    rejectedBy: null,
+    rejectedAt: null,
+    rejectReason: null,
+  };
+}
+
+/** An evidence file as the desk keeps it: its bytes sealed under their HMAC name, and its row. */
+function holdEvidence(dataDir: string, label: string): { sha256: string; file: string } {
+  const bytes = Buffer.from(`evidence image of ${label}`);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const key = storeKey(dataKeyFromFile(dataDir), 'evidence');
+  const name = sealedName(key, sha256);
+  const file = path.join(dataDir, EVIDENCE_FOLDER, name.slice(0, 2), name);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, seal(key, bytes), { mode: 0o600 });
+  return { sha256, file };
+}
+
+const withEvidence = (detail: CaseDetail, sha256s: string[]): CaseDetail => ({
+  ...detail,
+  evidence: sha256s.map((sha256) => ({ ...detail.evidence[0]!, sha256 })),
+});
+
+const cachedIds = (dataDir: string) =>
+  readDeskDb(dataDir, (db) => (db.prepare('SELECT id FROM cases ORDER BY id').all() as { id: string }[]).map((row) => row.id));
+
+describe('the retention of resolved cases', () => {
+  it('deletes a case resolved longer ago than the period, with its evidence; keeps open and recent ones', async () => {
+    const dataDir = tempDir('dd-desk-retention-');
+    // A first start makes the key, the cache and the own store.
+    await (await openDesk(NOWHERE, { dataDir })).desk.close();
+
+    const gone = holdEvidence(dataDir, 'the old resolved case');
+    const recent = holdEvidence(dataDir, 'the recent resolved case');
+    const open = holdEvidence(dataDir, 'the open case');
+    const oldResolved = withEvidence(
+      syntheticCase(1, { status: 'resolved', openedAt: daysBefore(40), verdict: executedVerdict(daysBefore(31)) }),
+      [gone.sha256, open.sha256],
+    );
+    const recentResolved = withEvidence(
+      syntheticCase(2, { status: 'resolved', openedAt: daysBefore(40), verdict: executedVerdict(daysBefore(29)) }),
+      [recent.sha256],
+    );
+    // Open for months: retention is about closed cases only.
+    const oldOpen = withEvidence(syntheticCase(3, { status: 'open', openedAt: daysBefore(90) }), [open.sha256]);
+    const cache = openDeskCache(dataDir);
+    cache.transaction(() => {
+      for (const detail of [oldResolved, recentResolved, oldOpen]) applyCaseDetail(cache, detail);
+      for (const { sha256 } of [gone, recent, open])
+        holdFileWithinCap(cache, { sha256, mime: 'image/png', size: 32 }, daysBefore(1), 1 << 30);
+    })();
+    cache.close();
+    const all = [oldResolved.id, recentResolved.id, oldOpen.id].sort();
+
+    // A longer period configured: nothing is old enough yet.
+    await (await openDesk(NOWHERE, { dataDir, now: () => NOW, retentionDays: 60 })).desk.close();
+    expect(cachedIds(dataDir)).toEqual(all);
+
+    const desk = await openDesk(NOWHERE, { dataDir, now: () => NOW, retentionDays: 30 });
+    desks.push(desk);
+    await desk.desk.close();
+    expect(cachedIds(dataDir)).toEqual([recentResolved.id, oldOpen.id].sort());
+    expect(desk.logs).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/retention period/), data: { count: 1, retentionDays: 30 } }),
+    );
+    // The old case's own file is gone; the file it shared with the open case stays.
+    expect(fs.existsSync(gone.file)).toBe(false);
+    expect(fs.existsSync(recent.file)).toBe(true);
+    expect(fs.existsSync(open.file)).toBe(true);
+    readDeskDb(dataDir, (db) => {
+      const held = (db.prepare('SELECT sha256 FROM evidence_files').all() as { sha256: string }[]).map((r) => r.sha256);
+      expect(held.sort()).toEqual([recent.sha256, open.sha256].sort());
+      expect(db.prepare('SELECT count(*) AS n FROM cases_search').get()).toEqual({ n: 2 });
+      expect(db.prepare('SELECT count(*) AS n FROM case_evidence WHERE case_id = ?').get(oldResolved.id)).toEqual({ n: 0 });
+    });
+  });
+});

@@ -1,0 +1,225 @@
+// The desk's data at rest (issue #11): after sign-out nothing in its data folder (every file, the SQLite
+// -wal and -shm included, read as raw bytes) holds a party's name, a chat line or an evidence image; the
+// folder and its files are the user's alone; a damaged cache is moved aside and rebuilt from the server
+// with the outbox kept; and the outbox of a desk from before the own store moves across on first start.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CaseDetail } from '../../shared/api/types';
+import { DESK_DATABASE_FILE, openDeskDatabase } from '../../electron/desk/db/open';
+import { DESK_MIGRATIONS, LAST_VERSION_WITH_OWN_TABLES } from '../../electron/desk/db/migrations/index';
+import { findCommand, insertCommand } from '../../electron/desk/outbox/store';
+import { OWN_DATABASE_FILE, openOwnStore } from '../../electron/desk/storage/stores';
+import { dataKeyFromFile } from '../../electron/desk/storage/data-key';
+import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
+import { addCase } from '../server/harness';
+import { syntheticCase } from './fixtures/synthetic-cases';
+import {
+  addDeskUser,
+  caughtUp,
+  nextEvent,
+  openDesk,
+  openDeskCache,
+  readDeskDb,
+  signIn,
+  startLiveServer,
+  tempDir,
+  unwrap,
+  type LiveServer,
+  type TestDesk,
+} from './fixtures/live-desk';
+
+const SEEDS_A_SERVER = 120_000;
+const AT = '2026-01-01T00:00:00.000Z';
+const quietLog = { info: () => {}, warn: () => {}, error: () => {} };
+
+let servers: LiveServer[] = [];
+let desks: TestDesk[] = [];
+afterEach(async () => {
+  await Promise.all(desks.map((desk) => desk.desk.close()));
+  for (const server of servers) await server.close();
+  desks = [];
+  servers = [];
+});
+
+/** Every regular file under `dir` with its bytes. */
+function filesUnder(dir: string): { file: string; bytes: Buffer }[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const file = path.join(entry.parentPath, entry.name);
+      return { file, bytes: fs.readFileSync(file) };
+    });
+}
+
+const holders = (dir: string, needle: Buffer) =>
+  filesUnder(dir).filter(({ bytes }) => bytes.includes(needle)).map(({ file }) => path.relative(dir, file));
+
+describe("the desk's data folder", () => {
+  it(
+    'holds no party name, chat text or evidence image after sign-out; folders 0700, files 0600',
+    async () => {
+      const server = await startLiveServer({ seed: 'demo' });
+      servers.push(server);
+      const user = addDeskUser(server, 'supervisor');
+      const desk = await openDesk(server.url);
+      desks.push(desk);
+      const synced = caughtUp(desk, server);
+      await signIn(desk.desk, user);
+      await synced;
+
+      // A case with a chat and evidence, its detail and one image fetched through the desk.
+      const caseId = readDeskDb(desk.dataDir, (db) =>
+        (db.prepare(`SELECT c.id FROM cases c JOIN case_details d ON d.row_id = c.row_id
+                     WHERE json_array_length(d.detail, '$.messages') > 0 AND json_array_length(d.detail, '$.evidence') > 0
+                     LIMIT 1`).get() as { id: string }).id,
+      );
+      const detail = readDeskDb(desk.dataDir, (db) =>
+        JSON.parse((db.prepare('SELECT d.detail FROM cases c JOIN case_details d ON d.row_id = c.row_id WHERE c.id = ?').get(caseId) as { detail: string }).detail),
+      ) as CaseDetail;
+      const image = await desk.desk.evidenceFile(detail.evidence[0]!.sha256);
+      expect(image).not.toBeNull();
+      const secrets = {
+        name: Buffer.from(detail.buyer.displayName),
+        chat: Buffer.from(detail.messages.find((line) => line.body.length >= 12)!.body),
+        image: image!.bytes.subarray(0, 64),
+      };
+
+      await unwrap(desk.desk.handle('session.signOut'));
+      // The purge runs after the sign-out's answer; its end is the cache being empty.
+      await expect.poll(() => readDeskDb(desk.dataDir, (db) => db.prepare('SELECT COUNT(*) AS n FROM cases').get())).toEqual({ n: 0 });
+      await expect.poll(() => fs.existsSync(path.join(desk.dataDir, 'evidence'))).toBe(false);
+
+      for (const [what, needle] of Object.entries(secrets)) expect(holders(desk.dataDir, needle), what).toEqual([]);
+      expect(readDeskDb(desk.dataDir, (db) => db.prepare('SELECT COUNT(*) AS n FROM cases_search').get())).toEqual({ n: 0 });
+
+      for (const { file } of filesUnder(desk.dataDir)) expect(fs.statSync(file).mode & 0o777, file).toBe(0o600);
+      expect(fs.statSync(desk.dataDir).mode & 0o777).toBe(0o700);
+    },
+    SEEDS_A_SERVER,
+  );
+
+  it('narrows a folder and files left wide by an older version when the desk starts', async () => {
+    const server = await startLiveServer();
+    servers.push(server);
+    const dataDir = tempDir();
+    fs.chmodSync(dataDir, 0o755);
+    fs.mkdirSync(path.join(dataDir, 'evidence', 'ab'), { recursive: true, mode: 0o755 });
+    fs.writeFileSync(path.join(dataDir, 'evidence', 'ab', 'old'), 'x', { mode: 0o644 });
+    const desk = await openDesk(server.url, { dataDir });
+    desks.push(desk);
+    expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(dataDir, 'evidence', 'ab')).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(dataDir, 'evidence', 'ab', 'old')).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('a damaged cache', () => {
+  it(
+    'is moved aside and rebuilt from the server, and a verdict waiting in the outbox is still sent',
+    async () => {
+      const server = await startLiveServer({ seed: 'demo' });
+      servers.push(server);
+      const user = addDeskUser(server, 'agent');
+      const first = await openDesk(server.url);
+      const synced = caughtUp(first, server);
+      await signIn(first.desk, user);
+      await synced;
+      const cases = readDeskDb(first.dataDir, (db) => db.prepare('SELECT COUNT(*) AS n FROM cases').get());
+      await first.desk.close();
+
+      // An unsent claim in the outbox, then the cache's pages overwritten in the middle.
+      // Signed in again by another agent: a TOTP code is good once, and the first agent's is spent.
+      const other = addDeskUser(server, 'agent');
+      const own = openOwnStore(first.dataDir, dataKeyFromFile(first.dataDir), quietLog);
+      const caseId = (server.ctx.db.prepare("SELECT id FROM cases WHERE status = 'open' LIMIT 1").get() as { id: string }).id;
+      insertCommand(own, {
+        id: 'cmd-claim', userId: other.id, kind: 'claim', caseId, alertId: null,
+        idempotencyKey: 'key-claim', payload: {}, at: AT,
+      });
+      own.close();
+      const file = path.join(first.dataDir, DESK_DATABASE_FILE);
+      const size = fs.statSync(file).size;
+      const fd = fs.openSync(file, 'r+');
+      fs.writeSync(fd, Buffer.alloc(8192, 0x5a), 0, 8192, Math.floor(size / 2));
+      fs.closeSync(fd);
+
+      const second = await openDesk(server.url, { dataDir: first.dataDir });
+      desks.push(second);
+      expect(second.logs.some((l) => l.level === 'error' && /moved aside/.test(l.message))).toBe(true);
+      expect(fs.readdirSync(first.dataDir).some((name) => name.startsWith(`${DESK_DATABASE_FILE}.damaged-`))).toBe(true);
+
+      const rebuilt = caughtUp(second, server);
+      await signIn(second.desk, other);
+      await rebuilt;
+      expect(readDeskDb(second.dataDir, (db) => db.prepare('SELECT COUNT(*) AS n FROM cases').get())).toEqual(cases);
+      await expect.poll(() => (server.ctx.db.prepare('SELECT assignee_id FROM cases WHERE id = ?').get(caseId) as { assignee_id: string | null }).assignee_id).toBe(other.id);
+    },
+    SEEDS_A_SERVER,
+  );
+});
+
+describe('a desk from before the own store', () => {
+  it('moves its outbox, drafts and settings into own.db and deletes the unencrypted cache', () => {
+    const dataDir = tempDir();
+    const legacy = openDeskDatabase(path.join(dataDir, DESK_DATABASE_FILE), DESK_MIGRATIONS.slice(0, LAST_VERSION_WITH_OWN_TABLES));
+    insertCommand(legacy, {
+      id: 'cmd-verdict', userId: 'USR-1', kind: 'verdict', caseId: 'DSP-1', alertId: null,
+      idempotencyKey: 'key-verdict', payload: { outcome: 'release' }, at: AT,
+    });
+    legacy.prepare("INSERT INTO drafts (user_id, case_id, data, updated_at) VALUES ('USR-1', 'DSP-1', '{}', ?)").run(AT);
+    legacy.prepare(`INSERT INTO settings (key, value) VALUES ('language', '"es"')`).run();
+    legacy.close();
+
+    const own = openOwnStore(dataDir, dataKeyFromFile(dataDir), quietLog);
+    try {
+      expect(findCommand(own, 'cmd-verdict')).toMatchObject({ kind: 'verdict', state: 'pending', idempotencyKey: 'key-verdict' });
+      expect(own.prepare('SELECT COUNT(*) AS n FROM drafts').get()).toEqual({ n: 1 });
+      expect(own.prepare('SELECT value FROM settings').get()).toEqual({ value: '"es"' });
+    } finally {
+      own.close();
+    }
+    expect(fs.existsSync(path.join(dataDir, DESK_DATABASE_FILE))).toBe(false);
+    // own.db is encrypted: its bytes hold no trace of the command.
+    expect(fs.readFileSync(path.join(dataDir, OWN_DATABASE_FILE)).includes('key-verdict')).toBe(false);
+  });
+});
+
+describe('another user signing in after a session expired', () => {
+  it(
+    'finds none of the previous user’s cached cases',
+    async () => {
+      const server = await startLiveServer();
+      servers.push(server);
+      addCase(server.ctx);
+      const ana = addDeskUser(server);
+      const bruno = addDeskUser(server);
+      const desk = await openDesk(server.url);
+      desks.push(desk);
+      const synced = caughtUp(desk, server);
+      await signIn(desk.desk, ana);
+      await synced;
+      // A case only Ana's cache holds: no sync of Bruno's would bring it, nor take it away.
+      const ghost = syntheticCase(0);
+      const cache = openDeskCache(desk.dataDir);
+      cache.transaction(() => applyCaseDetail(cache, ghost))();
+      cache.close();
+
+      // Ana's session ends on the server (no sign-out, so no purge); the desk learns it on its next call.
+      const expired = nextEvent(desk.desk, 'session.expired');
+      server.ctx.db.prepare('DELETE FROM sessions').run();
+      await desk.desk.handle('case.get', { caseId: 'DSP-999999' });
+      await expired;
+      const isCached = () =>
+        readDeskDb(desk.dataDir, (db) => db.prepare('SELECT 1 FROM cases WHERE id = ?').get(ghost.id) !== undefined);
+      expect(isCached()).toBe(true);
+
+      const resynced = caughtUp(desk, server);
+      await signIn(desk.desk, bruno);
+      await resynced;
+      expect(isCached()).toBe(false);
+      expect(desk.logs).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/Another user signed in/) }));
+    },
+    SEEDS_A_SERVER,
+  );
+});

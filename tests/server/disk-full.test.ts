@@ -28,8 +28,12 @@ afterEach(async () => {
   await server.close();
 });
 
-/** No page more than the file has now: the next write that needs one fails with SQLITE_FULL. */
+/**
+ * No page more than the file has now: the next write that needs one fails with SQLITE_FULL. VACUUM first
+ * drops the free pages (migrations that rebuild a table leave some).
+ */
 function fillDisk(): void {
+  server.ctx.db.exec('VACUUM');
   server.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
   const pages = server.ctx.db.pragma('page_count', { simple: true }) as number;
   server.ctx.db.pragma(`max_page_count = ${pages}`);
@@ -39,6 +43,14 @@ function freeDisk(): void {
   server.ctx.db.pragma('max_page_count = 4294967294');
 }
 
+/**
+ * A rationale as long as a verdict may carry: it is stored with the verdict, in its audit entry and in the
+ * stored answer, each longer than a page holds, so the verdict cannot fit in the slack of the pages the
+ * file has (a short one may: the feed no longer stores a copy of the case).
+ */
+const LONG_RATIONALE = 'The bank statement shows the payment reached the seller. '.repeat(70).trim();
+const longVerdict = () => verdictInput(server, agent, { rationale: LONG_RATIONALE });
+
 describe('a verdict on a full disk', () => {
   it('answers 503 storage_full, keeps nothing, and the retry under the same key succeeds once', async () => {
     const caseId = addCase(server.ctx);
@@ -47,7 +59,7 @@ describe('a verdict on a full disk', () => {
     const before = footprint(server);
     fillDisk();
 
-    const refused = await postVerdict(server, agent, caseId, verdictInput(server, agent), key);
+    const refused = await postVerdict(server, agent, caseId, longVerdict(), key);
     expect(refused.status).toBe(503);
     expect(refused.body).toEqual({
       error: { code: 'storage_full', message: expect.stringContaining('nothing was saved') },
@@ -59,14 +71,14 @@ describe('a verdict on a full disk', () => {
     });
 
     // Still full: refused again, still nothing kept (and the key is still free, not stuck in flight).
-    const again = await postVerdict(server, agent, caseId, verdictInput(server, agent), key);
+    const again = await postVerdict(server, agent, caseId, longVerdict(), key);
     expect(again.status).toBe(503);
     expect(footprint(server)).toEqual(before);
 
     freeDisk();
     // The code of a refused attempt may have been spent by the step-up (its own small write): the desk asks
     // for a fresh one (totp_replayed), and sends it under the same key.
-    const retry = verdictInput(server, agent);
+    const retry = longVerdict();
     const decided = await postVerdict(server, agent, caseId, retry, key);
     expect(decided.status).toBe(200);
     expect(escrowOf(server, caseId).state).toBe('released');

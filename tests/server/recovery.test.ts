@@ -26,8 +26,14 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+// The backup test writes notes as fast as it can for as long as the backup runs: no per-user write limit.
 const configFor = (dataDir: string) =>
-  defaultConfig({ dataDir, logLevel: 'silent', platformEventsSecrets: [] });
+  defaultConfig({
+    dataDir,
+    logLevel: 'silent',
+    platformEventsSecrets: [],
+    writeRateLimits: { verdictsPerMinute: 100_000, textPerMinute: 100_000, otherWritesPerMinute: 100_000 },
+  });
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
 
 async function start(): Promise<RunningServer> {

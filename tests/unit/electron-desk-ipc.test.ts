@@ -76,8 +76,8 @@ describe('messages to the desk worker', () => {
     { type: 'invoke', id: 1, channel: 'settings.set', input: { language: 'es' } },
     { type: 'invoke', id: 2, channel: 'session.state', input: undefined },
     { type: 'evidence', id: 3, sha256: sha },
-    { type: 'saveServer', id: 4, dataDir: '/data/desk', serverUrl: 'https://disputes.example' },
-    { type: 'saveServer', id: 5, dataDir: '/data/desk', serverUrl: null },
+    { type: 'saveServer', id: 4, dataDir: '/data/desk', dataKey: KEY, serverUrl: 'https://disputes.example' },
+    { type: 'saveServer', id: 5, dataDir: '/data/desk', dataKey: KEY, serverUrl: null },
     { type: 'stop' },
   ])('accepts %j', (message) => {
     expect(parseToWorker(message)).toEqual(message);
@@ -98,8 +98,8 @@ describe('messages to the desk worker', () => {
       { type: 'start', dataDir: '/d', serverUrl: 'bundled', serverIdentity: null },
     ],
     ['a start with a server over plain http', { type: 'start', dataDir: '/d', serverUrl: 'http://evil.example', serverIdentity: null }],
-    ['a server to save over plain http', { type: 'saveServer', id: 1, dataDir: '/d', serverUrl: 'http://evil.example' }],
-    ['a javascript: server to save', { type: 'saveServer', id: 1, dataDir: '/d', serverUrl: 'javascript:alert(1)' }],
+    ['a server to save over plain http', { type: 'saveServer', id: 1, dataDir: '/d', dataKey: KEY, serverUrl: 'http://evil.example' }],
+    ['a javascript: server to save', { type: 'saveServer', id: 1, dataDir: '/d', dataKey: KEY, serverUrl: 'javascript:alert(1)' }],
     ['not an object', 'stop'],
   ])('refuses %s', (_reason, message) => {
     expect(parseToWorker(message)).toBeNull();

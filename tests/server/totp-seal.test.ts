@@ -102,6 +102,28 @@ describe('TOTP seeds at rest', () => {
     expect(after.includes(key)).toBe(false);
   });
 
+  it('stored in plain text leave no trace in the file once sealed, however many there were', async () => {
+    // Enough users that a sealed seed does not land where its plain one was: the old bytes would stay in
+    // freed space (and every backup) unless the file is rebuilt.
+    const users = Array.from({ length: 60 }, (_, index) => ({
+      id: `USR-${String(index).padStart(3, '0')}`,
+      secret: randomBytes(20).toString('hex').toUpperCase().replace(/[^A-Z2-7]/g, 'Q').slice(0, 32),
+      confirmed: 1,
+    }));
+    const dir = legacyStore(users);
+    const server = await startServer(configFor(dir));
+    servers.push(server);
+    await server.close();
+    servers = [];
+    const bytes = Buffer.concat(
+      fs
+        .readdirSync(dir)
+        .filter((name) => name.startsWith(DATABASE_FILE))
+        .map((name) => fs.readFileSync(path.join(dir, name))),
+    );
+    expect(users.filter((user) => bytes.includes(Buffer.from(user.secret!))).map((user) => user.id)).toEqual([]);
+  });
+
   it('are bound to their user: a sealed seed copied onto another user does not open', async () => {
     const server = await createTestServer();
     servers.push(server);

@@ -7,7 +7,7 @@ import { ApiError } from '../errors';
 import { findUserByUsername, replacePasswordHash, type UserRow } from '../sql/users';
 import { recordSignInFailure, signInAttempt, signInRefusal } from './lockout';
 import { issueLoginToken } from './login-tokens';
-import { decoyHash, hashPassword, needsRehash, verifySecret } from './passwords';
+import { decoyHash, hashPassword, isPasswordHash, needsRehash, verifySecret } from './passwords';
 
 export interface Credentials {
   username: string;
@@ -54,7 +54,10 @@ export async function signInWithPassword(
   // hash, answers like a wrong password and takes as long, so neither the answer nor its timing tells
   // which accounts exist. A locked attempt's password is hashed too, for the same reason, and then not
   // looked at.
-  const stored = user?.passwordHash ?? (await decoyHash(ctx.config.passwordHashCost));
+  // So is a user still to redeem an invitation, whose placeholder is no hash: a newcomer's username is no
+  // quicker to tell apart than any other.
+  const stored =
+    user && isPasswordHash(user.passwordHash) ? user.passwordHash : await decoyHash(ctx.config.passwordHashCost);
   const passwordMatches = await verifySecret(credentials.password, stored);
   const attempt = signInAttempt(credentials.username, address, user?.id ?? null);
   const now = ctx.now();

@@ -73,6 +73,9 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   return timingSafeEqual(actual, parsed.hash);
 }
 
+/** True when `stored` is a password hash at all (an invited user's placeholder is not). */
+export const isPasswordHash = (stored: string): boolean => parseStoredHash(stored) !== null;
+
 /** True when the stored hash is weaker than `cost` in any parameter, so it should be replaced. */
 export function needsRehash(stored: string, cost: ScryptCost): boolean {
   const parsed = parseStoredHash(stored);

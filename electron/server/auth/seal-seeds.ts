@@ -65,7 +65,14 @@ export function loadTotpSealing(db: Db, keyFile: string): number {
   // Bound first: sealing the plain seeds goes through sql/users.ts, which finds the box by the connection.
   bindSecretBox(db, box);
   try {
-    return checkAndSealAll(db, box, keyFile);
+    const sealed = checkAndSealAll(db, box, keyFile);
+    // The plain seeds' old bytes would stay in freed pages (and so in every backup) until overwritten:
+    // rebuild the file without them, and empty the WAL that held the pages being replaced.
+    if (sealed > 0) {
+      db.exec('VACUUM');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    return sealed;
   } catch (error) {
     if (error instanceof SecretsKeyError && !error.message.includes(keyFile)) {
       throw new SecretsKeyError(`${error.message} ${restoreAdvice(keyFile)}`);

@@ -30,7 +30,11 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
     db.close();
     throw error;
   }
-  return asCorruptionError(file, () => migrateOpenedDatabase(db, migrations, tooNew));
+  const migrated = asCorruptionError(file, () => migrateOpenedDatabase(db, migrations, tooNew));
+  // Deleted rows (pruned sessions and stored answers, replaced secrets) are overwritten with zeros, not
+  // left readable in free pages of the file and its backups.
+  migrated.pragma('secure_delete = ON');
+  return migrated;
 }
 
 /** Runs `work` in a BEGIN IMMEDIATE transaction: the write lock is taken up front, so two writers never

@@ -68,6 +68,8 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   const timeouts = config.httpTimeouts;
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
+    // request.ip is the caller behind the listed proxies only; with none listed, the socket's address.
+    ...(config.trustedProxies.length > 0 ? { trustProxy: config.trustedProxies } : {}),
     connectionTimeout: timeouts.connectionMs,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,

@@ -1,4 +1,5 @@
 // Server configuration: everything comes from CLI flags or environment, with demo-friendly defaults.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { OWASP_SCRYPT_COST, type ScryptCost } from './auth/passwords';
 import { secretProblem } from './webhooks/standard-webhooks';
@@ -47,6 +48,12 @@ export interface ServerConfig {
   eventStreamLimits: EventStreamLimits;
   /** How long a connection and a request may take (app.ts). */
   httpTimeouts: HttpTimeouts;
+  /**
+   * The reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed (Fastify `trustProxy`). Empty: the
+   * socket's address is the caller's. Sign-in throttling and per-address limits count by that address, so
+   * behind a TLS proxy without this every caller would share the proxy's.
+   */
+  trustedProxies: string[];
   /** How long old rows are kept, and how often the retention jobs run (retention/jobs.ts). */
   retention: RetentionPeriods;
   /** Per-user limits on each write route, per minute (http/write-limits.ts); tests set them small. */
@@ -300,6 +307,26 @@ export function parseSecretList(value: string | undefined, name = 'PLATFORM_EVEN
   return secrets;
 }
 
+/**
+ * Env `DISPUTE_DESK_TRUSTED_PROXIES`: IPs or CIDRs separated by spaces or commas. Only addresses: trusting
+ * every hop (`true`) would let any caller name its own address and escape the sign-in throttle.
+ */
+export function trustedProxiesFromEnv(value: string | undefined): string[] {
+  const entries = (value ?? '').split(/[\s,]+/).filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || rest.length > 0 || !bitsOk) {
+      throw new Error(
+        `DISPUTE_DESK_TRUSTED_PROXIES: ${JSON.stringify(entry)} is not an IP address or CIDR range (such as 10.0.0.5 or 10.0.0.0/8).`,
+      );
+    }
+  }
+  return entries;
+}
+
 /** Env `DISPUTE_DESK_SESSION_IDLE_MINUTES`: a whole number of minutes from 1 to a day; 30 when unset. */
 export function idleMinutesFromEnv(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return 30;
@@ -322,6 +349,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     usdRates: DEFAULT_USD_RATES,
     sessionTtlMs: 8 * 60 * 60 * 1000,
     sessionIdleTimeoutMs: idleMinutesFromEnv(process.env.DISPUTE_DESK_SESSION_IDLE_MINUTES) * 60 * 1000,
+    trustedProxies: trustedProxiesFromEnv(process.env.DISPUTE_DESK_TRUSTED_PROXIES),
     loginTokenTtlMs: 5 * 60 * 1000,
     passwordHashCost: OWASP_SCRYPT_COST,
     invitationTtlMs: 72 * 60 * 60 * 1000,

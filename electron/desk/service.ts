@@ -172,7 +172,8 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     if (change.kind === 'signed_in') {
       purging = purging.then(() => keepCacheTo(change.user.id));
       void purging.then(() => {
-        if (session.user()?.id !== change.user.id) return;
+        // Closing meanwhile: no run may start on a cache about to close (it would read it once closed).
+        if (closing || session.user()?.id !== change.user.id) return;
         sync.start();
         void outbox.resume();
       });

@@ -106,6 +106,8 @@ export function createSyncEngine(
 
   function report(next: Partial<typeof current>) {
     current = { ...current, ...next };
+    // A run's last word can come after the desk closed its cache (a failure noticed on the way out).
+    if (!ctx.db.open) return;
     ctx.emit('sync.status', status());
   }
 

@@ -36,16 +36,43 @@ function keystoreUsable(): boolean {
   return process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text';
 }
 
+export type KeySource = 'sealed' | 'plain' | 'new_sealed' | 'new_plain';
+
+/**
+ * Where this start takes the key from. A key that exists is the only one that opens the desk's files (the
+ * outbox among them), so one is never made while another exists: a sealed key whose keystore is not there
+ * this session (a Linux session without its keyring unlocked) stops the start instead. Pure, for tests.
+ */
+export function keySource(files: { sealed: boolean; plain: boolean }, keystore: boolean): KeySource {
+  if (files.sealed) {
+    if (!keystore) {
+      throw new Error(
+        "Dispute Desk: the desk's data key is sealed by the OS keystore, which is not available in this session. " +
+          'Unlock or start the keyring (or sign in to the desktop session that has it) and start Dispute Desk again; nothing was changed.',
+      );
+    }
+    return 'sealed';
+  }
+  if (files.plain) return 'plain';
+  return keystore ? 'new_sealed' : 'new_plain';
+}
+
 export function deskDataKey(deskDataDir: string): Buffer {
   fs.mkdirSync(deskDataDir, { recursive: true, mode: 0o700 });
-  if (!keystoreUsable()) {
-    console.warn(
-      'Dispute Desk: no OS keystore is available; the desk data key is kept in a file of mode 0600 in its data folder',
-    );
+  const file = path.join(deskDataDir, SEALED_KEY_FILE);
+  const source = keySource(
+    { sealed: fs.existsSync(file), plain: fs.existsSync(path.join(deskDataDir, PLAIN_KEY_FILE)) },
+    keystoreUsable(),
+  );
+  if (source === 'sealed') return checkDataKey(Buffer.from(safeStorage.decryptString(fs.readFileSync(file)), 'hex'));
+  if (source === 'plain' || source === 'new_plain') {
+    if (source === 'new_plain') {
+      console.warn(
+        'Dispute Desk: no OS keystore is available; the desk data key is kept in a file of mode 0600 in its data folder',
+      );
+    }
     return dataKeyFromFile(deskDataDir);
   }
-  const file = path.join(deskDataDir, SEALED_KEY_FILE);
-  if (fs.existsSync(file)) return checkDataKey(Buffer.from(safeStorage.decryptString(fs.readFileSync(file)), 'hex'));
   const key = randomBytes(DATA_KEY_BYTES);
   // Written aside and renamed, so a crash never leaves half a key that would orphan the outbox.
   const partial = `${file}.part`;

@@ -3,13 +3,14 @@
 // folder and its files are the user's alone; a damaged cache is moved aside and rebuilt from the server
 // with the outbox kept; and the outbox of a desk from before the own store moves across on first start.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseDetail } from '../../shared/api/types';
 import { DESK_DATABASE_FILE, openDeskDatabase } from '../../electron/desk/db/open';
 import { DESK_MIGRATIONS, LAST_VERSION_WITH_OWN_TABLES } from '../../electron/desk/db/migrations/index';
 import { findCommand, insertCommand } from '../../electron/desk/outbox/store';
-import { OWN_DATABASE_FILE, openOwnStore } from '../../electron/desk/storage/stores';
+import { OWN_DATABASE_FILE, OwnStoreUnreadableError, openOwnStore } from '../../electron/desk/storage/stores';
 import { dataKeyFromFile } from '../../electron/desk/storage/data-key';
 import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
 import { addCase } from '../server/harness';
@@ -157,6 +158,31 @@ describe('a damaged cache', () => {
     },
     SEEDS_A_SERVER,
   );
+});
+
+describe('the own store under another key', () => {
+  it('is refused and left as it is, its unsent verdict kept, rather than moved aside for an empty one', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-own-key-'));
+    try {
+      const own = openOwnStore(dataDir, dataKeyFromFile(dataDir), quietLog);
+      insertCommand(own, {
+        id: 'cmd-verdict', userId: 'USR-1', kind: 'claim', caseId: 'DSP-1', alertId: null,
+        idempotencyKey: 'key-1', payload: {}, at: AT,
+      });
+      own.close();
+      const otherKey = Buffer.alloc(32, 7);
+      expect(() => openOwnStore(dataDir, otherKey, quietLog)).toThrow(OwnStoreUnreadableError);
+      expect(fs.readdirSync(dataDir).filter((name) => name.includes('.damaged-'))).toEqual([]);
+      const again = openOwnStore(dataDir, dataKeyFromFile(dataDir), quietLog);
+      try {
+        expect(findCommand(again, 'cmd-verdict')).toMatchObject({ id: 'cmd-verdict', kind: 'claim' });
+      } finally {
+        again.close();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('a desk from before the own store', () => {

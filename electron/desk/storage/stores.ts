@@ -34,6 +34,24 @@ class DamagedStoreError extends Error {
 
 const tooNew = (found: number, known: number) => new DeskDatabaseTooNewError(found, known);
 
+/** The desk's own store (the outbox: unsent verdicts) cannot be opened; it is left where it is. */
+export class OwnStoreUnreadableError extends Error {
+  constructor(file: string, cause: unknown) {
+    super(
+      `The desk's own store ${file} (its outbox of unsent verdicts, drafts and settings) cannot be opened: ` +
+        `${cause instanceof Error ? cause.message : String(cause)}. It was left as it is. If the desk's data key ` +
+        `changed (data.key or data.key.sealed replaced or lost), put the old key back and start again.`,
+    );
+    this.name = 'OwnStoreUnreadableError';
+  }
+}
+
+/** Damage, as opposed to a key that does not open the file or a disk that is full, busy or locked. */
+const isDamage = (error: unknown) =>
+  error instanceof DamagedStoreError ||
+  (typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('SQLITE_CORRUPT'));
+const isWrongKey = (error: unknown) => (error as { code?: unknown }).code === 'SQLITE_NOTADB';
+
 const SQLITE_COMPANIONS = ['', '-wal', '-shm'];
 
 /** Opens an encrypted store, refusing it when its pages do not check out; the connection is closed on error. */
@@ -65,12 +83,18 @@ function openOrSetAside(
   key: Buffer,
   log: DeskLogger,
   now: () => Date,
+  setAsideWrongKey: boolean,
 ): { db: DeskDb; rebuilt: boolean } {
   try {
     return { db: openChecked(file, migrations, key), rebuilt: false };
   } catch (error) {
     // A newer app's file is fine, only not ours to read: it is refused, never moved (db/open.ts).
     if (error instanceof DeskDatabaseTooNewError) throw error;
+    // Only damage moves a file aside; for the own store, only damage the integrity check proved. A key
+    // that does not open it (the data key changed) or a full or busy disk would otherwise leave the outbox
+    // behind a fresh, empty store. The cache is rebuilt from the server, so it may also go for a wrong key.
+    const mayMove = setAsideWrongKey ? isDamage(error) || isWrongKey(error) : isDamage(error);
+    if (!mayMove) throw setAsideWrongKey ? error : new OwnStoreUnreadableError(file, error);
     const aside = setAside(file, now());
     log.error('A damaged or unreadable desk file was moved aside and a new one started', {
       file: path.basename(file),
@@ -90,6 +114,7 @@ export function openOwnStore(dataDir: string, dataKey: Buffer, log: DeskLogger, 
     storeKey(dataKey, 'own'),
     log,
     now,
+    false,
   );
   try {
     if (importLegacyCache(dataDir, own, log)) fs.rmSync(path.join(dataDir, EVIDENCE_FOLDER), { recursive: true, force: true });
@@ -109,6 +134,7 @@ export function openDeskStores(dataDir: string, dataKey: Buffer, log: DeskLogger
       storeKey(dataKey, 'cache'),
       log,
       now,
+      true,
     );
     // The evidence files a new cache knows nothing of would never be read or evicted again.
     if (rebuilt) fs.rmSync(path.join(dataDir, EVIDENCE_FOLDER), { recursive: true, force: true });

@@ -22,6 +22,7 @@ export const API_ERRORS = {
   reviewer_involved: 403,
   enrolment_required: 403,
   not_for_own_account: 403,
+  issuer_may_not_approve: 403,
   not_found: 404,
   unknown_trade: 404,
   already_assigned: 409,

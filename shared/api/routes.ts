@@ -289,6 +289,7 @@ export const ROUTES = {
       ...ROLE_ERRORS,
       ...OPTIONAL_KEY_ERRORS,
       ...STEP_UP_ERRORS,
+      'issuer_may_not_approve',
       'case_already_resolved',
       'no_proposed_verdict',
       'escrow_on_hold',

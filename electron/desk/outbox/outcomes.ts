@@ -52,7 +52,11 @@ const REFUSAL_REASONS: Partial<Record<ErrorCode, string>> = {
 /** Where one refusal means something particular for one kind of command. */
 const KIND_REFUSAL_REASONS: Partial<Record<OutboxKind, Partial<Record<ErrorCode, string>>>> = {
   // The server refuses the proposer (four-eyes), whatever their role: the generic wording would mislead.
-  approve: { forbidden: 'you proposed this verdict; another supervisor must approve it.' },
+  approve: {
+    forbidden: 'you proposed this verdict; another supervisor must approve it.',
+    issuer_may_not_approve:
+      'you, or the supervisor who issued your sign-in, issued the sign-in of the agent who proposed it; another supervisor must approve it.',
+  },
 };
 
 const STALE_CODE_MESSAGES: Partial<Record<ErrorCode, string>> = {

@@ -15,6 +15,7 @@ import { signInThrottle } from './0011-sign-in-throttle';
 import { slimFeed } from './0012-slim-feed';
 import { retentionIndexes } from './0013-retention-indexes';
 import { invitations } from './0014-invitations';
+import { credentialsIssuer } from './0015-credentials-issuer';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   slimFeed,
   retentionIndexes,
   invitations,
+  credentialsIssuer,
 ];

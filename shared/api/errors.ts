@@ -45,6 +45,7 @@ export const API_ERRORS = {
   user_not_disabled: 409,
   last_supervisor: 409,
   idempotency_key_in_flight: 409,
+  already_applied: 409,
   no_proposed_verdict: 409,
   delivery_not_failed: 409,
   verdict_pending_approval: 409,

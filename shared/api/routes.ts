@@ -134,6 +134,7 @@ const COMPLIANCE_AND_SUPERVISOR = ['compliance', 'supervisor'] as const;
 const OPTIONAL_KEY_ERRORS = [
   'idempotency_key_reused',
   'idempotency_key_in_flight',
+  'already_applied',
 ] as const satisfies readonly ApiErrorCode[];
 
 const route = <const R extends RouteSpec>(spec: R): R => spec;
@@ -269,6 +270,7 @@ export const ROUTES = {
       'idempotency_key_required',
       'idempotency_key_reused',
       'idempotency_key_in_flight',
+      'already_applied',
       'not_case_holder',
       ...STEP_UP_ERRORS,
       'case_already_resolved',

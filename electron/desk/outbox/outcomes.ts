@@ -1,6 +1,8 @@
 // What a failed attempt means for a command: try again later, wait for the user to sign in again, ask for
 // a fresh code, or stop for good with a message a person can act on. The rule of thumb: retry only when
 // the server did not take a position (unreachable, busy, broken); a refusal is final and said as such.
+// One answer is no refusal at all: 409 already_applied says the server carried the command out under its
+// key before and no longer keeps the answer (a retry days later): the command is confirmed.
 import type { ErrorCode } from '../../../shared/api/errors';
 import { STEP_UP_KINDS, type OutboxKind } from '../../../shared/desk-api/schemas';
 import type { CallFailure } from './platform';
@@ -15,7 +17,8 @@ export type FailureOutcome =
   | { next: 'retry'; error: OutcomeError }
   | { next: 'wait_for_sign_in'; error: OutcomeError }
   | { next: 'needs_code'; error: OutcomeError }
-  | { next: 'failed'; error: OutcomeError };
+  | { next: 'failed'; error: OutcomeError }
+  | { next: 'confirmed'; error: null };
 
 const COMMAND_LABELS: Record<OutboxKind, string> = {
   claim: 'The claim',
@@ -87,6 +90,7 @@ export function outcomeOfFailure(kind: OutboxKind, failure: CallFailure): Failur
     };
   }
   const { status, code } = failure;
+  if (code === 'already_applied') return { next: 'confirmed', error: null };
   if (isTransient(status, code)) {
     return { next: 'retry', error: { code, message: `${failure.message} The desk keeps trying.` } };
   }

@@ -16,6 +16,7 @@ import { slimFeed } from './0012-slim-feed';
 import { retentionIndexes } from './0013-retention-indexes';
 import { invitations } from './0014-invitations';
 import { credentialsIssuer } from './0015-credentials-issuer';
+import { idempotencyAnswers } from './0016-idempotency-answers';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   retentionIndexes,
   invitations,
   credentialsIssuer,
+  idempotencyAnswers,
 ];

@@ -17,6 +17,7 @@ import { retentionIndexes } from './0013-retention-indexes';
 import { invitations } from './0014-invitations';
 import { credentialsIssuer } from './0015-credentials-issuer';
 import { idempotencyAnswers } from './0016-idempotency-answers';
+import { markBidiInErrorCodes } from './0017-mark-bidi-in-error-codes';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   invitations,
   credentialsIssuer,
   idempotencyAnswers,
+  markBidiInErrorCodes,
 ];

@@ -124,11 +124,13 @@ export const DEFAULT_RETENTION: RetentionPeriods = {
 export interface EventStreamLimits {
   /** Per session token: a further stream ends the token's oldest. */
   perToken: number;
+  /** Per user, all their sessions together: a further stream ends the user's oldest. */
+  perUser: number;
   /** On the whole server: a further stream is refused 429 rate_limited. */
   total: number;
 }
 
-export const DEFAULT_EVENT_STREAM_LIMITS: EventStreamLimits = { perToken: 3, total: 500 };
+export const DEFAULT_EVENT_STREAM_LIMITS: EventStreamLimits = { perToken: 3, perUser: 6, total: 500 };
 
 /**
  * Timeouts of the HTTP server, so that a client that connects and says nothing, or sends its request a byte

@@ -168,6 +168,24 @@ describe('disabling a person', () => {
     });
   });
 
+  it('voids a pending invitation for good: after re-enabling, only a fresh one from a 2FA reset enrols them', async () => {
+    const created = await create(supervisor);
+    const { account, invitation } = created.body as { account: { id: string }; invitation: { token: string } };
+    expect((await act(supervisor, account.id, 'disable')).body).toMatchObject({ invitationExpiresAt: null });
+    const enabled = await act(supervisor, account.id, 'enable');
+    // Listed as not enrolled and not invited: the People screen offers the reset, which invites afresh.
+    expect(enabled.body).toMatchObject({ disabledAt: null, enrolled: false, invitationExpiresAt: null });
+    expectError(await redeem(server, invitation.token, 'nadia-chosen-password'), 401, 'invalid_invitation');
+    expect(server.ctx.db.prepare('SELECT password_hash FROM users WHERE id = ?').get(account.id)).toEqual({
+      password_hash: '!invited',
+    });
+
+    const reset = await act(supervisor, account.id, 'totp-reset');
+    const fresh = (reset.body as { invitation: { token: string } }).invitation.token;
+    const enrolled = await enrol(server, { id: account.id, username: 'nadia', password: 'nadia-chosen-password', invitation: fresh });
+    expect(await me(server, enrolled.accessToken)).toMatchObject({ status: 200, body: { username: 'nadia' } });
+  });
+
   it('ends a sign-in half-way: the login token of the password step no longer opens a session', async () => {
     const person = await enrolledPerson();
     server.clock.advance(30_000);

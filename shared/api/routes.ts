@@ -162,7 +162,7 @@ export const ROUTES = {
     response: loginResult,
     status: 200,
     idempotencyKey: false,
-    errors: ['invalid_credentials', 'enrolment_required', 'locked_out'],
+    errors: ['invalid_credentials', 'enrolment_required', 'locked_out', 'sign_in_busy'],
   }),
   totp: route({
     method: 'POST',
@@ -183,7 +183,7 @@ export const ROUTES = {
     response: invitationResult,
     status: 200,
     idempotencyKey: false,
-    errors: ['invalid_invitation'],
+    errors: ['invalid_invitation', 'sign_in_busy'],
   }),
   logout: route({
     method: 'POST',

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { disableAccountRow } from '../../electron/server/sql/users';
 import { addUser, bearer, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
-import { enrol, login, me, oathtoolCode, postJson, redeem, signIn, submitCode } from './fixtures/auth-api';
+import { enrol, expectError, login, me, oathtoolCode, postJson, redeem, signIn, submitCode } from './fixtures/auth-api';
 
 let server: TestServer;
 let supervisor: TestUser;
@@ -20,8 +20,6 @@ beforeEach(async () => {
 afterEach(async () => server.close());
 
 type Json = Record<string, unknown>;
-const expectError = (answer: { status: number; body: unknown }, status: number, code: string) =>
-  expect(answer).toMatchObject({ status, body: { error: { code, message: expect.any(String) } } });
 const as = (user: TestUser) => bearer(user) as Record<string, string>;
 const get = async (user: TestUser, url: string) => {
   const response = await server.app.inject({ method: 'GET', url, headers: as(user) });

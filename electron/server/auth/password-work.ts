@@ -18,7 +18,10 @@ export interface PasswordWorkLimits {
   waiting: number;
 }
 
-/** Two per core (libuv's pool has four threads; more only queue there) and a short line behind them. */
+/**
+ * Two per core, and a line four times as long: a turn comes within a couple of hashes' time. (libuv runs
+ * four at a time unless UV_THREADPOOL_SIZE says more; those past it wait there without scrypt's memory.)
+ */
 export function defaultPasswordWorkLimits(cores = availableParallelism()): PasswordWorkLimits {
   const running = 2 * cores;
   return { running, waiting: 4 * running };

@@ -83,7 +83,7 @@ export const closeStreamsOfToken = (ctx: ServerContext, token: string): number =
 /** How many event streams are open. */
 export const openStreamCount = (ctx: ServerContext): number => registryOf(ctx).size;
 
-/** The oldest `count` of `streams` beyond a cap of `cap`, so that one more fits. */
+/** The oldest of `streams` (oldest first) to end so that one more fits under `cap`. */
 const overCap = (streams: OpenStream[], cap: number) =>
   streams.length >= cap ? streams.slice(0, streams.length - cap + 1) : [];
 

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ROUTES, type RouteSpec } from '../../shared/api/routes';
 import { idleMinutesFromEnv } from '../../electron/server/config';
 import { hashToken } from '../../electron/server/http/session';
 import { addUser, createTestServer, type TestServer } from './harness';
@@ -106,6 +107,11 @@ describe('background reads', () => {
         headers: { authorization: `Bearer ${accessToken}` },
       })
     ).statusCode;
+
+  it('are the sync feed and the event stream, and only those', () => {
+    const background = Object.values(ROUTES).filter((route: RouteSpec) => route.background === true);
+    expect(background.map((route) => `${route.method} ${route.path}`)).toEqual(['GET /v1/sync', 'GET /v1/events']);
+  });
 
   it('do not count as activity: a desk left open, syncing all along, is signed out after 30 minutes', async () => {
     const accessToken = await signedInServer();

@@ -110,6 +110,7 @@ export const SIGN_IN_ERROR_CODES = [
   'enrolment_required',
   'invalid_invitation',
   'locked_out',
+  'sign_in_busy',
   'invalid_totp',
   'totp_replayed',
   'invalid_login_token',

@@ -27,13 +27,13 @@ import { DeskFailure, joinHandlers, withInputChecks } from './handlers';
 import { createOutbox } from './outbox/outbox';
 import { createSession } from './session';
 import { sessionHandlers } from './session-handlers';
-import { settingsHandlers } from './settings';
+import { DEFAULT_SETTINGS, readSettings, settingsHandlers } from './settings';
 import { DEFAULT_SYNC_TUNING, createSyncEngine, type SyncTuning } from './sync/engine';
 import { syncHandlers } from './sync/handlers';
 import { userHandlers } from './users/handlers';
 import { bindCacheToServer, readCacheOwner, writeCacheOwner } from './sync/sync-state';
 import { checkDataKey, dataKeyFromFile } from './storage/data-key';
-import { DEFAULT_RETENTION_DAYS, purgePersonalData, purgeResolvedCases } from './storage/purge';
+import { DEFAULT_RETENTION_DAYS, purgeOldSetAsideCopies, purgePersonalData, purgeResolvedCases } from './storage/purge';
 import { openDeskStores } from './storage/stores';
 
 export interface DeskServiceOptions {
@@ -44,7 +44,10 @@ export interface DeskServiceOptions {
    * by the OS keystore. Without one the key file in dataDir is used (created on first run): the browser host.
    */
   dataKey?: Buffer;
-  /** Resolved cases are deleted from the cache this many days after their verdict (default 30). */
+  /**
+   * Resolved cases are deleted from the cache this many days after their verdict: the default (30 unless
+   * given) until the user sets a period of their own in the settings.
+   */
   retentionDays?: number;
   /** The platform API to talk to, e.g. http://127.0.0.1:4010. */
   serverUrl: string;
@@ -96,7 +99,9 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   const now = options.now ?? (() => new Date());
   const dataKey = options.dataKey ? checkDataKey(options.dataKey) : dataKeyFromFile(options.dataDir);
   const { cache: db, own, evidenceKey } = openDeskStores(options.dataDir, dataKey, log, now);
-  const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  const settingDefaults = { ...DEFAULT_SETTINGS, retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS };
+  // Read at every run: a period the user changes in the settings applies from the next run on.
+  const retentionDays = () => readSettings(own, settingDefaults).retentionDays;
   const bus = createEventBus(log);
   const ctx: DeskContext = {
     db,
@@ -148,11 +153,14 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     if (status.state === 'idle' && session.user()?.role === 'supervisor') void audit.verify();
   });
 
-  // Resolved cases past the retention period go at start and after every sync that reached the end of the
-  // feed (a sync may have just brought them, or time moved them past the period).
+  // Resolved cases past the retention period go at start, after every sync that reached the end of the
+  // feed (a sync may have just brought them, or time moved them past the period) and when the period
+  // changes; so do copies of damaged desk files set aside longer ago than the period.
   async function applyRetention(): Promise<void> {
     try {
-      if (purgeResolvedCases(ctx, retentionDays) > 0) await evidence.dropUnreferenced();
+      const days = retentionDays();
+      if (purgeResolvedCases(ctx, days) > 0) await evidence.dropUnreferenced();
+      await purgeOldSetAsideCopies(ctx, days);
     } catch (error) {
       log.error('The retention purge failed; it runs again after the next sync', {
         error: error instanceof Error ? error.message : String(error),
@@ -161,8 +169,11 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   }
   // Chained one after the other and awaited by close(), so no run is cut off by the cache closing under it.
   let retaining = applyRetention();
+  const retainAgain = () => {
+    retaining = retaining.then(applyRetention);
+  };
   const stopRetentionAfterSync = bus.on('sync.status', (status) => {
-    if (status.state === 'idle') retaining = retaining.then(applyRetention);
+    if (status.state === 'idle') retainAgain();
   });
 
   // Purges run one at a time, and a sign-in waits for the sign-out's purge so that a new sync never writes
@@ -190,7 +201,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       const owner = readCacheOwner(db);
       if (owner !== null && owner !== userId) {
         await sync.settle();
-        await purgePersonalData(ctx);
+        await evidence.purgeWith(() => purgePersonalData(ctx));
         log.info("Another user signed in: the previous user's cached cases were deleted");
       }
       writeCacheOwner(db, userId);
@@ -203,7 +214,8 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     try {
       // The stopped sync may still be applying the page it had fetched.
       await sync.settle();
-      await purgePersonalData(ctx);
+      // A file still downloading keeps nothing once the purge has begun (evidence-store.ts).
+      await evidence.purgeWith(() => purgePersonalData(ctx));
     } catch (error) {
       log.error('The sign-out purge failed', { error: error instanceof Error ? error.message : String(error) });
     }
@@ -224,7 +236,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       syncHandlers(sync),
       auditHandlers(audit, session),
       userHandlers({ api, session }),
-      settingsHandlers(ctx),
+      settingsHandlers(ctx, { defaults: settingDefaults, onRetentionChanged: retainAgain }),
       outbox.handlers,
       evidence.handlers,
       drafts.handlers,

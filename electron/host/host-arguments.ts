@@ -1,6 +1,7 @@
 // The browser host's command line: `--port P --data DIR [--server URL] [--simulate] [--retention-days N]`.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { RETENTION_DAYS } from '../../shared/desk-api/schemas';
 import { checkServerUrl } from '../../shared/desk-api/server-url';
 
 export interface HostArguments {
@@ -13,8 +14,8 @@ export interface HostArguments {
   retentionDays: number | null;
 }
 
-/** A year and a half: longer than any dispute stays relevant, short enough that a typo is caught. */
-export const MAX_RETENTION_DAYS = 540;
+/** The same range as the desk's setting (shared/desk-api/schemas.ts). */
+export const MAX_RETENTION_DAYS = RETENTION_DAYS.max;
 
 export class UsageError extends Error {
   readonly code = 'usage';

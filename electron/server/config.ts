@@ -1,7 +1,8 @@
 // Server configuration: everything comes from CLI flags or environment, with demo-friendly defaults.
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { OWASP_SCRYPT_COST, type ScryptCost } from './auth/passwords';
+import { defaultPasswordWorkLimits, type PasswordWorkLimits, type Scrypt } from './auth/password-work';
+import { hashPassword, OWASP_SCRYPT_COST, verifySecret, type ScryptCost } from './auth/passwords';
 import { secretProblem } from './webhooks/standard-webhooks';
 
 export type SeedMode = 'none' | 'demo' | 'load';
@@ -29,6 +30,10 @@ export interface ServerConfig {
    * weaker hash is never written over a stronger one: auth/login.ts only upgrades).
    */
   passwordHashCost: ScryptCost;
+  /** How many password hashes run and wait at once; past that a sign-in is `503 sign_in_busy`. */
+  passwordWork: PasswordWorkLimits;
+  /** The password hashing itself. Injectable like `now`: a test holds a hash to act while it runs. */
+  scrypt: Scrypt;
   /** How long an invitation to enrol stays redeemable (72 hours). */
   invitationTtlMs: number;
   metamapWebhookSecret: string | null;
@@ -130,11 +135,13 @@ export const DEFAULT_RETENTION: RetentionPeriods = {
 export interface EventStreamLimits {
   /** Per session token: a further stream ends the token's oldest. */
   perToken: number;
+  /** Per user, all their sessions together: a further stream ends the user's oldest. */
+  perUser: number;
   /** On the whole server: a further stream is refused 429 rate_limited. */
   total: number;
 }
 
-export const DEFAULT_EVENT_STREAM_LIMITS: EventStreamLimits = { perToken: 3, total: 500 };
+export const DEFAULT_EVENT_STREAM_LIMITS: EventStreamLimits = { perToken: 3, perUser: 6, total: 500 };
 
 /**
  * Timeouts of the HTTP server, so that a client that connects and says nothing, or sends its request a byte
@@ -358,6 +365,8 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     trustedProxies: trustedProxiesFromEnv(process.env.DISPUTE_DESK_TRUSTED_PROXIES),
     loginTokenTtlMs: 5 * 60 * 1000,
     passwordHashCost: OWASP_SCRYPT_COST,
+    passwordWork: defaultPasswordWorkLimits(),
+    scrypt: { hash: hashPassword, verify: verifySecret },
     invitationTtlMs: 72 * 60 * 60 * 1000,
     metamapWebhookSecret: process.env.METAMAP_WEBHOOK_SECRET ?? null,
     platformEventsSecrets: parseSecretList(process.env.PLATFORM_EVENTS_SECRET),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createCheckpointer, type Checkpointer } from './audit/checkpoints';
 import { fileSignedHeadStore } from './audit/signed-head';
 import { AUDIT_KEY_FILE, loadSigningKey, type AuditSigner } from './audit/signing-key';
+import { createPasswordWork, type PasswordWork } from './auth/password-work';
 import { loadTotpSealing } from './auth/seal-seeds';
 import { SECRETS_KEY_FILE } from './auth/secret-box';
 import type { ServerConfig } from './config';
@@ -21,6 +22,8 @@ export interface ServerContext {
    * has committed, so their open event streams close at once instead of at the next heartbeat.
    */
   sessionsEnded: EventEmitter;
+  /** Hashes and checks request passwords, a bounded number at once (auth/password-work.ts). */
+  passwords: PasswordWork;
   /** Signs the audit chain's head; ctx.write() calls it inside each transaction. */
   checkpoints: Checkpointer;
   /** The audit signing key, loaded (or created) on first use. */
@@ -60,6 +63,7 @@ export function createContext(db: Db, config: ServerConfig): ServerContext {
     now: config.now,
     changes,
     sessionsEnded: new EventEmitter().setMaxListeners(0),
+    passwords: createPasswordWork(config.passwordWork, config.passwordHashCost, config.scrypt),
     checkpoints,
     signer: loadSigner,
     markChanged() {

@@ -61,6 +61,7 @@ export const API_ERRORS = {
   platform_events_not_configured: 503,
   storage_full: 503,
   storage_unavailable: 503,
+  sign_in_busy: 503,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -101,6 +101,12 @@ export interface RouteSpec {
    * outbox always sends one; DESIGN §2 defines these calls without it), `false` ignored.
    */
   idempotencyKey: boolean | 'optional';
+  /**
+   * A read a client makes on its own, not for a person at the keyboard (the sync feed and its event stream,
+   * which a desk left open keeps calling): it does not count as activity, so it never slides the session's
+   * idle timeout. It is still refused once the session is idle.
+   */
+  background?: true;
   /** What this call can answer besides success, on top of the codes every call can answer. */
   errors: readonly ApiErrorCode[];
 }
@@ -157,7 +163,7 @@ export const ROUTES = {
     response: loginResult,
     status: 200,
     idempotencyKey: false,
-    errors: ['invalid_credentials', 'enrolment_required', 'locked_out'],
+    errors: ['invalid_credentials', 'enrolment_required', 'locked_out', 'sign_in_busy'],
   }),
   totp: route({
     method: 'POST',
@@ -178,7 +184,7 @@ export const ROUTES = {
     response: invitationResult,
     status: 200,
     idempotencyKey: false,
-    errors: ['invalid_invitation'],
+    errors: ['invalid_invitation', 'sign_in_busy'],
   }),
   logout: route({
     method: 'POST',
@@ -508,6 +514,7 @@ export const ROUTES = {
     response: syncPage,
     status: 200,
     idempotencyKey: false,
+    background: true,
     errors: [...SIGNED_IN_ERRORS, 'must_refetch'],
   }),
   events: route({
@@ -518,6 +525,7 @@ export const ROUTES = {
     response: noBody,
     status: 200,
     idempotencyKey: false,
+    background: true,
     errors: SIGNED_IN_ERRORS,
   }),
   audit: route({

@@ -201,9 +201,21 @@ export const serverUrl = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
+/**
+ * How many days a resolved case stays in the desk's cache after its verdict: a whole number from 1 to a year
+ * and a half (longer than any dispute stays relevant, short enough that a typo is caught).
+ */
+export const RETENTION_DAYS = { min: 1, max: 540, default: 30 } as const;
+export const retentionDays = z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max);
+
 export const settings = z.strictObject({
   language: z.enum(['system', 'en', 'es']),
   theme: z.enum(['system', 'light', 'dark']),
+  /**
+   * The retention period the desk applies (README "The desk's data on this computer"). Read back as the
+   * desk's default (30 days, or the browser host's --retention-days) until the user sets one.
+   */
+  retentionDays,
   /**
    * null: the bundled local server. Only an address checkServerUrl accepts (https, or http to this
    * computer): a value stored otherwise reads back as null. Changed only through 'server.change', which the

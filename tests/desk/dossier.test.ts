@@ -1,5 +1,6 @@
 // The desk's 'case.dossier' channel (issue #9): supervisors and compliance get a decided case's signed
 // dossier as a file to save, PDF or JSON, checked on the way; agents are refused before the server is asked.
+import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dossierHandlers } from '../../electron/desk/dossier/handlers';
 import { joinHandlers, withInputChecks } from '../../electron/desk/handlers';
@@ -12,9 +13,12 @@ let platform: Platform;
 let ana: TestUser;
 let caseId: string;
 const opened: TestDesk[] = [];
+const dataDirs: string[] = [];
 
 async function handlersFor(user: TestUser) {
-  const desk = openTestDesk(tempDir('dd-desk-dossier-'), platform.proxy.url);
+  const dataDir = tempDir('dd-desk-dossier-');
+  dataDirs.push(dataDir);
+  const desk = openTestDesk(dataDir, platform.proxy.url);
   opened.push(desk);
   await signIn(desk, platform.server, user);
   return withInputChecks(joinHandlers(dossierHandlers({ api: desk.api, session: desk.session })));
@@ -38,6 +42,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const desk of opened.splice(0)) await desk.close();
+  for (const dataDir of dataDirs.splice(0)) fs.rmSync(dataDir, { recursive: true, force: true });
   await platform.close();
 });
 

@@ -16,8 +16,9 @@ describe('outcomeOfFailure', () => {
     ['an unexpected error', callFailureOf(new TypeError('socket hang up')), 'retry'],
     ['a server error', answered(500, 'http_500'), 'retry'],
     ['a busy server', answered(503, 'http_503'), 'retry'],
-    ['a full disk on the server (nothing was stored)', answered(503, 'storage_full'), 'retry'],
-    ['a failing disk on the server', answered(503, 'storage_unavailable'), 'retry'],
+    // The verdict's code was spent by the step-up all the same: sending it again is pointless.
+    ['a full disk on the server (nothing was stored)', answered(503, 'storage_full'), 'needs_code'],
+    ['a failing disk on the server', answered(503, 'storage_unavailable'), 'needs_code'],
     ['a rate limit', answered(429, 'rate_limited'), 'retry'],
     ['the same key still in flight', answered(409, 'idempotency_key_in_flight'), 'retry'],
     ['an expired session', answered(401, 'unauthenticated'), 'wait_for_sign_in'],
@@ -39,6 +40,19 @@ describe('outcomeOfFailure', () => {
     expect(outcomeOfFailure('verdict', answered(403, 'invalid_totp')).next).toBe('needs_code');
     expect(outcomeOfFailure('verdict', answered(403, 'totp_replayed')).next).toBe('needs_code');
     expect(outcomeOfFailure('claim', answered(403, 'invalid_totp')).next).toBe('failed');
+  });
+
+  it('retries a command without a code on a full disk, and asks for a fresh code for each step-up command', () => {
+    expect(outcomeOfFailure('claim', answered(503, 'storage_full')).next).toBe('retry');
+    expect(outcomeOfFailure('note', answered(503, 'storage_unavailable')).next).toBe('retry');
+    for (const kind of ['verdict', 'lift_hold', 'approve', 'send_back'] as const)
+      expect(outcomeOfFailure(kind, answered(503, 'storage_full')).next, kind).toBe('needs_code');
+    expect(outcomeOfFailure('approve', answered(503, 'storage_full')).error).toEqual({
+      code: 'storage_full',
+      message:
+        'The approval was not applied: the server could not save it (its storage is full) and nothing was kept. ' +
+        'The code it checked is now spent: enter a fresh code to send it again.',
+    });
   });
 
   it('words a refusal for the command it stopped, keeping the server code', () => {

@@ -13,7 +13,7 @@ import { seal, sealedName } from '../../electron/desk/evidence/sealed-file';
 import { dataKeyFromFile, storeKey } from '../../electron/desk/storage/data-key';
 import { EVIDENCE_FOLDER } from '../../electron/desk/storage/stores';
 import { syntheticCase } from './fixtures/synthetic-cases';
-import { openDesk, openDeskCache, readDeskDb, tempDir, type TestDesk } from './fixtures/live-desk';
+import { openDesk, openDeskCache, readDeskDb, tempDir, unwrap, type TestDesk } from './fixtures/live-desk';
 
 // Nothing listens here: retention needs no server.
 const NOWHERE = 'http://127.0.0.1:9';
@@ -112,5 +112,99 @@ describe('the retention of resolved cases', () => {
       expect(db.prepare('SELECT count(*) AS n FROM cases_search').get()).toEqual({ n: 2 });
       expect(db.prepare('SELECT count(*) AS n FROM case_evidence WHERE case_id = ?').get(oldResolved.id)).toEqual({ n: 0 });
     });
+  });
+});
+
+/** Seeds the cache (the desk closed) with cases resolved `daysAgo` days before NOW; returns their ids. */
+function cacheResolvedCases(dataDir: string, daysAgo: number[]): string[] {
+  const details = daysAgo.map((days, index) =>
+    syntheticCase(100 + index, { status: 'resolved', openedAt: daysBefore(days + 1), verdict: executedVerdict(daysBefore(days)) }),
+  );
+  const cache = openDeskCache(dataDir);
+  cache.transaction(() => {
+    for (const detail of details) applyCaseDetail(cache, detail);
+  })();
+  cache.close();
+  return details.map((detail) => detail.id);
+}
+
+describe('the retention period setting', () => {
+  it('reads as the default until set, takes a whole number of days from 1 to 540 and refuses anything else', async () => {
+    const desk = await openDesk(NOWHERE, { now: () => NOW });
+    desks.push(desk);
+    const retention = async () => (await unwrap(desk.desk.handle('settings.get'))).retentionDays;
+    expect(await retention()).toBe(30);
+
+    for (const bad of [0, -1, 541, 2.5, '30', null, Number.NaN, 1e9]) {
+      expect(await desk.desk.handle('settings.set', { retentionDays: bad }), String(bad)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_request' },
+      });
+    }
+    expect(await retention()).toBe(30);
+    for (const good of [1, 540, 90]) {
+      expect(await unwrap(desk.desk.handle('settings.set', { retentionDays: good }))).toMatchObject({ retentionDays: good });
+    }
+    expect(await retention()).toBe(90);
+  });
+
+  it("shows the browser host's --retention-days as the default, and the user's own period once set", async () => {
+    const dataDir = tempDir('dd-desk-retention-');
+    const first = await openDesk(NOWHERE, { dataDir, now: () => NOW, retentionDays: 60 });
+    expect(await unwrap(first.desk.handle('settings.get'))).toMatchObject({ retentionDays: 60 });
+    await unwrap(first.desk.handle('settings.set', { retentionDays: 7 }));
+    await first.desk.close();
+    const second = await openDesk(NOWHERE, { dataDir, now: () => NOW, retentionDays: 60 });
+    desks.push(second);
+    expect(await unwrap(second.desk.handle('settings.get'))).toMatchObject({ retentionDays: 7 });
+  });
+
+  it('is the period the retention job applies: at start, and again as soon as it changes', async () => {
+    const dataDir = tempDir('dd-desk-retention-');
+    const first = await openDesk(NOWHERE, { dataDir, now: () => NOW });
+    await unwrap(first.desk.handle('settings.set', { retentionDays: 10 }));
+    await first.desk.close();
+    const [twentyDays, fiveDays] = cacheResolvedCases(dataDir, [20, 5]) as [string, string];
+
+    // The default (30) would keep both; the stored period (10) takes the older one at start.
+    const desk = await openDesk(NOWHERE, { dataDir, now: () => NOW });
+    desks.push(desk);
+    await unwrap(desk.desk.handle('settings.set', { retentionDays: 3 }));
+    // Closing waits for the retention run the change started.
+    await desk.desk.close();
+    expect(desk.logs.filter((line) => /retention period/.test(line.message)).map((line) => line.data)).toEqual([
+      { count: 1, retentionDays: 10 },
+      { count: 1, retentionDays: 3 },
+    ]);
+    expect(cachedIds(dataDir)).not.toContain(twentyDays);
+    expect(cachedIds(dataDir)).not.toContain(fiveDays);
+  });
+});
+
+/** A copy of a damaged store as stores.ts sets it aside, `daysAgo` days before NOW, holding `content`. */
+function setAsideCopy(dataDir: string, store: 'desk.db' | 'own.db', daysAgo: number, content: string): string[] {
+  const at = new Date(NOW.getTime() - daysAgo * DAY_MS).toISOString().replace(/[:.]/g, '-');
+  return ['', '-wal'].map((suffix) => {
+    const file = path.join(dataDir, `${store}.damaged-${at}${suffix}`);
+    fs.writeFileSync(file, `encrypted pages, but of ${content}`, { mode: 0o600 });
+    return file;
+  });
+}
+
+describe('copies of damaged desk files set aside at start', () => {
+  it('go once they are older than the retention period, the cache and the own store alike; newer ones stay', async () => {
+    const dataDir = tempDir('dd-desk-retention-');
+    await (await openDesk(NOWHERE, { dataDir })).desk.close();
+    const oldCache = setAsideCopy(dataDir, 'desk.db', 31, 'an old cache');
+    const oldOwn = setAsideCopy(dataDir, 'own.db', 31, 'an old outbox');
+    const newCache = setAsideCopy(dataDir, 'desk.db', 29, 'a recent cache');
+    const newOwn = setAsideCopy(dataDir, 'own.db', 29, 'a recent outbox');
+    const unrelated = path.join(dataDir, 'notes.txt');
+    fs.writeFileSync(unrelated, 'not the desk’s to delete');
+
+    await (await openDesk(NOWHERE, { dataDir, now: () => NOW })).desk.close();
+
+    for (const file of [...oldCache, ...oldOwn]) expect(fs.existsSync(file), file).toBe(false);
+    for (const file of [...newCache, ...newOwn, unrelated]) expect(fs.existsSync(file), file).toBe(true);
   });
 });

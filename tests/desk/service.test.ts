@@ -115,11 +115,11 @@ describe('settings', () => {
     const first = await service(dataDir);
     expect(await first.desk.handle('settings.get')).toEqual({
       ok: true,
-      value: { language: 'system', theme: 'system', serverUrl: null },
+      value: { language: 'system', theme: 'system', retentionDays: 30, serverUrl: null },
     });
     expect(await first.desk.handle('settings.set', { theme: 'dark' })).toEqual({
       ok: true,
-      value: { language: 'system', theme: 'dark', serverUrl: null },
+      value: { language: 'system', theme: 'dark', retentionDays: 30, serverUrl: null },
     });
     expect(await first.desk.handle('settings.set', { theme: 'neon' })).toMatchObject({
       ok: false,
@@ -127,13 +127,13 @@ describe('settings', () => {
     });
     expect(await first.desk.handle('settings.set', { language: 'es' })).toMatchObject({
       ok: true,
-      value: { language: 'es', theme: 'dark', serverUrl: null },
+      value: { language: 'es', theme: 'dark', retentionDays: 30, serverUrl: null },
     });
     await first.desk.close();
     const second = await service(dataDir);
     expect(await second.desk.handle('settings.get')).toEqual({
       ok: true,
-      value: { language: 'es', theme: 'dark', serverUrl: null },
+      value: { language: 'es', theme: 'dark', retentionDays: 30, serverUrl: null },
     });
   });
 

@@ -10,7 +10,7 @@ import type { CaseDetail } from '../../shared/api/types';
 import { DESK_DATABASE_FILE, openDeskDatabase } from '../../electron/desk/db/open';
 import { DESK_MIGRATIONS, LAST_VERSION_WITH_OWN_TABLES } from '../../electron/desk/db/migrations/index';
 import { findCommand, insertCommand } from '../../electron/desk/outbox/store';
-import { OWN_DATABASE_FILE, OwnStoreUnreadableError, openOwnStore } from '../../electron/desk/storage/stores';
+import { OWN_DATABASE_FILE, OwnStoreUnreadableError, openOwnStore, setAside } from '../../electron/desk/storage/stores';
 import { dataKeyFromFile } from '../../electron/desk/storage/data-key';
 import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
 import { addCase } from '../server/harness';
@@ -158,6 +158,56 @@ describe('a damaged cache', () => {
     },
     SEEDS_A_SERVER,
   );
+});
+
+describe('copies of damaged desk files set aside at start', () => {
+  const copiesIn = (dataDir: string) => fs.readdirSync(dataDir).filter((name) => name.includes('.damaged-')).sort();
+
+  it('a set-aside cache goes at sign-out; a set-aside own store stays, as the own store does', async () => {
+    const server = await startLiveServer();
+    servers.push(server);
+    addCase(server.ctx);
+    const dataDir = tempDir();
+    await (await openDesk(server.url, { dataDir })).desk.close();
+    // Both set aside as a start that found them damaged does it (each start after makes a new one).
+    const cacheCopy = path.basename(setAside(path.join(dataDir, DESK_DATABASE_FILE), new Date()));
+    const ownCopy = path.basename(setAside(path.join(dataDir, OWN_DATABASE_FILE), new Date()));
+    expect(copiesIn(dataDir)).toEqual([cacheCopy, ownCopy].sort());
+
+    const desk = await openDesk(server.url, { dataDir });
+    desks.push(desk);
+    await signIn(desk.desk, addDeskUser(server, 'agent'));
+    await unwrap(desk.desk.handle('session.signOut'));
+    // Closing waits for the sign-out's purge.
+    await desk.desk.close();
+    expect(copiesIn(dataDir)).toEqual([ownCopy]);
+  });
+
+  it("a set-aside cache goes when another user signs in, with the previous user's cache", async () => {
+    const server = await startLiveServer();
+    servers.push(server);
+    addCase(server.ctx);
+    const dataDir = tempDir();
+    const first = await openDesk(server.url, { dataDir });
+    const synced = caughtUp(first, server);
+    await signIn(first.desk, addDeskUser(server, 'agent'));
+    await synced;
+    // Closed without signing out: the cache stays bound to its user.
+    await first.desk.close();
+    // A copy of that cache set aside beside it (as an earlier start that found a damaged cache left one).
+    const cacheFile = path.join(dataDir, DESK_DATABASE_FILE);
+    fs.copyFileSync(cacheFile, `${cacheFile}.kept`);
+    const cacheCopy = path.basename(setAside(cacheFile, new Date()));
+    fs.renameSync(`${cacheFile}.kept`, cacheFile);
+    expect(copiesIn(dataDir)).toEqual([cacheCopy]);
+
+    const second = await openDesk(server.url, { dataDir });
+    desks.push(second);
+    await signIn(second.desk, addDeskUser(server, 'agent'));
+    await second.desk.close();
+    expect(second.logs.some((line) => /Another user signed in/.test(line.message))).toBe(true);
+    expect(copiesIn(dataDir)).toEqual([]);
+  });
 });
 
 describe('the own store under another key', () => {

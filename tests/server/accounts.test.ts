@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { disableAccountRow } from '../../electron/server/sql/users';
 import { addUser, bearer, createTestServer, freshCode, type TestServer, type TestUser } from './harness';
-import { enrol, login, me, oathtoolCode, postJson, redeem, signIn, submitCode } from './fixtures/auth-api';
+import { enrol, expectError, login, me, oathtoolCode, postJson, redeem, signIn, submitCode } from './fixtures/auth-api';
 
 let server: TestServer;
 let supervisor: TestUser;
@@ -20,8 +20,6 @@ beforeEach(async () => {
 afterEach(async () => server.close());
 
 type Json = Record<string, unknown>;
-const expectError = (answer: { status: number; body: unknown }, status: number, code: string) =>
-  expect(answer).toMatchObject({ status, body: { error: { code, message: expect.any(String) } } });
 const as = (user: TestUser) => bearer(user) as Record<string, string>;
 const get = async (user: TestUser, url: string) => {
   const response = await server.app.inject({ method: 'GET', url, headers: as(user) });
@@ -166,6 +164,24 @@ describe('disabling a person', () => {
     expect(await signIn(server, { username: 'nadia', password: person.password, totpSecret: person.secret })).toMatchObject({
       accessToken: expect.any(String),
     });
+  });
+
+  it('voids a pending invitation for good: after re-enabling, only a fresh one from a 2FA reset enrols them', async () => {
+    const created = await create(supervisor);
+    const { account, invitation } = created.body as { account: { id: string }; invitation: { token: string } };
+    expect((await act(supervisor, account.id, 'disable')).body).toMatchObject({ invitationExpiresAt: null });
+    const enabled = await act(supervisor, account.id, 'enable');
+    // Listed as not enrolled and not invited: the People screen offers the reset, which invites afresh.
+    expect(enabled.body).toMatchObject({ disabledAt: null, enrolled: false, invitationExpiresAt: null });
+    expectError(await redeem(server, invitation.token, 'nadia-chosen-password'), 401, 'invalid_invitation');
+    expect(server.ctx.db.prepare('SELECT password_hash FROM users WHERE id = ?').get(account.id)).toEqual({
+      password_hash: '!invited',
+    });
+
+    const reset = await act(supervisor, account.id, 'totp-reset');
+    const fresh = (reset.body as { invitation: { token: string } }).invitation.token;
+    const enrolled = await enrol(server, { id: account.id, username: 'nadia', password: 'nadia-chosen-password', invitation: fresh });
+    expect(await me(server, enrolled.accessToken)).toMatchObject({ status: 200, body: { username: 'nadia' } });
   });
 
   it('ends a sign-in half-way: the login token of the password step no longer opens a session', async () => {

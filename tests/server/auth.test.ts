@@ -9,10 +9,11 @@ import {
 import { addUser, createTestServer, type TestServer, type TestUser } from './harness';
 import {
   addEnrollingUser,
+  currentCode,
   enrol,
+  expectError,
   login,
   me,
-  oathtoolCode,
   postJson,
   redeem,
   secretOf,
@@ -29,7 +30,6 @@ beforeEach(async () => {
 });
 afterEach(async () => server.close());
 
-const currentCode = (secret: string) => oathtoolCode(secret, server.clock.now);
 const nextStep = () => server.clock.advance(30_000);
 
 const logout = async (accessToken: string) =>
@@ -46,9 +46,6 @@ const auditActions = () =>
     (row) => row.action,
   );
 
-const expectError = (answer: { status: number; body: unknown }, status: number, code: string) =>
-  expect(answer).toMatchObject({ status, body: { error: { code, message: expect.any(String) } } });
-
 describe('sign-in of a user with confirmed 2FA', () => {
   it('password → totp_required with a login token; code → a session that works on /v1/me until logout', async () => {
     const started = await login(server, agent.username, agent.password);
@@ -59,7 +56,7 @@ describe('sign-in of a user with confirmed 2FA', () => {
     const finished = await submitCode(
       server,
       started.body.loginToken as string,
-      currentCode(agent.totpSecret),
+      currentCode(server, agent.totpSecret),
     );
     expect(finished.status).toBe(200);
     const expectedUser = {
@@ -115,7 +112,7 @@ describe('sign-in of a user with confirmed 2FA', () => {
   it('stores tokens only as hashes', async () => {
     const started = await login(server, agent.username, agent.password);
     const { accessToken } = (
-      await submitCode(server, started.body.loginToken as string, currentCode(agent.totpSecret))
+      await submitCode(server, started.body.loginToken as string, currentCode(server, agent.totpSecret))
     ).body as {
       accessToken: string;
     };
@@ -195,7 +192,7 @@ describe('lockout after 5 failed attempts in 15 minutes', () => {
 
     expectError(await login(server, agent.username, agent.password), 429, 'locked_out');
     // A login token from before the lock does not get around it, even with the right code.
-    expectError(await submitCode(server, token, currentCode(agent.totpSecret)), 429, 'locked_out');
+    expectError(await submitCode(server, token, currentCode(server, agent.totpSecret)), 429, 'locked_out');
     expect(auditActions()).toEqual(['auth.locked_out']);
 
     server.clock.advance(SIGN_IN_LOCKOUT_MS - 1_000);
@@ -258,23 +255,23 @@ describe('expiry', () => {
     const started = await login(server, agent.username, agent.password);
     server.clock.advance(server.ctx.config.loginTokenTtlMs);
     expectError(
-      await submitCode(server, started.body.loginToken as string, currentCode(agent.totpSecret)),
+      await submitCode(server, started.body.loginToken as string, currentCode(server, agent.totpSecret)),
       401,
       'invalid_login_token',
     );
 
     const again = await login(server, agent.username, agent.password);
     expect(
-      (await submitCode(server, again.body.loginToken as string, currentCode(agent.totpSecret))).status,
+      (await submitCode(server, again.body.loginToken as string, currentCode(server, agent.totpSecret))).status,
     ).toBe(200);
     nextStep();
     expectError(
-      await submitCode(server, again.body.loginToken as string, currentCode(agent.totpSecret)),
+      await submitCode(server, again.body.loginToken as string, currentCode(server, agent.totpSecret)),
       401,
       'invalid_login_token',
     );
     expectError(
-      await submitCode(server, 'made-up-login-token-000000000000', currentCode(agent.totpSecret)),
+      await submitCode(server, 'made-up-login-token-000000000000', currentCode(server, agent.totpSecret)),
       401,
       'invalid_login_token',
     );
@@ -325,7 +322,7 @@ describe('bad input: 400 invalid_request with the envelope, never 5xx', () => {
     for (const body of badCodes(token)) {
       expectError(await postJson(server, '/v1/auth/totp', JSON.stringify(body)), 400, 'invalid_request');
     }
-    expect((await submitCode(server, token, currentCode(agent.totpSecret))).status).toBe(200);
+    expect((await submitCode(server, token, currentCode(server, agent.totpSecret))).status).toBe(200);
   });
 
   it('malformed JSON and an empty body', async () => {
@@ -375,7 +372,7 @@ describe('audit', () => {
     const user = addEnrollingUser(server, 'gabo', agent.id);
     const started = await redeem(server, user.invitation, user.password);
     const secret = secretOf(started.body.otpauthUrl as string);
-    const code = currentCode(secret);
+    const code = currentCode(server, secret);
     const confirmed = await submitCode(server, started.body.loginToken as string, code);
     const backupCodes = confirmed.body.backupCodes as string[];
     const again = await login(server, 'gabo', user.password);

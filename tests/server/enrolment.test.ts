@@ -7,10 +7,11 @@ import { findUserById } from '../../electron/server/sql/users';
 import { addUser, createTestServer, type TestServer, type TestUser } from './harness';
 import {
   addEnrollingUser,
+  currentCode,
   enrol,
+  expectError,
   login,
   me,
-  oathtoolCode,
   postJson,
   redeem,
   secretOf,
@@ -27,9 +28,6 @@ beforeEach(async () => {
 });
 afterEach(async () => server.close());
 
-const currentCode = (secret: string) => oathtoolCode(secret, server.clock.now);
-const expectError = (answer: { status: number; body: unknown }, status: number, code: string) =>
-  expect(answer).toMatchObject({ status, body: { error: { code, message: expect.any(String) } } });
 // Through the store's own reader: the column holds the secret sealed.
 const storedSecret = (userId: string) => findUserById(server.ctx.db, userId)?.totpSecret ?? null;
 
@@ -76,12 +74,12 @@ describe('redeeming an invitation', () => {
     expect(storedSecret(user.id)).toBe(secondSecret);
 
     // The first attempt is dead: its login token is gone, and its secret's code does not confirm the second.
-    expectError(await submitCode(server, first.body.loginToken as string, currentCode(firstSecret)), 401, 'invalid_login_token');
-    expectError(await submitCode(server, second.body.loginToken as string, currentCode(firstSecret)), 401, 'invalid_totp');
+    expectError(await submitCode(server, first.body.loginToken as string, currentCode(server, firstSecret)), 401, 'invalid_login_token');
+    expectError(await submitCode(server, second.body.loginToken as string, currentCode(server, firstSecret)), 401, 'invalid_totp');
     // Backup codes do not stand in for the first code of an enrolment.
     expectError(await submitCode(server, second.body.loginToken as string, 'abcd-efgh-jkmn-pqrs'), 401, 'invalid_totp');
 
-    const confirmed = await submitCode(server, second.body.loginToken as string, currentCode(secondSecret));
+    const confirmed = await submitCode(server, second.body.loginToken as string, currentCode(server, secondSecret));
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.backupCodes as string[]).toHaveLength(10);
     expect(await me(server, confirmed.body.accessToken as string)).toMatchObject({ status: 200, body: { username: 'fabi' } });
@@ -90,7 +88,7 @@ describe('redeeming an invitation', () => {
     const again = await login(server, 'fabi', user.password);
     expect(again.body).toEqual({ status: 'totp_required', loginToken: expect.any(String) });
     server.clock.advance(30_000);
-    const later = await submitCode(server, again.body.loginToken as string, currentCode(secondSecret));
+    const later = await submitCode(server, again.body.loginToken as string, currentCode(server, secondSecret));
     expect(later.status).toBe(200);
     expect(later.body).not.toHaveProperty('backupCodes');
   });

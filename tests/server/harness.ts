@@ -103,6 +103,18 @@ export function addUser(ctx: ServerContext, role: Role, username = `${role}${++u
   return { id, username, role, password, totpSecret, token };
 }
 
+/** Another live session of the same user, as if they had signed in again elsewhere. */
+export function addSession(ctx: ServerContext, user: TestUser): TestUser {
+  const token = newOpaqueToken();
+  const now = ctx.now();
+  ctx.write(() =>
+    ctx.db
+      .prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+      .run(hashToken(token), user.id, now.toISOString(), new Date(now.getTime() + 3_600_000).toISOString()),
+  );
+  return { ...user, token };
+}
+
 /**
  * Moves the pinned clock on by `ms` with every session still live, as if each test user had signed in again:
  * for tests that need time to pass (a week to end) between requests of the same users.

@@ -1,14 +1,14 @@
-// Limits (issue #11): per-user, per-route budgets on writes; caps on event streams per token and in total;
+// Limits (issue #11): per-user, per-route budgets on writes; caps on event streams per token, per user and in total;
 // and the HTTP server's timeouts, with the event stream exempt from the idle timeout. Real server on a
 // loopback port where sockets matter; no timed assertions: each test waits on what the server does.
 import http from 'node:http';
 import net from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_HTTP_TIMEOUTS } from '../../electron/server/config';
+import { DEFAULT_EVENT_STREAM_LIMITS, DEFAULT_HTTP_TIMEOUTS } from '../../electron/server/config';
 import { closeStreamsOf, openStreamCount } from '../../electron/server/feed/events';
 import { recordCaseChange } from '../../electron/server/feed/changes';
-import { addCase, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
+import { addCase, addSession, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
 
 let server: TestServer;
 afterEach(async () => server?.close());
@@ -145,7 +145,7 @@ async function connected(port: number, user: TestUser): Promise<Stream> {
 
 describe('event stream caps', () => {
   it('ends the oldest stream of a token when it opens one more than allowed', async () => {
-    server = await createTestServer({ eventStreamLimits: { perToken: 2, total: 100 } });
+    server = await createTestServer({ eventStreamLimits: { perToken: 2, perUser: 10, total: 100 } });
     const agent = addUser(server.ctx, 'agent');
     const port = await listen();
     const first = await connected(port, agent);
@@ -161,7 +161,7 @@ describe('event stream caps', () => {
   });
 
   it('refuses a stream beyond the total with 429 rate_limited and the envelope, and takes it once one closes', async () => {
-    server = await createTestServer({ eventStreamLimits: { perToken: 1, total: 2 } });
+    server = await createTestServer({ eventStreamLimits: { perToken: 1, perUser: 10, total: 2 } });
     const [a, b, c] = [addUser(server.ctx, 'agent'), addUser(server.ctx, 'agent'), addUser(server.ctx, 'agent')];
     const port = await listen();
     const first = await connected(port, a);
@@ -179,6 +179,31 @@ describe('event stream caps', () => {
     const third = await connected(port, c);
     third.request.destroy();
     replaced.request.destroy();
+  });
+
+  it("ends the oldest stream of a user across their sessions when they open one more than allowed, and only theirs", async () => {
+    server = await createTestServer({ eventStreamLimits: { perToken: 3, perUser: 2, total: 100 } });
+    const agent = addUser(server.ctx, 'agent');
+    const colleague = addUser(server.ctx, 'agent');
+    const [first, second, third] = [agent, addSession(server.ctx, agent), addSession(server.ctx, agent)];
+    const port = await listen();
+    const theirs = await connected(port, colleague);
+    const streams = [await connected(port, first), await connected(port, second)];
+    // A third session of the same user: its stream replaces the user's oldest, as a token's would.
+    const newest = await connected(port, third);
+    expect(openStreamCount(server.ctx)).toBe(3);
+    await streams[0]!.ended;
+    server.ctx.write(() => recordCaseChange(server.ctx, addCase(server.ctx)));
+    await Promise.all([streams[1]!.until('event: change'), newest.until('event: change'), theirs.until('event: change')]);
+    // Not refused: the user's streams rotate, and the server's total is untouched by them.
+    const refreshed = await connected(port, first);
+    expect(openStreamCount(server.ctx)).toBe(3);
+    await streams[1]!.ended;
+    for (const stream of [refreshed, newest, theirs]) stream.request.destroy();
+  });
+
+  it('has a per-user cap by default, above the per-token one', () => {
+    expect(DEFAULT_EVENT_STREAM_LIMITS).toEqual({ perToken: 3, perUser: 6, total: 500 });
   });
 
   it('closes every stream of a user at once (closeStreamsOf), and only theirs', async () => {

@@ -1,9 +1,11 @@
 // The idle timeout of sessions (issue #11): a session unused for config.sessionIdleTimeoutMs answers 401
 // unauthenticated with a reason the desk can show; every authenticated request slides it (one write a minute
-// at most); the absolute expiry still holds; an idle session's event stream is closed.
+// at most) except the background reads a desk makes on its own (the sync feed, the event stream); the
+// absolute expiry still holds; an idle session's event stream is closed.
 import http from 'node:http';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ROUTES, type RouteSpec } from '../../shared/api/routes';
 import { idleMinutesFromEnv } from '../../electron/server/config';
 import { hashToken } from '../../electron/server/http/session';
 import { addUser, createTestServer, type TestServer } from './harness';
@@ -93,6 +95,65 @@ describe('idle timeout', () => {
     expect(idleMinutesFromEnv(undefined)).toBe(30);
     expect(idleMinutesFromEnv('45')).toBe(45);
     for (const bad of ['0', '-5', '1.5', 'ten', '1441']) expect(() => idleMinutesFromEnv(bad)).toThrow(/whole number/);
+  });
+});
+
+describe('background reads', () => {
+  const sync = async (accessToken: string) =>
+    (
+      await server.app.inject({
+        method: 'GET',
+        url: '/v1/sync?after=0',
+        headers: { authorization: `Bearer ${accessToken}` },
+      })
+    ).statusCode;
+
+  it('are the sync feed and the event stream, and only those', () => {
+    const background = Object.values(ROUTES).filter((route: RouteSpec) => route.background === true);
+    expect(background.map((route) => `${route.method} ${route.path}`)).toEqual(['GET /v1/sync', 'GET /v1/events']);
+  });
+
+  it('do not count as activity: a desk left open, syncing all along, is signed out after 30 minutes', async () => {
+    const accessToken = await signedInServer();
+    const signedInAt = lastUsedAt(accessToken);
+    // A desk pulls the feed after every change anyone makes: here every 4 minutes, for 28 minutes.
+    for (let i = 0; i < 7; i++) {
+      server.clock.advance(4 * MINUTE);
+      expect(await sync(accessToken)).toBe(200);
+    }
+    expect(lastUsedAt(accessToken)).toBe(signedInAt);
+    server.clock.advance(2 * MINUTE);
+    expect(await me(server, accessToken)).toMatchObject({ status: 401, body: { error: { reason: 'idle_timeout' } } });
+    expect(await sync(accessToken)).toBe(401);
+  });
+
+  it('still work while the person is active, and a request of theirs slides the timeout as before', async () => {
+    const accessToken = await signedInServer();
+    server.clock.advance(20 * MINUTE);
+    expect((await me(server, accessToken)).status).toBe(200);
+    server.clock.advance(20 * MINUTE);
+    expect(await sync(accessToken)).toBe(200);
+    expect((await me(server, accessToken)).status).toBe(200);
+  });
+
+  it('include opening the event stream: a stream opened just before the timeout does not extend it', async () => {
+    const accessToken = await signedInServer({ eventsHeartbeatMs: 20 });
+    await server.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = server.app.server.address() as { port: number };
+    server.clock.advance(29 * MINUTE);
+    const request = http.get({
+      host: '127.0.0.1',
+      port,
+      path: '/v1/events',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    const [response] = (await once(request, 'response')) as [http.IncomingMessage];
+    expect(response.statusCode).toBe(200);
+    response.resume();
+    server.clock.advance(MINUTE);
+    // The heartbeat finds the session idle and ends the stream; the next request of the person is refused.
+    await once(response, 'end');
+    expect((await me(server, accessToken)).status).toBe(401);
   });
 });
 

@@ -7,6 +7,8 @@ import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CEILING_MAX_DELAY_MS,
+  CEILING_RETRY_AFTER_SECONDS,
+  ceilingDelayMs,
   KNOWN_ADDRESS_MS,
   pruneSignInThrottleRows,
   SIGN_IN_CEILING,
@@ -169,10 +171,10 @@ describe('the per-username ceiling across addresses', () => {
     const NEW = '127.0.2.1';
 
     // Past the ceiling, a new address waits 1 s after the last failure; the early attempt is not evaluated,
-    // even with the right password.
+    // even with the right password. It is told to come back in a minute, not when the wait really ends.
     const early = await loginFrom(NEW, agent.username, agent.password);
     expect(early).toMatchObject({ status: 429, body: { error: { code: 'locked_out' } } });
-    expect(early.headers['retry-after']).toBe('1');
+    expect(early.headers['retry-after']).toBe(String(CEILING_RETRY_AFTER_SECONDS));
 
     // The office, where the user signed in before, is not slowed.
     expect((await loginFrom(OFFICE, agent.username, agent.password)).status).toBe(200);
@@ -186,26 +188,51 @@ describe('the per-username ceiling across addresses', () => {
     expect(JSON.parse(ceiling[0]!.data)).toMatchObject({ failures: SIGN_IN_CEILING });
   });
 
-  it('doubles the wait with each failure past the ceiling, up to 15 minutes', async () => {
+  it('doubles the wait with each failure past the ceiling, up to 15 minutes, without telling the wait', async () => {
     await distributedGuesses(agent.username);
     const waits: number[] = [];
     for (let i = 0; i < 12; i++) {
-      const refused = await loginFrom(`127.0.3.${i + 1}`, agent.username, 'guess');
-      expect(refused.status).toBe(429);
-      const wait = Number(refused.headers['retry-after']);
-      waits.push(wait);
-      server.clock.advance(wait * 1000);
-      expect((await loginFrom(`127.0.3.${i + 1}`, agent.username, 'guess')).status).toBe(401);
+      const from = `127.0.3.${i + 1}`;
+      const wait = ceilingDelayMs(SIGN_IN_CEILING + i);
+      waits.push(wait / 1000);
+      // A millisecond early is held back, with the same answer whatever the wait left.
+      server.clock.advance(wait - 1);
+      const refused = await loginFrom(from, agent.username, 'guess');
+      expect(refused).toMatchObject({ status: 429, body: { error: { code: 'locked_out' } } });
+      expect(refused.headers['retry-after']).toBe(String(CEILING_RETRY_AFTER_SECONDS));
+      server.clock.advance(1);
+      expect((await loginFrom(from, agent.username, 'guess')).status).toBe(401);
     }
     expect(waits).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]);
     expect(CEILING_MAX_DELAY_MS).toBe(900_000);
+  });
+
+  it('answers a held attempt exactly alike for a real and an unknown username, whatever the wait left', async () => {
+    await distributedGuesses(agent.username);
+    await distributedGuesses('nobody-by-this-name');
+    // Drive both names well past the ceiling, so their waits are long and differ from the first ones.
+    for (let i = 0; i < 6; i++) {
+      server.clock.advance(ceilingDelayMs(SIGN_IN_CEILING + i));
+      await loginFrom(`127.0.4.${i + 1}`, agent.username, 'guess');
+      await loginFrom(`127.0.4.${i + 1}`, 'nobody-by-this-name', 'guess');
+    }
+    const answers = [];
+    for (const username of [agent.username, 'nobody-by-this-name']) {
+      for (const from of ['127.0.5.1', '127.0.5.2']) {
+        const { status, body, headers } = await loginFrom(from, username, 'guess');
+        answers.push({ status, body, retryAfter: headers['retry-after'] });
+        server.clock.advance(7_000);
+      }
+    }
+    expect(answers[0]).toMatchObject({ status: 429, retryAfter: String(CEILING_RETRY_AFTER_SECONDS) });
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
   });
 
   it('treats an unknown username the same way, audited without naming it', async () => {
     await distributedGuesses('nobody-by-this-name');
     const early = await loginFrom('127.0.2.1', 'nobody-by-this-name', 'guess');
     expect(early.status).toBe(429);
-    expect(early.headers['retry-after']).toBe('1');
+    expect(early.headers['retry-after']).toBe(String(CEILING_RETRY_AFTER_SECONDS));
     const ceiling = auditRows().filter((row) => row.action === 'auth.sign_in_ceiling_reached');
     expect(ceiling).toHaveLength(1);
     expect(ceiling[0]!.subject).toMatch(/^unknown-username:[0-9a-f]{16}$/);

@@ -4,6 +4,7 @@
 // worker comes up, the windows are told to sign in again, and the outbox in own.db is still there. Then the
 // crash-loop guard, with workers stood in for and a pinned clock: three restarts a minute, then it stays
 // down and says why.
+import fs from 'node:fs';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -70,6 +71,7 @@ function forkWorker(children: ChildProcess[]): WorkerProcess {
 describe('the desk worker under supervision', () => {
   it('comes back after being killed, answers the call it dropped, and keeps the outbox', async () => {
     const dataDir = tempDir('dd-supervised-');
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     // A verdict waiting in the outbox, as a desk that went offline leaves it.
     const own = openOwnStore(dataDir, DATA_KEY, QUIET);
     insertCommand(own, {

@@ -86,7 +86,7 @@ describe('electron-builder.yml', () => {
     expect(isPackaged(path)).toBe(false);
   });
 
-  it('flips the Electron fuses that close the binary to code injection (runAsNode, NODE_OPTIONS, --inspect off; cookie encryption, ASAR integrity, app.asar only on)', () => {
+  it('flips the Electron fuses that close the binary to code injection (runAsNode, NODE_OPTIONS, --inspect, file:// extra privileges off; cookie encryption, ASAR integrity, app.asar only on)', () => {
     expect(config.electronFuses).toEqual({
       runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,
@@ -94,7 +94,14 @@ describe('electron-builder.yml', () => {
       enableCookieEncryption: true,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
     });
+  });
+
+  it('serves the renderer from the app:// scheme, so turning off file:// privileges takes nothing the app uses', () => {
+    const window = readFileSync('electron/main/window.ts', 'utf8');
+    expect(window).not.toMatch(/loadFile\(|['"`]file:\/\//);
+    expect(readFileSync('electron/main/app-protocol.ts', 'utf8')).toMatch(/protocol\.handle\(APP_SCHEME/);
   });
 
   it('leaves the shell nothing that needs runAsNode: no child of the Electron binary asked to act as Node', () => {

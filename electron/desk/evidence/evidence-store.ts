@@ -3,6 +3,9 @@
 // again whenever they are read, and dropped least recently used first beyond a total size (DESIGN §5).
 // The renderer never sees a path: it gets a URL from 'evidence.url' that the Electron protocol or the
 // browser host's route answers through evidenceFile().
+// A download and sign-out's purge take turns on the disk (one lock), and every purge starts a new
+// generation: a download begun before the purge (a slow file, still arriving when the user signed out) finds
+// the generation moved on when its turn comes and keeps nothing, so no file outlives the purge.
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -43,6 +46,11 @@ export interface EvidenceStore {
   evidenceFile(sha256: string): Promise<EvidenceFile | null>;
   /** Deletes the files no cached case refers to any more (after the retention purge). */
   dropUnreferenced(): Promise<number>;
+  /**
+   * Runs `purge` (which deletes every file and row) with no download writing meanwhile; a download that
+   * began before it keeps nothing, however late it finishes.
+   */
+  purgeWith(purge: () => Promise<void>): Promise<void>;
 }
 
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -59,6 +67,15 @@ export function createEvidenceStore(ctx: DeskContext, deps: EvidenceDeps): Evide
     return path.join(root, name.slice(0, 2), name);
   };
   const loads = new Map<string, Promise<EvidenceFile | null>>();
+  let generation = 0;
+  let diskTurn: Promise<unknown> = Promise.resolve();
+
+  /** Runs `work` after every write or purge queued before it, one at a time. */
+  function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = diskTurn.then(work);
+    diskTurn = run.catch(() => undefined);
+    return run;
+  }
 
   async function readHeld(sha256: string): Promise<EvidenceFile | null> {
     const held = findHeldFile(ctx.db, sha256);
@@ -76,7 +93,31 @@ export function createEvidenceStore(ctx: DeskContext, deps: EvidenceDeps): Evide
     return null;
   }
 
-  async function download(sha256: string): Promise<EvidenceFile | null> {
+  /** Writes a checked download to disk and records it, dropping the least recently used beyond the cap. */
+  async function keep(sha256: string, file: EvidenceFile): Promise<void> {
+    const target = fileOf(sha256);
+    await fs.mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
+    // Written beside its place and renamed: a reader never sees half a file under the real name.
+    const partial = `${target}.${randomUUID()}.part`;
+    try {
+      await fs.writeFile(partial, seal(deps.fileKey, file.bytes), { mode: PRIVATE_FILE_MODE });
+      await fs.rename(partial, target);
+    } catch (error) {
+      await fs.rm(partial, { force: true });
+      throw error;
+    }
+    const evicted = holdFileWithinCap(
+      ctx.db,
+      { sha256, mime: file.mime, size: file.bytes.length },
+      ctx.now().toISOString(),
+      maxTotalBytes,
+    );
+    await Promise.all(evicted.map((old) => fs.rm(fileOf(old), { force: true })));
+    if (evicted.length > 0)
+      ctx.log.info('evidence: dropped least recently used files', { count: evicted.length });
+  }
+
+  async function download(sha256: string, startedIn: number): Promise<EvidenceFile | null> {
     let file: EvidenceFile;
     try {
       file = await deps.platform.getBytes(pathOf(ROUTES.evidence, { sha256 }));
@@ -99,26 +140,12 @@ export function createEvidenceStore(ctx: DeskContext, deps: EvidenceDeps): Evide
         'The server sent a file that does not match its fingerprint; it was refused.',
       );
     }
-    const target = fileOf(sha256);
-    await fs.mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
-    // Written beside its place and renamed: a reader never sees half a file under the real name.
-    const partial = `${target}.${randomUUID()}.part`;
-    try {
-      await fs.writeFile(partial, seal(deps.fileKey, file.bytes), { mode: PRIVATE_FILE_MODE });
-      await fs.rename(partial, target);
-    } catch (error) {
-      await fs.rm(partial, { force: true });
-      throw error;
-    }
-    const evicted = holdFileWithinCap(
-      ctx.db,
-      { sha256, mime: file.mime, size: file.bytes.length },
-      ctx.now().toISOString(),
-      maxTotalBytes,
-    );
-    await Promise.all(evicted.map((old) => fs.rm(fileOf(old), { force: true })));
-    if (evicted.length > 0)
-      ctx.log.info('evidence: dropped least recently used files', { count: evicted.length });
+    await inTurn(async () => {
+      if (generation !== startedIn) {
+        throw new DeskFailure('evidence_unavailable', 'The session ended while the file was downloading; it was not kept.');
+      }
+      await keep(sha256, file);
+    });
     return file;
   }
 
@@ -127,7 +154,12 @@ export function createEvidenceStore(ctx: DeskContext, deps: EvidenceDeps): Evide
     // Everyone asking for a file while it is being looked up or downloaded waits for that one load.
     let load = loads.get(sha256);
     if (!load) {
-      load = (async () => (await readHeld(sha256)) ?? download(sha256))().finally(() => loads.delete(sha256));
+      const startedIn = generation;
+      const started: Promise<EvidenceFile | null> = (async () =>
+        (await readHeld(sha256)) ?? download(sha256, startedIn))().finally(() => {
+        if (loads.get(sha256) === started) loads.delete(sha256);
+      });
+      load = started;
       loads.set(sha256, load);
     }
     return load;
@@ -137,11 +169,20 @@ export function createEvidenceStore(ctx: DeskContext, deps: EvidenceDeps): Evide
     'evidence.url': async ({ sha256 }) => ({ url: deps.evidenceUrl(sha256) }),
   };
 
-  async function dropUnreferenced(): Promise<number> {
-    const gone = forgetUnreferencedFiles(ctx.db);
-    await Promise.all(gone.map((sha256) => fs.rm(fileOf(sha256), { force: true })));
-    return gone.length;
+  function dropUnreferenced(): Promise<number> {
+    return inTurn(async () => {
+      const gone = forgetUnreferencedFiles(ctx.db);
+      await Promise.all(gone.map((sha256) => fs.rm(fileOf(sha256), { force: true })));
+      return gone.length;
+    });
   }
 
-  return { handlers, evidenceFile, dropUnreferenced };
+  function purgeWith(purge: () => Promise<void>): Promise<void> {
+    generation += 1;
+    // Whoever asks for a file from now on starts a load of their own, not one the purge has orphaned.
+    loads.clear();
+    return inTurn(purge);
+  }
+
+  return { handlers, evidenceFile, dropUnreferenced, purgeWith };
 }

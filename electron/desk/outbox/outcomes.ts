@@ -68,6 +68,16 @@ const STALE_CODE_MESSAGES: Partial<Record<ErrorCode, string>> = {
   totp_replayed: 'That authentication code was already used. Enter the next code to send it again.',
 };
 
+/**
+ * The server could not store the request (503) and kept nothing of it. A step-up command's code was spent
+ * all the same: the step-up records a used code in its own write, so that a refused code is never rolled back
+ * into a free retry (electron/server/auth/stepup.ts). Retrying would only send a spent code again.
+ */
+const STORAGE_FAILURES: Partial<Record<ErrorCode, string>> = {
+  storage_full: 'its storage is full',
+  storage_unavailable: 'its storage failed',
+};
+
 /** Answers that say "not now" rather than "no": the same request may succeed later. */
 function isTransient(status: number, code: ErrorCode): boolean {
   return status >= 500 || status === 408 || status === 429 || code === 'idempotency_key_in_flight';
@@ -91,11 +101,19 @@ export function outcomeOfFailure(kind: OutboxKind, failure: CallFailure): Failur
   }
   const { status, code } = failure;
   if (code === 'already_applied') return { next: 'confirmed', error: null };
+  const isStepUp = (STEP_UP_KINDS as readonly OutboxKind[]).includes(kind);
+  const storageFailure = STORAGE_FAILURES[code];
+  if (isStepUp && status === 503 && storageFailure) {
+    const message =
+      `${COMMAND_LABELS[kind]} was not applied: the server could not save it (${storageFailure}) and nothing was ` +
+      'kept. The code it checked is now spent: enter a fresh code to send it again.';
+    return { next: 'needs_code', error: { code, message } };
+  }
   if (isTransient(status, code)) {
     return { next: 'retry', error: { code, message: `${failure.message} The desk keeps trying.` } };
   }
   const staleCode = STALE_CODE_MESSAGES[code];
-  if ((STEP_UP_KINDS as readonly OutboxKind[]).includes(kind) && status === 403 && staleCode)
+  if (isStepUp && status === 403 && staleCode)
     return { next: 'needs_code', error: { code, message: staleCode } };
   const reason = KIND_REFUSAL_REASONS[kind]?.[code] ?? REFUSAL_REASONS[code] ?? failure.message;
   return { next: 'failed', error: { code, message: `${COMMAND_LABELS[kind]} was not applied: ${reason}` } };

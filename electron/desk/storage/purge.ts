@@ -4,10 +4,14 @@
 // may hold an unsent verdict, the user's drafts and the settings), the audit chain's hashes and the server
 // the cache is bound to. Deleted rows are not enough on their own: SQLite leaves their bytes in free pages
 // and in the WAL, so the file is vacuumed and the WAL truncated (both are encrypted anyway).
+// Copies of a damaged store set aside at start (stores.ts) hold the same data: a set-aside cache goes with
+// the cache at sign-out; a set-aside own store is kept like the own store (support may recover unsent
+// verdicts from it) until the retention period has passed, when every set-aside copy goes.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DeskContext, DeskDb } from '../context';
-import { EVIDENCE_FOLDER } from './stores';
+import { DESK_DATABASE_FILE } from '../db/open';
+import { EVIDENCE_FOLDER, setAsideCopies } from './stores';
 
 export const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -33,7 +37,19 @@ export async function purgePersonalData(ctx: DeskContext): Promise<void> {
     .immediate();
   compact(ctx.db);
   await fs.rm(path.join(ctx.dataDir, EVIDENCE_FOLDER), { recursive: true, force: true });
+  const asideCaches = setAsideCopies(ctx.dataDir).filter((copy) => copy.store === DESK_DATABASE_FILE);
+  await Promise.all(asideCaches.map((copy) => fs.rm(copy.file, { force: true })));
   ctx.log.info('Signed out: the cached cases and evidence files were deleted');
+}
+
+/** Deletes every set-aside copy (of the cache or the own store) older than `retentionDays`; returns how many. */
+export async function purgeOldSetAsideCopies(ctx: DeskContext, retentionDays: number): Promise<number> {
+  const cutoff = ctx.now().getTime() - retentionDays * DAY_MS;
+  const old = setAsideCopies(ctx.dataDir).filter((copy) => copy.setAsideAt.getTime() < cutoff);
+  await Promise.all(old.map((copy) => fs.rm(copy.file, { force: true })));
+  if (old.length > 0)
+    ctx.log.info('Copies of damaged desk files past the retention period were deleted', { count: old.length, retentionDays });
+  return old.length;
 }
 
 /**

@@ -3,7 +3,8 @@
 // (PRAGMA quick_check) before they are used, and kept to their user (storage/permissions.ts).
 // A damaged or unreadable cache is moved aside, renamed with the time, and a new one is started: a sync
 // rebuilds it from the server, and the outbox, in its own file, is untouched. A damaged own store is moved
-// aside too (never deleted: support may recover unsent commands from it) rather than stopping the desk.
+// aside too (kept, since support may recover unsent commands from it) rather than stopping the desk. The
+// copies set aside go after the retention period, a cache's also at sign-out (storage/purge.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrateOpenedDatabase, type Migration } from '../../../shared/db/migrations';
@@ -53,6 +54,30 @@ const isDamage = (error: unknown) =>
 const isWrongKey = (error: unknown) => (error as { code?: unknown }).code === 'SQLITE_NOTADB';
 
 const SQLITE_COMPANIONS = ['', '-wal', '-shm'];
+const DAMAGED_MARK = '.damaged-';
+/** `desk.db.damaged-2026-12-07T09-30-00-000Z` (and its -wal, -shm): the store and the time it was set aside. */
+const SET_ASIDE_NAME = /^(.+)\.damaged-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z(?:-wal|-shm)?$/;
+
+export interface SetAsideCopy {
+  /** The full path of the file (a database, or its -wal or -shm). */
+  file: string;
+  /** Which store it was: DESK_DATABASE_FILE or OWN_DATABASE_FILE. */
+  store: string;
+  setAsideAt: Date;
+}
+
+/** The copies of damaged stores that openOrSetAside moved aside in `dataDir`, with when each was. */
+export function setAsideCopies(dataDir: string): SetAsideCopy[] {
+  const copies: SetAsideCopy[] = [];
+  for (const name of fs.readdirSync(dataDir)) {
+    const match = SET_ASIDE_NAME.exec(name);
+    if (!match) continue;
+    const [, store, day, hours, minutes, seconds, millis] = match as unknown as string[];
+    const setAsideAt = new Date(`${day}T${hours}:${minutes}:${seconds}.${millis}Z`);
+    if (!Number.isNaN(setAsideAt.getTime())) copies.push({ file: path.join(dataDir, name), store: store!, setAsideAt });
+  }
+  return copies;
+}
 
 /** Opens an encrypted store, refusing it when its pages do not check out; the connection is closed on error. */
 function openChecked(file: string, migrations: readonly Migration[], key: Buffer): DeskDb {
@@ -70,7 +95,7 @@ function openChecked(file: string, migrations: readonly Migration[], key: Buffer
 
 /** Renames `file` and its WAL and shared-memory files to `<file>.damaged-<time>`; returns the new name. */
 export function setAside(file: string, at: Date): string {
-  const aside = `${file}.damaged-${at.toISOString().replace(/[:.]/g, '-')}`;
+  const aside = `${file}${DAMAGED_MARK}${at.toISOString().replace(/[:.]/g, '-')}`;
   for (const suffix of SQLITE_COMPANIONS) {
     if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, aside + suffix);
   }

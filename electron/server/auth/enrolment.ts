@@ -27,7 +27,6 @@ import {
 } from '../sql/users';
 import { BACKUP_CODE_COUNT, issueBackupCodes } from './backup-codes';
 import { issueLoginToken } from './login-tokens';
-import { hashPassword } from './passwords';
 import { newTotpSecret, otpauthUrl } from './totp';
 
 export interface Invitation {
@@ -85,9 +84,9 @@ function invitedUser(ctx: ServerContext, token: string, now: Date) {
 /** POST /v1/auth/invitation: one enrolment attempt. The password is set, a fresh secret shown. */
 export async function redeemInvitation(ctx: ServerContext, redemption: Redemption): Promise<InvitationResult> {
   if (!invitedUser(ctx, redemption.token, ctx.now())) throw invalidInvitation();
-  // Hashed on the thread pool, outside the transaction (at OWASP's cost it takes a while); the token is
-  // checked again inside, as it may have been spent meanwhile.
-  const passwordHash = await hashPassword(redemption.password, ctx.config.passwordHashCost);
+  // Hashed on the thread pool, outside the transaction (at OWASP's cost it takes a while); the token and
+  // the account are checked again inside, as the token may have been spent or the account disabled meanwhile.
+  const passwordHash = await ctx.passwords.hash(redemption.password);
   return ctx.write(() => {
     const now = ctx.now();
     const user = invitedUser(ctx, redemption.token, now);

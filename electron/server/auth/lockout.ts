@@ -7,9 +7,11 @@
 // 2. Per username across all addresses, the ceiling: once a username has 50 failures within an hour,
 //    guessing from many addresses is slowed. From an address the user has not signed in from in the last
 //    30 days, one attempt is evaluated at a time, each after a wait that doubles with every failure past
-//    the ceiling (1 s, 2 s, 4 s … up to 15 minutes); attempts during the wait are refused (429 locked_out,
-//    with Retry-After) without being evaluated or counted. That caps a distributed guesser at about 65
-//    guesses an hour per username. Addresses the user signed in from recently are exempt: during an attack
+//    the ceiling (1 s, 2 s, 4 s … up to 15 minutes); attempts during the wait are refused (429 locked_out)
+//    without being evaluated or counted. That caps a distributed guesser at about 65 guesses an hour per
+//    username. Their Retry-After is always the same minute, not the time left: the exact opening would
+//    tell the guessers when to send their next guess, and how many failures the username has. A real user
+//    told "try again in a minute" who tries again finds the wait over or is told the same again. Addresses the user signed in from recently are exempt: during an attack
 //    the real user keeps signing in at the office or at home, and at a new address waits at most 15
 //    minutes for the next open attempt rather than being locked out outright. Crossing the ceiling is
 //    audited once per crossing.
@@ -47,6 +49,8 @@ export const SIGN_IN_CEILING = 50;
 export const SIGN_IN_CEILING_WINDOW_MS = 60 * 60 * 1000;
 export const CEILING_FIRST_DELAY_MS = 1000;
 export const CEILING_MAX_DELAY_MS = 15 * 60 * 1000;
+/** The Retry-After of every attempt the ceiling holds back, whatever the wait left (see above). */
+export const CEILING_RETRY_AFTER_SECONDS = 60;
 /** How long a successful sign-in exempts its address from the ceiling. */
 export const KNOWN_ADDRESS_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -72,14 +76,16 @@ export const signInAttempt = (username: string, address: string, userId: string 
 
 const before = (now: Date, ms: number) => new Date(now.getTime() - ms).toISOString();
 
-/** The wait the ceiling imposes on this attempt, or null when it may be evaluated now. */
-function ceilingOpensAt(ctx: ServerContext, attempt: SignInAttempt, now: Date): Date | null {
+/** The wait after the newest failure once a username has `failures` of them in the ceiling's window. */
+export const ceilingDelayMs = (failures: number) =>
+  Math.min(CEILING_MAX_DELAY_MS, CEILING_FIRST_DELAY_MS * 2 ** (failures - SIGN_IN_CEILING));
+
+/** Whether the ceiling holds this attempt back: it may not be evaluated yet. */
+function heldByCeiling(ctx: ServerContext, attempt: SignInAttempt, now: Date): boolean {
   const { count, latest } = usernameFailuresSince(ctx.db, attempt.usernameKey, before(now, SIGN_IN_CEILING_WINDOW_MS));
-  if (count < SIGN_IN_CEILING || !latest) return null;
-  if (signedInFromSince(ctx.db, attempt, before(now, KNOWN_ADDRESS_MS))) return null;
-  const delay = Math.min(CEILING_MAX_DELAY_MS, CEILING_FIRST_DELAY_MS * 2 ** (count - SIGN_IN_CEILING));
-  const opensAt = new Date(Date.parse(latest) + delay);
-  return opensAt > now ? opensAt : null;
+  if (count < SIGN_IN_CEILING || !latest) return false;
+  if (signedInFromSince(ctx.db, attempt, before(now, KNOWN_ADDRESS_MS))) return false;
+  return Date.parse(latest) + ceilingDelayMs(count) > now.getTime();
 }
 
 /**
@@ -89,8 +95,7 @@ function ceilingOpensAt(ctx: ServerContext, attempt: SignInAttempt, now: Date): 
 export function signInRefusal(ctx: ServerContext, attempt: SignInAttempt, now: Date): LockedOut | null {
   const until = pairLockedUntil(ctx.db, attempt, now.toISOString());
   if (until) return lockedOut(new Date(until), now);
-  const opensAt = ceilingOpensAt(ctx, attempt, now);
-  return opensAt ? lockedOut(opensAt, now) : null;
+  return heldByCeiling(ctx, attempt, now) ? new LockedOut(CEILING_RETRY_AFTER_SECONDS) : null;
 }
 
 const auditSubject = (attempt: SignInAttempt) => attempt.userId ?? `unknown-username:${attempt.usernameKey.slice(0, 16)}`;

@@ -4,10 +4,11 @@
 import type { LoginResult } from '../../../shared/api/types';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
-import { findUserByUsername, replacePasswordHash, type UserRow } from '../sql/users';
+import { findUserById, findUserByUsername, replacePasswordHash, type UserRow } from '../sql/users';
 import { recordSignInFailure, signInAttempt, signInRefusal } from './lockout';
 import { issueLoginToken } from './login-tokens';
-import { decoyHash, hashPassword, isPasswordHash, needsRehash, verifySecret } from './passwords';
+import { SignInBusy } from './password-work';
+import { decoyHash, isPasswordHash, needsRehash } from './passwords';
 
 export interface Credentials {
   username: string;
@@ -37,10 +38,27 @@ function startCodeStep(ctx: ServerContext, user: UserRow, now: Date): LoginResul
  * right. Compare-and-set on the old hash: a password changed meanwhile is not overwritten with this one.
  */
 async function upgradePasswordHash(ctx: ServerContext, user: UserRow, password: string): Promise<void> {
-  const cost = ctx.config.passwordHashCost;
-  if (!needsRehash(user.passwordHash, cost)) return;
-  const upgraded = await hashPassword(password, cost);
+  if (!needsRehash(user.passwordHash, ctx.config.passwordHashCost)) return;
+  let upgraded: string;
+  try {
+    upgraded = await ctx.passwords.hash(password);
+  } catch (error) {
+    // A busy server skips the upgrade rather than fail a sign-in that succeeded: the next one does it.
+    if (error instanceof SignInBusy) return;
+    throw error;
+  }
   ctx.write(() => replacePasswordHash(ctx.db, user.id, user.passwordHash, upgraded));
+}
+
+/**
+ * The account as it is now, if it may still sign in with what was checked: while the password was being
+ * hashed a supervisor may have disabled it or its credentials may have changed (a 2FA reset, a redeemed
+ * invitation). Read inside the transaction that issues the login token, so nothing can slip in between.
+ */
+function stillSignable(ctx: ServerContext, checked: UserRow): UserRow | null {
+  const current = findUserById(ctx.db, checked.id);
+  if (!current || current.disabledAt !== null || current.passwordHash !== checked.passwordHash) return null;
+  return current;
 }
 
 /** `address` is the caller's IP address: the throttle counts failures per username and address. */
@@ -58,19 +76,22 @@ export async function signInWithPassword(
   // quicker to tell apart than any other.
   const stored =
     user && isPasswordHash(user.passwordHash) ? user.passwordHash : await decoyHash(ctx.config.passwordHashCost);
-  const passwordMatches = await verifySecret(credentials.password, stored);
+  // A busy server refuses here (503 sign_in_busy), whatever the username, before anything is recorded.
+  const passwordMatches = await ctx.passwords.verify(credentials.password, stored);
   const attempt = signInAttempt(credentials.username, address, user?.id ?? null);
   const now = ctx.now();
   // Refusals are returned rather than thrown inside the transaction, so the failure they record commits.
   const outcome = ctx.write((): LoginResult | ApiError => {
     const refusal = signInRefusal(ctx, attempt, now);
     if (refusal) return refusal;
-    // A disabled account answers like an unknown one, the right password included.
-    if (!user || !passwordMatches || user.disabledAt !== null) {
+    // A disabled account answers like an unknown one, the right password included; so does one disabled
+    // or given new credentials while its password was being checked.
+    const current = user && passwordMatches ? stillSignable(ctx, user) : null;
+    if (!current) {
       recordSignInFailure(ctx, attempt, now);
       return invalidCredentials();
     }
-    return startCodeStep(ctx, user, now);
+    return startCodeStep(ctx, current, now);
   });
   if (outcome instanceof ApiError) throw outcome;
   await upgradePasswordHash(ctx, user!, credentials.password);

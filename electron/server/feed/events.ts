@@ -5,11 +5,14 @@
 // Streams are capped (issue #11): an open stream holds a socket, a timer and a listener for as long as the
 // client likes, so one token could otherwise exhaust the server. Per token, the newest streams win: a
 // fourth stream of a token ends its oldest (a desk whose old connection died without a FIN reconnects at
-// once instead of waiting for TCP to notice; a desk keeps one stream). In total, a stream beyond the cap is
-// refused `429 rate_limited`: ending someone else's stream would let one user push the others out.
+// once instead of waiting for TCP to notice; a desk keeps one stream). Per user likewise, across all their
+// sessions: otherwise one user signing in again and again could hold every stream the server allows. In
+// total, a stream beyond the cap is refused `429 rate_limited`: ending someone else's stream would let one
+// user push the others out.
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
+import type { EventStreamLimits } from '../config';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../http/route';
@@ -40,8 +43,9 @@ class StreamRegistry {
     this.streams.delete(stream);
   }
 
-  ofToken(tokenHash: string): OpenStream[] {
-    return [...this.streams].filter((stream) => stream.tokenHash === tokenHash);
+  /** The streams that match, oldest first. */
+  matching(match: (stream: OpenStream) => boolean): OpenStream[] {
+    return [...this.streams].filter(match);
   }
 
   /** Ends the streams that match; their 'close' handlers then let go of their timers and listeners. */
@@ -79,12 +83,33 @@ export const closeStreamsOfToken = (ctx: ServerContext, token: string): number =
 /** How many event streams are open. */
 export const openStreamCount = (ctx: ServerContext): number => registryOf(ctx).size;
 
+/** The oldest of `streams` (oldest first) to end so that one more fits under `cap`. */
+const overCap = (streams: OpenStream[], cap: number) =>
+  streams.length >= cap ? streams.slice(0, streams.length - cap + 1) : [];
+
+/**
+ * The streams a new one of this token and user ends: the token's oldest past its cap, then the user's
+ * oldest among those left past theirs.
+ */
+function streamsToMakeRoom(
+  registry: StreamRegistry,
+  opening: Pick<OpenStream, 'userId' | 'tokenHash'>,
+  limits: EventStreamLimits,
+): OpenStream[] {
+  const ofToken = overCap(registry.matching((stream) => stream.tokenHash === opening.tokenHash), limits.perToken);
+  const ofUser = overCap(
+    registry.matching((stream) => stream.userId === opening.userId && !ofToken.includes(stream)),
+    limits.perUser,
+  );
+  return [...ofToken, ...ofUser];
+}
+
 const tooManyStreams = () =>
   new ApiError(429, 'rate_limited', 'The server has as many live update streams open as it allows. Try again shortly.');
 
 export function registerEventStream(app: FastifyInstance, ctx: ServerContext): void {
   const registry = registryOf(ctx);
-  const { perToken, total } = ctx.config.eventStreamLimits;
+  const { total } = ctx.config.eventStreamLimits;
 
   // An open stream never goes idle, so the server could not close while one is connected: end them first.
   app.addHook('preClose', async () => {
@@ -100,8 +125,7 @@ export function registerEventStream(app: FastifyInstance, ctx: ServerContext): v
   defineRoute(app, ctx, ROUTES.events, ({ user, request, reply }) => {
     const token = bearerToken(request)!;
     const tokenHash = hashToken(token);
-    const sameToken = registry.ofToken(tokenHash);
-    const evicted = sameToken.length >= perToken ? sameToken.slice(0, sameToken.length - perToken + 1) : [];
+    const evicted = streamsToMakeRoom(registry, { userId: user.id, tokenHash }, ctx.config.eventStreamLimits);
     if (registry.size - evicted.length >= total) throw tooManyStreams();
     registry.end((stream) => evicted.includes(stream));
 

@@ -41,10 +41,11 @@ export type RouteHandler<R extends RouteSpec> = (
 function authenticate(ctx: ServerContext, route: RouteSpec, request: FastifyRequest): AuthUser | null {
   const { access } = route;
   if (access === 'public' || access === 'webhook') return null;
+  const isActivity = route.background !== true;
   // A call under a required Idempotency-Key checks the role only after its idempotency record (DESIGN §2's
   // order of checks for verdicts), so its handler does that itself.
-  if (access === 'signed_in' || route.idempotencyKey === true) return requireUser(ctx, request);
-  return requireUser(ctx, request, access);
+  if (access === 'signed_in' || route.idempotencyKey === true) return requireUser(ctx, request, { isActivity });
+  return requireUser(ctx, request, { roles: access, isActivity });
 }
 
 export function defineRoute<R extends RouteSpec>(

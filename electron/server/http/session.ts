@@ -57,12 +57,27 @@ function touch(ctx: ServerContext, tokenHash: string, now: Date): void {
   }
 }
 
+export interface UserCheck {
+  /** Who may call; absent: any signed-in user. Any other role is 403. */
+  roles?: readonly Role[];
+  /**
+   * False for a background read (a route declared `background`: the sync feed, the event stream): it is
+   * refused like any request once the session is idle, but does not slide the timeout. Otherwise a desk
+   * left open would keep its session alive for ever, since it pulls the feed after every change anyone makes.
+   */
+  isActivity?: boolean;
+}
+
 /**
  * The signed-in user of this request, or 401: no token, an unknown, revoked or expired one, or a session
- * unused for longer than config.sessionIdleTimeoutMs. Every accepted request slides the idle timeout.
- * With roles, also 403 for any other role.
+ * unused for longer than config.sessionIdleTimeoutMs. Every accepted request that is activity slides the
+ * idle timeout. With roles, also 403 for any other role.
  */
-export function requireUser(ctx: ServerContext, request: FastifyRequest, roles?: readonly Role[]): AuthUser {
+export function requireUser(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  { roles, isActivity = true }: UserCheck = {},
+): AuthUser {
   const token = bearerToken(request);
   if (!token) throw unauthenticated();
   const tokenHash = hashToken(token);
@@ -71,7 +86,7 @@ export function requireUser(ctx: ServerContext, request: FastifyRequest, roles?:
   if (!session) throw unauthenticated('Your session has expired or was signed out. Sign in again.');
   const idleMs = ctx.config.sessionIdleTimeoutMs;
   if (session.lastUsedAt <= isoBefore(now, idleMs)) throw new IdleSignOut(Math.round(idleMs / 60_000));
-  touch(ctx, tokenHash, now);
+  if (isActivity) touch(ctx, tokenHash, now);
   const user: AuthUser = { id: session.id, username: session.username, displayName: session.displayName, role: session.role };
   if (roles && !roles.includes(user.role)) throw forbidden();
   return user;

@@ -85,6 +85,9 @@ export function disableAccount(ctx: ServerContext, actor: AuthUser, id: string):
       throw conflict('last_supervisor', 'This is the last active supervisor: enable or enrol another one first.');
     }
     const sessionsEnded = endSessions(ctx, id, now);
+    // A pending invitation dies too, for good: re-enabling does not bring it back, so a link handed out
+    // before the disable can never enrol the person. A supervisor issues a fresh one if needed (2FA reset).
+    spendUserInvitations(ctx.db, id, now.toISOString());
     appendAudit(ctx.db, now, { actor: actor.id, action: 'user.disabled', subject: id, data: { sessionsEnded } });
     return requireAccount(ctx, id);
   });

@@ -1,12 +1,13 @@
-// Language and theme. Saved by the desk, so the choice survives a restart and applies at once. Signed in,
-// also new backup codes (they belong to the account, not to this desk).
-import { useState } from 'react';
+// Language, theme and how long decided cases stay on this computer. Saved by the desk, so the choice
+// survives a restart and applies at once. Signed in, also new backup codes (they belong to the account,
+// not to this desk).
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Settings } from '../../../shared/desk-api/schemas';
-import { Alert, Button, Dialog, SelectField } from '../components';
+import { RETENTION_DAYS, retentionDays, type Settings } from '../../../shared/desk-api/schemas';
+import { Alert, Button, Dialog, SelectField, TextField } from '../components';
 import { NewBackupCodes } from '../features/signin/NewBackupCodes';
 import { useSession } from '../stores/session';
-import { useSettings } from '../stores/settings';
+import { useSettings, type SettingsChange } from '../stores/settings';
 
 export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): void }) {
   const { t } = useTranslation('common');
@@ -14,7 +15,7 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): vo
   const signedIn = useSession((state) => state.user !== null);
   const [failure, setFailure] = useState<string | null>(null);
 
-  function save(change: Partial<Pick<Settings, 'language' | 'theme'>>) {
+  function save(change: SettingsChange) {
     setFailure(null);
     useSettings
       .getState()
@@ -55,8 +56,52 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): vo
         <option value="light">{t('settings.themeLight')}</option>
         <option value="dark">{t('settings.themeDark')}</option>
       </SelectField>
+      {/* Keyed by the saved period: a new one from the desk (saved, or put back) starts the field afresh. */}
+      <RetentionField
+        key={settings?.retentionDays ?? RETENTION_DAYS.default}
+        saved={settings?.retentionDays ?? RETENTION_DAYS.default}
+        onSave={save}
+      />
       {failure && <Alert tone="error">{failure}</Alert>}
       {signedIn && <NewBackupCodes />}
     </Dialog>
+  );
+}
+
+/**
+ * The retention period as a number typed in, saved when it is complete (Enter, or leaving the field) and
+ * checked against the same range the desk enforces, so a typo is said here rather than refused there.
+ */
+function RetentionField({ saved, onSave }: { saved: number; onSave(change: SettingsChange): void }) {
+  const { t } = useTranslation('common');
+  const [draft, setDraft] = useState(String(saved));
+  const [invalid, setInvalid] = useState(false);
+
+  function commit(event?: FormEvent) {
+    event?.preventDefault();
+    const days = retentionDays.safeParse(draft.trim() === '' ? Number.NaN : Number(draft));
+    setInvalid(!days.success);
+    if (days.success && days.data !== saved) onSave({ retentionDays: days.data });
+  }
+
+  return (
+    <form className="settings-retention" onSubmit={commit} noValidate>
+      <TextField
+        label={t('settings.retention')}
+        hint={t('settings.retentionHint', { min: RETENTION_DAYS.min, max: RETENTION_DAYS.max })}
+        type="number"
+        inputMode="numeric"
+        min={RETENTION_DAYS.min}
+        max={RETENTION_DAYS.max}
+        step={1}
+        value={draft}
+        aria-invalid={invalid}
+        onChange={(event) => setDraft(event.target.value)}
+        onBlur={() => commit()}
+      />
+      {invalid && (
+        <Alert tone="error">{t('settings.retentionInvalid', { min: RETENTION_DAYS.min, max: RETENTION_DAYS.max })}</Alert>
+      )}
+    </form>
   );
 }

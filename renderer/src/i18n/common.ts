@@ -45,6 +45,10 @@ export const commonMessages = {
       themeSystem: 'Same as the system',
       themeLight: 'Light',
       themeDark: 'Dark',
+      retention: 'Keep decided cases on this computer for (days)',
+      retentionHint:
+        'A decided case, its chat and its evidence files are deleted from this computer this many days after the verdict ({{min}} to {{max}}). Open cases are always kept.',
+      retentionInvalid: 'Enter a whole number of days from {{min}} to {{max}}.',
       saveFailed: 'The setting could not be saved: {{message}}',
     },
     languageNames: { en: 'English', es: 'Español' },
@@ -94,6 +98,10 @@ export const commonMessages = {
       themeSystem: 'El del sistema',
       themeLight: 'Claro',
       themeDark: 'Oscuro',
+      retention: 'Conservar los casos decididos en este equipo durante (días)',
+      retentionHint:
+        'Un caso decidido, su chat y sus archivos de evidencia se borran de este equipo esta cantidad de días después del veredicto (de {{min}} a {{max}}). Los casos abiertos se conservan siempre.',
+      retentionInvalid: 'Escribe un número entero de días de {{min}} a {{max}}.',
       saveFailed: 'No se pudo guardar la configuración: {{message}}',
     },
     languageNames: { en: 'English', es: 'Español' },

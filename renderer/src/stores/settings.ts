@@ -1,14 +1,17 @@
-// Language and theme, kept by the desk (settings.get/set) and applied to the page as soon as they change.
+// Language, theme and the retention period, kept by the desk (settings.get/set); language and theme are
+// applied to the page as soon as they change.
 import { create } from 'zustand';
 import type { Settings } from '../../../shared/desk-api/schemas';
 import { applyLanguageSetting } from '../i18n';
 import { applyThemeSetting } from '../app/theme';
 import { callDesk } from '../desk';
 
+export type SettingsChange = Partial<Pick<Settings, 'language' | 'theme' | 'retentionDays'>>;
+
 interface SettingsStore {
   settings: Settings | null;
   load(): Promise<void>;
-  update(change: Partial<Pick<Settings, 'language' | 'theme'>>): Promise<void>;
+  update(change: SettingsChange): Promise<void>;
 }
 
 function apply(settings: Settings) {

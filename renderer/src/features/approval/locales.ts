@@ -70,6 +70,10 @@ const en = {
     verdict_in_outbox: 'Your decision on this proposal is already on its way.',
     invalid_totp: 'The authentication code was not valid. Enter a fresh code.',
     totp_replayed: 'That authentication code was already used. Wait for the next code and enter it.',
+    storage_full:
+      'The server could not save this: its storage is full, and nothing was kept. The code it checked is now spent: enter a fresh code to send it again.',
+    storage_unavailable:
+      'The server could not save this: its storage failed, and nothing was kept. The code it checked is now spent: enter a fresh code to send it again.',
     too_many_attempts: 'Too many wrong codes. Wait a few minutes and try again.',
     forbidden: 'Refused: a supervisor cannot approve a verdict they proposed, and only supervisors approve, send back or reassign.',
     not_found: 'The server does not know this case.',
@@ -149,6 +153,10 @@ const es: Messages<typeof en> = {
     verdict_in_outbox: 'Su decisión sobre esta propuesta ya va camino del servidor.',
     invalid_totp: 'El código de autenticación no era válido. Introduzca un código nuevo.',
     totp_replayed: 'Ese código de autenticación ya se usó. Espere al siguiente código e introdúzcalo.',
+    storage_full:
+      'El servidor no pudo guardarlo: su almacenamiento está lleno y no se guardó nada. El código que comprobó ya no sirve: introduzca un código nuevo para enviarlo otra vez.',
+    storage_unavailable:
+      'El servidor no pudo guardarlo: su almacenamiento falló y no se guardó nada. El código que comprobó ya no sirve: introduzca un código nuevo para enviarlo otra vez.',
     too_many_attempts: 'Demasiados códigos erróneos. Espere unos minutos y vuelva a intentarlo.',
     forbidden: 'Rechazado: un supervisor no puede aprobar un veredicto que propuso, y solo los supervisores aprueban, devuelven o reasignan.',
     not_found: 'El servidor no conoce este caso.',

@@ -265,6 +265,10 @@ const en = {
     case_not_in_review: 'Claim the case before deciding it.',
     invalid_totp: 'The authentication code was not valid. Enter a fresh code to send the verdict again.',
     totp_replayed: 'That authentication code was already used. Wait for the next code and enter it.',
+    storage_full:
+      'The server could not save the verdict: its storage is full, and nothing was kept. The code it checked is now spent: enter a fresh code to send the verdict again.',
+    storage_unavailable:
+      'The server could not save the verdict: its storage failed, and nothing was kept. The code it checked is now spent: enter a fresh code to send the verdict again.',
     verdict_in_outbox: 'Your verdict on this case is already on its way.',
     case_not_decided: 'This case has no executed verdict yet: a dossier seals a decided case.',
     audit_chain_broken: 'The audit log no longer vouches for this case, so the server signs no dossier. Tell a supervisor.',
@@ -549,6 +553,10 @@ const es: Messages<typeof en> = {
     case_not_in_review: 'Toma el caso antes de decidirlo.',
     invalid_totp: 'El código de autenticación no era válido. Ingresa un código nuevo para enviar el veredicto otra vez.',
     totp_replayed: 'Ese código de autenticación ya se usó. Espera el siguiente código e ingrésalo.',
+    storage_full:
+      'El servidor no pudo guardar el veredicto: su almacenamiento está lleno y no se guardó nada. El código que comprobó ya no sirve: ingresa un código nuevo para enviar el veredicto otra vez.',
+    storage_unavailable:
+      'El servidor no pudo guardar el veredicto: su almacenamiento falló y no se guardó nada. El código que comprobó ya no sirve: ingresa un código nuevo para enviar el veredicto otra vez.',
     verdict_in_outbox: 'Tu veredicto de este caso ya va en camino.',
     case_not_decided: 'Este caso aún no tiene un veredicto ejecutado: un expediente sella un caso decidido.',
     audit_chain_broken: 'El registro de auditoría ya no respalda este caso, así que el servidor no firma el expediente. Avisa a un supervisor.',

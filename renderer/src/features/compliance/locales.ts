@@ -169,6 +169,10 @@ const en = {
     hold_in_outbox: 'A hold command on this case is already on its way.',
     invalid_totp: 'The authentication code was not valid. Enter a fresh code.',
     totp_replayed: 'That authentication code was already used. Wait for the next code and enter it.',
+    storage_full:
+      'The server could not save this: its storage is full, and nothing was kept. The code it checked is now spent: enter a fresh code to send it again.',
+    storage_unavailable:
+      'The server could not save this: its storage failed, and nothing was kept. The code it checked is now spent: enter a fresh code to send it again.',
     forbidden: 'Only compliance reviewers can do this.',
     not_found: 'The server does not know this alert or case.',
     offline: 'The server cannot be reached. The desk keeps trying.',
@@ -347,6 +351,10 @@ const es: Messages<typeof en> = {
     hold_in_outbox: 'Ya hay una orden de bloqueo de este caso en camino.',
     invalid_totp: 'El código de autenticación no era válido. Introduzca un código nuevo.',
     totp_replayed: 'Ese código de autenticación ya se usó. Espere al siguiente e introdúzcalo.',
+    storage_full:
+      'El servidor no pudo guardarlo: su almacenamiento está lleno y no se guardó nada. El código que comprobó ya no sirve: introduzca un código nuevo para enviarlo otra vez.',
+    storage_unavailable:
+      'El servidor no pudo guardarlo: su almacenamiento falló y no se guardó nada. El código que comprobó ya no sirve: introduzca un código nuevo para enviarlo otra vez.',
     forbidden: 'Solo los revisores de cumplimiento pueden hacer esto.',
     not_found: 'El servidor no conoce esta alerta o este caso.',
     offline: 'No se puede conectar con el servidor. El escritorio sigue intentándolo.',

@@ -108,8 +108,13 @@ export interface RetentionPeriods {
   everyMs: number;
   /** Failed sign-ins and step-up codes: longer than every lockout window. */
   loginFailuresMs: number;
-  /** Idempotency records, which hold whole answers (case details). */
+  /** The whole answers kept under idempotency keys (case details): a repeat within this gets the answer. */
   idempotencyMs: number;
+  /**
+   * The keys themselves, with the request's fingerprint and the answer's status: a repeat within this is
+   * never applied twice. As long as a desk may keep a command in its outbox (a desk closed over a holiday).
+   */
+  idempotencyKeysMs: number;
   /** The exchange's webhook-ids, kept to dedupe its redeliveries. */
   platformEventsMs: number;
   /** Outbound events the exchange acknowledged, kept for the delivery log. */
@@ -122,6 +127,7 @@ export const DEFAULT_RETENTION: RetentionPeriods = {
   everyMs: 60_000,
   loginFailuresMs: DAY_MS,
   idempotencyMs: DAY_MS,
+  idempotencyKeysMs: 30 * DAY_MS,
   platformEventsMs: 30 * DAY_MS,
   deliveredOutboundMs: 30 * DAY_MS,
 };

@@ -18,7 +18,13 @@ import { ApiError } from '../errors';
 import { hashToken, newOpaqueToken } from '../http/session';
 import { insertInvitation, liveInvitationUser, spendUserInvitations } from '../sql/invitations';
 import { deleteUserLoginTokens } from '../sql/sessions';
-import { confirmTotpSecret, findUserById, replacePendingTotpSecret, setPasswordHash } from '../sql/users';
+import {
+  confirmTotpSecret,
+  findUserById,
+  replacePendingTotpSecret,
+  setCredentialsIssuer,
+  setPasswordHash,
+} from '../sql/users';
 import { BACKUP_CODE_COUNT, issueBackupCodes } from './backup-codes';
 import { issueLoginToken } from './login-tokens';
 import { newTotpSecret, otpauthUrl } from './totp';
@@ -43,7 +49,8 @@ const invalidInvitation = () =>
   );
 
 /**
- * Issues an invitation for the user and spends any earlier one, so only the newest link works.
+ * Issues an invitation for the user and spends any earlier one, so only the newest link works. Whoever
+ * issues it could redeem it, so they are recorded as the issuer of the user's credentials (four-eyes).
  * `token` is for the demo seed's published invitation only. Call inside ctx.write().
  */
 export function issueInvitation(
@@ -63,6 +70,7 @@ export function issueInvitation(
     createdAt: now.toISOString(),
     expiresAt,
   });
+  setCredentialsIssuer(ctx.db, userId, createdBy);
   return { token, expiresAt };
 }
 

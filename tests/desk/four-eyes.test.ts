@@ -6,13 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { joinHandlers, withInputChecks } from '../../electron/desk/handlers';
-import { createOutbox, type Outbox } from '../../electron/desk/outbox/outbox';
 import { findCommand } from '../../electron/desk/outbox/store';
 import { userHandlers } from '../../electron/desk/users/handlers';
 import { addCase, addUser, advanceSignedIn, freshCode, tempDir, type TestUser } from '../server/harness';
 import { call, claim, escrowOf, expectConsistent, FOUR_EYES_TRADE, postVerdict, verdictInput } from '../server/fixtures/case-api';
-import { openTestDesk, signIn, startPlatform, type Platform, type TestDesk } from './outbox-harness';
+import { outboxDesks, startPlatform, type Platform, type TestDesk } from './outbox-harness';
 
 let platform: Platform;
 let dataDir: string;
@@ -20,22 +18,9 @@ let sofia: TestUser;
 let otherSupervisor: TestUser;
 let ana: TestUser;
 let bruno: TestUser;
-const opened: Array<{ desk: TestDesk; outbox: Outbox }> = [];
-
-async function deskFor(user: TestUser, dir = dataDir) {
-  const desk = openTestDesk(dir, platform.proxy.url);
-  await signIn(desk, platform.server, user);
-  const outbox = createOutbox(desk.ctx, {
-    platform: desk.api,
-    currentUser: () => desk.session.user(),
-    backoff: { baseMs: 20, maxMs: 160 },
-    random: () => 0.5,
-  });
-  opened.push({ desk, outbox });
-  // As the desk service does: every input is checked against its channel's schema before a handler runs.
-  const handlers = withInputChecks(joinHandlers(outbox.handlers, userHandlers({ api: desk.api, session: desk.session })));
-  return { desk, outbox, handlers };
-}
+// As the desk service does: every input is checked against its channel's schema before a handler runs.
+const desks = outboxDesks((desk) => userHandlers({ api: desk.api, session: desk.session }));
+const deskFor = (user: TestUser, dir = dataDir) => desks.open(platform, user, dir);
 
 const requestsTo = (method: string, urlPath: string) =>
   platform.proxy.requests.filter((r) => r.method === method && r.path === urlPath);
@@ -76,10 +61,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const entry of opened.splice(0)) {
-    await entry.outbox.close();
-    if (entry.desk.ctx.db.open) entry.desk.close();
-  }
+  await desks.closeAll();
   expectConsistent(platform.server);
   await platform.close();
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 // dispute-desk://case/<id> links (electron/main/deep-link.ts): only that form opens a case; anything else is
 // refused, and the log line about it never repeats the link.
 import { describe, expect, it } from 'vitest';
+import { APP_ORIGIN } from '../../electron/common/security';
+import { checkOpenCaseWindow } from '../../electron/main/desk-ipc-rules';
 import { deepLinkFromArgv, describeRefusedLink, parseDeepLink } from '../../electron/main/deep-link';
 import { caseIdFromRendererUrl, caseRouteHash } from '../../shared/desk-api/shell';
 
@@ -87,5 +89,15 @@ describe('case routes in the renderer URL', () => {
     expect(caseIdFromRendererUrl('app://desk/index.html#/cases/%E0%A4%A')).toBeNull();
     expect(caseIdFromRendererUrl('app://desk/index.html#/cases/a%2Fb')).toBeNull();
     expect(caseIdFromRendererUrl('not a url')).toBeNull();
+  });
+});
+
+describe('checkOpenCaseWindow', () => {
+  it('opens a window only for a case id, asked by a frame that shows the app', () => {
+    expect(checkOpenCaseWindow(`${APP_ORIGIN}/index.html#/cases/DSP-1`, APP_ORIGIN, 'DSP-2')).toBe('DSP-2');
+    expect(checkOpenCaseWindow('https://evil.example/', APP_ORIGIN, 'DSP-2')).toBeNull();
+    expect(checkOpenCaseWindow(undefined, APP_ORIGIN, 'DSP-2')).toBeNull();
+    for (const caseId of ['../x', 'DSP-1#/people', '', 42, null, { id: 'DSP-1' }, 'a'.repeat(65)])
+      expect(checkOpenCaseWindow(`${APP_ORIGIN}/index.html`, APP_ORIGIN, caseId)).toBeNull();
   });
 });

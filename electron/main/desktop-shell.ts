@@ -24,6 +24,9 @@ import { createAppWindow } from './window';
 import { readWindowState, restorePlacement, writeWindowState, type WindowState } from './window-state';
 import { windowBackground, type ThemeSetting } from './window-theme';
 
+/** electron-builder.yml's appId: Windows shows a notification only for an app known by this id. */
+const APP_USER_MODEL_ID = 'com.disputedesk.app';
+
 export interface DesktopShellOptions {
   rendererUrl: string;
   preloadPath: string;
@@ -65,6 +68,7 @@ export function installDesktopShell(options: DesktopShellOptions): DesktopShell 
   const shownNotifications = new Set<Notification>();
 
   void app.whenReady().then(() => {
+    if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
     registerProtocolClient();
     nativeTheme.themeSource = theme;
     language = shellLanguage('system', app.getLocale());
@@ -221,30 +225,33 @@ export function installDesktopShell(options: DesktopShellOptions): DesktopShell 
       );
   }
 
+  function applySettings(settings: Settings): void {
+    const nextLanguage = shellLanguage(settings.language, app.getLocale());
+    if (nextLanguage !== language) {
+      language = nextLanguage;
+      installMenu();
+    }
+    if (settings.theme !== theme) {
+      theme = settings.theme;
+      nativeTheme.themeSource = theme;
+      paintWindowBackgrounds();
+    }
+  }
+
   return {
     openMainWindow: () => void openMainWindow(),
     watchDesk(worker) {
       monitor?.stop();
       monitor = monitorAttention({ worker, dataDir: userDataDir, focusedCaseId, show: notify, setBadge });
       void monitor.check();
+      // The renderer reads the settings too (ipc.ts passes them on); this covers a window still loading.
       worker.invoke('settings.get', undefined).then(
         (result) => {
-          if (result.ok) this.applySettings(result.value as Settings);
+          if (result.ok) applySettings(result.value as Settings);
         },
         () => undefined,
       );
     },
-    applySettings(settings) {
-      const nextLanguage = shellLanguage(settings.language, app.getLocale());
-      if (nextLanguage !== language) {
-        language = nextLanguage;
-        installMenu();
-      }
-      if (settings.theme !== theme) {
-        theme = settings.theme;
-        nativeTheme.themeSource = theme;
-        paintWindowBackgrounds();
-      }
-    },
+    applySettings,
   };
 }

@@ -66,6 +66,11 @@ export interface ServerConfig {
   /** Per-address limit on the auth routes, per minute. Generous: a busy office shares one address. */
   authRateLimitPerMinute: number;
   /**
+   * Per-address limit on the routes that hash a password (POST /v1/auth/login and /v1/auth/invitation), per
+   * minute: near what one address's share of the hashing gate serves. A person signs in once a day.
+   */
+  signInRateLimitPerMinute: number;
+  /**
    * Per-address limit on POST /v1/platform/events, per minute. An unsigned caller still makes the server
    * read and HMAC up to a megabyte; this bounds that work. Generous: an exchange sends from a few
    * addresses, and a backlog after an outage comes in bursts (a 429 is retried like any failure).
@@ -379,6 +384,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     eventStreamLimits: DEFAULT_EVENT_STREAM_LIMITS,
     httpTimeouts: DEFAULT_HTTP_TIMEOUTS,
     authRateLimitPerMinute: 300,
+    signInRateLimitPerMinute: 30,
     platformEventsRateLimitPerMinute: 6_000,
     reportingEntity: DEMO_REPORTING_ENTITY,
     auditKeyFile: process.env.DISPUTE_DESK_AUDIT_KEY_FILE ?? null,

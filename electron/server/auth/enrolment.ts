@@ -82,11 +82,16 @@ function invitedUser(ctx: ServerContext, token: string, now: Date) {
 }
 
 /** POST /v1/auth/invitation: one enrolment attempt. The password is set, a fresh secret shown. */
-export async function redeemInvitation(ctx: ServerContext, redemption: Redemption): Promise<InvitationResult> {
+/** `address` is the caller's IP address: its share of the password hashing gate (password-work.ts). */
+export async function redeemInvitation(
+  ctx: ServerContext,
+  redemption: Redemption,
+  address: string,
+): Promise<InvitationResult> {
   if (!invitedUser(ctx, redemption.token, ctx.now())) throw invalidInvitation();
   // Hashed on the thread pool, outside the transaction (at OWASP's cost it takes a while); the token and
   // the account are checked again inside, as the token may have been spent or the account disabled meanwhile.
-  const passwordHash = await ctx.passwords.hash(redemption.password);
+  const passwordHash = await ctx.passwords.hash(redemption.password, address);
   return ctx.write(() => {
     const now = ctx.now();
     const user = invitedUser(ctx, redemption.token, now);

@@ -1,7 +1,8 @@
 // Four-eyes against an insider (issue #11): a supervisor who issued the proposer's credentials (created the
 // account or reset its 2FA, so the invitation came back to them) may not approve the proposal, nor may a
 // supervisor whose own credentials came from that same supervisor. Otherwise one person enrols as the agent,
-// proposes, and approves: four eyes become two.
+// proposes, and approves: four eyes become two. The longer chains (a supervisor enrolled as a second one who
+// enrolled the agent) are in four-eyes-chain.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approveVerdict } from '../../electron/server/cases/approval';
 import { ApiError } from '../../electron/server/errors';
@@ -73,7 +74,7 @@ describe('approving a proposal by an agent whose credentials the approver issued
 
     const refused = await approve(server, supervisor, caseId);
     expectRefused(refused);
-    expect(refused.body.error.message).toMatch(/you created their account or reset their two-step sign-in/);
+    expect(refused.body.error.message).toMatch(/You issued the sign-in of the person who proposed this verdict/);
     expect(escrowOf(server, caseId)).toMatchObject({ state: 'held' });
 
     const approved = await approve(server, otherSupervisor, caseId);
@@ -116,7 +117,7 @@ describe('approving a proposal by an agent whose credentials the approver issued
 
     const refused = await approve(server, secondSelf, caseId);
     expectRefused(refused);
-    expect(refused.body.error.message).toMatch(/The supervisor who issued your sign-in also issued/);
+    expect(refused.body.error.message).toMatch(/Someone issued both your sign-in and that of the person who proposed this verdict/);
 
     const independent = addUser(server.ctx, 'supervisor');
     expect((await approve(server, independent, caseId)).status).toBe(200);

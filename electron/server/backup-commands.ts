@@ -46,11 +46,13 @@ function sealKeyNote(config: KeyConfig, sealKeyId: string | null): string | null
  * they are named to be redone.
  */
 function afterRestoreNote(result: RestoreResult): string {
-  const { sessions, invitations } = result.signInsEnded;
+  const { sessions, invitations, backupCodes } = result.signInsEnded;
   const takenAt = result.restored.takenAt ?? 'an unknown time (the backup records none and holds no audit entry)';
   return [
     `Every sign-in in the backup was ended (${sessions} sessions revoked, ${invitations} pending invitations ` +
       'spent): everyone signs in again, and a person not yet enrolled needs a new invitation (a 2FA reset).',
+    `Every unused backup code in the backup was deleted (${backupCodes}): codes used or replaced since the ` +
+      'backup would work again. Everyone makes new ones after signing in (Regenerate backup codes).',
     `This backup was taken at ${takenAt}. Account changes made after that are NOT in it and must be redone:`,
     '  - disable again every account disabled since then (it is enabled again in the backup);',
     '  - reset again the 2FA of every account reset since then (its old authenticator works again);',

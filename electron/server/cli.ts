@@ -1,10 +1,12 @@
 // `npm run server -- --port P --data DIR [--seed demo|load] [--cases N] [--host H] [--feed-retention N]`
 // `npm run server -- backup [--data DIR] [--out FILE]`
 // `npm run server -- restore --from FILE [--data DIR]`   (with the server stopped)
+// `npm run server -- invite [--data DIR] --username U --role R --name "Display Name"` or `invite --user U`
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBackup, runRestore } from './backup-commands';
 import { defaultConfig, type SeedMode } from './config';
+import { runInvite } from './invite-command';
 import { startServer } from './start';
 
 function fail(message: string): never {
@@ -18,7 +20,7 @@ function parseInteger(value: string | undefined, name: string, fallback: number)
   return Number(value);
 }
 
-/** The backup and restore commands: one-shot, they never start the server. */
+/** The backup and restore commands (and invite, invite-command.ts): one-shot, they never start the server. */
 async function runCommand(command: string, args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -39,6 +41,7 @@ async function runCommand(command: string, args: string[]): Promise<void> {
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'backup' || command === 'restore') return runCommand(command, rest);
+  if (command === 'invite') return runInvite((dataDir) => defaultConfig({ dataDir }), rest);
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../electron/server/audit/chain';
+import { issueBackupCodes } from '../../electron/server/auth/backup-codes';
 import { issueInvitation } from '../../electron/server/auth/enrolment';
 import { SECRETS_KEY_FILE } from '../../electron/server/auth/secret-box';
 import { createUser } from '../../electron/server/auth/users';
@@ -290,6 +291,34 @@ describe('backup and restore', () => {
     });
     expect(redeemed.statusCode).toBe(401);
     expect(JSON.parse(redeemed.body)).toMatchObject({ error: { code: 'invalid_invitation' } });
+  });
+
+  it('deletes every unused backup code: one used or replaced since the backup does not work again', async () => {
+    dir = tempDir('dd-store-');
+    const server = await start();
+    const agent = addUser(server.ctx, 'agent');
+    const codes = server.ctx.write(() => issueBackupCodes(server.ctx.db, agent.id));
+    await server.close();
+    running = [];
+    const backup = runCli(['backup', '--data', dir]);
+    const backupFile = /Backup written and verified: (\S+)/.exec(backup.stdout)![1]!;
+
+    const restore = runCli(['restore', '--data', dir, '--from', backupFile]);
+
+    expect(restore.status, restore.stderr).toBe(0);
+    expect(restore.stdout).toContain(`Every unused backup code in the backup was deleted (${codes.length})`);
+    const restored = await start();
+    const started = await restored.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { username: agent.username, password: agent.password },
+    });
+    expect(started.statusCode).toBe(200);
+    const { loginToken } = JSON.parse(started.body) as { loginToken: string };
+    const withCode = await restored.app.inject({ method: 'POST', url: '/v1/auth/totp', payload: { loginToken, code: codes[0] } });
+    expect(withCode.statusCode).toBe(401);
+    const left = restored.ctx.db.prepare('SELECT COUNT(*) AS n FROM backup_codes WHERE used_at IS NULL').get();
+    expect(left).toEqual({ n: 0 });
   });
 
   it('refuses to restore while a server has the database open, or from a file that is not a backup', async () => {

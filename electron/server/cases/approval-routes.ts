@@ -1,6 +1,7 @@
 // POST /v1/cases/{id}/verdict/approve and /reject: supervisors, each with a fresh step-up code. The
-// proposer, and a supervisor who issued the proposer's credentials (approval.ts), are refused before the
-// code is checked, like any other caller who may not do this. Both take an
+// proposer, and a supervisor someone could act as together with the proposer (approval.ts), are refused
+// before the code is checked, like any other caller who may not do this (and again inside the approval's
+// write transaction). Both take an
 // optional Idempotency-Key (the desk's outbox always sends one): a repeat answers the stored response.
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';

@@ -2,11 +2,16 @@
 // supervisor other than the proposer approves it (the escrow moves then, exactly once) or rejects it (the
 // case goes back to its agent in review, nothing moves). The moves; the routes are in approval-routes.ts.
 //
-// Two pairs of eyes must be two people, and a supervisor who issued someone's credentials (created the
-// account or reset its 2FA: the invitation came back to them) could have enrolled as that person. So the
-// approver may not be the supervisor who issued the proposer's current credentials, nor one whose own
-// credentials came from that supervisor (who could otherwise reset a second supervisor, enrol as both, and
-// approve as the second). Sending a proposal back moves nothing: any supervisor may.
+// Two pairs of eyes must be two people, and whoever holds an invitation may enrol as its account: the
+// supervisor who issued someone's credentials (created the account or reset its 2FA) can act as them, and
+// so can whoever issued that supervisor's, and so on (their issuer chain, sql/issuer-chain.ts). So a
+// supervisor may approve a proposal only if no one could control both them and the proposer: they are not
+// in the proposer's issuer chain, the proposer is not in theirs, and the two chains share nobody. Otherwise
+// one person creates (or resets) a second supervisor, enrols as them, creates an agent as that supervisor,
+// enrols as the agent, proposes, and approves: four eyes become two, however long the chain. The
+// proposer's chain counts as it was when they proposed as well as it is now, so a later 2FA reset of the
+// proposer does not open the approval to whoever held their credentials then. Sending a proposal back
+// moves nothing: any supervisor may.
 import type { VerdictResponse } from '../../../shared/api/types';
 import type { ServerContext } from '../context';
 import { apiError, forbidden, type ApiError } from '../errors';
@@ -14,8 +19,8 @@ import { changeCase } from '../feed/changes';
 import type { AuthUser } from '../http/session';
 import { enqueueExecutedVerdict, enqueueVerdictEvent } from '../outbound/events';
 import { reopenPendingCase, resolvePendingCase } from '../sql/cases';
-import { credentialsIssuerOf } from '../sql/users';
-import { executeProposal, findProposer, rejectProposal } from '../sql/verdicts';
+import { issuerChainOf } from '../sql/issuer-chain';
+import { executeProposal, findPendingProposal, rejectProposal, type PendingProposal } from '../sql/verdicts';
 import { caseAlreadyResolved, escrowOnHold, noProposedVerdict } from './errors';
 import { requireCase, type CaseState } from './lookup';
 import { settleVerdictEscrow, verdictResult } from './settle';
@@ -25,26 +30,36 @@ const proposerMayNotApprove = () => forbidden('You proposed this verdict: anothe
 const issuerMayNotApprove = () =>
   apiError(
     'issuer_may_not_approve',
-    'You issued the sign-in of the agent who proposed this verdict (you created their account or reset ' +
-      'their two-step sign-in): another supervisor must approve it.',
+    'You issued the sign-in of the person who proposed this verdict, or of someone who issued theirs (you ' +
+      'created an account or reset its two-step sign-in along the way), so you could act as them: a ' +
+      'supervisor outside that chain must approve it.',
   );
 
-const sameIssuerMayNotApprove = () =>
+const sharedIssuerMayNotApprove = () =>
   apiError(
     'issuer_may_not_approve',
-    'The supervisor who issued your sign-in also issued that of the agent who proposed this verdict: a ' +
-      'supervisor whose sign-in they did not issue must approve it.',
+    'Someone issued both your sign-in and that of the person who proposed this verdict (directly or through ' +
+      'others they issued), so one person could act as both of you: a supervisor whose sign-in has nobody ' +
+      'in common with theirs must approve it.',
   );
 
-/** Why this supervisor may not approve the case's proposal; null when they may (or there is none). */
+/** Everyone who could act as the proposer: the proposer and both their chains, when proposed and now. */
+function proposerSide(ctx: ServerContext, proposal: PendingProposal): Set<string> {
+  return new Set([proposal.proposedBy, ...(proposal.proposerIssuerChain ?? []), ...issuerChainOf(ctx.db, proposal.proposedBy)]);
+}
+
+/**
+ * Why this supervisor may not approve the case's proposal; null when they may (or there is none). Called
+ * before the step-up code is spent and again inside the approval's write transaction (approveVerdict).
+ */
 export function approvalRefusal(ctx: ServerContext, supervisorId: string, caseId: string): ApiError | null {
-  const proposer = findProposer(ctx.db, caseId);
-  if (proposer === null) return null;
-  if (proposer === supervisorId) return proposerMayNotApprove();
-  const proposerIssuer = credentialsIssuerOf(ctx.db, proposer);
-  if (proposerIssuer === null) return null;
-  if (proposerIssuer === supervisorId) return issuerMayNotApprove();
-  if (proposerIssuer === credentialsIssuerOf(ctx.db, supervisorId)) return sameIssuerMayNotApprove();
+  const proposal = findPendingProposal(ctx.db, caseId);
+  if (proposal === null) return null;
+  if (proposal.proposedBy === supervisorId) return proposerMayNotApprove();
+  const couldActAsProposer = proposerSide(ctx, proposal);
+  if (couldActAsProposer.has(supervisorId)) return issuerMayNotApprove();
+  const couldActAsSupervisor = issuerChainOf(ctx.db, supervisorId);
+  if (couldActAsSupervisor.some((person) => couldActAsProposer.has(person))) return sharedIssuerMayNotApprove();
   return null;
 }
 
@@ -55,23 +70,24 @@ function pendingConflict(state: CaseState): ApiError {
 }
 
 /**
- * Carries out the proposed verdict. The conditional UPDATE of the case decides: of two supervisors
- * approving at once, one changes the row and the other finds the case resolved. Call inside ctx.write().
+ * Carries out the proposed verdict if this supervisor may approve it. The conditional UPDATE of the case
+ * decides: of two supervisors approving at once, one changes the row and the other finds the case
+ * resolved. Call inside ctx.write().
  */
 export function approveVerdict(
   ctx: ServerContext,
   supervisor: Pick<AuthUser, 'id'>,
   caseId: string,
 ): VerdictResponse {
+  // Decided in this write transaction (BEGIN IMMEDIATE), so no account can be re-issued in between.
+  const refusal = approvalRefusal(ctx, supervisor.id, caseId);
+  if (refusal) throw refusal;
   const now = ctx.now();
   const at = now.toISOString();
   const approved = resolvePendingCase(ctx.db, caseId, at);
   if (!approved) throw pendingConflict(requireCase(ctx.db, caseId));
   const verdict = executeProposal(ctx.db, caseId, supervisor.id, at);
-  // The case was pending approval, so its proposal exists: only a supervisor who may not approve it misses.
-  if (!verdict) {
-    throw approvalRefusal(ctx, supervisor.id, caseId) ?? new Error(`approveVerdict: case ${caseId} has no proposal`);
-  }
+  if (!verdict) throw new Error(`approveVerdict: case ${caseId} was pending approval without a proposal`);
   const movementId = settleVerdictEscrow(ctx.db, approved.escrowId, verdict.outcome, now);
   enqueueExecutedVerdict(
     ctx,

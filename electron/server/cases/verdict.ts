@@ -9,6 +9,7 @@ import { changeCase } from '../feed/changes';
 import type { AuthUser } from '../http/session';
 import { decideCaseInReview } from '../sql/cases';
 import { enqueueExecutedVerdict, enqueueVerdictEvent } from '../outbound/events';
+import { issuerChainOf } from '../sql/issuer-chain';
 import { insertVerdict } from '../sql/verdicts';
 import {
   caseAlreadyResolved,
@@ -67,6 +68,8 @@ export function issueVerdict(
     proposedAt: at,
     approvedBy: null,
     approvedAt: null,
+    // Who could act as the agent now is who may not approve it, whatever is re-issued later (approval.ts).
+    ...(executed ? {} : { proposerIssuerChain: issuerChainOf(ctx.db, agent.id) }),
   });
   const notice = {
     verdictId,

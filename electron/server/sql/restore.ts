@@ -1,18 +1,24 @@
 // What a restore changes in the restored copy before it goes in place (db/backup.ts). A backup is a snapshot:
 // sessions revoked and invitations spent after it was taken are live again in it, so every sign-in it holds
-// is ended and everyone signs in again.
+// is ended and everyone signs in again. Backup codes used or replaced since the backup would work again
+// too, and nothing tells which: every unused one is deleted, and each person makes new ones once signed in.
 import type { Db } from '../db/open';
 import { prepared } from './statements';
 
 export interface SignInsEnded {
   sessions: number;
   invitations: number;
+  /** Unused backup codes deleted. */
+  backupCodes: number;
 }
 
 const hasTable = (db: Db, name: string) =>
   prepared(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
 
-/** Revokes every live session, ends every half-way sign-in and spends every pending invitation. */
+/**
+ * Revokes every live session, ends every half-way sign-in, spends every pending invitation and deletes
+ * every unused backup code.
+ */
 export function endEverySignIn(db: Db, at: string): SignInsEnded {
   return db.transaction(() => {
     const sessions = prepared(db, 'UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL').run(at).changes;
@@ -21,7 +27,8 @@ export function endEverySignIn(db: Db, at: string): SignInsEnded {
     const invitations = hasTable(db, 'invitations')
       ? prepared(db, 'UPDATE invitations SET spent_at = ? WHERE spent_at IS NULL').run(at).changes
       : 0;
-    return { sessions, invitations };
+    const backupCodes = prepared(db, 'DELETE FROM backup_codes WHERE used_at IS NULL').run().changes;
+    return { sessions, invitations, backupCodes };
   })();
 }
 

@@ -284,10 +284,10 @@ export function setCredentialsIssuer(db: Db, userId: string, issuerId: string): 
   prepared(db, 'UPDATE users SET credentials_issued_by = ? WHERE id = ?').run(issuerId, userId);
 }
 
-/** Who issued the user's current credentials; null when no supervisor did. */
-export function credentialsIssuerOf(db: Db, userId: string): string | null {
-  const row = prepared(db, 'SELECT credentials_issued_by AS issuer FROM users WHERE id = ?').get(userId) as
-    | { issuer: string | null }
+/** The id of the person (never a service account) with this username, or null. */
+export function findPersonIdByUsername(db: Db, username: string): string | null {
+  const row = prepared(db, "SELECT id FROM users WHERE username = ? AND kind = 'person'").get(username) as
+    | { id: string }
     | undefined;
-  return row?.issuer ?? null;
+  return row?.id ?? null;
 }

@@ -16,12 +16,19 @@ export interface VerdictRow {
   approvedAt: string | null;
 }
 
-export function insertVerdict(db: Db, verdict: VerdictRow): void {
+/**
+ * `proposerIssuerChain`: for a proposal, the proposer's issuer chain as it is now (sql/issuer-chain.ts),
+ * kept so that re-issuing their credentials later does not change who may approve it; omitted otherwise.
+ */
+export function insertVerdict(db: Db, verdict: VerdictRow & { proposerIssuerChain?: readonly string[] }): void {
+  const { proposerIssuerChain, ...row } = verdict;
   prepared(
     db,
-    `INSERT INTO verdicts (id, case_id, outcome, reason_code, rationale, state, proposed_by, proposed_at, approved_by, approved_at)
-     VALUES (@id, @caseId, @outcome, @reasonCode, @rationale, @state, @proposedBy, @proposedAt, @approvedBy, @approvedAt)`,
-  ).run(verdict);
+    `INSERT INTO verdicts (id, case_id, outcome, reason_code, rationale, state, proposed_by, proposed_at, approved_by,
+                           approved_at, proposer_issuer_chain)
+     VALUES (@id, @caseId, @outcome, @reasonCode, @rationale, @state, @proposedBy, @proposedAt, @approvedBy,
+             @approvedAt, @proposerIssuerChain)`,
+  ).run({ ...row, proposerIssuerChain: proposerIssuerChain ? JSON.stringify(proposerIssuerChain) : null });
 }
 
 /** A proposal a supervisor sent back, written whole (the demo seed's history of four-eyes cases). */
@@ -38,11 +45,20 @@ export function insertRejectedVerdict(
   ).run(verdict);
 }
 
-export function findProposer(db: Db, caseId: string): string | null {
-  const row = prepared(db, "SELECT proposed_by FROM verdicts WHERE case_id = ? AND state = 'proposed'").get(caseId) as
-    | { proposed_by: string }
-    | undefined;
-  return row?.proposed_by ?? null;
+export interface PendingProposal {
+  proposedBy: string;
+  /** The proposer's issuer chain when they proposed; null for a proposal made before it was recorded. */
+  proposerIssuerChain: string[] | null;
+}
+
+export function findPendingProposal(db: Db, caseId: string): PendingProposal | null {
+  const row = prepared(
+    db,
+    `SELECT proposed_by AS proposedBy, proposer_issuer_chain AS chain FROM verdicts
+     WHERE case_id = ? AND state = 'proposed'`,
+  ).get(caseId) as { proposedBy: string; chain: string | null } | undefined;
+  if (!row) return null;
+  return { proposedBy: row.proposedBy, proposerIssuerChain: row.chain === null ? null : (JSON.parse(row.chain) as string[]) };
 }
 
 export interface ExecutedProposal {
@@ -53,20 +69,14 @@ export interface ExecutedProposal {
 }
 
 /**
- * Executes the case's proposal unless `supervisorId` may not approve it: they proposed it, or the proposer's
- * current credentials were issued by them or by whoever issued theirs (cases/approval.ts says why);
- * undefined when nothing changed.
+ * Executes the case's proposal as approved by `supervisorId`; undefined when it has none. Whether they may
+ * approve it (cases/approval.ts, approvalRefusal) is decided in the same write transaction, just before.
  */
 export function executeProposal(db: Db, caseId: string, supervisorId: string, at: string): ExecutedProposal | undefined {
   return prepared(
     db,
     `UPDATE verdicts SET state = 'executed', approved_by = @supervisorId, approved_at = @at
-     WHERE case_id = @caseId AND state = 'proposed' AND proposed_by <> @supervisorId
-       AND NOT EXISTS (
-         SELECT 1 FROM users AS proposer
-         WHERE proposer.id = verdicts.proposed_by
-           AND proposer.credentials_issued_by IN (
-             @supervisorId, (SELECT credentials_issued_by FROM users WHERE id = @supervisorId)))
+     WHERE case_id = @caseId AND state = 'proposed'
      RETURNING id, outcome, reason_code AS reasonCode, proposed_by AS proposedBy`,
   ).get({ at, caseId, supervisorId }) as ExecutedProposal | undefined;
 }

@@ -37,11 +37,17 @@ export interface InvitedAccount {
   invitation: Invitation;
 }
 
+/**
+ * Who acts: a supervisor, or (creating an account or resetting its 2FA only) the platform's set-up through
+ * `npm run server -- invite` (invite-command.ts), whose invitations no person issued.
+ */
+export type Actor = Pick<AuthUser, 'id'>;
+
 const notForOwnAccount = (what: string) =>
   new ApiError(403, 'not_for_own_account', `You cannot ${what} your own account. Ask another supervisor.`);
 
 /** Refuses a disable or 2FA reset of the actor's own account (the routes call it before the step-up). */
-export function refuseOwnAccount(actor: AuthUser, id: string, act: 'disable' | 'totp_reset'): void {
+export function refuseOwnAccount(actor: Actor, id: string, act: 'disable' | 'totp_reset'): void {
   if (id === actor.id) throw notForOwnAccount(act === 'disable' ? 'disable' : 'reset two-step sign-in of');
 }
 
@@ -57,7 +63,7 @@ function endSessions(ctx: ServerContext, userId: string, now: Date): number {
   return revokeUserSessionRows(ctx.db, userId, now.toISOString());
 }
 
-export function createAccount(ctx: ServerContext, actor: AuthUser, input: NewAccount): InvitedAccount {
+export function createAccount(ctx: ServerContext, actor: Actor, input: NewAccount): InvitedAccount {
   return ctx.write(() => {
     // Usernames are unique without regard to case (users.username COLLATE NOCASE).
     if (usernameTaken(ctx.db, input.username)) throw conflict('username_taken', 'That username is taken.');
@@ -105,7 +111,7 @@ export function enableAccount(ctx: ServerContext, actor: AuthUser, id: string): 
 }
 
 /** The user's secret and backup codes die, their sessions end, and a new invitation re-enrols them. */
-export function resetAccountTotp(ctx: ServerContext, actor: AuthUser, id: string): InvitedAccount {
+export function resetAccountTotp(ctx: ServerContext, actor: Actor, id: string): InvitedAccount {
   refuseOwnAccount(actor, id, 'totp_reset');
   const invited = ctx.write(() => {
     requireAccount(ctx, id);

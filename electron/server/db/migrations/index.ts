@@ -18,6 +18,7 @@ import { invitations } from './0014-invitations';
 import { credentialsIssuer } from './0015-credentials-issuer';
 import { idempotencyAnswers } from './0016-idempotency-answers';
 import { markBidiInErrorCodes } from './0017-mark-bidi-in-error-codes';
+import { proposalIssuerChain } from './0018-proposal-issuer-chain';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   credentialsIssuer,
   idempotencyAnswers,
   markBidiInErrorCodes,
+  proposalIssuerChain,
 ];

@@ -93,9 +93,8 @@ function OrganisationForm({ onSaved }: { onSaved(notice: string): void }) {
     setSaving(false);
     if (!answer.ok) return setSaveError(answer.error);
     if (answer.value.status === 'cancelled') return onSaved(t('organisation.cancelled'));
+    // The screen stays, with the notice: the desk connects at its next start (Electron restarts by itself).
     onSaved(t('organisation.saved', { host: new URL(serverUrl).host }));
-    const info = await askDesk('server.info');
-    if (info.ok) useServer.getState().set(info.value);
   }
 
   const error = check.error ?? saveError;

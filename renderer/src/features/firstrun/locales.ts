@@ -36,7 +36,7 @@ export const firstrunMessages = {
       label: 'Server',
       demo: 'demo (this computer)',
       change: 'Change server',
-      fixed: 'Chosen when the desk was started.',
+      fixed: 'To change it, start the desk again with --server or --demo.',
       pending: 'From the next start: {{host}}',
     },
     demoAccounts: {
@@ -83,7 +83,7 @@ export const firstrunMessages = {
       label: 'Servidor',
       demo: 'demo (este equipo)',
       change: 'Cambiar servidor',
-      fixed: 'Elegido al iniciar el escritorio.',
+      fixed: 'Para cambiarlo, vuelve a iniciar el escritorio con --server o --demo.',
       pending: 'Desde el próximo inicio: {{host}}',
     },
     demoAccounts: {

@@ -13,6 +13,7 @@ import {
 } from '../../shared/desk-api/worker-protocol';
 import { createDeskService, type DeskService } from '../desk/service';
 import { saveServerUrl, savedServerUrl } from '../desk/saved-server';
+import { BUNDLED_SERVER_IDENTITY } from '../launch/server-choice';
 
 const parentPort = (process as NodeJS.Process & { parentPort: ParentPort }).parentPort;
 let desk: DeskService | null = null;
@@ -44,6 +45,9 @@ async function handle(message: ToWorkerMessage): Promise<void> {
           dataKey: Buffer.from(message.dataKey, 'hex'),
           serverUrl: message.serverUrl,
           ...(message.serverIdentity === null ? {} : { serverIdentity: message.serverIdentity }),
+          serverKind: message.serverIdentity === BUNDLED_SERVER_IDENTITY ? 'bundled' : 'remote',
+          // Main answers 'server.change' with a native confirmation (electron/main/server-change.ts).
+          serverChangeConfirmedOutsidePage: true,
           log,
           evidenceUrl,
         });

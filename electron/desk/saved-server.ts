@@ -17,11 +17,11 @@ export function savedServerUrl(deskDataDir: string, dataKey: Buffer, log: DeskLo
   }
 }
 
-/** Saves the server the user confirmed (null: the bundled one), for the next start. */
+/** Saves the server the user confirmed (null: the bundled one), for the next start: a choice, so no first run. */
 export function saveServerUrl(deskDataDir: string, dataKey: Buffer, log: DeskLogger, serverUrl: string | null): void {
   const db = openOwnStore(deskDataDir, dataKey, log);
   try {
-    writeSettings(db, { serverUrl });
+    writeSettings(db, { serverUrl, serverChosen: true });
   } finally {
     db.close();
   }

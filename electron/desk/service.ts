@@ -28,6 +28,8 @@ import { createOutbox } from './outbox/outbox';
 import { createSession } from './session';
 import { sessionHandlers } from './session-handlers';
 import { DEFAULT_SETTINGS, readSettings, settingsHandlers } from './settings';
+import { serverHandlers } from './server-handlers';
+import type { HealthCheckOptions } from './server-health';
 import { DEFAULT_SYNC_TUNING, createSyncEngine, type SyncTuning } from './sync/engine';
 import { syncHandlers } from './sync/handlers';
 import { userHandlers } from './users/handlers';
@@ -60,6 +62,14 @@ export interface DeskServiceOptions {
    * listens on a new port at every launch, so its shell should pass a stable name such as "bundled".
    */
   serverIdentity?: string;
+  /** The bundled demo server or another one (default): 'server.info' tells the renderer. */
+  serverKind?: 'bundled' | 'remote';
+  /** The command line chose the server (the browser host's --server or --demo): no first-run choice. */
+  serverChosenAtLaunch?: boolean;
+  /** The Electron shell confirms server changes in a native dialog (server-handlers.ts says why it matters). */
+  serverChangeConfirmedOutsidePage?: boolean;
+  /** For tests: the fetch and timeout of the organisation server's health check. */
+  healthCheck?: HealthCheckOptions;
   /** For tests and benchmarks: page size, backoff, stream idle time. */
   sync?: Partial<SyncTuning>;
   /** For tests: the audit check's page size. */
@@ -113,8 +123,8 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   };
 
   const server = options.serverIdentity ?? serverUrl;
-  if (bindCacheToServer(db, server))
-    log.warn('The server changed: the cached cases were dropped and sync starts afresh', { server });
+  const serverChanged = bindCacheToServer(db, server);
+  if (serverChanged) log.warn('The server changed: the cached cases were dropped and sync starts afresh', { server });
 
   // The session and its API client need each other: the client reads the session's token, and tells the
   // session when the server refused it.
@@ -139,6 +149,10 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   });
   const drafts = createDrafts(ctx, { currentUser });
   // ── end of part B ──
+
+  // Another server is another organisation's data: everything a sign-out deletes goes too (the evidence
+  // files, which the cache binding above does not reach, among them). The outbox and drafts stay.
+  if (serverChanged) await evidence.purgeWith(() => purgePersonalData(ctx));
 
   const sync = createSyncEngine(
     ctx,
@@ -237,6 +251,16 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       auditHandlers(audit, session),
       userHandlers({ api, session }),
       settingsHandlers(ctx, { defaults: settingDefaults, onRetentionChanged: retainAgain }),
+      serverHandlers(ctx, {
+        server: {
+          serverUrl,
+          kind: options.serverKind ?? 'remote',
+          chosenAtLaunch: options.serverChosenAtLaunch ?? false,
+          changeConfirmedOutsidePage: options.serverChangeConfirmedOutsidePage ?? false,
+        },
+        settingDefaults,
+        ...(options.healthCheck ? { healthCheck: options.healthCheck } : {}),
+      }),
       outbox.handlers,
       evidence.handlers,
       drafts.handlers,

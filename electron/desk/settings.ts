@@ -3,13 +3,14 @@
 // smuggle in a value the renderer does not expect.
 import { RETENTION_DAYS, settings as settingsSchema, type Settings } from '../../shared/desk-api/schemas';
 import type { DeskContext, DeskDb } from './context';
-import { DeskFailure, type DeskHandlers } from './handlers';
+import type { DeskHandlers } from './handlers';
 
 export const DEFAULT_SETTINGS: Settings = {
   language: 'system',
   theme: 'system',
   retentionDays: RETENTION_DAYS.default,
   serverUrl: null,
+  serverChosen: false,
 };
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
@@ -46,11 +47,8 @@ export function writeSettings(db: DeskDb, changes: Partial<Settings>, defaults: 
 }
 
 /**
- * 'settings.get', 'settings.set' (language, theme and the retention period, checked against the contract's
- * range before this runs: the renderer cannot set the server) and
- * 'server.change' as the browser host answers it. In Electron, main answers 'server.change' itself, with a
- * native confirmation, and stores the address through the desk worker (saved-server.ts); the browser host
- * has no window of its own to confirm in, so there the server is chosen on its command line only.
+ * 'settings.get' and 'settings.set' (language, theme and the retention period, checked against the contract's
+ * range before this runs: the renderer cannot set the server; server-handlers.ts owns the server's channels).
  */
 export interface SettingsDeps {
   /** What a setting never stored reads as: the browser host's --retention-days is the default period. */
@@ -68,12 +66,6 @@ export function settingsHandlers(ctx: DeskContext, deps: SettingsDeps): DeskHand
       ctx.log.info('Settings changed', { keys: Object.keys(changes) });
       if (next.retentionDays !== before.retentionDays) deps.onRetentionChanged();
       return next;
-    },
-    'server.change': () => {
-      throw new DeskFailure(
-        'server_change_refused',
-        'Here the server is chosen where the desk was started: npm run browser -- --server https://… (or leave --server out for the bundled server).',
-      );
     },
   };
 }

@@ -1,8 +1,9 @@
-// `npm run browser -- --port P --data DIR [--server URL] [--simulate] [--retention-days N]`: the whole product in a browser, no
+// `npm run browser -- --port P --data DIR [--server URL | --demo] [--simulate] [--retention-days N]`: the whole product in a browser, no
 // Electron (DESIGN §1, §7). One Node process runs the desk service, serves the built renderer and bridges
 // window.desk over loopback; without --server (and no server saved in the settings) it also starts the
 // bundled server, with the demo data on first run. With --simulate the market simulator plays trades
-// against that server, so that disputes arrive while the desk is open.
+// against that server, so that disputes arrive while the desk is open. Started with neither --server nor
+// --demo and no server chosen before, the page opens on the first-run choice (electron/desk/server-handlers.ts).
 // stdout carries exactly one line, the ready line; everything else goes to stderr.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
       `The desk's files are encrypted with a key kept in ${join(deskDataDir, DATA_KEY_FILE)} (mode 0600): ` +
         'anyone who can read that folder as you can read them; the desktop app keeps its key in the OS keystore',
     );
-    const choice = chooseServer(args.serverUrl, savedServerUrl(deskDataDir, dataKey, stderrLogger('desk')));
+    const choice = chooseServer(args.serverUrl, savedServerUrl(deskDataDir, dataKey, stderrLogger('desk')), args.demo);
     if (args.simulate && choice.kind === 'remote') {
       throw new UsageError(
         `--simulate plays the market against the bundled server, but ${choice.serverUrl} is saved as the server`,
@@ -91,6 +92,9 @@ async function main(): Promise<void> {
       dataKey,
       serverUrl,
       ...(choice.kind === 'bundled' ? { serverIdentity: BUNDLED_SERVER_IDENTITY } : {}),
+      serverKind: choice.kind,
+      // --simulate plays against the bundled demo server: a demo chosen on the command line too.
+      serverChosenAtLaunch: args.demo || args.simulate || args.serverUrl !== null,
       ...(args.retentionDays === null ? {} : { retentionDays: args.retentionDays }),
       log: stderrLogger('desk'),
       evidenceUrl: (sha256: string) => hostEvidenceUrl(secret, sha256),
@@ -109,6 +113,6 @@ main().catch((error: unknown) => {
   const usage = error instanceof UsageError;
   console.error(`dispute-desk browser host: ${error instanceof Error ? error.message : String(error)}`);
   if (usage)
-    console.error('usage: npm run browser -- --port P --data DIR [--server URL] [--simulate] [--retention-days N]');
+    console.error('usage: npm run browser -- --port P --data DIR [--server URL | --demo] [--simulate] [--retention-days N]');
   process.exit(usage ? 2 : 1);
 });

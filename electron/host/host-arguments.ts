@@ -1,4 +1,4 @@
-// The browser host's command line: `--port P --data DIR [--server URL] [--simulate] [--retention-days N]`.
+// The browser host's command line: `--port P --data DIR [--server URL | --demo] [--simulate] [--retention-days N]`.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RETENTION_DAYS } from '../../shared/desk-api/schemas';
@@ -8,6 +8,11 @@ export interface HostArguments {
   port: number;
   dataDir: string;
   serverUrl: string | null;
+  /**
+   * --demo: the bundled server with the demo data, chosen here rather than on the first-run screen (which
+   * a host started without --server or --demo shows until someone chooses).
+   */
+  demo: boolean;
   /** Run the market simulator against the bundled server (a demo where disputes arrive live). */
   simulate: boolean;
   /** Resolved cases leave the desk's cache this many days after their verdict (null: the desk's default, 30). */
@@ -23,7 +28,7 @@ export class UsageError extends Error {
 
 /** Parses the command line; pure, so that every refusal is unit tested. */
 export function parseHostArguments(args: string[]): HostArguments {
-  let values: { port?: string; data?: string; server?: string; simulate?: boolean; 'retention-days'?: string };
+  let values: { port?: string; data?: string; server?: string; demo?: boolean; simulate?: boolean; 'retention-days'?: string };
   try {
     ({ values } = parseArgs({
       args,
@@ -31,6 +36,7 @@ export function parseHostArguments(args: string[]): HostArguments {
         port: { type: 'string' },
         data: { type: 'string' },
         server: { type: 'string' },
+        demo: { type: 'boolean' },
         simulate: { type: 'boolean' },
         'retention-days': { type: 'string' },
       },
@@ -49,6 +55,8 @@ export function parseHostArguments(args: string[]): HostArguments {
     if (!checked.ok) throw new UsageError(`--server takes the platform server's https address: ${checked.reason}`);
     serverUrl = checked.url;
   }
+  const demo = values.demo ?? false;
+  if (demo && serverUrl !== null) throw new UsageError('--demo is the bundled demo server and --server another one: give one of them');
   const simulate = values.simulate ?? false;
   if (simulate && serverUrl !== null) {
     throw new UsageError('--simulate plays the market against the bundled server: leave out --server');
@@ -57,6 +65,7 @@ export function parseHostArguments(args: string[]): HostArguments {
     port: Number(port),
     dataDir: resolve(values.data ?? '.data/browser'),
     serverUrl,
+    demo,
     simulate,
     retentionDays: retentionDaysOf(values['retention-days']),
   };

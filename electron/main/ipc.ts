@@ -1,6 +1,6 @@
 // The desk's IPC in main: one handler for every desk call, and the desk's events forwarded to the windows.
 // The decisions (who may call, which calls exist) are the pure checkDeskInvoke; the desk validates inputs.
-import { BrowserWindow, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import type { DeskEvent } from '../../shared/desk-api/contract';
 import type { DeskResult, Settings } from '../../shared/desk-api/schemas';
 import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from '../../shared/desk-api/ipc';
@@ -32,10 +32,15 @@ export function registerDeskIpc(
         // Main answers this one itself: only the user, in a native dialog, may change the server.
         if (check.channel === 'server.change') {
           const window = BrowserWindow.fromWebContents(event.sender);
-          return await changeServer(input, {
+          const change = await changeServer(input, {
+            check: (serverUrl) => worker.invoke('server.check', { serverUrl }),
             confirm: (options) => confirmInDialog(window, options),
             save: (serverUrl) => worker.saveServer(serverUrl),
           });
+          // The desk binds to its server when it starts: a saved change takes effect by starting again, once
+          // the renderer has its answer (the first-run screen says so).
+          if (change.ok && change.value.status === 'saved') setTimeout(relaunch, RELAUNCH_DELAY_MS);
+          return change;
         }
         const result = await worker.invoke(check.channel, input);
         if (result.ok && (check.channel === 'settings.get' || check.channel === 'settings.set')) onSettings(result.value as Settings);
@@ -45,6 +50,13 @@ export function registerDeskIpc(
       }
     },
   );
+}
+
+const RELAUNCH_DELAY_MS = 1_500;
+
+function relaunch(): void {
+  app.relaunch();
+  app.quit();
 }
 
 async function confirmInDialog(window: BrowserWindow | null, options: ServerConfirmation): Promise<boolean> {

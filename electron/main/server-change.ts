@@ -1,8 +1,8 @@
 // 'server.change' in the Electron shell: the renderer may only ask to point the desk at another platform
 // server. The desk sends the user's password there at the next sign-in, so a script in the renderer must not
-// be able to choose it: main checks the address (https, or http to this computer), shows it to the user in a
-// native dialog that no web page can draw or click, and saves it through the desk worker only when the user
-// confirms. Electron-free, so that it is unit tested with a fake dialog (tests/unit/electron-server-change.test.ts);
+// be able to choose it: main checks the address (https, or http to this computer), has the desk check that a
+// Dispute Desk server answers there (GET /v1/health), shows it to the user in a native dialog that no web page
+// can draw or click, and saves it through the desk worker only when the user confirms. Electron-free, so that it is unit tested with a fake dialog (tests/unit/electron-server-change.test.ts);
 // ipc.ts wires it to dialog.showMessageBox.
 import type { DeskResult, ServerChange } from '../../shared/desk-api/schemas';
 import { serverChangeInput } from '../../shared/desk-api/schemas';
@@ -20,6 +20,8 @@ export interface ServerConfirmation {
 }
 
 export interface ServerChangeDeps {
+  /** The desk's 'server.check': GET /v1/health with a timeout and the answer's shape. */
+  check(serverUrl: string): Promise<DeskResult<unknown>>;
   /** Shows the confirmation; true only when the user chose the confirm button. */
   confirm(dialog: ServerConfirmation): Promise<boolean>;
   /** Stores the address in the desk's settings for the next start (the desk worker's `saveServer`). */
@@ -52,6 +54,11 @@ export async function changeServer(input: unknown, deps: ServerChangeDeps): Prom
     return { ok: false, error: { code: 'invalid_request', message: `${where}${issue?.message ?? 'not a valid request'}` } };
   }
   const { serverUrl } = parsed.data;
+  // The dialog asks the user about a server that has answered as one: never about a typo.
+  if (serverUrl !== null) {
+    const checked = await deps.check(serverUrl);
+    if (!checked.ok) return checked;
+  }
   if (!(await deps.confirm(serverConfirmation(serverUrl)))) return { ok: true, value: { status: 'cancelled', serverUrl } };
   const saved = await deps.save(serverUrl);
   if (!saved.ok) return saved;

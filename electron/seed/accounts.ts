@@ -2,7 +2,7 @@
 // anyone can sign in to a demo. Seeded only by `--seed demo|load`, never on a non-loopback address.
 // diego has not enrolled: he has a published invitation instead (issue #11: a password alone no longer
 // reveals a secret), redeemed in the desk with "I have an invitation", where he chooses his password.
-import type { Role } from '../../shared/domain/dispute';
+import { DEMO_ACCOUNTS as PUBLIC_DEMO_ACCOUNTS, DEMO_INVITATION_TOKEN, type PublicDemoAccount } from '../../shared/domain/demo-accounts';
 import { issueInvitation } from '../server/auth/enrolment';
 import { hashPasswordSync, type ScryptCost } from '../server/auth/passwords';
 import { createUser } from '../server/auth/users';
@@ -10,28 +10,13 @@ import type { ServerContext } from '../server/context';
 import { PLATFORM_USER_ID } from '../server/db/migrations/0008-platform-events';
 import type { DemoUsername } from './plan';
 
-export interface DemoAccount {
-  username: DemoUsername;
-  displayName: string;
-  role: Role;
-  /** Null: chosen when the user redeems the demo invitation. */
-  password: string | null;
-  /** Base32; null: the user enrols in 2FA by the demo invitation. */
-  totpSecret: string | null;
-}
-
-export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { username: 'ana', displayName: 'Ana Rodríguez', role: 'agent', password: 'ana-demo-pass', totpSecret: 'ANAAGENTANAAGENTANAAGENTANAAGENT' },
-  { username: 'bruno', displayName: 'Bruno Carvalho', role: 'agent', password: 'bruno-demo-pass', totpSecret: 'BRUNOAGENTBRUNOAGENTBRUNOAGENTBR' },
-  { username: 'carla', displayName: 'Carla Mendoza', role: 'compliance', password: 'carla-demo-pass', totpSecret: 'CARLACOMPLIANCECARLACOMPLIANCECA' },
-  { username: 'sofia', displayName: 'Sofía Herrera', role: 'supervisor', password: 'sofia-demo-pass', totpSecret: 'SOFIASUPERVISORSOFIASUPERVISORSO' },
-  { username: 'diego', displayName: 'Diego Paredes', role: 'agent', password: null, totpSecret: null },
-];
+/** The published list lives in shared/ so that the sign-in screen can show it for the bundled server. */
+export type DemoAccount = PublicDemoAccount & { username: DemoUsername };
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = PUBLIC_DEMO_ACCOUNTS;
 
 export const demoUserId = (username: DemoUsername) => `USR-${username}`;
 
-/** diego's invitation, published like the other demo secrets (README, demo accounts). */
-export const DEMO_INVITATION_TOKEN = 'diego-demo-invitation-2026';
+export { DEMO_INVITATION_TOKEN };
 // A demo may be started long after it was seeded; a real invitation lasts config.invitationTtlMs.
 const DEMO_INVITATION_TTL_MS = 365 * 24 * 60 * 60 * 1000;
 

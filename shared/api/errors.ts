@@ -92,6 +92,12 @@ export const DESK_ONLY_ERROR_CODES = [
   'unreadable_command',
   'unknown_channel',
   'server_change_refused',
+  // The first-run check of an organisation's server (GET /v1/health, electron/desk/server-health.ts).
+  'server_url_refused',
+  'server_unreachable',
+  'server_not_dispute_desk',
+  'server_timeout',
+  'server_change_needed',
   'untrusted_sender',
   'desk_unavailable',
   'desk_restarted',

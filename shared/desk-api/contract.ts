@@ -23,6 +23,7 @@ import {
   verdictFilter,
   verdictListInput,
   serverChangeInput,
+  serverCheckInput,
   settingsChange,
   trustKeyInput,
   verdictInput,
@@ -36,6 +37,8 @@ import {
   type ReportFile,
   type QueuePage,
   type ServerChange,
+  type ServerCheck,
+  type ServerInfo,
   type Settings,
   type SyncStatus,
 } from './schemas';
@@ -172,6 +175,18 @@ export const deskChannels = {
    * line chooses its server). README "The desk's server".
    */
   'server.change': channel<typeof serverChangeInput, ServerChange>(serverChangeInput),
+  /** Which server the desk talks to, and whether one has been chosen yet (the first-run choice). */
+  'server.info': channel<typeof none, ServerInfo>(none),
+  /**
+   * Checks an organisation's server before it is saved: the address rule, then GET /v1/health with a
+   * timeout and the answer's shape. Saves nothing.
+   */
+  'server.check': channel<typeof serverCheckInput, ServerCheck>(serverCheckInput),
+  /**
+   * "Try the demo": keeps the bundled server the desk already talks to and records the choice. Refused
+   * (`server_change_needed`) when the desk talks to another server: that is a 'server.change' to null.
+   */
+  'server.chooseDemo': channel<typeof none, ServerInfo>(none),
 } as const;
 
 export type DeskChannel = keyof typeof deskChannels;

@@ -222,9 +222,38 @@ export const settings = z.strictObject({
    * user confirms outside the renderer (README "The desk's server").
    */
   serverUrl: serverUrl.nullable(),
+  /**
+   * Whether a server has been chosen on this computer (the first-run choice, or a confirmed change). False
+   * on a fresh install: the renderer then shows the first-run choice. Set with the server, never on its own.
+   */
+  serverChosen: z.boolean(),
 });
 /** What 'settings.set' takes: everything but the server, which the renderer cannot set on its own. */
-export const settingsChange = settings.omit({ serverUrl: true }).partial();
+export const settingsChange = settings.omit({ serverUrl: true, serverChosen: true }).partial();
+
+/** 'server.check': any text, so that the desk answers a refused address with its own code and reason. */
+export const serverCheckInput = z.strictObject({ serverUrl: z.string().max(4000) });
+/** A server that answered GET /v1/health as a Dispute Desk platform server does. */
+export interface ServerCheck {
+  serverUrl: string;
+  version: string;
+}
+
+/**
+ * The server the desk talks to now, for the first-run choice and the sign-in screen. `kind` bundled: the
+ * server shipped with the app, with the demo data (its accounts are shown at sign-in); `chosen` false: a
+ * fresh install where nobody has chosen yet; `pendingServerUrl`: a server saved for the next start that
+ * differs from this one; `changeFromPage` false where the page may not change the server (the browser host
+ * once a server is chosen: README "The desk's server").
+ */
+export interface ServerInfo {
+  kind: 'bundled' | 'remote';
+  serverUrl: string;
+  host: string;
+  chosen: boolean;
+  pendingServerUrl: string | null;
+  changeFromPage: boolean;
+}
 
 export const serverChangeInput = z.strictObject({ serverUrl: serverUrl.nullable() });
 /** `saved`: the user confirmed, the desk uses the server from its next start; `cancelled`: nothing changed. */

@@ -115,11 +115,11 @@ describe('settings', () => {
     const first = await service(dataDir);
     expect(await first.desk.handle('settings.get')).toEqual({
       ok: true,
-      value: { language: 'system', theme: 'system', retentionDays: 30, serverUrl: null },
+      value: { language: 'system', theme: 'system', retentionDays: 30, serverUrl: null, serverChosen: false },
     });
     expect(await first.desk.handle('settings.set', { theme: 'dark' })).toEqual({
       ok: true,
-      value: { language: 'system', theme: 'dark', retentionDays: 30, serverUrl: null },
+      value: { language: 'system', theme: 'dark', retentionDays: 30, serverUrl: null, serverChosen: false },
     });
     expect(await first.desk.handle('settings.set', { theme: 'neon' })).toMatchObject({
       ok: false,
@@ -127,17 +127,17 @@ describe('settings', () => {
     });
     expect(await first.desk.handle('settings.set', { language: 'es' })).toMatchObject({
       ok: true,
-      value: { language: 'es', theme: 'dark', retentionDays: 30, serverUrl: null },
+      value: { language: 'es', theme: 'dark', retentionDays: 30, serverUrl: null, serverChosen: false },
     });
     await first.desk.close();
     const second = await service(dataDir);
     expect(await second.desk.handle('settings.get')).toEqual({
       ok: true,
-      value: { language: 'es', theme: 'dark', retentionDays: 30, serverUrl: null },
+      value: { language: 'es', theme: 'dark', retentionDays: 30, serverUrl: null, serverChosen: false },
     });
   });
 
-  it('never let the renderer choose the server: settings.set refuses it, server.change points at the command line', async () => {
+  it('never let the renderer choose the server: settings.set refuses it, server.change on a chosen server points at the command line', async () => {
     const dataDir = tempDir();
     const { desk } = await service(dataDir);
     for (const serverUrl of ['http://evil.example', 'https://disputes.example', null]) {

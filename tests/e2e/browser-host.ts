@@ -25,6 +25,11 @@ export interface BrowserHostOptions {
    * stop() leaves it in place. Without it, a fresh folder is made and removed again by stop().
    */
   dataDir?: string;
+  /**
+   * Start as a fresh install would: no --demo, so the page opens on the first-run choice. Without it (and
+   * without serverUrl) the host gets --demo, the bundled demo server chosen on its command line.
+   */
+  firstRun?: boolean;
   /** Added to the host's environment (the bundled server inherits it): PLATFORM_OUTBOUND_URL and the like. */
   env?: Record<string, string>;
 }
@@ -33,7 +38,7 @@ export function startBrowserHost(options: BrowserHostOptions = {}): Promise<Brow
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'dd-e2e-host-'));
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const server = options.serverUrl ? ['--server', options.serverUrl] : [];
+  const server = options.serverUrl ? ['--server', options.serverUrl] : options.firstRun ? [] : ['--demo'];
   const child = spawn(
     process.execPath,
     ['--import', tsx, resolve('electron/host/cli.ts'), '--port', '0', '--data', dataDir, ...server],

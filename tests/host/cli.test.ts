@@ -72,6 +72,7 @@ describe('parseHostArguments', () => {
       port: 0,
       dataDir: '/tmp/desk',
       serverUrl: null,
+      demo: false,
       simulate: false,
       retentionDays: null,
     });
@@ -81,10 +82,12 @@ describe('parseHostArguments', () => {
       port: 8080,
       dataDir: resolve('d'),
       serverUrl: 'https://disputes.example',
+      demo: false,
       simulate: false,
       retentionDays: null,
     });
     expect(parseHostArguments(['--simulate']).simulate).toBe(true);
+    expect(parseHostArguments(['--demo']).demo).toBe(true);
     expect(parseHostArguments(['--retention-days', '7']).retentionDays).toBe(7);
     expect(parseHostArguments(['--retention-days', '540']).retentionDays).toBe(540);
   });
@@ -97,6 +100,8 @@ describe('parseHostArguments', () => {
     [['--server', 'not a url']],
     // The password would cross the network in the clear: plain http only to this computer.
     [['--server', 'http://disputes.example']],
+    // Two choices of server at once.
+    [['--demo', '--server', 'https://disputes.example']],
     [['--server', 'https://ana:secret@disputes.example']],
     [['--host', '0.0.0.0']],
     [['--simulate', '--server', 'https://disputes.example']],

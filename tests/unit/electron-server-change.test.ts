@@ -5,13 +5,23 @@ import { describe, expect, it } from 'vitest';
 import type { DeskResult } from '../../shared/desk-api/schemas';
 import { changeServer, serverConfirmation, type ServerConfirmation } from '../../electron/main/server-change';
 
-function fakes(answer: boolean, saveResult: DeskResult<unknown> = { ok: true, value: null }) {
+function fakes(
+  answer: boolean,
+  saveResult: DeskResult<unknown> = { ok: true, value: null },
+  checkResult: DeskResult<unknown> = { ok: true, value: { version: '1.0.0' } },
+) {
   const shown: ServerConfirmation[] = [];
   const saved: Array<string | null> = [];
+  const checked: string[] = [];
   return {
     shown,
     saved,
+    checked,
     deps: {
+      check: async (serverUrl: string) => {
+        checked.push(serverUrl);
+        return checkResult;
+      },
       confirm: async (dialog: ServerConfirmation) => {
         shown.push(dialog);
         return answer;
@@ -36,6 +46,15 @@ describe('changeServer', () => {
     expect(saved).toEqual(['https://disputes.example']);
   });
 
+  it('asks the user only about a server that answered its health check, and passes on why one did not', async () => {
+    const unreachable = { ok: false as const, error: { code: 'server_unreachable', message: 'ECONNREFUSED' } };
+    const { shown, saved, checked, deps } = fakes(true, { ok: true, value: null }, unreachable);
+    expect(await changeServer({ serverUrl: 'https://disputes.example' }, deps)).toEqual(unreachable);
+    expect(checked).toEqual(['https://disputes.example']);
+    expect(shown).toEqual([]);
+    expect(saved).toEqual([]);
+  });
+
   it('saves nothing when the user cancels', async () => {
     const { shown, saved, deps } = fakes(false);
     expect(await changeServer({ serverUrl: 'https://disputes.example' }, deps)).toEqual({
@@ -55,15 +74,17 @@ describe('changeServer', () => {
     ['another shape', { serverUrl: 'https://disputes.example', confirmed: true }],
     ['no input', undefined],
   ])('refuses %s without asking the user or saving', async (_what, input) => {
-    const { shown, saved, deps } = fakes(true);
+    const { shown, saved, checked, deps } = fakes(true);
     expect(await changeServer(input, deps)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(checked).toEqual([]);
     expect(shown).toEqual([]);
     expect(saved).toEqual([]);
   });
 
   it('goes back to the bundled server with null, confirmed like any change', async () => {
-    const { shown, saved, deps } = fakes(true);
+    const { shown, saved, checked, deps } = fakes(true);
     expect(await changeServer({ serverUrl: null }, deps)).toMatchObject({ ok: true, value: { status: 'saved', serverUrl: null } });
+    expect(checked).toEqual([]);
     expect(shown[0]!.message).toContain('bundled server');
     expect(saved).toEqual([null]);
   });

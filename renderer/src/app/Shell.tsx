@@ -14,6 +14,8 @@ import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
 import { alertsHref, auditHref, peopleHref, queueHref, supervisionHref, useRoute, type Route } from './router';
 import { SettingsDialog } from './SettingsDialog';
+import { listenForShortcuts, useShortcut } from './shortcuts';
+import { ShortcutsOverlay } from './ShortcutsOverlay';
 import { SyncIndicator } from './SyncIndicator';
 
 export function Shell() {
@@ -26,7 +28,11 @@ export function Shell() {
   // The verdict history, its quality review and the audit chain are the supervisors' (DESIGN §4, §6).
   const supervises = user?.role === 'supervisor';
 
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+
   useEffect(() => useSync.getState().follow(), []);
+  useEffect(() => listenForShortcuts(), []);
+  useShortcut('help', () => setShortcutsOpen(true));
 
   return (
     <div className="shell">
@@ -79,6 +85,10 @@ export function Shell() {
             </span>
           </div>
         )}
+        <Button variant="quiet" onClick={() => setShortcutsOpen(true)} aria-keyshortcuts="?" title={t('shortcuts.open')}>
+          <kbd aria-hidden="true">?</kbd>
+          <span className="visually-hidden">{t('shortcuts.title')}</span>
+        </Button>
         <Button variant="quiet" onClick={() => setSettingsOpen(true)}>
           {t('shell.settings')}
         </Button>
@@ -90,6 +100,7 @@ export function Shell() {
         <RouteScreen route={route} reviewsAlerts={reviewsAlerts} supervises={supervises} />
       </main>
       <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      <ShortcutsOverlay open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
     </div>
   );
 }

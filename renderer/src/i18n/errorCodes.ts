@@ -125,6 +125,17 @@ export const SIGN_IN_ERROR_CODES = [
   'desk_unavailable',
 ] as const satisfies readonly ErrorCode[];
 
+/** Codes the first-run choice explains (features/firstrun/locales.ts, `errors.<code>`). */
+export const FIRST_RUN_ERROR_CODES = [
+  'server_url_refused',
+  'server_unreachable',
+  'server_not_dispute_desk',
+  'server_timeout',
+  'server_change_refused',
+  'invalid_request',
+  'desk_unavailable',
+] as const satisfies readonly ErrorCode[];
+
 /** The `errors.*` texts of a screen: one per code it explains, and `unknown`, which shows {{message}}. */
 export type ErrorTexts<Codes extends readonly ErrorCode[]> = Record<Codes[number] | 'unknown', string>;
 

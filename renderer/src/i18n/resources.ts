@@ -4,6 +4,7 @@ import { auditMessages } from '../features/audit/locales';
 import { approvalMessages } from '../features/approval/locales';
 import { caseMessages } from '../features/case/locales';
 import { complianceMessages } from '../features/compliance/locales';
+import { firstrunMessages } from '../features/firstrun/locales';
 import { peopleMessages } from '../features/people/locales';
 import { queueMessages } from '../features/queue/locales';
 import { signinMessages } from '../features/signin/locales';
@@ -16,6 +17,7 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const namespaces = {
   common: commonMessages,
   signin: signinMessages,
+  firstrun: firstrunMessages,
   queue: queueMessages,
   case: caseMessages,
   compliance: complianceMessages,

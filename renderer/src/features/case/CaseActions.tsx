@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components';
+import { useShortcut } from '../../app/shortcuts';
 import type { CaseDetail, Me } from '../../../../shared/api/types';
 import type { VerdictOutcome } from '../../../../shared/domain/dispute';
 import type { Draft, OutboxEntry } from '../../../../shared/desk-api/schemas';
@@ -28,6 +29,11 @@ export function CaseActions({ detail, user, outbox, verdictDraft, onVerdictDraft
   const claim = useDeskCommand('case.claim', { onSuccess: onCommandSent });
   const rules = caseActionRules(detail, user, outbox);
   const lastCommand = latestOpenOrFailed(outbox);
+  // c, r and f (app/shortcuts.ts) do what the buttons do, only when the buttons are enabled: r and f only
+  // open the dialog, which still needs the authentication code.
+  useShortcut('claim', rules.canClaim && !claim.pending ? () => void claim.run({ caseId: detail.id }) : null);
+  useShortcut('release', rules.canDecide ? () => openDialog('release') : null);
+  useShortcut('refund', rules.canDecide ? () => openDialog('refund') : null);
 
   function openDialog(outcome: VerdictOutcome) {
     claim.reset();
@@ -41,13 +47,13 @@ export function CaseActions({ detail, user, outbox, verdictDraft, onVerdictDraft
   return (
     <section className="case-actions" aria-label={t('actions.label')}>
       <div className="case-actions__buttons">
-        <Button variant="secondary" disabled={!rules.canClaim} onClick={() => void claim.run({ caseId: detail.id })}>
+        <Button variant="secondary" disabled={!rules.canClaim} aria-keyshortcuts="c" onClick={() => void claim.run({ caseId: detail.id })}>
           {t('actions.claim')}
         </Button>
-        <Button variant="primary" className="case-verdict-button--release" disabled={!rules.canDecide} onClick={() => openDialog('release')}>
+        <Button variant="primary" className="case-verdict-button--release" disabled={!rules.canDecide} aria-keyshortcuts="r" onClick={() => openDialog('release')}>
           {t('actions.release')}
         </Button>
-        <Button variant="primary" className="case-verdict-button--refund" disabled={!rules.canDecide} onClick={() => openDialog('refund')}>
+        <Button variant="primary" className="case-verdict-button--refund" disabled={!rules.canDecide} aria-keyshortcuts="f" onClick={() => openDialog('refund')}>
           {t('actions.refund')}
         </Button>
       </div>

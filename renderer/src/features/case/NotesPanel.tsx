@@ -1,8 +1,9 @@
 // Internal notes: what the desk team tells itself about the case, never shown to the parties. The note
 // being written is a draft the desk keeps until it is added.
-import type { FormEvent } from 'react';
+import { useRef, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components';
+import { useShortcut } from '../../app/shortcuts';
 import type { CaseDetail } from '../../../../shared/api/types';
 import { useDeskCommand } from '../../desk';
 import { errorText } from './errorText';
@@ -18,6 +19,9 @@ export function NotesPanel({ detail, noteDraft, onNoteDraft }: NotesPanelProps) 
   const { t } = useTranslation('case');
   const format = useCaseFormatters();
   const addNote = useDeskCommand('case.note', { onSuccess: () => onNoteDraft('') });
+  const field = useRef<HTMLTextAreaElement>(null);
+  // n (app/shortcuts.ts) puts the cursor in the note; from there every key is typed, none is a shortcut.
+  useShortcut('note', () => field.current?.focus());
 
   async function add(event: FormEvent) {
     event.preventDefault();
@@ -46,7 +50,7 @@ export function NotesPanel({ detail, noteDraft, onNoteDraft }: NotesPanelProps) 
       )}
       <form onSubmit={(event) => void add(event)} className="case-notes__form">
         <label htmlFor="case-note-draft">{t('notes.label')}</label>
-        <textarea id="case-note-draft" rows={2} maxLength={4000} value={noteDraft} onChange={(event) => onNoteDraft(event.target.value)} />
+        <textarea ref={field} id="case-note-draft" aria-keyshortcuts="n" rows={2} maxLength={4000} value={noteDraft} onChange={(event) => onNoteDraft(event.target.value)} />
         <Button variant="primary" type="submit" disabled={addNote.pending || noteDraft.trim() === ''}>
           {t('notes.add')}
         </Button>

@@ -1,6 +1,8 @@
 // The search box: typing updates the query after a short pause, so a fast typist sends one query, not ten.
-import { useEffect, useState } from 'react';
+// "/" focuses it from anywhere on the queue (app/shortcuts.ts).
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useShortcut } from '../../app/shortcuts';
 import { useQueueState } from './queueStore';
 
 const DEBOUNCE_MS = 200;
@@ -9,6 +11,8 @@ export function SearchBox() {
   const { t } = useTranslation('queue');
   const search = useQueueState((state) => state.search);
   const [text, setText] = useState(search);
+  const input = useRef<HTMLInputElement>(null);
+  useShortcut('focusSearch', () => input.current?.focus());
 
   useEffect(() => {
     if (text === useQueueState.getState().search) return;
@@ -23,7 +27,9 @@ export function SearchBox() {
         <path d="M10.6 10.6l3.4 3.4" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
       </svg>
       <input
+        ref={input}
         type="search"
+        aria-keyshortcuts="/"
         className="input search__input"
         aria-label={t('search')}
         placeholder={t('searchPlaceholder')}

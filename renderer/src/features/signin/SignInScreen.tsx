@@ -1,17 +1,21 @@
 // Sign-in in steps: password, then the authentication code, or for a new user an invitation (its code and a
 // password they choose), then enrolment with a QR code and the backup codes shown once. The shell appears
-// only after the last step.
+// only after the last step. The first step names the server the password goes to, and on the bundled demo
+// server lists the demo accounts.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Me } from '../../../../shared/api/types';
 import type { SignInStep } from '../../../../shared/desk-api/contract';
 import { Alert } from '../../components';
+import { useServer } from '../../stores/server';
 import { useSession } from '../../stores/session';
 import { BackupCodesStep } from './BackupCodesStep';
+import { BrandMark } from './BrandMark';
 import { CodeStep } from './CodeStep';
 import { EnrolmentIntro } from './EnrolmentIntro';
 import { InvitationStep } from './InvitationStep';
 import { PasswordStep } from './PasswordStep';
+import { DemoAccounts, ServerLine } from './ServerLine';
 import './signin.css';
 
 type Stage =
@@ -25,6 +29,7 @@ export function SignInScreen() {
   const endedBecause = useSession((state) => state.endedBecause);
   const idleMinutes = useSession((state) => state.idleMinutes);
   const [stage, setStage] = useState<Stage>({ step: 'password' });
+  const server = useServer((state) => state.info);
 
   function verified(user: Me, backupCodes: string[] | null) {
     if (backupCodes && backupCodes.length > 0) setStage({ step: 'backup', user, codes: backupCodes });
@@ -34,17 +39,12 @@ export function SignInScreen() {
   return (
     <main className="signin">
       <div className={`signin__card${stage.step === 'backup' ? ' signin__card--wide' : ''}`}>
-        <div className="signin__brand" aria-hidden="true">
-          <svg viewBox="0 0 24 24" width="28" height="28">
-            <rect x="1" y="1" width="22" height="22" rx="6" fill="currentColor" />
-            <path d="M7 12.5l3.2 3.2L17 8.8" fill="none" stroke="var(--surface)" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
-          </svg>
-          <span>Dispute Desk</span>
-        </div>
+        <BrandMark />
         {stage.step === 'password' && (
           <>
             <h1 className="signin__title">{t('title')}</h1>
             <p className="signin__subtitle">{t('subtitle')}</p>
+            {server && <ServerLine info={server} />}
             {endedBecause === 'expired' && <Alert tone="info">{t('expired')}</Alert>}
             {endedBecause === 'idle' && <Alert tone="info">{t('idle', { count: idleMinutes ?? 0 })}</Alert>}
             <PasswordStep
@@ -53,6 +53,7 @@ export function SignInScreen() {
             <button type="button" className="signin__switch" onClick={() => setStage({ step: 'invitation' })}>
               {t('haveInvitation')}
             </button>
+            {server?.kind === 'bundled' && <DemoAccounts />}
           </>
         )}
         {stage.step === 'invitation' && (

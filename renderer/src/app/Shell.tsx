@@ -14,6 +14,7 @@ import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
 import { alertsHref, auditHref, peopleHref, queueHref, supervisionHref, useRoute, type Route } from './router';
 import { SettingsDialog } from './SettingsDialog';
+import { SignOutButton } from './SignOutButton';
 import { SyncIndicator } from './SyncIndicator';
 
 export function Shell() {
@@ -82,9 +83,7 @@ export function Shell() {
         <Button variant="quiet" onClick={() => setSettingsOpen(true)}>
           {t('shell.settings')}
         </Button>
-        <Button variant="secondary" onClick={() => void useSession.getState().signOut()}>
-          {t('shell.signOut')}
-        </Button>
+        <SignOutButton />
       </header>
       <main id="main" className="shell__main" tabIndex={-1}>
         <RouteScreen route={route} reviewsAlerts={reviewsAlerts} supervises={supervises} />

@@ -10,6 +10,8 @@ import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
 import type { DeskContext } from '../../electron/desk/context';
 import { openDeskDatabase } from '../../electron/desk/db/open';
 import { OWN_MIGRATIONS } from '../../electron/desk/db/own-migrations/index';
+import { migrateOpenedDatabase } from '../../shared/db/migrations';
+import { openSqlite } from '../../electron/desk/db/open';
 import { storedDrafts, writeDraftJson } from '../../electron/desk/drafts/store';
 import { insertCommand, settleAttempt } from '../../electron/desk/outbox/store';
 import { DEFAULT_RETENTION_DAYS, purgeOwnStore } from '../../electron/desk/storage/purge';
@@ -144,5 +146,38 @@ describe("the own store's retention", () => {
     expect(left).toEqual(
       [`USR-ana ${held}`, `USR-ana ${unassigned}`, `USR-sofia ${reassigned}`, 'USR-ana DSP-GONE-NEW'].sort(),
     );
+  });
+});
+
+describe('commands that finished before this version', () => {
+  it('lose their free text on the upgrade; those still on their way keep their payload', () => {
+    const db = openSqlite(':memory:');
+    const tooNew = () => new Error('too new');
+    migrateOpenedDatabase(db, OWN_MIGRATIONS.slice(0, 1), tooNew);
+    const verdict = { outcome: 'refund', reasonCode: 'payment_not_received', rationale: RATIONALE, totp: null };
+    const row = (id: string, kind: string, state: string, payload: unknown) =>
+      db
+        .prepare(
+          `INSERT INTO outbox (id, user_id, kind, case_id, idempotency_key, payload, state, created_at, updated_at, next_attempt_at)
+           VALUES (?, 'USR-1', ?, 'DSP-1', ?, ?, ?, 'T', 'T', 'T')`,
+        )
+        .run(id, kind, id, JSON.stringify(payload), state);
+    row('note', 'note', 'confirmed', { body: NOTE });
+    row('verdict', 'verdict', 'failed', verdict);
+    row('decision', 'alert_decision', 'confirmed', { decision: 'dismiss', reason: NOTE });
+    row('broken', 'note', 'failed', null);
+    row('unsent', 'verdict', 'needs_code', { ...verdict, rationale: UNSENT });
+    migrateOpenedDatabase(db, OWN_MIGRATIONS, tooNew);
+    const payloads = Object.fromEntries(
+      (db.prepare('SELECT id, payload FROM outbox').all() as { id: string; payload: string }[]).map((r) => [r.id, JSON.parse(r.payload)]),
+    );
+    expect(payloads).toEqual({
+      note: {},
+      verdict: { outcome: 'refund', reasonCode: 'payment_not_received' },
+      decision: { decision: 'dismiss' },
+      broken: {},
+      unsent: { ...verdict, rationale: UNSENT },
+    });
+    db.close();
   });
 });

@@ -35,7 +35,13 @@ import { syncHandlers } from './sync/handlers';
 import { userHandlers } from './users/handlers';
 import { bindCacheToServer, readCacheOwner, writeCacheOwner } from './sync/sync-state';
 import { checkDataKey, dataKeyFromFile } from './storage/data-key';
-import { DEFAULT_RETENTION_DAYS, purgeOldSetAsideCopies, purgePersonalData, purgeResolvedCases } from './storage/purge';
+import {
+  DEFAULT_RETENTION_DAYS,
+  purgeOldSetAsideCopies,
+  purgeOwnStore,
+  purgePersonalData,
+  purgeResolvedCases,
+} from './storage/purge';
 import { openDeskStores } from './storage/stores';
 
 export interface DeskServiceOptions {
@@ -169,10 +175,12 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
 
   // Resolved cases past the retention period go at start, after every sync that reached the end of the
   // feed (a sync may have just brought them, or time moved them past the period) and when the period
-  // changes; so do copies of damaged desk files set aside longer ago than the period.
+  // changes; so do copies of damaged desk files set aside longer ago than the period, finished commands
+  // and drafts that outlived their use (first, while the decided cases are still cached to say so).
   async function applyRetention(): Promise<void> {
     try {
       const days = retentionDays();
+      purgeOwnStore(ctx, days, session.user());
       if (purgeResolvedCases(ctx, days) > 0) await evidence.dropUnreferenced();
       await purgeOldSetAsideCopies(ctx, days);
     } catch (error) {

@@ -156,6 +156,8 @@ export const deskChannels = {
     z.ZodType<{ caseId: string; draft: Draft }, { caseId: string; draft: z.input<typeof draft> }>,
     Draft
   >(z.strictObject({ caseId, draft })),
+  /** How many drafts the signed-in user has: signing out deletes them, and the sign-out button says so first. */
+  'drafts.count': channel<typeof none, { count: number }>(none),
   'evidence.url': channel<z.ZodType<{ sha256: string }>, { url: string }>(
     z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
   ),

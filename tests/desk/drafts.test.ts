@@ -1,5 +1,6 @@
-// Drafts are local to the desk, per user and case, in SQLite: they survive sign-out, an ended session and
-// a restart (a reopen of the desk's database), and a verdict draft never holds an authentication code.
+// Drafts are local to the desk, per user and case, in SQLite: they survive an ended session and a restart
+// (a reopen of the desk's database), and a verdict draft never holds an authentication code. Sign-out
+// deletes them (storage/purge.ts; tested with the whole service in storage.test.ts).
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDrafts } from '../../electron/desk/drafts/drafts';
@@ -126,7 +127,8 @@ describe('drafts with the real session', () => {
     await platform.close();
   });
 
-  it('survive a sign-out, an ended session and a restart', async () => {
+  // Signing out deletes them with the rest of the user's data (the desk service's purge, tests/desk/storage.test.ts).
+  it('survive an ended session and a restart', async () => {
     const ana = addUser(platform.server.ctx, 'agent');
     const open = () => {
       const desk = openTestDesk(dataDir, platform.proxy.url);
@@ -137,9 +139,8 @@ describe('drafts with the real session', () => {
     await signIn(first.desk, platform.server, ana);
     await first.handlers['drafts.save']!({ caseId: 'DSP-1', draft: DRAFT });
 
-    await first.desk.session.signOut();
-    await signIn(first.desk, platform.server, ana);
     expect(await first.handlers['drafts.get']!({ caseId: 'DSP-1' })).toEqual(DRAFT);
+    expect(await first.handlers['drafts.count']!(undefined)).toEqual({ count: 1 });
 
     // The session ends on the server; the desk learns it on its next call.
     platform.server.ctx.db.prepare('DELETE FROM sessions').run();

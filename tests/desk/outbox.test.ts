@@ -237,8 +237,8 @@ describe('retries under the same key', () => {
     expect(desk.ctx.db.prepare('SELECT status FROM cases WHERE id = ?').get(caseId)).toEqual({
       status: 'resolved',
     });
-    // Once confirmed, the code is gone from disk.
-    expect(JSON.parse(findCommand(desk.ctx.own, entry.id)!.payload)).toMatchObject({ totp: null });
+    // Once confirmed, the code and the rationale are gone from disk: only the choice made stays.
+    expect(JSON.parse(findCommand(desk.ctx.own, entry.id)!.payload)).toEqual({ outcome: 'release', reasonCode: 'payment_confirmed' });
   });
 
   it('a verdict answered 200 in a form the desk cannot read stays pending and goes again under its key', async () => {
@@ -423,7 +423,7 @@ describe('refusals are final and readable', () => {
     expect(failed.error?.message).toBe(
       'The verdict was not applied: you no longer hold this case (a supervisor may have reassigned it).',
     );
-    expect(JSON.parse(failed.payload)).toMatchObject({ totp: null });
+    expect(JSON.parse(failed.payload)).toEqual({ outcome: 'refund', reasonCode: 'payment_confirmed' });
     const attempts = failed.attempts;
     await outbox.resume();
     expect(findCommand(desk.ctx.own, entry.id)?.attempts).toBe(attempts);
@@ -488,7 +488,7 @@ describe('refusals are final and readable', () => {
 
     expect(entry).toMatchObject({ state: 'failed', attempts: 1, error: { code: 'escrow_on_hold' } });
     expect(entry.error?.message).toMatch(/on hold/);
-    expect(JSON.parse(findCommand(desk.ctx.own, entry.id)!.payload)).toMatchObject({ totp: null });
+    expect(JSON.parse(findCommand(desk.ctx.own, entry.id)!.payload)).toEqual({ outcome: 'release', reasonCode: 'payment_confirmed' });
     expect(escrowOf(platform.server, caseId)).toMatchObject({
       state: 'held',
       hold_reason: 'KYT alert under review',

@@ -13,6 +13,9 @@ import { seal, sealedName } from '../../electron/desk/evidence/sealed-file';
 import { dataKeyFromFile, storeKey } from '../../electron/desk/storage/data-key';
 import { EVIDENCE_FOLDER } from '../../electron/desk/storage/stores';
 import { syntheticCase } from './fixtures/synthetic-cases';
+import { readOwnDb } from './fixtures/own-store';
+import { writeDraftJson } from '../../electron/desk/drafts/store';
+import { insertCommand, settleAttempt } from '../../electron/desk/outbox/store';
 import { openDesk, openDeskCache, readDeskDb, tempDir, unwrap, type TestDesk } from './fixtures/live-desk';
 
 // Nothing listens here: retention needs no server.
@@ -178,6 +181,31 @@ describe('the retention period setting', () => {
     ]);
     expect(cachedIds(dataDir)).not.toContain(twentyDays);
     expect(cachedIds(dataDir)).not.toContain(fiveDays);
+  });
+});
+
+describe("the own store's retention, run by the desk", () => {
+  it('deletes at start the finished commands past the period and the drafts of decided cases; an unsent command stays', async () => {
+    const dataDir = tempDir('dd-desk-retention-');
+    await (await openDesk(NOWHERE, { dataDir, now: () => NOW })).desk.close();
+    const [decided] = cacheResolvedCases(dataDir, [5]) as [string];
+    readOwnDb(dataDir, (own) => {
+      const note = (id: string) =>
+        insertCommand(own, { id, userId: 'USR-1', kind: 'note', caseId: decided, idempotencyKey: id, payload: { body: 'a note' }, at: daysBefore(40) });
+      note('finished');
+      settleAttempt(own, 'finished', { state: 'confirmed', error: null, payload: {}, nextAttemptAt: daysBefore(40), now: daysBefore(40) });
+      note('unsent');
+      writeDraftJson(own, 'USR-1', decided, JSON.stringify({ note: 'a draft' }), daysBefore(1));
+    });
+
+    const desk = await openDesk(NOWHERE, { dataDir, now: () => NOW });
+    // Closing waits for the retention run at start.
+    await desk.desk.close();
+    readOwnDb(dataDir, (own) => {
+      expect(own.prepare('SELECT id, state FROM outbox').all()).toEqual([{ id: 'unsent', state: 'pending' }]);
+      expect(own.prepare('SELECT COUNT(*) AS n FROM drafts').get()).toEqual({ n: 0 });
+    });
+    expect(cachedIds(dataDir)).toContain(decided);
   });
 });
 

@@ -15,6 +15,7 @@ import { dataKeyFromFile } from '../../electron/desk/storage/data-key';
 import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
 import { addCase } from '../server/harness';
 import { syntheticCase } from './fixtures/synthetic-cases';
+import { ownStoreInClear, readOwnDb } from './fixtures/own-store';
 import {
   addDeskUser,
   caughtUp,
@@ -53,6 +54,13 @@ function filesUnder(dir: string): { file: string; bytes: Buffer }[] {
     });
 }
 
+const NOTE_SENT = 'Seller confirmed by phone that the transfer reached their account.';
+const DRAFT_TEXT = 'Draft to both parties: please send the full bank statement.';
+const UNSENT_RATIONALE = 'The statement shows the transfer with the trade reference on the due date.';
+
+/** The sign-out's purge runs after its answer; it logs this line when it is done. */
+const purgedAfterSignOut = (desk: TestDesk) => desk.logs.some((line) => line.message.startsWith('Signed out:'));
+
 const holders = (dir: string, needle: Buffer) =>
   filesUnder(dir).filter(({ bytes }) => bytes.includes(needle)).map(({ file }) => path.relative(dir, file));
 
@@ -80,18 +88,29 @@ describe("the desk's data folder", () => {
       ) as CaseDetail;
       const image = await desk.desk.evidenceFile(detail.evidence[0]!.sha256);
       expect(image).not.toBeNull();
+      // The user's own text, in the own store: a note sent (its command confirmed) and a draft.
+      const note = await unwrap(desk.desk.handle('case.note', { caseId, body: NOTE_SENT }));
+      expect(note.state).toBe('confirmed');
+      await unwrap(desk.desk.handle('drafts.save', { caseId, draft: { message: DRAFT_TEXT } }));
       const secrets = {
         name: Buffer.from(detail.buyer.displayName),
         chat: Buffer.from(detail.messages.find((line) => line.body.length >= 12)!.body),
         image: image!.bytes.subarray(0, 64),
+        note: Buffer.from(NOTE_SENT),
+        draft: Buffer.from(DRAFT_TEXT),
       };
 
       await unwrap(desk.desk.handle('session.signOut'));
-      // The purge runs after the sign-out's answer; its end is the cache being empty.
-      await expect.poll(() => readDeskDb(desk.dataDir, (db) => db.prepare('SELECT COUNT(*) AS n FROM cases').get())).toEqual({ n: 0 });
-      await expect.poll(() => fs.existsSync(path.join(desk.dataDir, 'evidence'))).toBe(false);
+      await expect.poll(() => purgedAfterSignOut(desk)).toBe(true);
+      expect(fs.existsSync(path.join(desk.dataDir, 'evidence'))).toBe(false);
+      expect(readDeskDb(desk.dataDir, (db) => db.prepare('SELECT COUNT(*) AS n FROM cases').get())).toEqual({ n: 0 });
 
-      for (const [what, needle] of Object.entries(secrets)) expect(holders(desk.dataDir, needle), what).toEqual([]);
+      // Raw bytes of every file (the own store's are encrypted, so it is read in clear as well).
+      const ownInClear = ownStoreInClear(desk.dataDir);
+      for (const [what, needle] of Object.entries(secrets)) {
+        expect(holders(desk.dataDir, needle), what).toEqual([]);
+        expect(ownInClear.includes(needle), `${what} in own.db`).toBe(false);
+      }
       expect(readDeskDb(desk.dataDir, (db) => db.prepare('SELECT COUNT(*) AS n FROM cases_search').get())).toEqual({ n: 0 });
 
       for (const { file } of filesUnder(desk.dataDir)) expect(fs.statSync(file).mode & 0o777, file).toBe(0o600);
@@ -113,6 +132,56 @@ describe("the desk's data folder", () => {
     expect(fs.statSync(path.join(dataDir, 'evidence', 'ab')).mode & 0o777).toBe(0o700);
     expect(fs.statSync(path.join(dataDir, 'evidence', 'ab', 'old')).mode & 0o777).toBe(0o600);
   });
+});
+
+describe("the own store at sign-out", () => {
+  it(
+    'keeps an unsent verdict with its payload; a finished note and the drafts go, in clear as well',
+    async () => {
+      const server = await startLiveServer();
+      servers.push(server);
+      const caseId = addCase(server.ctx);
+      const agent = addDeskUser(server);
+      const desk = await openDesk(server.url);
+      desks.push(desk);
+      const synced = caughtUp(desk, server);
+      await signIn(desk.desk, agent);
+      await synced;
+
+      expect((await unwrap(desk.desk.handle('case.claim', { caseId }))).state).toBe('confirmed');
+      expect((await unwrap(desk.desk.handle('case.note', { caseId, body: NOTE_SENT }))).state).toBe('confirmed');
+      // A code the server refuses: the verdict waits for a fresh one, unsent.
+      const verdict = await unwrap(
+        desk.desk.handle('case.verdict', {
+          caseId,
+          outcome: 'release',
+          reasonCode: 'payment_confirmed',
+          rationale: UNSENT_RATIONALE,
+          totp: '000000',
+        }),
+      );
+      expect(verdict.state).toBe('needs_code');
+      await unwrap(desk.desk.handle('drafts.save', { caseId, draft: { note: DRAFT_TEXT } }));
+      expect(await unwrap(desk.desk.handle('drafts.count'))).toEqual({ count: 1 });
+
+      await unwrap(desk.desk.handle('session.signOut'));
+      await expect.poll(() => purgedAfterSignOut(desk)).toBe(true);
+
+      const left = readOwnDb(desk.dataDir, (db) => ({
+        outbox: db.prepare('SELECT id, kind, state, payload FROM outbox').all(),
+        drafts: db.prepare('SELECT COUNT(*) AS n FROM drafts').get(),
+      }));
+      expect(left.drafts).toEqual({ n: 0 });
+      expect(left.outbox).toEqual([{ id: verdict.id, kind: 'verdict', state: 'needs_code', payload: expect.any(String) }]);
+      const payload = JSON.parse((left.outbox[0] as { payload: string }).payload);
+      expect(payload).toEqual({ outcome: 'release', reasonCode: 'payment_confirmed', rationale: UNSENT_RATIONALE, totp: null });
+      const ownInClear = ownStoreInClear(desk.dataDir);
+      expect(ownInClear.includes(NOTE_SENT), 'the note').toBe(false);
+      expect(ownInClear.includes(DRAFT_TEXT), 'the draft').toBe(false);
+      expect(ownInClear.includes(UNSENT_RATIONALE), 'the unsent verdict').toBe(true);
+    },
+    SEEDS_A_SERVER,
+  );
 });
 
 describe('a damaged cache', () => {

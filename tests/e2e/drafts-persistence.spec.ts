@@ -1,7 +1,8 @@
 // What an agent is writing on a case is kept by the desk, not by the page: the message to the parties,
-// the internal note and the verdict being prepared (reason and rationale) come back after a sign-out,
-// after the session expired on the server, and after the browser host itself was restarted on the same
-// data folder; a note that was added is on the server and comes back too.
+// the internal note and the verdict being prepared (reason and rationale) come back after the session
+// expired on the server and after the browser host itself was restarted on the same data folder; a note
+// that was added is on the server and comes back too. Signing out deletes the drafts from the computer
+// (issue #11): the button says so first, and after signing back in the composer is empty.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +65,7 @@ async function signInAndOpen(page: Page, host: DeskHost): Promise<void> {
   await openCase(page);
 }
 
-test('Drafts and notes survive sign-out, session expiry and a restart of the host', async ({ page }, testInfo) => {
+test('Drafts survive session expiry and a restart of the host, and go at sign-out after a warning', async ({ page }, testInfo) => {
   // Four sign-ins by one agent (drafts belong to their writer) take four 30 s code steps.
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1440, height: 1400 });
@@ -99,13 +100,7 @@ test('Drafts and notes survive sign-out, session expiry and a restart of the hos
     // The desk holds the drafts now (saved after a pause in typing), not just the page.
     await expect.poll(() => storedDraft(page), { timeout: 10_000 }).toEqual(EXPECTED);
 
-    // 1. Sign out and back in.
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
-    await signInAndOpen(page, first);
-    await expectDraftsShown(page);
-
-    // 2. The server ends the session, as an expiry does; the desk's next call gets a 401.
+    // 1. The server ends the session, as an expiry does; the desk's next call gets a 401.
     execFileSync('sqlite3', [
       join(dataDir, 'server', 'platform.db'),
       '.timeout 5000',
@@ -117,7 +112,7 @@ test('Drafts and notes survive sign-out, session expiry and a restart of the hos
     await signInAndOpen(page, first);
     await expectDraftsShown(page);
 
-    // 3. The host stops and starts again on the same data folder, at a new address with a new secret.
+    // 2. The host stops and starts again on the same data folder, at a new address with a new secret.
     await first.stop();
     hosts.length = 0;
     const restarted = await startBrowserHost({ dataDir });
@@ -129,6 +124,18 @@ test('Drafts and notes survive sign-out, session expiry and a restart of the hos
     await signInAndOpen(page, second);
     await expectDraftsShown(page);
     await saveScreenshot(page, testInfo, 'case-drafts-after-restart');
+
+    // 3. Signing out deletes the drafts, after saying so; the added note is the server's and stays.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Sign out and delete your drafts?' });
+    await expect(confirm).toContainText('Your draft on 1 case will be deleted from this computer.');
+    await confirm.getByRole('button', { name: 'Sign out and delete drafts' }).click();
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await signInAndOpen(page, second);
+    await expect(page.getByText(ADDED_NOTE)).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByRole('textbox', { name: 'Message to both parties' })).toHaveValue('');
+    await expect(page.getByRole('textbox', { name: 'New internal note' })).toHaveValue('');
+    expect(await storedDraft(page)).toEqual({ message: '', note: '', verdict: null });
   } finally {
     for (const host of hosts) await host.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,13 +1,15 @@
 // Drafts of what an agent is writing on a case: the message to the parties, the internal note, and the
 // verdict being prepared (outcome, reason, rationale). They are local to this desk, keyed by the user who
-// wrote them, and kept in SQLite so that they survive sign-out, an expired session and a restart. The
+// wrote them, and kept in SQLite so that they survive an expired session and a restart. Signing out
+// deletes them (storage/purge.ts: personal text does not stay on a shared computer), which is why the
+// renderer asks 'drafts.count' and warns first; so does retention, once a draft has outlived its use. The
 // verdict draft has no place for an authentication code: the contract's draft schema is strict, so a
 // code sent along is refused, and none is ever written to disk here.
 import { draft as draftSchema, type Draft } from '../../../shared/desk-api/schemas';
 import type { DeskContext } from '../context';
 import { DeskFailure, type DeskHandlers } from '../handlers';
 import type { SignedInUser } from '../outbox/platform';
-import { deleteDraft, readDraftJson, writeDraftJson } from './store';
+import { countDrafts, deleteDraft, readDraftJson, writeDraftJson } from './store';
 
 export interface DraftsDeps {
   /** Whose drafts these are: the signed-in user. */
@@ -48,6 +50,7 @@ export function createDrafts(ctx: DeskContext, deps: DraftsDeps): Drafts {
       else writeDraftJson(ctx.own, userId, caseId, JSON.stringify(draft), ctx.now().toISOString());
       return draft;
     },
+    'drafts.count': async () => ({ count: countDrafts(ctx.own, owner()) }),
   };
 
   return { handlers };

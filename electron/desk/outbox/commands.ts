@@ -5,6 +5,12 @@
 // only when the body matches). Once the server has answered for good, or refused the code, the code is
 // useless and is wiped from the row (see `withoutCode`): a used code is single use anyway, and no code
 // outlives its command on disk. The code is never logged.
+//
+// A finished command (confirmed, or failed for good) keeps none of its free text either: the note's body,
+// the message, the verdict's rationale and every reason are personal data the server holds, and the desk
+// shows a finished command only by its kind, subject, state, times and error (store.ts, entryOf). What
+// stays is the choice made, from closed lists (a verdict's outcome and reason code, an alert's decision),
+// see `finishedPayload`.
 import { z } from 'zod';
 import { ROUTES } from '../../../shared/api/routes';
 import { KYT_DECISIONS, REASON_CODES, VERDICT_OUTCOMES } from '../../../shared/domain/dispute';
@@ -132,4 +138,24 @@ export const isStepUpKind = (kind: OutboxKind): kind is (typeof STEP_UP_KINDS)[n
 export function withoutCode(kind: OutboxKind, payload: unknown): unknown {
   if (!isStepUpKind(kind)) return payload;
   return { ...commandPayloads[kind].parse(payload), totp: null };
+}
+
+/** The fields of a closed list each kind may keep once finished; every other field is free text or an id. */
+const CHOICES_KEPT: Partial<Record<OutboxKind, readonly string[]>> = {
+  verdict: ['outcome', 'reasonCode'],
+  alert_decision: ['decision'],
+};
+
+/**
+ * The payload as it stays on disk once the command is finished (confirmed or failed for good): only the
+ * choices it made. Never read back as a command (nothing sends a finished one), so it need not parse.
+ */
+export function finishedPayload(kind: OutboxKind, payload: unknown): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  if (typeof payload !== 'object' || payload === null) return kept;
+  for (const field of CHOICES_KEPT[kind] ?? []) {
+    const value = (payload as Record<string, unknown>)[field];
+    if (typeof value === 'string') kept[field] = value;
+  }
+  return kept;
 }

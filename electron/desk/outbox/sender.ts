@@ -16,6 +16,7 @@ import { applyCaseDetail } from '../cache/apply-case';
 import type { DeskContext } from '../context';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
 import {
+  finishedPayload,
   parsePayload,
   platformRequestOf,
   withoutCode,
@@ -127,7 +128,7 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
         code: 'unreadable_command',
         message: 'This command could not be read back from disk; give it again.',
       };
-      settle(command, { state: 'failed', error, payload: null, nextAttemptAt: command.nextAttemptAt });
+      settle(command, { state: 'failed', error, payload: finishedPayload(command.kind, null), nextAttemptAt: command.nextAttemptAt });
       return;
     }
     const facts = {
@@ -163,8 +164,14 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
       settle(command, {
         state: pending ? 'pending' : outcome.next,
         error: outcome.error,
-        // A pending verdict keeps its code for the retry: the same key must come with the same body.
-        payload: pending ? payload : withoutCode(command.kind, payload),
+        // A pending verdict keeps its code for the retry: the same key must come with the same body. One
+        // waiting for a code keeps the rest of its payload (it is unsent); one that failed for good keeps
+        // no free text, in the same write that settles it.
+        payload: pending
+          ? payload
+          : outcome.next === 'failed'
+            ? finishedPayload(command.kind, payload)
+            : withoutCode(command.kind, payload),
         nextAttemptAt: outcome.next === 'retry' ? retryAt : command.nextAttemptAt,
       });
       return;
@@ -178,7 +185,8 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
     settle(command, {
       state: 'confirmed',
       error: null,
-      payload: withoutCode(command.kind, payload),
+      // Done: its text is on the server now, and goes from this desk in the same write (commands.ts).
+      payload: finishedPayload(command.kind, payload),
       nextAttemptAt: command.nextAttemptAt,
     });
     try {

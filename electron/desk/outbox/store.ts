@@ -228,3 +228,16 @@ export function openCommandOf(db: DeskDb, userId: string, caseId: string, kind: 
 /** A verdict of `userId` on the case that is still on its way (pending or waiting for a code), if any. */
 export const openVerdictOf = (db: DeskDb, userId: string, caseId: string) =>
   openCommandOf(db, userId, caseId, 'verdict');
+
+/**
+ * Deletes the finished commands (confirmed, or failed for good), of every user, last changed before
+ * `before` (all of them without it); returns how many. Commands still on their way (pending, waiting for a
+ * code) are never deleted: one may be an unsent verdict.
+ */
+export function deleteFinishedCommands(db: DeskDb, before?: string): number {
+  return db
+    .prepare(
+      `DELETE FROM outbox WHERE state IN ('confirmed', 'failed') AND (@before IS NULL OR updated_at < @before)`,
+    )
+    .run({ before: before ?? null }).changes;
+}

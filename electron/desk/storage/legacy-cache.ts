@@ -38,6 +38,16 @@ const OWN_TABLES = {
   settings: ['key', 'value'],
 } as const;
 
+/**
+ * Which rows of each table move. A finished command (confirmed, failed for good) stays behind: its text is
+ * on the server, and this version keeps none of a finished command's (outbox/commands.ts, finishedPayload).
+ */
+const ROWS_KEPT: Record<keyof typeof OWN_TABLES, string> = {
+  outbox: "WHERE state IN ('pending', 'needs_code')",
+  drafts: '',
+  settings: '',
+};
+
 function copyOwnRows(legacy: DeskDb, own: DeskDb): number {
   let copied = 0;
   own.transaction(() => {
@@ -47,7 +57,8 @@ function copyOwnRows(legacy: DeskDb, own: DeskDb): number {
         `INSERT OR IGNORE INTO ${table} (${names}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
       );
       // rowid order keeps the outbox's sending order (store.ts sends each case's commands by rowid).
-      for (const row of legacy.prepare(`SELECT ${names} FROM ${table} ORDER BY rowid`).iterate())
+      const kept = ROWS_KEPT[table as keyof typeof OWN_TABLES];
+      for (const row of legacy.prepare(`SELECT ${names} FROM ${table} ${kept} ORDER BY rowid`).iterate())
         copied += insert.run(row as Record<string, unknown>).changes;
     }
   })();

@@ -1,9 +1,16 @@
 // Everything personal the desk holds about cases goes when the user signs out, and resolved cases go after
 // the retention period: the cached cases (names, chats, notes, identity results), their search index and
-// the evidence files (receipts, ID photos, liveness frames). What stays: the own store (the outbox, which
-// may hold an unsent verdict, the user's drafts and the settings), the audit chain's hashes and the server
-// the cache is bound to. Deleted rows are not enough on their own: SQLite leaves their bytes in free pages
-// and in the WAL, so the file is vacuumed and the WAL truncated (both are encrypted anyway).
+// the evidence files (receipts, ID photos, liveness frames). What stays: the outbox's commands still on
+// their way (pending or waiting for a code: an unsent verdict is never lost), the settings, the audit
+// chain's hashes and the server the cache is bound to. Deleted rows are not enough on their own: SQLite
+// leaves their bytes in free pages and in the WAL, so the file is vacuumed and the WAL truncated (both are
+// encrypted anyway).
+// The own store holds personal text too: the drafts, and the commands that are finished (their payload
+// lost its free text when they finished, outbox/commands.ts, but their case and times remain). Sign-out
+// deletes both, every user's, since signing out is leaving this computer; drafts are unsent work, but only
+// a command carries the user's decision, and the sign-out button warns of the drafts it deletes. After the
+// retention period, finished commands go, and drafts of cases decided, held by someone else, or gone from
+// the cache.
 // Copies of a damaged store set aside at start (stores.ts) hold the same data: a set-aside cache goes with
 // the cache at sign-out; a set-aside own store is kept like the own store (support may recover unsent
 // verdicts from it) until the retention period has passed, when every set-aside copy goes.
@@ -11,6 +18,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DeskContext, DeskDb } from '../context';
 import { DESK_DATABASE_FILE } from '../db/open';
+import { deleteAllDrafts, deleteDraft, storedDrafts, type StoredDraft } from '../drafts/store';
+import { deleteFinishedCommands } from '../outbox/store';
+import type { SignedInUser } from '../outbox/platform';
 import { EVIDENCE_FOLDER, setAsideCopies } from './stores';
 
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -21,7 +31,10 @@ function compact(db: DeskDb): void {
   db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
-/** Sign-out: every cached case and evidence file. The next sign-in syncs from the beginning. */
+/**
+ * Sign-out (and another user signing in): every cached case and evidence file, every draft and every
+ * finished command. The next sign-in syncs from the beginning; unsent commands go out after it.
+ */
 export async function purgePersonalData(ctx: DeskContext): Promise<void> {
   ctx.db
     .transaction(() => {
@@ -36,10 +49,17 @@ export async function purgePersonalData(ctx: DeskContext): Promise<void> {
     })
     .immediate();
   compact(ctx.db);
+  ctx.own
+    .transaction(() => {
+      deleteFinishedCommands(ctx.own);
+      deleteAllDrafts(ctx.own);
+    })
+    .immediate();
+  compact(ctx.own);
   await fs.rm(path.join(ctx.dataDir, EVIDENCE_FOLDER), { recursive: true, force: true });
   const asideCaches = setAsideCopies(ctx.dataDir).filter((copy) => copy.store === DESK_DATABASE_FILE);
   await Promise.all(asideCaches.map((copy) => fs.rm(copy.file, { force: true })));
-  ctx.log.info('Signed out: the cached cases and evidence files were deleted');
+  ctx.log.info('Signed out: the cached cases and evidence files were deleted, and the drafts and finished commands');
 }
 
 /** Deletes every set-aside copy (of the cache or the own store) older than `retentionDays`; returns how many. */
@@ -86,4 +106,51 @@ export function purgeResolvedCases(ctx: DeskContext, retentionDays: number): num
     ctx.log.info('Resolved cases past the retention period were deleted', { count: gone, retentionDays });
   }
   return gone;
+}
+
+interface CachedCase {
+  status: string;
+  assigneeId: string | null;
+}
+
+function cachedCase(ctx: DeskContext, caseId: string): CachedCase | null {
+  const row = ctx.db.prepare('SELECT status, assignee_id AS assigneeId FROM cases WHERE id = ?').get(caseId) as
+    CachedCase | undefined;
+  return row ?? null;
+}
+
+/**
+ * Whether a draft has outlived its use: its case is decided (nothing more can be said or decided on it), or
+ * an agent's case now held by someone else (the composer and the verdict are the holder's; an agent's
+ * note on a case they never held goes too, which is the price of not knowing who held it before), or its
+ * case has left the cache and the draft was last touched before `cutoff`. Other roles write notes on
+ * cases they do not hold, so for them only the first and the last apply.
+ */
+function draftOutlived(ctx: DeskContext, draft: StoredDraft, cutoff: string, agent: SignedInUser | null): boolean {
+  const cached = cachedCase(ctx, draft.caseId);
+  if (cached === null) return draft.updatedAt < cutoff;
+  if (cached.status === 'resolved') return true;
+  return agent?.id === draft.userId && cached.assigneeId !== null && cached.assigneeId !== agent.id;
+}
+
+/**
+ * The own store's part of retention: finished commands last changed before the period, and the drafts
+ * that outlived their use (draftOutlived). `signedIn` is the user at the desk, if any. Run it before
+ * purgeResolvedCases, while the decided cases are still in the cache to say so. Returns how many rows went.
+ */
+export function purgeOwnStore(ctx: DeskContext, retentionDays: number, signedIn: SignedInUser | null): number {
+  const cutoff = new Date(ctx.now().getTime() - retentionDays * DAY_MS).toISOString();
+  const agent = signedIn?.role === 'agent' ? signedIn : null;
+  const { commands, drafts } = ctx.own
+    .transaction(() => {
+      const outlived = storedDrafts(ctx.own).filter((draft) => draftOutlived(ctx, draft, cutoff, agent));
+      for (const draft of outlived) deleteDraft(ctx.own, draft.userId, draft.caseId);
+      return { commands: deleteFinishedCommands(ctx.own, cutoff), drafts: outlived.length };
+    })
+    .immediate();
+  if (commands + drafts > 0) {
+    compact(ctx.own);
+    ctx.log.info('Finished commands and drafts past their use were deleted', { commands, drafts, retentionDays });
+  }
+  return commands + drafts;
 }

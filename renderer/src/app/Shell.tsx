@@ -16,6 +16,7 @@ import { alertsHref, auditHref, peopleHref, queueHref, supervisionHref, useRoute
 import { SettingsDialog } from './SettingsDialog';
 import { listenForShortcuts, useShortcut } from './shortcuts';
 import { ShortcutsOverlay } from './ShortcutsOverlay';
+import { SignOutButton } from './SignOutButton';
 import { SyncIndicator } from './SyncIndicator';
 
 export function Shell() {
@@ -92,9 +93,7 @@ export function Shell() {
         <Button variant="quiet" onClick={() => setSettingsOpen(true)}>
           {t('shell.settings')}
         </Button>
-        <Button variant="secondary" onClick={() => void useSession.getState().signOut()}>
-          {t('shell.signOut')}
-        </Button>
+        <SignOutButton />
       </header>
       <main id="main" className="shell__main" tabIndex={-1}>
         <RouteScreen route={route} reviewsAlerts={reviewsAlerts} supervises={supervises} />

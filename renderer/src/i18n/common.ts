@@ -21,6 +21,12 @@ export const commonMessages = {
       people: 'People',
       settings: 'Settings',
       signOut: 'Sign out',
+      signOutTitle: 'Sign out and delete your drafts?',
+      signOutDrafts_one:
+        'Your draft on 1 case will be deleted from this computer. Commands still waiting to be sent are kept and go out when you sign in again.',
+      signOutDrafts_other:
+        'Your drafts on {{count}} cases will be deleted from this computer. Commands still waiting to be sent are kept and go out when you sign in again.',
+      signOutAndDelete: 'Sign out and delete drafts',
       signedInAs: 'Signed in as {{name}}',
       back: 'Back to the queue',
     },
@@ -92,6 +98,12 @@ export const commonMessages = {
       people: 'Personas',
       settings: 'Configuración',
       signOut: 'Cerrar sesión',
+      signOutTitle: '¿Cerrar sesión y borrar tus borradores?',
+      signOutDrafts_one:
+        'Se borrará de este equipo tu borrador de 1 caso. Las acciones que aún esperan envío se conservan y se envían cuando vuelvas a iniciar sesión.',
+      signOutDrafts_other:
+        'Se borrarán de este equipo tus borradores de {{count}} casos. Las acciones que aún esperan envío se conservan y se envían cuando vuelvas a iniciar sesión.',
+      signOutAndDelete: 'Cerrar sesión y borrar borradores',
       signedInAs: 'Sesión iniciada como {{name}}',
       back: 'Volver a la cola',
     },

@@ -37,11 +37,13 @@ let stopping = false;
 /**
  * Ctrl-C reaches every process of the terminal's group, the child included; a signal sent to this script
  * alone is passed on. SIGTERM either way: the host stops once whichever signal comes first, and a second
- * SIGINT would find its handler gone and kill it mid-shutdown.
+ * SIGINT would find its handler gone and kill it mid-shutdown. Not on Windows: there kill() ends a process
+ * outright, and the console has already given the child its Ctrl-C.
  */
 function stopOnSignal(signal: NodeJS.Signals): void {
   stopping = true;
   if (running === null || running.exitCode !== null) process.exit(signal === 'SIGINT' ? 130 : 143);
+  if (process.platform === 'win32' && signal === 'SIGINT') return;
   running.kill('SIGTERM');
 }
 

@@ -180,7 +180,7 @@ describe('npm start without Electron’s runtime', () => {
     await expect(axios.get(`${serverUrl}/v1/health`)).rejects.toThrow();
   }, 180_000);
 
-  it('starts the browser host straight away where no window could open (Linux without a desktop session)', async () => {
+  it('starts the browser host straight away where no window could open (Linux without a desktop session), and stops it on SIGTERM', async () => {
     const configHome = join(dir, 'config');
     await preparedDataFolder(configHome);
     const electronDir = electronPackageWithoutRuntime();
@@ -194,7 +194,11 @@ describe('npm start without Electron’s runtime', () => {
     // No download is tried for a runtime that could not show a window anyway.
     expect(run.stderr()).not.toContain('Downloading');
 
-    process.kill(-run.child.pid!, 'SIGINT');
+    // A signal to the script alone (a process manager, not a terminal) stops the host it started too.
+    const pagePort = Number(READY_LINE.exec(run.stdout[0]!)?.[1]);
+    expect((await get(pagePort, '/')).status).toBe(200);
+    run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
+    await expect(get(pagePort, '/')).rejects.toThrow(/ECONNREFUSED/);
   }, 180_000);
 });

@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ICON_SOURCE, makeIcons, PNG_SIZES, tileOnly, IconSourceError } from '../../scripts/make-icons';
 import { UPDATE_URL_VARIABLE } from '../../scripts/packaging/release-plan';
+import { browserHostDataDir, PRODUCT_NAME } from '../../scripts/start/browser-fallback';
 
 const config = parse(readFileSync('electron-builder.yml', 'utf8')) as Configuration;
 
@@ -89,6 +90,9 @@ describe('electron-builder.yml', () => {
 
   it('names the product’s own site and support address, on its domain', () => {
     expect(config.extraMetadata?.homepage).toBe('https://disputedesk.app');
+    // The installed app's user-data folder, beside which `npm start`'s browser host keeps its data.
+    expect(config.extraMetadata?.productName).toBe(PRODUCT_NAME);
+    expect(browserHostDataDir('linux', {}, '/home/ana')).toBe(`/home/ana/.config/${PRODUCT_NAME}/browser-host`);
     expect(config.linux?.maintainer).toBe('Dispute Desk <support@disputedesk.app>');
     expect(config.extraMetadata?.author).toEqual({ name: 'Dispute Desk', email: 'support@disputedesk.app' });
   });

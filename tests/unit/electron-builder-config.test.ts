@@ -92,7 +92,9 @@ describe('electron-builder.yml', () => {
     expect(config.extraMetadata?.homepage).toBe('https://disputedesk.app');
     // The installed app's user-data folder, beside which `npm start`'s browser host keeps its data.
     expect(config.extraMetadata?.productName).toBe(PRODUCT_NAME);
-    expect(browserHostDataDir('linux', {}, '/home/ana')).toBe(`/home/ana/.config/${PRODUCT_NAME}/browser-host`);
+    expect(browserHostDataDir('linux', {}, '/home/ana')).toBe(
+      `/home/ana/.config/${PRODUCT_NAME}/browser-host`,
+    );
     expect(config.linux?.maintainer).toBe('Dispute Desk <support@disputedesk.app>');
     expect(config.extraMetadata?.author).toEqual({ name: 'Dispute Desk', email: 'support@disputedesk.app' });
   });

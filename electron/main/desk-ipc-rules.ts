@@ -2,6 +2,7 @@
 // them to ipcMain; the preload and main are typed from shared/desk-api/contract.ts.
 import type { DeskChannel } from '../../shared/desk-api/contract';
 import type { DeskResult } from '../../shared/desk-api/schemas';
+import { isCaseId } from '../../shared/desk-api/shell';
 import { isDeskChannel } from '../../shared/desk-api/wire';
 import { isTrustedSender } from '../common/security';
 
@@ -41,4 +42,13 @@ export function checkDeskInvoke(
     };
   }
   return { ok: true, channel };
+}
+
+/**
+ * Checks an "open this case in a new window" call: from a frame showing the app, naming a case id the API
+ * could have given. The case id that comes back goes into the new window's address, so nothing else may.
+ */
+export function checkOpenCaseWindow(frameUrl: string | undefined, appOrigin: string, caseId: unknown): string | null {
+  if (!isTrustedSender(frameUrl, appOrigin)) return null;
+  return isCaseId(caseId) ? caseId : null;
 }

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { registerPrivilegedSchemes, serveRendererFrom } from './app-protocol';
 import { serveEvidenceFrom } from './evidence-protocol';
 import { enableProcessSandbox, installNavigationGuards, installPermissionHandlers } from './hardening';
+import { claimSingleInstance, installDesktopShell } from './desktop-shell';
 import { forwardDeskEvents, registerDeskIpc } from './ipc';
 import { APP_ORIGIN } from '../common/security';
 import { startServices, type RunningServices } from './services';
-import { createMainWindow } from './window';
 
 const rendererRoot = join(import.meta.dirname, '../renderer');
 // Sandboxed preloads cannot be ES modules, so the preload is built as CommonJS (electron.vite.config.ts).
@@ -22,6 +22,8 @@ const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_
 const appOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
 const rendererUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`;
 
+// A second start hands its arguments (a dispute-desk:// link among them) to the running app and quits.
+const primaryInstance = claimSingleInstance();
 enableProcessSandbox();
 registerPrivilegedSchemes();
 installNavigationGuards(appOrigin);
@@ -53,36 +55,45 @@ app.on('before-quit', (event) => {
     });
 });
 
-app
-  .whenReady()
-  .then(() => {
-    installPermissionHandlers();
-    serveRendererFrom(rendererRoot);
-    // The window opens at once; the desk answers its calls as soon as the server and the worker are up.
-    const started = startServices({
-      userDataDir: app.getPath('userData'),
-      deskWorkerScript: join(import.meta.dirname, 'desk-worker.js'),
-      serverScript: join(import.meta.dirname, 'server.js'),
-      // The windows also answer every call with this reason (desk_unavailable); the box says it at once.
-      onDeskGaveUp: (reason) => dialog.showErrorBox('Dispute Desk', `The desk service is not running: ${reason}`),
+if (primaryInstance) startApp();
+
+function startApp(): void {
+  // Before ready: macOS delivers the link the app was opened with (open-url) that early.
+  const shell = installDesktopShell({ rendererUrl, preloadPath, appOrigin });
+  app
+    .whenReady()
+    .then(() => {
+      installPermissionHandlers();
+      serveRendererFrom(rendererRoot);
+      // The window opens at once; the desk answers its calls as soon as the server and the worker are up.
+      const started = startServices({
+        userDataDir: app.getPath('userData'),
+        deskWorkerScript: join(import.meta.dirname, 'desk-worker.js'),
+        serverScript: join(import.meta.dirname, 'server.js'),
+        // The windows also answer every call with this reason (desk_unavailable); the box says it at once.
+        onDeskGaveUp: (reason) => dialog.showErrorBox('Dispute Desk', `The desk service is not running: ${reason}`),
+      });
+      services = started;
+      const deskWorker = started.then((running) => running.deskWorker);
+      started.then(
+        (running) => {
+          forwardDeskEvents(running.deskWorker);
+          shell.watchDesk(running.deskWorker);
+        },
+        (error: unknown) => console.error('Dispute Desk could not start its desk service:', error),
+      );
+      registerDeskIpc(appOrigin, deskWorker, (settings) => shell.applySettings(settings));
+      serveEvidenceFrom(
+        (sha256) => deskWorker.then((worker) => worker.evidenceFile(sha256)).catch(() => null),
+        appOrigin,
+      );
+      shell.openMainWindow();
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) shell.openMainWindow();
+      });
+    })
+    .catch((error: unknown) => {
+      console.error('Dispute Desk failed to start:', error);
+      app.exit(1);
     });
-    services = started;
-    const deskWorker = started.then((running) => running.deskWorker);
-    started.then(
-      (running) => forwardDeskEvents(running.deskWorker),
-      (error: unknown) => console.error('Dispute Desk could not start its desk service:', error),
-    );
-    registerDeskIpc(appOrigin, deskWorker);
-    serveEvidenceFrom(
-      (sha256) => deskWorker.then((worker) => worker.evidenceFile(sha256)).catch(() => null),
-      appOrigin,
-    );
-    createMainWindow(rendererUrl, preloadPath);
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createMainWindow(rendererUrl, preloadPath);
-    });
-  })
-  .catch((error: unknown) => {
-    console.error('Dispute Desk failed to start:', error);
-    app.exit(1);
-  });
+}

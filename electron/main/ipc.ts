@@ -2,7 +2,7 @@
 // The decisions (who may call, which calls exist) are the pure checkDeskInvoke; the desk validates inputs.
 import { BrowserWindow, dialog, ipcMain } from 'electron';
 import type { DeskEvent } from '../../shared/desk-api/contract';
-import type { DeskResult } from '../../shared/desk-api/schemas';
+import type { DeskResult, Settings } from '../../shared/desk-api/schemas';
 import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from '../../shared/desk-api/ipc';
 import { checkDeskInvoke } from './desk-ipc-rules';
 import type { DeskWorker } from './desk-worker-client';
@@ -12,8 +12,16 @@ import { workerUnavailable } from '../../shared/desk-api/worker-protocol';
 /** The desk worker once it is running, or why it is not. */
 export type DeskWorkerState = Promise<DeskWorker>;
 
-/** ipcMain.handle throws when a channel is registered twice, which keeps one handler per channel. */
-export function registerDeskIpc(appOrigin: string, deskWorker: DeskWorkerState): void {
+/**
+ * ipcMain.handle throws when a channel is registered twice, which keeps one handler per channel.
+ * `onSettings` hears the user's settings whenever the renderer reads or changes them: the shell follows
+ * their theme and language (desktop-shell.ts).
+ */
+export function registerDeskIpc(
+  appOrigin: string,
+  deskWorker: DeskWorkerState,
+  onSettings: (settings: Settings) => void = () => undefined,
+): void {
   ipcMain.handle(
     DESK_INVOKE_CHANNEL,
     async (event, channel: unknown, input: unknown): Promise<DeskResult<unknown>> => {
@@ -29,7 +37,9 @@ export function registerDeskIpc(appOrigin: string, deskWorker: DeskWorkerState):
             save: (serverUrl) => worker.saveServer(serverUrl),
           });
         }
-        return await worker.invoke(check.channel, input);
+        const result = await worker.invoke(check.channel, input);
+        if (result.ok && (check.channel === 'settings.get' || check.channel === 'settings.set')) onSettings(result.value as Settings);
+        return result;
       } catch (error) {
         return workerUnavailable(error instanceof Error ? error.message : String(error));
       }

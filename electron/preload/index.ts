@@ -4,6 +4,13 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { DeskBridge, DeskChannel, DeskEvent } from '../../shared/desk-api/contract';
 import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from '../../shared/desk-api/ipc';
+import {
+  SHELL_OPEN_CASE_WINDOW_CHANNEL,
+  SHELL_SHOW_CASE_CHANNEL,
+  caseRouteHash,
+  isCaseId,
+  type DeskShell,
+} from '../../shared/desk-api/shell';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<DeskEvent, Set<Listener>>();
@@ -34,3 +41,17 @@ const desk = {
 } satisfies DeskBridge;
 
 contextBridge.exposeInMainWorld('desk', desk);
+
+// The Electron shell's own offers (shared/desk-api/shell.ts); its presence tells the renderer it runs in
+// Electron rather than in the browser host.
+const deskShell = {
+  openCaseWindow: (caseId: string) => ipcRenderer.invoke(SHELL_OPEN_CASE_WINDOW_CHANNEL, caseId) as Promise<boolean>,
+} satisfies DeskShell;
+
+contextBridge.exposeInMainWorld('deskShell', deskShell);
+
+// Main asks to show a case (a notification or a dispute-desk:// link was clicked). The preload shares the
+// page's location, so it moves the hash route itself and the page needs no listener of its own.
+ipcRenderer.on(SHELL_SHOW_CASE_CHANNEL, (_event: IpcRendererEvent, caseId: unknown) => {
+  if (isCaseId(caseId)) window.location.hash = caseRouteHash(caseId);
+});

@@ -7,6 +7,7 @@ import { issueInvitation } from '../server/auth/enrolment';
 import { hashPasswordSync, type ScryptCost } from '../server/auth/passwords';
 import { createUser } from '../server/auth/users';
 import type { ServerContext } from '../server/context';
+import { PLATFORM_USER_ID } from '../server/db/migrations/0008-platform-events';
 import type { DemoUsername } from './plan';
 
 export interface DemoAccount {
@@ -41,13 +42,17 @@ const DEMO_INVITATION_TTL_MS = 365 * 24 * 60 * 60 * 1000;
  */
 const DEMO_PASSWORD_COST: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
 
-/** Creates the five demo accounts and diego's invitation (from sofia). Call inside ctx.write(). */
+/**
+ * Creates the five demo accounts and diego's invitation. Call inside ctx.write(). The invitation comes from
+ * the platform's set-up, not from sofia: the issuer of an agent's credentials may not approve that agent's
+ * four-eyes proposals, and sofia is the demo's only supervisor.
+ */
 export function createDemoAccounts(ctx: ServerContext): void {
   for (const account of DEMO_ACCOUNTS) {
     const passwordHash = account.password === null ? undefined : hashPasswordSync(account.password, DEMO_PASSWORD_COST);
     createUser(ctx, { id: demoUserId(account.username), ...account, ...(passwordHash ? { passwordHash } : {}) });
   }
-  issueInvitation(ctx, demoUserId('diego'), demoUserId('sofia'), {
+  issueInvitation(ctx, demoUserId('diego'), PLATFORM_USER_ID, {
     token: DEMO_INVITATION_TOKEN,
     ttlMs: DEMO_INVITATION_TTL_MS,
   });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { readSecretsKeyFile } from './auth/secret-box';
 import type { ServerConfig } from './config';
 import { auditKeyFileOf, secretsKeyFileOf } from './context';
-import { backupDatabase, defaultBackupFile, restoreDatabase } from './db/backup';
+import { backupDatabase, defaultBackupFile, restoreDatabase, type RestoreResult } from './db/backup';
 import { DATABASE_FILE } from './start';
 
 type KeyConfig = Pick<ServerConfig, 'dataDir' | 'auditKeyFile' | 'secretsKeyFile'>;
@@ -22,7 +22,7 @@ function keyFilesNote(config: KeyConfig): string {
 
 export async function runBackup(config: KeyConfig, out: string | null, now: Date): Promise<void> {
   const file = out ?? defaultBackupFile(config.dataDir, now);
-  const copy = await backupDatabase(path.join(config.dataDir, DATABASE_FILE), file);
+  const copy = await backupDatabase(path.join(config.dataDir, DATABASE_FILE), file, now);
   console.log(`Backup written and verified: ${copy.file} (schema version ${copy.schemaVersion}, mode 0600)`);
   if (copy.sealKeyId) console.log(`Its TOTP seeds are sealed with key ${copy.sealKeyId}.`);
   console.log(keyFilesNote(config));
@@ -38,6 +38,25 @@ function sealKeyNote(config: KeyConfig, sealKeyId: string | null): string | null
   return inPlace === sealKeyId
     ? null
     : `WARNING: ${keyFile} is key ${inPlace}, but the restored seeds are sealed with key ${sealKeyId}: put back that key file before starting.`;
+}
+
+/**
+ * What the operator must do after a restore: the backup knows nothing of what happened after it was taken.
+ * Sign-ins are ended by the restore itself; account changes are not (the restore cannot know them), so
+ * they are named to be redone.
+ */
+function afterRestoreNote(result: RestoreResult): string {
+  const { sessions, invitations } = result.signInsEnded;
+  const takenAt = result.restored.takenAt ?? 'an unknown time (the backup records none and holds no audit entry)';
+  return [
+    `Every sign-in in the backup was ended (${sessions} sessions revoked, ${invitations} pending invitations ` +
+      'spent): everyone signs in again, and a person not yet enrolled needs a new invitation (a 2FA reset).',
+    `This backup was taken at ${takenAt}. Account changes made after that are NOT in it and must be redone:`,
+    '  - disable again every account disabled since then (it is enabled again in the backup);',
+    '  - reset again the 2FA of every account reset since then (its old authenticator works again);',
+    '  - create again the accounts created since then.',
+    '  The audit log of the database kept aside lists them (user.disabled, user.totp_reset, user.created).',
+  ].join('\n');
 }
 
 export function runRestore(config: KeyConfig, from: string, now: Date): void {
@@ -62,4 +81,5 @@ export function runRestore(config: KeyConfig, from: string, now: Date): void {
   }
   const note = sealKeyNote(config, result.restored.sealKeyId);
   if (note) console.log(note);
+  console.log(afterRestoreNote(result));
 }

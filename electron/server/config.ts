@@ -66,6 +66,11 @@ export interface ServerConfig {
   /** Per-address limit on the auth routes, per minute. Generous: a busy office shares one address. */
   authRateLimitPerMinute: number;
   /**
+   * Per-address limit on the routes that hash a password (POST /v1/auth/login and /v1/auth/invitation), per
+   * minute: near what one address's share of the hashing gate serves. A person signs in once a day.
+   */
+  signInRateLimitPerMinute: number;
+  /**
    * Per-address limit on POST /v1/platform/events, per minute. An unsigned caller still makes the server
    * read and HMAC up to a megabyte; this bounds that work. Generous: an exchange sends from a few
    * addresses, and a backlog after an outage comes in bursts (a 429 is retried like any failure).
@@ -108,8 +113,13 @@ export interface RetentionPeriods {
   everyMs: number;
   /** Failed sign-ins and step-up codes: longer than every lockout window. */
   loginFailuresMs: number;
-  /** Idempotency records, which hold whole answers (case details). */
+  /** The whole answers kept under idempotency keys (case details): a repeat within this gets the answer. */
   idempotencyMs: number;
+  /**
+   * The keys themselves, with the request's fingerprint and the answer's status: a repeat within this is
+   * never applied twice. As long as a desk may keep a command in its outbox (a desk closed over a holiday).
+   */
+  idempotencyKeysMs: number;
   /** The exchange's webhook-ids, kept to dedupe its redeliveries. */
   platformEventsMs: number;
   /** Outbound events the exchange acknowledged, kept for the delivery log. */
@@ -122,6 +132,7 @@ export const DEFAULT_RETENTION: RetentionPeriods = {
   everyMs: 60_000,
   loginFailuresMs: DAY_MS,
   idempotencyMs: DAY_MS,
+  idempotencyKeysMs: 30 * DAY_MS,
   platformEventsMs: 30 * DAY_MS,
   deliveredOutboundMs: 30 * DAY_MS,
 };
@@ -373,6 +384,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     eventStreamLimits: DEFAULT_EVENT_STREAM_LIMITS,
     httpTimeouts: DEFAULT_HTTP_TIMEOUTS,
     authRateLimitPerMinute: 300,
+    signInRateLimitPerMinute: 30,
     platformEventsRateLimitPerMinute: 6_000,
     reportingEntity: DEMO_REPORTING_ENTITY,
     auditKeyFile: process.env.DISPUTE_DESK_AUDIT_KEY_FILE ?? null,

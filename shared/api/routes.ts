@@ -140,6 +140,7 @@ const COMPLIANCE_AND_SUPERVISOR = ['compliance', 'supervisor'] as const;
 const OPTIONAL_KEY_ERRORS = [
   'idempotency_key_reused',
   'idempotency_key_in_flight',
+  'already_applied',
 ] as const satisfies readonly ApiErrorCode[];
 
 const route = <const R extends RouteSpec>(spec: R): R => spec;
@@ -275,6 +276,7 @@ export const ROUTES = {
       'idempotency_key_required',
       'idempotency_key_reused',
       'idempotency_key_in_flight',
+      'already_applied',
       'not_case_holder',
       ...STEP_UP_ERRORS,
       'case_already_resolved',
@@ -295,6 +297,7 @@ export const ROUTES = {
       ...ROLE_ERRORS,
       ...OPTIONAL_KEY_ERRORS,
       ...STEP_UP_ERRORS,
+      'issuer_may_not_approve',
       'case_already_resolved',
       'no_proposed_verdict',
       'escrow_on_hold',

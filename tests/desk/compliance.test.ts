@@ -9,41 +9,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
-import { joinHandlers, withInputChecks } from '../../electron/desk/handlers';
 import { kytHandlers } from '../../electron/desk/kyt/handlers';
-import { createOutbox, type Outbox } from '../../electron/desk/outbox/outbox';
 import { findCommand, insertCommand } from '../../electron/desk/outbox/store';
 import type { OutboxEntry } from '../../shared/desk-api/schemas';
 import { addAlert, addCase, addUser, freshCode, tempDir, type TestUser } from '../server/harness';
 import { call, escrowOf, expectConsistent } from '../server/fixtures/case-api';
-import { openTestDesk, signIn, startPlatform, type Platform, type TestDesk } from './outbox-harness';
+import { outboxDesks, startPlatform, type Platform } from './outbox-harness';
 
 let platform: Platform;
 let dataDir: string;
 let carla: TestUser;
 let ana: TestUser;
 let caseId: string;
-const opened: Array<{ desk: TestDesk; outbox: Outbox }> = [];
-
-async function deskFor(user: TestUser, dir = dataDir) {
-  const desk = openTestDesk(dir, platform.proxy.url);
-  await signIn(desk, platform.server, user);
-  const outbox = createOutbox(desk.ctx, {
-    platform: desk.api,
-    currentUser: () => desk.session.user(),
-    backoff: { baseMs: 20, maxMs: 160 },
-    random: () => 0.5,
-  });
-  opened.push({ desk, outbox });
-  const kyt = kytHandlers({
+const desks = outboxDesks((desk, outbox) =>
+  kytHandlers({
     api: desk.api,
     session: desk.session,
     outboxOfAlert: (alertId) => outbox.entriesOfAlert(alertId),
     outboxOfCase: (id) => outbox.entriesOfCase(id),
-  });
-  // As the desk service does: every input is checked against its channel's schema before a handler runs.
-  return { desk, outbox, handlers: withInputChecks(joinHandlers(outbox.handlers, kyt)) };
-}
+  }),
+);
+
+/** A desk with its outbox and the KYT review handlers, signed in as `user`. */
+const deskFor = (user: TestUser, dir = dataDir) => desks.open(platform, user, dir);
 
 const auditCount = (action: string, subject?: string) =>
   (
@@ -80,10 +68,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const entry of opened.splice(0)) {
-    await entry.outbox.close();
-    if (entry.desk.ctx.db.open) entry.desk.close();
-  }
+  await desks.closeAll();
   expectConsistent(platform.server);
   await platform.close();
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -6,13 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { joinHandlers, withInputChecks } from '../../electron/desk/handlers';
-import { createOutbox, type Outbox } from '../../electron/desk/outbox/outbox';
 import { findCommand } from '../../electron/desk/outbox/store';
 import { userHandlers } from '../../electron/desk/users/handlers';
-import { addCase, addUser, freshCode, tempDir, type TestUser } from '../server/harness';
+import { addCase, addUser, advanceSignedIn, freshCode, tempDir, type TestUser } from '../server/harness';
 import { call, claim, escrowOf, expectConsistent, FOUR_EYES_TRADE, postVerdict, verdictInput } from '../server/fixtures/case-api';
-import { openTestDesk, signIn, startPlatform, type Platform, type TestDesk } from './outbox-harness';
+import { outboxDesks, startPlatform, type Platform, type TestDesk } from './outbox-harness';
 
 let platform: Platform;
 let dataDir: string;
@@ -20,22 +18,9 @@ let sofia: TestUser;
 let otherSupervisor: TestUser;
 let ana: TestUser;
 let bruno: TestUser;
-const opened: Array<{ desk: TestDesk; outbox: Outbox }> = [];
-
-async function deskFor(user: TestUser, dir = dataDir) {
-  const desk = openTestDesk(dir, platform.proxy.url);
-  await signIn(desk, platform.server, user);
-  const outbox = createOutbox(desk.ctx, {
-    platform: desk.api,
-    currentUser: () => desk.session.user(),
-    backoff: { baseMs: 20, maxMs: 160 },
-    random: () => 0.5,
-  });
-  opened.push({ desk, outbox });
-  // As the desk service does: every input is checked against its channel's schema before a handler runs.
-  const handlers = withInputChecks(joinHandlers(outbox.handlers, userHandlers({ api: desk.api, session: desk.session })));
-  return { desk, outbox, handlers };
-}
+// As the desk service does: every input is checked against its channel's schema before a handler runs.
+const desks = outboxDesks((desk) => userHandlers({ api: desk.api, session: desk.session }));
+const deskFor = (user: TestUser, dir = dataDir) => desks.open(platform, user, dir);
 
 const requestsTo = (method: string, urlPath: string) =>
   platform.proxy.requests.filter((r) => r.method === method && r.path === urlPath);
@@ -76,10 +61,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const entry of opened.splice(0)) {
-    await entry.outbox.close();
-    if (entry.desk.ctx.db.open) entry.desk.close();
-  }
+  await desks.closeAll();
   expectConsistent(platform.server);
   await platform.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -120,6 +102,27 @@ describe('approving a proposal', () => {
     const sent = requestsTo('POST', `/v1/cases/${caseId}/verdict/approve`);
     expect(sent).toHaveLength(2);
     expect(sent[1]?.headers['idempotency-key']).toBe(sent[0]?.headers['idempotency-key']);
+    expect(auditCount('verdict.approved')).toBe(1);
+  });
+
+  it('an approval whose answer was lost and that goes again days later, after the server dropped the answer, is confirmed', async () => {
+    const caseId = await proposal();
+    const { desk, handlers } = await deskFor(sofia);
+    platform.proxy.loseAnswers(1);
+    // The retry reaches the server after a long weekend, when the retention job has dropped the stored answer.
+    let retries = 0;
+    platform.proxy.onRequest = (request) => {
+      if (request.path !== `/v1/cases/${caseId}/verdict/approve` || retries++ !== 1) return;
+      advanceSignedIn(platform.server, 3 * 24 * 60 * 60 * 1000);
+      platform.server.retention.runNow();
+    };
+
+    const entry = await handlers['case.approve']!({ caseId, totp: freshCode(platform.server, sofia) });
+    expect(entry).toMatchObject({ state: 'pending', error: { code: 'offline' } });
+    const settled = await desk.nextEvent('outbox.changed', (e) => e.id === entry.id && e.state !== 'pending');
+
+    expect(settled).toMatchObject({ state: 'confirmed', attempts: 2, error: null });
+    expect(requestsTo('POST', `/v1/cases/${caseId}/verdict/approve`)).toHaveLength(2);
     expect(auditCount('verdict.approved')).toBe(1);
   });
 

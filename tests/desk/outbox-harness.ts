@@ -9,8 +9,10 @@ import path from 'node:path';
 import type { DeskEvent, DeskEvents } from '../../shared/desk-api/contract';
 import { createApiClient, type PlatformApi } from '../../electron/desk/api-client';
 import type { DeskContext } from '../../electron/desk/context';
+import { joinHandlers, withInputChecks, type CheckedDeskHandlers, type DeskHandlers } from '../../electron/desk/handlers';
 import { openDeskDatabase } from '../../electron/desk/db/open';
 import { OWN_MIGRATIONS } from '../../electron/desk/db/own-migrations/index';
+import { createOutbox, type Outbox } from '../../electron/desk/outbox/outbox';
 import { createSession, type DeskSession } from '../../electron/desk/session';
 import { createTestServer, freshCode, type TestServer, type TestUser } from '../server/harness';
 
@@ -215,4 +217,53 @@ export function openTestDesk(dataDir: string, baseUrl: string, options: TestDesk
 export async function signIn(desk: TestDesk, server: TestServer, user: TestUser): Promise<void> {
   await desk.session.signIn(user.username, user.password);
   await desk.session.verify(freshCode(server, user));
+}
+
+export interface OutboxDesk {
+  desk: TestDesk;
+  outbox: Outbox;
+  handlers: CheckedDeskHandlers;
+}
+
+/** Desks with their outboxes, opened during one test and closed together after it. */
+export interface OutboxDesks {
+  /** A desk on `dataDir` with its outbox, signed in as `user` (null: left signed out). */
+  open(platform: Platform, user: TestUser | null, dataDir: string): Promise<OutboxDesk>;
+  /** Closes the desk opened last, outbox first, as quitting the app does. */
+  closeLast(): Promise<void>;
+  closeAll(): Promise<void>;
+}
+
+/**
+ * Opens desks as the desk service builds them: an outbox with short back-offs and no jitter, the handlers of
+ * `featureHandlers` beside the outbox's, and every input checked against its channel's schema before a
+ * handler runs.
+ */
+export function outboxDesks(featureHandlers: (desk: TestDesk, outbox: Outbox) => DeskHandlers = () => ({})): OutboxDesks {
+  const opened: OutboxDesk[] = [];
+  const close = async (entry: OutboxDesk) => {
+    await entry.outbox.close();
+    // A test may have closed the cache itself, as a crash would.
+    if (entry.desk.ctx.db.open) entry.desk.close();
+  };
+  return {
+    async open(platform, user, dataDir) {
+      const desk = openTestDesk(dataDir, platform.proxy.url);
+      if (user) await signIn(desk, platform.server, user);
+      const outbox = createOutbox(desk.ctx, {
+        platform: desk.api,
+        currentUser: () => desk.session.user(),
+        backoff: { baseMs: 20, maxMs: 160 },
+        random: () => 0.5,
+      });
+      const handlers = withInputChecks(joinHandlers(outbox.handlers, featureHandlers(desk, outbox)));
+      const entry = { desk, outbox, handlers };
+      opened.push(entry);
+      return entry;
+    },
+    closeLast: () => close(opened.pop()!),
+    async closeAll() {
+      for (const entry of opened.splice(0)) await close(entry);
+    },
+  };
 }

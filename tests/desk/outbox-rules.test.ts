@@ -31,6 +31,7 @@ describe('outcomeOfFailure', () => {
     ['not the holder', answered(403, 'not_case_holder'), 'failed'],
     ['an invalid request', answered(400, 'invalid_request'), 'failed'],
     ['an unknown case', answered(404, 'not_found'), 'failed'],
+    ['carried out before, its answer no longer kept (a retry days later)', answered(409, 'already_applied'), 'confirmed'],
   ] as const)('%s → %s', (_what, failure, next) => {
     expect(outcomeOfFailure('verdict', failure).next).toBe(next);
   });

@@ -4,13 +4,11 @@
 // refuses them. Every money check is made on the server's own ledger, verdicts and audit log.
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { withInputChecks } from '../../electron/desk/handlers';
-import { createOutbox, type Outbox } from '../../electron/desk/outbox/outbox';
 import { findCommand, insertCommand } from '../../electron/desk/outbox/store';
 import type { OutboxEntry } from '../../shared/desk-api/schemas';
 import { addCase, addUser, freshCode, tempDir, type TestUser } from '../server/harness';
 import { call, escrowOf, expectConsistent, footprint, newKey } from '../server/fixtures/case-api';
-import { openTestDesk, signIn, startPlatform, type Platform, type TestDesk } from './outbox-harness';
+import { outboxDesks, signIn, startPlatform, type Platform, type TestDesk } from './outbox-harness';
 
 const VERDICT = {
   outcome: 'release',
@@ -22,27 +20,10 @@ let platform: Platform;
 let dataDir: string;
 let ana: TestUser;
 let caseId: string;
-const opened: Array<{ desk: TestDesk; outbox: Outbox }> = [];
+const desks = outboxDesks();
 
 /** A desk with its outbox, signed in as `user` (the server's clock moves a step for the sign-in code). */
-async function deskFor(user: TestUser | null, dir = dataDir) {
-  const desk = openTestDesk(dir, platform.proxy.url);
-  if (user) await signIn(desk, platform.server, user);
-  const outbox = createOutbox(desk.ctx, {
-    platform: desk.api,
-    currentUser: () => desk.session.user(),
-    backoff: { baseMs: 20, maxMs: 160 },
-    random: () => 0.5,
-  });
-  opened.push({ desk, outbox });
-  // As the desk service does: every input is checked against its channel's schema before a handler runs.
-  return { desk, outbox, handlers: withInputChecks(outbox.handlers) };
-}
-
-async function closeDesk(entry: { desk: TestDesk; outbox: Outbox }) {
-  await entry.outbox.close();
-  entry.desk.close();
-}
+const deskFor = (user: TestUser | null, dir = dataDir) => desks.open(platform, user, dir);
 
 const settled = (desk: TestDesk, id: string, state: OutboxEntry['state']) =>
   desk.nextEvent('outbox.changed', (entry) => entry.id === id && entry.state === state);
@@ -67,10 +48,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const entry of opened.splice(0)) {
-    await entry.outbox.close();
-    if (entry.desk.ctx.db.open) entry.desk.close();
-  }
+  await desks.closeAll();
   expectConsistent(platform.server);
   await platform.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -563,7 +541,7 @@ describe('an ended session', () => {
       payload: { body: 'Ana’s note.' },
       at: new Date().toISOString(),
     });
-    await closeDesk(opened.pop()!);
+    await desks.closeLast();
 
     const second = await deskFor(bruno);
     await second.outbox.resume();

@@ -344,7 +344,7 @@ describe('bad input: 400 invalid_request with the envelope, never 5xx', () => {
 
 describe('per-address rate limit on the auth routes', () => {
   it('answers 429 rate_limited past the configured number of calls a minute', async () => {
-    const limited = await createTestServer({ authRateLimitPerMinute: 3 });
+    const limited = await createTestServer({ signInRateLimitPerMinute: 3 });
     try {
       const user = addUser(limited.ctx, 'agent');
       for (let i = 0; i < 3; i++) {

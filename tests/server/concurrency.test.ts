@@ -1,15 +1,11 @@
 // Exactly once where the race really happens: contenders on separate database connections in separate
 // threads, released together by a shared gate; and over HTTP on a real loopback socket.
-import { build } from 'esbuild';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../electron/server/auth/totp';
+import { bundleWorker, type BundledWorker } from './fixtures/bundle-worker';
 import type { RaceReport, RaceTask } from './fixtures/race-worker';
-import { addCase, addUser, createTestServer, tempDir, type TestServer, type TestUser } from './harness';
+import { addCase, addUser, createTestServer, type TestServer, type TestUser } from './harness';
 import {
   claim,
   escrowOf,
@@ -23,41 +19,13 @@ const CONTENDERS = 50;
 
 let server: TestServer;
 let agent: TestUser;
-let bundleDir: string;
-let workerFile: string;
+let raceWorker: BundledWorker;
 
-// Worker threads do not go through vitest's transform. Loading the TypeScript worker with `--import tsx`
-// works, but every thread then runs its own loader-hooks thread and costs ~200 ms of CPU: 50 of them take
-// 10-20 s on a 2-core CI machine. So the worker is bundled once with esbuild (the compiler tsx runs on)
-// into plain JavaScript; each thread then only opens its own connection.
 beforeAll(async () => {
-  bundleDir = tempDir('dd-race-');
-  workerFile = path.join(bundleDir, 'race-worker.mjs');
-  const require = createRequire(import.meta.url);
-  await build({
-    entryPoints: [fileURLToPath(new URL('./fixtures/race-worker.ts', import.meta.url))],
-    outfile: workerFile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    logLevel: 'error',
-    plugins: [
-      {
-        // The native addon stays where npm installed it: the bundle imports it by absolute path.
-        name: 'native-sqlite',
-        setup(esbuild) {
-          esbuild.onResolve({ filter: /^better-sqlite3$/ }, () => ({
-            path: require.resolve('better-sqlite3'),
-            external: true,
-          }));
-        },
-      },
-    ],
-  });
+  raceWorker = await bundleWorker('race-worker', 'dd-race-');
 });
 
-afterAll(() => fs.rmSync(bundleDir, { recursive: true, force: true }));
+afterAll(() => raceWorker.remove());
 
 beforeEach(async () => {
   server = await createTestServer();
@@ -76,7 +44,7 @@ async function race(
   const gate = new SharedArrayBuffer(4);
   const ready: Promise<void>[] = [];
   const done = tasks.map((task) => {
-    const worker = new Worker(workerFile, {
+    const worker = new Worker(raceWorker.file, {
       workerData: { ...task, dbFile: server.dbFile, nowIso: server.clock.now.toISOString(), gate },
     });
     let signalReady: () => void;

@@ -5,58 +5,34 @@
 // UPDATE alone decides who wins (README "Platform events", trade.released). The same race between two
 // server processes on one database, over the real HTTP routes, is platform-race-processes.test.ts; this
 // one races the two transactions tighter than HTTP can.
-import { build } from 'esbuild';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimCase } from '../../electron/server/cases/claim';
 import { receivePlatformEvent } from '../../electron/server/platform/ingest';
+import { bundleWorker, type BundledWorker } from './fixtures/bundle-worker';
 import { expectConsistent } from './fixtures/case-api';
 import { event, tradeOpened } from './fixtures/platform-events';
 import type { SettlementRaceReport, SettlementRaceTask } from './fixtures/settlement-race-worker';
-import { addUser, createTestServer, tempDir, type TestServer } from './harness';
+import { addUser, createTestServer, type TestServer } from './harness';
 
 const ROUNDS = 60;
 
 let server: TestServer;
-let bundleDir: string;
-let workerFile: string;
+let settlementWorker: BundledWorker;
 
 beforeAll(async () => {
-  bundleDir = tempDir('dd-settlement-race-');
-  workerFile = path.join(bundleDir, 'settlement-race-worker.mjs');
-  const require = createRequire(import.meta.url);
-  await build({
-    entryPoints: [fileURLToPath(new URL('./fixtures/settlement-race-worker.ts', import.meta.url))],
-    outfile: workerFile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    logLevel: 'error',
-    plugins: [
-      {
-        name: 'native-sqlite',
-        setup(esbuild) {
-          esbuild.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: require.resolve('better-sqlite3'), external: true }));
-        },
-      },
-    ],
-  });
+  settlementWorker = await bundleWorker('settlement-race-worker', 'dd-settlement-race-');
   server = await createTestServer();
 });
 
 afterAll(async () => {
   await server?.close();
-  fs.rmSync(bundleDir, { recursive: true, force: true });
+  settlementWorker.remove();
 });
 
 /** A thread playing its side of every round; its reports arrive in order, one `ready` and one `done` a round. */
 function contender(gate: SharedArrayBuffer, tasks: SettlementRaceTask[]) {
-  const worker = new Worker(workerFile, { workerData: { dbFile: server.dbFile, gate, tasks } });
+  const worker = new Worker(settlementWorker.file, { workerData: { dbFile: server.dbFile, gate, tasks } });
   const reports: SettlementRaceReport[] = [];
   const waiting: ((report: SettlementRaceReport) => void)[] = [];
   let failure: Error | null = null;

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../electron/server/audit/chain';
+import { issueInvitation } from '../../electron/server/auth/enrolment';
 import { SECRETS_KEY_FILE } from '../../electron/server/auth/secret-box';
+import { createUser } from '../../electron/server/auth/users';
 import { defaultConfig } from '../../electron/server/config';
 import { DatabaseCorruptError } from '../../electron/server/db/integrity';
 import { openDatabase } from '../../electron/server/db/open';
@@ -243,10 +245,51 @@ describe('backup and restore', () => {
     // The backup's notes, not the one written after it.
     expect(server.ctx.db.prepare('SELECT COUNT(*) AS n FROM notes').get()).toEqual({ n: caseIds.length });
     expect(verifyAuditChain(server.ctx.db)).toMatchObject({ ok: true, firstBad: null });
+    // The restore ended every sign-in the backup held.
+    expect((await server.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${agentToken}` } })).statusCode).toBe(401);
     // Writes are signed again: the restored history is the one the server carries on from.
-    await addNote(server, agentToken, caseIds[1]!);
+    await addNote(server, addUser(server.ctx, 'agent').token, caseIds[1]!);
     expect(server.ctx.checkpoints.problem()).toBeNull();
     expect(modeOf(path.join(dir, DATABASE_FILE))).toBe(0o600);
+  });
+
+  it('ends every sign-in the backup holds, and says which account changes made after its time must be redone', async () => {
+    dir = tempDir('dd-store-');
+    const server = await start();
+    const supervisor = addUser(server.ctx, 'supervisor');
+    const agent = addUser(server.ctx, 'agent');
+    const invitation = server.ctx.write(() => {
+      const id = createUser(server.ctx, { username: 'nadia', displayName: 'Nadia', role: 'agent', password: null, totpSecret: null });
+      return issueInvitation(server.ctx, id, supervisor.id).token;
+    });
+    await server.close();
+    running = [];
+    const backup = runCli(['backup', '--data', dir]);
+    expect(backup.status, backup.stderr).toBe(0);
+    const backupFile = /Backup written and verified: (\S+)/.exec(backup.stdout)![1]!;
+    const copy = new Database(backupFile, { readonly: true });
+    const takenAt = (copy.prepare("SELECT value FROM meta WHERE key = 'backup_taken_at'").get() as { value: string }).value;
+    copy.close();
+
+    const restore = runCli(['restore', '--data', dir, '--from', backupFile]);
+
+    expect(restore.status, restore.stderr).toBe(0);
+    expect(restore.stdout).toContain('Every sign-in in the backup was ended (2 sessions revoked, 1 pending invitations spent)');
+    expect(restore.stdout).toContain(`This backup was taken at ${takenAt}. Account changes made after that are NOT in it`);
+    expect(restore.stdout).toMatch(/disable again every account disabled since then/);
+    expect(restore.stdout).toMatch(/reset again the 2FA of every account reset since then/);
+    const restored = await start();
+    for (const token of [supervisor.token, agent.token]) {
+      const me = await restored.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } });
+      expect(me.statusCode).toBe(401);
+    }
+    const redeemed = await restored.app.inject({
+      method: 'POST',
+      url: '/v1/auth/invitation',
+      payload: { token: invitation, password: 'nadia-chosen-password' },
+    });
+    expect(redeemed.statusCode).toBe(401);
+    expect(JSON.parse(redeemed.body)).toMatchObject({ error: { code: 'invalid_invitation' } });
   });
 
   it('refuses to restore while a server has the database open, or from a file that is not a backup', async () => {

@@ -56,18 +56,27 @@ describe('retention jobs', () => {
     ]);
   });
 
-  it('prune idempotency records after a day, whatever their state, and keep the newer ones', async () => {
+  it('drop the answers of idempotency records after a day and the records after 30 days; refusals and newer answers stay whole', async () => {
     server = await createTestServer();
     const user = addUser(server.ctx, 'agent');
     const insert = server.ctx.db.prepare(
       `INSERT INTO idempotency_keys (user_id, key, request_hash, state, response_status, response_body, created_at)
        VALUES (?, ?, 'h', ?, ?, ?, ?)`,
     );
+    const refusal = '{"error":{"code":"case_already_resolved","message":"Decided."}}';
     insert.run(user.id, 'old-done', 'done', 200, '{"case":{"buyer":{"displayName":"Ana"}}}', ago(DAY + 1));
+    insert.run(user.id, 'old-refused', 'done', 409, refusal, ago(DAY + 1));
     insert.run(user.id, 'old-stuck', 'in_flight', null, null, ago(2 * DAY));
     insert.run(user.id, 'recent', 'done', 200, '{}', ago(DAY - 1));
-    expect(server.retention.runNow().idempotency).toBe(2);
-    expect(rows('SELECT key FROM idempotency_keys')).toEqual([{ key: 'recent' }]);
+    insert.run(user.id, 'expired', 'done', 200, null, ago(DEFAULT_RETENTION.idempotencyKeysMs + 1));
+    const report = server.retention.runNow();
+    expect(report.idempotency).toBe(2);
+    expect(report.idempotencyKeys).toBe(1);
+    expect(rows('SELECT key, response_status AS status, response_body AS body FROM idempotency_keys ORDER BY key')).toEqual([
+      { key: 'old-done', status: 200, body: null },
+      { key: 'old-refused', status: 409, body: refusal },
+      { key: 'recent', status: 200, body: '{}' },
+    ]);
   });
 
   it('prune platform events after 30 days, so that a redelivery after that counts as new', async () => {
@@ -152,6 +161,12 @@ describe('retention query plans', () => {
   it.each([
     ['platform_events', 'SELECT id FROM platform_events WHERE received_at < ? LIMIT 10', 'platform_events_by_received'],
     ['idempotency_keys', 'SELECT rowid FROM idempotency_keys WHERE created_at < ? LIMIT 10', 'idempotency_keys_by_time'],
+    [
+      'idempotency answers',
+      `SELECT rowid FROM idempotency_keys WHERE response_body IS NOT NULL AND created_at < ? AND state = 'done'
+       AND response_status BETWEEN 200 AND 299 LIMIT 10`,
+      'idempotency_keys_with_answer',
+    ],
     ['auth_failures', 'SELECT id FROM auth_failures WHERE at < ? LIMIT 10', 'auth_failures_by_time'],
     ['sessions', 'SELECT token_hash FROM sessions WHERE expires_at <= ? LIMIT 10', 'sessions_by_expiry'],
     ['metamap_events', 'SELECT occurred_at FROM metamap_events WHERE occurred_at < ? LIMIT 10', 'metamap_events_by_time'],

@@ -114,6 +114,10 @@ describe('demo seed', () => {
           .prepare('SELECT user_id, spent_at FROM invitations WHERE token_hash = ?')
           .get(createHash('sha256').update(DEMO_INVITATION_TOKEN).digest('hex'));
         expect(invitation).toEqual({ user_id: user.id, spent_at: null });
+        // Issued by the platform's set-up, not by sofia: the issuer of an agent's credentials may not approve
+        // the agent's four-eyes proposals, and sofia is the demo's only supervisor.
+        const issuer = server.ctx.db.prepare('SELECT credentials_issued_by AS issuer FROM users WHERE id = ?').get(user.id);
+        expect(issuer).toEqual({ issuer: 'USR-platform' });
       }
     }
   });

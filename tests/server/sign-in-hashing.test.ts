@@ -3,13 +3,23 @@
 // real and an unknown username, and is not counted by the throttle. A sign-in whose account is disabled,
 // or whose password changes, while its password is being hashed gets nothing. Real server on a loopback
 // port for the concurrent requests; the hashing is real, held at its start until the test lets it go.
-import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultPasswordWorkLimits, SIGN_IN_BUSY_RETRY_AFTER_SECONDS } from '../../electron/server/auth/password-work';
 import { hashPasswordSync } from '../../electron/server/auth/passwords';
 import { setPasswordHash } from '../../electron/server/sql/users';
 import { addUser, bearer, createTestServer, freshCode, TEST_PASSWORD_COST, type TestServer, type TestUser } from './harness';
-import { addEnrollingUser, expectError, heldScrypt, login, postJson, redeem, type HeldScrypt } from './fixtures/auth-api';
+import {
+  addEnrollingUser,
+  expectError,
+  heldScrypt,
+  login,
+  postFrom,
+  postJson,
+  redeem,
+  seenOf,
+  type HeldScrypt,
+  type SocketAnswer,
+} from './fixtures/auth-api';
 
 let server: TestServer;
 let held: HeldScrypt;
@@ -20,47 +30,9 @@ afterEach(async () => {
 
 async function heldServer(running: number, waiting: number) {
   held = heldScrypt();
-  server = await createTestServer({ passwordWork: { running, waiting }, scrypt: held.scrypt });
+  const perAddress = { running: 1, waiting: 2 };
+  server = await createTestServer({ passwordWork: { running, waiting, perAddress }, scrypt: held.scrypt });
 }
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-function postOverSocket(port: number, path: string, body: unknown): Promise<Answer> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: text }));
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
-}
-
-/** What a client sees of an answer, minus what differs between any two answers (the date). */
-const seen = ({ status, headers, body }: Answer) => ({
-  status,
-  body,
-  retryAfter: headers['retry-after'],
-  contentType: headers['content-type'],
-  contentLength: headers['content-length'],
-});
 
 const failureRows = () => (server.ctx.db.prepare('SELECT COUNT(*) AS n FROM sign_in_failures').get() as { n: number }).n;
 
@@ -71,17 +43,17 @@ describe('the limit on password hashing', () => {
     await server.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = server.app.server.address() as { port: number };
 
-    // Ten sign-ins at once, a real username and an unknown one by turns.
+    // Ten sign-ins at once, each from its own address, a real username and an unknown one by turns.
     const attempts = Array.from({ length: 10 }, (_, i) =>
       i % 2 === 0
         ? { known: true, body: { username: agent.username, password: agent.password } }
         : { known: false, body: { username: `nobody-${i}`, password: 'some-password-here' } },
     );
-    const settled: Answer[] = [];
+    const settled: SocketAnswer[] = [];
     let sixSettled!: () => void;
     const firstSix = new Promise<void>((resolve) => (sixSettled = resolve));
-    const answers = attempts.map((attempt) =>
-      postOverSocket(port, '/v1/auth/login', attempt.body).then((answer) => {
+    const answers = attempts.map((attempt, i) =>
+      postFrom(port, `127.0.0.${10 + i}`, '/v1/auth/login', attempt.body).then((answer) => {
         if (settled.push(answer) === 6) sixSettled();
         return answer;
       }),
@@ -109,10 +81,10 @@ describe('the limit on password hashing', () => {
 
     // The refused are identical, whoever they named: status, body and headers.
     expect(new Set(refused.map(({ known }) => known))).toEqual(new Set([true, false]));
-    const first = seen(refused[0]!.answer);
+    const first = seenOf(refused[0]!.answer);
     expect(first).toMatchObject({ status: 503, retryAfter: String(SIGN_IN_BUSY_RETRY_AFTER_SECONDS) });
     expect(JSON.parse(first.body)).toEqual({ error: { code: 'sign_in_busy', message: expect.any(String) } });
-    for (const { answer } of refused) expect(seen(answer)).toEqual(first);
+    for (const { answer } of refused) expect(seenOf(answer)).toEqual(first);
 
     // Nothing of a refused attempt was recorded: only the admitted unknown names count as failures.
     expect(failureRows()).toBe(admitted.filter(({ known }) => !known).length);
@@ -142,8 +114,8 @@ describe('the limit on password hashing', () => {
     expect((await redeem(server, second.invitation, second.password)).status).toBe(200);
   });
 
-  it('lets two sign-ins per core run and four times as many wait, by default', () => {
-    expect(defaultPasswordWorkLimits(2)).toEqual({ running: 4, waiting: 16 });
+  it('lets two sign-ins per core run and four times as many wait, by default, one address one of them and two waiting', () => {
+    expect(defaultPasswordWorkLimits(2)).toEqual({ running: 4, waiting: 16, perAddress: { running: 1, waiting: 2 } });
   });
 });
 

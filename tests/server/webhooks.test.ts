@@ -507,6 +507,16 @@ describe('MetaMap webhook time window, duplicates and order', () => {
     expect(stored()).toEqual(before);
   });
 
+  it('shows the bidi controls of a step error code as markers, in the store and in the case the desk reads', async () => {
+    await setUp();
+    // "…\u202Eexe.gnp" would display reversed in the identity panel: the code must read as it was sent.
+    const sent = await send(stepCompleted('facematch', at(-1 * MINUTE), { score: 31.4 }, 'facematch.\u202Eexe.gnp\u2066x\u2069'));
+    expect(sent.json().status).toBe('applied');
+    const marked = 'facematch.[U+202E]exe.gnp[U+2066]x[U+2069]';
+    expect(checkOf(VERIFICATION)).toMatchObject({ error_code: marked });
+    expect(checks().find((check) => check.errorCode !== null)?.errorCode).toBe(marked);
+  });
+
   it('knows a redelivered event however MetaMap serialises it again, and stores and audits nothing', async () => {
     await setUp();
     const first = await signed(fixture('step-completed-facematch-different-person'));

@@ -275,3 +275,30 @@ describe('server migration 0012, the slim feed', () => {
     store.close();
   });
 });
+
+describe('server migration 0017', () => {
+  it('shows the bidi controls of MetaMap error codes stored before as markers, and leaves other codes alone', () => {
+    const { db } = openFile();
+    const before = SERVER_MIGRATIONS.findIndex((migration) => migration.name === 'mark-bidi-in-error-codes');
+    runMigrations(db, SERVER_MIGRATIONS.slice(0, before), tooNew);
+    db.prepare(
+      "INSERT INTO parties (id, display_name, kyc_status, country, account_created_at) VALUES ('PTY-1', 'A', 'pending', 'VE', '2026-01-01')",
+    ).run();
+    const insert = db.prepare(
+      `INSERT INTO liveness_checks (id, party_id, trigger, status, error_code, created_at)
+       VALUES (?, 'PTY-1', 'trade', 'rejected', ?, '2026-01-01T00:00:00.000Z')`,
+    );
+    insert.run('LVC-bidi', 'facematch.\u202Aa\u202Bb\u202Cc\u202Dd\u202Ee\u2066f\u2067g\u2068h\u2069');
+    insert.run('LVC-plain', 'liveness.lowQuality');
+    insert.run('LVC-none', null);
+
+    runMigrations(db, SERVER_MIGRATIONS, tooNew);
+
+    expect(db.prepare('SELECT id, error_code FROM liveness_checks ORDER BY id').all()).toEqual([
+      { id: 'LVC-bidi', error_code: 'facematch.[U+202A]a[U+202B]b[U+202C]c[U+202D]d[U+202E]e[U+2066]f[U+2067]g[U+2068]h[U+2069]' },
+      { id: 'LVC-none', error_code: null },
+      { id: 'LVC-plain', error_code: 'liveness.lowQuality' },
+    ]);
+    db.close();
+  });
+});

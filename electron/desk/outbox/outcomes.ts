@@ -1,6 +1,8 @@
 // What a failed attempt means for a command: try again later, wait for the user to sign in again, ask for
 // a fresh code, or stop for good with a message a person can act on. The rule of thumb: retry only when
 // the server did not take a position (unreachable, busy, broken); a refusal is final and said as such.
+// One answer is no refusal at all: 409 already_applied says the server carried the command out under its
+// key before and no longer keeps the answer (a retry days later): the command is confirmed.
 import type { ErrorCode } from '../../../shared/api/errors';
 import { STEP_UP_KINDS, type OutboxKind } from '../../../shared/desk-api/schemas';
 import type { CallFailure } from './platform';
@@ -15,7 +17,8 @@ export type FailureOutcome =
   | { next: 'retry'; error: OutcomeError }
   | { next: 'wait_for_sign_in'; error: OutcomeError }
   | { next: 'needs_code'; error: OutcomeError }
-  | { next: 'failed'; error: OutcomeError };
+  | { next: 'failed'; error: OutcomeError }
+  | { next: 'confirmed'; error: null };
 
 const COMMAND_LABELS: Record<OutboxKind, string> = {
   claim: 'The claim',
@@ -52,7 +55,11 @@ const REFUSAL_REASONS: Partial<Record<ErrorCode, string>> = {
 /** Where one refusal means something particular for one kind of command. */
 const KIND_REFUSAL_REASONS: Partial<Record<OutboxKind, Partial<Record<ErrorCode, string>>>> = {
   // The server refuses the proposer (four-eyes), whatever their role: the generic wording would mislead.
-  approve: { forbidden: 'you proposed this verdict; another supervisor must approve it.' },
+  approve: {
+    forbidden: 'you proposed this verdict; another supervisor must approve it.',
+    issuer_may_not_approve:
+      'you, or the supervisor who issued your sign-in, issued the sign-in of the agent who proposed it; another supervisor must approve it.',
+  },
 };
 
 const STALE_CODE_MESSAGES: Partial<Record<ErrorCode, string>> = {
@@ -93,6 +100,7 @@ export function outcomeOfFailure(kind: OutboxKind, failure: CallFailure): Failur
     };
   }
   const { status, code } = failure;
+  if (code === 'already_applied') return { next: 'confirmed', error: null };
   const isStepUp = (STEP_UP_KINDS as readonly OutboxKind[]).includes(kind);
   const storageFailure = STORAGE_FAILURES[code];
   if (isStepUp && status === 503 && storageFailure) {

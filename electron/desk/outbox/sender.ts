@@ -153,6 +153,7 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
       );
     } catch (thrown) {
       const outcome = outcomeOfFailure(command.kind, callFailureOf(thrown));
+      if (outcome.next === 'confirmed') return confirm(command, payload, facts, null);
       ctx.log.warn('outbox: attempt failed', { ...facts, outcome: outcome.next, code: outcome.error.code });
       if (outcome.next === 'wait_for_sign_in') waitingForSignIn = command.userId;
       const retryAt = new Date(
@@ -168,6 +169,11 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
       });
       return;
     }
+    confirm(command, payload, facts, answer);
+  }
+
+  /** The server took the command: it is done, and its answer (null once the server no longer keeps it) is cached. */
+  function confirm(command: OutboxCommand, payload: unknown, facts: Record<string, unknown>, answer: unknown): void {
     ctx.log.info('outbox: confirmed', facts);
     settle(command, {
       state: 'confirmed',

@@ -18,7 +18,13 @@ import { ApiError } from '../errors';
 import { hashToken, newOpaqueToken } from '../http/session';
 import { insertInvitation, liveInvitationUser, spendUserInvitations } from '../sql/invitations';
 import { deleteUserLoginTokens } from '../sql/sessions';
-import { confirmTotpSecret, findUserById, replacePendingTotpSecret, setPasswordHash } from '../sql/users';
+import {
+  confirmTotpSecret,
+  findUserById,
+  replacePendingTotpSecret,
+  setCredentialsIssuer,
+  setPasswordHash,
+} from '../sql/users';
 import { BACKUP_CODE_COUNT, issueBackupCodes } from './backup-codes';
 import { issueLoginToken } from './login-tokens';
 import { newTotpSecret, otpauthUrl } from './totp';
@@ -43,7 +49,8 @@ const invalidInvitation = () =>
   );
 
 /**
- * Issues an invitation for the user and spends any earlier one, so only the newest link works.
+ * Issues an invitation for the user and spends any earlier one, so only the newest link works. Whoever
+ * issues it could redeem it, so they are recorded as the issuer of the user's credentials (four-eyes).
  * `token` is for the demo seed's published invitation only. Call inside ctx.write().
  */
 export function issueInvitation(
@@ -63,6 +70,7 @@ export function issueInvitation(
     createdAt: now.toISOString(),
     expiresAt,
   });
+  setCredentialsIssuer(ctx.db, userId, createdBy);
   return { token, expiresAt };
 }
 
@@ -74,11 +82,16 @@ function invitedUser(ctx: ServerContext, token: string, now: Date) {
 }
 
 /** POST /v1/auth/invitation: one enrolment attempt. The password is set, a fresh secret shown. */
-export async function redeemInvitation(ctx: ServerContext, redemption: Redemption): Promise<InvitationResult> {
+/** `address` is the caller's IP address: its share of the password hashing gate (password-work.ts). */
+export async function redeemInvitation(
+  ctx: ServerContext,
+  redemption: Redemption,
+  address: string,
+): Promise<InvitationResult> {
   if (!invitedUser(ctx, redemption.token, ctx.now())) throw invalidInvitation();
   // Hashed on the thread pool, outside the transaction (at OWASP's cost it takes a while); the token and
   // the account are checked again inside, as the token may have been spent or the account disabled meanwhile.
-  const passwordHash = await ctx.passwords.hash(redemption.password);
+  const passwordHash = await ctx.passwords.hash(redemption.password, address);
   return ctx.write(() => {
     const now = ctx.now();
     const user = invitedUser(ctx, redemption.token, now);

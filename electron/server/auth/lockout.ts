@@ -90,7 +90,7 @@ function heldByCeiling(ctx: ServerContext, attempt: SignInAttempt, now: Date): b
 
 /**
  * Why this attempt may not be evaluated (429 locked_out), or null when it may. Attempts refused here are
- * not recorded. Call inside ctx.write().
+ * not recorded. Only reads: ask it inside the ctx.write() whose decision depends on the answer.
  */
 export function signInRefusal(ctx: ServerContext, attempt: SignInAttempt, now: Date): LockedOut | null {
   const until = pairLockedUntil(ctx.db, attempt, now.toISOString());

@@ -37,11 +37,11 @@ function startCodeStep(ctx: ServerContext, user: UserRow, now: Date): LoginResul
  * Replaces a hash made at a lower cost than the configured one, now that the password is known to be
  * right. Compare-and-set on the old hash: a password changed meanwhile is not overwritten with this one.
  */
-async function upgradePasswordHash(ctx: ServerContext, user: UserRow, password: string): Promise<void> {
+async function upgradePasswordHash(ctx: ServerContext, user: UserRow, password: string, address: string): Promise<void> {
   if (!needsRehash(user.passwordHash, ctx.config.passwordHashCost)) return;
   let upgraded: string;
   try {
-    upgraded = await ctx.passwords.hash(password);
+    upgraded = await ctx.passwords.hash(password, address);
   } catch (error) {
     // A busy server skips the upgrade rather than fail a sign-in that succeeded: the next one does it.
     if (error instanceof SignInBusy) return;
@@ -68,20 +68,28 @@ export async function signInWithPassword(
   address: string,
 ): Promise<LoginResult> {
   const user = findUserByUsername(ctx.db, credentials.username);
+  const attempt = signInAttempt(credentials.username, address, user?.id ?? null);
+  // A locked or ceiling-held attempt is refused before its password is hashed: hashing a password that is
+  // then not looked at only lets a locked-out guesser spend the server's scrypt time. It tells nothing by
+  // its timing either, so no hash-long sleep stands in for the skipped hash: whether an attempt is refused
+  // is decided from the throttle's rows for the username as typed, kept alike for real and unknown names,
+  // so a refused attempt takes the same (short) time for both, and the 429 itself already says it was not
+  // evaluated. (The one difference, an address the user recently signed in from, is exempt and evaluated,
+  // as lockout.ts explains.)
+  const early = signInRefusal(ctx, attempt, ctx.now());
+  if (early) throw early;
   // One scrypt at the configured cost whatever the username: an unknown user is checked against a decoy
   // hash, answers like a wrong password and takes as long, so neither the answer nor its timing tells
-  // which accounts exist. A locked attempt's password is hashed too, for the same reason, and then not
-  // looked at.
-  // So is a user still to redeem an invitation, whose placeholder is no hash: a newcomer's username is no
-  // quicker to tell apart than any other.
+  // which accounts exist. So is a user still to redeem an invitation, whose placeholder is no hash: a
+  // newcomer's username is no quicker to tell apart than any other.
   const stored =
     user && isPasswordHash(user.passwordHash) ? user.passwordHash : await decoyHash(ctx.config.passwordHashCost);
   // A busy server refuses here (503 sign_in_busy), whatever the username, before anything is recorded.
-  const passwordMatches = await ctx.passwords.verify(credentials.password, stored);
-  const attempt = signInAttempt(credentials.username, address, user?.id ?? null);
+  const passwordMatches = await ctx.passwords.verify(credentials.password, stored, address);
   const now = ctx.now();
   // Refusals are returned rather than thrown inside the transaction, so the failure they record commits.
   const outcome = ctx.write((): LoginResult | ApiError => {
+    // Asked again: other attempts may have locked the pair or reached the ceiling while this one hashed.
     const refusal = signInRefusal(ctx, attempt, now);
     if (refusal) return refusal;
     // A disabled account answers like an unknown one, the right password included; so does one disabled
@@ -94,6 +102,6 @@ export async function signInWithPassword(
     return startCodeStep(ctx, current, now);
   });
   if (outcome instanceof ApiError) throw outcome;
-  await upgradePasswordHash(ctx, user!, credentials.password);
+  await upgradePasswordHash(ctx, user!, credentials.password, address);
   return outcome;
 }

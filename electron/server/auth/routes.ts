@@ -1,10 +1,11 @@
 // The auth routes of the platform API (DESIGN §2): two-step sign-in (password, then a TOTP or backup
 // code), enrolment by invitation, sign-out and the signed-in user.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { closeStreamsOfToken } from '../feed/events';
+import { callerNetwork } from '../http/caller-network';
 import { defineRoute } from '../http/route';
 import { bearerToken } from '../http/session';
 import { redeemInvitation } from './enrolment';
@@ -19,16 +20,35 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: ServerContex
   const perAddressLimit = {
     config: { rateLimit: { max: ctx.config.authRateLimitPerMinute, timeWindow: '1 minute' } },
   };
+  // The two routes that hash a password, tighter: a person signs in once a day, and at 30 a minute an
+  // address keeps its share of the hashing gate (password-work.ts) busy a fifth of the time at most, so a
+  // stranger needs many addresses, not a few, to keep the gate full. Counted before the body is read, so it is the same for a real and an unknown username; an IPv6
+  // caller by its /64, like the gate.
+  const passwordLimit = {
+    config: {
+      rateLimit: {
+        max: ctx.config.signInRateLimitPerMinute,
+        timeWindow: '1 minute',
+        keyGenerator: (request: FastifyRequest) => callerNetwork(request.ip),
+      },
+    },
+  };
 
   // Started now, not at the first unknown username, which would otherwise take twice as long as a known
   // one. Not awaited: the start does not wait for it, and a sign-in meanwhile waits for the same promise.
   decoyHash(ctx.config.passwordHashCost).catch((error: unknown) => app.log.warn({ err: error }, 'decoy hash failed'));
 
-  defineRoute(app, ctx, ROUTES.login, ({ body, request }) => signInWithPassword(ctx, body, request.ip), perAddressLimit);
+  defineRoute(app, ctx, ROUTES.login, ({ body, request }) => signInWithPassword(ctx, body, request.ip), passwordLimit);
 
   defineRoute(app, ctx, ROUTES.totp, ({ body, request }) => completeSignIn(ctx, body, request.ip), perAddressLimit);
 
-  defineRoute(app, ctx, ROUTES.redeemInvitation, ({ body }) => redeemInvitation(ctx, body), perAddressLimit);
+  defineRoute(
+    app,
+    ctx,
+    ROUTES.redeemInvitation,
+    ({ body, request }) => redeemInvitation(ctx, body, request.ip),
+    passwordLimit,
+  );
 
   defineRoute(
     app,

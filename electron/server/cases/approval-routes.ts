@@ -1,12 +1,13 @@
 // POST /v1/cases/{id}/verdict/approve and /reject: supervisors, each with a fresh step-up code. The
-// proposer is refused before the code is checked, like any other caller who may not do this. Both take an
+// proposer, and a supervisor who issued the proposer's credentials (approval.ts), are refused before the
+// code is checked, like any other caller who may not do this. Both take an
 // optional Idempotency-Key (the desk's outbox always sends one): a repeat answers the stored response.
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import { requireStepUp } from '../auth/stepup';
 import type { ServerContext } from '../context';
 import { defineRoute } from '../http/route';
-import { approveVerdict, proposerMayNotApprove, proposerOf, rejectVerdict } from './approval';
+import { approvalRefusal, approveVerdict, rejectVerdict } from './approval';
 import { runOnce } from './idempotency';
 import { requireCase } from './lookup';
 
@@ -21,7 +22,8 @@ export function registerApprovalRoutes(app: FastifyInstance, ctx: ServerContext)
       () => approveVerdict(ctx, supervisor, caseId),
       () => {
         requireCase(ctx.db, caseId);
-        if (proposerOf(ctx, caseId) === supervisor.id) throw proposerMayNotApprove();
+        const refusal = approvalRefusal(ctx, supervisor.id, caseId);
+        if (refusal) throw refusal;
         requireStepUp(ctx, supervisor, body.totp);
       },
     );

@@ -6,6 +6,9 @@
 // can never disagree after a crash. A request that fails before or at the step-up deletes its in_flight
 // record: it stored nothing and may be retried under the same key with a fresh code.
 //
+// A `done` record's answer is dropped after a day (retention/jobs.ts: it holds a whole case) but the record
+// stays 30 days: a repeat then is answered 409 already_applied, never carried out a second time.
+//
 // A crash between the two leaves an in_flight record whose move was rolled back. It is a lease: once it
 // is older than IDEMPOTENCY_LEASE_MS it counts as abandoned and a retry with the same body takes it over,
 // so a crash never blocks a key for good.
@@ -74,19 +77,26 @@ const keyReused = () =>
     'idempotency_key_reused',
     'This Idempotency-Key was already used for a different request.',
   );
+const alreadyApplied = (at: string) =>
+  conflict(
+    'already_applied',
+    `This request was carried out at ${at}; its full answer is no longer kept and nothing was done again. ` +
+      'The next sync brings the case as it is now.',
+  );
 const keyInFlight = () =>
   conflict('idempotency_key_in_flight', 'A request with this Idempotency-Key is still being processed.');
 
 /**
  * What the key already says about this request: the stored response to answer again, or null when the
  * request should go ahead (a new key, or an abandoned lease). 422 for another request under the key, 409
- * while it is in flight.
+ * while it is in flight, 409 already_applied once the answer of a success has been dropped.
  */
 export function findStoredResponse(ctx: ServerContext, scope: IdempotencyScope): StoredResponse | null {
   const row = findIdempotencyRecord(ctx.db, scope.userId, scope.key);
   if (!row) return null;
   if (row.request_hash !== scope.requestHash) throw keyReused();
   if (row.state === 'done') {
+    if (row.response_body === null) throw alreadyApplied(row.created_at);
     return { status: row.response_status ?? 500, body: JSON.parse(row.response_body ?? 'null') as unknown };
   }
   if (row.created_at > leaseCutoff(ctx)) throw keyInFlight();

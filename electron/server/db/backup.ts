@@ -7,6 +7,9 @@
 // The key files (totp-seal.key, audit-signing.key) are not copied: a backup holding the key beside the
 // sealed seeds would undo the sealing. They are created once and never change, so they are backed up once,
 // somewhere else (a password manager, a vault); the command names them every time.
+//
+// A copy records when it was taken. Restoring one ends every sign-in it holds (sql/restore.ts): sessions
+// revoked and invitations spent after the backup would otherwise work again.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +18,7 @@ import { DatabaseTooNewError } from './open';
 import { BACKUP_FOLDER, checkIntegrity } from './integrity';
 import { MIGRATIONS } from './migrations/index';
 import { DATA_FILE_MODE, DATA_FOLDER_MODE, databaseFiles } from './permissions';
+import { backupTakenAt, endEverySignIn, recordBackupTime, type SignInsEnded } from '../sql/restore';
 
 export class BackupError extends Error {
   readonly code = 'backup_failed';
@@ -25,6 +29,8 @@ export interface BackupCopy {
   schemaVersion: number;
   /** The id of the key the copy's TOTP seeds are sealed with (null: no seeds sealed yet). */
   sealKeyId: string | null;
+  /** When the backup was taken (for a backup older than this record: the time of its newest audit entry). */
+  takenAt: string | null;
 }
 
 /** `platform-20261206T220000Z.db`: names sort by time, which newestBackup relies on. */
@@ -71,14 +77,24 @@ export function verifyCopy(file: string): BackupCopy {
             { value: string } | undefined
         )?.value ?? null)
       : null;
-    return { file, schemaVersion, sealKeyId };
+    return { file, schemaVersion, sealKeyId, takenAt: backupTakenAt(db) };
+  } finally {
+    db.close();
+  }
+}
+
+/** The copy's own record of when it was taken; the copy is ours alone until it is renamed into place. */
+function stampCopy(file: string, at: Date): void {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    recordBackupTime(db, at.toISOString());
   } finally {
     db.close();
   }
 }
 
 /** Copies the live database at `databaseFile` to `out` (which must not exist), checked, mode 0600. */
-export async function backupDatabase(databaseFile: string, out: string): Promise<BackupCopy> {
+export async function backupDatabase(databaseFile: string, out: string, at: Date): Promise<BackupCopy> {
   if (!fs.existsSync(databaseFile)) throw new BackupError(`There is no server database at ${databaseFile}.`);
   if (fs.existsSync(out)) throw new BackupError(`${out} exists already; a backup never overwrites a file.`);
   fs.mkdirSync(path.dirname(out), { recursive: true, mode: DATA_FOLDER_MODE });
@@ -101,6 +117,7 @@ export async function backupDatabase(databaseFile: string, out: string): Promise
   }
   let copy: BackupCopy;
   try {
+    stampCopy(partial, at);
     copy = verifyCopy(partial);
   } catch (error) {
     fs.rmSync(partial, { force: true });
@@ -116,6 +133,17 @@ export interface RestoreResult {
   restored: BackupCopy;
   /** Where the files it replaced were moved (the damaged database and its -wal and -shm). */
   movedAside: string[];
+  /** The sign-ins the restored copy held, all ended. */
+  signInsEnded: SignInsEnded;
+}
+
+function endSignInsOfCopy(file: string, at: Date): SignInsEnded {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    return endEverySignIn(db, at.toISOString());
+  } finally {
+    db.close();
+  }
 }
 
 /** True when another connection (a running server) has the database open. */
@@ -157,6 +185,7 @@ export function restoreDatabase(databaseFile: string, from: string, at: Date): R
     fs.rmSync(partial, { force: true });
     throw new BackupError(`${databaseFile} is open in a running server: stop it first, then restore.`);
   }
+  const signInsEnded = endSignInsOfCopy(partial, at);
   fsyncFile(partial);
   const stamp = at
     .toISOString()
@@ -172,5 +201,5 @@ export function restoreDatabase(databaseFile: string, from: string, at: Date): R
   }
   fs.renameSync(partial, databaseFile);
   fsyncFolder(path.dirname(databaseFile));
-  return { restored: { ...restored, file: databaseFile }, movedAside };
+  return { restored: { ...restored, file: databaseFile }, movedAside, signInsEnded };
 }

@@ -7,9 +7,12 @@
 // - Sign-in throttle rows: auth/lockout.ts prunes what its windows no longer read (pruneSignInThrottleRows).
 //   Step-up failures (auth_failures) are read only inside their 15-minute window; kept a day, well past it,
 //   so that a longer window added later still finds its rows.
-// - Idempotency records: they hold whole answers (a verdict's answer is the full case detail, names and chat
-//   included), so they go after a day. A desk that retries a verdict under its key after that is told
-//   409 case_already_resolved instead of the stored answer, and its next sync shows the verdict.
+// - Idempotency records: a success's whole answer (a verdict's is the full case detail, names and chat
+//   included) goes after a day; the key, the request's fingerprint and the answer's status stay 30 days,
+//   as long as a desk may hold a command in its outbox (closed over a weekend or a holiday), so a late
+//   retry under the key is answered 409 already_applied, which the desk's outbox counts as done, and is
+//   never applied twice. Stored refusals are a few words and stay whole; leases abandoned by a crash go
+//   after a day.
 // - Platform events (the exchange's webhook-ids): the dedupe record goes after 30 days. A redelivery after
 //   that is treated as a new event, which is safe: the exchange's retries stop long before (Standard Webhooks
 //   senders give up within days), and every event type is idempotent in its effect anyway (a chat line, a
@@ -23,6 +26,7 @@ import type { ServerContext } from '../context';
 import { pruneSignInThrottleRows } from '../auth/lockout';
 import { compactFeed } from '../feed/changes';
 import {
+  deleteAbandonedIdempotencyLeases,
   deleteAuthFailures,
   deleteDeliveredOutboundEvents,
   deleteEndedSessions,
@@ -30,6 +34,7 @@ import {
   deleteIdempotencyRecords,
   deleteMetamapEvents,
   deletePlatformEvents,
+  slimIdempotencyAnswers,
   type PruneBatch,
 } from '../sql/retention';
 
@@ -37,6 +42,7 @@ export type RetentionJob =
   | 'sessions'
   | 'loginFailures'
   | 'idempotency'
+  | 'idempotencyKeys'
   | 'platformEvents'
   | 'metamapEvents'
   | 'deliveredOutbound'
@@ -60,6 +66,7 @@ export function retentionCutoffs(
     sessions: now.toISOString(),
     loginFailures: ago(now, periods.loginFailuresMs),
     idempotency: ago(now, periods.idempotencyMs),
+    idempotencyKeys: ago(now, periods.idempotencyKeysMs),
     platformEvents: ago(now, periods.platformEventsMs),
     metamapEvents: ago(now, ctx.config.metamapEventWindow.maxAgeMs),
     deliveredOutbound: ago(now, periods.deliveredOutboundMs),
@@ -81,7 +88,12 @@ export function runRetention(ctx: ServerContext, limit = PRUNE_BATCH): Retention
     loginFailures: prune(
       () => deleteAuthFailures(ctx.db, batch(cutoffs.loginFailures)) + pruneSignInThrottleRows(ctx, now),
     ),
-    idempotency: prune(() => deleteIdempotencyRecords(ctx.db, batch(cutoffs.idempotency))),
+    idempotency: prune(
+      () =>
+        slimIdempotencyAnswers(ctx.db, batch(cutoffs.idempotency)) +
+        deleteAbandonedIdempotencyLeases(ctx.db, batch(cutoffs.idempotency)),
+    ),
+    idempotencyKeys: prune(() => deleteIdempotencyRecords(ctx.db, batch(cutoffs.idempotencyKeys))),
     platformEvents: prune(() => deletePlatformEvents(ctx.db, batch(cutoffs.platformEvents))),
     metamapEvents: prune(() => deleteMetamapEvents(ctx.db, batch(cutoffs.metamapEvents))),
     deliveredOutbound: prune(() => deleteDeliveredOutboundEvents(ctx.db, batch(cutoffs.deliveredOutbound))),

@@ -33,6 +33,29 @@ export const deleteAuthFailures = (db: Db, { before, limit }: PruneBatch): numbe
     limit,
   }).changes;
 
+/**
+ * Drops the stored answer of successful requests made before `before`, keeping the key, the request's
+ * fingerprint and the status: a repeat is then told it was applied (cases/idempotency.ts). A stored
+ * refusal is a few words and stays whole. The partial index of migration 0016 finds the rows with a body.
+ */
+export const slimIdempotencyAnswers = (db: Db, { before, limit }: PruneBatch): number =>
+  prepared(
+    db,
+    `UPDATE idempotency_keys SET response_body = NULL WHERE rowid IN (
+       SELECT rowid FROM idempotency_keys
+       WHERE response_body IS NOT NULL AND created_at < @before AND state = 'done'
+         AND response_status BETWEEN 200 AND 299
+       LIMIT @limit)`,
+  ).run({ before, limit }).changes;
+
+/** In-flight records older than `before`: leases abandoned long ago (a crash), which nothing will finish. */
+export const deleteAbandonedIdempotencyLeases = (db: Db, { before, limit }: PruneBatch): number =>
+  prepared(
+    db,
+    `DELETE FROM idempotency_keys WHERE rowid IN (
+       SELECT rowid FROM idempotency_keys WHERE created_at < @before AND state = 'in_flight' LIMIT @limit)`,
+  ).run({ before, limit }).changes;
+
 export const deleteIdempotencyRecords = (db: Db, { before, limit }: PruneBatch): number =>
   prepared(
     db,

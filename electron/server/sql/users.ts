@@ -278,3 +278,16 @@ export const findPerson = (db: Db, id: string) =>
   prepared(db, "SELECT id, display_name AS displayName, role FROM users WHERE id = ? AND kind = 'person'").get(id) as
     | { id: string; displayName: string; role: Role }
     | undefined;
+
+/** Records who issued the user's current credentials (an invitation to enrol: a new account, a 2FA reset). */
+export function setCredentialsIssuer(db: Db, userId: string, issuerId: string): void {
+  prepared(db, 'UPDATE users SET credentials_issued_by = ? WHERE id = ?').run(issuerId, userId);
+}
+
+/** Who issued the user's current credentials; null when no supervisor did. */
+export function credentialsIssuerOf(db: Db, userId: string): string | null {
+  const row = prepared(db, 'SELECT credentials_issued_by AS issuer FROM users WHERE id = ?').get(userId) as
+    | { issuer: string | null }
+    | undefined;
+  return row?.issuer ?? null;
+}

@@ -52,12 +52,21 @@ export interface ExecutedProposal {
   proposedBy: string;
 }
 
-/** Executes the case's proposal unless `supervisorId` proposed it; undefined when nothing changed. */
+/**
+ * Executes the case's proposal unless `supervisorId` may not approve it: they proposed it, or the proposer's
+ * current credentials were issued by them or by whoever issued theirs (cases/approval.ts says why);
+ * undefined when nothing changed.
+ */
 export function executeProposal(db: Db, caseId: string, supervisorId: string, at: string): ExecutedProposal | undefined {
   return prepared(
     db,
     `UPDATE verdicts SET state = 'executed', approved_by = @supervisorId, approved_at = @at
      WHERE case_id = @caseId AND state = 'proposed' AND proposed_by <> @supervisorId
+       AND NOT EXISTS (
+         SELECT 1 FROM users AS proposer
+         WHERE proposer.id = verdicts.proposed_by
+           AND proposer.credentials_issued_by IN (
+             @supervisorId, (SELECT credentials_issued_by FROM users WHERE id = @supervisorId)))
      RETURNING id, outcome, reason_code AS reasonCode, proposed_by AS proposedBy`,
   ).get({ at, caseId, supervisorId }) as ExecutedProposal | undefined;
 }

@@ -1,6 +1,7 @@
 // The MetaMap webhook payloads the server accepts (DESIGN §3), checked at the trust boundary. Objects are
 // loose: MetaMap adds fields over time, and only the ones named here are read.
 import { z } from 'zod';
+import { showBidiControls } from '../../../shared/api/text';
 
 const verificationId = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -48,9 +49,11 @@ const common = {
   metadata,
 };
 
+// The error code is text from outside that the desk shows (the identity panel, the Proof of Life history):
+// its bidi controls are shown as markers, as for the exchange's text (shared/api/text.ts).
 const stepError = z.looseObject({
   type: z.string().max(128).optional(),
-  code: z.string().min(1).max(128),
+  code: z.string().min(1).max(128).transform(showBidiControls),
   message: z.string().max(2000).optional(),
 });
 

@@ -4,4 +4,5 @@ export { Badge, type BadgeTone } from './Badge';
 export { Button, type ButtonProps } from './Button';
 export { Dialog, type DialogProps } from './Dialog';
 export { SelectField, TextField } from './Field';
+export { SortableTable, sortableColumnHelper } from './SortableTable';
 export { downloadFile, type DownloadedFile } from './downloadFile';

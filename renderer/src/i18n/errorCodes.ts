@@ -89,6 +89,7 @@ export const PEOPLE_ERROR_CODES = [
 export const APPROVAL_ERROR_CODES = [
   'case_already_resolved',
   'no_proposed_verdict',
+  'issuer_may_not_approve',
   'escrow_on_hold',
   'already_assigned',
   'verdict_in_outbox',

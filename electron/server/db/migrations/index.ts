@@ -15,6 +15,9 @@ import { signInThrottle } from './0011-sign-in-throttle';
 import { slimFeed } from './0012-slim-feed';
 import { retentionIndexes } from './0013-retention-indexes';
 import { invitations } from './0014-invitations';
+import { credentialsIssuer } from './0015-credentials-issuer';
+import { idempotencyAnswers } from './0016-idempotency-answers';
+import { markBidiInErrorCodes } from './0017-mark-bidi-in-error-codes';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -31,4 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   slimFeed,
   retentionIndexes,
   invitations,
+  credentialsIssuer,
+  idempotencyAnswers,
+  markBidiInErrorCodes,
 ];

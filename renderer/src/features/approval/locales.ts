@@ -63,6 +63,8 @@ const en = {
   errors: {
     case_already_resolved: 'The case was already decided and its escrow has moved. Nothing was changed.',
     no_proposed_verdict: 'This case has no verdict waiting for approval (another supervisor may have decided it).',
+    issuer_may_not_approve:
+      'Another supervisor must approve this verdict: you, or the supervisor who issued your sign-in, issued the sign-in of the agent who proposed it.',
     escrow_on_hold: 'Compliance has put this escrow on hold: the verdict cannot be carried out until the hold is lifted.',
     already_assigned: 'That agent already holds this case: choose another one.',
     verdict_in_outbox: 'Your decision on this proposal is already on its way.',
@@ -144,6 +146,8 @@ const es: Messages<typeof en> = {
   errors: {
     case_already_resolved: 'El caso ya estaba decidido y su custodia se ha movido. No se cambió nada.',
     no_proposed_verdict: 'Este caso no tiene un veredicto pendiente de aprobación (quizá otro supervisor lo decidió).',
+    issuer_may_not_approve:
+      'Otro supervisor debe aprobar este veredicto: usted, o el supervisor que emitió su acceso, emitió el acceso del agente que lo propuso.',
     escrow_on_hold: 'Cumplimiento ha bloqueado esta custodia: el veredicto no puede ejecutarse hasta que se levante el bloqueo.',
     already_assigned: 'Ese agente ya lleva este caso: elija otro.',
     verdict_in_outbox: 'Su decisión sobre esta propuesta ya va camino del servidor.',

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OutboxEntry } from '../../../../shared/desk-api/schemas';
 import { Button } from '../../components';
+import { openCaseInNewWindow } from '../../desk/shell';
 import { CaseActions } from './CaseActions';
 import { CaseHeader } from './CaseHeader';
 import { ChatRegion } from './ChatRegion';
@@ -58,11 +59,16 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
 
   return (
     <article className="case-workspace" aria-label={t('workspaceLabel', { caseId })} aria-busy={refreshing}>
-      {onClose && (
-        <Button variant="quiet" className="case-workspace__back" onClick={onClose}>
-          ← {t('close')}
+      <div className="case-workspace__toolbar">
+        {onClose && (
+          <Button variant="quiet" onClick={onClose}>
+            ← {t('close')}
+          </Button>
+        )}
+        <Button variant="quiet" onClick={() => openCaseInNewWindow(caseId)}>
+          {t('openInNewWindow')}
         </Button>
-      )}
+      </div>
       <CaseHeader detail={detail} user={user} earlierDisputes={earlierDisputes} />
       <SettlementNotice detail={detail} />
       <ApprovalNotice detail={detail} />

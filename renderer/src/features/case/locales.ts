@@ -5,6 +5,7 @@ const en = {
   loadFailed: 'Case {{caseId}} could not be opened: {{message}}',
   retry: 'Try again',
   close: 'Back to the queue',
+  openInNewWindow: 'Open in new window',
   workspaceLabel: 'Case {{caseId}}',
 
   status: {
@@ -289,6 +290,7 @@ const es: Messages<typeof en> = {
   loadFailed: 'No se pudo abrir el caso {{caseId}}: {{message}}',
   retry: 'Reintentar',
   close: 'Volver a la cola',
+  openInNewWindow: 'Abrir en una ventana nueva',
   workspaceLabel: 'Caso {{caseId}}',
 
   status: {

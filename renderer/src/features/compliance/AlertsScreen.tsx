@@ -84,8 +84,7 @@ export function AlertsScreen() {
             <Button onClick={alerts.reloadNow}>{t('retry')}</Button>
           </div>
         )}
-        {alerts.state.phase === 'ready' &&
-          (rows.length === 0 ? <p className="alerts__message">{t('empty')}</p> : <AlertsTable alerts={rows} />)}
+        {alerts.state.phase === 'ready' && <AlertsTable alerts={rows} />}
       </div>
     </section>
   );

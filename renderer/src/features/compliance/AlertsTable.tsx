@@ -1,34 +1,19 @@
 // The "KYT alerts" table (DESIGN §6): level, rule, party, amount, age, status and assignee, sortable by
-// each column. A view holds at most a few thousand alerts, all loaded, so sorting happens here (TanStack
-// Table's sorted row model) and the table is a plain <table>. Each row's alert id is a link: Tab reaches
-// it and Enter opens the alert; a click anywhere on the row does too.
-import {
-  createColumnHelper,
-  createSortedRowModel,
-  rowSortingFeature,
-  sortFn_alphanumeric,
-  sortFn_basic,
-  tableFeatures,
-  useTable,
-  type SortingState,
-} from '@tanstack/react-table';
-import { useMemo, useState } from 'react';
+// each column. A view holds at most a few thousand alerts, all loaded, so sorting happens here (a
+// SortableTable, a plain <table>). Each row's alert id is a link: Tab reaches it and Enter opens the
+// alert; a click anywhere on the row does too. With no alerts in the view, a line says so.
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { KytAlert } from '../../../../shared/api/types';
 import { alertHref, openAlert } from '../../app/router';
-import { Badge } from '../../components';
+import { Badge, SortableTable, sortableColumnHelper } from '../../components';
 import { formattingLocale } from '../../i18n';
 import { useNow } from '../queue/useNow';
 import { formatAssetAmount } from '../queue/format';
 import { alertAge, LEVEL_RANK, LEVEL_TONE, STATUS_TONE } from './format';
 
-const features = tableFeatures({
-  rowSortingFeature,
-  sortedRowModel: createSortedRowModel(),
-  sortFns: { basic: sortFn_basic, alphanumeric: sortFn_alphanumeric },
-});
-const column = createColumnHelper<typeof features, KytAlert>();
+const column = sortableColumnHelper<KytAlert>();
 
 function alertColumns(t: TFunction<'compliance'>, locale: string, now: number) {
   return column.columns([
@@ -94,67 +79,28 @@ export function AlertsTable({ alerts }: { alerts: KytAlert[] }) {
   const locale = formattingLocale(i18n.language);
   // Ages move by the minute: the columns are rebuilt once a minute, not on every tick of the clock.
   const now = Math.floor(useNow() / 60_000) * 60_000;
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'level', desc: false }]);
   const columns = useMemo(() => alertColumns(t, locale, now), [t, locale, now]);
-  const table = useTable({
-    features,
-    columns,
-    data: alerts,
-    getRowId: (alert) => alert.id,
-    state: { sorting },
-    onSortingChange: setSorting,
-    enableMultiSort: false,
-    enableSortingRemoval: false,
-    sortDescFirst: false,
-  });
 
   return (
-    <table className="alerts-table" aria-label={t('tableLabel')}>
-      <thead>
-        {table.getHeaderGroups().map((group) => (
-          <tr key={group.id}>
-            {group.headers.map((header) => {
-              const sorted = header.column.getIsSorted();
-              return (
-                <th
-                  key={header.id}
-                  scope="col"
-                  aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
-                  className={`alerts-table__cell--${header.column.id}`}
-                >
-                  <button type="button" className="alerts-table__sort" onClick={header.column.getToggleSortingHandler()}>
-                    {String(header.column.columnDef.header ?? '')}
-                    <span aria-hidden="true" className="alerts-table__arrow">
-                      {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
-                    </span>
-                  </button>
-                </th>
-              );
-            })}
-          </tr>
-        ))}
-      </thead>
-      <tbody>
-        {table.getRowModel().rows.map((row) => (
-          <tr
-            key={row.id}
-            data-alert-id={row.original.id}
-            data-level={row.original.level}
-            data-status={row.original.status}
-            className="alerts-table__row"
-            onClick={(event) => {
-              // The link in the row opens the alert itself; a click elsewhere on the row does the same.
-              if (!(event.target instanceof HTMLAnchorElement)) openAlert(row.original.id);
-            }}
-          >
-            {row.getAllCells().map((cell) => (
-              <td key={cell.id} className={`alerts-table__cell--${cell.column.id}`}>
-                <table.FlexRender cell={cell} />
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <SortableTable
+      label={t('tableLabel')}
+      columns={columns}
+      rows={alerts}
+      rowId={(alert) => alert.id}
+      initialSort={{ id: 'level', desc: false }}
+      sortDescFirst={false}
+      columnClasses
+      rowProps={(alert) => ({
+        'data-alert-id': alert.id,
+        'data-level': alert.level,
+        'data-status': alert.status,
+        className: 'alerts-table__row',
+        onClick: (event) => {
+          // The link in the row opens the alert itself; a click elsewhere on the row does the same.
+          if (!(event.target instanceof HTMLAnchorElement)) openAlert(alert.id);
+        },
+      })}
+      empty={t('empty')}
+    />
   );
 }

@@ -1,30 +1,16 @@
 // The "People" table: name, username, role, state (active, invited until when, not enrolled, disabled) and
-// the acts on each account. A column header sorts (TanStack Table's sorted row model, as the verdict
-// history). A supervisor's own row has no disable or reset: the server refuses both for oneself.
-import {
-  createColumnHelper,
-  createSortedRowModel,
-  rowSortingFeature,
-  sortFn_alphanumeric,
-  tableFeatures,
-  useTable,
-  type SortingState,
-} from '@tanstack/react-table';
+// the acts on each account. A column header sorts (a SortableTable, as the verdict history). A supervisor's
+// own row has no disable or reset: the server refuses both for oneself.
 import type { TFunction } from 'i18next';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Account } from '../../../../shared/api/types';
-import { Badge, Button } from '../../components';
+import { Badge, Button, SortableTable, sortableColumnHelper } from '../../components';
 import { formattingLocale } from '../../i18n';
 import { formatDateTime } from '../queue/format';
 import type { AccountAct } from './PeopleScreen';
 
-const features = tableFeatures({
-  rowSortingFeature,
-  sortedRowModel: createSortedRowModel(),
-  sortFns: { alphanumeric: sortFn_alphanumeric },
-});
-const column = createColumnHelper<typeof features, Account>();
+const column = sortableColumnHelper<Account>();
 
 type State = 'active' | 'invited' | 'notEnrolled' | 'disabled';
 const stateOf = (account: Account): State =>
@@ -113,56 +99,17 @@ export function PeopleTable({
   const { t, i18n } = useTranslation('people');
   const { t: role } = useTranslation('common');
   const locale = formattingLocale(i18n.language);
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'name', desc: false }]);
   const columns = useMemo(() => peopleColumns({ t, role, locale, myId, onAct }), [t, role, locale, myId, onAct]);
-  const table = useTable({
-    features,
-    columns,
-    data: accounts,
-    getRowId: (account) => account.id,
-    state: { sorting },
-    onSortingChange: setSorting,
-    enableMultiSort: false,
-    enableSortingRemoval: false,
-  });
 
   return (
-    <table className="alerts-table people__table" aria-label={t('tableLabel')}>
-      <thead>
-        {table.getHeaderGroups().map((group) => (
-          <tr key={group.id}>
-            {group.headers.map((header) => {
-              const sorted = header.column.getIsSorted();
-              const label = String(header.column.columnDef.header ?? '');
-              return (
-                <th key={header.id} scope="col" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}>
-                  {header.column.getCanSort() ? (
-                    <button type="button" className="alerts-table__sort" onClick={header.column.getToggleSortingHandler()}>
-                      {label}
-                      <span aria-hidden="true" className="alerts-table__arrow">
-                        {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
-                      </span>
-                    </button>
-                  ) : (
-                    label
-                  )}
-                </th>
-              );
-            })}
-          </tr>
-        ))}
-      </thead>
-      <tbody>
-        {table.getRowModel().rows.map((row) => (
-          <tr key={row.id} data-username={row.original.username}>
-            {row.getAllCells().map((cell) => (
-              <td key={cell.id}>
-                <table.FlexRender cell={cell} />
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <SortableTable
+      label={t('tableLabel')}
+      className="people__table"
+      columns={columns}
+      rows={accounts}
+      rowId={(account) => account.id}
+      initialSort={{ id: 'name', desc: false }}
+      rowProps={(account) => ({ 'data-username': account.username })}
+    />
   );
 }

@@ -7,6 +7,7 @@ import { MIN_PASSWORD_LENGTH } from '../../../../shared/api/requests';
 import type { SignInStep } from '../../../../shared/desk-api/contract';
 import { Alert, Button, TextField } from '../../components';
 import { useDeskCommand } from '../../desk';
+import { CredentialFields } from './CredentialFields';
 import { signInErrorText } from './signInError';
 
 export function InvitationStep({ onNext, onBack }: { onNext(step: SignInStep): void; onBack(): void }) {
@@ -25,27 +26,17 @@ export function InvitationStep({ onNext, onBack }: { onNext(step: SignInStep): v
 
   return (
     <form className="signin__form" onSubmit={submit} noValidate>
-      <TextField
-        label={t('invitation.token')}
-        name="invitation"
-        autoComplete="off"
-        autoCapitalize="none"
-        spellCheck={false}
-        required
-        autoFocus
-        value={token}
-        onChange={(event) => setToken(event.target.value)}
-      />
-      <TextField
-        label={t('invitation.newPassword')}
-        hint={t('invitation.newPasswordHint', { count: MIN_PASSWORD_LENGTH })}
-        name="new-password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={MIN_PASSWORD_LENGTH}
-        value={password}
-        onChange={(event) => setPassword(event.target.value)}
+      <CredentialFields
+        identifier={{ label: t('invitation.token'), name: 'invitation', autoComplete: 'off', value: token, onChange: setToken }}
+        password={{
+          label: t('invitation.newPassword'),
+          hint: t('invitation.newPasswordHint', { count: MIN_PASSWORD_LENGTH }),
+          name: 'new-password',
+          autoComplete: 'new-password',
+          minLength: MIN_PASSWORD_LENGTH,
+          value: password,
+          onChange: setPassword,
+        }}
       />
       <TextField
         label={t('invitation.repeatPassword')}

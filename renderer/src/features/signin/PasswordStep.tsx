@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignInStep } from '../../../../shared/desk-api/contract';
-import { Alert, Button, TextField } from '../../components';
+import { Alert, Button } from '../../components';
 import { useDeskCommand } from '../../desk';
+import { CredentialFields } from './CredentialFields';
 import { signInErrorText } from './signInError';
 
 export function PasswordStep({ onNext }: { onNext(step: SignInStep): void }) {
@@ -18,25 +19,9 @@ export function PasswordStep({ onNext }: { onNext(step: SignInStep): void }) {
 
   return (
     <form className="signin__form" onSubmit={submit} noValidate>
-      <TextField
-        label={t('username')}
-        name="username"
-        autoComplete="username"
-        autoCapitalize="none"
-        spellCheck={false}
-        required
-        autoFocus
-        value={username}
-        onChange={(event) => setUsername(event.target.value)}
-      />
-      <TextField
-        label={t('password')}
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(event) => setPassword(event.target.value)}
+      <CredentialFields
+        identifier={{ label: t('username'), name: 'username', autoComplete: 'username', value: username, onChange: setUsername }}
+        password={{ label: t('password'), name: 'password', autoComplete: 'current-password', value: password, onChange: setPassword }}
       />
       {signIn.error && <Alert tone="error">{signInErrorText(signIn.error, t)}</Alert>}
       <Button type="submit" variant="primary" busy={signIn.pending} disabled={!username.trim() || !password}>

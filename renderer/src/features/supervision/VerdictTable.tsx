@@ -1,31 +1,17 @@
 // The "Verdict history" table (DESIGN §6): when, which case (a link to it), the agent, the outcome, the
 // amount, the reason in words, the time to resolve and the approver. The rows come newest first from the
-// server; a column header sorts what is loaded (TanStack Table's sorted row model, as the alerts table).
-import {
-  createColumnHelper,
-  createSortedRowModel,
-  rowSortingFeature,
-  sortFn_alphanumeric,
-  sortFn_basic,
-  tableFeatures,
-  useTable,
-  type SortingState,
-} from '@tanstack/react-table';
+// server; a column header sorts what is loaded (a SortableTable, as the alerts table). With none loaded,
+// a line says the history is empty.
 import type { TFunction } from 'i18next';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VerdictRecord } from '../../../../shared/api/types';
 import { caseHref } from '../../app/router';
-import { Badge } from '../../components';
+import { Badge, SortableTable, sortableColumnHelper } from '../../components';
 import { formattingLocale } from '../../i18n';
 import { formatAssetAmount, formatDateTime, formatDuration, formatFiat } from '../queue/format';
 
-const features = tableFeatures({
-  rowSortingFeature,
-  sortedRowModel: createSortedRowModel(),
-  sortFns: { basic: sortFn_basic, alphanumeric: sortFn_alphanumeric },
-});
-const column = createColumnHelper<typeof features, VerdictRecord>();
+const column = sortableColumnHelper<VerdictRecord>();
 
 function verdictColumns(t: TFunction<'supervision'>, reason: TFunction<'case'>, locale: string) {
   return column.columns([
@@ -105,51 +91,17 @@ export function VerdictTable({ verdicts }: { verdicts: VerdictRecord[] }) {
   const { t, i18n } = useTranslation('supervision');
   const { t: reason } = useTranslation('case');
   const locale = formattingLocale(i18n.language);
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'decidedAt', desc: true }]);
   const columns = useMemo(() => verdictColumns(t, reason, locale), [t, reason, locale]);
-  const table = useTable({
-    features,
-    columns,
-    data: verdicts,
-    getRowId: (verdict) => verdict.caseId,
-    state: { sorting },
-    onSortingChange: setSorting,
-    enableMultiSort: false,
-    enableSortingRemoval: false,
-  });
 
   return (
-    <table className="alerts-table" aria-label={t('history.tableLabel')}>
-      <thead>
-        {table.getHeaderGroups().map((group) => (
-          <tr key={group.id}>
-            {group.headers.map((header) => {
-              const sorted = header.column.getIsSorted();
-              return (
-                <th key={header.id} scope="col" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}>
-                  <button type="button" className="alerts-table__sort" onClick={header.column.getToggleSortingHandler()}>
-                    {String(header.column.columnDef.header ?? '')}
-                    <span aria-hidden="true" className="alerts-table__arrow">
-                      {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
-                    </span>
-                  </button>
-                </th>
-              );
-            })}
-          </tr>
-        ))}
-      </thead>
-      <tbody>
-        {table.getRowModel().rows.map((row) => (
-          <tr key={row.id} data-case-id={row.original.caseId} data-agent={row.original.agent.username}>
-            {row.getAllCells().map((cell) => (
-              <td key={cell.id}>
-                <table.FlexRender cell={cell} />
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <SortableTable
+      label={t('history.tableLabel')}
+      columns={columns}
+      rows={verdicts}
+      rowId={(verdict) => verdict.caseId}
+      initialSort={{ id: 'decidedAt', desc: true }}
+      rowProps={(verdict) => ({ 'data-case-id': verdict.caseId, 'data-agent': verdict.agent.username })}
+      empty={t('history.empty')}
+    />
   );
 }

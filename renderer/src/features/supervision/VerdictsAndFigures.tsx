@@ -139,7 +139,7 @@ export function VerdictsAndFigures() {
               <Alert tone="error">{t('history.loadFailed', { message: errorText(t, firstPage.state.error) })}</Alert>
             </div>
           )}
-          {ready && (rows.length === 0 ? <p className="alerts__message">{t('history.empty')}</p> : <VerdictTable verdicts={rows} />)}
+          {ready && <VerdictTable verdicts={rows} />}
         </div>
         {cursor && (
           <Button variant="secondary" busy={nextPage.pending} onClick={() => void loadMore()}>

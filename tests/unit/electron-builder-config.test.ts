@@ -11,6 +11,7 @@ import { PNG } from 'pngjs';
 import { convert } from 'xmlbuilder2';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEEP_LINK_SCHEME } from '../../electron/main/deep-link';
 import { ICON_SOURCE, makeIcons, PNG_SIZES, tileOnly, IconSourceError } from '../../scripts/make-icons';
 import { UPDATE_URL_VARIABLE } from '../../scripts/packaging/release-plan';
 import { browserHostDataDir, PRODUCT_NAME } from '../../scripts/start/browser-fallback';
@@ -193,7 +194,7 @@ describe('updates, links and signing', () => {
   });
 
   it('registers the dispute-desk:// scheme and associates no file type, on any system', () => {
-    expect(config.protocols).toEqual([{ name: 'Dispute Desk case link', schemes: ['dispute-desk'] }]);
+    expect(config.protocols).toEqual([{ name: 'Dispute Desk case link', schemes: [DEEP_LINK_SCHEME] }]);
     for (const options of [config, config.mac, config.win, config.linux, config.nsis])
       expect(options && 'fileAssociations' in options ? options.fileAssociations : undefined).toBeUndefined();
   });

@@ -1,0 +1,185 @@
+// `npm start [-- --no-open]`: the desktop app on any fresh machine. Electron 45 downloads its runtime only
+// when something asks for it, and electron-vite stops with "Electron uninstall" before anything does; so this
+// script runs Electron's own installer first (its output captured: a failure is a stack trace), then starts
+// `electron-vite dev`. Where the runtime cannot be had, or no window could open, it says why in one line and
+// starts the browser host instead (`npm run browser`, with the same ready line), opening the system browser
+// where there is one (BROWSER=none or --no-open: never).
+//
+// DISPUTE_DESK_ELECTRON_DIR points it at another copy of the electron package (tests: an installer that
+// cannot reach its download server, without touching node_modules/electron).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  browserHostDataDir,
+  browserOpenDecision,
+  noDesktopSession,
+  pageUrlOfReadyLine,
+} from './start/browser-fallback';
+import {
+  downloadHost,
+  findElectronRuntime,
+  installFailureReason,
+  type InstallOutcome,
+} from './start/electron-runtime';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+/** About 100 MB: a slow line needs minutes; a dead one is cut off by fetch's own five-minute silence limit. */
+const INSTALL_TIMEOUT_SECONDS = 10 * 60;
+const OUTPUT_LIMIT = 64 * 1024;
+
+let running: ChildProcess | null = null;
+let stopping = false;
+
+/**
+ * Ctrl-C reaches every process of the terminal's group, the child included; a signal sent to this script
+ * alone is passed on. SIGTERM either way: the host stops once whichever signal comes first, and a second
+ * SIGINT would find its handler gone and kill it mid-shutdown. Not on Windows: there kill() ends a process
+ * outright, and the console has already given the child its Ctrl-C.
+ */
+function stopOnSignal(signal: NodeJS.Signals): void {
+  stopping = true;
+  if (running === null || running.exitCode !== null) process.exit(signal === 'SIGINT' ? 130 : 143);
+  if (process.platform === 'win32' && signal === 'SIGINT') return;
+  running.kill('SIGTERM');
+}
+
+function exitWithChild(child: ChildProcess): void {
+  child.once('exit', (code, signal) => {
+    running = null;
+    process.exit(code ?? (stopping ? 0 : signal === 'SIGINT' ? 130 : 1));
+  });
+}
+
+function runInstaller(electronDir: string): Promise<InstallOutcome> {
+  const host = downloadHost(process.env);
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(electronDir, 'install.js')], {
+      cwd: electronDir,
+      env: { ...process.env, ELECTRON_GET_NO_PROGRESS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running = child;
+    let output = '';
+    const keep = (chunk: Buffer): void => {
+      if (output.length < OUTPUT_LIMIT) output += chunk.toString('utf8');
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, INSTALL_TIMEOUT_SECONDS * 1000);
+    const outcome = (rest: Partial<InstallOutcome>): InstallOutcome => ({
+      exitCode: null,
+      timedOut,
+      output,
+      timeoutSeconds: INSTALL_TIMEOUT_SECONDS,
+      host,
+      ...rest,
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      done(outcome({ startError: error.message }));
+    });
+    child.once('close', (exitCode) => {
+      clearTimeout(timer);
+      running = null;
+      if (stopping) process.exit(130);
+      done(outcome({ exitCode }));
+    });
+  });
+}
+
+function startElectron(executable: string): void {
+  const electronVite = join(projectRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+  // electron-vite would look for path.txt itself; this way it runs the very runtime found here.
+  const child = spawn(process.execPath, [electronVite, 'dev'], {
+    cwd: projectRoot,
+    env: { ...process.env, ELECTRON_EXEC_PATH: executable },
+    stdio: 'inherit',
+  });
+  running = child;
+  exitWithChild(child);
+}
+
+function openInBrowser(url: string, noOpen: boolean): void {
+  const decision = browserOpenDecision(url, process.platform, process.env, noOpen);
+  if (!decision.open) return;
+  const { command, args } = decision.opener;
+  const cannotOpen = (why: string): void => {
+    process.stderr.write(`Could not open a browser (${command}: ${why}): open the address above in one\n`);
+  };
+  // Detached: the browser outlives this script, and Ctrl-C here does not close it.
+  const opener = spawn(command, args, { stdio: 'ignore', detached: true });
+  opener.once('error', (error: NodeJS.ErrnoException) => cannotOpen(error.code ?? error.message));
+  opener.once('exit', (code) => {
+    if (code === 0) process.stderr.write(`Opened ${url.replace(/#.*/, '')} in the browser\n`);
+    else cannotOpen(`exit code ${code}`);
+  });
+  opener.unref();
+}
+
+function startBrowserHost(reason: string, noOpen: boolean): void {
+  process.stderr.write(`${reason}: starting the browser host instead\n`);
+  const tsx = pathToFileURL(createRequire(join(projectRoot, 'package.json')).resolve('tsx')).href;
+  const dataDir = browserHostDataDir(process.platform, process.env, homedir());
+  const child = spawn(
+    process.execPath,
+    ['--import', tsx, join(projectRoot, 'electron', 'host', 'cli.ts'), '--port', '0', '--data', dataDir],
+    { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  running = child;
+  // The host's stdout is its one ready line; passed on as it is, and read for the address to open.
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    process.stdout.write(`${line}\n`);
+    const url = pageUrlOfReadyLine(line);
+    if (url !== null) openInBrowser(url, noOpen);
+  });
+  exitWithChild(child);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((arg) => arg !== '--no-open');
+  if (unknown.length > 0) {
+    process.stderr.write(`npm start: unknown argument ${unknown[0]}\nusage: npm start [-- --no-open]\n`);
+    process.exit(2);
+  }
+  const noOpen = args.includes('--no-open');
+  process.once('SIGINT', () => stopOnSignal('SIGINT'));
+  process.once('SIGTERM', () => stopOnSignal('SIGTERM'));
+
+  const noSession = noDesktopSession(process.platform, process.env);
+  if (noSession !== null)
+    return startBrowserHost(`Electron cannot open a window here (${noSession})`, noOpen);
+
+  const electronDir = process.env.DISPUTE_DESK_ELECTRON_DIR || join(projectRoot, 'node_modules', 'electron');
+  const lookup = { platform: process.platform, overrideDistPath: process.env.ELECTRON_OVERRIDE_DIST_PATH };
+  let runtime = findElectronRuntime(electronDir, lookup);
+  if (!runtime.installed && !runtime.installable) {
+    return startBrowserHost(`Electron's runtime is not available (${runtime.why})`, noOpen);
+  }
+  if (!runtime.installed) {
+    process.stderr.write(`Downloading Electron's runtime (${runtime.why}; about 100 MB, once)…\n`);
+    const outcome = await runInstaller(electronDir);
+    if (outcome.exitCode !== 0) {
+      const reason = installFailureReason(outcome);
+      return startBrowserHost(`Electron's runtime could not be downloaded (${reason})`, noOpen);
+    }
+    runtime = findElectronRuntime(electronDir, lookup);
+    if (!runtime.installed) {
+      return startBrowserHost(
+        `Electron's runtime is missing after its installer ran (${runtime.why})`,
+        noOpen,
+      );
+    }
+  }
+  startElectron(runtime.executable);
+}
+
+void main();

@@ -1,0 +1,205 @@
+// `npm start` where Electron's runtime cannot be had, for real: the start script runs Electron's own installer
+// (a copy of the electron package whose download server refuses connections, so node_modules/electron is
+// never touched and nothing is downloaded), says why in one line, starts the browser host, passes on its ready
+// line, opens the page with the BROWSER program and stops everything on Ctrl-C.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import axios from 'axios';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBundledServer } from '../../electron/launch/bundled-server';
+import { get } from './helpers';
+
+const READY_LINE = /^Dispute Desk is ready at http:\/\/127\.0\.0\.1:(\d+)\/#k=[0-9a-f]{64}$/;
+const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+interface StartProcess {
+  child: ChildProcessWithoutNullStreams;
+  stdout: string[];
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+let dir: string;
+const started: StartProcess[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dd-start-'));
+});
+
+afterEach(async () => {
+  for (const run of started.splice(0)) {
+    if (run.child.exitCode === null) {
+      process.kill(-run.child.pid!, 'SIGKILL');
+      await run.exit;
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A port nothing listens on: bound by the system, then let go. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+/** The electron package as npm installs it (no runtime), with the @electron/get its installer loads. */
+function electronPackageWithoutRuntime(): string {
+  const packageDir = join(dir, 'node_modules', 'electron');
+  mkdirSync(packageDir, { recursive: true });
+  for (const file of ['package.json', 'install.js', 'checksums.json'])
+    copyFileSync(resolve('node_modules/electron', file), join(packageDir, file));
+  mkdirSync(join(dir, 'node_modules', '@electron'));
+  symlinkSync(resolve('node_modules/@electron/get'), join(dir, 'node_modules', '@electron', 'get'), 'dir');
+  return packageDir;
+}
+
+/** A BROWSER program that writes down the address it was asked to open. */
+function recordingBrowser(): { program: string; opened: string } {
+  const program = join(dir, 'browser.sh');
+  const opened = join(dir, 'opened.txt');
+  writeFileSync(program, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
+  chmodSync(program, 0o755);
+  return { program, opened };
+}
+
+function runStart(env: NodeJS.ProcessEnv): StartProcess {
+  const inherited = { ...process.env };
+  for (const key of [
+    'CI',
+    'BROWSER',
+    'DISPLAY',
+    'WAYLAND_DISPLAY',
+    'ELECTRON_MIRROR',
+    'ELECTRON_OVERRIDE_DIST_PATH',
+  ])
+    delete inherited[key];
+  // Its own process group, as a terminal gives it: Ctrl-C is a SIGINT to the whole group.
+  const child = spawn(process.execPath, ['--import', tsx, resolve('scripts/start.ts')], {
+    env: { ...inherited, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const stdout: string[] = [];
+  let stderr = '';
+  child.stdout
+    .setEncoding('utf8')
+    .on('data', (chunk: string) => stdout.push(...chunk.split('\n').filter(Boolean)));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exit = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const run = { child, stdout, stderr: () => stderr, exit };
+  started.push(run);
+  return run;
+}
+
+/** Resolves when `check` holds on the output so far, or fails with the output if the script exits first. */
+function waitFor(run: StartProcess, check: () => boolean): Promise<void> {
+  return new Promise((done, fail) => {
+    const look = (): void => {
+      if (check()) done();
+    };
+    run.child.stdout.on('data', look);
+    run.child.stderr.on('data', look);
+    look();
+    void run.exit.then((code) => fail(new Error(`npm start exited (${code}):\n${run.stderr()}`)));
+  });
+}
+
+/** The browser host's folder under XDG_CONFIG_HOME, with a server store made beforehand (no demo seed). */
+async function preparedDataFolder(configHome: string): Promise<void> {
+  const server = await startBundledServer({
+    dataDir: join(configHome, 'Dispute Desk', 'browser-host', 'server'),
+    seed: 'none',
+  });
+  await server.stop();
+}
+
+// POSIX only: the terminal's Ctrl-C is a signal to a process group, and the BROWSER program is a shell script.
+describe.skipIf(process.platform === 'win32')('npm start without Electron’s runtime', () => {
+  it('runs Electron’s installer, says in one line why it failed, starts the browser host, opens it, and stops on Ctrl-C', async () => {
+    const configHome = join(dir, 'config');
+    await preparedDataFolder(configHome);
+    const electronDir = electronPackageWithoutRuntime();
+    const port = await closedPort();
+    const browser = recordingBrowser();
+    const run = runStart({
+      DISPUTE_DESK_ELECTRON_DIR: electronDir,
+      ELECTRON_MIRROR: `http://127.0.0.1:${port}/`,
+      electron_config_cache: join(dir, 'cache'),
+      XDG_CONFIG_HOME: configHome,
+      DISPLAY: ':99',
+      BROWSER: browser.program,
+    });
+
+    await waitFor(run, () => run.stdout.length > 0 && /^Opened /m.test(run.stderr()));
+    expect(run.stdout).toHaveLength(1);
+    const [, pagePort] = READY_LINE.exec(run.stdout[0]!) ?? [];
+    expect(run.stdout[0]).toMatch(READY_LINE);
+    const reasons = run
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('browser host instead'));
+    expect(reasons).toEqual([
+      `Electron's runtime could not be downloaded (no connection to 127.0.0.1:${port}): starting the browser host instead`,
+    ]);
+    expect(run.stderr()).not.toMatch(STACK_FRAME);
+    expect(run.stderr()).not.toMatch(/fetch failed|TypeError/);
+    // The installer really ran and failed: it left no runtime behind, and the host got the default folder.
+    expect(existsSync(join(electronDir, 'path.txt'))).toBe(false);
+    expect(existsSync(join(configHome, 'Dispute Desk', 'browser-host', 'desk', 'data.key'))).toBe(true);
+
+    expect(readFileSync(browser.opened, 'utf8')).toBe(
+      run.stdout[0]!.replace('Dispute Desk is ready at ', ''),
+    );
+    const page = await get(Number(pagePort), '/');
+    expect(page.status).toBe(200);
+    const serverUrl = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stderr())?.[1];
+    expect((await axios.get(`${serverUrl}/v1/health`)).status).toBe(200);
+
+    process.kill(-run.child.pid!, 'SIGINT');
+    expect(await run.exit).toBe(0);
+    expect(run.stderr()).not.toMatch(STACK_FRAME);
+    await expect(get(Number(pagePort), '/')).rejects.toThrow(/ECONNREFUSED/);
+    await expect(axios.get(`${serverUrl}/v1/health`)).rejects.toThrow();
+  }, 180_000);
+
+  it('starts the browser host straight away where no window could open (Linux without a desktop session), and stops it on SIGTERM', async () => {
+    const configHome = join(dir, 'config');
+    await preparedDataFolder(configHome);
+    const electronDir = electronPackageWithoutRuntime();
+    const run = runStart({ DISPUTE_DESK_ELECTRON_DIR: electronDir, XDG_CONFIG_HOME: configHome });
+
+    await waitFor(run, () => run.stdout.length > 0);
+    expect(run.stdout[0]).toMatch(READY_LINE);
+    expect(run.stderr()).toContain(
+      'Electron cannot open a window here (no desktop session: DISPLAY and WAYLAND_DISPLAY are not set): starting the browser host instead',
+    );
+    // No download is tried for a runtime that could not show a window anyway.
+    expect(run.stderr()).not.toContain('Downloading');
+
+    // A signal to the script alone (a process manager, not a terminal) stops the host it started too.
+    const pagePort = Number(READY_LINE.exec(run.stdout[0]!)?.[1]);
+    expect((await get(pagePort, '/')).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    await expect(get(pagePort, '/')).rejects.toThrow(/ECONNREFUSED/);
+  }, 180_000);
+});

@@ -58,7 +58,7 @@ const KIND_REFUSAL_REASONS: Partial<Record<OutboxKind, Partial<Record<ErrorCode,
   approve: {
     forbidden: 'you proposed this verdict; another supervisor must approve it.',
     issuer_may_not_approve:
-      'you, or the supervisor who issued your sign-in, issued the sign-in of the agent who proposed it; another supervisor must approve it.',
+      'one person could act as both of you: you and the agent who proposed it share someone who issued a sign-in (directly or through others); another supervisor must approve it.',
   },
 };
 

@@ -71,6 +71,18 @@ describe('a chain of issuers', () => {
     await expectApprovedBy(addUser(server.ctx, 'supervisor'), caseId);
   });
 
+  it('a chain longer than any fixed cap (40 supervisors between them) is walked to its end', async () => {
+    // Built in the table rather than through 40 enrolments: what is under test is the walk over it.
+    const socks = Array.from({ length: 40 }, (_, index) => addUser(server.ctx, 'supervisor', `sock${index}`));
+    const agent = addUser(server.ctx, 'agent', 'puppet');
+    const setIssuer = server.ctx.db.prepare('UPDATE users SET credentials_issued_by = ? WHERE id = ?');
+    [...socks, agent].forEach((user, index) => setIssuer.run(index === 0 ? mallory.id : socks[index - 1]!.id, user.id));
+    const caseId = await proposalBy(server, agent);
+
+    await expectRefusedFor(mallory, caseId);
+    await expectApprovedBy(addUser(server.ctx, 'supervisor'), caseId);
+  });
+
   it('two supervisors one person enrolled share that person: neither approves the other’s agent', async () => {
     const bob = await createdBy(server, mallory, 'bob', 'supervisor');
     const dave = await createdBy(server, mallory, 'dave', 'supervisor');

@@ -8,12 +8,11 @@ import type { Db } from '../db/open';
 import { prepared } from './statements';
 
 /**
- * Far beyond any real chain of supervisors, and what ends the walk when issuers form a cycle (A resets B's
- * 2FA, then B resets A's): it goes round until this depth, and each person is listed once.
+ * The people in the user's issuer chain, nearest first, without the user (unless a cycle leads back). No
+ * fixed depth: a chain longer than any cap would leave its far end unseen (a supervisor making 33 accounts
+ * in a row would escape a cap of 32). A chain without a cycle is at most as long as the list of users, so
+ * that count ends the walk round a cycle (A resets B's 2FA, then B resets A's), each person listed once.
  */
-export const MAX_ISSUER_CHAIN_DEPTH = 32;
-
-/** The people in the user's issuer chain, nearest first, without the user (unless a cycle leads back). */
 export function issuerChainOf(db: Db, userId: string): string[] {
   const rows = prepared(
     db,
@@ -22,10 +21,10 @@ export function issuerChainOf(db: Db, userId: string): string[] {
        UNION
        SELECT issuer.credentials_issued_by, chain.depth + 1
        FROM chain JOIN users AS issuer ON issuer.id = chain.person
-       WHERE issuer.kind = 'person' AND chain.depth < @maxDepth
+       WHERE issuer.kind = 'person' AND chain.depth <= (SELECT COUNT(*) FROM users)
      )
      SELECT person FROM chain JOIN users ON users.id = chain.person AND users.kind = 'person'
      GROUP BY person ORDER BY MIN(depth)`,
-  ).all({ userId, maxDepth: MAX_ISSUER_CHAIN_DEPTH }) as { person: string }[];
+  ).all({ userId }) as { person: string }[];
   return rows.map((row) => row.person);
 }

@@ -83,6 +83,13 @@ async function handle(message: ToWorkerMessage): Promise<void> {
       });
       return;
     }
+    case 'support': {
+      const result = desk
+        ? { ok: true as const, value: desk.supportSnapshot() }
+        : workerUnavailable('it has not started yet');
+      send({ type: 'result', id: message.id, result });
+      return;
+    }
     case 'stop': {
       // Closing the cache checkpoints its WAL, so the next start opens a tidy file.
       await desk?.close();

@@ -1,7 +1,7 @@
 // The redaction every log record passes through (electron/common/redact.ts), tried on the lines the code
 // really writes: the desk's logger calls, the bundled server's pino lines, the browser host's ready line.
 import { describe, expect, it } from 'vitest';
-import { REDACTED, isSecretKey, redactLogArguments, redactText, redactValue } from '../../electron/common/redact';
+import { REDACTED, isSecretKey, redactLogArguments, redactText, redactValue } from '../../shared/logging/redact';
 
 const TOKEN = 'k3Q9vLx_2mZ8pR4tY7wB1nC6dF0gH5jK';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbmEifQ.c2lnbmF0dXJlLWJ5dGVz';

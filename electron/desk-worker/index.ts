@@ -13,6 +13,7 @@ import {
 } from '../../shared/desk-api/worker-protocol';
 import { createDeskService, type DeskService } from '../desk/service';
 import { saveServerUrl, savedServerUrl } from '../desk/saved-server';
+import { processOutputLogger } from './log';
 
 const parentPort = (process as NodeJS.Process & { parentPort: ParentPort }).parentPort;
 let desk: DeskService | null = null;
@@ -21,11 +22,7 @@ function send(message: FromWorkerMessage): void {
   parentPort.postMessage(message);
 }
 
-const log = {
-  info: (message: string, data?: Record<string, unknown>) => console.info(message, data ?? ''),
-  warn: (message: string, data?: Record<string, unknown>) => console.warn(message, data ?? ''),
-  error: (message: string, data?: Record<string, unknown>) => console.error(message, data ?? ''),
-};
+const log = processOutputLogger;
 
 async function handle(message: ToWorkerMessage): Promise<void> {
   switch (message.type) {
@@ -102,7 +99,7 @@ async function handle(message: ToWorkerMessage): Promise<void> {
 parentPort.on('message', (event) => {
   const message = parseToWorker(event.data);
   if (message === null) {
-    console.error('Dispute Desk worker: ignored a malformed message from the main process');
+    log.error('Dispute Desk worker: ignored a malformed message from the main process');
     return;
   }
   void handle(message);

@@ -43,11 +43,16 @@ const PINO_LEVELS: Record<number, LogLevel> = { 10: 'info', 20: 'info', 30: 'inf
  * as info on stdout and as an error on stderr (Node prints uncaught errors there).
  */
 export function levelOfLine(line: string, stream: 'stdout' | 'stderr'): LogLevel {
-  const prefixed = /^(error|warn|info)\b/.exec(line);
+  const prefixed = /^(error|warn|info) /.exec(line);
   if (prefixed) return prefixed[1] as LogLevel;
   const pino = /^\{.*"level":(\d{2})[,}]/.exec(line);
   if (pino) return PINO_LEVELS[Number(pino[1])] ?? 'info';
   return stream === 'stderr' ? 'error' : 'info';
+}
+
+/** The line without the level it starts with: the log file writes the level in its own column. */
+export function textOfLine(line: string): string {
+  return line.replace(/^(?:error|warn|info) /, '');
 }
 
 /** electron-log's line format (its default without the scope): `[2026-12-07 10:00:00.123] [error] text`. */

@@ -84,7 +84,7 @@ const TEXT_RULES: readonly TextRule[] = [
   { pattern: /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, replace: () => `Bearer ${REDACTED}` },
   // password=x, totp: 123456, loginToken=abc, ?token=abc in a URL (not in JSON: quoted keys were above).
   {
-    pattern: new RegExp(`\\b(${SECRET_NAME})(\\s*[:=]\\s*)(?!\\[redacted\\])('[^']*'|[^\\s&,;'")}\\]]+)`, 'gi'),
+    pattern: new RegExp(`\\b(${SECRET_NAME})(\\s*[:=]\\s*)(?!\\[redacted\\])('[^']*'|"[^"]*"|\\[[^\\]]*\\]|[^\\s&,;'")}\\]]+)`, 'gi'),
     replace: (_match, key, separator) => `${key}${separator}${REDACTED}`,
   },
   // A launch secret in the browser host's address: http://127.0.0.1:P/#k=<secret>; evidence links' ?t=<hmac>.

@@ -15,6 +15,7 @@ import { useSync } from '../stores/sync';
 import { alertsHref, auditHref, peopleHref, queueHref, supervisionHref, useRoute, type Route } from './router';
 import { SettingsDialog } from './SettingsDialog';
 import { SyncIndicator } from './SyncIndicator';
+import { UpdateBanner } from './UpdateBanner';
 
 export function Shell() {
   const { t } = useTranslation('common');
@@ -86,6 +87,7 @@ export function Shell() {
           {t('shell.signOut')}
         </Button>
       </header>
+      <UpdateBanner />
       <main id="main" className="shell__main" tabIndex={-1}>
         <RouteScreen route={route} reviewsAlerts={reviewsAlerts} supervises={supervises} />
       </main>

@@ -21,7 +21,7 @@ const SECRET_KEY_PARTS = [
   'passwd',
   'secret',
   'totp',
-  'otp',
+  'otpauth',
   'authorization',
   'cookie',
   'backupcode',

@@ -114,9 +114,9 @@ describe('redactValue', () => {
 
 describe('isSecretKey', () => {
   it('matches the secret names in any spelling and leaves the others', () => {
-    for (const key of ['access_token', 'Access-Token', 'loginToken', 'PASSWORD', 'totp', 'set-cookie', 'webhookSecret', 'backupCodes', 'codes', 'x-signature']) {
+    for (const key of ['access_token', 'Access-Token', 'loginToken', 'PASSWORD', 'totp', 'set-cookie', 'webhookSecret', 'backupCodes', 'codes', 'x-signature', 'otpauthUrl']) {
       expect(isSecretKey(key), key).toBe(true);
     }
-    for (const key of ['caseId', 'username', 'role', 'state', 'reasonCode', 'status']) expect(isSecretKey(key), key).toBe(false);
+    for (const key of ['caseId', 'username', 'role', 'state', 'reasonCode', 'status', 'footprint']) expect(isSecretKey(key), key).toBe(false);
   });
 });

@@ -14,6 +14,7 @@ import {
 import { createDeskService, type DeskService } from '../desk/service';
 import { saveServerUrl, savedServerUrl } from '../desk/saved-server';
 import { BUNDLED_SERVER_IDENTITY } from '../launch/server-choice';
+import { processOutputLogger } from './log';
 
 const parentPort = (process as NodeJS.Process & { parentPort: ParentPort }).parentPort;
 let desk: DeskService | null = null;
@@ -22,11 +23,7 @@ function send(message: FromWorkerMessage): void {
   parentPort.postMessage(message);
 }
 
-const log = {
-  info: (message: string, data?: Record<string, unknown>) => console.info(message, data ?? ''),
-  warn: (message: string, data?: Record<string, unknown>) => console.warn(message, data ?? ''),
-  error: (message: string, data?: Record<string, unknown>) => console.error(message, data ?? ''),
-};
+const log = processOutputLogger;
 
 async function handle(message: ToWorkerMessage): Promise<void> {
   switch (message.type) {
@@ -87,6 +84,13 @@ async function handle(message: ToWorkerMessage): Promise<void> {
       });
       return;
     }
+    case 'support': {
+      const result = desk
+        ? { ok: true as const, value: desk.supportSnapshot() }
+        : workerUnavailable('it has not started yet');
+      send({ type: 'result', id: message.id, result });
+      return;
+    }
     case 'stop': {
       // Closing the cache checkpoints its WAL, so the next start opens a tidy file.
       await desk?.close();
@@ -99,7 +103,7 @@ async function handle(message: ToWorkerMessage): Promise<void> {
 parentPort.on('message', (event) => {
   const message = parseToWorker(event.data);
   if (message === null) {
-    console.error('Dispute Desk worker: ignored a malformed message from the main process');
+    log.error('Dispute Desk worker: ignored a malformed message from the main process');
     return;
   }
   void handle(message);

@@ -10,6 +10,7 @@ import {
   type DeskOutput,
 } from '../../shared/desk-api/contract';
 import type { DeskResult } from '../../shared/desk-api/schemas';
+import type { SupportSnapshot } from '../../shared/desk-api/worker-protocol';
 import { checkServerUrl } from '../../shared/desk-api/server-url';
 import { createApiClient } from './api-client';
 import { auditHandlers } from './audit/handlers';
@@ -33,6 +34,7 @@ import type { HealthCheckOptions } from './server-health';
 import { DEFAULT_SYNC_TUNING, createSyncEngine, type SyncTuning } from './sync/engine';
 import { syncHandlers } from './sync/handlers';
 import { userHandlers } from './users/handlers';
+import { supportSnapshot } from './support';
 import { bindCacheToServer, readCacheOwner, writeCacheOwner } from './sync/sync-state';
 import { checkDataKey, dataKeyFromFile } from './storage/data-key';
 import {
@@ -88,6 +90,8 @@ export interface DeskService {
   on<E extends DeskEvent>(event: E, listener: (payload: DeskEvents[E]) => void): () => void;
   /** An evidence file's bytes for the protocol handler or the host route; null if there is no such file. */
   evidenceFile(sha256: string): Promise<EvidenceFile | null>;
+  /** Counts and times for the shell's update gate and diagnostics (electron/desk/support.ts). */
+  supportSnapshot(): SupportSnapshot;
   close(): Promise<void>;
 }
 
@@ -303,6 +307,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     handle: handle as DeskService['handle'],
     on: (event, listener) => bus.on(event, listener),
     evidenceFile: (sha256) => evidence.evidenceFile(sha256),
+    supportSnapshot: () => supportSnapshot(own, options.dataDir, session.user()?.id ?? null, sync.status()),
     close() {
       closing ??= (async () => {
         stopFollowingSession();

@@ -18,6 +18,7 @@ import { newLaunchSecret } from './host-security';
 import { hostEvidenceUrl, readyLine, startHost } from './host-server';
 import { buildRenderer, rendererBuildNeeded } from './renderer-build';
 import { stderrLogger } from './stderr-logger';
+import { redactText } from '../../shared/logging/redact';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
         dataDir: join(args.dataDir, 'server'),
         timeoutMs: 120_000,
         ...(simulatorSecrets ? { env: { ...simulatorSecrets } } : {}),
-        onOutput: (line) => process.stderr.write(`[server] ${line}\n`),
+        onOutput: (line) => process.stderr.write(`[server] ${redactText(line)}\n`),
       });
       stops.push(() => server.stop());
       serverUrl = server.url;
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
       const simulator = startSimulatorProcess({
         serverUrl,
         secrets: simulatorSecrets,
-        onOutput: (line) => process.stderr.write(`[simulator] ${line}\n`),
+        onOutput: (line) => process.stderr.write(`[simulator] ${redactText(line)}\n`),
       });
       stops.push(() => simulator.stop());
       log.info(`The market simulator is running against ${serverUrl}: new disputes will arrive in the queue`);

@@ -118,6 +118,13 @@ export async function superviseDeskWorker(options: SupervisorOptions): Promise<D
         return null;
       }
     },
+    support: async () => {
+      try {
+        return await (await current).support();
+      } catch {
+        return null;
+      }
+    },
     saveServer: async (serverUrl) => {
       try {
         return await (await current).saveServer(serverUrl);

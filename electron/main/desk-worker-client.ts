@@ -7,7 +7,9 @@ import type { DeskChannel, DeskEvent } from '../../shared/desk-api/contract';
 import type { DeskResult } from '../../shared/desk-api/schemas';
 import {
   parseFromWorker,
+  parseSupportSnapshot,
   workerUnavailable,
+  type SupportSnapshot,
   type FromWorkerMessage,
   type ToWorkerMessage,
 } from '../../shared/desk-api/worker-protocol';
@@ -17,6 +19,8 @@ export interface DeskWorker {
   /** Saves the server the user confirmed in main (null: the bundled one), for the next start. */
   saveServer(serverUrl: string | null): Promise<DeskResult<unknown>>;
   evidenceFile(sha256: string): Promise<{ bytes: Uint8Array; mime: string } | null>;
+  /** The outbox counts and sync state for the update gate and the diagnostics; null when the desk cannot say. */
+  support(): Promise<SupportSnapshot | null>;
   onEvent(listener: (event: DeskEvent, payload: unknown) => void): void;
   /**
    * Called when the process ends without being asked to stop (a crash, a kill), before the calls it left
@@ -76,6 +80,7 @@ export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker>
     invoke,
     saveServer,
     evidenceFile,
+    support,
     onEvent: (listener) => void eventListeners.push(listener),
     onExit: (listener) => void exitListeners.push(listener),
     stop,
@@ -184,6 +189,16 @@ export function startDeskWorker(options: DeskWorkerOptions): Promise<DeskWorker>
       pendingEvidence.set(id, resolve);
       post({ type: 'evidence', id, sha256 });
     });
+  }
+
+  async function support(): Promise<SupportSnapshot | null> {
+    if (exitReason !== null) return null;
+    const id = nextId++;
+    const result = await new Promise<DeskResult<unknown>>((resolve) => {
+      pendingCalls.set(id, resolve);
+      post({ type: 'support', id });
+    });
+    return result.ok ? parseSupportSnapshot(result.value) : null;
   }
 
   /** Asks the desk to close its cache cleanly; kills it if it does not exit in time. */

@@ -11,6 +11,9 @@ import { claimSingleInstance, installDesktopShell } from './desktop-shell';
 import { forwardDeskEvents, registerDeskIpc } from './ipc';
 import { APP_ORIGIN } from '../common/security';
 import { startServices, type RunningServices } from './services';
+import { provideDiagnostics } from './copy-diagnostics';
+import { setUpLogging } from './logging';
+import { startUpdater } from './updater';
 
 const rendererRoot = join(import.meta.dirname, '../renderer');
 // Sandboxed preloads cannot be ES modules, so the preload is built as CommonJS (electron.vite.config.ts).
@@ -36,14 +39,11 @@ app.on('window-all-closed', () => {
 let services: Promise<RunningServices> | null = null;
 let shutdown: 'none' | 'running' | 'done' = 'none';
 
-// Quitting waits for the desk to close its cache and for the bundled server to stop: a server left running
-// would hold its port and its store until the next login.
-app.on('before-quit', (event) => {
-  if (shutdown === 'done' || services === null) return;
-  event.preventDefault();
-  if (shutdown === 'running') return;
-  shutdown = 'running';
-  services
+let stopping: Promise<void> | null = null;
+
+/** Stops the desk, then the bundled server, once: on quit, and before an update's installer takes over. */
+function stopServices(): Promise<void> {
+  stopping ??= (services ?? Promise.reject(new Error('not started')))
     .then(
       (running) => running.stop(),
       () => undefined,
@@ -51,8 +51,18 @@ app.on('before-quit', (event) => {
     .catch((error: unknown) => console.error('Dispute Desk could not stop its services cleanly:', error))
     .finally(() => {
       shutdown = 'done';
-      app.quit();
     });
+  return stopping;
+}
+
+// Quitting waits for the desk to close its cache and for the bundled server to stop: a server left running
+// would hold its port and its store until the next login.
+app.on('before-quit', (event) => {
+  if (shutdown === 'done' || services === null) return;
+  event.preventDefault();
+  if (shutdown === 'running') return;
+  shutdown = 'running';
+  void stopServices().then(() => app.quit());
 });
 
 if (primaryInstance) startApp();
@@ -63,6 +73,8 @@ function startApp(): void {
   app
     .whenReady()
     .then(() => {
+      // From here main's console, the desk worker's output and the server's go to their log files.
+      const logs = setUpLogging(app.getPath('logs'));
       installPermissionHandlers();
       serveRendererFrom(rendererRoot);
       // The window opens at once; the desk answers its calls as soon as the server and the worker are up.
@@ -72,6 +84,7 @@ function startApp(): void {
         serverScript: join(import.meta.dirname, 'server.js'),
         // The windows also answer every call with this reason (desk_unavailable); the box says it at once.
         onDeskGaveUp: (reason) => dialog.showErrorBox('Dispute Desk', `The desk service is not running: ${reason}`),
+        logs,
       });
       services = started;
       const deskWorker = started.then((running) => running.deskWorker);
@@ -83,6 +96,8 @@ function startApp(): void {
         (error: unknown) => console.error('Dispute Desk could not start its desk service:', error),
       );
       registerDeskIpc(appOrigin, deskWorker, (settings) => shell.applySettings(settings));
+      const updater = startUpdater({ appOrigin, logger: logs.main, deskWorker, stopServices });
+      provideDiagnostics({ logs, deskWorker, updateState: () => updater.state() });
       serveEvidenceFrom(
         (sha256) => deskWorker.then((worker) => worker.evidenceFile(sha256)).catch(() => null),
         appOrigin,

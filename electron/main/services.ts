@@ -8,6 +8,8 @@ import { BUNDLED_SERVER_IDENTITY, chooseServer } from '../launch/server-choice';
 import { deskDataKey } from './data-key';
 import { superviseDeskWorker, type SupervisorOptions } from './desk-supervisor';
 import { startDeskWorker, type DeskServer, type DeskWorker } from './desk-worker-client';
+import { levelOfLine } from './log-files';
+import type { AppLogs } from './logging';
 import { utilityProcessLauncher } from './server-process';
 
 export interface ServicesOptions {
@@ -18,6 +20,8 @@ export interface ServicesOptions {
   serverScript: string;
   /** Told when the desk worker crashed too often to be restarted again (main shows an error box). */
   onDeskGaveUp?: SupervisorOptions['onGiveUp'];
+  /** desk.log and server.log take what the two processes print (logging.ts). */
+  logs: AppLogs;
 }
 
 export interface RunningServices {
@@ -39,7 +43,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       entry: { kind: 'built', scriptPath: options.serverScript },
       launch: utilityProcessLauncher((modulePath, args, forkOptions) => utilityProcess.fork(modulePath, args, forkOptions)),
       timeoutMs: 120_000,
-      onOutput: (line, stream) => (stream === 'stderr' ? console.error : console.log)(`[server] ${line}`),
+      onOutput: (line, stream) => options.logs.server[levelOfLine(line, stream)](line),
     });
     return { serverUrl: server.url, serverIdentity: BUNDLED_SERVER_IDENTITY };
   };
@@ -52,11 +56,15 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     const deskWorker = await superviseDeskWorker({
       start: () =>
         startDeskWorker({
-          spawn: () =>
-            utilityProcess.fork(options.deskWorkerScript, [], {
+          spawn: () => {
+            const worker = utilityProcess.fork(options.deskWorkerScript, [], {
               serviceName: 'Dispute Desk service',
-              stdio: 'inherit',
-            }),
+              stdio: 'pipe',
+            });
+            options.logs.follow(worker.stdout, 'desk', 'stdout');
+            options.logs.follow(worker.stderr, 'desk', 'stderr');
+            return worker;
+          },
           dataDir: deskDataDir,
           dataKey,
           connect,

@@ -25,6 +25,10 @@ const TEXT = {
       send_back: (caseId: string) => `Sending ${caseId} back needs a fresh authentication code.`,
     },
     codeBodyOther: (caseId: string) => `A command on ${caseId} needs a fresh authentication code.`,
+    diagnosticsCopied: {
+      title: 'Diagnostics copied',
+      body: 'Paste them into your message to support. They hold no passwords, codes or case contents.',
+    },
     menu: {
       file: 'File',
       edit: 'Edit',
@@ -47,6 +51,10 @@ const TEXT = {
       send_back: (caseId: string) => `Devolver ${caseId} necesita un código de autenticación nuevo.`,
     },
     codeBodyOther: (caseId: string) => `Una orden sobre ${caseId} necesita un código de autenticación nuevo.`,
+    diagnosticsCopied: {
+      title: 'Diagnóstico copiado',
+      body: 'Pégalo en tu mensaje a soporte. No contiene contraseñas, códigos ni contenido de casos.',
+    },
     menu: {
       file: 'Archivo',
       edit: 'Edición',
@@ -62,6 +70,11 @@ export type MenuLabels = (typeof TEXT)[ShellLanguage]['menu'];
 
 export function menuLabels(language: ShellLanguage): MenuLabels {
   return TEXT[language].menu;
+}
+
+/** Help → Copy diagnostics: the confirmation once the text is on the clipboard. */
+export function diagnosticsCopiedText(language: ShellLanguage): { title: string; body: string } {
+  return TEXT[language].diagnosticsCopied;
 }
 
 export function noticeText(notice: Notice, language: ShellLanguage): { title: string; body: string } {

@@ -6,10 +6,14 @@ import type { DeskBridge, DeskChannel, DeskEvent } from '../../shared/desk-api/c
 import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from '../../shared/desk-api/ipc';
 import {
   SHELL_OPEN_CASE_WINDOW_CHANNEL,
+  SHELL_RESTART_TO_UPDATE_CHANNEL,
   SHELL_SHOW_CASE_CHANNEL,
+  SHELL_UPDATE_NOTICE_CHANNEL,
   caseRouteHash,
   isCaseId,
+  isUpdateNotice,
   type DeskShell,
+  type UpdateNotice,
 } from '../../shared/desk-api/shell';
 
 type Listener = (payload: unknown) => void;
@@ -44,8 +48,29 @@ contextBridge.exposeInMainWorld('desk', desk);
 
 // The Electron shell's own offers (shared/desk-api/shell.ts); its presence tells the renderer it runs in
 // Electron rather than in the browser host.
+// The update offer (electron/main/updater.ts): main sends each change, and answers the current notice when
+// asked, so that a window opened after the update was downloaded still shows it. Only a checked notice
+// reaches the page.
+const updateListeners = new Set<(notice: UpdateNotice) => void>();
+let latestNotice: UpdateNotice = { kind: 'none' };
+function tellUpdateListeners(notice: unknown): void {
+  if (!isUpdateNotice(notice)) return;
+  latestNotice = notice;
+  for (const listener of updateListeners) listener(notice);
+}
+ipcRenderer.on(SHELL_UPDATE_NOTICE_CHANNEL, (_event: IpcRendererEvent, notice: unknown) => tellUpdateListeners(notice));
+
 const deskShell = {
   openCaseWindow: (caseId: string) => ipcRenderer.invoke(SHELL_OPEN_CASE_WINDOW_CHANNEL, caseId) as Promise<boolean>,
+  onUpdateNotice: (listener: (notice: UpdateNotice) => void) => {
+    updateListeners.add(listener);
+    listener(latestNotice);
+    void ipcRenderer.invoke(SHELL_UPDATE_NOTICE_CHANNEL).then(tellUpdateListeners, () => undefined);
+    return () => {
+      updateListeners.delete(listener);
+    };
+  },
+  restartToUpdate: () => ipcRenderer.invoke(SHELL_RESTART_TO_UPDATE_CHANNEL).then((restarting: unknown) => restarting === true),
 } satisfies DeskShell;
 
 contextBridge.exposeInMainWorld('deskShell', deskShell);

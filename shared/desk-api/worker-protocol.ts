@@ -3,7 +3,7 @@
 // schemas: pure, no Electron, unit tested in tests/unit/electron-desk-worker.test.ts.
 import { z } from 'zod';
 import { DESK_EVENTS, type DeskChannel, type DeskEvent } from './contract';
-import { deskError, serverUrl, type DeskResult } from './schemas';
+import { OUTBOX_KINDS, deskError, serverUrl, type DeskResult } from './schemas';
 import { isDeskChannel } from './wire';
 
 /** The desk's data key (32 bytes, hex), unwrapped by main from the OS keystore: it never touches the disk. */
@@ -35,6 +35,8 @@ const toWorkerMessage = z.discriminatedUnion('type', [
     serverUrl: serverUrl.nullable(),
   }),
   z.strictObject({ type: z.literal('evidence'), id: requestId, sha256 }),
+  /** The outbox counts and sync state for the update gate and the diagnostics; answered by `result`. */
+  z.strictObject({ type: z.literal('support'), id: requestId }),
   z.strictObject({ type: z.literal('stop') }),
 ]);
 export type ToWorkerMessage = z.infer<typeof toWorkerMessage>;
@@ -67,6 +69,39 @@ export function parseToWorker(data: unknown): ToWorkerMessage | null {
 
 export function parseFromWorker(data: unknown): FromWorkerMessage | null {
   const parsed = fromWorkerMessage.safeParse(data);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * The desk's answer to `support` (electron/desk/support.ts): counts and times, never names, cases or codes.
+ * Main checks it against this schema before the update gate or the diagnostics use it.
+ */
+export const supportSnapshot = z.strictObject({
+  /** Whether a user is signed in: `mine` below is that user's commands. */
+  signedIn: z.boolean(),
+  sync: z.strictObject({
+    state: z.enum(['idle', 'syncing', 'offline', 'error', 'signed_out']),
+    lastSyncedAt: z.string().max(64).nullable(),
+    cachedCases: z.number().int().min(0),
+    errorCode: z.string().max(100).nullable(),
+  }),
+  outbox: z
+    .array(
+      z.strictObject({
+        mine: z.boolean(),
+        kind: z.enum(OUTBOX_KINDS),
+        state: z.enum(['pending', 'confirmed', 'needs_code', 'failed']),
+        count: z.number().int().min(0),
+      }),
+    )
+    .max(500),
+  /** Bytes the desk keeps in its data folder (cache, outbox, evidence). */
+  storageBytes: z.number().int().min(0),
+});
+export type SupportSnapshot = z.infer<typeof supportSnapshot>;
+
+export function parseSupportSnapshot(value: unknown): SupportSnapshot | null {
+  const parsed = supportSnapshot.safeParse(value);
   return parsed.success ? parsed.data : null;
 }
 

@@ -145,6 +145,7 @@ function fakeWorker() {
         ? new Promise((resolve) => unanswered.push(resolve))
         : Promise.resolve({ ok: true, value: channel }),
     evidenceFile: () => Promise.resolve(null),
+    support: () => Promise.resolve(null),
     saveServer: () => Promise.resolve({ ok: true, value: null }),
     onEvent: () => undefined,
     onExit: (listener) => void (exit = listener),

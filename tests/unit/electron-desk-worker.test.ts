@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   parseFromWorker,
+  parseSupportSnapshot,
   type FromWorkerMessage,
   type ToWorkerMessage,
 } from '../../shared/desk-api/worker-protocol';
@@ -106,6 +107,13 @@ describe('the desk worker', () => {
         (m): m is Extract<FromWorkerMessage, { type: 'evidence' }> => m.type === 'evidence' && m.id === 4,
       ),
     ).toEqual({ type: 'evidence', id: 4, file: null });
+
+    // The counts main's update gate and diagnostics read: nobody signed in, an empty outbox.
+    post({ type: 'support', id: 6 });
+    const supportAnswer = (await next(isResult(6))).result;
+    const support = supportAnswer.ok ? parseSupportSnapshot(supportAnswer.value) : null;
+    expect(support).toMatchObject({ signedIn: false, outbox: [], sync: { state: 'signed_out' } });
+    expect(support?.storageBytes).toBeGreaterThan(0);
 
     // A server the user confirmed in main's dialog: saved for the next start, as the worker reads it.
     post({ type: 'saveServer', id: 5, dataDir: dir, dataKey: DATA_KEY, serverUrl: 'https://disputes.example/' });

@@ -18,6 +18,7 @@ import { listenForShortcuts, useShortcut } from './shortcuts';
 import { ShortcutsOverlay } from './ShortcutsOverlay';
 import { SignOutButton } from './SignOutButton';
 import { SyncIndicator } from './SyncIndicator';
+import { UpdateBanner } from './UpdateBanner';
 
 export function Shell() {
   const { t } = useTranslation('common');
@@ -95,6 +96,7 @@ export function Shell() {
         </Button>
         <SignOutButton />
       </header>
+      <UpdateBanner />
       <main id="main" className="shell__main" tabIndex={-1}>
         <RouteScreen route={route} reviewsAlerts={reviewsAlerts} supervises={supervises} />
       </main>

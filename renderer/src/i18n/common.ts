@@ -57,6 +57,16 @@ export const commonMessages = {
       retentionInvalid: 'Enter a whole number of days from {{min}} to {{max}}.',
       saveFailed: 'The setting could not be saved: {{message}}',
     },
+    update: {
+      ready: 'Dispute Desk {{version}} is ready.',
+      restart: 'Restart to update',
+      held: {
+        step_up_pending: 'It will be offered once your verdict or approval has reached the server.',
+        step_up_needs_code: 'It will be offered once you have given the fresh authentication code your command is waiting for.',
+        commands_pending: 'It will be offered once your pending changes have reached the server.',
+        outbox_unknown: 'It will be offered once the desk service answers again.',
+      },
+    },
     languageNames: { en: 'English', es: 'Español' },
     shortcuts: {
       title: 'Keyboard shortcuts',
@@ -133,6 +143,16 @@ export const commonMessages = {
         'Un caso decidido, su chat y sus archivos de evidencia se borran de este equipo esta cantidad de días después del veredicto (de {{min}} a {{max}}). Los casos abiertos se conservan siempre.',
       retentionInvalid: 'Escribe un número entero de días de {{min}} a {{max}}.',
       saveFailed: 'No se pudo guardar la configuración: {{message}}',
+    },
+    update: {
+      ready: 'Dispute Desk {{version}} está lista.',
+      restart: 'Reiniciar para actualizar',
+      held: {
+        step_up_pending: 'Se ofrecerá cuando tu veredicto o aprobación haya llegado al servidor.',
+        step_up_needs_code: 'Se ofrecerá cuando hayas dado el código de autenticación nuevo que espera tu orden.',
+        commands_pending: 'Se ofrecerá cuando tus cambios pendientes hayan llegado al servidor.',
+        outbox_unknown: 'Se ofrecerá cuando el servicio del escritorio vuelva a responder.',
+      },
     },
     languageNames: { en: 'English', es: 'Español' },
     shortcuts: {

@@ -3,7 +3,8 @@
 // script runs Electron's own installer first (its output captured: a failure is a stack trace), then starts
 // `electron-vite dev`. Where the runtime cannot be had, or no window could open, it says why in one line and
 // starts the browser host instead (`npm run browser`, with the same ready line), opening the system browser
-// where there is one (BROWSER=none or --no-open: never).
+// where there is one (BROWSER=none or --no-open: never) through a launch page only this user can read, so
+// that the launch secret is on no command line (scripts/start/launch-page.ts).
 //
 // DISPUTE_DESK_ELECTRON_DIR points it at another copy of the electron package (tests: an installer that
 // cannot reach its download server, without touching node_modules/electron).
@@ -13,18 +14,19 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  browserHostDataDir,
-  browserOpenDecision,
-  noDesktopSession,
-  pageUrlOfReadyLine,
-} from './start/browser-fallback';
+import { browserHostDataDir, noDesktopSession, pageUrlOfReadyLine } from './start/browser-fallback';
 import {
   downloadHost,
   findElectronRuntime,
   installFailureReason,
   type InstallOutcome,
 } from './start/electron-runtime';
+import {
+  openThroughLaunchPage,
+  removeLaunchPageLater,
+  removeStaleLaunchPages,
+  type LaunchPageOpen,
+} from './start/launch-page';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 /** About 100 MB: a slow line needs minutes; a dead one is cut off by fetch's own five-minute silence limit. */
@@ -107,18 +109,30 @@ function startElectron(executable: string): void {
   exitWithChild(child);
 }
 
-function openInBrowser(url: string, noOpen: boolean): void {
-  const decision = browserOpenDecision(url, process.platform, process.env, noOpen);
+function openInBrowser(url: string, noOpen: boolean, dataDir: string): void {
+  removeStaleLaunchPages(dataDir, Date.now());
+  let decision: LaunchPageOpen;
+  try {
+    decision = openThroughLaunchPage(url, dataDir, process.platform, process.env, noOpen);
+  } catch (error) {
+    // A full disk or a folder it may not write: the host runs on, and its address is on the screen.
+    const why = (error as NodeJS.ErrnoException).code ?? String(error);
+    process.stderr.write(`Could not open a browser (the launch page: ${why}): open the address above in one\n`);
+    return;
+  }
   if (!decision.open) return;
-  const { command, args } = decision.opener;
+  const { command, args, page } = decision;
+  const removePage = removeLaunchPageLater(page);
+  const address = url.replace(/#.*/, '');
   const cannotOpen = (why: string): void => {
+    removePage();
     process.stderr.write(`Could not open a browser (${command}: ${why}): open the address above in one\n`);
   };
   // Detached: the browser outlives this script, and Ctrl-C here does not close it.
   const opener = spawn(command, args, { stdio: 'ignore', detached: true });
   opener.once('error', (error: NodeJS.ErrnoException) => cannotOpen(error.code ?? error.message));
   opener.once('exit', (code) => {
-    if (code === 0) process.stderr.write(`Opened ${url.replace(/#.*/, '')} in the browser\n`);
+    if (code === 0) process.stderr.write(`Opened ${address} in the browser\n`);
     else cannotOpen(`exit code ${code}`);
   });
   opener.unref();
@@ -138,7 +152,7 @@ function startBrowserHost(reason: string, noOpen: boolean): void {
   createInterface({ input: child.stdout! }).on('line', (line) => {
     process.stdout.write(`${line}\n`);
     const url = pageUrlOfReadyLine(line);
-    if (url !== null) openInBrowser(url, noOpen);
+    if (url !== null) openInBrowser(url, noOpen, dataDir);
   });
   exitWithChild(child);
 }

@@ -39,18 +39,19 @@ export function pageUrlOfReadyLine(line: string): string | null {
 
 export interface BrowserOpener {
   command: string;
+  /** The arguments before the one thing to open, which always comes last. */
   args: string[];
 }
 
 export type OpenDecision = { open: true; opener: BrowserOpener } | { open: false; why: string };
 
 /**
- * How to open the page, following create-react-app's BROWSER convention: BROWSER=none never opens one,
- * BROWSER=<program> opens it with that program, and otherwise the system's own opener does, except in CI or
- * where no desktop session could show a browser.
+ * Whether a browser is opened and with what, following create-react-app's BROWSER convention: BROWSER=none
+ * never opens one, BROWSER=<program> opens it with that program, and otherwise the system's own opener does,
+ * except in CI or where no desktop session could show a browser. What it opens is the launch page
+ * (scripts/start/launch-page.ts), never the address: an argument is readable by every local user.
  */
 export function browserOpenDecision(
-  url: string,
   platform: NodeJS.Platform,
   env: NodeJS.ProcessEnv,
   noOpenFlag: boolean,
@@ -58,13 +59,14 @@ export function browserOpenDecision(
   if (noOpenFlag) return { open: false, why: '--no-open' };
   const chosen = env.BROWSER?.trim();
   if (chosen && chosen.toLowerCase() === 'none') return { open: false, why: 'BROWSER=none' };
-  if (chosen) return { open: true, opener: { command: chosen, args: [url] } };
+  if (chosen) return { open: true, opener: { command: chosen, args: [] } };
   if (env.CI && env.CI !== 'false' && env.CI !== '0') return { open: false, why: 'CI is set' };
   const noSession = noDesktopSession(platform, env);
   if (noSession !== null) return { open: false, why: noSession };
-  if (platform === 'darwin') return { open: true, opener: { command: 'open', args: [url] } };
-  // What Go's pkg/browser uses: no shell in between to re-read the address (cmd's `start` would).
+  if (platform === 'darwin') return { open: true, opener: { command: 'open', args: [] } };
+  // What Go's pkg/browser uses: no shell in between to re-read the argument (cmd's `start` would).
+  // FileProtocolHandler is the handler Windows itself registers for file: URLs.
   if (platform === 'win32')
-    return { open: true, opener: { command: 'rundll32', args: ['url.dll,FileProtocolHandler', url] } };
-  return { open: true, opener: { command: 'xdg-open', args: [url] } };
+    return { open: true, opener: { command: 'rundll32', args: ['url.dll,FileProtocolHandler'] } };
+  return { open: true, opener: { command: 'xdg-open', args: [] } };
 }

@@ -1,7 +1,8 @@
 // `npm start` where Electron's runtime cannot be had, for real: the start script runs Electron's own installer
 // (a copy of the electron package whose download server refuses connections, so node_modules/electron is
 // never touched and nothing is downloaded), says why in one line, starts the browser host, passes on its ready
-// line, opens the page with the BROWSER program and stops everything on Ctrl-C.
+// line, opens the page with the BROWSER program (through the launch page: the secret on no command line, the
+// page followed in real Chromium to the desk) and stops everything on Ctrl-C.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import {
   chmodSync,
@@ -11,21 +12,24 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import axios from 'axios';
+import { chromium, type Page } from '@playwright/test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBundledServer } from '../../electron/launch/bundled-server';
 import { get } from './helpers';
 
 const READY_LINE = /^Dispute Desk is ready at http:\/\/127\.0\.0\.1:(\d+)\/#k=[0-9a-f]{64}$/;
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 interface StartProcess {
@@ -123,6 +127,18 @@ function waitFor(run: StartProcess, check: () => boolean): Promise<void> {
   });
 }
 
+/** Headless Chromium (Debian's where there is one, as playwright.config.ts does) on `url`, once it has moved on. */
+async function openInChromium(url: string): Promise<Page> {
+  const browser = await chromium.launch(
+    existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {},
+  );
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  await page.waitForFunction(() => window.desk !== undefined);
+  return page;
+}
+
 /** The browser host's folder under XDG_CONFIG_HOME, with a server store made beforehand (no demo seed). */
 async function preparedDataFolder(configHome: string): Promise<void> {
   const server = await startBundledServer({
@@ -166,9 +182,31 @@ describe.skipIf(process.platform === 'win32')('npm start without Electron’s ru
     expect(existsSync(join(electronDir, 'path.txt'))).toBe(false);
     expect(existsSync(join(configHome, 'Dispute Desk', 'browser-host', 'desk', 'data.key'))).toBe(true);
 
-    expect(readFileSync(browser.opened, 'utf8')).toBe(
-      run.stdout[0]!.replace('Dispute Desk is ready at ', ''),
-    );
+    // The BROWSER program got the launch page, never the address: its command line is anyone's to read.
+    const pageUrl = run.stdout[0]!.replace('Dispute Desk is ready at ', '');
+    const secret = pageUrl.replace(/^.*#k=/, '');
+    const opened = readFileSync(browser.opened, 'utf8');
+    expect(opened).not.toContain(secret);
+    expect(opened).toMatch(/^file:\/\//);
+    const launchFile = fileURLToPath(opened);
+    expect(launchFile.startsWith(join(configHome, 'Dispute Desk', 'browser-host', 'launch-'))).toBe(true);
+    expect(statSync(launchFile).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(launchFile)).mode & 0o777).toBe(0o700);
+    expect(readFileSync(launchFile, 'utf8')).toContain(pageUrl);
+    // Opened in a real browser, the page leads to the desk, and the renderer has the secret: its bridge answers.
+    const desk = await openInChromium(opened);
+    try {
+      expect(await desk.evaluate(() => location.href)).toBe(`http://127.0.0.1:${pagePort}/`);
+      expect(await desk.evaluate(() => sessionStorage.getItem('dispute-desk.launch-secret'))).toBe(secret);
+      const settings = await desk.evaluate(() => window.desk!.invoke('settings.get'));
+      expect(settings).toMatchObject({ ok: true });
+      // A browser that runs no scripts follows the meta refresh to the same address, fragment and all.
+      const noScripts = await desk.context().browser()!.newPage({ javaScriptEnabled: false });
+      await noScripts.goto(opened);
+      await noScripts.waitForURL(pageUrl);
+    } finally {
+      await desk.context().browser()!.close();
+    }
     const page = await get(Number(pagePort), '/');
     expect(page.status).toBe(200);
     const serverUrl = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stderr())?.[1];
@@ -177,6 +215,8 @@ describe.skipIf(process.platform === 'win32')('npm start without Electron’s ru
     process.kill(-run.child.pid!, 'SIGINT');
     expect(await run.exit).toBe(0);
     expect(run.stderr()).not.toMatch(STACK_FRAME);
+    // The launch page went with the script; the secret is left on nothing it wrote.
+    expect(existsSync(dirname(launchFile))).toBe(false);
     await expect(get(Number(pagePort), '/')).rejects.toThrow(/ECONNREFUSED/);
     await expect(axios.get(`${serverUrl}/v1/health`)).rejects.toThrow();
   }, 180_000);

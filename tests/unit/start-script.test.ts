@@ -1,10 +1,21 @@
 // `npm start`'s decisions (scripts/start/): is Electron's runtime installed (from its files, never by loading
 // the electron package), why did its installer fail, where does the browser host keep its data, and when is a
-// browser opened. The real processes are in tests/host/start-fallback.test.ts.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// browser opened (through a launch page, so that the secret is on no command line). The real processes are in tests/host/start-fallback.test.ts.
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readyLine } from '../../electron/host/host-server';
 import {
   appDataDir,
@@ -20,6 +31,13 @@ import {
   installFailureReason,
   type InstallOutcome,
 } from '../../scripts/start/electron-runtime';
+import {
+  launchPageHtml,
+  openThroughLaunchPage,
+  removeLaunchPageLater,
+  removeStaleLaunchPages,
+  writeLaunchPage,
+} from '../../scripts/start/launch-page';
 
 let dir: string;
 
@@ -226,47 +244,148 @@ describe('the browser host in Electron’s place', () => {
 });
 
 describe('browserOpenDecision', () => {
-  const url = 'http://127.0.0.1:43123/#k=00';
   const desktop = { DISPLAY: ':0' };
 
-  it('opens the page with the system opener on each system', () => {
-    expect(browserOpenDecision(url, 'linux', desktop, false)).toEqual({
+  it('picks the system opener on each system', () => {
+    expect(browserOpenDecision('linux', desktop, false)).toEqual({
       open: true,
-      opener: { command: 'xdg-open', args: [url] },
+      opener: { command: 'xdg-open', args: [] },
     });
-    expect(browserOpenDecision(url, 'darwin', {}, false)).toEqual({
+    expect(browserOpenDecision('darwin', {}, false)).toEqual({
       open: true,
-      opener: { command: 'open', args: [url] },
+      opener: { command: 'open', args: [] },
     });
-    expect(browserOpenDecision(url, 'win32', {}, false)).toEqual({
+    expect(browserOpenDecision('win32', {}, false)).toEqual({
       open: true,
-      opener: { command: 'rundll32', args: ['url.dll,FileProtocolHandler', url] },
+      opener: { command: 'rundll32', args: ['url.dll,FileProtocolHandler'] },
     });
   });
 
   it('follows BROWSER: none never opens one, a program opens it with that program', () => {
-    expect(browserOpenDecision(url, 'linux', { ...desktop, BROWSER: 'none' }, false)).toEqual({
+    expect(browserOpenDecision('linux', { ...desktop, BROWSER: 'none' }, false)).toEqual({
       open: false,
       why: 'BROWSER=none',
     });
-    expect(browserOpenDecision(url, 'darwin', { BROWSER: 'firefox' }, false)).toEqual({
+    expect(browserOpenDecision('darwin', { BROWSER: 'firefox' }, false)).toEqual({
       open: true,
-      opener: { command: 'firefox', args: [url] },
+      opener: { command: 'firefox', args: [] },
     });
   });
 
   it('opens nothing with --no-open, in CI or without a desktop session', () => {
-    expect(browserOpenDecision(url, 'linux', desktop, true)).toEqual({ open: false, why: '--no-open' });
-    expect(browserOpenDecision(url, 'linux', { ...desktop, CI: 'true' }, false)).toEqual({
+    expect(browserOpenDecision('linux', desktop, true)).toEqual({ open: false, why: '--no-open' });
+    expect(browserOpenDecision('linux', { ...desktop, CI: 'true' }, false)).toEqual({
       open: false,
       why: 'CI is set',
     });
-    expect(browserOpenDecision(url, 'linux', { ...desktop, CI: 'false' }, false)).toMatchObject({
+    expect(browserOpenDecision('linux', { ...desktop, CI: 'false' }, false)).toMatchObject({
       open: true,
     });
-    expect(browserOpenDecision(url, 'linux', {}, false)).toMatchObject({
+    expect(browserOpenDecision('linux', {}, false)).toMatchObject({
       open: false,
       why: expect.stringMatching(/DISPLAY/),
     });
+  });
+});
+
+describe('the launch page: the secret on no command line', () => {
+  const secret = 'ab'.repeat(32);
+  const pageUrl = `http://127.0.0.1:43123/#k=${secret}`;
+  const openers: Array<[NodeJS.Platform, NodeJS.ProcessEnv]> = [
+    ['linux', { DISPLAY: ':0' }],
+    ['darwin', {}],
+    ['win32', {}],
+    ['linux', { WAYLAND_DISPLAY: 'wayland-0', BROWSER: 'firefox' }],
+  ];
+
+  it.each(openers)('hands the %s opener (%o) the page’s file:// URL, never the address', (platform, env) => {
+    const decision = openThroughLaunchPage(pageUrl, dir, platform, env, false);
+    if (!decision.open) throw new Error(decision.why);
+    const argv = [decision.command, ...decision.args];
+    expect(argv.join(' ')).not.toContain(secret);
+    expect(argv.join(' ')).not.toContain('127.0.0.1');
+    expect(decision.args.at(-1)).toBe(decision.page.fileUrl);
+    expect(fileURLToPath(decision.page.fileUrl)).toBe(decision.page.file);
+    expect(decision.page.file).not.toContain(secret);
+    expect(readFileSync(decision.page.file, 'utf8')).toContain(pageUrl);
+  });
+
+  it('writes no page where no browser is opened', () => {
+    expect(openThroughLaunchPage(pageUrl, dir, 'linux', {}, false)).toMatchObject({ open: false });
+    expect(openThroughLaunchPage(pageUrl, dir, 'darwin', { BROWSER: 'none' }, false)).toMatchObject({
+      open: false,
+    });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it.skipIf(process.platform === 'win32')(
+    'keeps the page readable by this user only: the file 0600 in a folder of its own, 0700',
+    () => {
+      const page = writeLaunchPage(join(dir, 'browser-host'), pageUrl);
+      expect(statSync(page.folder).mode & 0o777).toBe(0o700);
+      expect(statSync(page.file).mode & 0o777).toBe(0o600);
+      expect(join(page.file, '..')).toBe(page.folder);
+      // A second start beside the first gets a folder of its own.
+      const second = writeLaunchPage(join(dir, 'browser-host'), pageUrl);
+      expect(second.folder).not.toBe(page.folder);
+    },
+  );
+
+  it('sends the browser on with location.replace and a meta refresh, fragment and all', () => {
+    const html = launchPageHtml(pageUrl);
+    expect(html).toContain(`<script>location.replace("${pageUrl}");</script>`);
+    expect(html).toContain(`<meta http-equiv="refresh" content="1; url=${pageUrl}">`);
+  });
+
+  it('escapes an address that could end the script or the attribute', () => {
+    const html = launchPageHtml('http://127.0.0.1:1/#k=x"></script><script>alert(1)</script>');
+    expect(html.match(/<script>/g)).toHaveLength(1);
+    expect(html).not.toContain('"><');
+    expect(html).toContain('\\u003c/script>');
+  });
+
+  it('is removed after its lifetime, at once when asked, and only once', () => {
+    vi.useFakeTimers();
+    try {
+      const page = writeLaunchPage(dir, pageUrl);
+      removeLaunchPageLater(page, 120_000);
+      vi.advanceTimersByTime(119_000);
+      expect(existsSync(page.file)).toBe(true);
+      vi.advanceTimersByTime(1_000);
+      expect(existsSync(page.folder)).toBe(false);
+
+      const other = writeLaunchPage(dir, pageUrl);
+      const removeNow = removeLaunchPageLater(other, 120_000);
+      removeNow();
+      expect(existsSync(other.folder)).toBe(false);
+      removeNow();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('is removed when the process exits', () => {
+    const before = process.listenerCount('exit');
+    const page = writeLaunchPage(dir, pageUrl);
+    removeLaunchPageLater(page, 120_000);
+    const listeners = process.listeners('exit');
+    expect(listeners).toHaveLength(before + 1);
+    // The very listener 'exit' runs, called as Node would on the way out.
+    (listeners.at(-1) as (code: number) => void)(0);
+    expect(existsSync(page.folder)).toBe(false);
+    expect(process.listenerCount('exit')).toBe(before);
+  });
+
+  it('sweeps pages a killed start left behind, once their lifetime is over, and nothing else', () => {
+    const stale = writeLaunchPage(dir, pageUrl);
+    const fresh = writeLaunchPage(dir, pageUrl);
+    mkdirSync(join(dir, 'desk'));
+    const longAgo = new Date(Date.now() - 10 * 60_000);
+    utimesSync(stale.folder, longAgo, longAgo);
+    expect(removeStaleLaunchPages(dir, Date.now(), 120_000)).toEqual([stale.folder]);
+    expect(existsSync(fresh.file)).toBe(true);
+    expect(existsSync(join(dir, 'desk'))).toBe(true);
+    expect(removeStaleLaunchPages(join(dir, 'absent'), Date.now())).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { registerCaseRoutes } from './cases/routes';
 import { registerEvidenceRoutes } from './evidence/routes';
 import { registerFeedRoutes } from './feed/routes';
 import { payloadTooLarge, registerBodyParsers } from './http/body';
+import { warnOnceOfUntrustedForwarding } from './http/forwarded-warning';
 import { defineRoute } from './http/route';
 import { registerKytRoutes } from './kyt/routes';
 import { registerDossierRoutes } from './dossier/routes';
@@ -104,6 +105,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
   registerBodyParsers(app, MAX_BODY_BYTES);
 
   await app.register(rateLimit, { global: false });
+  warnOnceOfUntrustedForwarding(app);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, body } = toErrorResponse(error);

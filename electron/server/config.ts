@@ -71,6 +71,11 @@ export interface ServerConfig {
    */
   signInRateLimitPerMinute: number;
   /**
+   * The same for an IPv6 caller's whole /48, across all its /64s (each still held to the above): one
+   * subscriber or site holds that many /64s. IPv4 callers are counted per address only.
+   */
+  signInSiteRateLimitPerMinute: number;
+  /**
    * Per-address limit on POST /v1/platform/events, per minute. An unsigned caller still makes the server
    * read and HMAC up to a megabyte; this bounds that work. Generous: an exchange sends from a few
    * addresses, and a backlog after an outage comes in bursts (a 429 is retried like any failure).
@@ -385,6 +390,7 @@ export function defaultConfig(overrides: Partial<ServerConfig> = {}): ServerConf
     httpTimeouts: DEFAULT_HTTP_TIMEOUTS,
     authRateLimitPerMinute: 300,
     signInRateLimitPerMinute: 30,
+    signInSiteRateLimitPerMinute: 120,
     platformEventsRateLimitPerMinute: 6_000,
     reportingEntity: DEMO_REPORTING_ENTITY,
     auditKeyFile: process.env.DISPUTE_DESK_AUDIT_KEY_FILE ?? null,

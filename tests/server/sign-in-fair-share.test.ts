@@ -12,7 +12,15 @@ import { FairGate, type PasswordWorkLimits, type Scrypt } from '../../electron/s
 import { hashPassword, verifySecret } from '../../electron/server/auth/passwords';
 import { callerNetwork } from '../../electron/server/http/caller-network';
 import { addUser, createTestServer, type TestServer } from './harness';
-import { addEnrollingUser, heldScrypt, postFrom, seenOf, type HeldScrypt, type SocketAnswer } from './fixtures/auth-api';
+import {
+  addEnrollingUser,
+  heldScrypt,
+  postFrom,
+  seenOf,
+  SINGLE_LANE,
+  type HeldScrypt,
+  type SocketAnswer,
+} from './fixtures/auth-api';
 
 let server: TestServer;
 let held: HeldScrypt | undefined;
@@ -47,7 +55,7 @@ function whenRefused(answers: Promise<SocketAnswer>[], count: number): Promise<v
 }
 
 describe('the password hashing gate under a stranger’s load', () => {
-  const limits: PasswordWorkLimits = { running: 2, waiting: 4, perAddress: { running: 1, waiting: 2 } };
+  const limits: PasswordWorkLimits = { running: 2, waiting: 4, perAddress: { running: 1, waiting: 2 }, ...SINGLE_LANE };
   const ATTACKERS = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
   const REAL_USER = '127.0.0.9';
 
@@ -113,7 +121,7 @@ describe('turns at the gate', () => {
   const settle = () => new Promise((resolve) => setImmediate(resolve));
 
   it('go to the address that has gone longest without one, however fast another refills its line', async () => {
-    const gate = new FairGate({ running: 1, waiting: 8, perAddress: { running: 1, waiting: 3 } });
+    const gate = new FairGate({ running: 1, waiting: 8, perAddress: { running: 1, waiting: 3 }, ...SINGLE_LANE });
     const { started, task, finish } = tasks();
     const runs = [
       gate.run('10.0.0.1', task('a1')),
@@ -143,7 +151,7 @@ describe('turns at the gate', () => {
   });
 
   it('give a newcomer the place of the longest line’s newest waiter when the line is full', async () => {
-    const gate = new FairGate({ running: 1, waiting: 2, perAddress: { running: 1, waiting: 2 } });
+    const gate = new FairGate({ running: 1, waiting: 2, perAddress: { running: 1, waiting: 2 }, ...SINGLE_LANE });
     const { started, task, finish } = tasks();
     const a1 = gate.run('10.0.0.1', task('a1'));
     const a2 = gate.run('10.0.0.1', task('a2'));

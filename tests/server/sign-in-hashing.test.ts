@@ -17,6 +17,7 @@ import {
   postJson,
   redeem,
   seenOf,
+  SINGLE_LANE,
   type HeldScrypt,
   type SocketAnswer,
 } from './fixtures/auth-api';
@@ -31,7 +32,7 @@ afterEach(async () => {
 async function heldServer(running: number, waiting: number) {
   held = heldScrypt();
   const perAddress = { running: 1, waiting: 2 };
-  server = await createTestServer({ passwordWork: { running, waiting, perAddress }, scrypt: held.scrypt });
+  server = await createTestServer({ passwordWork: { running, waiting, perAddress, ...SINGLE_LANE }, scrypt: held.scrypt });
 }
 
 const failureRows = () => (server.ctx.db.prepare('SELECT COUNT(*) AS n FROM sign_in_failures').get() as { n: number }).n;
@@ -115,7 +116,13 @@ describe('the limit on password hashing', () => {
   });
 
   it('lets two sign-ins per core run and four times as many wait, by default, one address one of them and two waiting', () => {
-    expect(defaultPasswordWorkLimits(2)).toEqual({ running: 4, waiting: 16, perAddress: { running: 1, waiting: 2 } });
+    expect(defaultPasswordWorkLimits(2)).toEqual({
+      running: 4,
+      waiting: 16,
+      perAddress: { running: 1, waiting: 2 },
+      perPrefix: { slash56: 6, slash48: 9 },
+      reserved: { running: 1, waiting: 4 },
+    });
   });
 });
 

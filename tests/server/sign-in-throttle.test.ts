@@ -242,7 +242,7 @@ describe('the per-username ceiling across addresses', () => {
 
 describe('the throttle tables', () => {
   const counts = () =>
-    ['sign_in_failures', 'sign_in_locks', 'sign_in_addresses'].map(
+    ['sign_in_failures', 'sign_in_locks', 'sign_in_addresses', 'sign_in_networks'].map(
       (table) => (server.ctx.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
     );
   const prune = () => server.ctx.write(() => pruneSignInThrottleRows(server.ctx, server.clock.now));
@@ -250,16 +250,16 @@ describe('the throttle tables', () => {
   it('are pruned of what can no longer decide anything, and only that', async () => {
     expect((await signInFrom(OFFICE, agent)).status).toBe(200);
     for (let i = 0; i < SIGN_IN_MAX_FAILURES; i++) await loginFrom(STRANGER, agent.username, 'guess');
-    expect(counts()).toEqual([5, 1, 1]);
+    expect(counts()).toEqual([5, 1, 1, 1]);
     expect(prune()).toBe(0);
 
     server.clock.advance(SIGN_IN_CEILING_WINDOW_MS);
     expect(prune()).toBe(6); // the failures, which have left every window, and the ended lock
-    expect(counts()).toEqual([0, 0, 1]);
+    expect(counts()).toEqual([0, 0, 1, 1]);
 
     server.clock.advance(KNOWN_ADDRESS_MS);
-    expect(prune()).toBe(1);
-    expect(counts()).toEqual([0, 0, 0]);
+    expect(prune()).toBe(2); // the address and the known pair, 30 days on
+    expect(counts()).toEqual([0, 0, 0, 0]);
   });
 
   it('answer every sign-in query from an index', () => {
@@ -268,7 +268,9 @@ describe('the throttle tables', () => {
       "SELECT COUNT(*), MAX(at) FROM sign_in_failures WHERE username_key = 'k' AND at > 't'",
       "SELECT until FROM sign_in_locks WHERE username_key = 'k' AND address = 'a' AND until > 't'",
       "SELECT 1 FROM sign_in_addresses WHERE username_key = 'k' AND address = 'a' AND last_at > 't'",
+      "SELECT 1 FROM sign_in_networks WHERE username_key = 'k' AND network = 'n' AND last_at > 't'",
       "DELETE FROM sign_in_failures WHERE at <= 't'",
+      "DELETE FROM sign_in_networks WHERE last_at <= 't'",
     ];
     for (const sql of statements) {
       const plan = (server.ctx.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map(

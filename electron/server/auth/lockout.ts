@@ -26,10 +26,18 @@
 // right, 4 wrong codes, password right again, ...). Attempts while locked are refused without being
 // evaluated or recorded, so they do not extend the lock; as a lock lasts as long as the window, the
 // failures that caused it have left the window when it ends, and the pair starts again with a fresh count.
+//
+// A completed sign-in also makes its username and caller network (callerNetwork: an IPv4 address, an IPv6
+// /64) a known pair for 30 days: an attempt of a known pair takes the password hashing gate's reserved lane
+// (password-work.ts), so a stranger filling the gate cannot keep the real user out where they usually sign
+// in. An unknown username is never a known pair, and neither is a real one at a network it never signed in
+// from, so a stranger is in the shared lane whatever name they type.
 import { createHash } from 'node:crypto';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
+import type { Lane } from './password-work';
+import { callerNetwork } from '../http/caller-network';
 import {
   countPairFailuresSince,
   insertSignInFailure,
@@ -37,6 +45,8 @@ import {
   pairLockedUntil,
   pruneSignInThrottle,
   rememberSignInAddress,
+  rememberSignInNetwork,
+  signedInFromNetworkSince,
   signedInFromSince,
   usernameFailuresSince,
 } from '../sql/sign-in-throttle';
@@ -128,9 +138,27 @@ export function recordSignInFailure(ctx: ServerContext, attempt: SignInAttempt, 
   }
 }
 
-/** A completed sign-in exempts its address from the ceiling for a while. Call inside ctx.write(). */
+/**
+ * A completed sign-in exempts its address from the ceiling for a while, and makes its username and caller
+ * network a known pair (see above). Call inside ctx.write().
+ */
 export function recordSignInSuccess(ctx: ServerContext, attempt: SignInAttempt, now: Date): void {
   rememberSignInAddress(ctx.db, attempt, now.toISOString());
+  rememberSignInNetwork(ctx.db, attempt.usernameKey, callerNetwork(attempt.address), now.toISOString());
+}
+
+/**
+ * The hashing gate's lane of this attempt: reserved for a known pair, shared for anyone else. One indexed
+ * read, done for every attempt alike, real username or not.
+ */
+export function signInLane(ctx: ServerContext, attempt: SignInAttempt, now: Date): Lane {
+  const known = signedInFromNetworkSince(
+    ctx.db,
+    attempt.usernameKey,
+    callerNetwork(attempt.address),
+    before(now, KNOWN_ADDRESS_MS),
+  );
+  return known ? 'reserved' : 'shared';
 }
 
 /** Deletes throttle rows that can no longer decide anything; for the retention job. Call inside ctx.write(). */

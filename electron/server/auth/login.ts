@@ -5,9 +5,9 @@ import type { LoginResult } from '../../../shared/api/types';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { findUserById, findUserByUsername, replacePasswordHash, type UserRow } from '../sql/users';
-import { recordSignInFailure, signInAttempt, signInRefusal } from './lockout';
+import { recordSignInFailure, signInAttempt, signInLane, signInRefusal } from './lockout';
 import { issueLoginToken } from './login-tokens';
-import { SignInBusy } from './password-work';
+import { SignInBusy, type Lane } from './password-work';
 import { decoyHash, isPasswordHash, needsRehash } from './passwords';
 
 export interface Credentials {
@@ -37,11 +37,17 @@ function startCodeStep(ctx: ServerContext, user: UserRow, now: Date): LoginResul
  * Replaces a hash made at a lower cost than the configured one, now that the password is known to be
  * right. Compare-and-set on the old hash: a password changed meanwhile is not overwritten with this one.
  */
-async function upgradePasswordHash(ctx: ServerContext, user: UserRow, password: string, address: string): Promise<void> {
+async function upgradePasswordHash(
+  ctx: ServerContext,
+  user: UserRow,
+  password: string,
+  address: string,
+  lane: Lane,
+): Promise<void> {
   if (!needsRehash(user.passwordHash, ctx.config.passwordHashCost)) return;
   let upgraded: string;
   try {
-    upgraded = await ctx.passwords.hash(password, address);
+    upgraded = await ctx.passwords.hash(password, address, lane);
   } catch (error) {
     // A busy server skips the upgrade rather than fail a sign-in that succeeded: the next one does it.
     if (error instanceof SignInBusy) return;
@@ -84,8 +90,11 @@ export async function signInWithPassword(
   // newcomer's username is no quicker to tell apart than any other.
   const stored =
     user && isPasswordHash(user.passwordHash) ? user.passwordHash : await decoyHash(ctx.config.passwordHashCost);
-  // A busy server refuses here (503 sign_in_busy), whatever the username, before anything is recorded.
-  const passwordMatches = await ctx.passwords.verify(credentials.password, stored, address);
+  // A known pair (the username signed in from this network lately) takes the gate's reserved lane; anyone
+  // else the shared one. A busy server refuses here (503 sign_in_busy), whatever the username, before
+  // anything is recorded: a stranger, never a known pair, gets the same refusal for every name.
+  const lane = signInLane(ctx, attempt, ctx.now());
+  const passwordMatches = await ctx.passwords.verify(credentials.password, stored, address, lane);
   const now = ctx.now();
   // Refusals are returned rather than thrown inside the transaction, so the failure they record commits.
   const outcome = ctx.write((): LoginResult | ApiError => {
@@ -102,6 +111,6 @@ export async function signInWithPassword(
     return startCodeStep(ctx, current, now);
   });
   if (outcome instanceof ApiError) throw outcome;
-  await upgradePasswordHash(ctx, user!, credentials.password, address);
+  await upgradePasswordHash(ctx, user!, credentials.password, address, lane);
   return outcome;
 }

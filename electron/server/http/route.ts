@@ -53,7 +53,7 @@ export function defineRoute<R extends RouteSpec>(
   ctx: ServerContext,
   route: R,
   handler: RouteHandler<R>,
-  options: Pick<RouteShorthandOptions, 'config'> = {},
+  options: Pick<RouteShorthandOptions, 'config' | 'onRequest'> = {},
 ): void {
   app.route({
     // A route with a limit of its own (sign-in, platform events) keeps it; every other write of a signed-in

@@ -1,5 +1,5 @@
 // Sign-in throttling (auth/lockout.ts): failed attempts per username key and address, the locks they cause,
-// and the addresses each username last signed in from.
+// and the addresses and caller networks each username last signed in from.
 import type { Db } from '../db/open';
 import { prepared } from './statements';
 
@@ -60,11 +60,28 @@ export const signedInFromSince = (db: Db, pair: ThrottlePair, since: string) =>
     'SELECT 1 FROM sign_in_addresses WHERE username_key = @usernameKey AND address = @address AND last_at > @since',
   ).get({ ...pair, since }) !== undefined;
 
+/** A completed sign-in of the username from the caller network `network` (callerNetwork). */
+export function rememberSignInNetwork(db: Db, usernameKey: string, network: string, at: string): void {
+  prepared(
+    db,
+    `INSERT INTO sign_in_networks (username_key, network, last_at) VALUES (?, ?, ?)
+     ON CONFLICT (username_key, network) DO UPDATE SET last_at = excluded.last_at`,
+  ).run(usernameKey, network, at);
+}
+
+export const signedInFromNetworkSince = (db: Db, usernameKey: string, network: string, since: string) =>
+  prepared(db, 'SELECT 1 FROM sign_in_networks WHERE username_key = ? AND network = ? AND last_at > ?').get(
+    usernameKey,
+    network,
+    since,
+  ) !== undefined;
+
 /** Drops what no longer decides anything: failures and addresses older than their windows, ended locks. */
 export function pruneSignInThrottle(db: Db, failuresBefore: string, addressesBefore: string, now: string): number {
   return (
     prepared(db, 'DELETE FROM sign_in_failures WHERE at <= ?').run(failuresBefore).changes +
     prepared(db, 'DELETE FROM sign_in_locks WHERE until <= ?').run(now).changes +
-    prepared(db, 'DELETE FROM sign_in_addresses WHERE last_at <= ?').run(addressesBefore).changes
+    prepared(db, 'DELETE FROM sign_in_addresses WHERE last_at <= ?').run(addressesBefore).changes +
+    prepared(db, 'DELETE FROM sign_in_networks WHERE last_at <= ?').run(addressesBefore).changes
   );
 }

@@ -19,6 +19,7 @@ import { credentialsIssuer } from './0015-credentials-issuer';
 import { idempotencyAnswers } from './0016-idempotency-answers';
 import { markBidiInErrorCodes } from './0017-mark-bidi-in-error-codes';
 import { proposalIssuerChain } from './0018-proposal-issuer-chain';
+import { signInNetworks } from './0019-sign-in-networks';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   idempotencyAnswers,
   markBidiInErrorCodes,
   proposalIssuerChain,
+  signInNetworks,
 ];

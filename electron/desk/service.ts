@@ -141,6 +141,11 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   });
   const session = createSession(ctx, api);
   const currentUser = () => session.user();
+  // The page may have shown server content once someone signed in: it may no longer choose the server.
+  let signedInThisRun = false;
+  const stopNotingSignIn = session.onChange((change) => {
+    if (change.kind === 'signed_in') signedInThisRun = true;
+  });
 
   // ── Part B: the outbox, the evidence store and the drafts (electron/desk/{outbox,evidence,drafts}). ──
   const outbox = createOutbox(ctx, { platform: api, currentUser });
@@ -267,6 +272,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
           changeConfirmedOutsidePage: options.serverChangeConfirmedOutsidePage ?? false,
         },
         settingDefaults,
+        signedInThisRun: () => signedInThisRun,
         ...(options.healthCheck ? { healthCheck: options.healthCheck } : {}),
       }),
       outbox.handlers,
@@ -306,6 +312,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     close() {
       closing ??= (async () => {
         stopFollowingSession();
+        stopNotingSignIn();
         stopAuditAfterSync();
         stopRetentionAfterSync();
         await Promise.all([sync.close(), outbox.close(), audit.close(), purging]);

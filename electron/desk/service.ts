@@ -34,9 +34,10 @@ import { DEFAULT_SYNC_TUNING, createSyncEngine, type SyncTuning } from './sync/e
 import { syncHandlers } from './sync/handlers';
 import { userHandlers } from './users/handlers';
 import { bindCacheToServer, readCacheOwner, writeCacheOwner } from './sync/sync-state';
-import { checkDataKey, dataKeyFromFile } from './storage/data-key';
+import { checkDataKey, dataKeyFromFile, storeKey } from './storage/data-key';
 import {
   DEFAULT_RETENTION_DAYS,
+  finishPendingPurge,
   purgeOldSetAsideCopies,
   purgeOwnStore,
   purgePersonalData,
@@ -127,6 +128,18 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     log,
     emit: bus.emit,
   };
+  // The set-aside own stores are opened with this key at a purge, to delete their drafts (storage/purge.ts).
+  const ownStoreKey = storeKey(dataKey, 'own');
+  const purgePersonal = () => purgePersonalData(ctx, ownStoreKey);
+  // Before anything reads or writes: a sign-out the desk did not finish (it stopped half way) ends here.
+  // If it fails again, its mark stays and the next start (or sign-out) tries again: the desk still starts.
+  try {
+    await finishPendingPurge(ctx, ownStoreKey);
+  } catch (error) {
+    log.error('The unfinished purge failed again; it is tried again at the next start', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 
   const server = options.serverIdentity ?? serverUrl;
   const serverChanged = bindCacheToServer(db, server);
@@ -163,7 +176,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
 
   // Another server is another organisation's data: everything a sign-out deletes goes too (the evidence
   // files, which the cache binding above does not reach, among them). The outbox and drafts stay.
-  if (serverChanged) await evidence.purgeWith(() => purgePersonalData(ctx));
+  if (serverChanged) await evidence.purgeWith(purgePersonal);
 
   const sync = createSyncEngine(
     ctx,
@@ -228,7 +241,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       const owner = readCacheOwner(db);
       if (owner !== null && owner !== userId) {
         await sync.settle();
-        await evidence.purgeWith(() => purgePersonalData(ctx));
+        await evidence.purgeWith(purgePersonal);
         log.info("Another user signed in: the previous user's cached cases were deleted");
       }
       writeCacheOwner(db, userId);
@@ -242,7 +255,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       // The stopped sync may still be applying the page it had fetched.
       await sync.settle();
       // A file still downloading keeps nothing once the purge has begun (evidence-store.ts).
-      await evidence.purgeWith(() => purgePersonalData(ctx));
+      await evidence.purgeWith(purgePersonal);
     } catch (error) {
       log.error('The sign-out purge failed', { error: error instanceof Error ? error.message : String(error) });
     }

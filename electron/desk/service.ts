@@ -36,9 +36,10 @@ import { syncHandlers } from './sync/handlers';
 import { userHandlers } from './users/handlers';
 import { supportSnapshot } from './support';
 import { bindCacheToServer, readCacheOwner, writeCacheOwner } from './sync/sync-state';
-import { checkDataKey, dataKeyFromFile } from './storage/data-key';
+import { checkDataKey, dataKeyFromFile, storeKey } from './storage/data-key';
 import {
   DEFAULT_RETENTION_DAYS,
+  finishPendingPurge,
   purgeOldSetAsideCopies,
   purgeOwnStore,
   purgePersonalData,
@@ -131,6 +132,18 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     log,
     emit: bus.emit,
   };
+  // The set-aside own stores are opened with this key at a purge, to delete their drafts (storage/purge.ts).
+  const ownStoreKey = storeKey(dataKey, 'own');
+  const purgePersonal = () => purgePersonalData(ctx, ownStoreKey);
+  // Before anything reads or writes: a sign-out the desk did not finish (it stopped half way) ends here.
+  // If it fails again, its mark stays and the next start (or sign-out) tries again: the desk still starts.
+  try {
+    await finishPendingPurge(ctx, ownStoreKey);
+  } catch (error) {
+    log.error('The unfinished purge failed again; it is tried again at the next start', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 
   const server = options.serverIdentity ?? serverUrl;
   const serverChanged = bindCacheToServer(db, server);
@@ -145,6 +158,11 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   });
   const session = createSession(ctx, api);
   const currentUser = () => session.user();
+  // The page may have shown server content once someone signed in: it may no longer choose the server.
+  let signedInThisRun = false;
+  const stopNotingSignIn = session.onChange((change) => {
+    if (change.kind === 'signed_in') signedInThisRun = true;
+  });
 
   // ── Part B: the outbox, the evidence store and the drafts (electron/desk/{outbox,evidence,drafts}). ──
   const outbox = createOutbox(ctx, { platform: api, currentUser });
@@ -162,7 +180,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
 
   // Another server is another organisation's data: everything a sign-out deletes goes too (the evidence
   // files, which the cache binding above does not reach, among them). The outbox and drafts stay.
-  if (serverChanged) await evidence.purgeWith(() => purgePersonalData(ctx));
+  if (serverChanged) await evidence.purgeWith(purgePersonal);
 
   const sync = createSyncEngine(
     ctx,
@@ -227,7 +245,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       const owner = readCacheOwner(db);
       if (owner !== null && owner !== userId) {
         await sync.settle();
-        await evidence.purgeWith(() => purgePersonalData(ctx));
+        await evidence.purgeWith(purgePersonal);
         log.info("Another user signed in: the previous user's cached cases were deleted");
       }
       writeCacheOwner(db, userId);
@@ -241,7 +259,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
       // The stopped sync may still be applying the page it had fetched.
       await sync.settle();
       // A file still downloading keeps nothing once the purge has begun (evidence-store.ts).
-      await evidence.purgeWith(() => purgePersonalData(ctx));
+      await evidence.purgeWith(purgePersonal);
     } catch (error) {
       log.error('The sign-out purge failed', { error: error instanceof Error ? error.message : String(error) });
     }
@@ -271,6 +289,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
           changeConfirmedOutsidePage: options.serverChangeConfirmedOutsidePage ?? false,
         },
         settingDefaults,
+        signedInThisRun: () => signedInThisRun,
         ...(options.healthCheck ? { healthCheck: options.healthCheck } : {}),
       }),
       outbox.handlers,
@@ -311,6 +330,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
     close() {
       closing ??= (async () => {
         stopFollowingSession();
+        stopNotingSignIn();
         stopAuditAfterSync();
         stopRetentionAfterSync();
         await Promise.all([sync.close(), outbox.close(), audit.close(), purging]);

@@ -52,3 +52,15 @@ export function checkOpenCaseWindow(frameUrl: string | undefined, appOrigin: str
   if (!isTrustedSender(frameUrl, appOrigin)) return null;
   return isCaseId(caseId) ? caseId : null;
 }
+
+/** At most this many case windows beside the main window: "Open in new window" answers false beyond it. */
+export const MAX_CASE_WINDOWS = 8;
+
+/**
+ * Whether another case window may open while `openCaseWindows` are open (the main window not counted): a
+ * script in the window could otherwise open windows until the computer gives out. Focusing a window that
+ * shows the case already is always allowed; the caller does that first.
+ */
+export function mayOpenCaseWindow(openCaseWindows: number, cap = MAX_CASE_WINDOWS): boolean {
+  return openCaseWindows < cap;
+}

@@ -17,7 +17,7 @@ import type { Notice } from './attention';
 import { OVERLAY_SIZE, overlayDotBitmap } from './badge-icon';
 import { copyDiagnostics } from './copy-diagnostics';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv, describeRefusedLink, parseDeepLink } from './deep-link';
-import { checkOpenCaseWindow } from './desk-ipc-rules';
+import { checkOpenCaseWindow, mayOpenCaseWindow } from './desk-ipc-rules';
 import type { DeskWorker } from './desk-worker-client';
 import { menuLabels, noticeText, shellLanguage, type ShellLanguage } from './shell-text';
 import { createAppWindow } from './window';
@@ -87,8 +87,7 @@ export function installDesktopShell(options: DesktopShellOptions): DesktopShell 
   ipcMain.handle(SHELL_OPEN_CASE_WINDOW_CHANNEL, (event, caseId: unknown) => {
     const checked = checkOpenCaseWindow(event.senderFrame?.url, options.appOrigin, caseId);
     if (checked === null) return false;
-    openCaseWindow(checked);
-    return true;
+    return openCaseWindow(checked);
   });
 
   function registerProtocolClient(): void {
@@ -151,18 +150,25 @@ export function installDesktopShell(options: DesktopShellOptions): DesktopShell 
     }
   }
 
-  /** A second case beside the first: focuses the window that shows it already, if one does. */
-  function openCaseWindow(caseId: string): void {
-    const showing = BrowserWindow.getAllWindows().find((window) => caseIdFromRendererUrl(window.webContents.getURL()) === caseId);
+  /**
+   * A second case beside the first: focuses the window that shows it already, if one does. False when
+   * the case windows are at their cap (mayOpenCaseWindow) and none shows the case.
+   */
+  function openCaseWindow(caseId: string): boolean {
+    const windows = BrowserWindow.getAllWindows();
+    const showing = windows.find((window) => caseIdFromRendererUrl(window.webContents.getURL()) === caseId);
     if (showing) {
       focusWindow(showing);
-      return;
+      return true;
     }
+    const caseWindows = windows.filter((window) => window !== mainWindow && !window.isDestroyed()).length;
+    if (!mayOpenCaseWindow(caseWindows)) return false;
     createAppWindow(options.rendererUrl, options.preloadPath, {
       placement: { bounds: null, maximized: false },
       backgroundColor: background(),
       hash: caseRouteHash(caseId),
     });
+    return true;
   }
 
   function focusWindow(window: BrowserWindow): void {

@@ -6,7 +6,7 @@ import type { DeskResult, Settings } from '../../shared/desk-api/schemas';
 import { DESK_EVENT_CHANNEL, DESK_INVOKE_CHANNEL } from '../../shared/desk-api/ipc';
 import { checkDeskInvoke } from './desk-ipc-rules';
 import type { DeskWorker } from './desk-worker-client';
-import { changeServer, type ServerConfirmation } from './server-change';
+import { changeServerOneAtATime, serverDialogGate, type ServerConfirmation } from './server-change';
 import { workerUnavailable } from '../../shared/desk-api/worker-protocol';
 
 /** The desk worker once it is running, or why it is not. */
@@ -22,6 +22,8 @@ export function registerDeskIpc(
   deskWorker: DeskWorkerState,
   onSettings: (settings: Settings) => void = () => undefined,
 ): void {
+  // One server-change dialog at a time for the whole app, with a pause after Cancel (server-change.ts).
+  const serverDialogs = serverDialogGate();
   ipcMain.handle(
     DESK_INVOKE_CHANNEL,
     async (event, channel: unknown, input: unknown): Promise<DeskResult<unknown>> => {
@@ -32,7 +34,7 @@ export function registerDeskIpc(
         // Main answers this one itself: only the user, in a native dialog, may change the server.
         if (check.channel === 'server.change') {
           const window = BrowserWindow.fromWebContents(event.sender);
-          const change = await changeServer(input, {
+          const change = await changeServerOneAtATime(serverDialogs, input, {
             check: (serverUrl) => worker.invoke('server.check', { serverUrl }),
             confirm: (options) => confirmInDialog(window, options),
             save: (serverUrl) => worker.saveServer(serverUrl),

@@ -64,3 +64,59 @@ export async function changeServer(input: unknown, deps: ServerChangeDeps): Prom
   if (!saved.ok) return saved;
   return { ok: true, value: { status: 'saved', serverUrl } };
 }
+
+/** After the user cancels a change, the page may not ask again for this long (10 s). */
+export const SERVER_DIALOG_COOL_DOWN_MS = 10_000;
+
+/**
+ * One server-change dialog at a time, and a pause after Cancel: a script in the window could otherwise
+ * open dialog after dialog until the user, worn down, clicks "Use this server" (or raise a second behind the
+ * first). Pure, with the clock passed in: ipc.ts holds one for the app and asks it before every change.
+ */
+export interface ServerDialogGate {
+  /** Null when a change may start now (it is then under way); otherwise the refusal to answer. */
+  enter(nowMs: number): DeskResult<never> | null;
+  /** The change that entered has ended; a cancelled one starts the cool-down. */
+  leave(outcome: 'cancelled' | 'done', nowMs: number): void;
+}
+
+const busy = (message: string): DeskResult<never> => ({ ok: false, error: { code: 'server_change_busy', message } });
+
+export function serverDialogGate(coolDownMs = SERVER_DIALOG_COOL_DOWN_MS): ServerDialogGate {
+  let underWay = false;
+  let refusedUntilMs = 0;
+  return {
+    enter(nowMs) {
+      if (underWay) return busy('A server change is already waiting for an answer in its dialog.');
+      if (nowMs < refusedUntilMs) {
+        const seconds = Math.ceil((refusedUntilMs - nowMs) / 1000);
+        return busy(`The last server change was cancelled; try again in ${seconds} s.`);
+      }
+      underWay = true;
+      return null;
+    },
+    leave(outcome, nowMs) {
+      underWay = false;
+      if (outcome === 'cancelled') refusedUntilMs = nowMs + coolDownMs;
+    },
+  };
+}
+
+/** changeServer behind the gate: refused while another is under way or cooling down after a Cancel. */
+export async function changeServerOneAtATime(
+  gate: ServerDialogGate,
+  input: unknown,
+  deps: ServerChangeDeps,
+  clock: () => number = Date.now,
+): Promise<DeskResult<ServerChange>> {
+  const refused = gate.enter(clock());
+  if (refused) return refused;
+  let outcome: 'cancelled' | 'done' = 'done';
+  try {
+    const change = await changeServer(input, deps);
+    if (change.ok && change.value.status === 'cancelled') outcome = 'cancelled';
+    return change;
+  } finally {
+    gate.leave(outcome, clock());
+  }
+}

@@ -92,6 +92,8 @@ export const DESK_ONLY_ERROR_CODES = [
   'unreadable_command',
   'unknown_channel',
   'server_change_refused',
+  // Electron: a server-change dialog is open already, or the last one was cancelled moments ago.
+  'server_change_busy',
   // The first-run check of an organisation's server (GET /v1/health, electron/desk/server-health.ts).
   'server_url_refused',
   'server_unreachable',

@@ -1,14 +1,21 @@
 // The first-run check of an organisation's server (electron/desk/server-health.ts) against real HTTP servers
-// on loopback, and what 'server.info' answers (electron/desk/server-handlers.ts).
+// on loopback, and what 'server.info' answers (electron/desk/server-handlers.ts): in the browser host, the
+// page may choose only while nothing is chosen and nobody has signed in since the desk started.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serverInfo, type RunningServer } from '../../electron/desk/server-handlers';
 import { checkServerHealth } from '../../electron/desk/server-health';
 import { DEFAULT_SETTINGS } from '../../electron/desk/settings';
+import { addDeskUser, openDesk, signIn, startLiveServer, type LiveServer, type TestDesk } from './fixtures/live-desk';
 
 const servers: Server[] = [];
+const live: { server: LiveServer; desk: TestDesk }[] = [];
 afterEach(async () => {
+  for (const { server, desk } of live.splice(0)) {
+    await desk.desk.close();
+    await server.close();
+  }
   for (const server of servers.splice(0)) {
     server.closeAllConnections();
     await new Promise<void>((done) => server.close(() => done()));
@@ -83,5 +90,36 @@ describe('serverInfo', () => {
     expect(serverInfo(electron, saved)).toMatchObject({ chosen: true, changeFromPage: true, pendingServerUrl: 'https://disputes.example' });
     const remote: RunningServer = { ...electron, kind: 'remote', serverUrl: 'https://disputes.example' };
     expect(serverInfo(remote, saved)).toMatchObject({ kind: 'remote', host: 'disputes.example', pendingServerUrl: null });
+  });
+
+  it('takes the choice from the page once someone signed in in this run, chosen or not (browser host)', () => {
+    expect(serverInfo(bundled, DEFAULT_SETTINGS, true)).toMatchObject({ chosen: false, changeFromPage: false });
+    // Electron confirms natively whatever the page has shown.
+    expect(serverInfo({ ...bundled, changeConfirmedOutsidePage: true }, DEFAULT_SETTINGS, true)).toMatchObject({ changeFromPage: true });
+  });
+});
+
+describe("'server.change' in the browser host", () => {
+  it('is refused after a sign-in on a desk whose server was never chosen, and saves nothing', async () => {
+    const server = await startLiveServer();
+    const desk = await openDesk(server.url, { serverKind: 'bundled', serverIdentity: 'bundled' });
+    live.push({ server, desk });
+    // A fresh install: the page may choose (here it checks the address against the live server).
+    expect(await desk.desk.handle('server.info')).toMatchObject({ ok: true, value: { chosen: false, changeFromPage: true } });
+    expect(await desk.desk.handle('server.check', { serverUrl: server.url })).toMatchObject({ ok: true });
+
+    // The desk signs in without a choice stored; the page has now shown what this server sent.
+    await signIn(desk.desk, addDeskUser(server));
+    expect(await desk.desk.handle('server.info')).toMatchObject({ ok: true, value: { chosen: false, changeFromPage: false } });
+    expect(await desk.desk.handle('server.change', { serverUrl: server.url })).toMatchObject({
+      ok: false,
+      error: { code: 'server_change_refused' },
+    });
+    await desk.desk.handle('session.signOut');
+    expect(await desk.desk.handle('server.change', { serverUrl: server.url })).toMatchObject({
+      ok: false,
+      error: { code: 'server_change_refused' },
+    });
+    expect(await desk.desk.handle('settings.get')).toMatchObject({ ok: true, value: { serverUrl: null, serverChosen: false } });
   });
 });

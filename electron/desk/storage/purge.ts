@@ -12,16 +12,21 @@
 // retention period, finished commands go, and drafts of cases decided, held by someone else, or gone from
 // the cache.
 // Copies of a damaged store set aside at start (stores.ts) hold the same data: a set-aside cache goes with
-// the cache at sign-out; a set-aside own store is kept like the own store (support may recover unsent
-// verdicts from it) until the retention period has passed, when every set-aside copy goes.
+// the cache at sign-out; a set-aside own store loses its drafts and finished commands at sign-out as the
+// own store does, and keeps the commands still on their way (support may recover an unsent verdict from
+// it). One the data key cannot open is left whole, for the same reason, until the retention period has
+// passed, when every set-aside copy goes.
+// A purge is marked in own.db before it starts and unmarked when it is done: a crash half way (the cache
+// emptied, its owner row with it, the own store not yet) would otherwise leave the drafts and finished
+// commands with nothing to say they should go. The next start finishes a marked purge first of all.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DeskContext, DeskDb } from '../context';
-import { DESK_DATABASE_FILE } from '../db/open';
+import { DESK_DATABASE_FILE, openSqlite } from '../db/open';
 import { deleteAllDrafts, deleteDraft, storedDrafts, type StoredDraft } from '../drafts/store';
 import { deleteFinishedCommands } from '../outbox/store';
 import type { SignedInUser } from '../outbox/platform';
-import { EVIDENCE_FOLDER, setAsideCopies } from './stores';
+import { EVIDENCE_FOLDER, OWN_DATABASE_FILE, setAsideCopies } from './stores';
 
 export const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -31,11 +36,31 @@ function compact(db: DeskDb): void {
   db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
+// A row of own.db's settings table that no setting reads (settings.ts reads only the keys it knows).
+const PURGE_PENDING_KEY = 'purgePending';
+
+function markPurgePending(ctx: DeskContext): void {
+  ctx.own
+    .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+    .run(PURGE_PENDING_KEY, JSON.stringify(ctx.now().toISOString()));
+}
+
+function clearPurgePending(ctx: DeskContext): void {
+  ctx.own.prepare('DELETE FROM settings WHERE key = ?').run(PURGE_PENDING_KEY);
+}
+
+/** Whether a purge began and did not finish (the desk stopped half way): the next start finishes it. */
+export function purgePending(own: DeskDb): boolean {
+  return own.prepare('SELECT 1 FROM settings WHERE key = ?').get(PURGE_PENDING_KEY) !== undefined;
+}
+
 /**
  * Sign-out (and another user signing in): every cached case and evidence file, every draft and every
- * finished command. The next sign-in syncs from the beginning; unsent commands go out after it.
+ * finished command, in own.db and in its set-aside copies (opened with `ownStoreKey`). The next sign-in
+ * syncs from the beginning; unsent commands go out after it.
  */
-export async function purgePersonalData(ctx: DeskContext): Promise<void> {
+export async function purgePersonalData(ctx: DeskContext, ownStoreKey: Buffer): Promise<void> {
+  markPurgePending(ctx);
   ctx.db
     .transaction(() => {
       ctx.db.exec(`
@@ -49,6 +74,7 @@ export async function purgePersonalData(ctx: DeskContext): Promise<void> {
     })
     .immediate();
   compact(ctx.db);
+  ctx.log.info('Purge: the cached cases were deleted; the drafts and finished commands go next');
   ctx.own
     .transaction(() => {
       deleteFinishedCommands(ctx.own);
@@ -59,7 +85,49 @@ export async function purgePersonalData(ctx: DeskContext): Promise<void> {
   await fs.rm(path.join(ctx.dataDir, EVIDENCE_FOLDER), { recursive: true, force: true });
   const asideCaches = setAsideCopies(ctx.dataDir).filter((copy) => copy.store === DESK_DATABASE_FILE);
   await Promise.all(asideCaches.map((copy) => fs.rm(copy.file, { force: true })));
+  for (const copy of setAsideOwnStores(ctx.dataDir)) purgeSetAsideOwnStore(ctx, copy, ownStoreKey);
+  clearPurgePending(ctx);
   ctx.log.info('Signed out: the cached cases and evidence files were deleted, and the drafts and finished commands');
+}
+
+/** The set-aside own stores' database files (their -wal and -shm go with them). */
+function setAsideOwnStores(dataDir: string): string[] {
+  return setAsideCopies(dataDir)
+    .filter((copy) => copy.store === OWN_DATABASE_FILE && !/-(wal|shm)$/.test(copy.file))
+    .map((copy) => copy.file);
+}
+
+/**
+ * Deletes the drafts and finished commands of one set-aside own store, keeping the commands on their way.
+ * Deleted rows are zeroed where they lay (secure_delete): a damaged file may not survive a VACUUM. One that
+ * cannot be opened or changed is left as it is, since it may hold an unsent verdict.
+ */
+function purgeSetAsideOwnStore(ctx: DeskContext, file: string, key: Buffer): void {
+  let db: DeskDb | null = null;
+  try {
+    db = openSqlite(file, key);
+    db.pragma('secure_delete = ON');
+    const aside = db;
+    aside.transaction(() => {
+      deleteFinishedCommands(aside);
+      deleteAllDrafts(aside);
+    }).immediate();
+    aside.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (error) {
+    ctx.log.warn('A set-aside own store could not be opened to delete its drafts and finished commands; it stays until the retention period', {
+      file: path.basename(file),
+      error: error instanceof Error ? error.message : String(error),
+    });
+  } finally {
+    db?.close();
+  }
+}
+
+/** Finishes a purge that a crash cut short (purgePending), before the desk does anything else. */
+export async function finishPendingPurge(ctx: DeskContext, ownStoreKey: Buffer): Promise<void> {
+  if (!purgePending(ctx.own)) return;
+  ctx.log.warn('A purge of personal data was cut short when the desk last stopped; it is finished now');
+  await purgePersonalData(ctx, ownStoreKey);
 }
 
 /** Deletes every set-aside copy (of the cache or the own store) older than `retentionDays`; returns how many. */

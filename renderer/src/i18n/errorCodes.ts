@@ -132,6 +132,7 @@ export const FIRST_RUN_ERROR_CODES = [
   'server_not_dispute_desk',
   'server_timeout',
   'server_change_refused',
+  'server_change_busy',
   'invalid_request',
   'desk_unavailable',
 ] as const satisfies readonly ErrorCode[];

@@ -8,15 +8,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Arch, Configuration, Platform as BuilderPlatform } from 'electron-builder';
 import { parse } from 'yaml';
-import { DistUsageError, parseDistArguments, releasePlan, type DistPlatform } from './packaging/release-plan';
+import { DistUsageError, parseDistArguments, publishForBuild, releasePlan, type DistPlatform } from './packaging/release-plan';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 async function buildInstallers(platforms: DistPlatform[], updateUrl: string | null): Promise<void> {
   const config = parse(readFileSync(join(projectRoot, 'electron-builder.yml'), 'utf8')) as Configuration;
-  // Without a server, no app-update.yml is written and electron-updater has nothing to check: the app stays
-  // on its version rather than failing a check against "${env.DISPUTE_DESK_UPDATE_URL}".
-  if (updateUrl === null) config.publish = null;
+  // The checked address, never the raw variable for electron-builder to expand. Without a server, no
+  // app-update.yml is written and electron-updater has nothing to check: the app stays on its version.
+  config.publish = publishForBuild(updateUrl);
   // Loaded only to build: it is large, and --plan does not need it.
   const { Platform, build } = await import('electron-builder');
   const targets = new Map<BuilderPlatform, Map<Arch, string[]>>();

@@ -1,10 +1,12 @@
-// `npm start [-- --no-open]`: the desktop app on any fresh machine. Electron 45 downloads its runtime only
-// when something asks for it, and electron-vite stops with "Electron uninstall" before anything does; so this
-// script runs Electron's own installer first (its output captured: a failure is a stack trace), then starts
-// `electron-vite dev`. Where the runtime cannot be had, or no window could open, it says why in one line and
-// starts the browser host instead (`npm run browser`, with the same ready line), opening the system browser
-// where there is one (BROWSER=none or --no-open: never) through a launch page only this user can read, so
-// that the launch secret is on no command line (scripts/start/launch-page.ts).
+// `npm start [-- --no-open] [-- --server URL | --demo]`: the desktop app on any fresh machine. Electron 45
+// downloads its runtime only when something asks for it, and electron-vite stops with "Electron uninstall"
+// before anything does; so this script runs Electron's own installer first (its output captured: a failure is
+// a stack trace), then starts `electron-vite dev`. Where the runtime cannot be had, or Electron could not open
+// its window (scripts/start/electron-launch.ts), it says why in one line and starts the browser host instead
+// (`npm run browser`, with the same ready line, and --server or --demo passed on to it), opening the system
+// browser where there is one (BROWSER=none or --no-open: never) through a launch page only this user can read,
+// so that the launch secret is on no command line (scripts/start/launch-page.ts). The desktop app ignores
+// --server and --demo, and says so: it chooses its server on its own first-run screen.
 //
 // DISPUTE_DESK_ELECTRON_DIR points it at another copy of the electron package (tests: an installer that
 // cannot reach its download server, without touching node_modules/electron).
@@ -21,6 +23,17 @@ import {
   installFailureReason,
   type InstallOutcome,
 } from './start/electron-runtime';
+import {
+  ELECTRON_STARTING,
+  electronFailureReason,
+  electronIgnoresNote,
+  failedToOpenWindow,
+  parseStartArguments,
+  START_USAGE,
+  StartUsageError,
+  WINDOW_GRACE_MS,
+  type StartArguments,
+} from './start/electron-launch';
 import {
   openThroughLaunchPage,
   removeLaunchPageLater,
@@ -97,16 +110,57 @@ function runInstaller(electronDir: string): Promise<InstallOutcome> {
   });
 }
 
-function startElectron(executable: string): void {
+/**
+ * electron-vite dev, its output held until Electron has had its window up for a while: where Electron
+ * cannot open one (electron-launch.ts), the user gets one line and the browser host rather than the whole
+ * build log ending in an error. Any other outcome shows the log as it was.
+ */
+function startElectron(executable: string, start: StartArguments): void {
   const electronVite = join(projectRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+  const note = electronIgnoresNote(start.hostArgs);
+  if (note !== null) process.stderr.write(`${note}\n`);
+  process.stderr.write('Starting the desktop app (electron-vite dev)…\n');
   // electron-vite would look for path.txt itself; this way it runs the very runtime found here.
   const child = spawn(process.execPath, [electronVite, 'dev'], {
     cwd: projectRoot,
     env: { ...process.env, ELECTRON_EXEC_PATH: executable },
-    stdio: 'inherit',
+    stdio: ['inherit', 'pipe', 'pipe'],
   });
   running = child;
-  exitWithChild(child);
+  const held: Array<{ to: NodeJS.WriteStream; chunk: Buffer }> = [];
+  let holding = true;
+  let electronStartedAt: number | null = null;
+  let electronOutput = '';
+  let graceTimer: NodeJS.Timeout | undefined;
+  const showHeld = (): void => {
+    holding = false;
+    clearTimeout(graceTimer);
+    for (const { to, chunk } of held.splice(0)) to.write(chunk);
+  };
+  const pass = (to: NodeJS.WriteStream) => (chunk: Buffer) => {
+    if (!holding) return void to.write(chunk);
+    held.push({ to, chunk });
+    const text = chunk.toString('utf8');
+    if (electronStartedAt !== null) {
+      if (electronOutput.length < OUTPUT_LIMIT) electronOutput += text;
+    } else if (ELECTRON_STARTING.test(text)) {
+      electronStartedAt = Date.now();
+      graceTimer = setTimeout(showHeld, WINDOW_GRACE_MS);
+    }
+  };
+  child.stdout!.on('data', pass(process.stdout));
+  child.stderr!.on('data', pass(process.stderr));
+  child.once('exit', (code, signal) => {
+    running = null;
+    const noWindow = holding && !stopping && failedToOpenWindow(code ?? 1, electronStartedAt, Date.now());
+    if (noWindow) {
+      clearTimeout(graceTimer);
+      held.length = 0;
+      return startBrowserHost(`Electron could not open a window (${electronFailureReason(electronOutput)})`, start);
+    }
+    showHeld();
+    process.exit(code ?? (stopping ? 0 : signal === 'SIGINT' ? 130 : 1));
+  });
 }
 
 function openInBrowser(url: string, noOpen: boolean, dataDir: string): void {
@@ -138,13 +192,13 @@ function openInBrowser(url: string, noOpen: boolean, dataDir: string): void {
   opener.unref();
 }
 
-function startBrowserHost(reason: string, noOpen: boolean): void {
+function startBrowserHost(reason: string, start: StartArguments): void {
   process.stderr.write(`${reason}: starting the browser host instead\n`);
   const tsx = pathToFileURL(createRequire(join(projectRoot, 'package.json')).resolve('tsx')).href;
   const dataDir = browserHostDataDir(process.platform, process.env, homedir());
   const child = spawn(
     process.execPath,
-    ['--import', tsx, join(projectRoot, 'electron', 'host', 'cli.ts'), '--port', '0', '--data', dataDir],
+    ['--import', tsx, join(projectRoot, 'electron', 'host', 'cli.ts'), '--port', '0', '--data', dataDir, ...start.hostArgs],
     { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   running = child;
@@ -152,48 +206,49 @@ function startBrowserHost(reason: string, noOpen: boolean): void {
   createInterface({ input: child.stdout! }).on('line', (line) => {
     process.stdout.write(`${line}\n`);
     const url = pageUrlOfReadyLine(line);
-    if (url !== null) openInBrowser(url, noOpen, dataDir);
+    if (url !== null) openInBrowser(url, start.noOpen, dataDir);
   });
   exitWithChild(child);
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((arg) => arg !== '--no-open');
-  if (unknown.length > 0) {
-    process.stderr.write(`npm start: unknown argument ${unknown[0]}\nusage: npm start [-- --no-open]\n`);
+  let start: StartArguments;
+  try {
+    start = parseStartArguments(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof StartUsageError)) throw error;
+    process.stderr.write(`npm start: ${error.message}\n${START_USAGE}\n`);
     process.exit(2);
   }
-  const noOpen = args.includes('--no-open');
   process.once('SIGINT', () => stopOnSignal('SIGINT'));
   process.once('SIGTERM', () => stopOnSignal('SIGTERM'));
 
   const noSession = noDesktopSession(process.platform, process.env);
   if (noSession !== null)
-    return startBrowserHost(`Electron cannot open a window here (${noSession})`, noOpen);
+    return startBrowserHost(`Electron cannot open a window here (${noSession})`, start);
 
   const electronDir = process.env.DISPUTE_DESK_ELECTRON_DIR || join(projectRoot, 'node_modules', 'electron');
   const lookup = { platform: process.platform, overrideDistPath: process.env.ELECTRON_OVERRIDE_DIST_PATH };
   let runtime = findElectronRuntime(electronDir, lookup);
   if (!runtime.installed && !runtime.installable) {
-    return startBrowserHost(`Electron's runtime is not available (${runtime.why})`, noOpen);
+    return startBrowserHost(`Electron's runtime is not available (${runtime.why})`, start);
   }
   if (!runtime.installed) {
     process.stderr.write(`Downloading Electron's runtime (${runtime.why}; about 100 MB, once)…\n`);
     const outcome = await runInstaller(electronDir);
     if (outcome.exitCode !== 0) {
       const reason = installFailureReason(outcome);
-      return startBrowserHost(`Electron's runtime could not be downloaded (${reason})`, noOpen);
+      return startBrowserHost(`Electron's runtime could not be downloaded (${reason})`, start);
     }
     runtime = findElectronRuntime(electronDir, lookup);
     if (!runtime.installed) {
       return startBrowserHost(
         `Electron's runtime is missing after its installer ran (${runtime.why})`,
-        noOpen,
+        start,
       );
     }
   }
-  startElectron(runtime.executable);
+  startElectron(runtime.executable, start);
 }
 
 void main();

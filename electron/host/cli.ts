@@ -17,6 +17,7 @@ import { parseHostArguments, UsageError } from './host-arguments';
 import { newLaunchSecret } from './host-security';
 import { hostEvidenceUrl, readyLine, startHost } from './host-server';
 import { buildRenderer, rendererBuildNeeded } from './renderer-build';
+import { serverOutputLine } from './server-output';
 import { stderrLogger } from './stderr-logger';
 import { redactText } from '../../shared/logging/redact';
 
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
         dataDir: join(args.dataDir, 'server'),
         timeoutMs: 120_000,
         ...(simulatorSecrets ? { env: { ...simulatorSecrets } } : {}),
-        onOutput: (line) => process.stderr.write(`[server] ${redactText(line)}\n`),
+        onOutput: (line) => process.stderr.write(`${serverOutputLine(line)}\n`),
       });
       stops.push(() => server.stop());
       serverUrl = server.url;

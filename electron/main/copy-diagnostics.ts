@@ -62,6 +62,7 @@ async function gatherSnapshot(from: DiagnosticsSources): Promise<DiagnosticsSnap
     serverUrl: session?.ok ? (session.value as SessionState).serverUrl : null,
     dataFolder: app.getPath('userData'),
     logsFolder: from.logs.folder,
+    homeDir: app.getPath('home'),
     desk: desk ?? null,
     update: from.updateState(),
     recentErrors: newestErrors(records),

@@ -17,6 +17,8 @@ export interface DiagnosticsSnapshot {
   serverUrl: string | null;
   dataFolder: string;
   logsFolder: string;
+  /** The user's home folder: shown as `~` in the folders above, since it usually carries the person's name. */
+  homeDir: string;
   /** Null when the desk did not answer. */
   desk: SupportSnapshot | null;
   update: UpdateState;
@@ -34,12 +36,38 @@ export function serverOrigin(url: string | null): string {
   return parsed && (parsed.protocol === 'https:' || parsed.protocol === 'http:') ? parsed.origin : 'not a web address';
 }
 
-// Fields whose values are people's names or what someone typed (a chat message, a rationale, a note).
-const PERSONAL_FIELDS = /("(?:displayName|username|name|body|rationale|narrative|reason|note|email)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+// Fields whose values are people's names or what someone typed (a chat message, a rationale, a note), in
+// each form a log record prints an object: JSON (`"displayName":"Ana"`, its quotes escaped when it sits in a
+// string: `\"body\":\"…\"`) and Node's inspect (`{ displayName: 'Ana García', body: "it's paid" }`).
+const PERSONAL_KEY = '(?:displayName|username|name|body|rationale|narrative|reason|note|email)';
+const QUOTED_VALUE = String.raw`(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\x60(?:[^\x60\\]|\\.)*\x60)`;
+const PERSONAL_FIELDS = [
+  new RegExp(String.raw`(\\"${PERSONAL_KEY}\\"\s*:\s*)\\"(?:[^"\\]|\\(?!"))*\\"`, 'gi'),
+  new RegExp(String.raw`((?:"|\b)${PERSONAL_KEY}"?\s*:\s*)${QUOTED_VALUE}`, 'gi'),
+];
+
+function withoutPersonalFields(text: string): string {
+  return PERSONAL_FIELDS.reduce(
+    (current, pattern) =>
+      current.replace(pattern, (match: string, key: string) => {
+        const value = match.slice(key.length);
+        const quote = value.startsWith('\\"') ? '\\"' : value[0]!;
+        return `${key}${quote}[removed]${quote}`;
+      }),
+    text,
+  );
+}
+
+/** The folder with the home folder written as `~`: a support request need not carry the user's name. */
+export function withHomeAsTilde(folder: string, homeDir: string): string {
+  if (homeDir === '' || !folder.startsWith(homeDir)) return folder;
+  const rest = folder.slice(homeDir.length);
+  return rest === '' || rest.startsWith('/') || rest.startsWith('\\') ? `~${rest}` : folder;
+}
 
 /** An error record fit for a support request: redacted, personal fields dropped, cut to a length. */
 export function scrubErrorRecord(record: string): string {
-  const scrubbed = redactText(record).replace(PERSONAL_FIELDS, (_match, key: string) => `${key}"[removed]"`);
+  const scrubbed = withoutPersonalFields(redactText(record));
   return scrubbed.length > MAX_RECORD_CHARS ? `${scrubbed.slice(0, MAX_RECORD_CHARS)}…` : scrubbed;
 }
 
@@ -108,8 +136,8 @@ export function diagnosticsText(snapshot: DiagnosticsSnapshot): string {
     `OS: ${snapshot.os.platform} ${snapshot.os.release} (${snapshot.os.arch})`,
     `Updates: ${updateLine(snapshot.update)}`,
     `Server: ${serverOrigin(snapshot.serverUrl)}`,
-    `Data folder: ${snapshot.dataFolder}`,
-    `Logs folder: ${snapshot.logsFolder}`,
+    `Data folder: ${withHomeAsTilde(snapshot.dataFolder, snapshot.homeDir)}`,
+    `Logs folder: ${withHomeAsTilde(snapshot.logsFolder, snapshot.homeDir)}`,
     '',
     ...deskLines(snapshot.desk),
     '',

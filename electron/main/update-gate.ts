@@ -16,8 +16,10 @@
 // Commands of other users (someone signed out, or whose session expired, with commands left) do not hold it:
 // they wait for their owner's next sign-in whether or not the app restarts, and holding for them could keep
 // the app on an old version forever. When the desk cannot answer, nobody can tell: the restart is held.
+import { load } from 'js-yaml';
 import type { OutboxEntry, OutboxKind } from '../../shared/desk-api/schemas';
 import { STEP_UP_KINDS } from '../../shared/desk-api/schemas';
+import { checkUpdateServerUrl } from '../../shared/update/update-url';
 import type { UpdateHoldReason, UpdateNotice } from '../../shared/desk-api/shell';
 
 /** electron-updater's progress, as updater.ts tracks it from its events. */
@@ -78,20 +80,31 @@ export type UpdateFeed = { enabled: true; url: string } | { enabled: false; reas
  * Whether this app updates itself: only a packaged build (a development run would replace nothing), and only
  * with an update server. electron-builder writes resources/app-update.yml only when electron-builder.yml's
  * `publish` names one (scripts/dist.ts drops it when DISPUTE_DESK_UPDATE_URL is not set); `appUpdateYml` is
- * that file's text, or null when there is none. The URL must be https (plain http on this computer only,
- * for testing) and carry no user name or password.
+ * that file's text, or null when there is none. It is read with electron-updater's own YAML parser, so that
+ * the address checked here is the one the updater will fetch, and checked by the rule the build applied
+ * (shared/update/update-url.ts): https (plain http on this computer only), no credential anywhere in it.
  */
 export function updateFeed(isPackaged: boolean, appUpdateYml: string | null): UpdateFeed {
   if (!isPackaged) return { enabled: false, reason: 'a development build does not update itself' };
   if (appUpdateYml === null) return { enabled: false, reason: 'this build has no update server (app-update.yml is absent)' };
-  const match = /^url:\s*['"]?([^'"\s]+)['"]?\s*$/m.exec(appUpdateYml);
-  const url = match?.[1] ? URL.parse(match[1]) : null;
-  if (!url) return { enabled: false, reason: 'app-update.yml names no update server URL' };
-  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
-    return { enabled: false, reason: `the update server must be an https address, not ${url.protocol}` };
-  if (url.username || url.password) return { enabled: false, reason: 'the update server URL must not carry credentials' };
-  return { enabled: true, url: url.href };
+  const url = updateUrlInYml(appUpdateYml);
+  if (url === null) return { enabled: false, reason: 'app-update.yml names no update server URL' };
+  const checked = checkUpdateServerUrl(url);
+  if (!checked.ok) return { enabled: false, reason: `the update server URL ${checked.reason}` };
+  return { enabled: true, url: checked.url };
+}
+
+/** app-update.yml's `url`, as electron-updater reads it; null when the file is not YAML or names none. */
+function updateUrlInYml(appUpdateYml: string): string | null {
+  let config: unknown;
+  try {
+    config = load(appUpdateYml);
+  } catch {
+    return null;
+  }
+  if (config === null || typeof config !== 'object') return null;
+  const url = (config as { url?: unknown }).url;
+  return typeof url === 'string' && url.trim() !== '' ? url : null;
 }
 
 /** What the renderer is told: the offer, the reason it is held, or nothing to show. */

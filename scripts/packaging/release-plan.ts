@@ -1,6 +1,7 @@
 // What `npm run dist` will sign, notarise and point at an update server, read from the environment the way
 // electron-builder reads it, so that the build says so before it starts and refuses half a set of credentials
 // (electron-builder would only notice after packaging, minutes later). Pure, for tests.
+import { checkUpdateServerUrl, type UpdateUrlCheck } from '../../shared/update/update-url';
 
 export type DistPlatform = 'mac' | 'win' | 'linux';
 
@@ -31,26 +32,19 @@ function isSet(env: NodeJS.ProcessEnv, name: string): boolean {
   return (env[name] ?? '').trim() !== '';
 }
 
-/** The update server: https, or plain http on this computer only (a local test server). */
-export function checkUpdateUrl(value: string): { ok: true; url: string } | { ok: false; reason: string } {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return { ok: false, reason: `${UPDATE_URL_VARIABLE} is not a URL: "${value}"` };
-  }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
-    return {
-      ok: false,
-      reason: `${UPDATE_URL_VARIABLE} must be an https address (plain http only on this computer)`,
-    };
-  if (url.username || url.password)
-    return {
-      ok: false,
-      reason: `${UPDATE_URL_VARIABLE} must not carry a user name or password: the app ships it`,
-    };
-  return { ok: true, url: url.href };
+/** The update server, by the rule the app applies when it reads it back (shared/update/update-url.ts). */
+export function checkUpdateUrl(value: string): UpdateUrlCheck {
+  const checked = checkUpdateServerUrl(value);
+  return checked.ok ? checked : { ok: false, reason: `${UPDATE_URL_VARIABLE} ${checked.reason}` };
+}
+
+/**
+ * electron-builder.yml's `publish` for this build: the plan's checked address written in, so that the
+ * builder never expands `${env.DISPUTE_DESK_UPDATE_URL}` itself (the raw variable, unchecked, would go into
+ * app-update.yml); none without one (no app-update.yml: the app does not update itself).
+ */
+export function publishForBuild(updateUrl: string | null): { provider: 'generic'; url: string } | null {
+  return updateUrl === null ? null : { provider: 'generic', url: updateUrl };
 }
 
 function updatePlan(env: NodeJS.ProcessEnv, plan: ReleasePlan): void {

@@ -6,7 +6,10 @@
 // Two nets: values under a key whose name says "secret" (token, password, totp, authorization, cookie...)
 // are replaced whatever they look like; and in free text, the shapes that are secrets wherever they appear
 // (a bearer token, an Authorization or Cookie header, a key=value pair with a secret name, a JWT, a
-// launch secret in a URL fragment, a 6-digit code next to the word "code" or "totp").
+// launch secret in a URL fragment, a 6-digit code next to the word "code" or "totp", a URL's user name and
+// password, a base32 TOTP secret named as such). A line that is a JSON object as a whole (the bundled server's
+// pino lines) is parsed and redacted by its keys, so that a secret in a string nested inside it (an error
+// message quoting a request body, its quotes escaped) is found as well as one in a field of its own.
 
 export const REDACTED = '[redacted]';
 
@@ -75,6 +78,11 @@ const TEXT_RULES: readonly TextRule[] = [
     pattern: /("code"\s*:\s*)"(?:\d{6,8}|[0-9a-z]{4,}(?:-[0-9a-z]{4,})+)"/gi,
     replace: (_match, key) => `${key}"${REDACTED}"`,
   },
+  // \"password\":\"x\" inside a JSON string inside JSON text (an error message quoting a body), read as text.
+  {
+    pattern: new RegExp(`(\\\\"${SECRET_NAME}\\\\"\\s*:\\s*)(\\\\"(?:[^"\\\\]|\\\\(?!"))*\\\\"|[^,}\\s\\\\]+)`, 'gi'),
+    replace: (_match, key) => `${key}\\"${REDACTED}\\"`,
+  },
   // Authorization: Bearer abc / Cookie: a=b; c=d (a header as text, up to the end of the line).
   {
     pattern: /\b((?:proxy-)?authorization|cookie|set-cookie)(\s*[:=]\s*)[^\r\n]+/gi,
@@ -93,16 +101,45 @@ const TEXT_RULES: readonly TextRule[] = [
   { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, replace: () => REDACTED },
   // otpauth:// enrolment addresses carry the TOTP secret.
   { pattern: /otpauth:\/\/\S+/gi, replace: () => `otpauth://${REDACTED}` },
-  // A 6-digit authentication code named as such ("code 123456", "code: 123456").
+  // A URL's user name and password: https://admin:pw@host/ (the host stays, for the reader).
+  { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@?#]+@/gi, replace: (_match, scheme) => `${scheme}${REDACTED}@` },
+  // A base32 TOTP secret named as such: "TOTP secret ANAAGENT…", "secret key: JBSW…" (16 or more characters).
   {
-    pattern: /\b((?:authentication\s+|auth\s+|one-time\s+|backup\s+)?code\s*[:=]?\s*)\d{6}\b/gi,
+    pattern: /\b(secret(?:\s+key)?(?:\s*[:=]\s*|\s+))[A-Z2-7]{16,}=*(?![A-Za-z0-9])/gi,
+    replace: (_match, prefix) => `${prefix}${REDACTED}`,
+  },
+  // A 6-digit authentication code named as such ("code 123456", "code: 123456", "totp 123456").
+  {
+    pattern: /\b((?:authentication\s+|auth\s+|one-time\s+|backup\s+)?(?:code|totp|otp|2fa)\s*[:=]?\s*)\d{6}\b/gi,
     replace: (_match, prefix) => `${prefix}${REDACTED}`,
   },
 ];
 
-/** The text with every secret shape replaced by [redacted]. */
-export function redactText(text: string): string {
+function applyTextRules(text: string): string {
   return TEXT_RULES.reduce((current, rule) => current.replace(rule.pattern, rule.replace as never), text);
+}
+
+/** The object a line of JSON holds, or null when the text is not one JSON object as a whole. */
+function jsonObjectOf(text: string): object | null {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return null;
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The text with every secret shape replaced by [redacted]. A JSON object is redacted by its keys and
+ * its strings each as text, then written back compactly: the text rules alone cannot see through escaped
+ * quotes reliably, and a key named `password` is found wherever it is nested.
+ */
+export function redactText(text: string): string {
+  const json = jsonObjectOf(text);
+  if (json !== null) return JSON.stringify(redactValue(json));
+  return applyTextRules(text);
 }
 
 const MAX_DEPTH = 8;

@@ -85,7 +85,30 @@ function recordingBrowser(): { program: string; opened: string } {
   return { program, opened };
 }
 
-function runStart(env: NodeJS.ProcessEnv): StartProcess {
+/**
+ * An electron package whose runtime is installed (install.js's three files) but cannot open a window: its
+ * executable says what Electron says without an X server, and exits 1.
+ */
+function electronPackageThatCannotOpenAWindow(): string {
+  const packageDir = join(dir, 'no-window', 'electron');
+  mkdirSync(join(packageDir, 'dist'), { recursive: true });
+  copyFileSync(resolve('node_modules/electron/package.json'), join(packageDir, 'package.json'));
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  writeFileSync(join(packageDir, 'dist', 'version'), `v${version}`);
+  writeFileSync(join(packageDir, 'path.txt'), 'electron');
+  const executable = join(packageDir, 'dist', 'electron');
+  writeFileSync(
+    executable,
+    '#!/bin/sh\n' +
+      "echo '[4242:0612/101010.123456:ERROR:ozone_platform_x11.cc(240)] Missing X server or $DISPLAY' >&2\n" +
+      "echo '[4242:0612/101010.123457:ERROR:env.cc(255)] The platform failed to initialize.  Exiting.' >&2\n" +
+      'exit 1\n',
+  );
+  chmodSync(executable, 0o755);
+  return packageDir;
+}
+
+function runStart(env: NodeJS.ProcessEnv, args: string[] = []): StartProcess {
   const inherited = { ...process.env };
   for (const key of [
     'CI',
@@ -97,7 +120,7 @@ function runStart(env: NodeJS.ProcessEnv): StartProcess {
   ])
     delete inherited[key];
   // Its own process group, as a terminal gives it: Ctrl-C is a SIGINT to the whole group.
-  const child = spawn(process.execPath, ['--import', tsx, resolve('scripts/start.ts')], {
+  const child = spawn(process.execPath, ['--import', tsx, resolve('scripts/start.ts'), ...args], {
     env: { ...inherited, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
@@ -242,4 +265,36 @@ describe.skipIf(process.platform === 'win32')('npm start without Electron’s ru
     expect(await run.exit).toBe(0);
     await expect(get(pagePort, '/')).rejects.toThrow(/ECONNREFUSED/);
   }, 180_000);
+
+  it('starts the browser host, with --server passed on, where an installed Electron exits before its window is up', async () => {
+    const configHome = join(dir, 'config');
+    await preparedDataFolder(configHome);
+    const serverPort = await closedPort();
+    const run = runStart(
+      {
+        DISPUTE_DESK_ELECTRON_DIR: electronPackageThatCannotOpenAWindow(),
+        XDG_CONFIG_HOME: configHome,
+        DISPLAY: ':99',
+        BROWSER: 'none',
+      },
+      ['--server', `http://127.0.0.1:${serverPort}/`],
+    );
+
+    await waitFor(run, () => run.stdout.length > 0);
+    expect(run.stdout).toEqual([expect.stringMatching(READY_LINE)]);
+    const stderr = run.stderr();
+    // electron-vite built the app and ran the runtime: its note on --server, then one line for the failure.
+    expect(stderr).toContain('--server applies to the browser host only');
+    expect(stderr.split('\n').filter((line) => line.includes('browser host instead'))).toEqual([
+      'Electron could not open a window (Missing X server or $DISPLAY): starting the browser host instead',
+    ]);
+    // None of electron-vite's log, nor Electron's second line: the user gets the one line above.
+    expect(stderr).not.toMatch(/starting electron app|built in|The platform failed/);
+    expect(stderr).not.toMatch(STACK_FRAME);
+    // --server reached the host: it started no bundled server of its own.
+    expect(stderr).not.toContain('Starting the bundled platform server');
+
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  }, 240_000);
 });

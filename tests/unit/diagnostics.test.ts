@@ -1,7 +1,7 @@
 // Help → Copy diagnostics (electron/main/diagnostics.ts): what the text says, and that no secret, name or
 // case text reaches it even when the snapshot holds them.
 import { describe, expect, it } from 'vitest';
-import { diagnosticsText, newestErrors, scrubErrorRecord, serverOrigin, type DiagnosticsSnapshot } from '../../electron/main/diagnostics';
+import { diagnosticsText, newestErrors, scrubErrorRecord, serverOrigin, withHomeAsTilde, type DiagnosticsSnapshot } from '../../electron/main/diagnostics';
 
 const TOKEN = 'Zm9vYmFyYmF6cXV4LXNlY3JldC10b2tlbg';
 
@@ -13,6 +13,7 @@ function snapshot(overrides: Partial<DiagnosticsSnapshot> = {}): DiagnosticsSnap
     serverUrl: 'https://desk.example.com:8443/',
     dataFolder: '/home/ana/.config/Dispute Desk',
     logsFolder: '/home/ana/.config/Dispute Desk/logs',
+    homeDir: '/home/ana',
     desk: {
       signedIn: true,
       sync: { state: 'idle', lastSyncedAt: '2026-12-07T09:59:30.000Z', cachedCases: 1250, errorCode: null },
@@ -38,7 +39,8 @@ describe('diagnosticsText', () => {
       'OS: linux 6.8.0 (x64)',
       'Updates: 1.4.0 downloaded, waiting to be installed',
       'Server: https://desk.example.com:8443',
-      'Data folder: /home/ana/.config/Dispute Desk',
+      'Data folder: ~/.config/Dispute Desk\n',
+      'Logs folder: ~/.config/Dispute Desk/logs\n',
       'Sync: idle, last synced 2026-12-07T09:59:30.000Z',
       'Cached cases: 1250',
       'Desk storage: 50.0 MiB',
@@ -89,6 +91,40 @@ describe('diagnosticsText', () => {
     expect(newest[0]!.record).toContain('failure 20');
     expect(newest[9]!).toMatchObject({ source: 'desk' });
     expect(scrubErrorRecord(records[0]!).length).toBeLessThanOrEqual(601);
+  });
+});
+
+describe('scrubErrorRecord', () => {
+  it('removes names and typed text from an object printed by Node (unquoted keys, single quotes)', () => {
+    const record = "[2026-12-07 09:04:00.000] [error] Claim failed { caseId: 'D-1042', buyer: { displayName: 'Ana García', username: 'ana.g' }, body: 'I paid already, it\\'s in the receipt', note: \"call \\\"Lucía\\\"\", reason: `late` }";
+    const scrubbed = scrubErrorRecord(record);
+    for (const personal of ['Ana García', 'ana.g', 'I paid already', 'receipt', 'Lucía', 'late']) expect(scrubbed, personal).not.toContain(personal);
+    expect(scrubbed).toContain("caseId: 'D-1042'");
+    expect(scrubbed).toContain("displayName: '[removed]'");
+    expect(scrubbed).toContain('reason: `[removed]`');
+  });
+
+  it('removes them from JSON, and from JSON quoted inside a string (escaped quotes)', () => {
+    const record = '[2026-12-07 09:05:00.000] [error] {"msg":"bad body {\\"displayName\\":\\"Ana García\\",\\"amount\\":\\"10\\"}","body":"I paid already"}';
+    const scrubbed = scrubErrorRecord(record);
+    expect(scrubbed).not.toContain('Ana García');
+    expect(scrubbed).not.toContain('I paid already');
+    expect(scrubbed).toContain('\\"amount\\":\\"10\\"');
+    expect(scrubbed).toContain('"body":"[removed]"');
+  });
+
+  it('leaves fields whose names merely end like a personal one (hostname, filename)', () => {
+    expect(scrubErrorRecord("{ hostname: 'desk-01', filename: 'a.png' }")).toBe("{ hostname: 'desk-01', filename: 'a.png' }");
+  });
+});
+
+describe('withHomeAsTilde', () => {
+  it('writes the home folder as ~ on POSIX and Windows paths, and nothing else', () => {
+    expect(withHomeAsTilde('/home/ana/.config/Dispute Desk', '/home/ana')).toBe('~/.config/Dispute Desk');
+    expect(withHomeAsTilde('/home/ana', '/home/ana')).toBe('~');
+    expect(withHomeAsTilde('/home/anabel/x', '/home/ana')).toBe('/home/anabel/x');
+    expect(withHomeAsTilde('C:\\Users\\Ana\\AppData\\Roaming\\Dispute Desk', 'C:\\Users\\Ana')).toBe('~\\AppData\\Roaming\\Dispute Desk');
+    expect(withHomeAsTilde('/opt/dd', '')).toBe('/opt/dd');
   });
 });
 

@@ -120,3 +120,42 @@ describe('isSecretKey', () => {
     for (const key of ['caseId', 'username', 'role', 'state', 'reasonCode', 'status', 'footprint']) expect(isSecretKey(key), key).toBe(false);
   });
 });
+
+// Found in review: the bundled server's pino lines reach server.log and the host's stderr as whole lines.
+describe('redactText on the shapes a whole-line rule missed', () => {
+  const nestedBody = '{"level":50,"err":{"message":"bad body {\\"password\\":\\"hunter2\\",\\"loginToken\\":\\"tok_abc\\"}"},"msg":"request failed"}';
+
+  it('finds a secret in an escaped JSON string inside a pino line, and keeps the line JSON', () => {
+    const line = redactText(nestedBody);
+    expectNone(line, 'hunter2', 'tok_abc');
+    const parsed = JSON.parse(line) as { msg: string; level: number; err: { message: string } };
+    expect(parsed).toMatchObject({ level: 50, msg: 'request failed' });
+    expect(parsed.err.message).toBe(`bad body {"password":"${REDACTED}","loginToken":"${REDACTED}"}`);
+  });
+
+  it('finds the escaped-quote form in text that is not JSON as a whole (a prefixed line)', () => {
+    const line = redactText(`[server] ${nestedBody}`);
+    expectNone(line, 'hunter2', 'tok_abc');
+    expect(line).toContain(`\\"password\\":\\"${REDACTED}\\"`);
+  });
+
+  it('removes a user name and password from a URL, keeping its host', () => {
+    const line = redactText('fetching https://admin:pw@updates.example.com/feed failed');
+    expectNone(line, 'admin:pw', 'admin');
+    expect(line).toBe(`fetching https://${REDACTED}@updates.example.com/feed failed`);
+    expectNone(redactText('{"msg":"proxy http://user:s3cr3t@10.0.0.1:8080"}'), 's3cr3t');
+  });
+
+  it('removes a base32 TOTP secret named as such, and a code after "totp"', () => {
+    expectNone(redactText('TOTP secret ANAAGENTANAAGENTANAAGENTANAAGENT for ana'), 'ANAAGENTANAAGENT');
+    expectNone(redactText('secret key: JBSWY3DPEHPK3PXP'), 'JBSWY3DPEHPK3PXP');
+    expectNone(redactText('user ana sent totp 123456 twice'), '123456');
+    // A secret named in prose, with no value after it, stays readable.
+    expect(redactText('the TOTP secret is stored encrypted')).toBe('the TOTP secret is stored encrypted');
+  });
+
+  it('leaves JSON text that holds no secret as it was', () => {
+    const line = '{"level":30,"msg":"listening on http://127.0.0.1:4000","code":"invalid_totp"}';
+    expect(redactText(line)).toBe(line);
+  });
+});

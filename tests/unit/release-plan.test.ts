@@ -10,6 +10,7 @@ import {
   checkUpdateUrl,
   DistUsageError,
   parseDistArguments,
+  publishForBuild,
   releasePlan,
 } from '../../scripts/packaging/release-plan';
 
@@ -113,11 +114,36 @@ describe('checkUpdateUrl', () => {
     'ftp://updates.example/',
     'not a url',
     'https://user:pw@updates.example/',
+    'https://updates.example.com/feed?access_token=abc',
+    'https://updates.example.com/feed#token=abc',
+    'https://updates.example.com/feed?',
   ])('refuses %s', (value) => {
     expect(checkUpdateUrl(value)).toMatchObject({
       ok: false,
       reason: expect.stringContaining('DISPUTE_DESK_UPDATE_URL'),
     });
+  });
+
+  it('never repeats a refused value, which may hold a credential', () => {
+    for (const value of ['not a url tok_abc', 'https://updates.example.com/feed?access_token=tok_abc', 'https://u:tok_abc@x.example/']) {
+      const checked = checkUpdateUrl(value);
+      expect(checked.ok).toBe(false);
+      expect(JSON.stringify(checked), value).not.toContain('tok_abc');
+    }
+  });
+
+  it('a query token in the environment stops the build before it starts', () => {
+    const plan = releasePlan({ DISPUTE_DESK_UPDATE_URL: 'https://updates.example.com/feed?access_token=abc' }, ['linux']);
+    expect(plan.updateUrl).toBeNull();
+    expect(plan.errors).toEqual([expect.stringContaining('query')]);
+    expect(plan.errors.join()).not.toContain('abc');
+  });
+});
+
+describe('publishForBuild', () => {
+  it('writes the checked address into the builder’s publish setting, or none', () => {
+    expect(publishForBuild('https://updates.example.com/desk/')).toEqual({ provider: 'generic', url: 'https://updates.example.com/desk/' });
+    expect(publishForBuild(null)).toBeNull();
   });
 });
 

@@ -32,6 +32,14 @@ import {
   type InstallOutcome,
 } from '../../scripts/start/electron-runtime';
 import {
+  electronFailureReason,
+  electronIgnoresNote,
+  failedToOpenWindow,
+  parseStartArguments,
+  StartUsageError,
+  WINDOW_GRACE_MS,
+} from '../../scripts/start/electron-launch';
+import {
   launchPageHtml,
   openThroughLaunchPage,
   removeLaunchPageLater,
@@ -387,5 +395,45 @@ describe('the launch page: the secret on no command line', () => {
     expect(existsSync(fresh.file)).toBe(true);
     expect(existsSync(join(dir, 'desk'))).toBe(true);
     expect(removeStaleLaunchPages(join(dir, 'absent'), Date.now())).toEqual([]);
+  });
+});
+
+describe('npm start’s command line and a window that could not open', () => {
+  it('takes --no-open, and --server or --demo for the browser host, checked before anything starts', () => {
+    expect(parseStartArguments([])).toEqual({ noOpen: false, hostArgs: [] });
+    expect(parseStartArguments(['--no-open', '--server', 'https://disputes.example.com'])).toEqual({
+      noOpen: true,
+      hostArgs: ['--server', 'https://disputes.example.com'],
+    });
+    expect(parseStartArguments(['--demo'])).toEqual({ noOpen: false, hostArgs: ['--demo'] });
+    expect(() => parseStartArguments(['--server', 'http://disputes.example.com'])).toThrow(StartUsageError);
+    expect(() => parseStartArguments(['--server', 'https://a.example', '--demo'])).toThrow(/one of them/);
+    expect(() => parseStartArguments(['--verbose'])).toThrow(StartUsageError);
+  });
+
+  it('tells the desktop app user that --server and --demo are the browser host’s', () => {
+    expect(electronIgnoresNote([])).toBeNull();
+    expect(electronIgnoresNote(['--demo'])).toMatch(/^--demo applies to the browser host only/);
+  });
+
+  it('counts a non-zero exit within the grace period after Electron started as a window that could not open', () => {
+    expect(failedToOpenWindow(1, 1_000, 2_500)).toBe(true);
+    expect(failedToOpenWindow(1, 1_000, 1_000 + WINDOW_GRACE_MS + 1)).toBe(false);
+    expect(failedToOpenWindow(0, 1_000, 2_000)).toBe(false);
+    // A build error: electron-vite never started Electron; its log is what the developer needs.
+    expect(failedToOpenWindow(1, null, 2_000)).toBe(false);
+  });
+
+  it('names the cause in Electron’s own first line', () => {
+    expect(
+      electronFailureReason(
+        '\x1b[32m\n[4242:0612/101010.1:ERROR:ozone_platform_x11.cc(240)] Missing X server or $DISPLAY\n[4242:0612/101010.2:ERROR:env.cc(255)] The platform failed to initialize.  Exiting.\n',
+      ),
+    ).toBe('Missing X server or $DISPLAY');
+    expect(
+      electronFailureReason('/x/dist/electron: error while loading shared libraries: libnss3.so: cannot open shared object file: No such file or directory\n'),
+    ).toContain('libnss3.so');
+    expect(electronFailureReason('')).toBe('it exited at once without a word');
+    expect(electronFailureReason('x'.repeat(500)).length).toBe(201);
   });
 });

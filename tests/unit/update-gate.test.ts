@@ -124,4 +124,20 @@ describe('updateFeed', () => {
     expect(updateFeed(true, yml('https://user:pw@updates.example.com/'))).toMatchObject({ enabled: false });
     expect(updateFeed(true, yml('${env.DISPUTE_DESK_UPDATE_URL}'))).toMatchObject({ enabled: false });
   });
+
+  it('is off for an address with a query or a fragment, where a credential ships in every installer', () => {
+    const withToken = updateFeed(true, yml('https://updates.example.com/feed?access_token=abc'));
+    expect(withToken).toMatchObject({ enabled: false, reason: expect.stringContaining('query') });
+    expect(JSON.stringify(withToken)).not.toContain('abc');
+    expect(updateFeed(true, yml('https://updates.example.com/feed#k=abc'))).toMatchObject({ enabled: false });
+    expect(updateFeed(true, yml('https://updates.example.com/feed?'))).toMatchObject({ enabled: false });
+  });
+
+  it('reads app-update.yml as YAML, as electron-updater does: quoting, comments and key order do not change the address', () => {
+    const written = 'updaterCacheDirName: dispute-desk-updater\n# the feed\nurl: "https://updates.example.com/desk/"  # generic\nprovider: generic\n';
+    expect(updateFeed(true, written)).toEqual({ enabled: true, url: 'https://updates.example.com/desk/' });
+    // A url nested under another key is not the feed's: electron-updater reads only the top-level one.
+    expect(updateFeed(true, 'provider: generic\nother:\n  url: https://updates.example.com/\n')).toMatchObject({ enabled: false });
+    expect(updateFeed(true, 'url: [unclosed\n')).toMatchObject({ enabled: false, reason: expect.stringContaining('names no update server') });
+  });
 });

@@ -65,7 +65,17 @@ export function CaseWorkspace({ caseId, onClose }: { caseId: string; onClose?: (
             ← {t('close')}
           </Button>
         )}
-        <Button variant="quiet" onClick={() => openCaseInNewWindow(caseId)}>
+        <Button variant="quiet" className="case-workspace__new-window" onClick={() => openCaseInNewWindow(caseId)}>
+          <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+            <path
+              d="M9 2.5h4.5V7M13.5 2.5 7.5 8.5M12 9.5v3a1 1 0 0 1-1 1H3.5a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h3"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.5"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
+          </svg>
           {t('openInNewWindow')}
         </Button>
       </div>

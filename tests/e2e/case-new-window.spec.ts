@@ -6,7 +6,11 @@ import { expect, test } from './fixtures/host';
 import { saveScreenshot } from './fixtures/screenshots';
 import { signIn } from './fixtures/signin';
 
+// Read only, never claimed: case-workspace.spec.ts decides it, and this test only needs its screen.
 const CASE_ID = 'DSP-100005';
+
+// Both tests sign in as Ana: the second waits for her next 30 s code step, then reloads the case four times.
+test.describe.configure({ timeout: 90_000 });
 
 async function openCase(page: Page, caseId: string): Promise<void> {
   await page.evaluate((hash) => (window.location.hash = hash), `#/cases/${caseId}`);
@@ -48,6 +52,7 @@ test('the button in English and Spanish, light and dark', async ({ signedOutPage
       await saveScreenshot(page, testInfo, `case-new-window-${look.language}-${look.theme}`);
     }
   } finally {
-    await page.evaluate(() => window.desk!.invoke('settings.set', { language: 'en', theme: 'system' }));
+    // The host's settings are shared by the worker's next tests: back to a fresh install's.
+    await page.evaluate(() => window.desk!.invoke('settings.set', { language: 'system', theme: 'system' }));
   }
 });

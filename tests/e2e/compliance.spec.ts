@@ -12,24 +12,9 @@ import { DEMO_USERS, expect, openSignedOut, test, type DeskHost } from './fixtur
 import { saveScreenshot } from './fixtures/screenshots';
 import { ENGLISH, signIn, SPANISH, type SignInWords } from './fixtures/signin';
 import { seriousViolations, setTheme } from './fixtures/a11y';
+import { plainUnassignedCase } from './fixtures/cases';
 
 test.describe.configure({ timeout: 180_000 });
-
-// Cases other end-to-end files read as they are: the hold test leaves them alone.
-const CASES_OTHER_TESTS_USE = new Set([
-  'DSP-100003',
-  'DSP-100005',
-  'DSP-100009',
-  'DSP-100011',
-  'DSP-100013',
-  'DSP-100019',
-  'DSP-100021',
-  'DSP-100028',
-  'DSP-100029',
-  'DSP-100031',
-  'DSP-100038',
-  'DSP-100044',
-]);
 
 /** The first row of the table whose alert is still to decide (open or in review), by its id. */
 async function undecidedAlert(table: Locator, skip: readonly string[] = []): Promise<string> {
@@ -210,25 +195,12 @@ test('a hold placed in the app blocks the agent’s release with the reason, unt
   await signInAs(page, host, 'carla');
   // A plain open case (no flag, unassigned) that no other end-to-end file reads.
   await expect(page.getByRole('table', { name: 'Case queue' })).toBeVisible({ timeout: 20_000 });
-  // The queue shows before the first sync is done (a desk signed in by another user than the last one
-  // empties its cache first): asked again until the cache holds such a case.
-  let caseId: string | null = null;
-  await expect(async () => {
-    caseId = await page.evaluate(async (used) => {
-      const answer = await window.desk!.invoke('queue.query', { view: 'unassigned', limit: 500 });
-      if (!answer.ok) throw new Error(answer.error.message);
-      const plain = answer.value.rows.filter(
-        (row) => row.status === 'open' && !row.flags.kyt && !row.flags.onHold && !row.flags.fourEyes && !row.flags.livenessFailed && !used.includes(row.id),
-      );
-      return plain.at(-1)?.id ?? null;
-    }, [...CASES_OTHER_TESTS_USE]);
-    expect(caseId).not.toBeNull();
-  }).toPass({ timeout: 20_000 });
+  const caseId = await plainUnassignedCase(page, 'last');
   const workspace = page.getByRole('article', { name: `Case ${caseId}` });
 
   await page.evaluate((id) => {
     window.location.hash = `#/cases/${id}`;
-  }, caseId!);
+  }, caseId);
   const hold = workspace.getByRole('region', { name: 'Escrow hold' });
   await expect(hold.getByText('The escrow is not on hold.')).toBeVisible({ timeout: 20_000 });
   await hold.getByRole('button', { name: 'Place hold' }).click();
@@ -244,7 +216,7 @@ test('a hold placed in the app blocks the agent’s release with the reason, unt
   await signInAs(page, host, 'ana');
   await page.evaluate((id) => {
     window.location.hash = `#/cases/${id}`;
-  }, caseId!);
+  }, caseId);
   await workspace.getByRole('button', { name: 'Claim case' }).click();
   await expect(workspace.getByText('Compliance holds this escrow: it cannot move until the hold is lifted.')).toBeVisible({ timeout: 20_000 });
   await expect(workspace.getByRole('button', { name: 'Release to buyer' })).toBeDisabled();
@@ -255,7 +227,7 @@ test('a hold placed in the app blocks the agent’s release with the reason, unt
   await signInAs(page, host, 'carla');
   await page.evaluate((id) => {
     window.location.hash = `#/cases/${id}`;
-  }, caseId!);
+  }, caseId);
   await hold.getByRole('button', { name: 'Lift hold' }).click();
   const lift = page.getByRole('dialog', { name: `Lift the hold on case ${caseId}` });
   await lift.getByRole('textbox', { name: 'Reason' }).fill('Bank statement shows the funds are the seller’s own.');
@@ -272,6 +244,6 @@ test('a hold placed in the app blocks the agent’s release with the reason, unt
   await signInAs(page, host, 'ana');
   await page.evaluate((id) => {
     window.location.hash = `#/cases/${id}`;
-  }, caseId!);
+  }, caseId);
   await expect(workspace.getByRole('button', { name: 'Release to buyer' })).toBeEnabled({ timeout: 20_000 });
 });

@@ -9,6 +9,11 @@ import { signIn } from './fixtures/signin';
 
 test.describe.configure({ timeout: 90_000 });
 
+// The host's settings are shared by the worker's next tests: back to a fresh install's, as the test found them.
+test.afterEach(async ({ page }) => {
+  await page.evaluate(() => window.desk?.invoke('settings.set', { language: 'system', theme: 'system', retentionDays: 30 }));
+});
+
 const storedRetention = (page: Page) =>
   page.evaluate(async () => {
     const result = await window.desk!.invoke('settings.get');

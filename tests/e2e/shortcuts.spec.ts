@@ -2,9 +2,8 @@
 // opens the release dialog (which still asks for the code), and none of them fires while typing in a field.
 import type { Page } from '@playwright/test';
 import { DEMO_USERS, expect, openSignedOut, test, type DeskHost } from './fixtures/host';
+import { plainUnassignedCase } from './fixtures/cases';
 import { saveScreenshot } from './fixtures/screenshots';
-
-const CASE_ID = 'DSP-100005';
 
 async function signInAsAna(page: Page, host: DeskHost): Promise<void> {
   await openSignedOut(page, host);
@@ -22,6 +21,9 @@ async function setLook(page: Page, language: 'en' | 'es', theme: 'light' | 'dark
   await page.reload();
   await expect(page.getByRole('searchbox')).toBeVisible({ timeout: 20_000 });
 }
+
+/** The host's settings are shared by the worker's next tests: back to a fresh install's. */
+const resetLook = (page: Page) => page.evaluate(() => window.desk?.invoke('settings.set', { language: 'system', theme: 'system' }));
 
 const blur = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
@@ -55,25 +57,30 @@ test('/ focuses the search and ? lists the shortcuts, in English and Spanish, li
   await page.keyboard.press('Escape');
   await expect(overlay).toBeHidden();
 
-  for (const [language, theme] of [['en', 'light'], ['en', 'dark'], ['es', 'light'], ['es', 'dark']] as const) {
-    await setLook(page, language, theme);
-    await blur(page);
-    await page.keyboard.press('?');
-    await expect(page.getByRole('dialog', { name: language === 'en' ? 'Keyboard shortcuts' : 'Atajos de teclado' })).toBeVisible();
-    await saveScreenshot(page, testInfo, `shortcuts-${language}-${theme}`);
-    await page.keyboard.press('Escape');
+  try {
+    for (const [language, theme] of [['en', 'light'], ['en', 'dark'], ['es', 'light'], ['es', 'dark']] as const) {
+      await setLook(page, language, theme);
+      await blur(page);
+      await page.keyboard.press('?');
+      await expect(page.getByRole('dialog', { name: language === 'en' ? 'Keyboard shortcuts' : 'Atajos de teclado' })).toBeVisible();
+      await saveScreenshot(page, testInfo, `shortcuts-${language}-${theme}`);
+      await page.keyboard.press('Escape');
+    }
+  } finally {
+    await resetLook(page);
   }
-  await setLook(page, 'en', 'light');
 });
 
 test('on a case: keys typed in the note are text; c claims and r opens the release dialog, which asks for the code', async ({ page, host }) => {
   test.setTimeout(90_000);
   await signInAsAna(page, host);
-  await page.getByRole('searchbox', { name: 'Search cases' }).fill(CASE_ID);
+  // The worker's host is shared: a fixed case may already be claimed or decided by an earlier test.
+  const caseId = await plainUnassignedCase(page);
+  await page.getByRole('searchbox', { name: 'Search cases' }).fill(caseId);
   const table = page.getByRole('table', { name: 'Case queue' });
   await expect(table).toHaveAttribute('aria-rowcount', '2', { timeout: 15_000 });
-  await table.getByRole('row').filter({ hasText: CASE_ID }).click();
-  await expect(page.getByRole('heading', { level: 1, name: CASE_ID })).toBeVisible({ timeout: 15_000 });
+  await table.getByRole('row').filter({ hasText: caseId }).click();
+  await expect(page.getByRole('heading', { level: 1, name: caseId })).toBeVisible({ timeout: 15_000 });
   const claim = page.getByRole('button', { name: 'Claim case' });
   await expect(claim).toBeEnabled();
 

@@ -4,7 +4,7 @@
 // themselves are unit tested in tests/unit/update-gate.test.ts) and records the restart the page asks for.
 import type { Page } from '@playwright/test';
 import type { UpdateNotice } from '../../shared/desk-api/shell';
-import { seriousViolations } from './fixtures/a11y';
+import { finishTransitions, seriousViolations } from './fixtures/a11y';
 import { expect, test } from './fixtures/host';
 import { saveScreenshot } from './fixtures/screenshots';
 import { signIn } from './fixtures/signin';
@@ -86,6 +86,9 @@ test('offers the restart only when main says it may, and asks main when the user
 });
 
 test('the offer in English and Spanish, light and dark, without accessibility findings', async ({ signedOutPage: page, host }, testInfo) => {
+  // Ana's code of this 30 s step is often used already (by the test above, or another of the worker's),
+  // so sign-in may wait for the next step; then four reloads, eight axe scans and eight screenshots.
+  test.setTimeout(90_000);
   await installFakeShell(page);
   await signIn(page, host, 'ana');
   const looks = [
@@ -101,7 +104,7 @@ test('the offer in English and Spanish, light and dark, without accessibility fi
       await expect(page.locator('html')).toHaveAttribute('data-theme', look.theme);
       await notify(page, { kind: 'ready', version: '1.4.0' });
       await expect(page.getByRole('button', { name: look.restart })).toBeVisible();
-      await page.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished)));
+      await finishTransitions(page);
       expect(await seriousViolations(page)).toEqual([]);
       await saveScreenshot(page, testInfo, `update-ready-${look.language}-${look.theme}`);
       await notify(page, { kind: 'held', version: '1.4.0', why: 'step_up_needs_code' });
@@ -110,6 +113,7 @@ test('the offer in English and Spanish, light and dark, without accessibility fi
       await saveScreenshot(page, testInfo, `update-held-${look.language}-${look.theme}`);
     }
   } finally {
-    await page.evaluate(() => window.desk!.invoke('settings.set', { language: 'en', theme: 'system' }));
+    // The host's settings are shared by the worker's next tests: back to a fresh install's.
+    await page.evaluate(() => window.desk!.invoke('settings.set', { language: 'system', theme: 'system' }));
   }
 });

@@ -3,7 +3,7 @@
 // per-username ceiling across all addresses slows distributed guessing, is audited, and spares the
 // addresses the user signs in from. A real server on a loopback port; each caller binds its own 127.0.0.x
 // source address, so the server sees real, distinct peer addresses.
-import http from 'node:http';
+import type http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CEILING_MAX_DELAY_MS,
@@ -18,7 +18,7 @@ import {
 } from '../../electron/server/auth/lockout';
 import * as passwords from '../../electron/server/auth/passwords';
 import { addUser, createTestServer, type TestServer, type TestUser } from './harness';
-import { oathtoolCode } from './fixtures/auth-api';
+import { oathtoolCode, postFrom as postFromSocket } from './fixtures/auth-api';
 
 // Every password check goes through this spy, so a test can see which hash (and so which cost) it used.
 vi.mock('../../electron/server/auth/passwords', async (importOriginal) => {
@@ -45,32 +45,10 @@ interface Answer {
   body: { error?: { code: string; message: string }; loginToken?: string; accessToken?: string };
 }
 
-/** A POST from the source address `from` (any of 127.0.0.0/8 reaches the server on 127.0.0.1). */
-function postFrom(from: string, path: string, body: unknown): Promise<Answer> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        localAddress: from,
-        agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode!, headers: response.headers, body: JSON.parse(text) as Answer['body'] }),
-        );
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
+/** A POST from the source address `from` (any of 127.0.0.0/8 reaches the server on 127.0.0.1), its body read. */
+async function postFrom(from: string, path: string, body: unknown): Promise<Answer> {
+  const answer = await postFromSocket(port, from, path, body);
+  return { status: answer.status, headers: answer.headers, body: JSON.parse(answer.body) as Answer['body'] };
 }
 
 const loginFrom = (from: string, username: string, password: string) =>

@@ -62,7 +62,7 @@ test('first run offers the choice; the demo reaches sign-in with the demo accoun
 
   // Once chosen, this host's page may not change the server (no native confirmation here): no way back.
   await expect(page.getByRole('button', { name: 'Cambiar servidor' })).toHaveCount(0);
-  await expect(page.getByText('Para cambiarlo, vuelve a iniciar el escritorio con --server o --demo.')).toBeVisible();
+  await expect(page.getByText(/^Para cambiarlo, detén el escritorio y vuelve a iniciarlo con npm run browser -- --server/)).toBeVisible();
 });
 
 test('an organisation address is refused with a clear reason, and a real server is checked, then saved', async ({ page }, testInfo) => {

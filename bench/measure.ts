@@ -7,6 +7,19 @@ export interface Figure {
   unit: string;
 }
 
+/**
+ * What an issue asks of a figure (issue #13's targets): the figure/baseline ratio at least or at most a
+ * value, or the figure itself at most a value in its unit. The summary prints it with whether it is met.
+ */
+export type Target =
+  | { kind: 'ratio-at-least'; value: number; text: string }
+  | { kind: 'ratio-at-most'; value: number; text: string }
+  | { kind: 'figure-at-most'; value: number; text: string };
+
+export const ratioAtLeast = (value: number, text: string): Target => ({ kind: 'ratio-at-least', value, text });
+export const ratioAtMost = (value: number, text: string): Target => ({ kind: 'ratio-at-most', value, text });
+export const figureAtMost = (value: number, text: string): Target => ({ kind: 'figure-at-most', value, text });
+
 export interface Comparison {
   benchmark: string;
   figure: Figure;
@@ -14,15 +27,35 @@ export interface Comparison {
   /** figure / baseline, so a reader sees how far from the floor we are. */
   ratio: number;
   notes?: string;
+  target?: { text: string; met: boolean };
 }
 
-export function compare(benchmark: string, figure: Figure, baseline: Figure, notes?: string): Comparison {
+export function isMet(target: Target, figure: number, ratio: number): boolean {
+  switch (target.kind) {
+    case 'ratio-at-least':
+      return ratio >= target.value;
+    case 'ratio-at-most':
+      return ratio <= target.value;
+    case 'figure-at-most':
+      return figure <= target.value;
+  }
+}
+
+export function compare(
+  benchmark: string,
+  figure: Figure,
+  baseline: Figure,
+  notes?: string,
+  target?: Target,
+): Comparison {
+  const ratio = figure.value / baseline.value;
   return {
     benchmark,
     figure: { ...figure, value: round(figure.value) },
     baseline: { ...baseline, value: round(baseline.value) },
-    ratio: round(figure.value / baseline.value, 3),
+    ratio: round(ratio, 3),
     ...(notes ? { notes } : {}),
+    ...(target ? { target: { text: target.text, met: isMet(target, figure.value, ratio) } } : {}),
   };
 }
 

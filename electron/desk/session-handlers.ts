@@ -13,5 +13,9 @@ export function sessionHandlers(session: DeskSession): DeskHandlers {
       await session.signOut();
       return null;
     },
+    'session.activity': async () => {
+      await session.markActive();
+      return null;
+    },
   };
 }

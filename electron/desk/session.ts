@@ -26,6 +26,13 @@ export interface DeskSession {
   verify(code: string): Promise<{ user: Me; backupCodes: string[] | null }>;
   signOut(): Promise<void>;
   /**
+   * The user is at the desk (the renderer saw their input). The server's idle timeout counts only calls
+   * that are the user's, and reading cached cases makes none, so at most every PRESENCE_INTERVAL_MS this
+   * reads GET /v1/me, which slides the timeout: someone reading a long chat is not signed out, while a
+   * desk left alone (whose background syncs never slide it) still is.
+   */
+  markActive(): Promise<void>;
+  /**
    * A call made with `token` came back 401; `idleMinutes` when the server ended it for inactivity. Ignored
    * if that token is no longer the session's.
    */
@@ -47,10 +54,15 @@ interface Signing {
   awaiting: 'totp' | 'enrollment';
 }
 
+/** How often the user's presence reaches the server: well inside any idle timeout worth having. */
+export const PRESENCE_INTERVAL_MS = 4 * 60_000;
+
 export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
   const changes = new EventEmitter();
   let signing: Signing | null = null;
   let signedIn: { accessToken: string; user: Me } | null = null;
+  /** When the server last heard from the user (ms since the epoch, by the desk's clock). */
+  let presenceToldAt = 0;
 
   function signOutLocally(reason: 'sign_out' | 'expired') {
     const wasSignedIn = signedIn !== null;
@@ -71,6 +83,15 @@ export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
       return signedIn.user;
     },
     token: () => signedIn?.accessToken ?? null,
+
+    async markActive() {
+      if (!signedIn) return;
+      const now = ctx.now().getTime();
+      if (now - presenceToldAt < PRESENCE_INTERVAL_MS) return;
+      presenceToldAt = now;
+      // A 401 ends the session through the API client; offline, the next input tries again later.
+      await api.call(ROUTES.me, {}).catch(() => undefined);
+    },
 
     async signIn(username, password) {
       if (signedIn) {
@@ -113,6 +134,7 @@ export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
       // The contract's `me` schema keeps exactly the four fields the renderer may see.
       const user: Me = result.user;
       signedIn = { accessToken: result.accessToken, user };
+      presenceToldAt = ctx.now().getTime();
       ctx.log.info('Signed in', { userId: user.id, role: user.role });
       changes.emit('change', { kind: 'signed_in', user } satisfies SessionChange);
       return { user, backupCodes: result.backupCodes ?? null };

@@ -79,6 +79,8 @@ export const deskChannels = {
     z.strictObject({ code: z.string().trim().min(6).max(32) }),
   ),
   'session.signOut': channel<typeof none, null>(none),
+  /** The user is at the desk (input seen): keeps the server's idle timeout from ending their session. */
+  'session.activity': channel<typeof none, null>(none),
   'queue.query': channel<typeof queueQuery, QueuePage>(queueQuery),
   'case.get': channel<z.ZodType<{ caseId: string }>, CaseView>(z.strictObject({ caseId })),
   'case.claim': channel<z.ZodType<{ caseId: string }>, OutboxEntry>(z.strictObject({ caseId })),

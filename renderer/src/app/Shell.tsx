@@ -10,9 +10,11 @@ import { AlertsScreen } from '../features/compliance/AlertsScreen';
 import { PeopleScreen } from '../features/people/PeopleScreen';
 import { QueueScreen } from '../features/queue/QueueScreen';
 import { SupervisionScreen } from '../features/supervision/SupervisionScreen';
+import { callDesk } from '../desk/client';
 import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
 import { alertsHref, auditHref, peopleHref, queueHref, supervisionHref, useRoute, type Route } from './router';
+import { listenForPresence } from './presence';
 import { SettingsDialog } from './SettingsDialog';
 import { listenForShortcuts, useShortcut } from './shortcuts';
 import { ShortcutsOverlay } from './ShortcutsOverlay';
@@ -34,6 +36,7 @@ export function Shell() {
 
   useEffect(() => useSync.getState().follow(), []);
   useEffect(() => listenForShortcuts(), []);
+  useEffect(() => listenForPresence(() => void callDesk('session.activity').catch(() => undefined)), []);
   useShortcut('help', () => setShortcutsOpen(true));
 
   return (

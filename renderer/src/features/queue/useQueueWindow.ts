@@ -56,49 +56,50 @@ export function useQueueWindow(): QueueWindow {
   const pages = useRef(new Map<number, CaseSummary[]>());
   const inFlight = useRef(new Set<number>());
   const visible = useRef({ first: 0, last: PAGE_SIZE - 1 });
-  /** Answers to an older query are dropped: the generation tells them apart. */
-  const generation = useRef(0);
+  /**
+   * The query pages are read for, in a new object for each query: an answer whose object is no longer the
+   * current one belongs to an older query and is dropped. Kept in a ref, so that the functions below stay
+   * the same across keystrokes and the table is not rendered again for one.
+   */
+  const current = useRef({ query });
   const [firstPages] = useState(() => new NewestNext());
   /** The rows held are the previous query's until its first page arrives: no other page is read till then. */
   const startingOver = useRef(false);
 
   /** `startsOver`: the first page of a new query, which replaces every page of the one before. */
-  const fetchPage = useCallback(
-    (page: number, startsOver = false): Promise<void> => {
-      const asked = generation.current;
-      inFlight.current.add(page);
-      const settled = () => {
-        if (asked === generation.current) inFlight.current.delete(page);
-      };
-      return callDesk('queue.query', { ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then(
-        (result) => {
-          settled();
-          if (asked !== generation.current) return;
-          if (startsOver) {
-            pages.current.clear();
-            startingOver.current = false;
-          }
-          pages.current.set(page, result.rows);
-          setTotal(result.total);
-          setCounts(result.counts);
-          setFailure(null);
+  const fetchPage = useCallback((page: number, startsOver = false): Promise<void> => {
+    const asked = current.current;
+    inFlight.current.add(page);
+    const settled = () => {
+      if (asked === current.current) inFlight.current.delete(page);
+    };
+    return callDesk('queue.query', { ...asked.query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then(
+      (result) => {
+        settled();
+        if (asked !== current.current) return;
+        if (startsOver) {
+          pages.current.clear();
+          startingOver.current = false;
+        }
+        pages.current.set(page, result.rows);
+        setTotal(result.total);
+        setCounts(result.counts);
+        setFailure(null);
+        setRevision((value) => value + 1);
+      },
+      (error: unknown) => {
+        settled();
+        if (asked !== current.current) return;
+        // The previous query's rows must not pass for this one's.
+        if (startsOver) {
+          pages.current.clear();
+          startingOver.current = false;
           setRevision((value) => value + 1);
-        },
-        (error: unknown) => {
-          settled();
-          if (asked !== generation.current) return;
-          // The previous query's rows must not pass for this one's.
-          if (startsOver) {
-            pages.current.clear();
-            startingOver.current = false;
-            setRevision((value) => value + 1);
-          }
-          setFailure(error instanceof Error ? error.message : String(error));
-        },
-      );
-    },
-    [query],
-  );
+        }
+        setFailure(error instanceof Error ? error.message : String(error));
+      },
+    );
+  }, []);
 
   const visiblePages = useCallback(() => {
     const first = Math.floor(visible.current.first / PAGE_SIZE);
@@ -111,13 +112,13 @@ export function useQueueWindow(): QueueWindow {
   // A new query: read its first page, whose answer replaces every page held (and bumps the revision,
   // repainting). Until then the previous rows stay on screen, rather than a flash of empty rows per keystroke.
   useEffect(() => {
-    generation.current += 1;
+    current.current = { query };
     inFlight.current.clear();
     startingOver.current = true;
     visible.current = { first: 0, last: PAGE_SIZE - 1 };
     firstPages.run(() => fetchPage(0, true));
     return () => firstPages.dropWaiting();
-  }, [fetchPage, firstPages]);
+  }, [query, fetchPage, firstPages]);
 
   // Live updates: re-read the pages on screen (and with them the total and the counts of every view).
   useEffect(() => {
@@ -151,5 +152,9 @@ export function useQueueWindow(): QueueWindow {
 
   const rowAt = useCallback((index: number) => pages.current.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE], []);
 
-  return { total, counts, rowAt, showRange, failure, revision };
+  // The same object until something it holds changes: a keystroke alone does not repaint the table.
+  return useMemo(
+    () => ({ total, counts, rowAt, showRange, failure, revision }),
+    [total, counts, rowAt, showRange, failure, revision],
+  );
 }

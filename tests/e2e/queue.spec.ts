@@ -114,3 +114,53 @@ test('filters narrow the queue', async ({ signedOutPage: page }) => {
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(page.getByRole('combobox', { name: 'Payment method' })).toHaveValue('');
 });
+
+test('search runs as the user types, and the answer to older text never replaces the newest', async ({ signedOutPage: page }) => {
+  const all = await deskQueue(page);
+  // A party's name that several cases share but not all, and one of those cases by its id: typing the
+  // name and then the id must end on the id's rows, never showing the name's on the way.
+  let broad: { term: string; total: number } | null = null;
+  let narrow: QueuePage | null = null;
+  for (const row of all.rows) {
+    const byName = await deskQueue(page, { search: row.buyer.displayName });
+    if (byName.total < 2 || byName.total === all.total) continue;
+    broad = { term: row.buyer.displayName, total: byName.total };
+    narrow = await deskQueue(page, { search: row.id });
+    break;
+  }
+  if (!broad || !narrow) throw new Error('the demo data has no party shared by some cases but not all');
+  expect(narrow.total).not.toBe(broad.total);
+
+  // A test hook in the page: the desk's answer to the broad search is held until the narrow one is typed,
+  // and every row count the table takes is noted.
+  await page.evaluate((held) => {
+    const hook = window as unknown as { __heldAsked: boolean; __releaseHeld: () => void; __rowCounts: string[] };
+    const desk = window.desk!;
+    const invoke = desk.invoke.bind(desk) as (channel: string, input?: unknown) => Promise<unknown>;
+    const release = new Promise<void>((done) => (hook.__releaseHeld = done));
+    hook.__heldAsked = false;
+    desk.invoke = ((channel: string, input?: { search?: string }) => {
+      if (channel !== 'queue.query' || input?.search !== held) return invoke(channel, input);
+      hook.__heldAsked = true;
+      return release.then(() => invoke(channel, input));
+    }) as typeof desk.invoke;
+    hook.__rowCounts = [];
+    const table = document.querySelector('[role="table"]')!;
+    new MutationObserver(() => hook.__rowCounts.push(table.getAttribute('aria-rowcount') ?? '')).observe(table, {
+      attributes: true,
+      attributeFilter: ['aria-rowcount'],
+    });
+  }, broad.term);
+
+  const box = page.getByRole('searchbox', { name: 'Search cases' });
+  await box.fill(broad.term);
+  await page.waitForFunction(() => (window as unknown as { __heldAsked: boolean }).__heldAsked);
+  await box.fill(narrow.rows[0]!.id);
+  await page.evaluate(() => (window as unknown as { __releaseHeld: () => void }).__releaseHeld());
+
+  await expect(queueTable(page)).toHaveAttribute('aria-rowcount', String(narrow.total + 1));
+  await expect(bodyRows(page).first()).toHaveAttribute('data-case-id', narrow.rows[0]!.id);
+  const shown = await page.evaluate(() => (window as unknown as { __rowCounts: string[] }).__rowCounts);
+  expect(shown).not.toContain(String(broad.total + 1));
+  await expect(page.getByText(`${narrow.total.toLocaleString('en-US')} ${narrow.total === 1 ? 'case' : 'cases'}`, { exact: true })).toBeVisible();
+});

@@ -16,3 +16,4 @@ export {
 export { useDeskCommand, type DeskCommand } from './useDeskCommand';
 export { useDeskQuery, type DeskQuery, type DeskQueryState, type RefetchOn } from './useDeskQuery';
 export { ReloadScheduler } from './reloadScheduler';
+export { NewestNext } from './newestNext';

@@ -3,7 +3,7 @@
 // rendered rows sit in the whole queue. j/k (or the arrows) move between rows, Enter opens the case.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTable, type SortingState, type Updater } from '@tanstack/react-table';
-import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formattingLocale } from '../../i18n';
 import { usePaymentMethodName } from '../../i18n/paymentMethods';
@@ -14,7 +14,11 @@ import type { QueueWindow } from './useQueueWindow';
 
 const ROW_HEIGHT = 44;
 
-export function QueueTable({ queue, panelId }: { queue: QueueWindow; panelId: string }) {
+/**
+ * Memoised: the queue screen renders on every keystroke in the search box, and the table's rows change only
+ * when the answer arrives (a new `queue` object), so typing does not wait for rows to render again.
+ */
+export const QueueTable = memo(function QueueTable({ queue, panelId }: { queue: QueueWindow; panelId: string }) {
   const { t, i18n } = useTranslation('queue');
   const locale = formattingLocale(i18n.language);
   const sort = useQueueState((state) => state.sort);
@@ -218,7 +222,7 @@ export function QueueTable({ queue, panelId }: { queue: QueueWindow; panelId: st
       </div>
     </div>
   );
-}
+});
 
 function SortArrow({ direction }: { direction: false | 'asc' | 'desc' }) {
   return (

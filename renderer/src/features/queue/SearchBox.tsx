@@ -1,24 +1,16 @@
-// The search box: typing updates the query after a short pause, so a fast typist sends one query, not ten.
+// The search box: every keystroke searches at once. The queue window (useQueueWindow) keeps a fast typist
+// from queueing searches: while one is answered, only the newest text waits, and older answers are dropped.
 // "/" focuses it from anywhere on the queue (app/shortcuts.ts).
-import { useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShortcut } from '../../app/shortcuts';
 import { useQueueState } from './queueStore';
 
-const DEBOUNCE_MS = 200;
-
 export function SearchBox() {
   const { t } = useTranslation('queue');
   const search = useQueueState((state) => state.search);
-  const [text, setText] = useState(search);
   const input = useRef<HTMLInputElement>(null);
   useShortcut('focusSearch', () => input.current?.focus());
-
-  useEffect(() => {
-    if (text === useQueueState.getState().search) return;
-    const timer = setTimeout(() => useQueueState.getState().setSearch(text), DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [text]);
 
   return (
     <div className="search">
@@ -35,8 +27,8 @@ export function SearchBox() {
         placeholder={t('searchPlaceholder')}
         spellCheck={false}
         autoComplete="off"
-        value={text}
-        onChange={(event) => setText(event.target.value)}
+        value={search}
+        onChange={(event) => useQueueState.getState().setSearch(event.target.value)}
       />
     </div>
   );

@@ -79,6 +79,22 @@ export function withoutNarrowing(shape: QueueShape): QueueShape {
   return { ...shape, search: { kind: 'none' }, filters: [], params: { me: shape.params.me } };
 }
 
+/** The same request without its search, filters kept: for a search every cached case matches. */
+export function withoutSearch(shape: QueueShape): QueueShape {
+  const { match: _match, glob: _glob, ...params } = shape.params;
+  return { ...shape, search: { kind: 'none' }, params };
+}
+
+/**
+ * How many cached cases the search alone matches, for a search (not 'none'). Neither reads a row of
+ * cases: the trigram index counts its own hits, and an id prefix is a range of cases_by_id.
+ */
+export function searchHitsSql(search: SearchPlan): string {
+  return search.kind === 'text'
+    ? 'SELECT count(*) FROM cases_search WHERE cases_search MATCH @match'
+    : 'SELECT count(*) FROM cases AS c INDEXED BY cases_by_id WHERE c.id GLOB @glob';
+}
+
 const where = (conditions: (string | null | undefined)[]) => {
   const present = conditions.filter((condition): condition is string => Boolean(condition));
   return present.length ? `WHERE ${present.join(' AND ')}` : '';

@@ -23,7 +23,7 @@ export type { QueueRequest } from './queue-sql';
 
 /**
  * Walking the sort index visits about (offset + limit) × cached / matching entries, each with a row
- * lookup when a search or filter narrows them (a view alone is tested inside the index, migration 6);
+ * lookup (the status and assignee indexes test a view inside the index, migration 6);
  * finding the matches first costs about one sorted row per match, roughly twice a lookup. The
  * counts, computed first anyway, say which is cheaper: a broad view or search walks the sort index and
  * stops at the page, a narrow one sorts its few matches.
@@ -78,11 +78,12 @@ export function queryQueue(db: DeskDb, request: QueueRequest, me: string | null)
 /**
  * The shape without its search when the search matches every cached case ("DSP", "PTY-", "DS"): counting
  * the views over every trigram hit joins each hit to its row, about 12 ms at 100,000 cases, while the
- * search's own hit count costs about 2 ms and the views' counts without it are index ranges.
+ * search's own hit count costs about 2 ms (and is not taken for a search that misses the first or last
+ * case) and the views' counts without it are index ranges.
  */
 function narrowingSearch(db: DeskDb, shape: QueueShape, cached: number): QueueShape {
   if (shape.search.kind === 'none') return shape;
-  const hits = prepare(db, searchHitsSql(shape.search)).pluck().get(shape.params) as number;
+  const hits = prepare(db, searchHitsSql(shape.search)).pluck().get(shape.params) as number | null;
   return hits === cached ? withoutSearch(shape) : shape;
 }
 

@@ -23,10 +23,10 @@ export type { QueueRequest } from './queue-sql';
 
 /**
  * Walking the sort index visits about (offset + limit) × cached / matching entries, each with a row
- * lookup (the status and assignee indexes test a view inside the index, migration 6);
- * finding the matches first costs about one sorted row per match, roughly twice a lookup. The
- * counts, computed first anyway, say which is cheaper: a broad view or search walks the sort index and
- * stops at the page, a narrow one sorts its few matches.
+ * lookup (the status and assignee indexes test a view inside the index, migration 6); finding the
+ * matches first costs about one sorted row per match, roughly twice a lookup. The counts, computed first
+ * anyway, say which is cheaper: a broad view or search walks the sort index and stops at the page, a
+ * narrow one sorts its few matches.
  */
 export function chooseRowsPlan(
   counts: { cached: number; matching: number },

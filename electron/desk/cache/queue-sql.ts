@@ -79,6 +79,27 @@ export function withoutNarrowing(shape: QueueShape): QueueShape {
   return { ...shape, search: { kind: 'none' }, filters: [], params: { me: shape.params.me } };
 }
 
+/** The same request without its search, filters kept: for a search every cached case matches. */
+export function withoutSearch(shape: QueueShape): QueueShape {
+  const { match: _match, glob: _glob, ...params } = shape.params;
+  return { ...shape, search: { kind: 'none' }, params };
+}
+
+/**
+ * How many cached cases the search alone matches, for a search (not 'none'), or NULL when it cannot be
+ * all of them. Neither reads a row of cases: an id prefix is a range of cases_by_id, and the trigram
+ * index counts its own hits, but only once its first and last hits are the first and last cases: that
+ * costs two seeks, where counting the hits of a two-word name costs a millisecond or two.
+ */
+export function searchHitsSql(search: SearchPlan): string {
+  if (search.kind !== 'text') return 'SELECT count(*) FROM cases AS c INDEXED BY cases_by_id WHERE c.id GLOB @glob';
+  const hit = (order: 'ASC' | 'DESC') =>
+    `(SELECT rowid FROM cases_search WHERE cases_search MATCH @match ORDER BY rowid ${order} LIMIT 1)`;
+  return `SELECT CASE WHEN ${hit('ASC')} = (SELECT min(row_id) FROM cases)
+      AND ${hit('DESC')} = (SELECT max(row_id) FROM cases)
+    THEN (SELECT count(*) FROM cases_search WHERE cases_search MATCH @match) END`;
+}
+
 const where = (conditions: (string | null | undefined)[]) => {
   const present = conditions.filter((condition): condition is string => Boolean(condition));
   return present.length ? `WHERE ${present.join(' AND ')}` : '';

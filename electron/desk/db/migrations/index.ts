@@ -6,6 +6,7 @@ import { outboxCompliance } from './0002-outbox-compliance';
 import { auditChain } from './0003-audit-chain';
 import { outboxApproval } from './0004-outbox-approval';
 import { ownStoreApart } from './0005-own-store-apart';
+import { coveringSortIndexes } from './0006-covering-sort-indexes';
 
 export const DESK_MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -13,6 +14,7 @@ export const DESK_MIGRATIONS: readonly Migration[] = [
   auditChain,
   outboxApproval,
   ownStoreApart,
+  coveringSortIndexes,
 ];
 
 /** The last version whose cache held the outbox, drafts and settings (db/own-store.ts moves them out). */

@@ -6,42 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { fdatasyncFile, startGroupCommit, WalSyncError, type SyncFile } from '../../electron/server/db/group-commit';
+import { fdatasyncFile, startGroupCommit, WalSyncError } from '../../electron/server/db/group-commit';
 import { openDatabase, type Db } from '../../electron/server/db/open';
 import { addCase, addUser, createTestServer, tempDir, type TestServer } from './harness';
 import { call, claim, newKey, postVerdict, verdictInput } from './fixtures/case-api';
-
-/**
- * A sync the test finishes by hand: each call waits until `finish` (or `fail`) is called for it, or until
- * `release()`, after which every sync finishes at once.
- */
-function heldSync() {
-  const calls: { fd: number; finish(): void; fail(error: Error): void }[] = [];
-  const waiters: (() => void)[] = [];
-  let holding = true;
-  const sync: SyncFile = (fd) =>
-    new Promise<void>((resolve, reject) => {
-      calls.push({ fd, finish: resolve, fail: reject });
-      if (!holding) resolve();
-      waiters.splice(0).forEach((wake) => wake());
-    });
-  return {
-    sync,
-    calls,
-    /** Resolves once the sync has been called `count` times in all. */
-    called(count: number): Promise<void> {
-      if (calls.length >= count) return Promise.resolve();
-      return new Promise((resolve) => waiters.push(() => void this.called(count).then(resolve)));
-    },
-    release(): void {
-      holding = false;
-      for (const call of calls) call.finish();
-    },
-    hold(): void {
-      holding = true;
-    },
-  };
-}
+import { heldSync } from './fixtures/held-sync';
 
 /** Whether a promise has settled by the time the microtasks and I/O callbacks queued now have run. */
 async function settledYet(promise: Promise<unknown>): Promise<boolean> {

@@ -3,9 +3,9 @@
 // A record goes through two states. `in_flight` is written before the step-up code is checked, so a second
 // request with the key while the first is being decided gets 409: in a small transaction of its own
 // (runOnce), or in the one that checks the step-up code (a verdict: verdict-route.ts), committed before the
-// move. `done` is written in the same transaction as the move, with the response,
-// so "moved" and "answered" can never disagree after a crash. A request that fails before or at the step-up
-// deletes its in_flight record: it stored nothing and may be retried under the same key with a fresh code.
+// move. `done` is written in the same transaction as the move, with the response, so "moved" and
+// "answered" can never disagree after a crash. A request that fails before or at the step-up deletes its
+// in_flight record: it stored nothing and may be retried under the same key with a fresh code.
 //
 // A `done` record's answer is dropped after a day (retention/jobs.ts: it holds a whole case) but the record
 // stays 30 days: a repeat then is answered 409 already_applied, never carried out a second time.

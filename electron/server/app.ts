@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { checkSigningSecrets, outboundTarget, type ServerConfig } from './config';
 import { createContext, type ServerContext } from './context';
+import { startGroupCommit, type GroupCommit, type SyncFile } from './db/group-commit';
 import type { Db } from './db/open';
 import { ApiError, storageFailure } from './errors';
 import type { ApiErrorCode } from '../../shared/api/errors';
@@ -60,12 +61,50 @@ export interface BuiltServer {
   retention: RetentionScheduler;
 }
 
-export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltServer> {
+export interface BuildOptions {
+  /** How the -wal file is synced before answers leave (db/group-commit.ts); tests hold or fail it. */
+  syncWal?: SyncFile;
+}
+
+/**
+ * Holds every answer until what was committed before it is on disk (db/group-commit.ts). Reads wait too when
+ * a write is still unsynced: a client is never shown a state that a power cut could take back. A failed sync
+ * turns the answer into 503 storage_unavailable, since nothing can be confirmed any more.
+ */
+function answerOnlyWhatIsOnDisk(app: FastifyInstance, commits: GroupCommit): void {
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!commits.pending()) {
+      done(null, payload);
+      return;
+    }
+    commits.settled().then(
+      () => done(null, payload),
+      (error: unknown) => {
+        request.log.error({ err: error }, 'the store could not be synced; answering 503');
+        void reply.code(503).header('content-type', 'application/json; charset=utf-8');
+        done(
+          null,
+          JSON.stringify(
+            errorEnvelope(
+              'storage_unavailable',
+              "The server's storage failed; this change may not have been saved. Try again later.",
+            ),
+          ),
+        );
+      },
+    );
+  });
+  // Added first, so it runs last (Fastify closes in reverse order): after the workers' final writes.
+  app.addHook('onClose', () => commits.close());
+}
+
+export async function buildServer(db: Db, config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
   // Checked before anything else: an unusable outbound URL or a missing secret stops the start with why.
   const target = outboundTarget(config);
   // A configuration built in code (the desk, tests) did not pass through parseSecretList.
   checkSigningSecrets('PLATFORM_EVENTS_SECRET', config.platformEventsSecrets);
-  const ctx = createContext(db, config);
+  const commits = startGroupCommit(db, options.syncWal);
+  const ctx = createContext(db, config, commits);
   const timeouts = config.httpTimeouts;
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
@@ -102,6 +141,7 @@ export async function buildServer(db: Db, config: ServerConfig): Promise<BuiltSe
     },
   });
 
+  answerOnlyWhatIsOnDisk(app, commits);
   registerBodyParsers(app, MAX_BODY_BYTES);
 
   await app.register(rateLimit, { global: false });

@@ -8,6 +8,7 @@ import { createPasswordWork, type PasswordWork } from './auth/password-work';
 import { loadTotpSealing } from './auth/seal-seeds';
 import { SECRETS_KEY_FILE } from './auth/secret-box';
 import type { ServerConfig } from './config';
+import { SYNCED_ON_COMMIT, type GroupCommit } from './db/group-commit';
 import { writeTransaction, type Db } from './db/open';
 import { latestChangeSeq } from './sql/feed';
 
@@ -35,6 +36,11 @@ export interface ServerContext {
   write<T>(work: () => T): T;
   /** Called by the feed inside a write: a notification is due once the transaction commits. */
   markChanged(): void;
+  /**
+   * When what was committed is on disk (db/group-commit.ts): nothing leaves the server on the strength of a
+   * commit (an answer, an outbound event, the signed-head record) before `commits.settled()` resolves.
+   */
+  commits: GroupCommit;
 }
 
 /** Where the TOTP sealing key lives: the configured file, or beside the database. */
@@ -45,7 +51,7 @@ export const secretsKeyFileOf = (config: Pick<ServerConfig, 'secretsKeyFile' | '
 export const auditKeyFileOf = (config: Pick<ServerConfig, 'auditKeyFile' | 'dataDir'>) =>
   config.auditKeyFile ?? path.join(config.dataDir, AUDIT_KEY_FILE);
 
-export function createContext(db: Db, config: ServerConfig): ServerContext {
+export function createContext(db: Db, config: ServerConfig, commits: GroupCommit = SYNCED_ON_COMMIT): ServerContext {
   // Loaded now, not on first use: no user can sign in before their seed opens, and a missing or wrong key
   // must stop the start with its reason.
   loadTotpSealing(db, secretsKeyFileOf(config));
@@ -56,7 +62,10 @@ export function createContext(db: Db, config: ServerConfig): ServerContext {
   const keyFile = auditKeyFileOf(config);
   const loadSigner = () => (signer ??= loadSigningKey(keyFile));
   // The last checkpoint signed is recorded beside the key, outside the database (audit/signed-head.ts).
-  const checkpoints = createCheckpointer(db, config.auditOrigin, loadSigner, fileSignedHeadStore(`${keyFile}.head`));
+  // The record may only name a checkpoint that is on disk: after a power cut it would otherwise name one the
+  // database lost, and the server would take its own lost write for tampering.
+  const heads = fileSignedHeadStore(`${keyFile}.head`, () => commits.settled());
+  const checkpoints = createCheckpointer(db, config.auditOrigin, loadSigner, heads);
   const context: ServerContext = {
     db,
     config,
@@ -65,6 +74,7 @@ export function createContext(db: Db, config: ServerConfig): ServerContext {
     sessionsEnded: new EventEmitter().setMaxListeners(0),
     passwords: createPasswordWork(config.passwordWork, config.passwordHashCost, config.scrypt),
     checkpoints,
+    commits,
     signer: loadSigner,
     markChanged() {
       changedInTransaction = true;

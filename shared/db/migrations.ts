@@ -103,7 +103,8 @@ export function migrateOpenedDatabase<Db extends OpenedDb>(
     db.pragma('journal_mode = WAL');
     // FULL: the server's store must keep a verdict it answered 200 through a power cut, and the desk's
     // outbox holds commands the server may not have yet; a sync page of 500 cases costs one fsync, which is
-    // nothing next to the network.
+    // nothing next to the network. (The running server then commits with NORMAL and syncs the WAL itself
+    // before it answers, many requests to one sync: electron/server/db/group-commit.ts.)
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');

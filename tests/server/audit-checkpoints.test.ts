@@ -11,6 +11,7 @@ import { defaultConfig } from '../../electron/server/config';
 import { createContext } from '../../electron/server/context';
 import { rewriteAuditEntry, truncateAuditLog } from './fixtures/audit-tamper';
 import { addUser, createTestServer, type TestServer, type TestUser } from './harness';
+import { heldSync } from './fixtures/held-sync';
 
 let server: TestServer;
 afterEach(async () => {
@@ -218,6 +219,20 @@ describe('the last signed checkpoint, recorded outside the database', () => {
     append(1);
     server.ctx.checkpoints.flush();
     expect(JSON.parse(fs.readFileSync(headFile, 'utf8'))).toMatchObject({ seq: 3 });
+  });
+
+  it('names only a checkpoint that is on disk: the file waits for the sync of its transaction (group commit)', async () => {
+    const held = heldSync();
+    server = await createTestServer({}, { syncWal: held.sync });
+    append(2);
+    const headFile = path.join(server.dir, `${AUDIT_KEY_FILE}.head`);
+    // A second on, the record asks for the sync; until it is done the file would name a checkpoint that a
+    // power cut could take back, which the restarted server would read as tampering.
+    await held.called(1);
+    expect(fs.existsSync(headFile)).toBe(false);
+    held.release();
+    await expect.poll(() => fs.existsSync(headFile), { timeout: 5_000 }).toBe(true);
+    expect(JSON.parse(fs.readFileSync(headFile, 'utf8'))).toMatchObject({ seq: 2 });
   });
 
   it('stops the server signing a history rewritten after the newest checkpoints were deleted, and verify says so', async () => {

@@ -20,10 +20,16 @@ describe('store', () => {
     expect(() => openDatabase(file)).toThrow(DatabaseTooNewError);
   });
 
-  it('runs in WAL mode with synchronous=FULL', async () => {
+  it('opens in WAL mode with synchronous=FULL; the running server commits with NORMAL and syncs before it answers', async () => {
+    const file = path.join(tempDir(), 'x.db');
+    const db = openDatabase(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    db.close();
+    // Group commit (db/group-commit.ts, tested in group-commit.test.ts).
     server = await createTestServer();
     expect(server.ctx.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(server.ctx.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(server.ctx.db.pragma('synchronous', { simple: true })).toBe(1);
   });
 });
 

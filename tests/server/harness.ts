@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Role } from '../../shared/domain/dispute';
-import { buildServer, type BuiltServer } from '../../electron/server/app';
+import { buildServer, type BuildOptions, type BuiltServer } from '../../electron/server/app';
 import { hashPasswordSync, type ScryptCost } from '../../electron/server/auth/passwords';
 import { totpCodeAt } from '../../electron/server/auth/totp';
 import { createUser } from '../../electron/server/auth/users';
@@ -37,7 +37,10 @@ export interface TestServer extends BuiltServer {
 }
 
 /** A server on a fresh database file. Time is pinned and moves only when the test says so. */
-export async function createTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+export async function createTestServer(
+  overrides: Partial<ServerConfig> = {},
+  build: BuildOptions = {},
+): Promise<TestServer> {
   const dir = tempDir();
   const dbFile = path.join(dir, 'platform.db');
   const clock = {
@@ -51,7 +54,7 @@ export async function createTestServer(overrides: Partial<ServerConfig> = {}): P
   };
   const config = defaultConfig({ dataDir: dir, logLevel: 'silent', now: () => clock.now, passwordHashCost: TEST_PASSWORD_COST, metamapWebhookSecret: 'test-webhook-secret', platformEventsSecrets: [PLATFORM_TEST_SECRET], ...overrides });
   const db = openDatabase(dbFile);
-  const built = await buildServer(db, config);
+  const built = await buildServer(db, config, build);
   return {
     ...built,
     dir,

@@ -32,6 +32,7 @@ import {
   postVerdict,
   verdictInput,
 } from './fixtures/case-api';
+import { heldSync } from './fixtures/held-sync';
 import { event, tradeOpened } from './fixtures/platform-events';
 
 // ---- A receiver: the exchange's endpoint, on a loopback port ----------------------------------------
@@ -161,6 +162,30 @@ function lockedEvent(
 }
 
 describe('outbound delivery', () => {
+  it('sends an event only once the change it reports is on disk (group commit)', async () => {
+    const receiver = await startReceiver([], 204);
+    const held = heldSync();
+    const server = await createTestServer(outboundConfig(receiver), { syncWal: held.sync });
+    servers.push(server);
+    const settled = server.ctx.commits.settled;
+    const workerWaits = new Promise<void>((resolve) => {
+      server.ctx.commits.settled = () => {
+        resolve();
+        return settled();
+      };
+    });
+    server.ctx.write(() => enqueueOutbound(server.ctx, lockedEvent('T-DISK', server.clock.now.toISOString())));
+    await workerWaits;
+    await held.called(1);
+    // Committed and due, but the sync that covers it has not finished: nothing has left.
+    expect(queue(server).map((row) => row.trade_id)).toEqual(['T-DISK']);
+    expect(receiver.received).toEqual([]);
+
+    const arrived = receiver.nextRequest();
+    held.release();
+    expect(JSON.parse((await arrived).body.toString()).data.tradeId).toBe('T-DISK');
+  });
+
   it('retries a receiver that fails the first attempts with a growing pause, then delivers once, signed', async () => {
     const receiver = await startReceiver([500, 503], 204);
     const server = await serverWith(outboundConfig(receiver));

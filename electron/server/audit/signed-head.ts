@@ -3,7 +3,8 @@
 // checkpoints, rewrite the entries after the ones left, and wait for the server to sign the new history.
 // This record is what the server checks first: the checkpoint it last signed must still be in the
 // database, as it signed it, before it signs anything more. It is written after the transaction that holds
-// the checkpoint commits (a crash in between leaves it one step behind, which is still true).
+// the checkpoint commits and is on disk (a crash in between leaves it one step behind, which is still true;
+// one ahead of the database would read as tampering).
 //
 // Restoring the database from a backup rolls the audit log back, and this record then says so; when the
 // restore is intended, the operator deletes this file (and the desks report the rollback until they trust
@@ -61,19 +62,44 @@ function readSignedHead(file: string): SignedHead | null {
   return parsed.data;
 }
 
-/** The record in `file`, read once and then kept in memory; the file is replaced atomically, batched. */
-export function fileSignedHeadStore(file: string): SignedHeadStore {
+/**
+ * The record in `file`, read once and then kept in memory; the file is replaced atomically, batched, once
+ * `settled` says the transaction that holds the checkpoint is on disk (db/group-commit.ts).
+ */
+export function fileSignedHeadStore(file: string, settled: () => Promise<void> = () => Promise.resolve()): SignedHeadStore {
   let head: SignedHead | null | undefined;
   let unwritten: SignedHead | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  const write = (record: SignedHead) => {
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify(record), { mode: 0o600 });
+    fs.renameSync(temporary, file);
+  };
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = null;
     if (!unwritten) return;
-    const temporary = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify(unwritten), { mode: 0o600 });
-    fs.renameSync(temporary, file);
+    write(unwritten);
     unwritten = null;
+  };
+  const flushOnceSettled = () => {
+    timer = null;
+    // The record to write is the one made before asking: a newer one may belong to a commit the sync missed.
+    const due = unwritten;
+    if (!due) return;
+    settled()
+      .then(() => {
+        // Written meanwhile (a flush on close), or superseded by a newer record that has its own timer.
+        if (unwritten !== due) return;
+        write(due);
+        unwritten = null;
+      })
+      .catch((error: unknown) => {
+        // Still unwritten: the next record tries again; meanwhile this process checks the one in memory.
+        process.emitWarning(`Could not record the last signed audit checkpoint in ${file}: ${String(error)}`, {
+          code: 'signed_head_unwritten',
+        });
+      });
   };
   return {
     current() {
@@ -84,16 +110,7 @@ export function fileSignedHeadStore(file: string): SignedHeadStore {
       head = next;
       unwritten = next;
       if (!timer) {
-        timer = setTimeout(() => {
-          try {
-            flush();
-          } catch (error) {
-            // Still unwritten: the next record tries again; meanwhile this process checks the one in memory.
-            process.emitWarning(`Could not record the last signed audit checkpoint in ${file}: ${String(error)}`, {
-              code: 'signed_head_unwritten',
-            });
-          }
-        }, SIGNED_HEAD_FLUSH_MS);
+        timer = setTimeout(flushOnceSettled, SIGNED_HEAD_FLUSH_MS);
         timer.unref();
       }
     },

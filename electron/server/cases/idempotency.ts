@@ -1,10 +1,11 @@
 // Idempotency keys for verdicts (IETF draft "The Idempotency-Key HTTP Header Field"), scoped per user.
 //
-// A record goes through two states. `in_flight` is written before the step-up code is checked, in its own
-// small transaction, so a second request with the key while the first is being decided gets 409. `done`
-// is written in the same transaction as the verdict's move, with the response, so "moved" and "answered"
-// can never disagree after a crash. A request that fails before or at the step-up deletes its in_flight
-// record: it stored nothing and may be retried under the same key with a fresh code.
+// A record goes through two states. `in_flight` is written before the step-up code is checked, so a second
+// request with the key while the first is being decided gets 409: in a small transaction of its own
+// (runOnce), or in the one that checks the step-up code (a verdict: verdict-route.ts), committed before the
+// move. `done` is written in the same transaction as the move, with the response, so "moved" and
+// "answered" can never disagree after a crash. A request that fails before or at the step-up deletes its
+// in_flight record: it stored nothing and may be retried under the same key with a fresh code.
 //
 // A `done` record's answer is dropped after a day (retention/jobs.ts: it holds a whole case) but the record
 // stays 30 days: a repeat then is answered 409 already_applied, never carried out a second time.
@@ -104,14 +105,23 @@ export function findStoredResponse(ctx: ServerContext, scope: IdempotencyScope):
 }
 
 /**
- * Marks the key in flight: a new record, or the takeover of an abandoned one for the same request. The
- * conditional write decides; losing it means another request got there first.
+ * Marks the key in flight inside the caller's write transaction: a new record, or the takeover of an
+ * abandoned one for the same request. The conditional write decides; losing it means another request got
+ * there first (409, thrown: the caller's transaction rolls back).
  */
-export function beginIdempotentRequest(ctx: ServerContext, scope: IdempotencyScope): IdempotencyLease {
+export function claimIdempotentRequest(ctx: ServerContext, scope: IdempotencyScope): IdempotencyLease {
   const lease: IdempotencyLease = { ...scope, startedAt: ctx.now().toISOString() };
-  const claimed = ctx.write(() => claimIdempotencyKey(ctx.db, lease, leaseCutoff(ctx)));
-  if (!claimed) throw keyInFlight();
+  if (!claimIdempotencyKey(ctx.db, lease, leaseCutoff(ctx))) throw keyInFlight();
   return lease;
+}
+
+/** claimIdempotentRequest in a small transaction of its own, committed before the request goes on. */
+export const beginIdempotentRequest = (ctx: ServerContext, scope: IdempotencyScope): IdempotencyLease =>
+  ctx.write(() => claimIdempotentRequest(ctx, scope));
+
+/** Frees the key inside the caller's transaction: the request stopped before anything was decided. */
+export function releaseIdempotentRequest(db: Db, lease: IdempotencyLease): void {
+  deleteInFlightKey(db, lease);
 }
 
 /** Forgets an in_flight record whose request stopped before anything was decided. */
@@ -126,11 +136,14 @@ export function abandonIdempotentRequest(ctx: ServerContext, lease: IdempotencyL
 }
 
 /**
- * Stores the response under the key. Call inside the transaction that made the change it reports. If the
- * lease was taken over meanwhile, this throws, rolling the change back: the other request decides.
+ * Stores the response under the key and returns the body as stored (JSON), to be sent as it is rather than
+ * serialised a second time. Call inside the transaction that made the change it reports. If the lease was
+ * taken over meanwhile, this throws, rolling the change back: the other request decides.
  */
-export function storeIdempotentResponse(db: Db, lease: IdempotencyLease, response: StoredResponse): void {
-  if (!completeIdempotencyKey(db, lease, response.status, JSON.stringify(response.body))) throw keyInFlight();
+export function storeIdempotentResponse(db: Db, lease: IdempotencyLease, response: StoredResponse): string {
+  const body = JSON.stringify(response.body);
+  if (!completeIdempotencyKey(db, lease, response.status, body)) throw keyInFlight();
+  return body;
 }
 
 export interface OnceRequest {

@@ -2,19 +2,21 @@
 // the seller (DESIGN §2). The order of checks is part of the contract:
 //   token → shape and Idempotency-Key → the idempotency record → role and case holder → step-up code
 //   → state → the move.
-// Everything up to and including the step-up stores nothing; from there on the answer, success or
-// refusal, is stored under the key in the same transaction as the move.
+// Everything up to and including the step-up stores nothing under the key; from there on the answer,
+// success or refusal, is stored under the key in the same transaction as the move. Two commits per verdict
+// (the key's claim with the step-up, then the move with its answer), answered after one shared sync.
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { VerdictResponse } from '../../../shared/api/types';
-import { requireStepUp } from '../auth/stepup';
+import { checkStepUp, stepUpRefusal } from '../auth/stepup';
 import type { ServerContext } from '../context';
 import { ApiError, forbidden } from '../errors';
 import { defineRoute } from '../http/route';
 import {
   abandonIdempotentRequest,
-  beginIdempotentRequest,
+  claimIdempotentRequest,
   findStoredResponse,
+  releaseIdempotentRequest,
   requestFingerprint,
   storeIdempotentResponse,
   type StoredResponse,
@@ -52,23 +54,29 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
     if (user.role !== 'agent') throw forbidden();
     requireHeldCase(ctx.db, caseId, user);
 
-    const lease = beginIdempotentRequest(ctx, scope);
-    let response: StoredResponse;
+    // The key's claim and the step-up: one small transaction, committed before the move, so that a code the
+    // server accepted stays spent even when the move's transaction fails (a full disk).
+    const { lease, stepUp } = ctx.write(() => {
+      const claimed = claimIdempotentRequest(ctx, scope);
+      const check = checkStepUp(ctx, user, decision.totp);
+      // A wrong code stays counted; the key is freed for a retry with a fresh one.
+      if (check !== 'accepted') releaseIdempotentRequest(ctx.db, claimed);
+      return { lease: claimed, stepUp: check };
+    });
+    if (stepUp !== 'accepted') throw stepUpRefusal(stepUp);
+    let response: { status: number; json: string };
     try {
-      requireStepUp(ctx, user, decision.totp);
       response = ctx.write(() => {
-        // A savepoint around the move: a refusal rolls back whatever the move wrote, and the refusal
-        // itself is still stored under the key by the outer transaction.
+        // A savepoint around the move: a refusal rolls back whatever the move wrote, and the refusal itself
+        // is still stored under the key by the outer transaction.
         const answer = answerOf(() => ctx.db.transaction(() => issueVerdict(ctx, user, caseId, decision))());
-        storeIdempotentResponse(ctx.db, lease, answer);
-        return answer;
+        return { status: answer.status, json: storeIdempotentResponse(ctx.db, lease, answer) };
       });
     } catch (error) {
-      // A wrong code, a full disk (or a bug) stopped the request before anything was decided: free the key
-      // for a retry.
+      // A full disk (or a bug) stopped the request before anything was decided: free the key for a retry.
       abandonIdempotentRequest(ctx, lease);
       throw error;
     }
-    return reply.status(response.status).send(response.body);
+    return reply.status(response.status).type('application/json; charset=utf-8').send(response.json);
   });
 }

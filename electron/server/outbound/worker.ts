@@ -164,6 +164,9 @@ export function startDeliveryWorker(
 
   async function drain(): Promise<void> {
     while (!stopped) {
+      // An event tells the exchange what the store holds (an escrow moved): it leaves only once that is on
+      // disk, as an answer does (db/group-commit.ts).
+      await ctx.commits.settled();
       const now = ctx.now();
       const row = nextDueDelivery(ctx.db, now.toISOString());
       if (!row) return;

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseDetail, SyncPage } from '../../shared/api/types';
-import { applySyncPage, splitPage } from '../../electron/desk/sync/apply-page';
+import { applySyncPage, applySyncSlice, type SliceLimits } from '../../electron/desk/sync/apply-page';
 import { beginRefetch } from '../../electron/desk/sync/refetch';
 import { readSyncState } from '../../electron/desk/sync/sync-state';
 import { readSyncPage } from '../../electron/desk/sync/page-schema';
@@ -89,28 +89,83 @@ describe('applying a page', () => {
     ).toThrow(/cannot read/);
     expect(() => readSyncPage({ changes: 'none', cursor: 1 })).toThrow(/cannot read/);
   });
+
+  it('names the first field of a case that the cache cannot file it under', () => {
+    const changeOf = (data: unknown) => ({ changes: [{ seq: 7, type: 'case', id: 'X', data }], cursor: 7, hasMore: false });
+    const broken: [unknown, string][] = [
+      [{ ...syntheticCase(0), buyer: { ...syntheticCase(0).buyer, id: '' } }, 'buyer.id: expected a non-empty string'],
+      [{ ...syntheticCase(0), amount: '1e5' }, 'amount: expected a decimal string'],
+      [{ ...syntheticCase(0), version: -1 }, 'version: expected a whole number, 0 or more'],
+      [{ ...syntheticCase(0), status: 'lost' }, 'status: expected one of open, in_review, pending_approval, resolved'],
+      [{ ...syntheticCase(0), assignee: { id: 'usr-ana' } }, 'assignee.username: expected a string'],
+      [{ ...syntheticCase(0), flags: { ...syntheticCase(0).flags, onHold: 'no' } }, 'flags.onHold: expected true or false'],
+      [{ ...syntheticCase(0), evidence: [{ sha256: 5 }] }, 'evidence.0.sha256: expected a string'],
+      [{ ...syntheticCase(0), id: 'X'.repeat(65) }, 'id: expected a string of 1 to 64 characters'],
+      [[syntheticCase(0)], 'the case: expected an object'],
+    ];
+    for (const [data, problem] of broken)
+      expect(() => readSyncPage(changeOf(data))).toThrow(`change 0 (seq 7): ${problem}`);
+    // An unassigned case, and fields the cache does not file a case under, are fine as the server sent them.
+    const accepted = readSyncPage(changeOf({ ...syntheticCase(0), assignee: null, extra: { any: 'thing' } }));
+    expect(accepted.changes[0]!.data).toMatchObject({ extra: { any: 'thing' } });
+  });
 });
 
-describe('slicing a page', () => {
-  it('keeps the changes in order, each slice ending at its last seq, and the last one where the page ends', () => {
-    const whole = page(
+describe('applying a page in slices', () => {
+  const whole = () =>
+    page(
       [0, 1, 2, 3, 4].map((index) => syntheticCase(index)),
       11,
       true,
     );
-    expect(splitPage(whole, 5)).toEqual([whole]);
-    const slices = splitPage(whole, 2);
-    expect(
-      slices.map((slice) => [slice.changes.map((change) => change.seq), slice.cursor, slice.hasMore]),
-    ).toEqual([
-      [[11, 12], 12, true],
-      [[13, 14], 14, true],
-      [[15], 15, true],
+  const slices = (db: DeskDb, sliced: SyncPage, limits: SliceLimits, clock?: () => number) => {
+    const seen: [number[], number, number][] = [];
+    let from = 0;
+    do {
+      const applied = applySyncSlice(db, sliced, from, limits, AT, clock);
+      seen.push([sliced.changes.slice(from, applied.next).map((change) => change.seq), applied.state.cursor, applied.next]);
+      from = applied.next;
+    } while (from < sliced.changes.length);
+    return seen;
+  };
+
+  it('keeps the changes in order, each slice ending at its last seq, and the last one where the page ends', () => {
+    const db = open(':memory:');
+    expect(slices(db, whole(), { maxChanges: 2, budgetMs: Infinity })).toEqual([
+      [[11, 12], 12, 2],
+      [[13, 14], 14, 4],
+      [[15], 15, 5],
     ]);
-    const end = splitPage({ ...whole, hasMore: false }, 2);
-    expect(end.map((slice) => slice.hasMore)).toEqual([true, true, false]);
+    expect(ids(db)).toEqual([0, 1, 2, 3, 4].map((index) => syntheticCase(index).id));
+    // Only the slice that ends the last page marks the cache current.
+    expect(readSyncState(db).lastSyncedAt).toBeNull();
+    const last = slices(db, { ...whole(), hasMore: false }, { maxChanges: 2, budgetMs: Infinity });
+    expect(last.map(([, cursor]) => cursor)).toEqual([12, 14, 15]);
+    expect(readSyncState(db).lastSyncedAt).toBe(AT.toISOString());
+  });
+
+  it('ends a slice once it has taken its time budget, after at least one change', () => {
+    const db = open(':memory:');
+    let now = 0;
+    // Every reading of the clock is 10 ms after the one before: the budget of 15 ms is spent after 2 changes.
+    const clock = () => (now += 10);
+    expect(slices(db, whole(), { maxChanges: 500, budgetMs: 15 }, clock)).toEqual([
+      [[11, 12], 12, 2],
+      [[13, 14], 14, 4],
+      [[15], 15, 5],
+    ]);
+    expect(slices(db, whole(), { maxChanges: 500, budgetMs: 0 }, clock).map(([seqs]) => seqs.length)).toEqual([
+      1, 1, 1, 1, 1,
+    ]);
+  });
+
+  it('moves the cursor of an empty page in one slice', () => {
+    const db = open(':memory:');
     const empty = { changes: [], cursor: 40, hasMore: false };
-    expect(splitPage(empty, 2)).toEqual([empty]);
+    expect(applySyncSlice(db, empty, 0, { maxChanges: 2, budgetMs: 25 }, AT)).toMatchObject({
+      next: 0,
+      state: { cursor: 40, lastSyncedAt: AT.toISOString() },
+    });
   });
 });
 

@@ -6,7 +6,7 @@ import { MalformedAnswerError, type PlatformApi } from '../api-client';
 import type { DeskContext } from '../context';
 import { DeskFailure, type DeskHandlers } from '../handlers';
 import type { DeskSession } from '../session';
-import { cachedCaseFields } from '../sync/page-schema';
+import { isCachedCase } from '../sync/page-schema';
 import { applyCaseDetail } from './apply-case';
 import { readCachedCase } from './case-view';
 import { readEarlierDisputes } from './earlier-disputes';
@@ -27,7 +27,7 @@ export function cacheHandlers(ctx: DeskContext, deps: CacheHandlerDeps): DeskHan
     const detail = await deps.api.call(ROUTES.getCase, { params: { id: caseId } }).catch((error: unknown) => {
       throw error instanceof MalformedAnswerError ? malformedCase(caseId) : error;
     });
-    if (!cachedCaseFields.safeParse(detail).success || detail.id !== caseId) throw malformedCase(caseId);
+    if (!isCachedCase(detail) || detail.id !== caseId) throw malformedCase(caseId);
     ctx.db.transaction(() => applyCaseDetail(ctx.db, detail)).immediate();
     ctx.emit('cases.changed', { caseIds: [caseId] });
   }

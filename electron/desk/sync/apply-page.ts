@@ -1,8 +1,8 @@
 // Applies one /v1/sync page: its cases and its cursor in ONE transaction, so that after a crash the stored
 // cursor always says exactly which changes the cache holds, and the next pull resumes right after them.
-// A page of 500 full case details takes a few hundred milliseconds to write, all of it on the event loop
-// that also answers the renderer; so the engine hands it over in slices (splitPage), each a page in its
-// own right: its changes and the seq of its last change as cursor, in one transaction.
+// A page of 500 full case details can take longer to write than the event loop, which also answers the
+// renderer, may be held; so the engine applies it in slices (applySyncSlice), each a page in its own right:
+// its changes and the seq of its last change as cursor, in one transaction.
 import type { CaseDetail, CaseSummary, SyncPage } from '../../../shared/api/types';
 import { applyCaseDetail } from '../cache/apply-case';
 import { summaryOf } from '../cache/summary';
@@ -14,22 +14,6 @@ import { readSyncState, writeSyncState, type SyncState } from './sync-state';
  *  Bulk pages only name their cases, and the views query again. */
 const SUMMARIES_UP_TO = 50;
 
-/** The page as consecutive slices of at most `size` changes; the last one ends where the page ends. */
-export function splitPage(page: SyncPage, size: number): SyncPage[] {
-  if (page.changes.length <= size) return [page];
-  const slices: SyncPage[] = [];
-  for (let at = 0; at < page.changes.length; at += size) {
-    const changes = page.changes.slice(at, at + size);
-    const last = at + size >= page.changes.length;
-    slices.push({
-      changes,
-      cursor: last ? page.cursor : changes.at(-1)!.seq,
-      hasMore: last ? page.hasMore : true,
-    });
-  }
-  return slices;
-}
-
 export interface AppliedPage {
   /** Every case the page wrote or the refetch's sweep removed, once each. */
   caseIds: string[];
@@ -37,20 +21,54 @@ export interface AppliedPage {
   state: SyncState;
 }
 
-export function applySyncPage(db: DeskDb, page: SyncPage, at: Date): AppliedPage {
+/** How much of a page one transaction may take: at most `maxChanges` changes, and about `budgetMs`. */
+export interface SliceLimits {
+  maxChanges: number;
+  budgetMs: number;
+}
+
+export interface AppliedSlice extends AppliedPage {
+  /** The index in the page of the first change not applied yet: the page's length once it is all applied. */
+  next: number;
+}
+
+const WHOLE_PAGE: SliceLimits = { maxChanges: Number.POSITIVE_INFINITY, budgetMs: Number.POSITIVE_INFINITY };
+
+/**
+ * Applies the changes of `page` from index `from` in one transaction, until the page ends or the slice
+ * reaches its limits, with the seq of its last change as cursor (the page's cursor, and its hasMore, once
+ * the page is done). The time budget keeps each transaction, which holds the event loop from start to
+ * commit, short on a slow or busy machine, and as long as the budget allows on a fast one: every commit
+ * costs a WAL write of each page it dirtied and an fsync.
+ */
+export function applySyncSlice(
+  db: DeskDb,
+  page: SyncPage,
+  from: number,
+  limits: SliceLimits,
+  at: Date,
+  clock: () => number = performance.now.bind(performance),
+): AppliedSlice {
   return db
-    .transaction((): AppliedPage => {
+    .transaction((): AppliedSlice => {
+      const started = clock();
       const before = readSyncState(db);
       const written = new Map<string, CaseDetail>();
-      for (const change of page.changes) {
-        if (change.type !== 'case') continue;
-        const result = applyCaseDetail(db, change.data, { force: before.refetching });
-        if (result === 'written') written.set(change.data.id, change.data);
+      let next = from;
+      while (next < page.changes.length) {
+        const change = page.changes[next]!;
+        next += 1;
+        if (change.type === 'case') {
+          const result = applyCaseDetail(db, change.data, { force: before.refetching });
+          if (result === 'written') written.set(change.data.id, change.data);
+        }
+        if (next - from >= limits.maxChanges || clock() - started >= limits.budgetMs) break;
       }
-      const caught = !page.hasMore;
+      const ended = next === page.changes.length;
+      const caught = ended && !page.hasMore;
       const removed = caught && before.refetching ? sweepUnrefetched(db, before.generation) : [];
       writeSyncState(db, {
-        cursor: page.cursor,
+        cursor: ended ? page.cursor : page.changes[next - 1]!.seq,
         ...(caught ? { refetching: false, lastSyncedAt: at.toISOString() } : {}),
       });
       const caseIds = [...written.keys(), ...removed];
@@ -60,7 +78,12 @@ export function applySyncPage(db: DeskDb, page: SyncPage, at: Date): AppliedPage
           ? { summaries: [...written.values()].map(summaryOf) }
           : {}),
         state: readSyncState(db),
+        next,
       };
     })
     .immediate();
 }
+
+/** Applies a whole page in one transaction. */
+export const applySyncPage = (db: DeskDb, page: SyncPage, at: Date): AppliedPage =>
+  applySyncSlice(db, page, 0, WHOLE_PAGE, at);

@@ -10,7 +10,7 @@ import { OfflineError, PlatformError, SignedOutError, type PlatformApi } from '.
 import { countCachedCases } from '../cache/queue';
 import type { DeskContext } from '../context';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../outbox/backoff';
-import { applySyncPage, splitPage } from './apply-page';
+import { applySyncSlice } from './apply-page';
 import { readPokes } from './event-stream';
 import { readSyncPage } from './page-schema';
 import { beginRefetch } from './refetch';
@@ -19,8 +19,13 @@ import { readSyncState } from './sync-state';
 export interface SyncTuning {
   /** Changes per /v1/sync page; the server allows 500 at most. */
   pageSize: number;
-  /** Changes written per transaction; the event loop answers the renderer between two (apply-page.ts). */
+  /** Changes written per transaction at most; the event loop answers the renderer between two (apply-page.ts). */
   applySlice: number;
+  /**
+   * About how long one transaction may write before it commits and lets the event loop run: the loop also
+   * answers the renderer, and issue #13 holds its longest stall under 50 ms (the commit comes on top).
+   */
+  sliceBudgetMs: number;
   backoff: BackoffPolicy;
   /** Silence on the event stream after which the connection is taken for dead (heartbeats come every 15 s). */
   streamIdleMs: number;
@@ -29,7 +34,8 @@ export interface SyncTuning {
 
 export const DEFAULT_SYNC_TUNING: SyncTuning = {
   pageSize: 500,
-  applySlice: 100,
+  applySlice: 500,
+  sliceBudgetMs: 25,
   backoff: DEFAULT_BACKOFF,
   streamIdleMs: 45_000,
   random: Math.random,
@@ -117,14 +123,22 @@ export function createSyncEngine(
     const progress = { applied: 0, cursor: state.cursor };
     ctx.log.info('Sync: pulling changes', { after: state.cursor, refetching: state.refetching });
     report({ state: 'syncing', progress: { ...progress }, error: null, nextAttemptAt: null });
+    const fetchPage = (after: number): Promise<unknown> => {
+      // Checked by readSyncPage below, which reads only the fields the cache files a case under.
+      const fetched = api.callUnchecked(ROUTES.sync, {
+        query: { after, limit: tuning.pageSize },
+        signal: active.signal,
+      });
+      // A page asked for ahead may fail after this pull has stopped waiting for it (aborted, or a page
+      // before it failed): its failure is read where it is awaited, or nowhere, never reported as unhandled.
+      fetched.catch(() => {});
+      return fetched;
+    };
+    let fetching = fetchPage(state.cursor);
     for (;;) {
       let body: unknown;
       try {
-        // Checked by readSyncPage below, which reads only the fields the cache files a case under.
-        body = await api.callUnchecked(ROUTES.sync, {
-          query: { after: state.cursor, limit: tuning.pageSize },
-          signal: active.signal,
-        });
+        body = await fetching;
       } catch (error) {
         // after=0 can never be too old: a 410 there is the server's fault, not a reason to loop.
         if (
@@ -138,18 +152,30 @@ export function createSyncEngine(
           });
           state = beginRefetch(ctx.db);
           progress.cursor = 0;
+          fetching = fetchPage(state.cursor);
           continue;
         }
         throw error;
       }
       if (active.signal.aborted) return;
       const page = readSyncPage(body);
-      for (const slice of splitPage(page, tuning.applySlice)) {
+      // The next page is asked for now, from where this one ends: the server reads and sends it while this
+      // one is written, on another core.
+      if (page.hasMore) fetching = fetchPage(page.cursor);
+      let from = 0;
+      do {
         if (active.signal.aborted) return;
-        const applied = applySyncPage(ctx.db, slice, ctx.now());
+        const applied = applySyncSlice(
+          ctx.db,
+          page,
+          from,
+          { maxChanges: tuning.applySlice, budgetMs: tuning.sliceBudgetMs },
+          ctx.now(),
+        );
         state = applied.state;
-        progress.applied += slice.changes.length;
+        progress.applied += applied.next - from;
         progress.cursor = state.cursor;
+        from = applied.next;
         if (applied.caseIds.length > 0) {
           ctx.emit('cases.changed', {
             caseIds: applied.caseIds,
@@ -158,7 +184,7 @@ export function createSyncEngine(
         }
         report({ progress: { ...progress } });
         await nextTurn();
-      }
+      } while (from < page.changes.length);
       if (!page.hasMore) return;
     }
   }

@@ -1,0 +1,34 @@
+// `npx tsx bench/first-sync.ts [--cases N] [--server-data DIR]`: only the desk's first sync (issue #13),
+// beside the raw insert of the same details, without the rest of `npm run bench`. --server-data reuses a
+// server folder seeded by an earlier run (seeding 100,000 cases takes most of a minute). Prints JSON like
+// `npm run bench`.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDeskService } from '../electron/desk/service';
+import { benchFirstSync, QUIET, startChildServer } from './desk.bench';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { cases: { type: 'string' }, 'server-data': { type: 'string' } } });
+  const cases = Number(values.cases ?? 100_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-bench-first-sync-'));
+  const server = await startChildServer(values['server-data'] ?? path.join(dataDir, 'server'), cases);
+  try {
+    const desk = await createDeskService({ dataDir: path.join(dataDir, 'desk'), serverUrl: server.url, log: QUIET });
+    try {
+      const results = await benchFirstSync(server, desk, dataDir);
+      console.log(JSON.stringify({ machine: { cpus: os.cpus().length, node: process.version, load: os.loadavg() }, cases, results }, null, 2));
+    } finally {
+      await desk.close();
+    }
+  } finally {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

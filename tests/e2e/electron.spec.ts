@@ -1,23 +1,36 @@
 // The Electron shell itself. It runs only where an Electron binary is installed: on this kind of
 // machine Electron cannot be downloaded (DESIGN §8), and calling require('electron') or the electron
 // command would try, so the binary is detected by its files alone. global-setup.ts has built out/.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { findElectronRuntime } from '../../scripts/start/electron-runtime';
 
-const electronPackage = join(process.cwd(), 'node_modules', 'electron');
-
-/** The path electron's own install script records in path.txt, when it has downloaded the binary. */
+/** Decided as `npm start` decides it (scripts/start/electron-runtime.ts): by the files install.js leaves. */
 function installedElectronBinary(): string | null {
-  const pathFile = join(electronPackage, 'path.txt');
-  const distDir = join(electronPackage, 'dist');
-  if (!existsSync(pathFile) || !existsSync(distDir)) return null;
-  return join(distDir, readFileSync(pathFile, 'utf8').trim());
+  const runtime = findElectronRuntime(join(process.cwd(), 'node_modules', 'electron'), {
+    platform: process.platform,
+    overrideDistPath: process.env.ELECTRON_OVERRIDE_DIST_PATH,
+  });
+  return runtime.installed ? runtime.executable : null;
 }
 
 const electronBinary = installedElectronBinary();
 const needsDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+
+/** The Electron binary to launch, or null after skipping the test with the reason it cannot run here. */
+function electronBinaryOrSkip(): string | null {
+  if (electronBinary === null) {
+    skipBecause('no Electron binary is installed (node_modules/electron/path.txt and dist/ are missing).');
+    return null;
+  }
+  if (needsDisplay) {
+    skipBecause('this Linux machine has no display; run the tests under xvfb-run to include Electron.');
+    return null;
+  }
+  return electronBinary;
+}
 
 /** Skips with the reason in the annotations and in the run's output, where the list reporter shows none. */
 function skipBecause(reason: string): void {
@@ -27,16 +40,12 @@ function skipBecause(reason: string): void {
 
 test.describe('Electron shell', () => {
   test('opens one sandboxed window whose desk bridge reaches the bundled server', async () => {
-    if (electronBinary === null) {
-      skipBecause('no Electron binary is installed (node_modules/electron/path.txt and dist/ are missing).');
-      return;
-    }
-    if (needsDisplay)
-      skipBecause('this Linux machine has no display; run the tests under xvfb-run to include Electron.');
+    const executablePath = electronBinaryOrSkip();
+    if (executablePath === null) return;
     // A fresh profile: the bundled server seeds the demo data there on first run, as for a new user.
     const userDataDir = mkdtempSync(join(tmpdir(), 'dd-electron-'));
     const app = await electron.launch({
-      executablePath: electronBinary,
+      executablePath,
       // The project folder rather than out/main/index.js itself, so that Electron reads the app's name
       // and version from package.json as a packaged app does; its "main" is out/main/index.js.
       // Chromium cannot start its OS sandbox as root (CI containers); the renderer stays sandboxed from Node.
@@ -68,16 +77,12 @@ test.describe('Electron shell', () => {
   });
 
   test('opens the case of a dispute-desk:// link it was started with', async () => {
-    if (electronBinary === null) {
-      skipBecause('no Electron binary is installed (node_modules/electron/path.txt and dist/ are missing).');
-      return;
-    }
-    if (needsDisplay)
-      skipBecause('this Linux machine has no display; run the tests under xvfb-run to include Electron.');
+    const executablePath = electronBinaryOrSkip();
+    if (executablePath === null) return;
     const userDataDir = mkdtempSync(join(tmpdir(), 'dd-electron-'));
     // Windows and Linux hand the link over as an argument (macOS as open-url, which a test cannot send).
     const app = await electron.launch({
-      executablePath: electronBinary,
+      executablePath,
       args: [
         ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
         `--user-data-dir=${userDataDir}`,

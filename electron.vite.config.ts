@@ -2,7 +2,8 @@
 // (CommonJS, because sandboxed preloads cannot be ES modules) and the renderer (renderer/ as Vite root).
 // The main build has two more entries that the shell starts as Node processes: the desk service's
 // utility process (desk-worker.js, from electron/desk-worker/) and the bundled platform server's CLI
-// (server.js). Main finds both beside its own index.js.
+// (server.js). Main finds both beside its own index.js. A third, sync-writer.js, is the desk's thread
+// for writing a first sync (electron/desk/sync/writer.ts).
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -37,6 +38,8 @@ export default defineConfig({
         input: {
           index: resolve('electron/main/index.ts'),
           'desk-worker': resolve('electron/desk-worker/index.ts'),
+          // The desk's sync writer thread (electron/desk/sync/writer.ts finds it beside desk-worker.js).
+          'sync-writer': resolve('electron/desk/sync/writer-thread.ts'),
           server: resolve('electron/server/cli.ts'),
         },
       },

@@ -90,7 +90,7 @@ async function postJson<T>(url: string, body: unknown, token?: string): Promise<
 }
 
 /** A session of a demo user straight from the API, for making changes on the server. */
-async function apiSession(server: ChildServer, username: string): Promise<string> {
+export async function apiSession(server: ChildServer, username: string): Promise<string> {
   const { password, totpSecret } = account(username);
   const login = await postJson<LoginResult>(`${server.url}/v1/auth/login`, { username, password });
   const session = await postJson<SignInResult>(`${server.url}/v1/auth/totp`, {

@@ -32,6 +32,7 @@ import { DEFAULT_SETTINGS, readSettings, settingsHandlers } from './settings';
 import { serverHandlers } from './server-handlers';
 import type { HealthCheckOptions } from './server-health';
 import { DEFAULT_SYNC_TUNING, createSyncEngine, type SyncTuning } from './sync/engine';
+import { createSyncWriter } from './sync/writer';
 import { syncHandlers } from './sync/handlers';
 import { userHandlers } from './users/handlers';
 import { supportSnapshot } from './support';
@@ -83,6 +84,8 @@ export interface DeskServiceOptions {
   sync?: Partial<SyncTuning>;
   /** For tests: the audit check's page size. */
   audit?: Partial<AuditTuning>;
+  /** For tests: the sync writer thread's entry file (one that cannot start makes the desk write itself). */
+  syncWriterEntry?: string;
 }
 
 export interface DeskService {
@@ -119,7 +122,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   const serverUrl = acceptedServerUrl(options.serverUrl);
   const now = options.now ?? (() => new Date());
   const dataKey = options.dataKey ? checkDataKey(options.dataKey) : dataKeyFromFile(options.dataDir);
-  const { cache: db, own, evidenceKey } = openDeskStores(options.dataDir, dataKey, log, now);
+  const { cache: db, cacheKey, own, evidenceKey } = openDeskStores(options.dataDir, dataKey, log, now);
   const settingDefaults = { ...DEFAULT_SETTINGS, retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS };
   // Read at every run: a period the user changes in the settings applies from the next run on.
   const retentionDays = () => readSettings(own, settingDefaults).retentionDays;
@@ -182,11 +185,16 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   // files, which the cache binding above does not reach, among them). The outbox and drafts stay.
   if (serverChanged) await evidence.purgeWith(purgePersonal);
 
+  const syncWriter = createSyncWriter(db, {
+    key: cacheKey,
+    log,
+    ...(options.syncWriterEntry ? { entry: options.syncWriterEntry } : {}),
+  });
   const sync = createSyncEngine(
     ctx,
     api,
     { ...DEFAULT_SYNC_TUNING, ...options.sync },
-    { onReconnected: () => void outbox.resume() },
+    { onReconnected: () => void outbox.resume(), writer: syncWriter },
   );
 
   // Supervisors' desks check the audit chain on their own after every sync (cheap when nothing changed).
@@ -334,6 +342,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
         stopAuditAfterSync();
         stopRetentionAfterSync();
         await Promise.all([sync.close(), outbox.close(), audit.close(), purging]);
+        await syncWriter.close();
         await retaining;
         bus.clear();
         // Closing the last connection checkpoints the WAL into the main file.

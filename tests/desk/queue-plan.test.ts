@@ -110,20 +110,27 @@ describe('queue query plans', () => {
 
   it('gives a cache from before migration 6 the covering sort indexes, its cases kept', () => {
     const old = openDeskDatabase(':memory:', DESK_MIGRATIONS.slice(0, 5));
+    const current = openDeskDatabase(':memory:');
     try {
-      old.transaction(() => {
-        for (let index = 0; index < 40; index++) applyCaseDetail(old, syntheticCase(index));
-      })();
-      const before = queryQueue(old, queueQuery.parse({ view: 'mine', sort: { column: 'status', direction: 'asc' } }), 'usr-ana');
-      expect(runMigrations(old, DESK_MIGRATIONS, () => new Error('too new'))).toEqual([6]);
+      // The same cases in a cache of today's schema: what the migrated one must answer.
+      for (const db of [old, current]) {
+        db.transaction(() => {
+          for (let index = 0; index < 40; index++) applyCaseDetail(db, syntheticCase(index), { bulk: false });
+        })();
+      }
+      expect(runMigrations(old, DESK_MIGRATIONS, () => new Error('too new'))).toEqual([6, 7]);
       const definition = old
         .prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'cases_by_status_rank'")
         .pluck()
         .get() as string;
       expect(definition).toMatch(/\(status_rank, id, assignee_id, flagged, status\)/);
-      expect(queryQueue(old, queueQuery.parse({ view: 'mine', sort: { column: 'status', direction: 'asc' } }), 'usr-ana')).toEqual(before);
+      const request = queueQuery.parse({ view: 'mine', sort: { column: 'status', direction: 'asc' } });
+      const migrated = queryQueue(old, request, 'usr-ana');
+      expect(migrated.rows.length).toBeGreaterThan(0);
+      expect(migrated).toEqual(queryQueue(current, request, 'usr-ana'));
     } finally {
       old.close();
+      current.close();
     }
   });
 

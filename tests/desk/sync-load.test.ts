@@ -6,6 +6,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../electron/server/auth/totp';
+import type { DeskDb } from '../../electron/desk/context';
+import { openDeskDatabase } from '../../electron/desk/db/open';
 import {
   addDeskUser,
   caughtUp,
@@ -35,6 +37,12 @@ afterAll(async () => {
   await Promise.all(desks.map((desk) => desk.desk.close()));
   await server?.close();
 });
+
+const setAsideIndexes = (dataDir: string) =>
+  readDeskDb(dataDir, (db) => db.prepare('SELECT count(*) FROM cache_indexes_set_aside').pluck().get() as number);
+
+const indexDefinitions = (db: { prepare: DeskDb['prepare'] }) =>
+  db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all();
 
 /** Cases, details, search rows and distinct ids in the desk's cache: all four equal when nothing is doubled. */
 const cacheCounts = (dataDir: string) =>
@@ -102,6 +110,8 @@ describe(`a server with ${LOAD_CASES} load cases`, () => {
     expect(stored).toBeLessThan(serverCursor(server));
     const halfway = cacheCounts(dataDir);
     expect(halfway.cases).toBeLessThan(serverCases);
+    // Killed during its first sync, a bulk load (cache/bulk-load.ts): the queue's indexes are still set aside.
+    expect(setAsideIndexes(dataDir)).toBeGreaterThan(0);
 
     const desk = await openDesk(server.url, { dataDir });
     desks.push(desk);
@@ -115,7 +125,7 @@ describe(`a server with ${LOAD_CASES} load cases`, () => {
 
     // The first pull asked for what came after the stored cursor, not for everything from 0.
     const pulls = desk.logs.filter((entry) => entry.message === 'Sync: pulling changes');
-    expect(pulls[0]?.data).toMatchObject({ after: stored, refetching: false });
+    expect(pulls[0]?.data).toMatchObject({ after: stored, refetching: false, bulk: true });
     expect(statuses[0]).toMatchObject({ state: 'syncing', progress: { applied: 0, cursor: stored } });
     expect(cacheCounts(dataDir)).toEqual({
       cases: serverCases,
@@ -123,5 +133,8 @@ describe(`a server with ${LOAD_CASES} load cases`, () => {
       details: serverCases,
       searchRows: serverCases,
     });
+    // The load it resumed ended with every index built again, as a fresh cache has them.
+    expect(setAsideIndexes(dataDir)).toBe(0);
+    expect(readDeskDb(dataDir, indexDefinitions)).toEqual(indexDefinitions(openDeskDatabase(':memory:')));
   }, 180_000);
 });

@@ -4,6 +4,7 @@
 // outbox command's answer) may too, inside its own transaction, and then emits 'cases.changed'.
 import type { CaseDetail } from '../../../shared/api/types';
 import type { DeskDb } from '../context';
+import { isBulkLoading } from './bulk-load';
 import { perConnection } from './statements';
 import { isFlagged, searchTextOf, statusRank, summaryOf } from './summary';
 
@@ -13,27 +14,34 @@ export interface ApplyOptions {
    * truth, and a rebuilt server may number versions afresh.
    */
   force?: boolean;
+  /**
+   * The cache is a bulk load (bulk-load.ts), without the index of evidence by case: a case's old evidence
+   * rows are found from its old detail instead. Read from the cache when not given.
+   */
+  bulk?: boolean;
 }
 
 export type ApplyResult = 'written' | 'stale';
 
+/** A row written now was seen by the sync generation under way (sync/refetch.ts). */
+const GENERATION = "coalesce((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'generation'), 0)";
+
 const statements = perConnection((db: DeskDb) => ({
-  upsertCase: db.prepare(`
+  // A lookup, then an INSERT or an UPDATE: an upsert with RETURNING costs about six times as much per row
+  // (38 µs against 6 µs, measured at 50,000 cases), and a first sync writes every row once (issue #13).
+  existing: db.prepare('SELECT row_id AS rowId, version FROM cases WHERE id = ?'),
+  insertCase: db.prepare(`
     INSERT INTO cases (id, status, status_rank, version, opened_at, sla_due_at, asset, amount_value, fiat_currency,
       fiat_amount_value, payment_method, buyer_id, seller_id, assignee_id, assignee_name, flagged, sync_generation)
     VALUES (@id, @status, @statusRank, @version, @openedAt, @slaDueAt, @asset, @amountValue, @fiatCurrency,
-      @fiatAmountValue, @paymentMethod, @buyerId, @sellerId, @assigneeId, @assigneeName, @flagged,
-      -- A row written now was seen by the sync generation under way (sync/refetch.ts).
-      coalesce((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'generation'), 0))
-    ON CONFLICT(id) DO UPDATE SET
-      status = excluded.status, status_rank = excluded.status_rank, version = excluded.version,
-      opened_at = excluded.opened_at, sla_due_at = excluded.sla_due_at, asset = excluded.asset,
-      amount_value = excluded.amount_value, fiat_currency = excluded.fiat_currency,
-      fiat_amount_value = excluded.fiat_amount_value, payment_method = excluded.payment_method,
-      buyer_id = excluded.buyer_id, seller_id = excluded.seller_id, assignee_id = excluded.assignee_id,
-      assignee_name = excluded.assignee_name, flagged = excluded.flagged, sync_generation = excluded.sync_generation
-    WHERE @force OR excluded.version >= cases.version
-    RETURNING row_id`),
+      @fiatAmountValue, @paymentMethod, @buyerId, @sellerId, @assigneeId, @assigneeName, @flagged, ${GENERATION})`),
+  updateCase: db.prepare(`
+    UPDATE cases SET status = @status, status_rank = @statusRank, version = @version, opened_at = @openedAt,
+      sla_due_at = @slaDueAt, asset = @asset, amount_value = @amountValue, fiat_currency = @fiatCurrency,
+      fiat_amount_value = @fiatAmountValue, payment_method = @paymentMethod, buyer_id = @buyerId,
+      seller_id = @sellerId, assignee_id = @assigneeId, assignee_name = @assigneeName, flagged = @flagged,
+      sync_generation = ${GENERATION}
+    WHERE row_id = @rowId`),
   upsertDetail: db.prepare(
     `INSERT INTO case_details (row_id, summary, detail) VALUES (?, ?, ?)
      ON CONFLICT(row_id) DO UPDATE SET summary = excluded.summary, detail = excluded.detail`,
@@ -42,6 +50,13 @@ const statements = perConnection((db: DeskDb) => ({
   deleteSearch: db.prepare('DELETE FROM cases_search WHERE rowid = ?'),
   insertSearch: db.prepare('INSERT INTO cases_search (rowid, text) VALUES (?, ?)'),
   deleteEvidence: db.prepare('DELETE FROM case_evidence WHERE case_id = ?'),
+  evidenceBefore: db
+    .prepare(
+      `SELECT json_extract(e.value, '$.sha256') FROM case_details AS d, json_each(d.detail, '$.evidence') AS e
+       WHERE d.row_id = ?`,
+    )
+    .pluck(),
+  deleteEvidenceRow: db.prepare('DELETE FROM case_evidence WHERE sha256 = ? AND case_id = ?'),
   insertEvidence: db.prepare('INSERT OR IGNORE INTO case_evidence (sha256, case_id) VALUES (?, ?)'),
 }));
 
@@ -49,7 +64,10 @@ const statements = perConnection((db: DeskDb) => ({
 export function applyCaseDetail(db: DeskDb, detail: CaseDetail, options: ApplyOptions = {}): ApplyResult {
   const sql = statements(db);
   const summary = summaryOf(detail);
-  const row = sql.upsertCase.get({
+  const existing = sql.existing.get(summary.id) as { rowId: number; version: number } | undefined;
+  // The cache already holds a newer version (an outbox answer arrived before the feed caught up).
+  if (existing && !options.force && summary.version < existing.version) return 'stale';
+  const values = {
     id: summary.id,
     status: summary.status,
     statusRank: statusRank(summary.status),
@@ -66,20 +84,28 @@ export function applyCaseDetail(db: DeskDb, detail: CaseDetail, options: ApplyOp
     assigneeId: summary.assignee?.id ?? null,
     assigneeName: summary.assignee?.displayName ?? null,
     flagged: isFlagged(summary) ? 1 : 0,
-    force: options.force ? 1 : 0,
-  }) as { row_id: number } | undefined;
-  // The cache already holds a newer version (an outbox answer arrived before the feed caught up).
-  if (!row) return 'stale';
+  };
+  let rowId: number;
+  if (existing) {
+    rowId = existing.rowId;
+    sql.updateCase.run({ ...values, rowId });
+  } else {
+    rowId = Number(sql.insertCase.run(values).lastInsertRowid);
+  }
 
-  sql.upsertDetail.run(row.row_id, JSON.stringify(summary), JSON.stringify(detail));
+  const bulk = options.bulk ?? isBulkLoading(db);
+  // Without the index by case, deleting by case_id would read every evidence row: the old detail names them.
+  const evidenceBefore = bulk && existing ? (sql.evidenceBefore.all(rowId) as string[]) : [];
+  sql.upsertDetail.run(rowId, JSON.stringify(summary), JSON.stringify(detail));
   // Most changes (a message, a claim) leave the searchable text as it was: skip rewriting the trigrams.
   const text = searchTextOf(summary);
-  const indexed = sql.searchText.get(row.row_id) as string | undefined;
+  const indexed = sql.searchText.get(rowId) as string | undefined;
   if (indexed !== text) {
-    if (indexed !== undefined) sql.deleteSearch.run(row.row_id);
-    sql.insertSearch.run(row.row_id, text);
+    if (indexed !== undefined) sql.deleteSearch.run(rowId);
+    sql.insertSearch.run(rowId, text);
   }
-  sql.deleteEvidence.run(summary.id);
+  if (bulk) for (const sha256 of evidenceBefore) sql.deleteEvidenceRow.run(sha256, summary.id);
+  else sql.deleteEvidence.run(summary.id);
   for (const evidence of detail.evidence) sql.insertEvidence.run(evidence.sha256, summary.id);
   return 'written';
 }

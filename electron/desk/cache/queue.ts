@@ -17,6 +17,7 @@ import {
   type QueueShape,
   type RowsPlan,
 } from './queue-sql';
+import { isBulkLoading, withoutIndexNames } from './bulk-load';
 import { perConnection } from './statements';
 
 export type { QueueRequest } from './queue-sql';
@@ -42,7 +43,9 @@ export function chooseRowsPlan(
 const compiled = perConnection(() => new Map<string, ReturnType<DeskDb['prepare']>>());
 const COMPILED_CAP = 512;
 
-function prepare(db: DeskDb, sql: string) {
+/** `bulk`: the cache is being filled without its secondary indexes (bulk-load.ts), which the SQL names. */
+function prepare(db: DeskDb, named: string, bulk: boolean) {
+  const sql = bulk ? withoutIndexNames(named) : named;
   const cache = compiled(db);
   let statement = cache.get(sql);
   if (!statement) {
@@ -58,17 +61,18 @@ export function queryQueue(db: DeskDb, request: QueueRequest, me: string | null)
   // One read transaction: the counts and the rows describe the same moment of the cache.
   return db.transaction(() => {
     const cached = countCachedCases(db);
-    const shape = narrowingSearch(db, queueShape(request, me), cached);
-    const counts = prepare(db, countsSql(shape)).get(shape.params) as Record<QueueView, number>;
+    const bulk = isBulkLoading(db);
+    const shape = narrowingSearch(db, queueShape(request, me), cached, bulk);
+    const counts = prepare(db, countsSql(shape), bulk).get(shape.params) as Record<QueueView, number>;
     const total = counts[request.view];
     const plan = chooseRowsPlan({ cached, matching: total }, request.offset, request.limit);
     // Filters that every cached case passes (every status ticked) narrow nothing either: the page is found
     // without them.
     const paged = counts.all === cached ? withoutNarrowing(shape) : shape;
-    const rowIds = prepare(db, rowsSql(paged, plan))
+    const rowIds = prepare(db, rowsSql(paged, plan), bulk)
       .pluck()
       .all({ ...paged.params, limit: request.limit, offset: request.offset }) as number[];
-    const summaries = prepare(db, SUMMARIES_SQL)
+    const summaries = prepare(db, SUMMARIES_SQL, bulk)
       .pluck()
       .all({ rowIds: JSON.stringify(rowIds) }) as string[];
     return { rows: summaries.map((summary) => JSON.parse(summary) as CaseSummary), total, counts };
@@ -81,9 +85,9 @@ export function queryQueue(db: DeskDb, request: QueueRequest, me: string | null)
  * search's own hit count costs about 2 ms (and is not taken for a search that misses the first or last
  * case) and the views' counts without it are index ranges.
  */
-function narrowingSearch(db: DeskDb, shape: QueueShape, cached: number): QueueShape {
+function narrowingSearch(db: DeskDb, shape: QueueShape, cached: number, bulk: boolean): QueueShape {
   if (shape.search.kind === 'none') return shape;
-  const hits = prepare(db, searchHitsSql(shape.search)).pluck().get(shape.params) as number | null;
+  const hits = prepare(db, searchHitsSql(shape.search), bulk).pluck().get(shape.params) as number | null;
   return hits === cached ? withoutSearch(shape) : shape;
 }
 

@@ -21,6 +21,8 @@ export const EVIDENCE_FOLDER = 'evidence';
 
 export interface DeskStores {
   cache: DeskDb;
+  /** The cache's key, for a second connection to it (db/cache-worker.ts). */
+  cacheKey: Buffer;
   own: DeskDb;
   /** The key the evidence files are encrypted with (evidence/sealed-file.ts). */
   evidenceKey: Buffer;
@@ -153,17 +155,18 @@ export function openOwnStore(dataDir: string, dataKey: Buffer, log: DeskLogger, 
 export function openDeskStores(dataDir: string, dataKey: Buffer, log: DeskLogger, now = () => new Date()): DeskStores {
   const own = openOwnStore(dataDir, dataKey, log, now);
   try {
+    const cacheKey = storeKey(dataKey, 'cache');
     const { db: cache, rebuilt } = openOrSetAside(
       path.join(dataDir, DESK_DATABASE_FILE),
       DESK_MIGRATIONS,
-      storeKey(dataKey, 'cache'),
+      cacheKey,
       log,
       now,
       true,
     );
     // The evidence files a new cache knows nothing of would never be read or evicted again.
     if (rebuilt) fs.rmSync(path.join(dataDir, EVIDENCE_FOLDER), { recursive: true, force: true });
-    return { cache, own, evidenceKey: storeKey(dataKey, 'evidence') };
+    return { cache, cacheKey, own, evidenceKey: storeKey(dataKey, 'evidence') };
   } catch (error) {
     own.close();
     throw error;

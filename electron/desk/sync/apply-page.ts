@@ -5,6 +5,7 @@
 // its changes and the seq of its last change as cursor, in one transaction.
 import type { CaseDetail, CaseSummary, SyncPage } from '../../../shared/api/types';
 import { applyCaseDetail } from '../cache/apply-case';
+import { isBulkLoading } from '../cache/bulk-load';
 import { summaryOf } from '../cache/summary';
 import type { DeskDb } from '../context';
 import { sweepUnrefetched } from './refetch';
@@ -53,13 +54,14 @@ export function applySyncSlice(
     .transaction((): AppliedSlice => {
       const started = clock();
       const before = readSyncState(db);
+      const bulk = isBulkLoading(db);
       const written = new Map<string, CaseDetail>();
       let next = from;
       while (next < page.changes.length) {
         const change = page.changes[next]!;
         next += 1;
         if (change.type === 'case') {
-          const result = applyCaseDetail(db, change.data, { force: before.refetching });
+          const result = applyCaseDetail(db, change.data, { force: before.refetching, bulk });
           if (result === 'written') written.set(change.data.id, change.data);
         }
         if (next - from >= limits.maxChanges || clock() - started >= limits.budgetMs) break;

@@ -5,8 +5,10 @@
 // of a page as 'cases.changed'.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ROUTES } from '../../../shared/api/routes';
+import type { CaseSummary } from '../../../shared/api/types';
 import type { SyncStatus } from '../../../shared/desk-api/schemas';
 import { OfflineError, PlatformError, SignedOutError, type PlatformApi } from '../api-client';
+import { beginBulkLoad, finishBulkLoadStatements, isBulkLoading } from '../cache/bulk-load';
 import { countCachedCases } from '../cache/queue';
 import type { DeskContext } from '../context';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../outbox/backoff';
@@ -14,7 +16,8 @@ import { applySyncSlice } from './apply-page';
 import { readPokes } from './event-stream';
 import { readSyncPage } from './page-schema';
 import { beginRefetch } from './refetch';
-import { readSyncState } from './sync-state';
+import { readSyncState, type SyncState } from './sync-state';
+import type { SyncWriter } from './writer';
 
 export interface SyncTuning {
   /** Changes per /v1/sync page; the server allows 500 at most. */
@@ -27,6 +30,11 @@ export interface SyncTuning {
    */
   sliceBudgetMs: number;
   backoff: BackoffPolicy;
+  /**
+   * During a bulk load, how often at most the renderer hears 'cases.changed': each time, it queries a
+   * queue whose indexes are set aside (cache/bulk-load.ts).
+   */
+  bulkNotifyMs: number;
   /** Silence on the event stream after which the connection is taken for dead (heartbeats come every 15 s). */
   streamIdleMs: number;
   random: () => number;
@@ -36,6 +44,7 @@ export const DEFAULT_SYNC_TUNING: SyncTuning = {
   pageSize: 500,
   applySlice: 500,
   sliceBudgetMs: 25,
+  bulkNotifyMs: 1000,
   backoff: DEFAULT_BACKOFF,
   streamIdleMs: 45_000,
   random: Math.random,
@@ -56,6 +65,11 @@ export interface SyncEngine {
 }
 
 export interface SyncDeps {
+  /**
+   * The sync writer's thread (writer.ts), which writes a bulk load's pages and builds its indexes off the
+   * event loop; without one, or where it cannot start, they are written on the desk's connection.
+   */
+  writer?: { get(): Promise<SyncWriter | null> };
   /** The server answers again after it could not be reached (the outbox sends what waited). */
   onReconnected?(): void;
 }
@@ -117,46 +131,122 @@ export function createSyncEngine(
     ctx.emit('sync.status', status());
   }
 
-  /** Pulls pages until the feed has no more. Each page and its cursor are applied in one transaction. */
+  /**
+   * Whether this pull fills the cache as a bulk load (cache/bulk-load.ts): the cache is empty and the pull
+   * starts from the beginning of the feed, or a bulk load stopped half way is still to finish.
+   */
+  function startBulkLoad(cursor: number): boolean {
+    if (isBulkLoading(ctx.db)) return true;
+    if (cursor !== 0 || countCachedCases(ctx.db) !== 0) return false;
+    beginBulkLoad(ctx.db);
+    return true;
+  }
+
+  /** Builds the set-aside indexes in one transaction, in the writer's thread when there is one. */
+  async function finishBulkLoad(writer: SyncWriter | null): Promise<void> {
+    const started = performance.now();
+    const statements = finishBulkLoadStatements(ctx.db);
+    if (writer) await writer.transaction(statements);
+    else
+      ctx.db
+        .transaction(() => {
+          for (const sql of statements) ctx.db.exec(sql);
+        })
+        .immediate();
+    ctx.log.info('Sync: the bulk load is indexed', { ms: Math.round(performance.now() - started) });
+  }
+
+  /** Pulls pages until the feed has no more. Each page (or slice of one) and its cursor commit together. */
   async function pullToEnd(active: Run): Promise<void> {
-    let state = readSyncState(ctx.db);
+    const state = readSyncState(ctx.db);
+    const bulk = startBulkLoad(state.cursor);
+    const writer = bulk ? ((await deps.writer?.get()) ?? null) : null;
     const progress = { applied: 0, cursor: state.cursor };
-    ctx.log.info('Sync: pulling changes', { after: state.cursor, refetching: state.refetching });
+    ctx.log.info('Sync: pulling changes', {
+      after: state.cursor,
+      refetching: state.refetching,
+      bulk,
+      thread: writer !== null,
+    });
     report({ state: 'syncing', progress: { ...progress }, error: null, nextAttemptAt: null });
-    const fetchPage = (after: number): Promise<unknown> => {
-      // Checked by readSyncPage below, which reads only the fields the cache files a case under.
-      const fetched = api.callUnchecked(ROUTES.sync, {
-        query: { after, limit: tuning.pageSize },
-        signal: active.signal,
-      });
-      // A page asked for ahead may fail after this pull has stopped waiting for it (aborted, or a page
-      // before it failed): its failure is read where it is awaited, or nowhere, never reported as unhandled.
-      fetched.catch(() => {});
-      return fetched;
-    };
-    let fetching = fetchPage(state.cursor);
-    for (;;) {
-      let body: unknown;
-      try {
-        body = await fetching;
-      } catch (error) {
-        // after=0 can never be too old: a 410 there is the server's fault, not a reason to loop.
-        if (
-          error instanceof PlatformError &&
-          error.code === 'must_refetch' &&
-          state.cursor > 0 &&
-          !active.signal.aborted
-        ) {
-          ctx.log.warn('Sync: the server no longer keeps our cursor; fetching every case again', {
-            after: state.cursor,
-          });
-          state = beginRefetch(ctx.db);
-          progress.cursor = 0;
-          fetching = fetchPage(state.cursor);
-          continue;
-        }
-        throw error;
+    const feed: PagePull = { active, state, progress, announce: announcer(bulk) };
+    if (writer) await pullThroughWriter(feed, writer);
+    else await pullHere(feed);
+    if (bulk && !active.signal.aborted) await finishBulkLoad(writer);
+  }
+
+  interface PagePull {
+    active: Run;
+    state: SyncState;
+    progress: { applied: number; cursor: number };
+    /** Tells the renderer which cases changed; `last` once the feed's last page is written. */
+    announce(caseIds: string[], summaries: CaseSummary[] | undefined, last: boolean): void;
+  }
+
+  /**
+   * During a bulk load the renderer hears of changed cases at most every bulkNotifyMs (each time it queries
+   * a queue whose indexes are set aside); otherwise after every slice, with the summaries of a few.
+   */
+  function announcer(bulk: boolean): PagePull['announce'] {
+    let unannounced: string[] = [];
+    let announcedAt = 0;
+    return (caseIds, summaries, last) => {
+      if (!bulk) {
+        if (caseIds.length > 0) ctx.emit('cases.changed', { caseIds, ...(summaries ? { summaries } : {}) });
+        return;
       }
+      unannounced = unannounced.concat(caseIds);
+      const now = performance.now();
+      if (unannounced.length === 0 || (!last && now - announcedAt < tuning.bulkNotifyMs)) return;
+      ctx.emit('cases.changed', { caseIds: unannounced });
+      unannounced = [];
+      announcedAt = now;
+    };
+  }
+
+  /**
+   * Awaits a page asked for; when the server no longer keeps our cursor (410 must_refetch), starts a
+   * refetch from after=0 and asks again. after=0 can never be too old: a 410 there is the server's fault.
+   */
+  async function awaitPage<T>(
+    feed: PagePull,
+    fetching: Promise<T>,
+    fetch: (after: number) => Promise<T>,
+  ): Promise<T> {
+    for (;;) {
+      try {
+        return await fetching;
+      } catch (error) {
+        const mustRefetch =
+          error instanceof PlatformError && error.code === 'must_refetch' && feed.state.cursor > 0;
+        if (!mustRefetch || feed.active.signal.aborted) throw error;
+        ctx.log.warn('Sync: the server no longer keeps our cursor; fetching every case again', {
+          after: feed.state.cursor,
+        });
+        feed.state = beginRefetch(ctx.db);
+        feed.progress.cursor = 0;
+        fetching = fetch(feed.state.cursor);
+      }
+    }
+  }
+
+  /** A page asked for ahead may fail after the pull stopped waiting for it: never reported as unhandled. */
+  function quietly<T>(fetched: Promise<T>): Promise<T> {
+    fetched.catch(() => {});
+    return fetched;
+  }
+
+  /** Writes on the desk's connection, each page in slices short enough for the event loop (apply-page.ts). */
+  async function pullHere(feed: PagePull): Promise<void> {
+    const { active, progress } = feed;
+    // Checked by readSyncPage below, which reads only the fields the cache files a case under.
+    const fetchPage = (after: number): Promise<unknown> =>
+      quietly(
+        api.callUnchecked(ROUTES.sync, { query: { after, limit: tuning.pageSize }, signal: active.signal }),
+      );
+    let fetching = fetchPage(feed.state.cursor);
+    for (;;) {
+      const body = await awaitPage(feed, fetching, fetchPage);
       if (active.signal.aborted) return;
       const page = readSyncPage(body);
       // The next page is asked for now, from where this one ends: the server reads and sends it while this
@@ -172,20 +262,46 @@ export function createSyncEngine(
           { maxChanges: tuning.applySlice, budgetMs: tuning.sliceBudgetMs },
           ctx.now(),
         );
-        state = applied.state;
+        feed.state = applied.state;
         progress.applied += applied.next - from;
-        progress.cursor = state.cursor;
+        progress.cursor = applied.state.cursor;
         from = applied.next;
-        if (applied.caseIds.length > 0) {
-          ctx.emit('cases.changed', {
-            caseIds: applied.caseIds,
-            ...(applied.summaries ? { summaries: applied.summaries } : {}),
-          });
-        }
+        feed.announce(applied.caseIds, applied.summaries, from === page.changes.length && !page.hasMore);
         report({ progress: { ...progress } });
         await nextTurn();
       } while (from < page.changes.length);
       if (!page.hasMore) return;
+    }
+  }
+
+  /**
+   * Hands each page's bytes to the writer's thread, which reads, checks and commits it whole: this loop only
+   * fetches. The next page is asked for as soon as the thread has read where this one ends.
+   */
+  async function pullThroughWriter(feed: PagePull, writer: SyncWriter): Promise<void> {
+    const { active, progress } = feed;
+    const fetchPage = (after: number) =>
+      quietly(
+        api.getBytes(ROUTES.sync.path, { params: { after, limit: tuning.pageSize }, signal: active.signal }),
+      );
+    let fetching = fetchPage(feed.state.cursor);
+    for (;;) {
+      const { bytes } = await awaitPage(feed, fetching, fetchPage);
+      if (active.signal.aborted) return;
+      const job = writer.writePage(bytes, ctx.now());
+      // The page is written whatever happens next: the pull ends only once its transaction is over.
+      const head = await job.parsed.catch(async (error: unknown) => {
+        await job.applied.catch(() => {});
+        throw error;
+      });
+      if (head.hasMore) fetching = fetchPage(head.cursor);
+      const written = await job.applied;
+      feed.state = written.state;
+      progress.applied += head.changes;
+      progress.cursor = written.state.cursor;
+      feed.announce(written.caseIds, undefined, !head.hasMore);
+      report({ progress: { ...progress } });
+      if (!head.hasMore || active.signal.aborted) return;
     }
   }
 

@@ -7,6 +7,7 @@ import { auditChain } from './0003-audit-chain';
 import { outboxApproval } from './0004-outbox-approval';
 import { ownStoreApart } from './0005-own-store-apart';
 import { coveringSortIndexes } from './0006-covering-sort-indexes';
+import { bulkLoad } from './0007-bulk-load';
 
 export const DESK_MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -15,6 +16,7 @@ export const DESK_MIGRATIONS: readonly Migration[] = [
   outboxApproval,
   ownStoreApart,
   coveringSortIndexes,
+  bulkLoad,
 ];
 
 /** The last version whose cache held the outbox, drafts and settings (db/own-store.ts moves them out). */

@@ -1,0 +1,204 @@
+// The sync writer (issue #13): during a bulk load (cache/bulk-load.ts) the pages are parsed, checked and
+// written by a thread of their own with its own connection to the cache (writer-thread.ts), and so are the
+// indexes built at the end, so the desk's event loop, which also answers the renderer, only fetches bytes
+// and passes them on. Readers on the desk's connection see each page once it commits (WAL); a write there
+// waits for the page being written, up to the connection's busy timeout.
+//
+// The thread is a file of its own: bundled beside the desk in the app (electron.vite.config.ts), the
+// TypeScript source under tsx and the tests. Where it cannot start or stops, start() answers null and the
+// engine writes on the desk's connection in short slices as it does outside a bulk load.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { DeskDb, DeskLogger } from '../context';
+import type { WriterReply, WriterRequest, WriterStart } from './writer-protocol';
+import type { SyncState } from './sync-state';
+
+export interface PageHead {
+  cursor: number;
+  hasMore: boolean;
+  changes: number;
+}
+
+export interface WrittenPage {
+  caseIds: string[];
+  state: SyncState;
+}
+
+export interface SyncWriter {
+  /** Sends a page's bytes: `parsed` once it is read and checked, `applied` once it committed. */
+  writePage(bytes: Uint8Array, at: Date): { parsed: Promise<PageHead>; applied: Promise<WrittenPage> };
+  /** Runs the statements in one IMMEDIATE transaction on the thread's connection. */
+  transaction(statements: readonly string[]): Promise<void>;
+}
+
+/** An error the thread reported, with the code and name it had there (a malformed page keeps its code). */
+export class WriterThreadError extends Error {
+  readonly code: string;
+  constructor(error: { name: string; message: string; code?: string }) {
+    super(error.message);
+    this.name = error.name;
+    this.code = error.code ?? 'sync_failed';
+  }
+}
+
+export interface WriterOptions {
+  /** The cache's key, as given to useKey; none for an unencrypted file. */
+  key?: Buffer;
+  log: DeskLogger;
+  /** For tests: the thread's entry file. */
+  entry?: string;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fromSource = import.meta.url.endsWith('.ts');
+
+/**
+ * writer-thread.ts beside this file, or the app's bundle of it beside the desk's (electron.vite.config.ts):
+ * in out/main, where this code is bundled into desk-worker.js, or one folder up should it move into a
+ * shared chunk. A bundle without it writes on the desk's connection.
+ */
+function defaultEntry(): string {
+  if (fromSource) return path.join(here, 'writer-thread.ts');
+  const candidates = [path.join(here, 'sync-writer.js'), path.join(here, '..', 'sync-writer.js')];
+  return candidates.find((candidate) => fs.existsSync(candidate)) ?? candidates[0]!;
+}
+
+const needsLoader = (entry: string | undefined) =>
+  (entry ?? defaultEntry()).endsWith('.ts') && !process.execArgv.some((argument) => argument.includes('tsx'));
+
+/** A promise whose rejection the caller may not wait for (a page's `applied` once its `parsed` failed). */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+type Waiting = { resolve: (reply: WriterReply) => void; reject: (error: Error) => void };
+
+/**
+ * The writer for `db`'s file, its thread started on first use. Answers null where no thread can serve (an
+ * in-memory cache, or the thread could not start or stopped): the caller writes on `db` itself.
+ */
+export function createSyncWriter(
+  db: DeskDb,
+  options: WriterOptions,
+): { get(): Promise<SyncWriter | null>; close(): Promise<void> } {
+  let worker: Worker | null = null;
+  let ready: Promise<SyncWriter | null> | null = null;
+  let stopped = db.memory;
+  let nextId = 1;
+  /** Replies awaited, by request id; a page request waits for two ('parsed', then 'applied'). */
+  const waiting = new Map<number, Waiting[]>();
+
+  function stop(reason: string) {
+    if (!stopped)
+      options.log.warn('Sync: the writer thread stopped; pages are written on the desk connection', {
+        reason,
+      });
+    stopped = true;
+    worker = null;
+    ready = null;
+    for (const queue of waiting.values())
+      for (const entry of queue) entry.reject(new Error(`The sync writer stopped: ${reason}`));
+    waiting.clear();
+  }
+
+  function send(request: WriterRequest, replies: number): Promise<WriterReply>[] {
+    const answers: Promise<WriterReply>[] = [];
+    const queue: Waiting[] = [];
+    for (let count = 0; count < replies; count++) {
+      answers.push(new Promise<WriterReply>((resolve, reject) => queue.push({ resolve, reject })));
+      // Awaited in order by the caller; a rejection nobody awaits any more (an earlier one failed) is not unhandled.
+      answers[count]!.catch(() => {});
+    }
+    waiting.set(request.id, queue);
+    worker!.postMessage(request);
+    return answers;
+  }
+
+  const expect = async <K extends WriterReply['kind']>(answer: Promise<WriterReply>, kind: K) => {
+    const reply = await answer;
+    if (reply.kind === 'failed') throw new WriterThreadError(reply.error);
+    if (reply.kind !== kind) throw new Error(`The sync writer answered ${reply.kind}, not ${kind}.`);
+    return reply as Extract<WriterReply, { kind: K }>;
+  };
+
+  const writer: SyncWriter = {
+    writePage(bytes, at) {
+      const [parsed, applied] = send({ id: nextId++, kind: 'page', bytes, at: at.toISOString() }, 2);
+      return {
+        parsed: quiet(
+          expect(parsed!, 'parsed').then(({ cursor, hasMore, changes }) => ({ cursor, hasMore, changes })),
+        ),
+        applied: quiet(expect(applied!, 'applied').then(({ caseIds, state }) => ({ caseIds, state }))),
+      };
+    },
+    async transaction(statements) {
+      const [done] = send({ id: nextId++, kind: 'transaction', statements }, 1);
+      await expect(done!, 'done');
+    },
+  };
+
+  function start(): Promise<SyncWriter | null> {
+    const started = new Worker(options.entry ?? defaultEntry(), {
+      workerData: {
+        file: db.name,
+        keyHex: options.key?.toString('hex') ?? null,
+        busyTimeoutMs: db.pragma('busy_timeout', { simple: true }) as number,
+      } satisfies WriterStart,
+      // From the TypeScript source (tests) the thread needs tsx's loader, which a desk run with tsx passes on.
+      ...(needsLoader(options.entry) ? { execArgv: [...process.execArgv, '--import', 'tsx'] } : {}),
+    });
+    worker = started;
+    started.on('message', (reply: WriterReply) => {
+      const queue = waiting.get(reply.id);
+      const next = queue?.shift();
+      if (!next) return;
+      // A failed page sends one reply for both of its promises.
+      if (reply.kind === 'failed') {
+        for (const entry of [next, ...queue!]) entry.resolve(reply);
+        waiting.delete(reply.id);
+        return;
+      }
+      if (queue!.length === 0) waiting.delete(reply.id);
+      next.resolve(reply);
+    });
+    started.on('error', (error) => stop(error.message));
+    started.on('exit', (code) => {
+      if (worker === started) stop(`exited with code ${code}`);
+    });
+    // Ready once the thread has opened the cache: a thread that cannot load or open it errs or exits first.
+    return new Promise((resolve) => {
+      const onReady = (reply: WriterReply) => {
+        if (reply.kind !== 'ready') return;
+        started.off('message', onReady);
+        resolve(writer);
+      };
+      started.on('message', onReady);
+      started.once('error', () => resolve(null));
+      started.once('exit', () => resolve(null));
+    });
+  }
+
+  return {
+    get() {
+      if (stopped) return Promise.resolve(null);
+      ready ??= start();
+      return ready;
+    },
+    async close() {
+      const closing = worker;
+      stopped = true;
+      worker = null;
+      ready = null;
+      if (!closing) return;
+      const exited = new Promise<void>((resolve) => closing.once('exit', () => resolve()));
+      closing.postMessage({ id: nextId++, kind: 'close' } satisfies WriterRequest);
+      await exited;
+      for (const queue of waiting.values())
+        for (const entry of queue) entry.reject(new Error('The sync writer closed.'));
+      waiting.clear();
+    },
+  };
+}

@@ -2,7 +2,7 @@
 // (case_details), its search text (cases_search) and its evidence files (case_evidence). The sync applies
 // every feed change through here; anything else that receives a fresh case detail from the server (an
 // outbox command's answer) may too, inside its own transaction, and then emits 'cases.changed'.
-import type { CaseDetail } from '../../../shared/api/types';
+import type { CaseDetail, CaseSummary } from '../../../shared/api/types';
 import type { DeskDb } from '../context';
 import { isBulkLoading } from './bulk-load';
 import { perConnection } from './statements';
@@ -60,31 +60,75 @@ const statements = perConnection((db: DeskDb) => ({
   insertEvidence: db.prepare('INSERT OR IGNORE INTO case_evidence (sha256, case_id) VALUES (?, ?)'),
 }));
 
-/** Applies one case detail. Call inside a transaction: the four tables change together. */
-export function applyCaseDetail(db: DeskDb, detail: CaseDetail, options: ApplyOptions = {}): ApplyResult {
-  const sql = statements(db);
-  const summary = summaryOf(detail);
-  const existing = sql.existing.get(summary.id) as { rowId: number; version: number } | undefined;
-  // The cache already holds a newer version (an outbox answer arrived before the feed caught up).
-  if (existing && !options.force && summary.version < existing.version) return 'stale';
-  const values = {
-    id: summary.id,
-    status: summary.status,
-    statusRank: statusRank(summary.status),
-    version: summary.version,
-    openedAt: summary.openedAt,
-    slaDueAt: summary.slaDueAt,
-    asset: summary.asset,
-    amountValue: Number(summary.amount),
-    fiatCurrency: summary.fiatCurrency,
-    fiatAmountValue: Number(summary.fiatAmount),
-    paymentMethod: summary.paymentMethod,
-    buyerId: summary.buyer.id,
-    sellerId: summary.seller.id,
-    assigneeId: summary.assignee?.id ?? null,
-    assigneeName: summary.assignee?.displayName ?? null,
-    flagged: isFlagged(summary) ? 1 : 0,
+/** What the cache writes for one case detail, worked out without the database (the sync writer's thread
+ *  is handed these, made on the desk's thread: sync/writer.ts). */
+export interface CaseRow {
+  summary: CaseSummary;
+  /** The columns of its `cases` row, by the statements' parameter names. */
+  values: {
+    id: string;
+    status: string;
+    statusRank: number;
+    version: number;
+    openedAt: string;
+    slaDueAt: string;
+    asset: string;
+    amountValue: number;
+    fiatCurrency: string;
+    fiatAmountValue: number;
+    paymentMethod: string;
+    buyerId: string;
+    sellerId: string;
+    assigneeId: string | null;
+    assigneeName: string | null;
+    flagged: 0 | 1;
   };
+  summaryJson: string;
+  detailJson: string;
+  searchText: string;
+  evidence: string[];
+}
+
+export function caseRowOf(detail: CaseDetail): CaseRow {
+  const summary = summaryOf(detail);
+  return {
+    summary,
+    values: {
+      id: summary.id,
+      status: summary.status,
+      statusRank: statusRank(summary.status),
+      version: summary.version,
+      openedAt: summary.openedAt,
+      slaDueAt: summary.slaDueAt,
+      asset: summary.asset,
+      amountValue: Number(summary.amount),
+      fiatCurrency: summary.fiatCurrency,
+      fiatAmountValue: Number(summary.fiatAmount),
+      paymentMethod: summary.paymentMethod,
+      buyerId: summary.buyer.id,
+      sellerId: summary.seller.id,
+      assigneeId: summary.assignee?.id ?? null,
+      assigneeName: summary.assignee?.displayName ?? null,
+      flagged: isFlagged(summary) ? 1 : 0,
+    },
+    summaryJson: JSON.stringify(summary),
+    detailJson: JSON.stringify(detail),
+    searchText: searchTextOf(summary),
+    evidence: detail.evidence.map((evidence) => evidence.sha256),
+  };
+}
+
+/** Applies one case detail. Call inside a transaction: the four tables change together. */
+export const applyCaseDetail = (db: DeskDb, detail: CaseDetail, options: ApplyOptions = {}): ApplyResult =>
+  writeCaseRow(db, caseRowOf(detail), options);
+
+/** Writes what caseRowOf made of a case detail. Call inside a transaction. */
+export function writeCaseRow(db: DeskDb, row: CaseRow, options: ApplyOptions = {}): ApplyResult {
+  const sql = statements(db);
+  const { values } = row;
+  const existing = sql.existing.get(values.id) as { rowId: number; version: number } | undefined;
+  // The cache already holds a newer version (an outbox answer arrived before the feed caught up).
+  if (existing && !options.force && values.version < existing.version) return 'stale';
   let rowId: number;
   if (existing) {
     rowId = existing.rowId;
@@ -96,16 +140,15 @@ export function applyCaseDetail(db: DeskDb, detail: CaseDetail, options: ApplyOp
   const bulk = options.bulk ?? isBulkLoading(db);
   // Without the index by case, deleting by case_id would read every evidence row: the old detail names them.
   const evidenceBefore = bulk && existing ? (sql.evidenceBefore.all(rowId) as string[]) : [];
-  sql.upsertDetail.run(rowId, JSON.stringify(summary), JSON.stringify(detail));
+  sql.upsertDetail.run(rowId, row.summaryJson, row.detailJson);
   // Most changes (a message, a claim) leave the searchable text as it was: skip rewriting the trigrams.
-  const text = searchTextOf(summary);
   const indexed = sql.searchText.get(rowId) as string | undefined;
-  if (indexed !== text) {
+  if (indexed !== row.searchText) {
     if (indexed !== undefined) sql.deleteSearch.run(rowId);
-    sql.insertSearch.run(rowId, text);
+    sql.insertSearch.run(rowId, row.searchText);
   }
-  if (bulk) for (const sha256 of evidenceBefore) sql.deleteEvidenceRow.run(sha256, summary.id);
-  else sql.deleteEvidence.run(summary.id);
-  for (const evidence of detail.evidence) sql.insertEvidence.run(evidence.sha256, summary.id);
+  if (bulk) for (const sha256 of evidenceBefore) sql.deleteEvidenceRow.run(sha256, values.id);
+  else sql.deleteEvidence.run(values.id);
+  for (const sha256 of row.evidence) sql.insertEvidence.run(sha256, values.id);
   return 'written';
 }

@@ -3,10 +3,9 @@
 // A page of 500 full case details can take longer to write than the event loop, which also answers the
 // renderer, may be held; so the engine applies it in slices (applySyncSlice), each a page in its own right:
 // its changes and the seq of its last change as cursor, in one transaction.
-import type { CaseDetail, CaseSummary, SyncPage } from '../../../shared/api/types';
-import { applyCaseDetail } from '../cache/apply-case';
+import type { CaseSummary, SyncPage } from '../../../shared/api/types';
+import { caseRowOf, writeCaseRow, type CaseRow } from '../cache/apply-case';
 import { isBulkLoading } from '../cache/bulk-load';
-import { summaryOf } from '../cache/summary';
 import type { DeskDb } from '../context';
 import { sweepUnrefetched } from './refetch';
 import { readSyncState, writeSyncState, type SyncState } from './sync-state';
@@ -35,6 +34,25 @@ export interface AppliedSlice extends AppliedPage {
 
 const WHOLE_PAGE: SliceLimits = { maxChanges: Number.POSITIVE_INFINITY, budgetMs: Number.POSITIVE_INFINITY };
 
+/** A page with each case change worked out into what the cache writes (caseRowOf): the desk's thread does
+ *  that part, the sync writer's thread only the writing. Changes of other types keep only their seq. */
+export interface RowsPage {
+  changes: { seq: number; row: CaseRow | null }[];
+  cursor: number;
+  hasMore: boolean;
+}
+
+export function rowsOf(page: SyncPage): RowsPage {
+  return {
+    changes: page.changes.map((change) => ({
+      seq: change.seq,
+      row: change.type === 'case' ? caseRowOf(change.data) : null,
+    })),
+    cursor: page.cursor,
+    hasMore: page.hasMore,
+  };
+}
+
 /**
  * Applies the changes of `page` from index `from` in one transaction, until the page ends or the slice
  * reaches its limits, with the seq of its last change as cursor (the page's cursor, and its hasMore, once
@@ -42,9 +60,9 @@ const WHOLE_PAGE: SliceLimits = { maxChanges: Number.POSITIVE_INFINITY, budgetMs
  * commit, short on a slow or busy machine, and as long as the budget allows on a fast one: every commit
  * costs a WAL write of each page it dirtied and an fsync.
  */
-export function applySyncSlice(
+export function applyRowsSlice(
   db: DeskDb,
-  page: SyncPage,
+  page: RowsPage,
   from: number,
   limits: SliceLimits,
   at: Date,
@@ -55,15 +73,13 @@ export function applySyncSlice(
       const started = clock();
       const before = readSyncState(db);
       const bulk = isBulkLoading(db);
-      const written = new Map<string, CaseDetail>();
+      const written = new Map<string, CaseSummary>();
       let next = from;
       while (next < page.changes.length) {
-        const change = page.changes[next]!;
+        const { row } = page.changes[next]!;
         next += 1;
-        if (change.type === 'case') {
-          const result = applyCaseDetail(db, change.data, { force: before.refetching, bulk });
-          if (result === 'written') written.set(change.data.id, change.data);
-        }
+        if (row && writeCaseRow(db, row, { force: before.refetching, bulk }) === 'written')
+          written.set(row.values.id, row.summary);
         if (next - from >= limits.maxChanges || clock() - started >= limits.budgetMs) break;
       }
       const ended = next === page.changes.length;
@@ -77,7 +93,7 @@ export function applySyncSlice(
       return {
         caseIds,
         ...(written.size <= SUMMARIES_UP_TO && removed.length === 0
-          ? { summaries: [...written.values()].map(summaryOf) }
+          ? { summaries: [...written.values()] }
           : {}),
         state: readSyncState(db),
         next,
@@ -86,6 +102,19 @@ export function applySyncSlice(
     .immediate();
 }
 
+/** applyRowsSlice for a page as the server sent it. */
+export const applySyncSlice = (
+  db: DeskDb,
+  page: SyncPage,
+  from: number,
+  limits: SliceLimits,
+  at: Date,
+  clock?: () => number,
+): AppliedSlice => applyRowsSlice(db, rowsOf(page), from, limits, at, clock);
+
 /** Applies a whole page in one transaction. */
-export const applySyncPage = (db: DeskDb, page: SyncPage, at: Date): AppliedPage =>
-  applySyncSlice(db, page, 0, WHOLE_PAGE, at);
+export const applySyncPage = (db: DeskDb, page: SyncPage | RowsPage, at: Date): AppliedPage =>
+  applyRowsSlice(db, isRowsPage(page) ? page : rowsOf(page), 0, WHOLE_PAGE, at);
+
+const isRowsPage = (page: SyncPage | RowsPage): page is RowsPage =>
+  page.changes.length === 0 || 'row' in page.changes[0]!;

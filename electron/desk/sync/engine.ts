@@ -5,14 +5,14 @@
 // of a page as 'cases.changed'.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ROUTES } from '../../../shared/api/routes';
-import type { CaseSummary } from '../../../shared/api/types';
+import type { CaseSummary, SyncPage } from '../../../shared/api/types';
 import type { SyncStatus } from '../../../shared/desk-api/schemas';
 import { OfflineError, PlatformError, SignedOutError, type PlatformApi } from '../api-client';
 import { beginBulkLoad, finishBulkLoadStatements, isBulkLoading } from '../cache/bulk-load';
 import { countCachedCases } from '../cache/queue';
 import type { DeskContext } from '../context';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../outbox/backoff';
-import { applySyncSlice } from './apply-page';
+import { applyRowsSlice, rowsOf } from './apply-page';
 import { readPokes } from './event-stream';
 import { readSyncPage } from './page-schema';
 import { beginRefetch } from './refetch';
@@ -24,6 +24,8 @@ export interface SyncTuning {
   pageSize: number;
   /** Changes written per transaction at most; the event loop answers the renderer between two (apply-page.ts). */
   applySlice: number;
+  /** Changes prepared for the writer's thread between two turns of the event loop (writer.ts). */
+  prepareSlice: number;
   /**
    * About how long one transaction may write before it commits and lets the event loop run: the loop also
    * answers the renderer, and issue #13 holds its longest stall under 50 ms (the commit comes on top).
@@ -43,6 +45,7 @@ export interface SyncTuning {
 export const DEFAULT_SYNC_TUNING: SyncTuning = {
   pageSize: 500,
   applySlice: 500,
+  prepareSlice: 100,
   sliceBudgetMs: 25,
   bulkNotifyMs: 1000,
   backoff: DEFAULT_BACKOFF,
@@ -161,6 +164,8 @@ export function createSyncEngine(
     const state = readSyncState(ctx.db);
     const bulk = startBulkLoad(state.cursor);
     const writer = bulk ? ((await deps.writer?.get()) ?? null) : null;
+    // Rows an earlier pull handed on without committing them (it failed half way) are not this pull's.
+    writer?.discardRows();
     const progress = { applied: 0, cursor: state.cursor };
     ctx.log.info('Sync: pulling changes', {
       after: state.cursor,
@@ -170,8 +175,7 @@ export function createSyncEngine(
     });
     report({ state: 'syncing', progress: { ...progress }, error: null, nextAttemptAt: null });
     const feed: PagePull = { active, state, progress, announce: announcer(bulk) };
-    if (writer) await pullThroughWriter(feed, writer);
-    else await pullHere(feed);
+    await pullPages(feed, (page) => (writer ? writeInThread(feed, page, writer) : writeHere(feed, page)));
     if (bulk && !active.signal.aborted) await finishBulkLoad(writer);
   }
 
@@ -212,6 +216,7 @@ export function createSyncEngine(
     feed: PagePull,
     fetching: Promise<T>,
     fetch: (after: number) => Promise<T>,
+    written: () => Promise<void>,
   ): Promise<T> {
     for (;;) {
       try {
@@ -220,6 +225,8 @@ export function createSyncEngine(
         const mustRefetch =
           error instanceof PlatformError && error.code === 'must_refetch' && feed.state.cursor > 0;
         if (!mustRefetch || feed.active.signal.aborted) throw error;
+        // The page being written moves the cursor too: the refetch starts after it.
+        await written();
         ctx.log.warn('Sync: the server no longer keeps our cursor; fetching every case again', {
           after: feed.state.cursor,
         });
@@ -236,26 +243,54 @@ export function createSyncEngine(
     return fetched;
   }
 
-  /** Writes on the desk's connection, each page in slices short enough for the event loop (apply-page.ts). */
-  async function pullHere(feed: PagePull): Promise<void> {
-    const { active, progress } = feed;
+  /** A page handed to a writer: `handedOn` once the writer has all of it, `written` once it committed. */
+  interface PageWrite {
+    handedOn: Promise<void>;
+    written: Promise<void>;
+  }
+
+  /**
+   * Pulls the pages one after the other, asking for the next as soon as this one is checked: the server
+   * reads and sends it while this one is written, on another core. With the writer's thread, a page is
+   * prepared and handed on while the one before it is still being written, so the thread never waits for
+   * this loop; pages commit in order, at most two at a time in the thread's hands.
+   */
+  async function pullPages(feed: PagePull, write: (page: SyncPage) => PageWrite): Promise<void> {
+    const { active } = feed;
     // Checked by readSyncPage below, which reads only the fields the cache files a case under.
     const fetchPage = (after: number): Promise<unknown> =>
       quietly(
         api.callUnchecked(ROUTES.sync, { query: { after, limit: tuning.pageSize }, signal: active.signal }),
       );
     let fetching = fetchPage(feed.state.cursor);
-    for (;;) {
-      const body = await awaitPage(feed, fetching, fetchPage);
-      if (active.signal.aborted) return;
-      const page = readSyncPage(body);
-      // The next page is asked for now, from where this one ends: the server reads and sends it while this
-      // one is written, on another core.
-      if (page.hasMore) fetching = fetchPage(page.cursor);
+    let previous: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        const body = await awaitPage(feed, fetching, fetchPage, () => previous);
+        if (active.signal.aborted) return;
+        const page = readSyncPage(body);
+        if (page.hasMore) fetching = fetchPage(page.cursor);
+        const job = write(page);
+        await job.handedOn;
+        await previous;
+        previous = quietly(job.written);
+        if (!page.hasMore || active.signal.aborted) return;
+      }
+    } finally {
+      // The pull ends once its last write is over (a stopped desk closes the cache after it).
+      await previous;
+    }
+  }
+
+  /** Writes a page on the desk's connection, in slices short enough for the event loop (apply-page.ts). */
+  function writeHere(feed: PagePull, syncPage: SyncPage): PageWrite {
+    const written = (async () => {
+      const { active, progress } = feed;
+      const page = rowsOf(syncPage);
       let from = 0;
       do {
         if (active.signal.aborted) return;
-        const applied = applySyncSlice(
+        const applied = applyRowsSlice(
           ctx.db,
           page,
           from,
@@ -270,39 +305,33 @@ export function createSyncEngine(
         report({ progress: { ...progress } });
         await nextTurn();
       } while (from < page.changes.length);
-      if (!page.hasMore) return;
-    }
+    })();
+    return { handedOn: written, written };
   }
 
   /**
-   * Hands each page's bytes to the writer's thread, which reads, checks and commits it whole: this loop only
-   * fetches. The next page is asked for as soon as the thread has read where this one ends.
+   * Hands a page to the writer's thread in pieces of `prepareSlice` changes, each worked out into rows
+   * (rowsOf) on this loop with a turn of the event loop between two, then has the thread commit it whole.
    */
-  async function pullThroughWriter(feed: PagePull, writer: SyncWriter): Promise<void> {
-    const { active, progress } = feed;
-    const fetchPage = (after: number) =>
-      quietly(
-        api.getBytes(ROUTES.sync.path, { params: { after, limit: tuning.pageSize }, signal: active.signal }),
-      );
-    let fetching = fetchPage(feed.state.cursor);
-    for (;;) {
-      const { bytes } = await awaitPage(feed, fetching, fetchPage);
-      if (active.signal.aborted) return;
-      const job = writer.writePage(bytes, ctx.now());
-      // The page is written whatever happens next: the pull ends only once its transaction is over.
-      const head = await job.parsed.catch(async (error: unknown) => {
-        await job.applied.catch(() => {});
-        throw error;
-      });
-      if (head.hasMore) fetching = fetchPage(head.cursor);
-      const written = await job.applied;
-      feed.state = written.state;
-      progress.applied += head.changes;
-      progress.cursor = written.state.cursor;
-      feed.announce(written.caseIds, undefined, !head.hasMore);
-      report({ progress: { ...progress } });
-      if (!head.hasMore || active.signal.aborted) return;
-    }
+  function writeInThread(feed: PagePull, page: SyncPage, writer: SyncWriter): PageWrite {
+    const handedOn = (async () => {
+      for (let from = 0; from < page.changes.length; from += tuning.prepareSlice) {
+        if (from > 0) await nextTurn();
+        writer.addRows(
+          rowsOf({ ...page, changes: page.changes.slice(from, from + tuning.prepareSlice) }).changes,
+        );
+      }
+    })();
+    const written = (async () => {
+      await handedOn;
+      const done = await writer.commitPage({ cursor: page.cursor, hasMore: page.hasMore }, ctx.now());
+      feed.state = done.state;
+      feed.progress.applied += page.changes.length;
+      feed.progress.cursor = done.state.cursor;
+      feed.announce(done.caseIds, undefined, !page.hasMore);
+      report({ progress: { ...feed.progress } });
+    })();
+    return { handedOn, written };
   }
 
   /** Tells the renderer (and the log) that the server could not be reached, or failed, and when we try again. */

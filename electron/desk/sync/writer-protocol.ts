@@ -1,6 +1,7 @@
 // What the desk and its sync writer's thread (writer.ts, writer-thread.ts) say to each other.
 import type { DeskDb } from '../context';
 import { openSqlite } from '../db/open';
+import type { RowsPage } from './apply-page';
 import type { SyncState } from './sync-state';
 
 /** What the thread needs to open the cache: the desk's file, key and connection settings. */
@@ -11,8 +12,12 @@ export interface WriterStart {
 }
 
 export type WriterRequest =
-  /** A /v1/sync page as the server sent it (JSON bytes), to check and apply with its cursor. */
-  | { id: number; kind: 'page'; bytes: Uint8Array; at: string }
+  /** Changes of the next page, checked and worked out into rows by the desk (apply-page.ts rowsOf). No reply. */
+  | { id: number; kind: 'rows'; changes: RowsPage['changes'] }
+  /** Forgets the changes sent since the last page (a hand-over cut short). No reply. */
+  | { id: number; kind: 'discard' }
+  /** Applies the `changes` changes sent since the last page, with this cursor, in one transaction. */
+  | { id: number; kind: 'page'; changes: number; cursor: number; hasMore: boolean; at: string }
   /** Statements to run in one IMMEDIATE transaction (the end of a bulk load). */
   | { id: number; kind: 'transaction'; statements: readonly string[] }
   | { id: number; kind: 'close' };
@@ -20,7 +25,6 @@ export type WriterRequest =
 export type WriterReply =
   /** Sent once, when the thread has opened the cache and can take requests. */
   | { id: 0; kind: 'ready' }
-  | { id: number; kind: 'parsed'; cursor: number; hasMore: boolean; changes: number }
   | { id: number; kind: 'applied'; caseIds: string[]; state: SyncState }
   | { id: number; kind: 'done' }
   | { id: number; kind: 'failed'; error: { name: string; message: string; code?: string } };

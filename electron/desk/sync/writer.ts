@@ -1,7 +1,7 @@
-// The sync writer (issue #13): during a bulk load (cache/bulk-load.ts) the pages are parsed, checked and
-// written by a thread of their own with its own connection to the cache (writer-thread.ts), and so are the
-// indexes built at the end, so the desk's event loop, which also answers the renderer, only fetches bytes
-// and passes them on. Readers on the desk's connection see each page once it commits (WAL); a write there
+// The sync writer (issue #13): during a bulk load (cache/bulk-load.ts) the pages are written by a thread of
+// their own with its own connection to the cache (writer-thread.ts), and so are the indexes built at the
+// end, so the desk's event loop, which also answers the renderer, only fetches, checks and prepares each
+// page (apply-page.ts rowsOf) and hands it on: the two halves of the work run on two cores. Readers on the desk's connection see each page once it commits (WAL); a write there
 // waits for the page being written, up to the connection's busy timeout.
 //
 // The thread is a file of its own: bundled beside the desk in the app (electron.vite.config.ts), the
@@ -13,13 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DeskDb, DeskLogger } from '../context';
 import type { WriterReply, WriterRequest, WriterStart } from './writer-protocol';
+import type { RowsPage } from './apply-page';
 import type { SyncState } from './sync-state';
-
-export interface PageHead {
-  cursor: number;
-  hasMore: boolean;
-  changes: number;
-}
 
 export interface WrittenPage {
   caseIds: string[];
@@ -27,8 +22,12 @@ export interface WrittenPage {
 }
 
 export interface SyncWriter {
-  /** Sends a page's bytes: `parsed` once it is read and checked, `applied` once it committed. */
-  writePage(bytes: Uint8Array, at: Date): { parsed: Promise<PageHead>; applied: Promise<WrittenPage> };
+  /** Hands on changes of the next page (they are written by commitPage). */
+  addRows(changes: RowsPage['changes']): void;
+  /** Forgets the changes handed on since the last page: a pull that stopped half way through handing one on. */
+  discardRows(): void;
+  /** Writes the changes handed on since the last page with this cursor, in one transaction. */
+  commitPage(end: Pick<RowsPage, 'cursor' | 'hasMore'>, at: Date): Promise<WrittenPage>;
   /** Runs the statements in one IMMEDIATE transaction on the thread's connection. */
   transaction(statements: readonly string[]): Promise<void>;
 }
@@ -68,12 +67,6 @@ function defaultEntry(): string {
 const needsLoader = (entry: string | undefined) =>
   (entry ?? defaultEntry()).endsWith('.ts') && !process.execArgv.some((argument) => argument.includes('tsx'));
 
-/** A promise whose rejection the caller may not wait for (a page's `applied` once its `parsed` failed). */
-function quiet<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
-}
-
 type Waiting = { resolve: (reply: WriterReply) => void; reject: (error: Error) => void };
 
 /**
@@ -88,8 +81,9 @@ export function createSyncWriter(
   let ready: Promise<SyncWriter | null> | null = null;
   let stopped = db.memory;
   let nextId = 1;
-  /** Replies awaited, by request id; a page request waits for two ('parsed', then 'applied'). */
-  const waiting = new Map<number, Waiting[]>();
+  /** Changes handed on since the last commitPage. */
+  let handedOn = 0;
+  const waiting = new Map<number, Waiting>();
 
   function stop(reason: string) {
     if (!stopped)
@@ -99,44 +93,41 @@ export function createSyncWriter(
     stopped = true;
     worker = null;
     ready = null;
-    for (const queue of waiting.values())
-      for (const entry of queue) entry.reject(new Error(`The sync writer stopped: ${reason}`));
+    for (const entry of waiting.values()) entry.reject(new Error(`The sync writer stopped: ${reason}`));
     waiting.clear();
   }
 
-  function send(request: WriterRequest, replies: number): Promise<WriterReply>[] {
-    const answers: Promise<WriterReply>[] = [];
-    const queue: Waiting[] = [];
-    for (let count = 0; count < replies; count++) {
-      answers.push(new Promise<WriterReply>((resolve, reject) => queue.push({ resolve, reject })));
-      // Awaited in order by the caller; a rejection nobody awaits any more (an earlier one failed) is not unhandled.
-      answers[count]!.catch(() => {});
-    }
-    waiting.set(request.id, queue);
-    worker!.postMessage(request);
-    return answers;
-  }
-
-  const expect = async <K extends WriterReply['kind']>(answer: Promise<WriterReply>, kind: K) => {
-    const reply = await answer;
+  async function send<K extends WriterReply['kind']>(request: WriterRequest, kind: K) {
+    const answered = new Promise<WriterReply>((resolve, reject) =>
+      waiting.set(request.id, { resolve, reject }),
+    );
+    if (!worker) throw new Error('The sync writer stopped.');
+    worker.postMessage(request);
+    const reply = await answered;
     if (reply.kind === 'failed') throw new WriterThreadError(reply.error);
     if (reply.kind !== kind) throw new Error(`The sync writer answered ${reply.kind}, not ${kind}.`);
     return reply as Extract<WriterReply, { kind: K }>;
-  };
+  }
 
   const writer: SyncWriter = {
-    writePage(bytes, at) {
-      const [parsed, applied] = send({ id: nextId++, kind: 'page', bytes, at: at.toISOString() }, 2);
-      return {
-        parsed: quiet(
-          expect(parsed!, 'parsed').then(({ cursor, hasMore, changes }) => ({ cursor, hasMore, changes })),
-        ),
-        applied: quiet(expect(applied!, 'applied').then(({ caseIds, state }) => ({ caseIds, state }))),
-      };
+    addRows(changes) {
+      if (!worker) throw new Error('The sync writer stopped.');
+      worker.postMessage({ id: nextId++, kind: 'rows', changes } satisfies WriterRequest);
+      handedOn += changes.length;
+    },
+    discardRows() {
+      handedOn = 0;
+      worker?.postMessage({ id: nextId++, kind: 'discard' } satisfies WriterRequest);
+    },
+    async commitPage({ cursor, hasMore }, at) {
+      const changes = handedOn;
+      handedOn = 0;
+      const request = { id: nextId++, kind: 'page', changes, cursor, hasMore, at: at.toISOString() } as const;
+      const { caseIds, state } = await send(request, 'applied');
+      return { caseIds, state };
     },
     async transaction(statements) {
-      const [done] = send({ id: nextId++, kind: 'transaction', statements }, 1);
-      await expect(done!, 'done');
+      await send({ id: nextId++, kind: 'transaction', statements }, 'done');
     },
   };
 
@@ -152,17 +143,10 @@ export function createSyncWriter(
     });
     worker = started;
     started.on('message', (reply: WriterReply) => {
-      const queue = waiting.get(reply.id);
-      const next = queue?.shift();
-      if (!next) return;
-      // A failed page sends one reply for both of its promises.
-      if (reply.kind === 'failed') {
-        for (const entry of [next, ...queue!]) entry.resolve(reply);
-        waiting.delete(reply.id);
-        return;
-      }
-      if (queue!.length === 0) waiting.delete(reply.id);
-      next.resolve(reply);
+      const entry = waiting.get(reply.id);
+      if (!entry) return;
+      waiting.delete(reply.id);
+      entry.resolve(reply);
     });
     started.on('error', (error) => stop(error.message));
     started.on('exit', (code) => {
@@ -196,8 +180,7 @@ export function createSyncWriter(
       const exited = new Promise<void>((resolve) => closing.once('exit', () => resolve()));
       closing.postMessage({ id: nextId++, kind: 'close' } satisfies WriterRequest);
       await exited;
-      for (const queue of waiting.values())
-        for (const entry of queue) entry.reject(new Error('The sync writer closed.'));
+      for (const entry of waiting.values()) entry.reject(new Error('The sync writer closed.'));
       waiting.clear();
     },
   };

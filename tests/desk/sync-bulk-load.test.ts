@@ -15,7 +15,8 @@ import {
   withoutIndexNames,
 } from '../../electron/desk/cache/bulk-load';
 import { queryQueue } from '../../electron/desk/cache/queue';
-import type { DeskDb } from '../../electron/desk/context';
+import type { DeskContext, DeskDb } from '../../electron/desk/context';
+import { purgeResolvedCases } from '../../electron/desk/storage/purge';
 import { openDeskDatabase } from '../../electron/desk/db/open';
 import { rowsOf } from '../../electron/desk/sync/apply-page';
 import { createSyncWriter } from '../../electron/desk/sync/writer';
@@ -185,6 +186,24 @@ describe('a bulk load', () => {
     expect(indexes(db)).toEqual(before);
   });
 
+  it('keeps the resolved cases past retention until it has finished, then lets them go', () => {
+    const { db } = cacheFile();
+    const now = new Date('2026-12-01T12:00:00Z');
+    const ctx = { db, now: () => now, log: { info() {}, warn() {}, error() {} } } as unknown as DeskContext;
+    const longAgo = '2026-01-01T00:00:00.000Z';
+    beginBulkLoad(db);
+    db.transaction(() => {
+      applyCaseDetail(db, syntheticCase(1, { status: 'resolved', openedAt: longAgo }));
+      applyCaseDetail(db, syntheticCase(2));
+    })();
+    // Deleting by case without the index by case would read every evidence row, once per case.
+    expect(purgeResolvedCases(ctx, 30)).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM cases').pluck().get()).toBe(2);
+    finish(db);
+    expect(purgeResolvedCases(ctx, 30)).toBe(1);
+    expect(db.prepare('SELECT id FROM cases').pluck().all()).toEqual([syntheticCase(2).id]);
+  });
+
   it("runs the queue's statements without the index names they carry", () => {
     expect(
       withoutIndexNames('SELECT c.row_id FROM cases AS c INDEXED BY cases_by_sla WHERE x ORDER BY y'),
@@ -248,6 +267,26 @@ describe("the sync writer's thread", () => {
     } finally {
       await writer.close();
     }
+  });
+
+  it('ends its thread when released, and starts another when asked again', async () => {
+    const { db } = cacheFile();
+    const writer = createSyncWriter(db, { log: { info() {}, warn() {}, error() {} } });
+    try {
+      const first = await writer.get();
+      await first!.transaction(['CREATE TABLE before_release (x)']);
+      await writer.release();
+      await expect(first!.transaction(['CREATE TABLE after_release (x)'])).rejects.toThrow(/stopped/);
+      const second = await writer.get();
+      expect(second).not.toBeNull();
+      await second!.transaction(['CREATE TABLE after_release (x)']);
+      expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_release'").pluck().get()).toBe(
+        2,
+      );
+    } finally {
+      await writer.close();
+    }
+    expect(await writer.get()).toBeNull();
   });
 
   it('is not there for an in-memory cache, or when its thread cannot start', async () => {

@@ -22,6 +22,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DeskContext, DeskDb } from '../context';
+import { isBulkLoading } from '../cache/bulk-load';
 import { DESK_DATABASE_FILE, openSqlite } from '../db/open';
 import { deleteAllDrafts, deleteDraft, storedDrafts, type StoredDraft } from '../drafts/store';
 import { deleteFinishedCommands } from '../outbox/store';
@@ -146,6 +147,9 @@ export async function purgeOldSetAsideCopies(ctx: DeskContext, retentionDays: nu
  * the caller (evidence/evidence-store.ts, dropUnreferenced).
  */
 export function purgeResolvedCases(ctx: DeskContext, retentionDays: number): number {
+  // A first sync stopped half way (cache/bulk-load.ts) has the index of evidence by case set aside: each
+  // deletion below would read every evidence row. The purge runs again once that sync has finished.
+  if (isBulkLoading(ctx.db)) return 0;
   const cutoff = new Date(ctx.now().getTime() - retentionDays * DAY_MS).toISOString();
   const gone = ctx.db
     .transaction(() => {

@@ -17,7 +17,7 @@ import { readPokes } from './event-stream';
 import { readSyncPage } from './page-schema';
 import { beginRefetch } from './refetch';
 import { readSyncState, type SyncState } from './sync-state';
-import type { SyncWriter } from './writer';
+import type { SyncWriter, SyncWriterThread } from './writer';
 
 export interface SyncTuning {
   /** Changes per /v1/sync page; the server allows 500 at most. */
@@ -72,7 +72,7 @@ export interface SyncDeps {
    * The sync writer's thread (writer.ts), which writes a bulk load's pages and builds its indexes off the
    * event loop; without one, or where it cannot start, they are written on the desk's connection.
    */
-  writer?: { get(): Promise<SyncWriter | null> };
+  writer?: Pick<SyncWriterThread, 'get' | 'release'>;
   /** The server answers again after it could not be reached (the outbox sends what waited). */
   onReconnected?(): void;
 }
@@ -176,7 +176,10 @@ export function createSyncEngine(
     report({ state: 'syncing', progress: { ...progress }, error: null, nextAttemptAt: null });
     const feed: PagePull = { active, state, progress, announce: announcer(bulk) };
     await pullPages(feed, (page) => (writer ? writeInThread(feed, page, writer) : writeHere(feed, page)));
-    if (bulk && !active.signal.aborted) await finishBulkLoad(writer);
+    if (bulk && !active.signal.aborted) {
+      await finishBulkLoad(writer);
+      if (writer) await deps.writer?.release();
+    }
   }
 
   interface PagePull {

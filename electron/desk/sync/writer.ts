@@ -42,6 +42,15 @@ export class WriterThreadError extends Error {
   }
 }
 
+export interface SyncWriterThread {
+  /** The writer, its thread started on first use; null where no thread can serve. */
+  get(): Promise<SyncWriter | null>;
+  /** Ends the thread for now (after a first sync); a later get() starts it again. */
+  release(): Promise<void>;
+  /** Ends the thread for good (the desk is closing). */
+  close(): Promise<void>;
+}
+
 export interface WriterOptions {
   /** The cache's key, as given to useKey; none for an unencrypted file. */
   key?: Buffer;
@@ -73,10 +82,7 @@ type Waiting = { resolve: (reply: WriterReply) => void; reject: (error: Error) =
  * The writer for `db`'s file, its thread started on first use. Answers null where no thread can serve (an
  * in-memory cache, or the thread could not start or stopped): the caller writes on `db` itself.
  */
-export function createSyncWriter(
-  db: DeskDb,
-  options: WriterOptions,
-): { get(): Promise<SyncWriter | null>; close(): Promise<void> } {
+export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriterThread {
   let worker: Worker | null = null;
   let ready: Promise<SyncWriter | null> | null = null;
   let stopped = db.memory;
@@ -98,10 +104,10 @@ export function createSyncWriter(
   }
 
   async function send<K extends WriterReply['kind']>(request: WriterRequest, kind: K) {
+    if (!worker) throw new Error('The sync writer stopped.');
     const answered = new Promise<WriterReply>((resolve, reject) =>
       waiting.set(request.id, { resolve, reject }),
     );
-    if (!worker) throw new Error('The sync writer stopped.');
     worker.postMessage(request);
     const reply = await answered;
     if (reply.kind === 'failed') throw new WriterThreadError(reply.error);
@@ -165,23 +171,31 @@ export function createSyncWriter(
     });
   }
 
+  /** Ends the thread once it has answered what it was asked; the next get() starts another. */
+  async function endThread(): Promise<void> {
+    const ending = worker;
+    worker = null;
+    ready = null;
+    handedOn = 0;
+    if (!ending) return;
+    const exited = new Promise<void>((resolve) => ending.once('exit', () => resolve()));
+    ending.postMessage({ id: nextId++, kind: 'close' } satisfies WriterRequest);
+    await exited;
+    for (const entry of waiting.values()) entry.reject(new Error('The sync writer closed.'));
+    waiting.clear();
+  }
+
   return {
     get() {
       if (stopped) return Promise.resolve(null);
       ready ??= start();
       return ready;
     },
+    // A first sync happens once per cache: the thread and its connection's page cache need not outlive it.
+    release: endThread,
     async close() {
-      const closing = worker;
       stopped = true;
-      worker = null;
-      ready = null;
-      if (!closing) return;
-      const exited = new Promise<void>((resolve) => closing.once('exit', () => resolve()));
-      closing.postMessage({ id: nextId++, kind: 'close' } satisfies WriterRequest);
-      await exited;
-      for (const entry of waiting.values()) entry.reject(new Error('The sync writer closed.'));
-      waiting.clear();
+      await endThread();
     },
   };
 }

@@ -10,7 +10,7 @@ import type { CaseDetail } from '../../shared/api/types';
 import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
 import {
   beginBulkLoad,
-  finishBulkLoadStatements,
+  finishBulkLoadSteps,
   isBulkLoading,
   withoutIndexNames,
 } from '../../electron/desk/cache/bulk-load';
@@ -61,12 +61,12 @@ const indexes = (db: { prepare: DeskDb['prepare'] }) =>
     )
     .all() as { name: string; tableName: string; sql: string }[];
 
-const finish = (db: DeskDb) =>
-  db
-    .transaction(() => {
-      for (const sql of finishBulkLoadStatements(db)) db.exec(sql);
-    })
-    .immediate();
+const finish = (db: DeskDb) => {
+  for (const step of finishBulkLoadSteps(db))
+    db.transaction(() => {
+      for (const sql of step) db.exec(sql);
+    }).immediate();
+};
 
 const automerge = (db: DeskDb) =>
   db.prepare("SELECT v FROM cases_search_config WHERE k = 'automerge'").pluck().get() as number | undefined;
@@ -163,26 +163,34 @@ describe('a bulk load', () => {
     expect(db.prepare('DELETE FROM case_evidence WHERE case_id = ?').run(first.id).changes).toBe(2);
   });
 
-  it('stays a load to finish later when its finish fails, with nothing half built', () => {
+  it('stays a load to finish later when its finish stops half way, its list naming exactly what is missing', () => {
     const { db } = cacheFile();
     const before = indexes(db);
     beginBulkLoad(db);
-    const setAside = indexes(db);
-    const statements = finishBulkLoadStatements(db);
+    const steps = finishBulkLoadSteps(db);
+    expect(steps.length).toBe(
+      1 + (db.prepare('SELECT count(*) FROM cache_indexes_set_aside').pluck().get() as number),
+    );
+    // The trigram merge, two indexes, then a failure in the middle of the third step.
+    for (const step of steps.slice(0, 3))
+      db.transaction(() => step.forEach((sql) => db.exec(sql))).immediate();
     expect(() =>
       db
         .transaction(() => {
-          // Fails after half of the indexes are built.
-          for (const [index, sql] of statements.entries()) {
-            if (index === 5) throw new Error('disk full');
-            db.exec(sql);
-          }
+          db.exec(steps[3]![0]!);
+          throw new Error('disk full');
         })
         .immediate(),
     ).toThrow('disk full');
     expect(isBulkLoading(db)).toBe(true);
-    expect(indexes(db)).toEqual(setAside);
+    const missing = db.prepare('SELECT name FROM cache_indexes_set_aside ORDER BY name').pluck().all();
+    expect(missing).toHaveLength(steps.length - 3);
+    // Every index is either built or still listed, never both, never neither.
+    const built = indexes(db).map((index) => index.name);
+    for (const index of before)
+      expect(built.includes(index.name) !== missing.includes(index.name)).toBe(true);
     finish(db);
+    expect(isBulkLoading(db)).toBe(false);
     expect(indexes(db)).toEqual(before);
   });
 
@@ -233,7 +241,7 @@ describe("the sync writer's thread", () => {
         // In two pieces, as the engine hands a page on.
         thread!.addRows(rows.changes.slice(0, 7));
         thread!.addRows(rows.changes.slice(7));
-        return thread!.commitPage(rows, at);
+        return thread!.commitPage({ ...rows, after: readSyncState(db).cursor }, at);
       };
       const written = await write(rowsOf(page(0, 30, true)), new Date('2026-12-07T10:00:00Z'));
       expect(written.caseIds).toHaveLength(30);
@@ -249,13 +257,14 @@ describe("the sync writer's thread", () => {
       expect(readSyncState(db).cursor).toBe(30);
       expect(db.prepare('SELECT count(*) FROM cases').pluck().get()).toBe(30);
       expect(readSyncState(db).lastSyncedAt).toBeNull();
-      // Rows of a page whose hand-over was cut short are never committed with the next page.
-      thread!.addRows(rowsOf(page(30, 3, true)).changes);
-      thread!.discardRows();
-      const next = rowsOf(page(40, 2, false));
-      thread!.addRows(next.changes);
-      await expect(thread!.commitPage(next, new Date())).resolves.toMatchObject({ state: { cursor: 42 } });
-      expect(db.prepare('SELECT count(*) FROM cases').pluck().get()).toBe(32);
+      // A page handed on behind one that failed is refused: the cache is not where it follows.
+      const second = rowsOf(page(40, 2, false));
+      thread!.addRows(second.changes);
+      await expect(thread!.commitPage({ ...second, after: 40 }, new Date())).rejects.toMatchObject({
+        code: 'sync_out_of_order',
+      });
+      expect(readSyncState(db).cursor).toBe(30);
+      expect(db.prepare('SELECT count(*) FROM cases').pluck().get()).toBe(30);
 
       await thread!.transaction(['CREATE TABLE written_by_thread (x)']);
       expect(

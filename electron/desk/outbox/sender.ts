@@ -110,7 +110,9 @@ export function createOutboxSender(ctx: DeskContext, deps: OutboxDeps): OutboxSe
         ? ((answer as VerdictResponse | null)?.case ?? null)
         : null;
     if (command.caseId === null) return;
-    if (detail?.id === command.caseId) ctx.db.transaction(() => applyCaseDetail(ctx.db, detail))();
+    // IMMEDIATE: during a first sync the writer's thread may hold the cache's write lock, and a transaction
+    // that reads before it writes would fail at once instead of waiting for its page (sync/writer.ts).
+    if (detail?.id === command.caseId) ctx.db.transaction(() => applyCaseDetail(ctx.db, detail)).immediate();
     ctx.emit('cases.changed', { caseIds: [command.caseId] });
   }
 

@@ -21,7 +21,7 @@ export const EVIDENCE_FOLDER = 'evidence';
 
 export interface DeskStores {
   cache: DeskDb;
-  /** The cache's key, for a second connection to it (db/cache-worker.ts). */
+  /** The cache's key, for the sync writer thread's connection to it (sync/writer.ts). */
   cacheKey: Buffer;
   own: DeskDb;
   /** The key the evidence files are encrypted with (evidence/sealed-file.ts). */

@@ -40,6 +40,17 @@ export interface RowsPage {
   changes: { seq: number; row: CaseRow | null }[];
   cursor: number;
   hasMore: boolean;
+  /** The cursor the page was asked for after: when given, the page is refused unless the cache is there. */
+  after?: number;
+}
+
+/** A page that does not follow the cache's cursor: one before it was not written. Nothing of it is. */
+export class OutOfOrderPageError extends Error {
+  readonly code = 'sync_out_of_order';
+  constructor(after: number, cursor: number) {
+    super(`A sync page after ${after} came while the cache is at ${cursor}; it is fetched again.`);
+    this.name = 'OutOfOrderPageError';
+  }
 }
 
 export function rowsOf(page: SyncPage): RowsPage {
@@ -72,6 +83,8 @@ export function applyRowsSlice(
     .transaction((): AppliedSlice => {
       const started = clock();
       const before = readSyncState(db);
+      if (from === 0 && page.after !== undefined && before.cursor !== page.after)
+        throw new OutOfOrderPageError(page.after, before.cursor);
       const bulk = isBulkLoading(db);
       const written = new Map<string, CaseSummary>();
       let next = from;

@@ -8,7 +8,7 @@ import { ROUTES } from '../../../shared/api/routes';
 import type { CaseSummary, SyncPage } from '../../../shared/api/types';
 import type { SyncStatus } from '../../../shared/desk-api/schemas';
 import { OfflineError, PlatformError, SignedOutError, type PlatformApi } from '../api-client';
-import { beginBulkLoad, finishBulkLoadStatements, isBulkLoading } from '../cache/bulk-load';
+import { beginBulkLoad, finishBulkLoadSteps, isBulkLoading } from '../cache/bulk-load';
 import { countCachedCases } from '../cache/queue';
 import type { DeskContext } from '../context';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../outbox/backoff';
@@ -88,6 +88,8 @@ interface Run {
   unreachable: boolean;
   retry: NodeJS.Timeout | null;
   events: Promise<void>;
+  /** Resolves once the run stopped before this one has finished its last pull: two never write at once. */
+  ready: Promise<void>;
 }
 
 const isUnauthenticated = (error: unknown) =>
@@ -145,17 +147,24 @@ export function createSyncEngine(
     return true;
   }
 
-  /** Builds the set-aside indexes in one transaction, in the writer's thread when there is one. */
+  /**
+   * Builds the set-aside indexes, a short transaction each (bulk-load.ts), in the writer's thread when
+   * there is one: a write on the desk's connection meanwhile waits for one step at most.
+   */
   async function finishBulkLoad(writer: SyncWriter | null): Promise<void> {
     const started = performance.now();
-    const statements = finishBulkLoadStatements(ctx.db);
-    if (writer) await writer.transaction(statements);
-    else
+    for (const step of finishBulkLoadSteps(ctx.db)) {
+      if (writer) {
+        await writer.transaction(step);
+        continue;
+      }
       ctx.db
         .transaction(() => {
-          for (const sql of statements) ctx.db.exec(sql);
+          for (const sql of step) ctx.db.exec(sql);
         })
         .immediate();
+      await nextTurn();
+    }
     ctx.log.info('Sync: the bulk load is indexed', { ms: Math.round(performance.now() - started) });
   }
 
@@ -164,8 +173,6 @@ export function createSyncEngine(
     const state = readSyncState(ctx.db);
     const bulk = startBulkLoad(state.cursor);
     const writer = bulk ? ((await deps.writer?.get()) ?? null) : null;
-    // Rows an earlier pull handed on without committing them (it failed half way) are not this pull's.
-    writer?.discardRows();
     const progress = { applied: 0, cursor: state.cursor };
     ctx.log.info('Sync: pulling changes', {
       after: state.cursor,
@@ -175,9 +182,24 @@ export function createSyncEngine(
     });
     report({ state: 'syncing', progress: { ...progress }, error: null, nextAttemptAt: null });
     const feed: PagePull = { active, state, progress, announce: announcer(bulk) };
-    await pullPages(feed, (page) => (writer ? writeInThread(feed, page, writer) : writeHere(feed, page)));
-    if (bulk && !active.signal.aborted) {
-      await finishBulkLoad(writer);
+    try {
+      await pullPages(feed, (page, after) =>
+        writer ? writeInThread(feed, page, after, writer) : writeHere(feed, page),
+      );
+      if (bulk && !active.signal.aborted) await finishBulkLoad(writer);
+    } catch (error) {
+      // A desk that cannot reach its server may stay so for long: its queue is not left without its indexes
+      // meanwhile. The rest of the feed is then written as any later sync writes it.
+      if (bulk && error instanceof OfflineError && !active.signal.aborted && ctx.db.open) {
+        await finishBulkLoad(writer).catch((failure: unknown) =>
+          ctx.log.warn('Sync: the bulk load could not be indexed; it is tried again at the next pull', {
+            error: failure instanceof Error ? failure.message : String(failure),
+          }),
+        );
+      }
+      throw error;
+    } finally {
+      // The thread ends with the pull, and with it whatever a failed or stopped pull had handed it.
       if (writer) await deps.writer?.release();
     }
   }
@@ -225,11 +247,11 @@ export function createSyncEngine(
       try {
         return await fetching;
       } catch (error) {
-        const mustRefetch =
-          error instanceof PlatformError && error.code === 'must_refetch' && feed.state.cursor > 0;
-        if (!mustRefetch || feed.active.signal.aborted) throw error;
-        // The page being written moves the cursor too: the refetch starts after it.
+        if (!(error instanceof PlatformError && error.code === 'must_refetch') || feed.active.signal.aborted)
+          throw error;
+        // The page being written moves the cursor: whether the 410 is ours to act on is known after it.
         await written();
+        if (feed.state.cursor === 0) throw error;
         ctx.log.warn('Sync: the server no longer keeps our cursor; fetching every case again', {
           after: feed.state.cursor,
         });
@@ -258,25 +280,32 @@ export function createSyncEngine(
    * prepared and handed on while the one before it is still being written, so the thread never waits for
    * this loop; pages commit in order, at most two at a time in the thread's hands.
    */
-  async function pullPages(feed: PagePull, write: (page: SyncPage) => PageWrite): Promise<void> {
+  async function pullPages(
+    feed: PagePull,
+    write: (page: SyncPage, after: number) => PageWrite,
+  ): Promise<void> {
     const { active } = feed;
     // Checked by readSyncPage below, which reads only the fields the cache files a case under.
-    const fetchPage = (after: number): Promise<unknown> =>
+    const fetchPage = (after: number): Promise<{ after: number; body: unknown }> =>
       quietly(
-        api.callUnchecked(ROUTES.sync, { query: { after, limit: tuning.pageSize }, signal: active.signal }),
+        api
+          .callUnchecked(ROUTES.sync, { query: { after, limit: tuning.pageSize }, signal: active.signal })
+          .then((body) => ({ after, body })),
       );
     let fetching = fetchPage(feed.state.cursor);
     let previous: Promise<void> = Promise.resolve();
     try {
       for (;;) {
-        const body = await awaitPage(feed, fetching, fetchPage, () => previous);
+        const { after, body } = await awaitPage(feed, fetching, fetchPage, () => previous);
         if (active.signal.aborted) return;
         const page = readSyncPage(body);
         if (page.hasMore) fetching = fetchPage(page.cursor);
-        const job = write(page);
+        const job = write(page, after);
         await job.handedOn;
+        // A page that failed fails the pull; the one handed on after it is refused by the writer (its `after`
+        // is not where the cache is), and the next pull asks again from the cursor stored.
         await previous;
-        previous = quietly(job.written);
+        previous = job.written;
         if (!page.hasMore || active.signal.aborted) return;
       }
     } finally {
@@ -314,26 +343,37 @@ export function createSyncEngine(
 
   /**
    * Hands a page to the writer's thread in pieces of `prepareSlice` changes, each worked out into rows
-   * (rowsOf) on this loop with a turn of the event loop between two, then has the thread commit it whole.
+   * (rowsOf) on this loop with a turn of the event loop between two, then has the thread commit it whole,
+   * if the cache is still at `after`. A pull stopped half way hands on no more and commits nothing: the
+   * thread ends with the pull (pullToEnd), and what it was handed with it.
    */
-  function writeInThread(feed: PagePull, page: SyncPage, writer: SyncWriter): PageWrite {
-    const handedOn = (async () => {
-      for (let from = 0; from < page.changes.length; from += tuning.prepareSlice) {
-        if (from > 0) await nextTurn();
-        writer.addRows(
-          rowsOf({ ...page, changes: page.changes.slice(from, from + tuning.prepareSlice) }).changes,
+  function writeInThread(feed: PagePull, page: SyncPage, after: number, writer: SyncWriter): PageWrite {
+    const { active } = feed;
+    const handedOn = quietly(
+      (async () => {
+        for (let from = 0; from < page.changes.length; from += tuning.prepareSlice) {
+          if (from > 0) await nextTurn();
+          if (active.signal.aborted) return;
+          const piece = page.changes.slice(from, from + tuning.prepareSlice);
+          writer.addRows(rowsOf({ ...page, changes: piece }).changes);
+        }
+      })(),
+    );
+    const written = quietly(
+      (async () => {
+        await handedOn;
+        if (active.signal.aborted) return;
+        const done = await writer.commitPage(
+          { after, cursor: page.cursor, hasMore: page.hasMore },
+          ctx.now(),
         );
-      }
-    })();
-    const written = (async () => {
-      await handedOn;
-      const done = await writer.commitPage({ cursor: page.cursor, hasMore: page.hasMore }, ctx.now());
-      feed.state = done.state;
-      feed.progress.applied += page.changes.length;
-      feed.progress.cursor = done.state.cursor;
-      feed.announce(done.caseIds, undefined, !page.hasMore);
-      report({ progress: { ...feed.progress } });
-    })();
+        feed.state = done.state;
+        feed.progress.applied += page.changes.length;
+        feed.progress.cursor = done.state.cursor;
+        feed.announce(done.caseIds, undefined, !page.hasMore);
+        report({ progress: { ...feed.progress } });
+      })(),
+    );
     return { handedOn, written };
   }
 
@@ -383,8 +423,10 @@ export function createSyncEngine(
     active.retry = null;
     active.pulling = (async () => {
       try {
+        await active.ready;
         do {
           active.pullAgain = false;
+          if (active.signal.aborted) return;
           await pullToEnd(active);
         } while (
           !active.signal.aborted &&
@@ -459,7 +501,7 @@ export function createSyncEngine(
 
   return {
     start() {
-      stopRun();
+      const before = stopRun() ?? lastStopped;
       const controller = new AbortController();
       const active: Run = {
         signal: controller.signal,
@@ -471,6 +513,10 @@ export function createSyncEngine(
         unreachable: false,
         retry: null,
         events: Promise.resolve(),
+        ready: Promise.resolve(before?.pulling).then(
+          () => {},
+          () => {},
+        ),
       };
       run = active;
       void pull(active);

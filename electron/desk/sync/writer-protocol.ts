@@ -14,10 +14,9 @@ export interface WriterStart {
 export type WriterRequest =
   /** Changes of the next page, checked and worked out into rows by the desk (apply-page.ts rowsOf). No reply. */
   | { id: number; kind: 'rows'; changes: RowsPage['changes'] }
-  /** Forgets the changes sent since the last page (a hand-over cut short). No reply. */
-  | { id: number; kind: 'discard' }
-  /** Applies the `changes` changes sent since the last page, with this cursor, in one transaction. */
-  | { id: number; kind: 'page'; changes: number; cursor: number; hasMore: boolean; at: string }
+  /** Applies the `changes` changes sent since the last page, with this cursor, in one transaction, if the
+   *  cache is at `after` (the page before it was written). */
+  | { id: number; kind: 'page'; changes: number; after: number; cursor: number; hasMore: boolean; at: string }
   /** Statements to run in one IMMEDIATE transaction (the end of a bulk load). */
   | { id: number; kind: 'transaction'; statements: readonly string[] }
   | { id: number; kind: 'close' };

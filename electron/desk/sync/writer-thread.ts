@@ -33,13 +33,13 @@ port.postMessage({ id: 0, kind: 'ready' } satisfies WriterReply);
 let changes: RowsPage['changes'] = [];
 
 port.on('message', (request: WriterRequest) => {
-  if (request.kind === 'rows' || request.kind === 'discard') {
-    changes = request.kind === 'rows' ? changes.concat(request.changes) : [];
+  if (request.kind === 'rows') {
+    changes = changes.concat(request.changes);
     return;
   }
   try {
     if (request.kind === 'page') {
-      const page = { changes, cursor: request.cursor, hasMore: request.hasMore };
+      const page = { changes, after: request.after, cursor: request.cursor, hasMore: request.hasMore };
       changes = [];
       // Rows of a page whose hand-over was cut short must never be committed with another page's cursor.
       if (page.changes.length !== request.changes)

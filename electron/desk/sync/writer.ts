@@ -24,10 +24,11 @@ export interface WrittenPage {
 export interface SyncWriter {
   /** Hands on changes of the next page (they are written by commitPage). */
   addRows(changes: RowsPage['changes']): void;
-  /** Forgets the changes handed on since the last page: a pull that stopped half way through handing one on. */
-  discardRows(): void;
-  /** Writes the changes handed on since the last page with this cursor, in one transaction. */
-  commitPage(end: Pick<RowsPage, 'cursor' | 'hasMore'>, at: Date): Promise<WrittenPage>;
+  /**
+   * Writes the changes handed on since the last page with this cursor, in one transaction, if the cache is
+   * still at `after` (else OutOfOrderPageError: the page before failed, and nothing of this one is written).
+   */
+  commitPage(end: Pick<RowsPage, 'cursor' | 'hasMore'> & { after: number }, at: Date): Promise<WrittenPage>;
   /** Runs the statements in one IMMEDIATE transaction on the thread's connection. */
   transaction(statements: readonly string[]): Promise<void>;
 }
@@ -121,14 +122,18 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
       worker.postMessage({ id: nextId++, kind: 'rows', changes } satisfies WriterRequest);
       handedOn += changes.length;
     },
-    discardRows() {
-      handedOn = 0;
-      worker?.postMessage({ id: nextId++, kind: 'discard' } satisfies WriterRequest);
-    },
-    async commitPage({ cursor, hasMore }, at) {
+    async commitPage({ after, cursor, hasMore }, at) {
       const changes = handedOn;
       handedOn = 0;
-      const request = { id: nextId++, kind: 'page', changes, cursor, hasMore, at: at.toISOString() } as const;
+      const request = {
+        id: nextId++,
+        kind: 'page',
+        changes,
+        after,
+        cursor,
+        hasMore,
+        at: at.toISOString(),
+      } as const;
       const { caseIds, state } = await send(request, 'applied');
       return { caseIds, state };
     },

@@ -18,7 +18,6 @@ import { queryQueue } from '../../electron/desk/cache/queue';
 import type { DeskContext, DeskDb } from '../../electron/desk/context';
 import { purgeResolvedCases } from '../../electron/desk/storage/purge';
 import { openDeskDatabase } from '../../electron/desk/db/open';
-import { rowsOf } from '../../electron/desk/sync/apply-page';
 import { createSyncWriter } from '../../electron/desk/sync/writer';
 import { readSyncState } from '../../electron/desk/sync/sync-state';
 import { SYNTHETIC_AGENTS, syntheticCase } from './fixtures/synthetic-cases';
@@ -231,40 +230,36 @@ describe("the sync writer's thread", () => {
     hasMore,
   });
 
-  it('writes each page with its cursor in one transaction, all of it or none', async () => {
+  it('reads, checks and writes each page with its cursor in one transaction, all of it or none', async () => {
     const { db } = cacheFile();
     const writer = createSyncWriter(db, { log: { info() {}, warn() {}, error() {} } });
+    const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
     try {
       const thread = await writer.get();
       expect(thread).not.toBeNull();
-      const write = (rows: ReturnType<typeof rowsOf>, at = new Date()) => {
-        // In two pieces, as the engine hands a page on.
-        thread!.addRows(rows.changes.slice(0, 7));
-        thread!.addRows(rows.changes.slice(7));
-        return thread!.commitPage({ ...rows, after: readSyncState(db).cursor }, at);
-      };
-      const written = await write(rowsOf(page(0, 30, true)), new Date('2026-12-07T10:00:00Z'));
+      const first = thread!.writePage(bytes(page(0, 30, true)), 0, new Date('2026-12-07T10:00:00Z'));
+      expect(await first.parsed).toEqual({ cursor: 30, hasMore: true, changes: 30 });
+      const written = await first.written;
       expect(written.caseIds).toHaveLength(30);
       expect(written.state.cursor).toBe(30);
       // Seen by the desk's own connection once committed.
       expect(readSyncState(db).cursor).toBe(30);
       expect(db.prepare('SELECT count(*) FROM cases').pluck().get()).toBe(30);
 
-      // The 5th case breaks a constraint of the cache (a status it does not know): nothing of the page stays.
-      const broken = rowsOf(page(30, 10, false));
-      broken.changes[4]!.row!.values.status = 'lost';
-      await expect(write(broken)).rejects.toThrow(/CHECK constraint/);
+      // A page the desk cannot read is refused whole, with the code the desk reports.
+      const broken = page(30, 10, false);
+      (broken.changes[4]!.data as { status: string }).status = 'lost';
+      const refused = thread!.writePage(bytes(broken), 30, new Date());
+      await expect(refused.parsed).rejects.toMatchObject({ code: 'malformed_sync_page' });
+      await expect(refused.written).rejects.toMatchObject({ code: 'malformed_sync_page' });
+      await expect(thread!.writePage(bytes('{"changes": ['), 30, new Date()).parsed).rejects.toThrow();
+      // A page handed on behind one that failed is refused: the cache is not where it follows.
+      const behind = thread!.writePage(bytes(page(40, 2, false)), 40, new Date());
+      await expect(behind.parsed).resolves.toMatchObject({ cursor: 42 });
+      await expect(behind.written).rejects.toMatchObject({ code: 'sync_out_of_order' });
       expect(readSyncState(db).cursor).toBe(30);
       expect(db.prepare('SELECT count(*) FROM cases').pluck().get()).toBe(30);
       expect(readSyncState(db).lastSyncedAt).toBeNull();
-      // A page handed on behind one that failed is refused: the cache is not where it follows.
-      const second = rowsOf(page(40, 2, false));
-      thread!.addRows(second.changes);
-      await expect(thread!.commitPage({ ...second, after: 40 }, new Date())).rejects.toMatchObject({
-        code: 'sync_out_of_order',
-      });
-      expect(readSyncState(db).cursor).toBe(30);
-      expect(db.prepare('SELECT count(*) FROM cases').pluck().get()).toBe(30);
 
       await thread!.transaction(['CREATE TABLE written_by_thread (x)']);
       expect(

@@ -64,6 +64,10 @@ function syncOf(db: DeskDb, pages: number, writerEntry?: string) {
   const api = {
     callUnchecked: async (_route: unknown, call: { query: { after: number } }) =>
       feedPage(call.query.after, pages),
+    getBytes: async (_path: string, call: { params: { after: number } }) => ({
+      bytes: Buffer.from(JSON.stringify(feedPage(call.params.after, pages))),
+      mime: 'application/json',
+    }),
     openStream: (_path: string, options: { signal: AbortSignal }) =>
       new Promise((_resolve, reject) =>
         options.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
@@ -73,7 +77,6 @@ function syncOf(db: DeskDb, pages: number, writerEntry?: string) {
   const tuning: SyncTuning = {
     ...DEFAULT_SYNC_TUNING,
     pageSize: PAGE,
-    prepareSlice: 5,
     bulkNotifyMs: 0,
     backoff: { baseMs: 50, maxMs: 50 },
     random: () => 0.5,
@@ -122,7 +125,7 @@ describe("the first sync's writer thread, when things go wrong", () => {
     }
   }, 60_000);
 
-  it('recovers from a thread that dies in the middle of a hand-over, with no promise left unhandled', async () => {
+  it('recovers from a thread that dies with a page in its hands, with no promise left unhandled', async () => {
     const db = cacheFile();
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);

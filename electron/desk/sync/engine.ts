@@ -5,14 +5,14 @@
 // of a page as 'cases.changed'.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ROUTES } from '../../../shared/api/routes';
-import type { CaseSummary, SyncPage } from '../../../shared/api/types';
+import type { CaseSummary } from '../../../shared/api/types';
 import type { SyncStatus } from '../../../shared/desk-api/schemas';
 import { OfflineError, PlatformError, SignedOutError, type PlatformApi } from '../api-client';
 import { beginBulkLoad, finishBulkLoadSteps, isBulkLoading } from '../cache/bulk-load';
 import { countCachedCases } from '../cache/queue';
 import type { DeskContext } from '../context';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../outbox/backoff';
-import { applyRowsSlice, rowsOf } from './apply-page';
+import { applyRowsSlice, rowsOf, type RowsPage } from './apply-page';
 import { readPokes } from './event-stream';
 import { readSyncPage } from './page-schema';
 import { beginRefetch } from './refetch';
@@ -24,8 +24,6 @@ export interface SyncTuning {
   pageSize: number;
   /** Changes written per transaction at most; the event loop answers the renderer between two (apply-page.ts). */
   applySlice: number;
-  /** Changes prepared for the writer's thread between two turns of the event loop (writer.ts). */
-  prepareSlice: number;
   /**
    * About how long one transaction may write before it commits and lets the event loop run: the loop also
    * answers the renderer, and issue #13 holds its longest stall under 50 ms (the commit comes on top).
@@ -45,7 +43,6 @@ export interface SyncTuning {
 export const DEFAULT_SYNC_TUNING: SyncTuning = {
   pageSize: 500,
   applySlice: 500,
-  prepareSlice: 100,
   sliceBudgetMs: 25,
   bulkNotifyMs: 1000,
   backoff: DEFAULT_BACKOFF,
@@ -183,9 +180,7 @@ export function createSyncEngine(
     report({ state: 'syncing', progress: { ...progress }, error: null, nextAttemptAt: null });
     const feed: PagePull = { active, state, progress, announce: announcer(bulk) };
     try {
-      await pullPages(feed, (page, after) =>
-        writer ? writeInThread(feed, page, after, writer) : writeHere(feed, page),
-      );
+      await (writer ? pullThroughThread(feed, writer) : pullHere(feed));
       if (bulk && !active.signal.aborted) await finishBulkLoad(writer);
     } catch (error) {
       // A desk that cannot reach its server may stay so for long: its queue is not left without its indexes
@@ -268,113 +263,90 @@ export function createSyncEngine(
     return fetched;
   }
 
-  /** A page handed to a writer: `handedOn` once the writer has all of it, `written` once it committed. */
-  interface PageWrite {
-    handedOn: Promise<void>;
-    written: Promise<void>;
+  /** Pulls the pages and writes each here, checked and worked out into rows, in slices (apply-page.ts). */
+  async function pullHere(feed: PagePull): Promise<void> {
+    const { active } = feed;
+    // Checked by readSyncPage below, which reads only the fields the cache files a case under.
+    const fetchPage = (after: number): Promise<unknown> =>
+      quietly(
+        api.callUnchecked(ROUTES.sync, { query: { after, limit: tuning.pageSize }, signal: active.signal }),
+      );
+    let fetching = fetchPage(feed.state.cursor);
+    for (;;) {
+      const body = await awaitPage(feed, fetching, fetchPage, async () => {});
+      if (active.signal.aborted) return;
+      const page = rowsOf(readSyncPage(body));
+      // The next page is asked for now, from where this one ends: the server reads and sends it while this
+      // one is written, on another core.
+      if (page.hasMore) fetching = fetchPage(page.cursor);
+      await writeHere(feed, page);
+      if (!page.hasMore || active.signal.aborted) return;
+    }
+  }
+
+  /** Writes a page on the desk's connection, in slices short enough for the event loop (apply-page.ts). */
+  async function writeHere(feed: PagePull, page: RowsPage): Promise<void> {
+    const { active, progress } = feed;
+    let from = 0;
+    do {
+      if (active.signal.aborted) return;
+      const applied = applyRowsSlice(
+        ctx.db,
+        page,
+        from,
+        { maxChanges: tuning.applySlice, budgetMs: tuning.sliceBudgetMs },
+        ctx.now(),
+      );
+      feed.state = applied.state;
+      progress.applied += applied.next - from;
+      progress.cursor = applied.state.cursor;
+      from = applied.next;
+      feed.announce(applied.caseIds, applied.summaries, from === page.changes.length && !page.hasMore);
+      report({ progress: { ...progress } });
+      await nextTurn();
+    } while (from < page.changes.length);
   }
 
   /**
-   * Pulls the pages one after the other, asking for the next as soon as this one is checked: the server
-   * reads and sends it while this one is written, on another core. With the writer's thread, a page is
-   * prepared and handed on while the one before it is still being written, so the thread never waits for
-   * this loop; pages commit in order, at most two at a time in the thread's hands.
+   * Hands each page's bytes to the writer's thread, which reads, checks and commits it: this loop only
+   * fetches, so it never holds the event loop for a page's JSON. The next page is asked for as soon as the
+   * thread has read where this one ends, and handed on while this one is still being written: the thread
+   * never waits for the network, and pages commit in order, at most two in its hands. A page handed on
+   * behind one that failed is refused by the thread (its `after` is not where the cache is).
    */
-  async function pullPages(
-    feed: PagePull,
-    write: (page: SyncPage, after: number) => PageWrite,
-  ): Promise<void> {
-    const { active } = feed;
-    // Checked by readSyncPage below, which reads only the fields the cache files a case under.
-    const fetchPage = (after: number): Promise<{ after: number; body: unknown }> =>
+  async function pullThroughThread(feed: PagePull, writer: SyncWriter): Promise<void> {
+    const { active, progress } = feed;
+    const fetchPage = (after: number): Promise<{ after: number; bytes: Uint8Array }> =>
       quietly(
         api
-          .callUnchecked(ROUTES.sync, { query: { after, limit: tuning.pageSize }, signal: active.signal })
-          .then((body) => ({ after, body })),
+          .getBytes(ROUTES.sync.path, { params: { after, limit: tuning.pageSize }, signal: active.signal })
+          .then(({ bytes }) => ({ after, bytes })),
       );
     let fetching = fetchPage(feed.state.cursor);
     let previous: Promise<void> = Promise.resolve();
     try {
       for (;;) {
-        const { after, body } = await awaitPage(feed, fetching, fetchPage, () => previous);
+        const { after, bytes } = await awaitPage(feed, fetching, fetchPage, () => previous);
         if (active.signal.aborted) return;
-        const page = readSyncPage(body);
-        if (page.hasMore) fetching = fetchPage(page.cursor);
-        const job = write(page, after);
-        await job.handedOn;
-        // A page that failed fails the pull; the one handed on after it is refused by the writer (its `after`
-        // is not where the cache is), and the next pull asks again from the cursor stored.
+        const job = writer.writePage(bytes, after, ctx.now());
+        const head = await job.parsed;
+        if (head.hasMore) fetching = fetchPage(head.cursor);
         await previous;
-        previous = job.written;
-        if (!page.hasMore || active.signal.aborted) return;
+        previous = quietly(
+          job.written.then((done) => {
+            feed.state = done.state;
+            progress.applied += head.changes;
+            progress.cursor = done.state.cursor;
+            feed.announce(done.caseIds, undefined, !head.hasMore);
+            report({ progress: { ...progress } });
+          }),
+        );
+        if (!head.hasMore || active.signal.aborted) return;
       }
     } finally {
       // The pull ends once its last write is over (a stopped desk closes the cache after it).
       await previous;
     }
-  }
-
-  /** Writes a page on the desk's connection, in slices short enough for the event loop (apply-page.ts). */
-  function writeHere(feed: PagePull, syncPage: SyncPage): PageWrite {
-    const written = (async () => {
-      const { active, progress } = feed;
-      const page = rowsOf(syncPage);
-      let from = 0;
-      do {
-        if (active.signal.aborted) return;
-        const applied = applyRowsSlice(
-          ctx.db,
-          page,
-          from,
-          { maxChanges: tuning.applySlice, budgetMs: tuning.sliceBudgetMs },
-          ctx.now(),
-        );
-        feed.state = applied.state;
-        progress.applied += applied.next - from;
-        progress.cursor = applied.state.cursor;
-        from = applied.next;
-        feed.announce(applied.caseIds, applied.summaries, from === page.changes.length && !page.hasMore);
-        report({ progress: { ...progress } });
-        await nextTurn();
-      } while (from < page.changes.length);
-    })();
-    return { handedOn: written, written };
-  }
-
-  /**
-   * Hands a page to the writer's thread in pieces of `prepareSlice` changes, each worked out into rows
-   * (rowsOf) on this loop with a turn of the event loop between two, then has the thread commit it whole,
-   * if the cache is still at `after`. A pull stopped half way hands on no more and commits nothing: the
-   * thread ends with the pull (pullToEnd), and what it was handed with it.
-   */
-  function writeInThread(feed: PagePull, page: SyncPage, after: number, writer: SyncWriter): PageWrite {
-    const { active } = feed;
-    const handedOn = quietly(
-      (async () => {
-        for (let from = 0; from < page.changes.length; from += tuning.prepareSlice) {
-          if (from > 0) await nextTurn();
-          if (active.signal.aborted) return;
-          const piece = page.changes.slice(from, from + tuning.prepareSlice);
-          writer.addRows(rowsOf({ ...page, changes: piece }).changes);
-        }
-      })(),
-    );
-    const written = quietly(
-      (async () => {
-        await handedOn;
-        if (active.signal.aborted) return;
-        const done = await writer.commitPage(
-          { after, cursor: page.cursor, hasMore: page.hasMore },
-          ctx.now(),
-        );
-        feed.state = done.state;
-        feed.progress.applied += page.changes.length;
-        feed.progress.cursor = done.state.cursor;
-        feed.announce(done.caseIds, undefined, !page.hasMore);
-        report({ progress: { ...feed.progress } });
-      })(),
-    );
-    return { handedOn, written };
   }
 
   /** Tells the renderer (and the log) that the server could not be reached, or failed, and when we try again. */

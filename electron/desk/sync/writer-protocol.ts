@@ -1,7 +1,6 @@
 // What the desk and its sync writer's thread (writer.ts, writer-thread.ts) say to each other.
 import type { DeskDb } from '../context';
 import { openSqlite } from '../db/open';
-import type { RowsPage } from './apply-page';
 import type { SyncState } from './sync-state';
 
 /** What the thread needs to open the cache: the desk's file, key and connection settings. */
@@ -12,20 +11,23 @@ export interface WriterStart {
 }
 
 export type WriterRequest =
-  /** Changes of the next page, checked and worked out into rows by the desk (apply-page.ts rowsOf). No reply. */
-  | { id: number; kind: 'rows'; changes: RowsPage['changes'] }
-  /** Applies the `changes` changes sent since the last page, with this cursor, in one transaction, if the
-   *  cache is at `after` (the page before it was written). */
-  | { id: number; kind: 'page'; changes: number; after: number; cursor: number; hasMore: boolean; at: string }
-  /** Statements to run in one IMMEDIATE transaction (the end of a bulk load). */
+  /**
+   * A /v1/sync page as the server sent it (its JSON bytes), asked for after `after`: the thread reads and
+   * checks it, answers 'parsed', then applies it with its cursor in one transaction if the cache is still
+   * at `after` (the page before it was written) and answers 'applied'.
+   */
+  | { id: number; kind: 'page'; bytes: Uint8Array; after: number; at: string }
+  /** Statements to run in one IMMEDIATE transaction (a step of the end of a bulk load). */
   | { id: number; kind: 'transaction'; statements: readonly string[] }
   | { id: number; kind: 'close' };
 
 export type WriterReply =
   /** Sent once, when the thread has opened the cache and can take requests. */
   | { id: 0; kind: 'ready' }
+  | { id: number; kind: 'parsed'; cursor: number; hasMore: boolean; changes: number }
   | { id: number; kind: 'applied'; caseIds: string[]; state: SyncState }
   | { id: number; kind: 'done' }
+  /** The request failed: nothing of it was written. A page that fails answers this instead of the rest. */
   | { id: number; kind: 'failed'; error: { name: string; message: string; code?: string } };
 
 /** The thread's connection: the desk's file and key, already migrated by the desk. */

@@ -1,9 +1,10 @@
-// The sync writer's thread (writer.ts starts it): a second connection to the cache that writes the pages of
-// a bulk load, and builds its indexes at the end, so the event loop that answers the renderer is never held
-// by them (issue #13). One request at a time, in the order sent. Each page and its
+// The sync writer's thread (writer.ts starts it): a second connection to the cache that reads, checks and
+// writes the pages of a bulk load, and builds its indexes at the end, so the event loop that answers the
+// renderer is never held by them (issue #13). One request at a time, in the order sent. Each page and its
 // cursor commit in one transaction, exactly as on the desk's own connection (apply-page.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { applySyncPage, type RowsPage } from './apply-page';
+import { applySyncPage, rowsOf } from './apply-page';
+import { readSyncPage } from './page-schema';
 import {
   openWriterConnection,
   type WriterReply,
@@ -29,22 +30,19 @@ function failure(id: number, error: unknown): WriterReply {
 
 port.postMessage({ id: 0, kind: 'ready' } satisfies WriterReply);
 
-/** The changes of the page being handed on, until its 'page' request applies them. */
-let changes: RowsPage['changes'] = [];
-
 port.on('message', (request: WriterRequest) => {
-  if (request.kind === 'rows') {
-    changes = changes.concat(request.changes);
-    return;
-  }
   try {
     if (request.kind === 'page') {
-      const page = { changes, after: request.after, cursor: request.cursor, hasMore: request.hasMore };
-      changes = [];
-      // Rows of a page whose hand-over was cut short must never be committed with another page's cursor.
-      if (page.changes.length !== request.changes)
-        throw new Error(`The page came with ${page.changes.length} changes, not ${request.changes}.`);
-      const applied = applySyncPage(db, page, new Date(request.at));
+      const checked = readSyncPage(JSON.parse(Buffer.from(request.bytes).toString('utf8')) as unknown);
+      // The cursor first: the desk asks for the next page while this one is written.
+      port.postMessage({
+        id: request.id,
+        kind: 'parsed',
+        cursor: checked.cursor,
+        hasMore: checked.hasMore,
+        changes: checked.changes.length,
+      } satisfies WriterReply);
+      const applied = applySyncPage(db, { ...rowsOf(checked), after: request.after }, new Date(request.at));
       port.postMessage({
         id: request.id,
         kind: 'applied',

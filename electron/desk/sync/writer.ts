@@ -1,7 +1,7 @@
-// The sync writer (issue #13): during a bulk load (cache/bulk-load.ts) the pages are written by a thread of
-// their own with its own connection to the cache (writer-thread.ts), and so are the indexes built at the
-// end, so the desk's event loop, which also answers the renderer, only fetches, checks and prepares each
-// page (apply-page.ts rowsOf) and hands it on: the two halves of the work run on two cores. Readers on the desk's connection see each page once it commits (WAL); a write there
+// The sync writer (issue #13): during a bulk load (cache/bulk-load.ts) the pages are read, checked and
+// written by a thread of their own with its own connection to the cache (writer-thread.ts), and so are the
+// indexes built at the end, so the desk's event loop, which also answers the renderer, only fetches each
+// page's bytes and hands them on. Readers on the desk's connection see each page once it commits (WAL); a write there
 // waits for the page being written, up to the connection's busy timeout.
 //
 // The thread is a file of its own: bundled beside the desk in the app (electron.vite.config.ts), the
@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DeskDb, DeskLogger } from '../context';
 import type { WriterReply, WriterRequest, WriterStart } from './writer-protocol';
-import type { RowsPage } from './apply-page';
 import type { SyncState } from './sync-state';
 
 export interface WrittenPage {
@@ -21,14 +20,23 @@ export interface WrittenPage {
   state: SyncState;
 }
 
+export interface PageHead {
+  cursor: number;
+  hasMore: boolean;
+  changes: number;
+}
+
 export interface SyncWriter {
-  /** Hands on changes of the next page (they are written by commitPage). */
-  addRows(changes: RowsPage['changes']): void;
   /**
-   * Writes the changes handed on since the last page with this cursor, in one transaction, if the cache is
-   * still at `after` (else OutOfOrderPageError: the page before failed, and nothing of this one is written).
+   * Hands a page's bytes to the thread: `parsed` once it is read and checked (its cursor says where the
+   * next page starts), `written` once it committed with its cursor. A page whose `after` is not where the
+   * cache is fails with OutOfOrderPageError (the page before it failed): nothing of it is written.
    */
-  commitPage(end: Pick<RowsPage, 'cursor' | 'hasMore'> & { after: number }, at: Date): Promise<WrittenPage>;
+  writePage(
+    bytes: Uint8Array,
+    after: number,
+    at: Date,
+  ): { parsed: Promise<PageHead>; written: Promise<WrittenPage> };
   /** Runs the statements in one IMMEDIATE transaction on the thread's connection. */
   transaction(statements: readonly string[]): Promise<void>;
 }
@@ -77,6 +85,12 @@ function defaultEntry(): string {
 const needsLoader = (entry: string | undefined) =>
   (entry ?? defaultEntry()).endsWith('.ts') && !process.execArgv.some((argument) => argument.includes('tsx'));
 
+/** A promise whose rejection its caller may never wait for (a page's `written` once its `parsed` failed). */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
 type Waiting = { resolve: (reply: WriterReply) => void; reject: (error: Error) => void };
 
 /**
@@ -88,9 +102,8 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
   let ready: Promise<SyncWriter | null> | null = null;
   let stopped = db.memory;
   let nextId = 1;
-  /** Changes handed on since the last commitPage. */
-  let handedOn = 0;
-  const waiting = new Map<number, Waiting>();
+  /** The replies each request still waits for, in order: a page waits for 'parsed', then 'applied'. */
+  const waiting = new Map<number, Waiting[]>();
 
   function stop(reason: string) {
     if (!stopped)
@@ -100,45 +113,63 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
     stopped = true;
     worker = null;
     ready = null;
-    for (const entry of waiting.values()) entry.reject(new Error(`The sync writer stopped: ${reason}`));
+    rejectWaiting(`The sync writer stopped: ${reason}`);
+  }
+
+  function rejectWaiting(message: string) {
+    for (const queue of waiting.values()) for (const entry of queue) entry.reject(new Error(message));
     waiting.clear();
   }
 
-  async function send<K extends WriterReply['kind']>(request: WriterRequest, kind: K) {
-    if (!worker) throw new Error('The sync writer stopped.');
-    const answered = new Promise<WriterReply>((resolve, reject) =>
-      waiting.set(request.id, { resolve, reject }),
+  /** Posts `request` and answers one promise per reply it expects, each rejected if the request fails. */
+  function send(
+    request: WriterRequest,
+    kinds: WriterReply['kind'][],
+    transfer: ArrayBuffer[] = [],
+  ): Promise<WriterReply>[] {
+    if (!worker) {
+      const stopped = Promise.reject(new Error('The sync writer stopped.'));
+      return kinds.map(() => quiet(stopped));
+    }
+    const queue: Waiting[] = [];
+    const answers = kinds.map((kind) =>
+      quiet(
+        new Promise<WriterReply>((resolve, reject) => queue.push({ resolve, reject })).then((reply) => {
+          if (reply.kind === 'failed') throw new WriterThreadError(reply.error);
+          if (reply.kind !== kind) throw new Error(`The sync writer answered ${reply.kind}, not ${kind}.`);
+          return reply;
+        }),
+      ),
     );
-    worker.postMessage(request);
-    const reply = await answered;
-    if (reply.kind === 'failed') throw new WriterThreadError(reply.error);
-    if (reply.kind !== kind) throw new Error(`The sync writer answered ${reply.kind}, not ${kind}.`);
-    return reply as Extract<WriterReply, { kind: K }>;
+    waiting.set(request.id, queue);
+    worker.postMessage(request, transfer);
+    return answers;
   }
 
   const writer: SyncWriter = {
-    addRows(changes) {
-      if (!worker) throw new Error('The sync writer stopped.');
-      worker.postMessage({ id: nextId++, kind: 'rows', changes } satisfies WriterRequest);
-      handedOn += changes.length;
-    },
-    async commitPage({ after, cursor, hasMore }, at) {
-      const changes = handedOn;
-      handedOn = 0;
-      const request = {
-        id: nextId++,
-        kind: 'page',
-        changes,
-        after,
-        cursor,
-        hasMore,
-        at: at.toISOString(),
-      } as const;
-      const { caseIds, state } = await send(request, 'applied');
-      return { caseIds, state };
+    writePage(bytes, after, at) {
+      // The thread gets a copy of its own, moved rather than copied again.
+      const own = new Uint8Array(bytes);
+      const request = { id: nextId++, kind: 'page', bytes: own, after, at: at.toISOString() } as const;
+      const [parsed, applied] = send(request, ['parsed', 'applied'], [own.buffer]);
+      return {
+        parsed: quiet(
+          parsed!.then((reply) => {
+            const { cursor, hasMore, changes } = reply as Extract<WriterReply, { kind: 'parsed' }>;
+            return { cursor, hasMore, changes };
+          }),
+        ),
+        written: quiet(
+          applied!.then((reply) => {
+            const { caseIds, state } = reply as Extract<WriterReply, { kind: 'applied' }>;
+            return { caseIds, state };
+          }),
+        ),
+      };
     },
     async transaction(statements) {
-      await send({ id: nextId++, kind: 'transaction', statements }, 'done');
+      const [done] = send({ id: nextId++, kind: 'transaction', statements }, ['done']);
+      await done;
     },
   };
 
@@ -154,10 +185,13 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
     });
     worker = started;
     started.on('message', (reply: WriterReply) => {
-      const entry = waiting.get(reply.id);
-      if (!entry) return;
-      waiting.delete(reply.id);
-      entry.resolve(reply);
+      const queue = waiting.get(reply.id);
+      const next = queue?.shift();
+      if (!queue || !next) return;
+      // A failed request answers once for every reply it still owed.
+      if (reply.kind === 'failed') for (const entry of queue.splice(0)) entry.resolve(reply);
+      next.resolve(reply);
+      if (queue.length === 0) waiting.delete(reply.id);
     });
     started.on('error', (error) => stop(error.message));
     started.on('exit', (code) => {
@@ -181,13 +215,11 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
     const ending = worker;
     worker = null;
     ready = null;
-    handedOn = 0;
     if (!ending) return;
     const exited = new Promise<void>((resolve) => ending.once('exit', () => resolve()));
     ending.postMessage({ id: nextId++, kind: 'close' } satisfies WriterRequest);
     await exited;
-    for (const entry of waiting.values()) entry.reject(new Error('The sync writer closed.'));
-    waiting.clear();
+    rejectWaiting('The sync writer closed.');
   }
 
   return {

@@ -2,7 +2,8 @@
 // change, then follows /v1/events and pulls again whenever a poke announces a cursor ahead of ours. A
 // failed pull is retried with exponential backoff and jitter; the renderer sees every step as
 // 'sync.status' (offline, syncing with progress, idle with the last synced time) and every applied slice
-// of a page as 'cases.changed'.
+// of a page as 'cases.changed'. The first sync of an empty cache is a bulk load written by the sync
+// writer's thread (cache/bulk-load.ts, writer.ts; README "The first sync").
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ROUTES } from '../../../shared/api/routes';
 import type { CaseSummary } from '../../../shared/api/types';

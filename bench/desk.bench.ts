@@ -216,12 +216,11 @@ export async function benchFirstSync(server: ChildServer, desk: DeskService, dat
         value: rawRate,
         unit: 'rows/s',
       },
-      `The desk fetches each page over HTTP (the next one while it writes this one), checks it and works it ` +
-        `out into rows on its event loop, and hands it to its sync writer thread, which commits each page whole ` +
-        `(row, detail, trigram search and evidence tables) while the next is prepared; the queue's 11 secondary ` +
-        `indexes are set aside during this first sync and built at its end, in the thread (cache/bulk-load.ts). ` +
-        `The baseline is better-sqlite3-multiple-ciphers, WAL, synchronous FULL, ChaCha20-Poly1305 like the cache; ` +
-        `the same insert unencrypted: ${round(plainRate)} rows/s.`,
+      `The desk fetches each page's bytes over HTTP and hands them to its sync writer thread, which reads, ` +
+        `checks and commits each page whole (row, detail, trigram search and evidence tables) while the next ` +
+        `is fetched; the queue's 11 secondary indexes are set aside during this first sync and built at its ` +
+        `end, in the thread (cache/bulk-load.ts). The baseline is better-sqlite3-multiple-ciphers, WAL, ` +
+        `synchronous FULL, ChaCha20-Poly1305 like the cache; the same insert unencrypted: ${round(plainRate)} rows/s.`,
       ratioAtLeast(0.5, 'first sync at least 50 % of the raw insert of the same rows'),
     ),
     compare(

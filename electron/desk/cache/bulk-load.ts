@@ -1,7 +1,8 @@
-// The first sync of an empty cache is a bulk load (issue #13). Kept up to date row by row, the queue's
+// A first sync (until the cache has once caught up) is a bulk load (issue #13). Kept up to date row by row, the queue's
 // eleven secondary indexes cost most of that sync: every transaction of a few hundred cases dirties pages
 // all over each of them, and each dirtied page is encrypted and written to the WAL again at every commit.
-// So while the cache is filled from nothing, those indexes are set aside, and built once at the end, each
+// So while the cache is filled from the feed for the first time, those indexes are set aside, and built once
+// at the end, each
 // in one sorted pass, by the sync writer's thread (sync/writer.ts) so the event loop that answers
 // the renderer is never held by it.
 //
@@ -36,8 +37,8 @@ export function isBulkLoading(db: DeskDb): boolean {
 }
 
 /**
- * Sets the secondary indexes aside for a bulk load, unless a load stopped half way already did. Call with
- * the cache empty: a bulk load is only worth it, and only safe to query, while every row is new.
+ * Sets the secondary indexes aside for a bulk load, unless a load stopped half way already did. For a cache
+ * that has not yet caught up with the feed: most of its rows are still to come.
  */
 export function beginBulkLoad(db: DeskDb): void {
   const sql = statements(db);

@@ -126,8 +126,9 @@ export const applySyncSlice = (
 ): AppliedSlice => applyRowsSlice(db, rowsOf(page), from, limits, at, clock);
 
 /** Applies a whole page in one transaction. */
-export const applySyncPage = (db: DeskDb, page: SyncPage | RowsPage, at: Date): AppliedPage =>
-  applyRowsSlice(db, isRowsPage(page) ? page : rowsOf(page), 0, WHOLE_PAGE, at);
+export const applySyncPage = (db: DeskDb, page: SyncPage, at: Date): AppliedPage =>
+  applyRowsPage(db, rowsOf(page), at);
 
-const isRowsPage = (page: SyncPage | RowsPage): page is RowsPage =>
-  page.changes.length === 0 || 'row' in page.changes[0]!;
+/** Applies a page already worked out into rows (rowsOf) in one transaction. */
+export const applyRowsPage = (db: DeskDb, page: RowsPage, at: Date): AppliedPage =>
+  applyRowsSlice(db, page, 0, WHOLE_PAGE, at);

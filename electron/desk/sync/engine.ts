@@ -2,7 +2,7 @@
 // change, then follows /v1/events and pulls again whenever a poke announces a cursor ahead of ours. A
 // failed pull is retried with exponential backoff and jitter; the renderer sees every step as
 // 'sync.status' (offline, syncing with progress, idle with the last synced time) and every applied slice
-// of a page as 'cases.changed'. The first sync of an empty cache is a bulk load written by the sync
+// of a page as 'cases.changed'. A first sync is a bulk load written by the sync
 // writer's thread (cache/bulk-load.ts, writer.ts; README "The first sync").
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ROUTES } from '../../../shared/api/routes';
@@ -15,7 +15,7 @@ import type { DeskContext } from '../context';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../outbox/backoff';
 import { applyRowsSlice, rowsOf, type RowsPage } from './apply-page';
 import { readPokes } from './event-stream';
-import { readSyncPage } from './page-schema';
+import { checkAdvances, readSyncPage } from './page-schema';
 import { beginRefetch } from './refetch';
 import { readSyncState, type SyncState } from './sync-state';
 import type { SyncWriter, SyncWriterThread } from './writer';
@@ -135,12 +135,13 @@ export function createSyncEngine(
   }
 
   /**
-   * Whether this pull fills the cache as a bulk load (cache/bulk-load.ts): the cache is empty and the pull
-   * starts from the beginning of the feed, or a bulk load stopped half way is still to finish.
+   * Whether this pull fills the cache as a bulk load (cache/bulk-load.ts): the cache has never caught up
+   * with the feed (a first sync, maybe resumed after a failure or a restart), or a load stopped half way
+   * is still to finish.
    */
-  function startBulkLoad(cursor: number): boolean {
+  function startBulkLoad(state: SyncState): boolean {
     if (isBulkLoading(ctx.db)) return true;
-    if (cursor !== 0 || countCachedCases(ctx.db) !== 0) return false;
+    if (state.lastSyncedAt !== null) return false;
     beginBulkLoad(ctx.db);
     return true;
   }
@@ -169,7 +170,7 @@ export function createSyncEngine(
   /** Pulls pages until the feed has no more. Each page (or slice of one) and its cursor commit together. */
   async function pullToEnd(active: Run): Promise<void> {
     const state = readSyncState(ctx.db);
-    const bulk = startBulkLoad(state.cursor);
+    const bulk = startBulkLoad(state);
     const writer = bulk ? ((await deps.writer?.get()) ?? null) : null;
     const progress = { applied: 0, cursor: state.cursor };
     ctx.log.info('Sync: pulling changes', {
@@ -184,9 +185,10 @@ export function createSyncEngine(
       await (writer ? pullThroughThread(feed, writer) : pullHere(feed));
       if (bulk && !active.signal.aborted) await finishBulkLoad(writer);
     } catch (error) {
-      // A desk that cannot reach its server may stay so for long: its queue is not left without its indexes
-      // meanwhile. The rest of the feed is then written as any later sync writes it.
-      if (bulk && error instanceof OfflineError && !active.signal.aborted && ctx.db.open) {
+      // A first sync that fails may keep failing for long (no network, a server this desk cannot read):
+      // the queue is not left without its indexes, nor retention off, meanwhile. The next pull sets them
+      // aside again while the cache has still not caught up.
+      if (bulk && !active.signal.aborted && ctx.db.open) {
         await finishBulkLoad(writer).catch((failure: unknown) =>
           ctx.log.warn('Sync: the bulk load could not be indexed; it is tried again at the next pull', {
             error: failure instanceof Error ? failure.message : String(failure),
@@ -195,6 +197,8 @@ export function createSyncEngine(
       }
       throw error;
     } finally {
+      // Cases written but not yet announced (a failure ended the pull before its last page).
+      if (!active.signal.aborted) feed.announce([], undefined, true);
       // The thread ends with the pull, and with it whatever a failed or stopped pull had handed it.
       if (writer) await deps.writer?.release();
     }
@@ -214,7 +218,8 @@ export function createSyncEngine(
    */
   function announcer(bulk: boolean): PagePull['announce'] {
     let unannounced: string[] = [];
-    let announcedAt = 0;
+    // The first announcement comes bulkNotifyMs into the load, the cases of its first pages together.
+    let announcedAt = performance.now();
     return (caseIds, summaries, last) => {
       if (!bulk) {
         if (caseIds.length > 0) ctx.emit('cases.changed', { caseIds, ...(summaries ? { summaries } : {}) });
@@ -268,15 +273,19 @@ export function createSyncEngine(
   async function pullHere(feed: PagePull): Promise<void> {
     const { active } = feed;
     // Checked by readSyncPage below, which reads only the fields the cache files a case under.
-    const fetchPage = (after: number): Promise<unknown> =>
+    const fetchPage = (after: number): Promise<{ after: number; body: unknown }> =>
       quietly(
-        api.callUnchecked(ROUTES.sync, { query: { after, limit: tuning.pageSize }, signal: active.signal }),
+        api
+          .callUnchecked(ROUTES.sync, { query: { after, limit: tuning.pageSize }, signal: active.signal })
+          .then((body) => ({ after, body })),
       );
     let fetching = fetchPage(feed.state.cursor);
     for (;;) {
-      const body = await awaitPage(feed, fetching, fetchPage, async () => {});
+      const { after, body } = await awaitPage(feed, fetching, fetchPage, async () => {});
       if (active.signal.aborted) return;
-      const page = rowsOf(readSyncPage(body));
+      const checked = readSyncPage(body);
+      checkAdvances(checked, after);
+      const page = rowsOf(checked);
       // The next page is asked for now, from where this one ends: the server reads and sends it while this
       // one is written, on another core.
       if (page.hasMore) fetching = fetchPage(page.cursor);
@@ -336,6 +345,8 @@ export function createSyncEngine(
         previous = quietly(
           job.written.then((done) => {
             feed.state = done.state;
+            // Signed out meanwhile: the page is written, but nobody is told of this run any more.
+            if (active.signal.aborted) return;
             progress.applied += head.changes;
             progress.cursor = done.state.cursor;
             feed.announce(done.caseIds, undefined, !head.hasMore);

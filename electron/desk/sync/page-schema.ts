@@ -106,6 +106,15 @@ export class MalformedPageError extends Error {
   }
 }
 
+/**
+ * A page asked for after `after` must end past it while there is more, and never before it: a server whose
+ * feed does not move on would otherwise be asked for the same page for ever.
+ */
+export function checkAdvances(page: Pick<SyncPage, 'cursor' | 'hasMore'>, after: number): void {
+  if (page.cursor < after || (page.hasMore && page.cursor === after))
+    throw new MalformedPageError(`its cursor ${page.cursor} does not move on from ${after}`);
+}
+
 /** The page, checked; the case details in it are the objects the server sent, not copies. */
 export function readSyncPage(body: unknown): SyncPage {
   const parsed = page.safeParse(body);

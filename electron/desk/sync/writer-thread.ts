@@ -3,8 +3,8 @@
 // renderer is never held by them (issue #13). One request at a time, in the order sent. Each page and its
 // cursor commit in one transaction, exactly as on the desk's own connection (apply-page.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { applySyncPage, rowsOf } from './apply-page';
-import { readSyncPage } from './page-schema';
+import { applyRowsPage, rowsOf } from './apply-page';
+import { checkAdvances, MalformedPageError, readSyncPage } from './page-schema';
 import {
   openWriterConnection,
   type WriterReply,
@@ -14,6 +14,15 @@ import {
 
 const port = parentPort!;
 const db = openWriterConnection(workerData as WriterStart);
+
+/** The page's JSON; bytes that are not JSON are a page the desk cannot read, as on the desk's connection. */
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  } catch (error) {
+    throw new MalformedPageError(`not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
 
 function failure(id: number, error: unknown): WriterReply {
   const { message, code, name } = error as { message?: unknown; code?: unknown; name?: unknown };
@@ -33,7 +42,8 @@ port.postMessage({ id: 0, kind: 'ready' } satisfies WriterReply);
 port.on('message', (request: WriterRequest) => {
   try {
     if (request.kind === 'page') {
-      const checked = readSyncPage(JSON.parse(Buffer.from(request.bytes).toString('utf8')) as unknown);
+      const checked = readSyncPage(parseJson(request.bytes));
+      checkAdvances(checked, request.after);
       // The cursor first: the desk asks for the next page while this one is written.
       port.postMessage({
         id: request.id,
@@ -42,7 +52,7 @@ port.on('message', (request: WriterRequest) => {
         hasMore: checked.hasMore,
         changes: checked.changes.length,
       } satisfies WriterReply);
-      const applied = applySyncPage(db, { ...rowsOf(checked), after: request.after }, new Date(request.at));
+      const applied = applyRowsPage(db, { ...rowsOf(checked), after: request.after }, new Date(request.at));
       port.postMessage({
         id: request.id,
         kind: 'applied',

@@ -174,7 +174,19 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
   };
 
   function start(): Promise<SyncWriter | null> {
-    const started = new Worker(options.entry ?? defaultEntry(), {
+    let started: Worker;
+    try {
+      started = spawn();
+    } catch (error) {
+      // A thread refused at once (a bad path, arguments this runtime does not take) is a thread that cannot start.
+      stop(error instanceof Error ? error.message : String(error));
+      return Promise.resolve(null);
+    }
+    return listen(started);
+  }
+
+  function spawn(): Worker {
+    return new Worker(options.entry ?? defaultEntry(), {
       workerData: {
         file: db.name,
         keyHex: options.key?.toString('hex') ?? null,
@@ -183,6 +195,9 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
       // From the TypeScript source (tests) the thread needs tsx's loader, which a desk run with tsx passes on.
       ...(needsLoader(options.entry) ? { execArgv: [...process.execArgv, '--import', 'tsx'] } : {}),
     });
+  }
+
+  function listen(started: Worker): Promise<SyncWriter | null> {
     worker = started;
     started.on('message', (reply: WriterReply) => {
       const queue = waiting.get(reply.id);

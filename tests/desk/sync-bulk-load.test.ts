@@ -312,19 +312,27 @@ describe('the first sync against the real server', () => {
     const desk = await openDesk(server.url, { sync: { pageSize: 40, bulkNotifyMs: 60_000 }, ...options });
     desks.push(desk);
     const changed = recordEvents(desk.desk, 'cases.changed');
+    const statuses = recordEvents(desk.desk, 'sync.status');
     const synced = caughtUp(desk, server);
     await signIn(desk.desk, addDeskUser(server));
     const idle = await synced;
-    return { server, desk, changed, idle };
+    return { server, desk, changed, statuses, idle };
   }
 
   const cachedIndexes = (desk: TestDesk) => readDeskDb(desk.dataDir, (db) => indexes(db));
   const freshIndexes = () => indexes(cacheFile().db);
 
   it("writes through the writer's thread, tells the renderer once, and ends indexed", async () => {
-    const { server, desk, changed, idle } = await firstSync();
+    const { server, desk, changed, statuses, idle } = await firstSync();
     const pulls = desk.logs.filter((entry) => entry.message === 'Sync: pulling changes');
     expect(pulls[0]?.data).toMatchObject({ after: 0, bulk: true, thread: true });
+    // The progress counts the cases cached after each page (counted by the thread), never going back.
+    const counts = statuses
+      .filter((status) => status.state === 'syncing')
+      .map((status) => status.cachedCases);
+    expect(counts.length).toBeGreaterThan(2);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(counts.at(-1)).toBe(idle.cachedCases);
     expect(desk.logs.some((entry) => entry.message === 'Sync: the bulk load is indexed')).toBe(true);
     const serverCases = server.ctx.db.prepare('SELECT count(*) FROM cases').pluck().get() as number;
     expect(idle.cachedCases).toBe(serverCases);

@@ -119,11 +119,14 @@ export function createSyncEngine(
     nextAttemptAt: null,
   };
 
+  /** While the writer's thread writes, the count it took after its last page (writer-thread.ts says why). */
+  let countedByThread: number | null = null;
+
   function status(): SyncStatus {
     return {
       ...current,
       lastSyncedAt: readSyncState(ctx.db).lastSyncedAt,
-      cachedCases: countCachedCases(ctx.db),
+      cachedCases: countedByThread ?? countCachedCases(ctx.db),
     };
   }
 
@@ -199,6 +202,7 @@ export function createSyncEngine(
     } finally {
       // Cases written but not yet announced (a failure ended the pull before its last page).
       if (!active.signal.aborted) feed.announce([], undefined, true);
+      countedByThread = null;
       // The thread ends with the pull, and with it whatever a failed or stopped pull had handed it.
       if (writer) await deps.writer?.release();
     }
@@ -347,6 +351,7 @@ export function createSyncEngine(
             feed.state = done.state;
             // Signed out meanwhile: the page is written, but nobody is told of this run any more.
             if (active.signal.aborted) return;
+            countedByThread = done.cachedCases;
             progress.applied += head.changes;
             progress.cursor = done.state.cursor;
             feed.announce(done.caseIds, undefined, !head.hasMore);

@@ -25,7 +25,7 @@ export type WriterReply =
   /** Sent once, when the thread has opened the cache and can take requests. */
   | { id: 0; kind: 'ready' }
   | { id: number; kind: 'parsed'; cursor: number; hasMore: boolean; changes: number }
-  | { id: number; kind: 'applied'; caseIds: string[]; state: SyncState }
+  | { id: number; kind: 'applied'; caseIds: string[]; state: SyncState; cachedCases: number }
   | { id: number; kind: 'done' }
   /** The request failed: nothing of it was written. A page that fails answers this instead of the rest. */
   | { id: number; kind: 'failed'; error: { name: string; message: string; code?: string } };

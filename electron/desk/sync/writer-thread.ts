@@ -3,6 +3,7 @@
 // renderer is never held by them (issue #13). One request at a time, in the order sent. Each page and its
 // cursor commit in one transaction, exactly as on the desk's own connection (apply-page.ts).
 import { parentPort, workerData } from 'node:worker_threads';
+import { countCachedCases } from '../cache/queue';
 import { applyRowsPage, rowsOf } from './apply-page';
 import { checkAdvances, MalformedPageError, readSyncPage } from './page-schema';
 import {
@@ -58,6 +59,9 @@ port.on('message', (request: WriterRequest) => {
         kind: 'applied',
         caseIds: applied.caseIds,
         state: applied.state,
+        // Counted here, where the pages just written are in the page cache: on the desk's connection every
+        // page of the index would be read and decrypted again after each commit of this one.
+        cachedCases: countCachedCases(db),
       } satisfies WriterReply);
     } else if (request.kind === 'transaction') {
       db.transaction(() => {

@@ -18,6 +18,8 @@ import type { SyncState } from './sync-state';
 export interface WrittenPage {
   caseIds: string[];
   state: SyncState;
+  /** How many cases the cache holds once the page is written. */
+  cachedCases: number;
 }
 
 export interface PageHead {
@@ -161,8 +163,8 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
         ),
         written: quiet(
           applied!.then((reply) => {
-            const { caseIds, state } = reply as Extract<WriterReply, { kind: 'applied' }>;
-            return { caseIds, state };
+            const { caseIds, state, cachedCases } = reply as Extract<WriterReply, { kind: 'applied' }>;
+            return { caseIds, state, cachedCases };
           }),
         ),
       };

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseDetail, SyncPage } from '../../shared/api/types';
-import { applySyncPage, applySyncSlice, type SliceLimits } from '../../electron/desk/sync/apply-page';
+import { applyRowsSlice, applySyncPage, rowsOf, type SliceLimits } from '../../electron/desk/sync/apply-page';
 import { beginRefetch } from '../../electron/desk/sync/refetch';
 import { readSyncState } from '../../electron/desk/sync/sync-state';
 import { readSyncPage } from '../../electron/desk/sync/page-schema';
@@ -122,7 +122,7 @@ describe('applying a page in slices', () => {
     const seen: [number[], number, number][] = [];
     let from = 0;
     do {
-      const applied = applySyncSlice(db, sliced, from, limits, AT, clock);
+      const applied = applyRowsSlice(db, rowsOf(sliced), from, limits, AT, clock);
       seen.push([sliced.changes.slice(from, applied.next).map((change) => change.seq), applied.state.cursor, applied.next]);
       from = applied.next;
     } while (from < sliced.changes.length);
@@ -162,7 +162,7 @@ describe('applying a page in slices', () => {
   it('moves the cursor of an empty page in one slice', () => {
     const db = open(':memory:');
     const empty = { changes: [], cursor: 40, hasMore: false };
-    expect(applySyncSlice(db, empty, 0, { maxChanges: 2, budgetMs: 25 }, AT)).toMatchObject({
+    expect(applyRowsSlice(db, rowsOf(empty), 0, { maxChanges: 2, budgetMs: 25 }, AT)).toMatchObject({
       next: 0,
       state: { cursor: 40, lastSyncedAt: AT.toISOString() },
     });

@@ -1,7 +1,7 @@
 // Applies one /v1/sync page: its cases and its cursor in ONE transaction, so that after a crash the stored
 // cursor always says exactly which changes the cache holds, and the next pull resumes right after them.
 // A page of 500 full case details can take longer to write than the event loop, which also answers the
-// renderer, may be held; so the engine applies it in slices (applySyncSlice), each a page in its own right:
+// renderer, may be held; so the engine applies it in slices (applyRowsSlice), each a page in its own right:
 // its changes and the seq of its last change as cursor, in one transaction.
 import type { CaseSummary, SyncPage } from '../../../shared/api/types';
 import { caseRowOf, writeCaseRow, type CaseRow } from '../cache/apply-case';
@@ -114,16 +114,6 @@ export function applyRowsSlice(
     })
     .immediate();
 }
-
-/** applyRowsSlice for a page as the server sent it. */
-export const applySyncSlice = (
-  db: DeskDb,
-  page: SyncPage,
-  from: number,
-  limits: SliceLimits,
-  at: Date,
-  clock?: () => number,
-): AppliedSlice => applyRowsSlice(db, rowsOf(page), from, limits, at, clock);
 
 /** Applies a whole page in one transaction. */
 export const applySyncPage = (db: DeskDb, page: SyncPage, at: Date): AppliedPage =>

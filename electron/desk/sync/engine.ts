@@ -18,7 +18,7 @@ import { readPokes } from './event-stream';
 import { checkAdvances, readSyncPage } from './page-schema';
 import { beginRefetch } from './refetch';
 import { readSyncState, type SyncState } from './sync-state';
-import type { SyncWriter, SyncWriterThread } from './writer';
+import { quiet, type SyncWriter, type SyncWriterThread } from './writer';
 
 export interface SyncTuning {
   /** Changes per /v1/sync page; the server allows 500 at most. */
@@ -267,18 +267,13 @@ export function createSyncEngine(
     }
   }
 
-  /** A page asked for ahead may fail after the pull stopped waiting for it: never reported as unhandled. */
-  function quietly<T>(fetched: Promise<T>): Promise<T> {
-    fetched.catch(() => {});
-    return fetched;
-  }
-
   /** Pulls the pages and writes each here, checked and worked out into rows, in slices (apply-page.ts). */
   async function pullHere(feed: PagePull): Promise<void> {
     const { active } = feed;
-    // Checked by readSyncPage below, which reads only the fields the cache files a case under.
+    // Checked by readSyncPage below, which reads only the fields the cache files a case under. A page asked
+    // for ahead may fail after the pull stopped waiting for it: quiet() keeps that from being unhandled.
     const fetchPage = (after: number): Promise<{ after: number; body: unknown }> =>
-      quietly(
+      quiet(
         api
           .callUnchecked(ROUTES.sync, { query: { after, limit: tuning.pageSize }, signal: active.signal })
           .then((body) => ({ after, body })),
@@ -331,7 +326,7 @@ export function createSyncEngine(
   async function pullThroughThread(feed: PagePull, writer: SyncWriter): Promise<void> {
     const { active, progress } = feed;
     const fetchPage = (after: number): Promise<{ after: number; bytes: Uint8Array }> =>
-      quietly(
+      quiet(
         api
           .getBytes(ROUTES.sync.path, { params: { after, limit: tuning.pageSize }, signal: active.signal })
           .then(({ bytes }) => ({ after, bytes })),
@@ -346,7 +341,7 @@ export function createSyncEngine(
         const head = await job.parsed;
         if (head.hasMore) fetching = fetchPage(head.cursor);
         await previous;
-        previous = quietly(
+        previous = quiet(
           job.written.then((done) => {
             feed.state = done.state;
             // Signed out meanwhile: the page is written, but nobody is told of this run any more.

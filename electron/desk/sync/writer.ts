@@ -87,8 +87,11 @@ function defaultEntry(): string {
 const needsLoader = (entry: string | undefined) =>
   (entry ?? defaultEntry()).endsWith('.ts') && !process.execArgv.some((argument) => argument.includes('tsx'));
 
-/** A promise whose rejection its caller may never wait for (a page's `written` once its `parsed` failed). */
-function quiet<T>(promise: Promise<T>): Promise<T> {
+/**
+ * A promise whose rejection its caller may never wait for (a page's `written` once its `parsed` failed, a
+ * page asked for ahead after the pull stopped waiting): never reported as unhandled, still seen by an await.
+ */
+export function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
   return promise;
 }

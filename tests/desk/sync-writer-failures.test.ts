@@ -18,7 +18,14 @@ import { syntheticCase } from './fixtures/synthetic-cases';
 import { tempDir } from './fixtures/live-desk';
 
 const opened: DeskDb[] = [];
-afterEach(() => {
+/** The engines and writer threads of the test, closed after it (before its cache). */
+const running: { engine: { close(): Promise<void> }; writer: { close(): Promise<void> } }[] = [];
+
+afterEach(async () => {
+  for (const { engine, writer } of running.splice(0)) {
+    await engine.close();
+    await writer.close();
+  }
   for (const db of opened.splice(0)) if (db.open) db.close();
 });
 
@@ -100,6 +107,7 @@ function syncOf(
     ...tuningOverrides,
   };
   const engine = createSyncEngine(ctx, api, tuning, { writer });
+  running.push({ engine, writer });
   return { engine, writer, logs, states, events, announced, ctx };
 }
 
@@ -130,23 +138,18 @@ describe("the first sync's writer thread, when things go wrong", () => {
              INSERT INTO fail_once VALUES ('${syntheticCase(25).id}');
              CREATE TRIGGER fail_page_2 BEFORE INSERT ON cases WHEN NEW.id IN (SELECT id FROM fail_once)
              BEGIN SELECT RAISE(ABORT, 'transient failure of page 2'); END;`);
-    const { engine, writer, logs, states } = syncOf(db, feed(3));
-    try {
-      engine.start();
-      await until(() => failures(logs).length > 0);
-      db.exec('DELETE FROM fail_once');
-      await until(() => states.at(-1) === 'idle');
-      expect(cachedIds(db).sort()).toEqual(feedIds(3).sort());
-      expect(readSyncState(db).cursor).toBe(3 * PAGE);
-      // The retry asked again from where the cache was: after the first page.
-      const pulls = logs
-        .filter((entry) => entry.message === 'Sync: pulling changes')
-        .map((entry) => entry.data?.after);
-      expect(pulls).toEqual([0, PAGE]);
-    } finally {
-      await engine.close();
-      await writer.close();
-    }
+    const { engine, logs, states } = syncOf(db, feed(3));
+    engine.start();
+    await until(() => failures(logs).length > 0);
+    db.exec('DELETE FROM fail_once');
+    await until(() => states.at(-1) === 'idle');
+    expect(cachedIds(db).sort()).toEqual(feedIds(3).sort());
+    expect(readSyncState(db).cursor).toBe(3 * PAGE);
+    // The retry asked again from where the cache was: after the first page.
+    const pulls = logs
+      .filter((entry) => entry.message === 'Sync: pulling changes')
+      .map((entry) => entry.data?.after);
+    expect(pulls).toEqual([0, PAGE]);
   }, 60_000);
 
   it('recovers from a thread that dies with a page in its hands, with no promise left unhandled', async () => {
@@ -157,7 +160,7 @@ describe("the first sync's writer thread, when things go wrong", () => {
     const vitestListeners = process.listeners('unhandledRejection');
     process.removeAllListeners('unhandledRejection');
     process.on('unhandledRejection', onUnhandled);
-    const { engine, writer, logs, states } = syncOf(
+    const { engine, logs, states } = syncOf(
       db,
       feed(2),
       {},
@@ -175,8 +178,6 @@ describe("the first sync's writer thread, when things go wrong", () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
       for (const listener of vitestListeners) process.on('unhandledRejection', listener);
-      await engine.close();
-      await writer.close();
     }
   }, 60_000);
 
@@ -189,27 +190,22 @@ describe("the first sync's writer thread, when things go wrong", () => {
       if (after === 2 * PAGE && !fixed) (page.changes[3]!.data as { status: string }).status = 'escalated';
       return JSON.stringify(page);
     };
-    const { engine, writer, logs, states, ctx } = syncOf(db, serve);
-    try {
-      engine.start();
-      await until(() => failures(logs).length >= 2);
-      expect(failures(logs)[0]?.data).toMatchObject({ code: 'malformed_sync_page' });
-      expect(isBulkLoading(db)).toBe(false);
-      // Case 0 was resolved in January: retention (30 days) deletes it now, not after the feed is read.
-      const purged = purgeResolvedCases(ctx, 30);
-      expect(purged).toBeGreaterThan(0);
-      expect(cachedIds(db)).not.toContain(syntheticCase(0).id);
-      fixed = true;
-      await until(() => states.at(-1) === 'idle');
-      // The retry set the indexes aside again and wrote the rest in the thread.
-      expect(pulls(logs).at(-1)).toMatchObject({ after: 2 * PAGE, bulk: true, thread: true });
-      expect(isBulkLoading(db)).toBe(false);
-      expect(cachedIds(db)).toHaveLength(4 * PAGE - purged);
-      expect(cachedIds(db)).toEqual(expect.arrayContaining(feedIds(4).slice(2 * PAGE)));
-    } finally {
-      await engine.close();
-      await writer.close();
-    }
+    const { engine, logs, states, ctx } = syncOf(db, serve);
+    engine.start();
+    await until(() => failures(logs).length >= 2);
+    expect(failures(logs)[0]?.data).toMatchObject({ code: 'malformed_sync_page' });
+    expect(isBulkLoading(db)).toBe(false);
+    // Case 0 was resolved in January: retention (30 days) deletes it now, not after the feed is read.
+    const purged = purgeResolvedCases(ctx, 30);
+    expect(purged).toBeGreaterThan(0);
+    expect(cachedIds(db)).not.toContain(syntheticCase(0).id);
+    fixed = true;
+    await until(() => states.at(-1) === 'idle');
+    // The retry set the indexes aside again and wrote the rest in the thread.
+    expect(pulls(logs).at(-1)).toMatchObject({ after: 2 * PAGE, bulk: true, thread: true });
+    expect(isBulkLoading(db)).toBe(false);
+    expect(cachedIds(db)).toHaveLength(4 * PAGE - purged);
+    expect(cachedIds(db)).toEqual(expect.arrayContaining(feedIds(4).slice(2 * PAGE)));
   }, 60_000);
 
   it('tells the renderer of every case written before a failure, and loads the rest in bulk after one timeout', async () => {
@@ -223,19 +219,14 @@ describe("the first sync's writer thread, when things go wrong", () => {
       return JSON.stringify(feedPage(after, 5));
     };
     // Longer than the test: without the failure, the load would announce its cases at its last page only.
-    const { engine, writer, logs, states, announced } = syncOf(db, serve, { bulkNotifyMs: 600_000 });
-    try {
-      engine.start();
-      await until(() => logs.some((entry) => entry.message === 'Sync: the server cannot be reached'));
-      await until(() => feedIds(2).every((id) => announced.includes(id)), 5000);
-      await until(() => states.at(-1) === 'idle');
-      expect(pulls(logs)[1]).toMatchObject({ after: 2 * PAGE, bulk: true, thread: true });
-      expect(cachedIds(db).sort()).toEqual(feedIds(5).sort());
-      expect(new Set(announced)).toEqual(new Set(feedIds(5)));
-    } finally {
-      await engine.close();
-      await writer.close();
-    }
+    const { engine, logs, states, announced } = syncOf(db, serve, { bulkNotifyMs: 600_000 });
+    engine.start();
+    await until(() => logs.some((entry) => entry.message === 'Sync: the server cannot be reached'));
+    await until(() => feedIds(2).every((id) => announced.includes(id)), 5000);
+    await until(() => states.at(-1) === 'idle');
+    expect(pulls(logs)[1]).toMatchObject({ after: 2 * PAGE, bulk: true, thread: true });
+    expect(cachedIds(db).sort()).toEqual(feedIds(5).sort());
+    expect(new Set(announced)).toEqual(new Set(feedIds(5)));
   }, 60_000);
 
   it('acts on a 410 only once the page in the thread has committed, and refetches from there', async () => {
@@ -248,20 +239,15 @@ describe("the first sync's writer thread, when things go wrong", () => {
       }
       return JSON.stringify(feedPage(after, 4));
     };
-    const { engine, writer, logs, states } = syncOf(db, serve);
-    try {
-      engine.start();
-      await until(() => states.at(-1) === 'idle');
-      const refetch = logs.find((entry) => entry.message.startsWith('Sync: the server no longer keeps'));
-      expect(refetch?.data).toEqual({ after: 2 * PAGE });
-      expect(failures(logs)).toEqual([]);
-      expect(cachedIds(db).sort()).toEqual(feedIds(4).sort());
-      expect(readSyncState(db)).toMatchObject({ cursor: 4 * PAGE, refetching: false });
-      expect(isBulkLoading(db)).toBe(false);
-    } finally {
-      await engine.close();
-      await writer.close();
-    }
+    const { engine, logs, states } = syncOf(db, serve);
+    engine.start();
+    await until(() => states.at(-1) === 'idle');
+    const refetch = logs.find((entry) => entry.message.startsWith('Sync: the server no longer keeps'));
+    expect(refetch?.data).toEqual({ after: 2 * PAGE });
+    expect(failures(logs)).toEqual([]);
+    expect(cachedIds(db).sort()).toEqual(feedIds(4).sort());
+    expect(readSyncState(db)).toMatchObject({ cursor: 4 * PAGE, refetching: false });
+    expect(isBulkLoading(db)).toBe(false);
   }, 60_000);
 
   it('lets a run started while the stopped one still writes wait for it: nothing lost, nothing refused', async () => {
@@ -270,22 +256,17 @@ describe("the first sync's writer thread, when things go wrong", () => {
       await new Promise((resolve) => setTimeout(resolve, 15));
       return JSON.stringify(feedPage(after, 10));
     };
-    const { engine, writer, logs, states } = syncOf(db, serve);
-    try {
-      for (let round = 0; round < 5; round++) {
-        engine.start();
-        await new Promise((resolve) => setTimeout(resolve, 25 + round * 7));
-        engine.stop();
-      }
+    const { engine, logs, states } = syncOf(db, serve);
+    for (let round = 0; round < 5; round++) {
       engine.start();
-      await until(() => states.at(-1) === 'idle');
-      expect(failures(logs)).toEqual([]);
-      expect(cachedIds(db).sort()).toEqual(feedIds(10).sort());
-      expect(isBulkLoading(db)).toBe(false);
-    } finally {
-      await engine.close();
-      await writer.close();
+      await new Promise((resolve) => setTimeout(resolve, 25 + round * 7));
+      engine.stop();
     }
+    engine.start();
+    await until(() => states.at(-1) === 'idle');
+    expect(failures(logs)).toEqual([]);
+    expect(cachedIds(db).sort()).toEqual(feedIds(10).sort());
+    expect(isBulkLoading(db)).toBe(false);
   }, 60_000);
 
   it('refuses a page whose cursor does not move on, instead of asking for it for ever', async () => {
@@ -297,19 +278,14 @@ describe("the first sync's writer thread, when things go wrong", () => {
         after === 0 ? { ...feedPage(0, 2), hasMore: true } : { changes: [], cursor: after, hasMore: true },
       );
     };
-    const { engine, writer, logs } = syncOf(db, serve, { backoff: { baseMs: 200, maxMs: 200 } });
-    try {
-      engine.start();
-      await until(() => failures(logs).length > 0);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(failures(logs)[0]?.data).toMatchObject({ code: 'malformed_sync_page' });
-      // A pull every backoff, two pages each: not thousands.
-      expect(calls).toBeLessThan(15);
-      expect(cachedIds(db)).toHaveLength(PAGE);
-    } finally {
-      await engine.close();
-      await writer.close();
-    }
+    const { engine, logs } = syncOf(db, serve, { backoff: { baseMs: 200, maxMs: 200 } });
+    engine.start();
+    await until(() => failures(logs).length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(failures(logs)[0]?.data).toMatchObject({ code: 'malformed_sync_page' });
+    // A pull every backoff, two pages each: not thousands.
+    expect(calls).toBeLessThan(15);
+    expect(cachedIds(db)).toHaveLength(PAGE);
   }, 60_000);
 
   it('says nothing more of a run once it is stopped, though the page in the thread is written', async () => {
@@ -323,49 +299,38 @@ describe("the first sync's writer thread, when things go wrong", () => {
       });
       return JSON.stringify({ changes, cursor: after + 500, hasMore: after + 500 < 5000 });
     };
-    const { engine, writer, events } = syncOf(db, serve);
-    try {
-      let stoppedAt = -1;
-      const stopAtFirstProgress = setInterval(() => {
-        const progressed = events.some(
-          (entry) =>
-            ((entry.payload as { progress?: { applied: number } | null }).progress?.applied ?? 0) > 0,
-        );
-        if (progressed && stoppedAt < 0) {
-          engine.stop();
-          stoppedAt = events.length;
-          clearInterval(stopAtFirstProgress);
-        }
-      }, 1);
-      engine.start();
-      await until(() => stoppedAt >= 0);
-      await engine.settle();
-      const afterStop = events.slice(stoppedAt);
-      expect(afterStop.filter((entry) => entry.event === 'cases.changed')).toEqual([]);
-      expect(afterStop.filter((entry) => (entry.payload as { progress?: unknown }).progress)).toEqual([]);
-      // The page the thread had was written all the same, with its cursor.
-      expect(readSyncState(db).cursor % 500).toBe(0);
-      expect(cachedIds(db)).toHaveLength(readSyncState(db).cursor);
-    } finally {
-      await engine.close();
-      await writer.close();
-    }
+    const { engine, events } = syncOf(db, serve);
+    let stoppedAt = -1;
+    const stopAtFirstProgress = setInterval(() => {
+      const progressed = events.some(
+        (entry) => ((entry.payload as { progress?: { applied: number } | null }).progress?.applied ?? 0) > 0,
+      );
+      if (progressed && stoppedAt < 0) {
+        engine.stop();
+        stoppedAt = events.length;
+        clearInterval(stopAtFirstProgress);
+      }
+    }, 1);
+    engine.start();
+    await until(() => stoppedAt >= 0);
+    await engine.settle();
+    const afterStop = events.slice(stoppedAt);
+    expect(afterStop.filter((entry) => entry.event === 'cases.changed')).toEqual([]);
+    expect(afterStop.filter((entry) => (entry.payload as { progress?: unknown }).progress)).toEqual([]);
+    // The page the thread had was written all the same, with its cursor.
+    expect(readSyncState(db).cursor % 500).toBe(0);
+    expect(cachedIds(db)).toHaveLength(readSyncState(db).cursor);
   }, 60_000);
 
   it('writes on the desk connection when the thread is refused at once (a path a worker cannot take)', async () => {
     const db = cacheFile();
-    const { engine, writer, logs, states } = syncOf(db, feed(3), {}, 'relative/sync-writer.js');
-    try {
-      engine.start();
-      await until(() => states.at(-1) === 'idle');
-      expect(pulls(logs)[0]).toMatchObject({ bulk: true, thread: false });
-      expect(failures(logs)).toEqual([]);
-      expect(cachedIds(db).sort()).toEqual(feedIds(3).sort());
-      expect(isBulkLoading(db)).toBe(false);
-    } finally {
-      await engine.close();
-      await writer.close();
-    }
+    const { engine, logs, states } = syncOf(db, feed(3), {}, 'relative/sync-writer.js');
+    engine.start();
+    await until(() => states.at(-1) === 'idle');
+    expect(pulls(logs)[0]).toMatchObject({ bulk: true, thread: false });
+    expect(failures(logs)).toEqual([]);
+    expect(cachedIds(db).sort()).toEqual(feedIds(3).sort());
+    expect(isBulkLoading(db)).toBe(false);
   }, 60_000);
 
   it("has a write on the desk's connection wait for the thread's transaction when it begins IMMEDIATE", async () => {

@@ -2,11 +2,9 @@
 // from a server change to the desk's cache, each beside a baseline measured on the same machine in the
 // same run.
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import readline from 'node:readline';
 import type { DeskEvent, DeskEvents } from '../shared/desk-api/contract';
 import { queueQuery, type QueueQuery } from '../shared/desk-api/schemas';
 import type { LoginResult, SignInResult } from '../shared/api/types';
@@ -22,6 +20,7 @@ import { DESK_MIGRATIONS } from '../electron/desk/db/migrations/index';
 import { storeKey } from '../electron/desk/storage/data-key';
 import { createDeskService, type DeskService } from '../electron/desk/service';
 import { SYNTHETIC_AGENTS, syntheticCase } from '../tests/desk/fixtures/synthetic-cases';
+import { startChildServer, type ChildServer } from './child-server';
 import { compare, figureAtMost, percentile, ratioAtLeast, round, timed, type Comparison } from './measure';
 
 export const QUIET = {
@@ -29,52 +28,6 @@ export const QUIET = {
   warn: () => {},
   error: (message: string) => console.error(`desk: ${message}`),
 };
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
-
-export interface ChildServer {
-  url: string;
-  dataDir: string;
-  stop(): Promise<void>;
-}
-
-/**
- * The platform server in a process of its own, as the app runs its bundled server: the event-loop stall
- * measured during the sync is then the desk's alone.
- */
-export async function startChildServer(dataDir: string, loadCases: number): Promise<ChildServer> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'electron/server/cli.ts',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--seed',
-      'load',
-      '--cases',
-      String(loadCases),
-    ],
-    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let url: string | null = null;
-  for await (const line of readline.createInterface({ input: child.stdout! })) {
-    url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)?.[0] ?? null;
-    if (url) break;
-  }
-  if (!url) throw new Error('The benchmark server exited before it listened.');
-  return {
-    url,
-    dataDir,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 const account = (username: string) => DEMO_ACCOUNTS.find((candidate) => candidate.username === username)!;
 

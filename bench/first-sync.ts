@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDeskService } from '../electron/desk/service';
-import { benchFirstSync, QUIET, startChildServer } from './desk.bench';
+import { startChildServer } from './child-server';
+import { benchFirstSync, QUIET } from './desk.bench';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { cases: { type: 'string' }, 'server-data': { type: 'string' } } });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { QueueQuery, QueuePage, SyncStatus } from '../shared/desk-api/schemas';
 import { totpCodeAt } from '../electron/server/auth/totp';
 import { startBrowserHost, type BrowserHost } from '../tests/e2e/browser-host';
-import { startChildServer, type ChildServer } from './desk.bench';
+import { startChildServer, type ChildServer } from './child-server';
 import { compare, figureAtMost, percentile, round, type Comparison } from './measure';
 
 const ANA = { username: 'ana', password: 'ana-demo-pass', totpSecret: 'ANAAGENTANAAGENTANAAGENTANAAGENT' };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildServer, type BuiltServer } from './app';
 import type { ServerConfig } from './config';
 import { openDatabase } from './db/open';
+import { startWalCheckpoints } from './db/wal-checkpoints';
 
 export const DATABASE_FILE = 'platform.db';
 
@@ -44,6 +45,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }, 60_000);
   checkpointing.unref();
   await built.app.listen({ host: config.host, port: config.port });
+  const walCheckpoints = startWalCheckpoints(db, { warn: (message) => built.app.log.warn(message) });
   const address = built.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   let closed = false;
@@ -55,6 +57,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       closed = true;
       clearInterval(checkpointing);
       await built.app.close();
+      await walCheckpoints.close();
       built.ctx.checkpoints.flush();
       db.close();
     },

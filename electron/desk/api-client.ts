@@ -12,6 +12,7 @@ import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig, type Me
 import type { z } from 'zod';
 import { isApiErrorCode, type ApiErrorCode, type HttpStatusErrorCode } from '../../shared/api/errors';
 import {
+  BACKGROUND_REQUEST_HEADER,
   pathOf,
   type RouteBody,
   type RouteParams,
@@ -72,6 +73,11 @@ export interface ApiClientOptions {
   token(): string | null;
   /** A call sent with `token` came back 401: that session is over. */
   onUnauthenticated(token: string, error: PlatformError): void;
+  /**
+   * Whether the user is at the desk now. A GET made while they are not goes as a background request
+   * (`X-Background-Request: 1`): it does not slide the server's idle timeout. Absent: always present.
+   */
+  userPresent?(): boolean;
   timeoutMs?: number;
 }
 
@@ -174,12 +180,13 @@ export function createApiClient(options: ApiClientOptions): PlatformApi {
     transitional: { clarifyTimeoutError: true },
   });
 
-  function headersFor(call: CallOptions): { headers: Record<string, string>; token: string | null } {
+  function headersFor(method: Method, call: CallOptions): { headers: Record<string, string>; token: string | null } {
     const headers = { ...call.headers };
     if (call.auth === false) return { headers, token: null };
     const token = options.token();
     if (!token) throw new SignedOutError();
     headers.authorization = `Bearer ${token}`;
+    if (method.toUpperCase() === 'GET' && options.userPresent?.() === false) headers[BACKGROUND_REQUEST_HEADER] = '1';
     return { headers, token };
   }
 
@@ -196,7 +203,7 @@ export function createApiClient(options: ApiClientOptions): PlatformApi {
     call: CallOptions,
     config: AxiosRequestConfig = {},
   ) {
-    const { headers, token } = headersFor(call);
+    const { headers, token } = headersFor(method, call);
     try {
       const response = await http.request<T>({
         method,
@@ -256,7 +263,7 @@ export function createApiClient(options: ApiClientOptions): PlatformApi {
       return { bytes: Buffer.from(response.data), mime };
     },
     async openStream(path: string, call: CallOptions & { signal: AbortSignal }) {
-      const { headers, token } = headersFor(call);
+      const { headers, token } = headersFor('GET', call);
       // The stream itself has no timeout (it is meant to stay open), but its headers must come in time.
       const connection = new AbortController();
       const abort = () => connection.abort();

@@ -12,7 +12,6 @@ import {
 import type { DeskResult } from '../../shared/desk-api/schemas';
 import type { SupportSnapshot } from '../../shared/desk-api/worker-protocol';
 import { checkServerUrl } from '../../shared/desk-api/server-url';
-import { createApiClient } from './api-client';
 import { auditHandlers } from './audit/handlers';
 import { DEFAULT_AUDIT_TUNING, createAuditVerifier, type AuditTuning } from './audit/verifier';
 import { cacheHandlers } from './cache/handlers';
@@ -26,7 +25,7 @@ import { dossierHandlers } from './dossier/handlers';
 import { supervisionHandlers } from './supervision/handlers';
 import { DeskFailure, joinHandlers, withInputChecks } from './handlers';
 import { createOutbox } from './outbox/outbox';
-import { createSession } from './session';
+import { createSessionWithApi } from './session';
 import { sessionHandlers } from './session-handlers';
 import { DEFAULT_SETTINGS, readSettings, settingsHandlers } from './settings';
 import { serverHandlers } from './server-handlers';
@@ -152,14 +151,7 @@ export async function createDeskService(options: DeskServiceOptions): Promise<De
   const serverChanged = bindCacheToServer(db, server);
   if (serverChanged) log.warn('The server changed: the cached cases were dropped and sync starts afresh', { server });
 
-  // The session and its API client need each other: the client reads the session's token, and tells the
-  // session when the server refused it.
-  const api = createApiClient({
-    baseUrl: serverUrl,
-    token: () => session.token(),
-    onUnauthenticated: (token, error) => session.expire(token, error.message, error.idleMinutes),
-  });
-  const session = createSession(ctx, api);
+  const { api, session } = createSessionWithApi(ctx, serverUrl);
   const currentUser = () => session.user();
   // The page may have shown server content once someone signed in: it may no longer choose the server.
   let signedInThisRun = false;

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { ROUTES } from '../../shared/api/routes';
 import type { Me, SignInResult } from '../../shared/api/types';
 import type { SessionState, SignInStep } from '../../shared/desk-api/contract';
-import { SignedOutError, type PlatformApi, PlatformError } from './api-client';
+import { createApiClient, SignedOutError, type PlatformApi, PlatformError } from './api-client';
 import type { DeskContext } from './context';
 import { DeskFailure } from './handlers';
 
@@ -33,6 +33,13 @@ export interface DeskSession {
    */
   markActive(): Promise<void>;
   /**
+   * Whether the user was seen lately (input in the last PRESENCE_WINDOW_MS, or signing in): a read the
+   * desk makes while they are not is sent as a background request, which does not slide the server's
+   * idle timeout (a KYT alert left open, re-read whenever its case changes, would otherwise keep the
+   * session of someone who left alive for ever).
+   */
+  present(): boolean;
+  /**
    * A call made with `token` came back 401; `idleMinutes` when the server ended it for inactivity. Ignored
    * if that token is no longer the session's.
    */
@@ -57,12 +64,41 @@ interface Signing {
 /** How often the user's presence reaches the server: well inside any idle timeout worth having. */
 export const PRESENCE_INTERVAL_MS = 4 * 60_000;
 
+/**
+ * How long after the user's last input the desk's reads still count as theirs. The renderer tells the desk
+ * of input at most once a minute (renderer/src/app/presence.ts), so someone at work is never out of it.
+ */
+export const PRESENCE_WINDOW_MS = 2 * 60_000;
+
+/**
+ * The session and its API client, which need each other: the client reads the session's token and asks it
+ * whether the user is at the desk, and tells it when the server refused the token.
+ */
+export function createSessionWithApi(
+  ctx: DeskContext,
+  baseUrl: string,
+  timeoutMs?: number,
+): { api: PlatformApi; session: DeskSession } {
+  let session: DeskSession | null = null;
+  const api = createApiClient({
+    baseUrl,
+    token: () => session?.token() ?? null,
+    onUnauthenticated: (token, error) => session?.expire(token, error.message, error.idleMinutes),
+    userPresent: () => session?.present() ?? true,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
+  session = createSession(ctx, api);
+  return { api, session };
+}
+
 export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
   const changes = new EventEmitter();
   let signing: Signing | null = null;
   let signedIn: { accessToken: string; user: Me } | null = null;
   /** When the server last heard from the user (ms since the epoch, by the desk's clock). */
   let presenceToldAt = 0;
+  /** When the user was last seen: their last input the renderer told of, or their sign-in. */
+  let seenAt = -Infinity;
 
   function signOutLocally(reason: 'sign_out' | 'expired') {
     const wasSignedIn = signedIn !== null;
@@ -83,10 +119,12 @@ export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
       return signedIn.user;
     },
     token: () => signedIn?.accessToken ?? null,
+    present: () => ctx.now().getTime() - seenAt < PRESENCE_WINDOW_MS,
 
     async markActive() {
       if (!signedIn) return;
       const now = ctx.now().getTime();
+      seenAt = now;
       if (now - presenceToldAt < PRESENCE_INTERVAL_MS) return;
       presenceToldAt = now;
       // A 401 ends the session through the API client; offline, the next input tries again later.
@@ -135,6 +173,7 @@ export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
       const user: Me = result.user;
       signedIn = { accessToken: result.accessToken, user };
       presenceToldAt = ctx.now().getTime();
+      seenAt = presenceToldAt;
       ctx.log.info('Signed in', { userId: user.id, role: user.role });
       changes.emit('change', { kind: 'signed_in', user } satisfies SessionChange);
       return { user, backupCodes: result.backupCodes ?? null };

@@ -80,6 +80,13 @@ import {
 } from './responses';
 
 /**
+ * Sent as `X-Background-Request: 1` on a GET, the request does not count as activity either, like a route
+ * declared `background`: a read the client makes on its own (a desk re-reading what another person
+ * changed while its user is away). Ignored on any other method: a write is always the person's.
+ */
+export const BACKGROUND_REQUEST_HEADER = 'x-background-request';
+
+/**
  * Who may call: anyone (`public`), the signer of a webhook (`webhook`: the signature is the credential),
  * any signed-in user (`signed_in`), or the listed roles only.
  */

@@ -7,13 +7,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { DeskEvent, DeskEvents } from '../../shared/desk-api/contract';
-import { createApiClient, type PlatformApi } from '../../electron/desk/api-client';
+import type { PlatformApi } from '../../electron/desk/api-client';
 import type { DeskContext } from '../../electron/desk/context';
 import { joinHandlers, withInputChecks, type CheckedDeskHandlers, type DeskHandlers } from '../../electron/desk/handlers';
 import { openDeskDatabase } from '../../electron/desk/db/open';
 import { OWN_MIGRATIONS } from '../../electron/desk/db/own-migrations/index';
 import { createOutbox, type Outbox } from '../../electron/desk/outbox/outbox';
-import { createSession, type DeskSession } from '../../electron/desk/session';
+import { createSessionWithApi, type DeskSession } from '../../electron/desk/session';
 import { createTestServer, freshCode, type TestServer, type TestUser } from '../server/harness';
 
 export interface SeenRequest {
@@ -180,14 +180,8 @@ export function openTestDesk(dataDir: string, baseUrl: string, options: TestDesk
       bus.emit(event, payload);
     },
   };
-  let session: DeskSession | null = null;
-  const api = createApiClient({
-    baseUrl,
-    token: () => session?.token() ?? null,
-    onUnauthenticated: (token, error) => session?.expire(token, error.message),
-    timeoutMs: 5_000,
-  });
-  session = createSession(ctx, api);
+  // Wired as the desk service wires them.
+  const { api, session } = createSessionWithApi(ctx, baseUrl, 5_000);
   return {
     ctx,
     api,

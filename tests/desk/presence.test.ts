@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/api/routes';
-import { PRESENCE_INTERVAL_MS } from '../../electron/desk/session';
+import { PRESENCE_INTERVAL_MS, PRESENCE_WINDOW_MS } from '../../electron/desk/session';
 import { addUser, tempDir, type TestUser } from '../server/harness';
 import { openTestDesk, signIn, startPlatform, type Platform, type TestDesk } from './outbox-harness';
 
@@ -70,5 +70,40 @@ describe('the user at the desk', () => {
       await desk.session.markActive();
       expect(presenceCalls()).toBe(round);
     }
+  });
+
+  describe("the desk's own reads", () => {
+    const meRequests = () => platform.proxy.requests.filter((r) => r.method === 'GET' && r.path === '/v1/me');
+    const sentAsBackground = () => meRequests().map((r) => r.headers['x-background-request'] === '1');
+
+    it('go as background requests while the user is away: re-reading what others change keeps nobody signed in', async () => {
+      await signIn(desk, platform.server, ana);
+      // Nobody at the desk: an alert left open is re-read whenever its case changes, here every 5 minutes.
+      for (let minute = 5; minute <= 25; minute += 5) {
+        advance(5 * MINUTE);
+        await expect(desk.api.call(ROUTES.me, {})).resolves.toMatchObject({ username: 'ana' });
+      }
+      expect(sentAsBackground()).toEqual([true, true, true, true, true]);
+      advance(6 * MINUTE);
+      await expect(desk.api.call(ROUTES.me, {})).rejects.toMatchObject({ status: 401, idleMinutes: 30 });
+      expect(desk.session.user()).toBeNull();
+    });
+
+    it("count as the user's while they are at the desk, as before", async () => {
+      await signIn(desk, platform.server, ana);
+      // Right after signing in, and within the window after input the renderer told of, reads are theirs.
+      await desk.api.call(ROUTES.me, {});
+      advance(3 * MINUTE);
+      await desk.session.markActive();
+      expect(presenceCalls()).toBe(1);
+      advance(PRESENCE_WINDOW_MS - 1000);
+      await desk.api.call(ROUTES.me, {});
+      expect(sentAsBackground()).toEqual([false, false]);
+      // That last read slid the timeout: 30 minutes after it, minus a little, the session still works,
+      // although 34 minutes have passed since the sign-in.
+      advance(30 * MINUTE - 1000);
+      await expect(desk.api.call(ROUTES.me, {})).resolves.toMatchObject({ username: 'ana' });
+      expect(sentAsBackground()).toEqual([false, false, true]);
+    });
   });
 });

@@ -136,6 +136,36 @@ describe('background reads', () => {
     expect((await me(server, accessToken)).status).toBe(200);
   });
 
+  it('include any GET sent as a background request (X-Background-Request: 1), which slides nothing', async () => {
+    const accessToken = await signedInServer();
+    const signedInAt = lastUsedAt(accessToken);
+    const get = (headers: Record<string, string>) =>
+      server.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${accessToken}`, ...headers } });
+    for (let i = 0; i < 7; i++) {
+      server.clock.advance(4 * MINUTE);
+      expect((await get({ 'x-background-request': '1' })).statusCode).toBe(200);
+    }
+    expect(lastUsedAt(accessToken)).toBe(signedInAt);
+    // Any other value is not the header's: the request is the person's.
+    server.clock.advance(MINUTE);
+    expect((await get({ 'x-background-request': 'yes' })).statusCode).toBe(200);
+    expect(lastUsedAt(accessToken)).not.toBe(signedInAt);
+  });
+
+  it('never include a write, whatever it says: the header is ignored and the write slides the timeout', async () => {
+    const accessToken = await signedInServer();
+    const signedInAt = lastUsedAt(accessToken);
+    server.clock.advance(2 * MINUTE);
+    const claim = await server.app.inject({
+      method: 'POST',
+      url: '/v1/cases/DSP-999999/claim',
+      headers: { authorization: `Bearer ${accessToken}`, 'x-background-request': '1' },
+      payload: {},
+    });
+    expect(claim.statusCode).toBe(404);
+    expect(lastUsedAt(accessToken)).not.toBe(signedInAt);
+  });
+
   it('include opening the event stream: a stream opened just before the timeout does not extend it', async () => {
     const accessToken = await signedInServer({ eventsHeartbeatMs: 20 });
     await server.app.listen({ host: '127.0.0.1', port: 0 });

@@ -70,7 +70,7 @@ describe('the WAL checkpoint thread', () => {
     await server.close();
     expect(fs.existsSync(path.join(dir, `${DATABASE_FILE}-wal`))).toBe(false);
     const reopened = openDatabase(path.join(dir, DATABASE_FILE));
-    cleanups.push(() => reopened.close());
+    cleanups.push(() => void reopened.close());
     expect(reopened.prepare('SELECT count(*) FROM scratch').pluck().get()).toBe(512);
   });
 
@@ -78,7 +78,7 @@ describe('the WAL checkpoint thread', () => {
     const open = () => {
       dir = tempDir();
       const db = openDatabase(path.join(dir, DATABASE_FILE));
-      cleanups.push(() => db.close());
+      cleanups.push(() => void db.close());
       return db;
     };
     const start = (db: Db, entry: string) => {
@@ -115,7 +115,7 @@ describe('the WAL checkpoint thread', () => {
   it('an in-memory store has no thread', () => {
     dir = tempDir();
     const db = openDatabase(':memory:');
-    cleanups.push(() => db.close());
+    cleanups.push(() => void db.close());
     const checkpoints = startWalCheckpoints(db, { warn: () => {} });
     expect(checkpoints.running()).toBe(false);
   });

@@ -4,7 +4,13 @@
 // Checks run in DESIGN §2's order: token (and role) → Idempotency-Key → body → query → the handler.
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import type { z } from 'zod';
-import type { RouteParams, RouteQuery, RouteResponse, RouteSpec } from '../../../shared/api/routes';
+import {
+  BACKGROUND_REQUEST_HEADER,
+  type RouteParams,
+  type RouteQuery,
+  type RouteResponse,
+  type RouteSpec,
+} from '../../../shared/api/routes';
 import { idempotencyKeyOf } from '../cases/idempotency';
 import type { ServerContext } from '../context';
 import { requireUser, type AuthUser } from './session';
@@ -41,7 +47,8 @@ export type RouteHandler<R extends RouteSpec> = (
 function authenticate(ctx: ServerContext, route: RouteSpec, request: FastifyRequest): AuthUser | null {
   const { access } = route;
   if (access === 'public' || access === 'webhook') return null;
-  const isActivity = route.background !== true;
+  const isActivity =
+    route.background !== true && !(route.method === 'GET' && request.headers[BACKGROUND_REQUEST_HEADER] === '1');
   // A call under a required Idempotency-Key checks the role only after its idempotency record (DESIGN §2's
   // order of checks for verdicts), so its handler does that itself.
   if (access === 'signed_in' || route.idempotencyKey === true) return requireUser(ctx, request, { isActivity });

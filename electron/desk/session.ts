@@ -119,13 +119,19 @@ export function createSession(ctx: DeskContext, api: PlatformApi): DeskSession {
       return signedIn.user;
     },
     token: () => signedIn?.accessToken ?? null,
-    present: () => ctx.now().getTime() - seenAt < PRESENCE_WINDOW_MS,
+    present() {
+      // A clock set back leaves the last input in the future: not a reason to count reads as the user's.
+      const since = ctx.now().getTime() - seenAt;
+      return since >= 0 && since < PRESENCE_WINDOW_MS;
+    },
 
     async markActive() {
       if (!signedIn) return;
       const now = ctx.now().getTime();
       seenAt = now;
-      if (now - presenceToldAt < PRESENCE_INTERVAL_MS) return;
+      const sinceTold = now - presenceToldAt;
+      // (A clock set back, leaving the last one in the future, does not hold the next one back.)
+      if (sinceTold >= 0 && sinceTold < PRESENCE_INTERVAL_MS) return;
       presenceToldAt = now;
       // A 401 ends the session through the API client; offline, the next input tries again later.
       await api.call(ROUTES.me, {}).catch(() => undefined);

@@ -3,12 +3,14 @@ import path from 'node:path';
 import { buildServer, type BuiltServer } from './app';
 import type { ServerConfig } from './config';
 import { openDatabase } from './db/open';
-import { startWalCheckpoints } from './db/wal-checkpoints';
+import { startWalCheckpoints, type WalCheckpoints } from './db/wal-checkpoints';
 
 export const DATABASE_FILE = 'platform.db';
 
 export interface RunningServer extends BuiltServer {
   url: string;
+  /** The thread that checkpoints the store's WAL (db/wal-checkpoints.ts). */
+  walCheckpoints: WalCheckpoints;
   close(): Promise<void>;
 }
 
@@ -51,14 +53,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let closed = false;
   return {
     ...built,
+    walCheckpoints,
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(checkpointing);
       await built.app.close();
-      await walCheckpoints.close();
       built.ctx.checkpoints.flush();
+      await walCheckpoints.close();
       db.close();
     },
   };

@@ -105,5 +105,19 @@ describe('the user at the desk', () => {
       await expect(desk.api.call(ROUTES.me, {})).resolves.toMatchObject({ username: 'ana' });
       expect(sentAsBackground()).toEqual([false, false, true]);
     });
+
+    it('do not count as the user\'s for as long as a clock set back leaves their last input in the future', async () => {
+      await signIn(desk, platform.server, ana);
+      advance(10 * MINUTE);
+      await desk.session.markActive();
+      expect(presenceCalls()).toBe(1);
+      // The computer's clock goes back an hour (the server's is the desk's here, and goes back too).
+      advance(-60 * MINUTE);
+      expect(desk.session.present()).toBe(false);
+      // The user's next input counts at once, and tells the server again.
+      await desk.session.markActive();
+      expect(desk.session.present()).toBe(true);
+      expect(presenceCalls()).toBe(2);
+    });
   });
 });

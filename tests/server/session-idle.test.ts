@@ -146,9 +146,23 @@ describe('background reads', () => {
       expect((await get({ 'x-background-request': '1' })).statusCode).toBe(200);
     }
     expect(lastUsedAt(accessToken)).toBe(signedInAt);
-    // Any other value is not the header's: the request is the person's.
-    server.clock.advance(MINUTE);
-    expect((await get({ 'x-background-request': 'yes' })).statusCode).toBe(200);
+    // Still refused once the session is idle: 30 minutes after sign-in, whatever the header says.
+    server.clock.advance(2 * MINUTE);
+    const idle = await get({ 'x-background-request': '1' });
+    expect(idle.statusCode).toBe(401);
+    expect(idle.json()).toMatchObject({ error: { reason: 'idle_timeout' } });
+  });
+
+  it('are sent with exactly the value 1: any other value is the person\'s request, which slides', async () => {
+    const accessToken = await signedInServer();
+    const signedInAt = lastUsedAt(accessToken);
+    server.clock.advance(2 * MINUTE);
+    const response = await server.app.inject({
+      method: 'GET',
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${accessToken}`, 'x-background-request': 'yes' },
+    });
+    expect(response.statusCode).toBe(200);
     expect(lastUsedAt(accessToken)).not.toBe(signedInAt);
   });
 

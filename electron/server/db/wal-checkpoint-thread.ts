@@ -1,6 +1,6 @@
 // The thread that checkpoints the running server's WAL (db/wal-checkpoints.ts): a connection of its own to
-// the store, a PASSIVE checkpoint every `intervalMs`. PASSIVE copies what it can without waiting for the
-// server's writer or readers, and never makes them wait either.
+// the store, a PASSIVE checkpoint every `intervalMs`, each one's result reported. PASSIVE copies what it
+// can without waiting for the server's writer or readers, and never makes them wait either.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -9,11 +9,21 @@ export interface CheckpointThreadData {
   intervalMs: number;
 }
 
-export type CheckpointThreadMessage = { kind: 'ready' } | { kind: 'failed'; message: string };
+/** What one checkpoint found: frames in the WAL, and how many of them are copied into the database. */
+export interface CheckpointResult {
+  log: number;
+  checkpointed: number;
+}
+
+export type CheckpointThreadMessage =
+  | { kind: 'ready' }
+  | ({ kind: 'checkpointed' } & CheckpointResult)
+  | { kind: 'failed'; message: string };
 
 const port = parentPort!;
 const { file, intervalMs } = workerData as CheckpointThreadData;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const tell = (message: CheckpointThreadMessage) => port.postMessage(message);
 
 try {
   const db = new Database(file, { fileMustExist: true });
@@ -23,10 +33,12 @@ try {
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
   const timer = setInterval(() => {
     try {
-      checkpoint.run();
+      const { log, checkpointed } = checkpoint.get() as { busy: number } & CheckpointResult;
+      tell({ kind: 'checkpointed', log, checkpointed });
     } catch (error) {
-      // SQLITE_BUSY while the server's connection checkpoints as it closes; anything else is reported.
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY') port.postMessage({ kind: 'failed', message: messageOf(error) });
+      // Busy (the server's connection checkpointing as it closes, a recovery) passes; anything else (a full
+      // disk, an I/O error) is reported, and the server's connection checkpoints by itself from then on.
+      if (!String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) tell({ kind: 'failed', message: messageOf(error) });
     }
   }, intervalMs);
   port.on('message', (message: unknown) => {
@@ -35,8 +47,8 @@ try {
     db.close();
     port.close();
   });
-  port.postMessage({ kind: 'ready' } satisfies CheckpointThreadMessage);
+  tell({ kind: 'ready' });
 } catch (error) {
-  port.postMessage({ kind: 'failed', message: messageOf(error) } satisfies CheckpointThreadMessage);
+  tell({ kind: 'failed', message: messageOf(error) });
   port.close();
 }

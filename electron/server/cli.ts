@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { runBackup, runRestore } from './backup-commands';
 import { defaultConfig, type SeedMode } from './config';
 import { runInvite } from './invite-command';
+import { unsupportedNodeMessage } from './node-version';
 import { startServer } from './start';
 
 function fail(message: string): never {
@@ -39,6 +40,8 @@ async function runCommand(command: string, args: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const unsupported = unsupportedNodeMessage(process.versions.node);
+  if (unsupported) fail(unsupported);
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'backup' || command === 'restore') return runCommand(command, rest);
   if (command === 'invite') return runInvite((dataDir) => defaultConfig({ dataDir }), rest);

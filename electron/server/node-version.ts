@@ -10,6 +10,6 @@ export function unsupportedNodeMessage(version: string): string | null {
   if (Number.isInteger(major) && major >= MINIMUM_NODE_MAJOR) return null;
   return (
     `needs Node ${MINIMUM_NODE_MAJOR} or newer, and this is Node ${version}. ` +
-    'Start it with `npm run server`, which runs on the Node 22 that `npm install` provides.'
+    `Start it with \`npm run server\`, which runs on the Node ${MINIMUM_NODE_MAJOR} that \`npm install\` provides.`
   );
 }

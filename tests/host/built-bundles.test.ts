@@ -23,11 +23,16 @@ beforeAll(() => {
   mkdirSync(cacheDir, { recursive: true });
   buildDir = mkdtempSync(join(cacheDir, 'dispute-desk-build-test-'));
   const electronVite = resolve('node_modules/electron-vite/bin/electron-vite.js');
-  const result = spawnSync(process.execPath, [electronVite, 'build', '--outDir', buildDir, '--logLevel', 'error'], {
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  if (result.status !== 0) throw new Error(`electron-vite build failed: ${result.stderr || result.error?.message}`);
+  const result = spawnSync(
+    process.execPath,
+    [electronVite, 'build', '--outDir', buildDir, '--logLevel', 'error'],
+    {
+      encoding: 'utf8',
+      timeout: 180_000,
+    },
+  );
+  if (result.status !== 0)
+    throw new Error(`electron-vite build failed: ${result.stderr || result.error?.message}`);
 }, 200_000);
 
 afterAll(() => {
@@ -89,7 +94,13 @@ describe('the build', () => {
     const main = join(buildDir, 'main');
     // electron/desk/sync/writer.ts looks beside desk-worker.js; electron/server/db/wal-checkpoints.ts beside
     // server.js; both also one folder up.
-    for (const file of ['index.js', 'desk-worker.js', 'sync-writer.js', 'server.js', 'server-wal-checkpoints.js']) {
+    for (const file of [
+      'index.js',
+      'desk-worker.js',
+      'sync-writer.js',
+      'server.js',
+      'server-wal-checkpoints.js',
+    ]) {
       expect(existsSync(join(main, file)), file).toBe(true);
     }
   });

@@ -7,12 +7,15 @@ describe('unsupportedNodeMessage', () => {
     expect(unsupportedNodeMessage(version)).toBeNull();
   });
 
-  it.each(['20.20.2', '21.7.3', '18.19.0', '9.11.2'])('refuses Node %s, naming it and the way to start', (version) => {
-    const message = unsupportedNodeMessage(version);
-    expect(message).toContain(`this is Node ${version}`);
-    expect(message).toContain('needs Node 22 or newer');
-    expect(message).toContain('npm run server');
-  });
+  it.each(['20.20.2', '21.7.3', '18.19.0', '9.11.2'])(
+    'refuses Node %s, naming it and the way to start',
+    (version) => {
+      const message = unsupportedNodeMessage(version);
+      expect(message).toContain(`this is Node ${version}`);
+      expect(message).toContain('needs Node 22 or newer');
+      expect(message).toContain('npm run server');
+    },
+  );
 
   it('refuses a version it cannot read rather than let the driver crash', () => {
     expect(unsupportedNodeMessage('')).toMatch(/needs Node 22/);

@@ -3,8 +3,8 @@
 // The main build has two more entries that the shell starts as Node processes: the desk service's
 // utility process (desk-worker.js, from electron/desk-worker/) and the bundled platform server's CLI
 // (server.js). Main finds both beside its own index.js. A third, sync-writer.js, is the desk's thread
-// for writing a first sync (electron/desk/sync/writer.ts); a fourth, server-wal-checkpoints.js, the
-// server's thread for checkpointing its WAL (electron/server/db/wal-checkpoints.ts).
+// for writing a first sync (electron/desk/sync/writer.ts); a fourth, wal-checkpoints.js, the thread that
+// checkpoints a WAL beside the server's connection and beside that sync writer's (electron/sqlite/wal-checkpoints.ts).
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -42,8 +42,8 @@ export default defineConfig({
           // The desk's sync writer thread (electron/desk/sync/writer.ts finds it beside desk-worker.js).
           'sync-writer': resolve('electron/desk/sync/writer-thread.ts'),
           server: resolve('electron/server/cli.ts'),
-          // The server's WAL checkpoint thread (electron/server/db/wal-checkpoints.ts finds it beside server.js).
-          'server-wal-checkpoints': resolve('electron/server/db/wal-checkpoint-thread.ts'),
+          // The WAL checkpoint thread (electron/sqlite/wal-checkpoints.ts finds it beside server.js and sync-writer.js).
+          'wal-checkpoints': resolve('electron/sqlite/wal-checkpoint-thread.ts'),
         },
       },
     },

@@ -14,13 +14,15 @@ import codeLayering from './scripts/eslint/code-layering.js';
  */
 const layers = {
   shared: [],
-  'electron/server': ['shared'],
+  // SQLite on Node for the server and the desk alike: the thread that checkpoints a WAL beside its owner.
+  'electron/sqlite': ['shared'],
+  'electron/server': ['shared', 'electron/sqlite'],
   // The demo seed writes into the server's store with the server's own functions.
   'electron/seed': ['shared', 'electron/server'],
   // The market simulator plays the seed's world through the platform's signed events: it takes the seed's
   // people, chats and receipts and the server's signing functions, and talks to a server only over HTTP.
   'electron/simulator': ['shared', 'electron/seed', 'electron/server'],
-  'electron/desk': ['shared'],
+  'electron/desk': ['shared', 'electron/sqlite'],
   // Starting the bundled server and choosing the server: shared by the Electron shell and the browser host.
   'electron/launch': ['shared'],
   // Pure security functions of the Electron shell and the browser host.
@@ -115,8 +117,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'window', property: 'desk', message: 'Reach the desk through renderer/src/desk (callDesk, useDeskQuery, useDeskCommand).' },
-        { object: 'globalThis', property: 'desk', message: 'Reach the desk through renderer/src/desk (callDesk, useDeskQuery, useDeskCommand).' },
+        {
+          object: 'window',
+          property: 'desk',
+          message: 'Reach the desk through renderer/src/desk (callDesk, useDeskQuery, useDeskCommand).',
+        },
+        {
+          object: 'globalThis',
+          property: 'desk',
+          message: 'Reach the desk through renderer/src/desk (callDesk, useDeskQuery, useDeskCommand).',
+        },
       ],
     },
   },

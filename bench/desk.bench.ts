@@ -3,6 +3,7 @@
 // same run.
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { DeskEvent, DeskEvents } from '../shared/desk-api/contract';
@@ -13,12 +14,14 @@ import { DEMO_ACCOUNTS } from '../electron/seed/accounts';
 import { DATABASE_FILE } from '../electron/server/start';
 import { readCaseDetails } from '../electron/server/sql/case-detail';
 import { applyCaseDetail } from '../electron/desk/cache/apply-case';
+import { beginBulkLoad, finishBulkLoadSteps } from '../electron/desk/cache/bulk-load';
 import { queryQueue } from '../electron/desk/cache/queue';
 import type { DeskDb } from '../electron/desk/context';
 import { DESK_DATABASE_FILE, openDeskDatabase, openSqlite } from '../electron/desk/db/open';
 import { DESK_MIGRATIONS } from '../electron/desk/db/migrations/index';
 import { storeKey } from '../electron/desk/storage/data-key';
 import { createDeskService, type DeskService } from '../electron/desk/service';
+import { createSyncWriter } from '../electron/desk/sync/writer';
 import { SYNTHETIC_AGENTS, syntheticCase } from '../tests/desk/fixtures/synthetic-cases';
 import { startChildServer, type ChildServer } from './child-server';
 import { compare, figureAtMost, percentile, ratioAtLeast, round, timed, type Comparison } from './measure';
@@ -91,10 +94,15 @@ async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; max
 function detailsAsServed(server: ChildServer): { id: string; data: string }[] {
   const source = new Database(path.join(server.dataDir, DATABASE_FILE), { readonly: true });
   try {
-    const ids = (source.prepare('SELECT DISTINCT entity_id AS id FROM changes').all() as { id: string }[]).map((row) => row.id);
+    const ids = (
+      source.prepare('SELECT DISTINCT entity_id AS id FROM changes').all() as { id: string }[]
+    ).map((row) => row.id);
     const rows: { id: string; data: string }[] = [];
     for (let at = 0; at < ids.length; at += 500) {
-      const details = readCaseDetails(source, ids.slice(at, at + 500), { now: new Date(), fourEyesThresholdUsd: '10000' });
+      const details = readCaseDetails(source, ids.slice(at, at + 500), {
+        now: new Date(),
+        fourEyesThresholdUsd: '10000',
+      });
       for (const detail of details) rows.push({ id: detail.id, data: JSON.stringify(detail) });
     }
     return rows;
@@ -108,7 +116,11 @@ function detailsAsServed(server: ChildServer): { id: string; data: string }[] {
  * better-sqlite3-multiple-ciphers, WAL, synchronous FULL, encrypted with a key of its own unless `plain`.
  * Returns rows per second.
  */
-async function rawInsertRate(file: string, rows: { id: string; data: string }[], plain = false): Promise<number> {
+async function rawInsertRate(
+  file: string,
+  rows: { id: string; data: string }[],
+  plain = false,
+): Promise<number> {
   const raw = openSqlite(file, plain ? undefined : storeKey(randomBytes(32), 'cache'));
   try {
     raw.pragma('journal_mode = WAL');
@@ -128,6 +140,55 @@ async function rawInsertRate(file: string, rows: { id: string; data: string }[],
   }
 }
 
+/** `rows` as /v1/sync pages of 500: the same shape and the same detail text as the server's pages. */
+function syncPagesOf(rows: { id: string; data: string }[]): Uint8Array[] {
+  const pages: Uint8Array[] = [];
+  for (let at = 0; at < rows.length; at += 500) {
+    const slice = rows.slice(at, at + 500);
+    const changes = slice.map(
+      (row, offset) =>
+        `{"seq":${at + offset + 1},"type":"case","id":${JSON.stringify(row.id)},"data":${row.data}}`,
+    );
+    const hasMore = at + slice.length < rows.length;
+    pages.push(
+      Buffer.from(`{"changes":[${changes.join(',')}],"cursor":${at + slice.length},"hasMore":${hasMore}}`),
+    );
+  }
+  return pages;
+}
+
+/**
+ * The first sync's writing alone: `pages` (fetched beforehand) handed to the sync writer's thread as the sync
+ * does (the next once the last is read), into a new encrypted cache set for a bulk load, its indexes built
+ * at the end. No server, HTTP or sign-in: what the desk does by itself where the server is another machine.
+ * Returns cases per second.
+ */
+async function writerAloneRate(dir: string, pages: readonly Uint8Array[], cases: number): Promise<number> {
+  const key = storeKey(randomBytes(32), 'cache');
+  const db = openDeskDatabase(path.join(dir, DESK_DATABASE_FILE), DESK_MIGRATIONS, key);
+  beginBulkLoad(db);
+  const thread = createSyncWriter(db, { key, log: QUIET });
+  try {
+    const writer = await thread.get();
+    if (!writer) throw new Error('the sync writer thread did not start');
+    const seconds = await timed(async () => {
+      let after = 0;
+      let written: Promise<unknown> = Promise.resolve();
+      for (const bytes of pages) {
+        const page = writer.writePage(bytes, after, new Date());
+        after = (await page.parsed).cursor;
+        written = page.written;
+      }
+      await written;
+      for (const step of finishBulkLoadSteps(db)) await writer.transaction(step);
+    });
+    return cases / seconds;
+  } finally {
+    await thread.close();
+    db.close();
+  }
+}
+
 const IDLE_SAMPLE_MS = 2000;
 
 /**
@@ -137,7 +198,11 @@ const IDLE_SAMPLE_MS = 2000;
  * bridge (in the Electron app the desk runs in a utility process and main serves the bridge, so this is
  * the stricter of the two). The server runs in a process of its own: the stalls are the desk's alone.
  */
-export async function benchFirstSync(server: ChildServer, desk: DeskService, dataDir: string): Promise<Comparison[]> {
+export async function benchFirstSync(
+  server: ChildServer,
+  desk: DeskService,
+  dataDir: string,
+): Promise<Comparison[]> {
   const idle = await longestStall(() => new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS)));
   let cases = 0;
   const sync = await longestStall(() =>
@@ -156,6 +221,11 @@ export async function benchFirstSync(server: ChildServer, desk: DeskService, dat
   const rows = detailsAsServed(server);
   const rawRate = await rawInsertRate(path.join(dataDir, 'raw-insert.db'), rows);
   const plainRate = await rawInsertRate(path.join(dataDir, 'raw-insert-plain.db'), rows, true);
+  const writerRate = await writerAloneRate(
+    fs.mkdtempSync(path.join(dataDir, 'writer-alone-')),
+    syncPagesOf(rows),
+    rows.length,
+  );
   return [
     compare(
       'desk first sync',
@@ -177,9 +247,30 @@ export async function benchFirstSync(server: ChildServer, desk: DeskService, dat
       ratioAtLeast(0.5, 'first sync at least 50 % of the raw insert of the same rows'),
     ),
     compare(
+      "desk first sync's writing alone",
+      {
+        name: `the same ${rows.length} details as pages of 500 in memory, through the sync writer thread into a new encrypted cache, indexes built`,
+        value: writerRate,
+        unit: 'cases/s',
+      },
+      {
+        name: 'the raw insert above',
+        value: rawRate,
+        unit: 'rows/s',
+      },
+      `The first sync without the server, HTTP or sign-in: the pages handed to the writer thread as the sync ` +
+        `does (the next once the last is read), the bulk load and its indexes as above. What the desk does by ` +
+        `itself where the server is another machine; on this machine the full sync shares its cores with the ` +
+        `server. The writer's commits leave the WAL's checkpoints to a thread of their own (sqlite/wal-checkpoints.ts).`,
+    ),
+    compare(
       'desk event-loop stall during the first sync',
       { name: `longest stall of the desk's event loop, sign-in to caught up`, value: sync.maxMs, unit: 'ms' },
-      { name: `longest stall of the same loop idle for ${IDLE_SAMPLE_MS / 1000} s before`, value: idle.maxMs, unit: 'ms' },
+      {
+        name: `longest stall of the same loop idle for ${IDLE_SAMPLE_MS / 1000} s before`,
+        value: idle.maxMs,
+        unit: 'ms',
+      },
       `Measured as the longest interval between ticks of a 1 ms timer (monitorEventLoopDelay), in the process ` +
         `that runs the desk service and, in the browser host, the UI bridge; p99 ${round(sync.p99Ms)} ms.`,
       figureAtMost(50, 'longest stall under 50 ms'),
@@ -238,7 +329,11 @@ interface KindSamples {
 /** Every query of the mix, 11 timed rounds after a warm-up round, kept by kind. */
 function queueSamples(db: DeskDb): KindSamples[] {
   const me = SYNTHETIC_AGENTS[0]!.id;
-  const kinds = queueMix().map((request) => ({ request, parsed: queueQuery.parse(request), samples: [] as number[] }));
+  const kinds = queueMix().map((request) => ({
+    request,
+    parsed: queueQuery.parse(request),
+    samples: [] as number[],
+  }));
   for (let round = 0; round < 12; round++) {
     for (const kind of kinds) {
       const started = performance.now();
@@ -283,7 +378,11 @@ export async function benchCacheEncryption(dataDir: string, size: number): Promi
     return [
       compare(
         'desk cache writes, encrypted',
-        { name: `${size} case details written into the encrypted cache (pages of 500)`, value: encryptedFill, unit: 's' },
+        {
+          name: `${size} case details written into the encrypted cache (pages of 500)`,
+          value: encryptedFill,
+          unit: 's',
+        },
         { name: 'the same into an unencrypted cache', value: plainFill, unit: 's' },
         'ChaCha20-Poly1305 per page (SQLite3 Multiple Ciphers), the WAL included; the first sync writes this way.',
       ),
@@ -303,7 +402,10 @@ export async function benchCacheEncryption(dataDir: string, size: number): Promi
           `worst ${round(Math.max(...encryptedQueue), 2)} ms encrypted, ${round(Math.max(...plainQueue), 2)} ms plain. ` +
           "Pages are decrypted as they enter SQLite's page cache: a query that reads more pages than the cache holds " +
           'pays for each one, every time.',
-        figureAtMost(20, 'queue query p95 < 20 ms at 100,000 cached cases (issue #13), on the encrypted cache the app uses'),
+        figureAtMost(
+          20,
+          'queue query p95 < 20 ms at 100,000 cached cases (issue #13), on the encrypted cache the app uses',
+        ),
       ),
     ];
   } finally {
@@ -336,15 +438,31 @@ export async function benchQueue(dataDir: string, size: number): Promise<Compari
     return [
       compare(
         'queue query latency',
-        { name: `queue.query p95 over ${kinds.length} kinds of query at ${size} cached cases`, value: percentile(samples, 95), unit: 'ms' },
-        { name: 'SELECT id FROM cases ORDER BY sla_due_at LIMIT 100 (p95)', value: percentile(baseline, 95), unit: 'ms' },
+        {
+          name: `queue.query p95 over ${kinds.length} kinds of query at ${size} cached cases`,
+          value: percentile(samples, 95),
+          unit: 'ms',
+        },
+        {
+          name: 'SELECT id FROM cases ORDER BY sla_due_at LIMIT 100 (p95)',
+          value: percentile(baseline, 95),
+          unit: 'ms',
+        },
         notes,
         figureAtMost(20, 'queue query p95 < 20 ms at 100,000 cached cases (issue #13)'),
       ),
       compare(
         'queue query worst',
-        { name: `queue.query worst over ${kinds.length} kinds of query at ${size} cached cases`, value: Math.max(...samples), unit: 'ms' },
-        { name: 'SELECT id FROM cases ORDER BY sla_due_at LIMIT 100 (worst)', value: Math.max(...baseline), unit: 'ms' },
+        {
+          name: `queue.query worst over ${kinds.length} kinds of query at ${size} cached cases`,
+          value: Math.max(...samples),
+          unit: 'ms',
+        },
+        {
+          name: 'SELECT id FROM cases ORDER BY sla_due_at LIMIT 100 (worst)',
+          value: Math.max(...baseline),
+          unit: 'ms',
+        },
         `${samples.length} queries timed, ${kinds.length} kinds × 11 rounds; each kind's figures are in the notes of ` +
           "'queue query latency'.",
         figureAtMost(50, 'queue query worst < 50 ms at 100,000 cached cases (issue #13)'),
@@ -422,7 +540,10 @@ export async function runDeskBenchmarks(
     const firstSync = await benchFirstSync(server, desk, dataDir);
     const changeToCache = await benchChangeToCache(server, desk, options.changes ?? 50);
     const queue = await benchQueue(dataDir, options.queueCases ?? 100_000);
-    const encryption = await benchCacheEncryption(path.join(dataDir, 'encryption'), options.queueCases ?? 100_000);
+    const encryption = await benchCacheEncryption(
+      path.join(dataDir, 'encryption'),
+      options.queueCases ?? 100_000,
+    );
     return [...firstSync, ...queue, ...encryption, changeToCache];
   } finally {
     await desk?.close();

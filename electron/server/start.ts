@@ -3,13 +3,13 @@ import path from 'node:path';
 import { buildServer, type BuiltServer } from './app';
 import type { ServerConfig } from './config';
 import { openDatabase } from './db/open';
-import { startWalCheckpoints, type WalCheckpoints } from './db/wal-checkpoints';
+import { startWalCheckpoints, type WalCheckpoints } from '../sqlite/wal-checkpoints';
 
 export const DATABASE_FILE = 'platform.db';
 
 export interface RunningServer extends BuiltServer {
   url: string;
-  /** The thread that checkpoints the store's WAL (db/wal-checkpoints.ts). */
+  /** The thread that checkpoints the store's WAL (sqlite/wal-checkpoints.ts). */
   walCheckpoints: WalCheckpoints;
   close(): Promise<void>;
 }
@@ -22,7 +22,9 @@ export function isLoopbackHost(host: string): boolean {
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   if (config.seed !== 'none' && !isLoopbackHost(config.host)) {
-    throw new Error('Demo accounts are never seeded on a non-loopback address: drop --seed or bind to 127.0.0.1.');
+    throw new Error(
+      'Demo accounts are never seeded on a non-loopback address: drop --seed or bind to 127.0.0.1.',
+    );
   }
   const db = openDatabase(path.join(config.dataDir, DATABASE_FILE));
   const built = await buildServer(db, config);
@@ -47,7 +49,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }, 60_000);
   checkpointing.unref();
   await built.app.listen({ host: config.host, port: config.port });
-  const walCheckpoints = startWalCheckpoints(db, { warn: (message) => built.app.log.warn(message) });
+  const walCheckpoints = startWalCheckpoints(db, {
+    driver: 'better-sqlite3',
+    owner: "the server's connection",
+    warn: (message) => built.app.log.warn(message),
+  });
   const address = built.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   let closed = false;

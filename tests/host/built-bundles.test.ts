@@ -3,14 +3,21 @@
 // thread's bundle is missing, each process falls back to doing the work itself, which no other test would
 // notice: the app works, only slower.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import axios from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beginBulkLoad } from '../../electron/desk/cache/bulk-load';
+import { openDeskDatabase } from '../../electron/desk/db/open';
+import { DESK_MIGRATIONS } from '../../electron/desk/db/migrations/index';
+import { storeKey } from '../../electron/desk/storage/data-key';
+import type { WriterReply, WriterRequest, WriterStart } from '../../electron/desk/sync/writer-protocol';
 import { startBundledServer, type BundledServer } from '../../electron/launch/bundled-server';
 import { DATABASE_FILE } from '../../electron/server/start';
+import { syntheticCase } from '../desk/fixtures/synthetic-cases';
 
 // Inside the project (under node_modules/.cache, ignored by git) so that the bundles find the packages
 // they keep external, as they do in the installed app.
@@ -89,18 +96,53 @@ async function oneSmallWrite(mainDir: string): Promise<{ databaseChanged: boolea
   return { databaseChanged, output };
 }
 
+/**
+ * Starts the built sync writer thread (as the desk does in its utility process) on an encrypted cache at
+ * the start of a first sync, has it write one small page, and reports whether the cache file itself changed
+ * within 3 s, and what the thread said besides its answers. The writer's commits leave checkpoints to a thread
+ * of their own (wal-checkpoints.js): only that thread copies a page this small into the file.
+ */
+async function oneSmallPage(mainDir: string): Promise<{ cacheChanged: boolean; warnings: string[] }> {
+  dataDir = mkdtempSync(join(tmpdir(), 'dd-built-writer-'));
+  const key = storeKey(randomBytes(32), 'cache');
+  const file = join(dataDir, 'desk.db');
+  const db = openDeskDatabase(file, DESK_MIGRATIONS, key);
+  beginBulkLoad(db);
+  db.close();
+  const warnings: string[] = [];
+  const worker = new Worker(join(mainDir, 'sync-writer.js'), {
+    workerData: { file, keyHex: key.toString('hex'), busyTimeoutMs: 5_000 } satisfies WriterStart,
+  });
+  try {
+    const replies: WriterReply[] = [];
+    worker.on('message', (reply: WriterReply) => {
+      if (reply.kind === 'warning') warnings.push(reply.message);
+      else replies.push(reply);
+    });
+    const failed = new Promise<never>((_, reject) => worker.once('error', reject));
+    await Promise.race([until(() => replies.some((reply) => reply.kind === 'ready'), 10_000), failed]);
+    const before = fileHash(file);
+    const changes = Array.from({ length: 50 }, (_, index) => {
+      const data = syntheticCase(index);
+      return { seq: index + 1, type: 'case' as const, id: data.id, data };
+    });
+    const bytes = new TextEncoder().encode(JSON.stringify({ changes, cursor: 50, hasMore: true }));
+    const request: WriterRequest = { id: 1, kind: 'page', bytes, after: 0, at: new Date().toISOString() };
+    worker.postMessage(request, [bytes.buffer]);
+    expect(await until(() => replies.some((reply) => reply.kind === 'applied'), 10_000)).toBe(true);
+    const cacheChanged = await until(() => fileHash(file) !== before, 3_000);
+    return { cacheChanged, warnings };
+  } finally {
+    await worker.terminate();
+  }
+}
+
 describe('the build', () => {
   it('puts each thread beside the process that starts it', () => {
     const main = join(buildDir, 'main');
-    // electron/desk/sync/writer.ts looks beside desk-worker.js; electron/server/db/wal-checkpoints.ts beside
-    // server.js; both also one folder up.
-    for (const file of [
-      'index.js',
-      'desk-worker.js',
-      'sync-writer.js',
-      'server.js',
-      'server-wal-checkpoints.js',
-    ]) {
+    // electron/desk/sync/writer.ts looks beside desk-worker.js; electron/sqlite/wal-checkpoints.ts beside
+    // the bundle it is in (server.js, sync-writer.js); both also one folder up.
+    for (const file of ['index.js', 'desk-worker.js', 'sync-writer.js', 'server.js', 'wal-checkpoints.js']) {
       expect(existsSync(join(main, file)), file).toBe(true);
     }
   });
@@ -111,11 +153,30 @@ describe('the build', () => {
     expect(databaseChanged).toBe(true);
   }, 60_000);
 
+  it('runs the built sync writer with its WAL checkpoint thread: a small page reaches the cache file', async () => {
+    const { cacheChanged, warnings } = await oneSmallPage(join(buildDir, 'main'));
+    expect(warnings).toEqual([]);
+    expect(cacheChanged).toBe(true);
+  }, 60_000);
+
+  it('without the thread bundle, the sync writer says so and the same page stays in the WAL', async () => {
+    const copy = mkdtempSync(join(cacheDir, 'dispute-desk-build-test-'));
+    try {
+      cpSync(join(buildDir, 'main'), copy, { recursive: true });
+      rmSync(join(copy, 'wal-checkpoints.js'));
+      const { cacheChanged, warnings } = await oneSmallPage(copy);
+      expect(warnings.join('\n')).toMatch(/WAL checkpoints .* on the sync writer's connection/);
+      expect(cacheChanged).toBe(false);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('without the thread bundle, the server says so and the same write stays in the WAL', async () => {
     const copy = mkdtempSync(join(cacheDir, 'dispute-desk-build-test-'));
     try {
       cpSync(join(buildDir, 'main'), copy, { recursive: true });
-      rmSync(join(copy, 'server-wal-checkpoints.js'));
+      rmSync(join(copy, 'wal-checkpoints.js'));
       const { databaseChanged, output } = await oneSmallWrite(copy);
       expect(output.join('\n')).toMatch(/checkpoint/i);
       expect(databaseChanged).toBe(false);

@@ -1,5 +1,5 @@
 // The running server's WAL is checkpointed by a thread of its own, not in the commits on its event loop
-// (issue #13, electron/server/db/wal-checkpoints.ts). The server's connection keeps a backstop, so a thread
+// (issue #13, electron/sqlite/wal-checkpoints.ts). The server's connection keeps a backstop, so a thread
 // that hangs cannot let the WAL grow without bound; where the thread cannot start, fails or stops, the
 // connection checkpoints by itself again as before.
 import fs from 'node:fs';
@@ -8,12 +8,18 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../electron/server/config';
 import { openDatabase, type Db } from '../../electron/server/db/open';
-import { BACKSTOP_PAGES, startWalCheckpoints, type WalCheckpoints } from '../../electron/server/db/wal-checkpoints';
+import {
+  BACKSTOP_PAGES,
+  startWalCheckpoints,
+  type WalCheckpoints,
+} from '../../electron/sqlite/wal-checkpoints';
 import { DATABASE_FILE, startServer, type RunningServer } from '../../electron/server/start';
 import { tempDir } from './harness';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url));
 const PAGE_BYTES = 4096;
+/** The server's store: better-sqlite3, unencrypted (server/start.ts). */
+const SERVER = { driver: 'better-sqlite3', owner: "the server's connection" } as const;
 
 let dir: string;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -44,7 +50,9 @@ function writeMegabytes(db: Db, megabytes: number): void {
 
 async function startedServer(): Promise<RunningServer> {
   dir = tempDir();
-  const server = await startServer(defaultConfig({ dataDir: dir, logLevel: 'silent', platformEventsSecrets: [] }));
+  const server = await startServer(
+    defaultConfig({ dataDir: dir, logLevel: 'silent', platformEventsSecrets: [] }),
+  );
   cleanups.push(() => server.close());
   return server;
 }
@@ -53,7 +61,8 @@ describe('the WAL checkpoint thread of a running server', () => {
   it('copies the WAL into the database, which the connection does not do in its commits any more', async () => {
     const server = await startedServer();
     const { db } = server.ctx;
-    await until(() => autocheckpoint(db) === BACKSTOP_PAGES, 'the thread is ready');
+    await until(() => server.walCheckpoints.running(), 'the thread is ready');
+    expect(autocheckpoint(db)).toBe(BACKSTOP_PAGES);
 
     const file = path.join(dir, DATABASE_FILE);
     const before = sizeOf(file);
@@ -96,7 +105,11 @@ describe('where the thread does not do its work', () => {
   };
   const start = (db: Db, entry: string) => {
     const warnings: string[] = [];
-    const checkpoints: WalCheckpoints = startWalCheckpoints(db, { warn: (message) => warnings.push(message), entry });
+    const checkpoints: WalCheckpoints = startWalCheckpoints(db, {
+      ...SERVER,
+      warn: (message) => warnings.push(message),
+      entry,
+    });
     cleanups.push(() => checkpoints.close());
     return { checkpoints, warnings };
   };
@@ -111,7 +124,11 @@ describe('where the thread does not do its work', () => {
   it('a thread that cannot start: the connection goes on checkpointing, and says why', async () => {
     const db = open();
     const { checkpoints, warnings } = start(db, path.join(dir, 'no-such-thread.js'));
+    // The backstop holds from the start (an owner too busy to hear 'ready' must not checkpoint in its
+    // commits meanwhile) and is given back with the failure.
+    expect(autocheckpoint(db)).toBe(BACKSTOP_PAGES);
     await until(() => warnings.length > 0, 'the failure is reported');
+    expect(autocheckpoint(db)).toBe(1_000);
     expect(warnings[0]).toMatch(/WAL checkpoints .* on the server's connection/);
     expect(checkpoints.running()).toBe(false);
     expect(connectionCheckpoints(db)).toBe(true);
@@ -141,7 +158,8 @@ describe('where the thread does not do its work', () => {
     await until(() => checkpoints.running(), 'the thread is ready');
     const wal = path.join(dir, `${DATABASE_FILE}-wal`);
     // Commits of 4 MB each, up to twice the backstop: the commit that crosses it checkpoints.
-    for (let written = 0; written < 2 * BACKSTOP_PAGES * PAGE_BYTES; written += 4_000_000) writeMegabytes(db, 4);
+    for (let written = 0; written < 2 * BACKSTOP_PAGES * PAGE_BYTES; written += 4_000_000)
+      writeMegabytes(db, 4);
     expect(sizeOf(wal)).toBeLessThan((BACKSTOP_PAGES + 1_100) * (PAGE_BYTES + 24));
     const closing = Date.now();
     await checkpoints.close();
@@ -152,6 +170,6 @@ describe('where the thread does not do its work', () => {
     dir = tempDir();
     const db = openDatabase(':memory:');
     cleanups.push(() => void db.close());
-    expect(startWalCheckpoints(db, { warn: () => {} }).running()).toBe(false);
+    expect(startWalCheckpoints(db, { ...SERVER, warn: () => {} }).running()).toBe(false);
   });
 });

@@ -65,6 +65,8 @@ describe('local/code-layering', () => {
     ['launch → host', 'electron/launch/x.ts', "import { startHost } from '../host/host-server';"],
     ['launch → desk', 'electron/launch/x.ts', "import { savedServerUrl } from '../desk/saved-server';"],
     ['common → main', 'electron/common/x.ts', "import { windowWebPreferences } from '../main/security';"],
+    ['sqlite → server', 'electron/sqlite/x.ts', "import { openDatabase } from '../server/db/open';"],
+    ['sqlite → desk', 'electron/sqlite/x.ts', "import { openDeskDatabase } from '../desk/db/open';"],
     ['desk-worker → host', 'electron/desk-worker/x.ts', "import { startHost } from '../host/host-server';"],
     ['desk-worker → main', 'electron/desk-worker/x.ts', "import { startServices } from '../main/services';"],
     [
@@ -103,6 +105,16 @@ describe('local/code-layering', () => {
       "export const seed = () => import('../seed/index');",
     ],
     ['seed → server', 'electron/seed/x.ts', "import type { Db } from '../server/db/open';"],
+    [
+      'server → sqlite',
+      'electron/server/x.ts',
+      "import { startWalCheckpoints } from '../sqlite/wal-checkpoints';",
+    ],
+    [
+      'desk → sqlite',
+      'electron/desk/x.ts',
+      "import { startWalCheckpoints } from '../sqlite/wal-checkpoints';",
+    ],
     ['host → launch', 'electron/host/x.ts', "import { startBundledServer } from '../launch/bundled-server';"],
     ['host → common', 'electron/host/x.ts', "import { contentSecurityPolicy } from '../common/security';"],
     ['host → desk', 'electron/host/x.ts', "import { createDeskService } from '../desk/service';"],

@@ -61,7 +61,10 @@ const cachedCase = object({
     (value) => typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH,
   ),
   status: leaf(`one of ${CASE_STATUSES.join(', ')}`, (value) => STATUSES.has(value)),
-  version: leaf('a whole number, 0 or more', (value) => Number.isSafeInteger(value) && (value as number) >= 0),
+  version: leaf(
+    'a whole number, 0 or more',
+    (value) => Number.isSafeInteger(value) && (value as number) >= 0,
+  ),
   openedAt: text,
   slaDueAt: text,
   asset: text,

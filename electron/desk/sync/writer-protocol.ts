@@ -8,6 +8,8 @@ export interface WriterStart {
   file: string;
   keyHex: string | null;
   busyTimeoutMs: number;
+  /** For tests: the entry of the thread that checkpoints the cache's WAL beside this one. */
+  checkpointEntry?: string;
 }
 
 export type WriterRequest =
@@ -24,6 +26,8 @@ export type WriterRequest =
 export type WriterReply =
   /** Sent once, when the thread has opened the cache and can take requests. */
   | { id: 0; kind: 'ready' }
+  /** Something the desk's log should say: its WAL checkpoint thread could not start or stopped. */
+  | { id: 0; kind: 'warning'; message: string }
   | { id: number; kind: 'parsed'; cursor: number; hasMore: boolean; changes: number }
   | { id: number; kind: 'applied'; caseIds: string[]; state: SyncState; cachedCases: number }
   | { id: number; kind: 'done' }

@@ -68,6 +68,8 @@ export interface WriterOptions {
   log: DeskLogger;
   /** For tests: the thread's entry file. */
   entry?: string;
+  /** For tests: the entry file of the thread that checkpoints the cache's WAL beside the writer's. */
+  checkpointEntry?: string;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -196,6 +198,7 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
         file: db.name,
         keyHex: options.key?.toString('hex') ?? null,
         busyTimeoutMs: db.pragma('busy_timeout', { simple: true }) as number,
+        ...(options.checkpointEntry ? { checkpointEntry: options.checkpointEntry } : {}),
       } satisfies WriterStart,
       // From the TypeScript source (tests) the thread needs tsx's loader, which a desk run with tsx passes on.
       ...(needsLoader(options.entry) ? { execArgv: [...process.execArgv, '--import', 'tsx'] } : {}),
@@ -205,6 +208,12 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
   function listen(started: Worker): Promise<SyncWriter | null> {
     worker = started;
     started.on('message', (reply: WriterReply) => {
+      if (reply.kind === 'warning') {
+        options.log.warn('Sync: the writer thread checkpoints its WAL in its commits', {
+          reason: reply.message,
+        });
+        return;
+      }
       const queue = waiting.get(reply.id);
       const next = queue?.shift();
       if (!queue || !next) return;

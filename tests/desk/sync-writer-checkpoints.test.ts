@@ -1,0 +1,127 @@
+// The first sync's writer thread leaves the WAL's checkpoints to a thread of its own (issue #13,
+// electron/sqlite/wal-checkpoints.ts): its commits no longer copy the WAL into the encrypted cache file
+// themselves. What is checked here is what a user would lose were it wrong: the pages written reach the
+// cache file (encrypted, as the writer wrote them) without the writer's commits doing it, and where the
+// checkpoint thread cannot run the writer checkpoints in its commits again and says so.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncPage } from '../../shared/api/types';
+import { beginBulkLoad } from '../../electron/desk/cache/bulk-load';
+import { countCachedCases } from '../../electron/desk/cache/queue';
+import type { DeskDb } from '../../electron/desk/context';
+import { openDeskDatabase } from '../../electron/desk/db/open';
+import { DESK_MIGRATIONS } from '../../electron/desk/db/migrations/index';
+import { storeKey } from '../../electron/desk/storage/data-key';
+import { createSyncWriter, type SyncWriterThread } from '../../electron/desk/sync/writer';
+import { syntheticCase } from './fixtures/synthetic-cases';
+import { tempDir } from './fixtures/live-desk';
+
+const opened: DeskDb[] = [];
+const threads: SyncWriterThread[] = [];
+
+afterEach(async () => {
+  for (const thread of threads.splice(0)) await thread.close();
+  for (const db of opened.splice(0)) if (db.open) db.close();
+});
+
+const NOW = new Date('2026-12-07T12:00:00Z');
+/** SQLite's own automatic checkpoint: a commit that takes the WAL past this many pages copies it. */
+const AUTOCHECKPOINT_PAGES = 1_000;
+
+const sizeOf = (file: string) => fs.statSync(file).size;
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > timeoutMs) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** An encrypted cache at the start of a first sync, as the desk opens it. */
+function encryptedCache() {
+  const key = storeKey(randomBytes(32), 'cache');
+  const file = path.join(tempDir(), 'desk.db');
+  const db = openDeskDatabase(file, DESK_MIGRATIONS, key);
+  opened.push(db);
+  beginBulkLoad(db);
+  return { db, key, file };
+}
+
+/** A /v1/sync page's bytes: `count` cases after `after`. */
+function pageBytes(after: number, count: number, hasMore = true): Uint8Array {
+  const changes = Array.from({ length: count }, (_, offset) => {
+    const data = syntheticCase(after + offset);
+    return { seq: after + offset + 1, type: 'case' as const, id: data.id, data };
+  });
+  const page: SyncPage = { changes, cursor: after + count, hasMore };
+  return new TextEncoder().encode(JSON.stringify(page));
+}
+
+function writerFor(db: DeskDb, key: Buffer, checkpointEntry?: string) {
+  const warnings: { message: string; data?: Record<string, unknown> }[] = [];
+  const log = {
+    info: () => {},
+    warn: (message: string, data?: Record<string, unknown>) =>
+      warnings.push({ message, ...(data ? { data } : {}) }),
+    error: () => {},
+  };
+  const thread = createSyncWriter(db, { key, log, ...(checkpointEntry ? { checkpointEntry } : {}) });
+  threads.push(thread);
+  return { thread, warnings };
+}
+
+async function writePages(
+  thread: SyncWriterThread,
+  from: number,
+  pages: number,
+  size: number,
+): Promise<number> {
+  const writer = await thread.get();
+  if (!writer) throw new Error('no writer thread');
+  let after = from;
+  for (let page = 0; page < pages; page++) {
+    const { written } = writer.writePage(pageBytes(after, size), after, NOW);
+    await written;
+    after += size;
+  }
+  return after;
+}
+
+describe("the sync writer's WAL checkpoint thread", () => {
+  it('copies the pages the writer commits into the encrypted cache file, which its commits do not do', async () => {
+    const { db, key, file } = encryptedCache();
+    const { thread, warnings } = writerFor(db, key);
+    const before = sizeOf(file);
+    // Some 300 KB: well under the thousand pages at which the writer's own commit would checkpoint.
+    await writePages(thread, 0, 1, 100);
+    expect(sizeOf(`${file}-wal`)).toBeGreaterThan(300_000);
+
+    await until(() => sizeOf(file) > before + 300_000, 'the page is in the cache file');
+    // Copied as written: encrypted, no case id in clear.
+    expect(fs.readFileSync(file).includes(Buffer.from(syntheticCase(7).id))).toBe(false);
+    expect(countCachedCases(db)).toBe(100);
+    expect(warnings).toEqual([]);
+  });
+
+  it('where the checkpoint thread cannot start, the writer checkpoints in its commits again and says so', async () => {
+    const { db, key, file } = encryptedCache();
+    const { thread, warnings } = writerFor(db, key, path.join(path.dirname(file), 'no-such-thread.js'));
+    const before = sizeOf(file);
+    let after = await writePages(thread, 0, 1, 100);
+    await until(() => warnings.length > 0, 'the writer says why');
+    expect(warnings[0]!.message).toMatch(/checkpoints its WAL in its commits/);
+    expect(String(warnings[0]!.data?.reason)).toMatch(/on the sync writer's connection/);
+    // Nothing copies the small page into the file...
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(sizeOf(file)).toBe(before);
+
+    // ...until a commit takes the WAL past SQLite's thousand pages, as before (not the thread's backstop of ten thousand).
+    while (sizeOf(`${file}-wal`) < (AUTOCHECKPOINT_PAGES + 200) * 4_096 && sizeOf(file) === before) {
+      after = await writePages(thread, after, 1, 200);
+    }
+    expect(sizeOf(file)).toBeGreaterThan(before + 2_000_000);
+    expect(countCachedCases(db)).toBe(after);
+  });
+});

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SyncPage } from '../../shared/api/types';
 import { beginBulkLoad } from '../../electron/desk/cache/bulk-load';
 import { countCachedCases } from '../../electron/desk/cache/queue';
@@ -32,12 +32,8 @@ const AUTOCHECKPOINT_PAGES = 1_000;
 
 const sizeOf = (file: string) => fs.statSync(file).size;
 
-async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  for (let waited = 0; !condition(); waited += 20) {
-    if (waited > timeoutMs) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Polls `assertion` until it passes (5 s at most). */
+const eventually = (assertion: () => void) => vi.waitFor(assertion, { timeout: 5_000, interval: 20 });
 
 /** An encrypted cache at the start of a first sync, as the desk opens it. */
 function encryptedCache() {
@@ -98,7 +94,7 @@ describe("the sync writer's WAL checkpoint thread", () => {
     await writePages(thread, 0, 1, 100);
     expect(sizeOf(`${file}-wal`)).toBeGreaterThan(300_000);
 
-    await until(() => sizeOf(file) > before + 300_000, 'the page is in the cache file');
+    await eventually(() => expect(sizeOf(file)).toBeGreaterThan(before + 300_000));
     // Copied as written: encrypted, no case id in clear.
     expect(fs.readFileSync(file).includes(Buffer.from(syntheticCase(7).id))).toBe(false);
     expect(countCachedCases(db)).toBe(100);
@@ -110,7 +106,7 @@ describe("the sync writer's WAL checkpoint thread", () => {
     const { thread, warnings } = writerFor(db, key, path.join(path.dirname(file), 'no-such-thread.js'));
     const before = sizeOf(file);
     let after = await writePages(thread, 0, 1, 100);
-    await until(() => warnings.length > 0, 'the writer says why');
+    await eventually(() => expect(warnings.length).toBeGreaterThan(0));
     expect(warnings[0]!.message).toMatch(/checkpoints its WAL in its commits/);
     expect(String(warnings[0]!.data?.reason)).toMatch(/on the sync writer's connection/);
     // Nothing copies the small page into the file...

@@ -137,6 +137,19 @@ async function oneSmallPage(mainDir: string): Promise<{ cacheChanged: boolean; w
   }
 }
 
+/** Runs `check` on a copy of the built main folder without the WAL checkpoint thread's bundle. */
+async function withoutCheckpointBundle<T>(check: (mainDir: string) => Promise<T>): Promise<T> {
+  const copy = mkdtempSync(join(cacheDir, 'dispute-desk-build-test-'));
+  try {
+    cpSync(join(buildDir, 'main'), copy, { recursive: true });
+    rmSync(join(copy, 'wal-checkpoints.js'));
+    return await check(copy);
+  } finally {
+    for (const server of running.splice(0)) await server.stop();
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 describe('the build', () => {
   it('puts each thread beside the process that starts it', () => {
     const main = join(buildDir, 'main');
@@ -160,29 +173,14 @@ describe('the build', () => {
   }, 60_000);
 
   it('without the thread bundle, the sync writer says so and the same page stays in the WAL', async () => {
-    const copy = mkdtempSync(join(cacheDir, 'dispute-desk-build-test-'));
-    try {
-      cpSync(join(buildDir, 'main'), copy, { recursive: true });
-      rmSync(join(copy, 'wal-checkpoints.js'));
-      const { cacheChanged, warnings } = await oneSmallPage(copy);
-      expect(warnings.join('\n')).toMatch(/WAL checkpoints .* on the sync writer's connection/);
-      expect(cacheChanged).toBe(false);
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
-    }
+    const { cacheChanged, warnings } = await withoutCheckpointBundle(oneSmallPage);
+    expect(warnings.join('\n')).toMatch(/WAL checkpoints .* on the sync writer's connection/);
+    expect(cacheChanged).toBe(false);
   }, 60_000);
 
   it('without the thread bundle, the server says so and the same write stays in the WAL', async () => {
-    const copy = mkdtempSync(join(cacheDir, 'dispute-desk-build-test-'));
-    try {
-      cpSync(join(buildDir, 'main'), copy, { recursive: true });
-      rmSync(join(copy, 'wal-checkpoints.js'));
-      const { databaseChanged, output } = await oneSmallWrite(copy);
-      expect(output.join('\n')).toMatch(/checkpoint/i);
-      expect(databaseChanged).toBe(false);
-    } finally {
-      for (const server of running.splice(0)) await server.stop();
-      rmSync(copy, { recursive: true, force: true });
-    }
+    const { databaseChanged, output } = await withoutCheckpointBundle(oneSmallWrite);
+    expect(output.join('\n')).toMatch(/checkpoint/i);
+    expect(databaseChanged).toBe(false);
   }, 60_000);
 });

@@ -42,7 +42,7 @@ export default defineConfig({
           // The desk's sync writer thread (electron/desk/sync/writer.ts finds it beside desk-worker.js).
           'sync-writer': resolve('electron/desk/sync/writer-thread.ts'),
           server: resolve('electron/server/cli.ts'),
-          // The WAL checkpoint thread (electron/sqlite/wal-checkpoints.ts finds it beside server.js and sync-writer.js).
+          // The WAL checkpoint thread (electron/sqlite/wal-checkpoints.ts looks beside the bundle it is in, and one folder up from a shared chunk).
           'wal-checkpoints': resolve('electron/sqlite/wal-checkpoint-thread.ts'),
         },
       },

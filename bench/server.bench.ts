@@ -173,10 +173,11 @@ const VERDICT_CLIENTS = 8;
 /**
  * What both paths serve before anything is timed. A process serving its first thousands of requests runs
  * them slower while V8 compiles the hot code (the in-process client's as much as the server's): health went
- * from about 4,000/s to 6,000–8,500/s over its first 3,000 checks, verdicts by about a quarter. Timed from
- * cold, the baseline read low and the ratio high: 0.09–0.11 in full runs, against 0.063–0.076 warm (issue #13).
+ * from about 4,000/s to 6,000–9,000/s over its first 3,000 checks, verdicts by about a quarter over their
+ * first hundred or so. Timed from cold, the baseline read low and the ratio high: 0.09–0.11 in full runs,
+ * against 0.06–0.074 warm (issue #13).
  */
-const WARM_UP_VERDICTS = 40;
+const WARM_UP_VERDICTS = 150;
 const WARM_UP_HEALTH_CHECKS = 3_000;
 
 const VERDICT_NOTES =
@@ -188,13 +189,13 @@ const VERDICT_NOTES =
   `after ${WARM_UP_VERDICTS} verdicts and ${WARM_UP_HEALTH_CHECKS} health checks that are not timed.`;
 
 export async function benchVerdicts(server: RunningServer, verdicts: number): Promise<Comparison[]> {
-  const cases = await claimedCases(server, WARM_UP_VERDICTS + verdicts * 2, 0);
+  // One page of open cases holds 500: the warm-up, the verdicts at once, and half as many one at a time.
+  const cases = await claimedCases(server, WARM_UP_VERDICTS + verdicts + Math.ceil(verdicts / 2), 0);
   const warmUp = cases.slice(0, WARM_UP_VERDICTS);
   await inLanes(warmUp, VERDICT_CLIENTS, (item, index) => postVerdict(server, item, index));
   await inLanes(healthChecks(WARM_UP_HEALTH_CHECKS / 10), VERDICT_CLIENTS, () => getJson(`${server.url}/v1/health`));
-  const measured = cases.slice(warmUp.length);
-  const concurrent = measured.slice(0, Math.ceil(measured.length / 2));
-  const sequential = measured.slice(concurrent.length);
+  const concurrent = cases.slice(warmUp.length, warmUp.length + verdicts);
+  const sequential = cases.slice(warmUp.length + verdicts);
   const many = await verdictsBesideHealth(server, concurrent, VERDICT_CLIENTS);
   const single = await verdictsBesideHealth(server, sequential, 1);
   return [

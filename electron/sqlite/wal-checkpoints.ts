@@ -3,9 +3,10 @@
 // waits while some 4 MB are read back from the WAL and copied into the database (in an encrypted file each
 // page decrypted and encrypted again) and both files are synced. A worker thread with a connection of its own
 // does that instead (PASSIVE, several times a second), beside the commits. The owner's connection keeps a
-// backstop of 10,000 pages, so a thread that hangs (in a sync of a failing disk) cannot let the WAL grow
+// backstop of 10,000 pages, so a thread that stops checkpointing without a word cannot let the WAL grow
 // without bound; where the thread cannot start or stops, the connection checkpoints by itself at 1,000 pages
-// again, as before.
+// again, as before. (A thread stuck inside a checkpoint, in a sync of a failing disk, holds SQLite's
+// checkpoint lock: then nothing can copy the WAL until that sync returns, whoever tries.)
 //
 // Two owners: the running server's store (server/start.ts), where a commit inside a request held every
 // request behind it, and the desk's sync writer thread during a first sync (desk/sync/writer-thread.ts),
@@ -33,8 +34,8 @@ export const BACKSTOP_PAGES = 10_000;
 /** How often the thread checkpoints: a check with nothing to copy costs microseconds. */
 const INTERVAL_MS = 200;
 /**
- * How long a close waits for the thread before stopping it: well inside the 5 s the launcher
- * gives the whole server to stop (electron/launch/bundled-server.ts).
+ * How long a close waits for the thread before stopping it, and then again before going on without it: well
+ * inside the 5 s the launcher gives the whole server to stop (electron/launch/bundled-server.ts).
  */
 const CLOSE_WAIT_MS = 1_000;
 
@@ -157,10 +158,17 @@ export function startWalCheckpoints(
       closing = true;
       checkpointOnConnection();
       worker.postMessage('close');
-      // A thread that does not answer within a few seconds (stuck in a sync of a failing disk) is stopped.
+      // A thread that does not answer within a second is stopped. One stuck in native code (a sync of a
+      // failing disk) cannot be stopped until that call returns: the close waits a second more and goes on
+      // without it, so that neither the owner's close nor the sync writer's release hangs on a disk.
       const stuck = setTimeout(() => void worker.terminate(), CLOSE_WAIT_MS);
-      await exited;
+      let givenUp: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        exited,
+        new Promise<void>((resolve) => (givenUp = setTimeout(resolve, 2 * CLOSE_WAIT_MS))),
+      ]);
       clearTimeout(stuck);
+      clearTimeout(givenUp);
     },
   };
 }

@@ -1,11 +1,12 @@
 // The first sync's writer thread leaves the WAL's checkpoints to a thread of its own (issue #13,
 // electron/sqlite/wal-checkpoints.ts): its commits no longer copy the WAL into the encrypted cache file
-// themselves. What is checked here is what a user would lose were it wrong: the pages written reach the
-// cache file (encrypted, as the writer wrote them) without the writer's commits doing it, and where the
-// checkpoint thread cannot run the writer checkpoints in its commits again and says so.
+// themselves, nor do the desk's own commits meanwhile (they run on the event loop that answers the
+// renderer), and what is left when the writer ends is copied by the writer, not by the desk's next commit.
+// Where the checkpoint thread cannot run, the writer checkpoints in its commits again and says so.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SyncPage } from '../../shared/api/types';
 import { beginBulkLoad } from '../../electron/desk/cache/bulk-load';
@@ -29,6 +30,9 @@ afterEach(async () => {
 const NOW = new Date('2026-12-07T12:00:00Z');
 /** SQLite's own automatic checkpoint: a commit that takes the WAL past this many pages copies it. */
 const AUTOCHECKPOINT_PAGES = 1_000;
+const PAGE_BYTES = 4_096;
+/** A checkpoint thread that is ready and never checkpoints: only the writer's or the desk's commits could. */
+const IDLE_CHECKPOINTS = fileURLToPath(new URL('./fixtures/idle-checkpoint-thread.ts', import.meta.url));
 
 const sizeOf = (file: string) => fs.statSync(file).size;
 
@@ -95,10 +99,43 @@ describe("the sync writer's WAL checkpoint thread", () => {
     expect(sizeOf(`${file}-wal`)).toBeGreaterThan(300_000);
 
     await eventually(() => expect(sizeOf(file)).toBeGreaterThan(before + 300_000));
-    // Copied as written: encrypted, no case id in clear.
-    expect(fs.readFileSync(file).includes(Buffer.from(syntheticCase(7).id))).toBe(false);
     expect(countCachedCases(db)).toBe(100);
     expect(warnings).toEqual([]);
+
+    // Copied as written: encrypted, no case id in clear. (Read once every connection is closed: reading a
+    // file this process holds SQLite's locks on would drop them.)
+    await thread.close();
+    db.close();
+    expect(fs.readFileSync(file).includes(Buffer.from(syntheticCase(7).id))).toBe(false);
+  });
+
+  it("while the writer runs, neither its commits nor the desk's copy the WAL past SQLite's thousand pages", async () => {
+    const { db, key, file } = encryptedCache();
+    const { thread } = writerFor(db, key, IDLE_CHECKPOINTS);
+    const before = sizeOf(file);
+    let after = 0;
+    while (sizeOf(`${file}-wal`) < (AUTOCHECKPOINT_PAGES + 500) * PAGE_BYTES) {
+      after = await writePages(thread, after, 1, 200);
+    }
+    // The writer's connection keeps the backstop of 10,000 pages...
+    expect(sizeOf(file)).toBe(before);
+    // ...and a commit on the desk's own connection (an outbox answer, say) does not copy them on its event loop.
+    db.exec('CREATE TABLE scratch (x); INSERT INTO scratch VALUES (1)');
+    expect(sizeOf(file)).toBe(before);
+    expect(countCachedCases(db)).toBe(after);
+  });
+
+  it('copies what is left in the WAL when the writer ends, and gives the desk its own checkpoints back', async () => {
+    const { db, key, file } = encryptedCache();
+    const { thread } = writerFor(db, key, IDLE_CHECKPOINTS);
+    const after = await writePages(thread, 0, 4, 200);
+    expect(sizeOf(file)).toBeLessThan(PAGE_BYTES * (db.pragma('page_count', { simple: true }) as number));
+
+    await thread.release();
+    // Every page of the cache is in its file: the desk's next commit has nothing to copy.
+    expect(sizeOf(file)).toBe(PAGE_BYTES * (db.pragma('page_count', { simple: true }) as number));
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(AUTOCHECKPOINT_PAGES);
+    expect(countCachedCases(db)).toBe(after);
   });
 
   it('where the checkpoint thread cannot start, the writer checkpoints in its commits again and says so', async () => {
@@ -114,7 +151,7 @@ describe("the sync writer's WAL checkpoint thread", () => {
     expect(sizeOf(file)).toBe(before);
 
     // ...until a commit takes the WAL past SQLite's thousand pages, as before (not the thread's backstop of ten thousand).
-    while (sizeOf(`${file}-wal`) < (AUTOCHECKPOINT_PAGES + 200) * 4_096 && sizeOf(file) === before) {
+    while (sizeOf(`${file}-wal`) < (AUTOCHECKPOINT_PAGES + 200) * PAGE_BYTES && sizeOf(file) === before) {
       after = await writePages(thread, after, 1, 200);
     }
     expect(sizeOf(file)).toBeGreaterThan(before + 2_000_000);

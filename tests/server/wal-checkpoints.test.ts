@@ -166,6 +166,16 @@ describe('where the thread does not do its work', () => {
     expect(Date.now() - closing).toBeLessThan(3_000);
   });
 
+  it('a thread stuck in native code as it closes: the close goes on without it', async () => {
+    const db = open();
+    const { checkpoints } = start(db, fixture('stuck-checkpoint-thread'));
+    await until(() => checkpoints.running(), 'the thread is ready');
+    await checkpoints.close();
+    // The close is over while the thread is still stuck (the mark comes when its native call returns).
+    expect(fs.existsSync(`${db.name}.unstuck`)).toBe(false);
+    expect(autocheckpoint(db)).toBe(1_000);
+  }, 10_000);
+
   it('an in-memory store has no thread', () => {
     dir = tempDir();
     const db = openDatabase(':memory:');

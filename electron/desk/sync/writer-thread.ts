@@ -83,8 +83,16 @@ port.on('message', (request: WriterRequest) => {
       }).immediate();
       port.postMessage({ id: request.id, kind: 'done' } satisfies WriterReply);
     } else {
-      // The checkpoint thread first: its connection closes before this one, which then checkpoints what is left.
+      // The checkpoint thread first, then what it had not copied yet (up to its last 200 ms, and what the
+      // index builds wrote while it caught up), here: left in the WAL, it would be copied by the desk's next
+      // commit, on the event loop that answers the renderer. A checkpoint that cannot finish (a reader in
+      // the way, a failing disk) leaves the rest to SQLite as before.
       void checkpoints.close().finally(() => {
+        try {
+          db.pragma('wal_checkpoint(PASSIVE)');
+        } catch {
+          // Busy or failing: nothing is lost, the desk's connection checkpoints later.
+        }
         db.close();
         port.postMessage({ id: request.id, kind: 'done' } satisfies WriterReply);
         port.close();

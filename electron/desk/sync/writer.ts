@@ -100,6 +100,9 @@ export function quiet<T>(promise: Promise<T>): Promise<T> {
 
 type Waiting = { resolve: (reply: WriterReply) => void; reject: (error: Error) => void };
 
+/** How long a release waits for the thread to end (its checkpoint thread's close takes up to 2 s of it). */
+const CLOSE_WAIT_MS = 4_000;
+
 /**
  * The writer for `db`'s file, its thread started on first use. Answers null where no thread can serve (an
  * in-memory cache, or the thread could not start or stopped): the caller writes on `db` itself.
@@ -111,12 +114,23 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
   let nextId = 1;
   /** The replies each request still waits for, in order: a page waits for 'parsed', then 'applied'. */
   const waiting = new Map<number, Waiting[]>();
+  /**
+   * The desk connection's own automatic checkpoint is set aside while the thread runs. Between the passes of
+   * the writer's checkpoint thread the WAL holds up to its backstop of 10,000 pages, and the desk's next
+   * commit (an outbox answer) would copy them past 1,000, on the event loop that answers the renderer. The
+   * writer's connection bounds the WAL meanwhile; its close checkpoints what is left.
+   */
+  const ownAutocheckpoint = db.memory ? 0 : (db.pragma('wal_autocheckpoint', { simple: true }) as number);
+  const checkpointOnDeskConnection = (pages: number) => {
+    if (db.open && !db.memory) db.pragma(`wal_autocheckpoint = ${pages}`);
+  };
 
   function stop(reason: string) {
     if (!stopped)
       options.log.warn('Sync: the writer thread stopped; pages are written on the desk connection', {
         reason,
       });
+    checkpointOnDeskConnection(ownAutocheckpoint);
     stopped = true;
     worker = null;
     ready = null;
@@ -231,6 +245,7 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
       const onReady = (reply: WriterReply) => {
         if (reply.kind !== 'ready') return;
         started.off('message', onReady);
+        if (worker === started) checkpointOnDeskConnection(0);
         resolve(writer);
       };
       started.on('message', onReady);
@@ -239,7 +254,11 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
     });
   }
 
-  /** Ends the thread once it has answered what it was asked; the next get() starts another. */
+  /**
+   * Ends the thread once it has answered what it was asked; the next get() starts another. A thread that has
+   * not ended within a few seconds (stuck in a sync of a failing disk) is stopped, or, stuck in native code
+   * where it cannot be, left behind: a release never hangs the sync.
+   */
   async function endThread(): Promise<void> {
     const ending = worker;
     worker = null;
@@ -247,7 +266,15 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
     if (!ending) return;
     const exited = new Promise<void>((resolve) => ending.once('exit', () => resolve()));
     ending.postMessage({ id: nextId++, kind: 'close' } satisfies WriterRequest);
-    await exited;
+    const stuck = setTimeout(() => void ending.terminate(), CLOSE_WAIT_MS);
+    let givenUp: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      exited,
+      new Promise<void>((resolve) => (givenUp = setTimeout(resolve, 2 * CLOSE_WAIT_MS))),
+    ]);
+    clearTimeout(stuck);
+    clearTimeout(givenUp);
+    checkpointOnDeskConnection(ownAutocheckpoint);
     rejectWaiting('The sync writer closed.');
   }
 

@@ -150,25 +150,28 @@ export function startWalCheckpoints(
   worker.on('error', (error) => checkpointHere(error.message));
   worker.on('exit', (code) => checkpointHere(`the thread stopped (exit code ${code})`));
 
+  let closed: Promise<void> | null = null;
+  async function close(): Promise<void> {
+    closing = true;
+    checkpointOnConnection();
+    worker.postMessage('close');
+    // A thread that does not answer within a second is stopped. One stuck in native code (a sync of a
+    // failing disk) cannot be stopped until that call returns: the close waits a second more and goes on
+    // without it, so that neither the owner's close nor the sync writer's release hangs on a disk.
+    const stuck = setTimeout(() => void worker.terminate(), CLOSE_WAIT_MS);
+    let givenUp: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      exited,
+      new Promise<void>((resolve) => (givenUp = setTimeout(resolve, 2 * CLOSE_WAIT_MS))),
+    ]);
+    clearTimeout(stuck);
+    clearTimeout(givenUp);
+  }
+
   return {
     running: () => running,
     lastCheckpoint: () => last,
-    async close() {
-      if (closing) return exited;
-      closing = true;
-      checkpointOnConnection();
-      worker.postMessage('close');
-      // A thread that does not answer within a second is stopped. One stuck in native code (a sync of a
-      // failing disk) cannot be stopped until that call returns: the close waits a second more and goes on
-      // without it, so that neither the owner's close nor the sync writer's release hangs on a disk.
-      const stuck = setTimeout(() => void worker.terminate(), CLOSE_WAIT_MS);
-      let givenUp: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        exited,
-        new Promise<void>((resolve) => (givenUp = setTimeout(resolve, 2 * CLOSE_WAIT_MS))),
-      ]);
-      clearTimeout(stuck);
-      clearTimeout(givenUp);
-    },
+    // Once, however often it is called: a second close waits for the first, no longer.
+    close: () => (closed ??= close()),
   };
 }

@@ -21,6 +21,7 @@ import type {
   CheckpointThreadMessage,
   SqliteDriver,
 } from './wal-checkpoint-thread';
+import { awaitExit } from './worker-exit';
 
 export type { CheckpointResult, SqliteDriver };
 
@@ -155,17 +156,9 @@ export function startWalCheckpoints(
     closing = true;
     checkpointOnConnection();
     worker.postMessage('close');
-    // A thread that does not answer within a second is stopped. One stuck in native code (a sync of a
-    // failing disk) cannot be stopped until that call returns: the close waits a second more and goes on
-    // without it, so that neither the owner's close nor the sync writer's release hangs on a disk.
-    const stuck = setTimeout(() => void worker.terminate(), CLOSE_WAIT_MS);
-    let givenUp: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      exited,
-      new Promise<void>((resolve) => (givenUp = setTimeout(resolve, 2 * CLOSE_WAIT_MS))),
-    ]);
-    clearTimeout(stuck);
-    clearTimeout(givenUp);
+    // A thread that does not answer within a second is stopped; one stuck in native code is left behind a
+    // second later, so that neither the owner's close nor the sync writer's release hangs on a disk.
+    await awaitExit(worker, exited, CLOSE_WAIT_MS);
   }
 
   return {

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { awaitExit } from '../../sqlite/worker-exit';
 import type { DeskDb, DeskLogger } from '../context';
 import type { WriterReply, WriterRequest, WriterStart } from './writer-protocol';
 import type { SyncState } from './sync-state';
@@ -266,14 +267,7 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
     if (!ending) return;
     const exited = new Promise<void>((resolve) => ending.once('exit', () => resolve()));
     ending.postMessage({ id: nextId++, kind: 'close' } satisfies WriterRequest);
-    const stuck = setTimeout(() => void ending.terminate(), CLOSE_WAIT_MS);
-    let givenUp: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      exited,
-      new Promise<void>((resolve) => (givenUp = setTimeout(resolve, 2 * CLOSE_WAIT_MS))),
-    ]);
-    clearTimeout(stuck);
-    clearTimeout(givenUp);
+    await awaitExit(ending, exited, CLOSE_WAIT_MS);
     checkpointOnDeskConnection(ownAutocheckpoint);
     rejectWaiting('The sync writer closed.');
   }

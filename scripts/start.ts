@@ -137,22 +137,39 @@ function startElectron(executable: string, start: StartArguments): void {
     clearTimeout(graceTimer);
     for (const { to, chunk } of held.splice(0)) to.write(chunk);
   };
+  // electron-vite says it starts Electron on stdout; Electron, which inherits its stdio, speaks on stderr.
+  // The two pipes are read in no set order, so what Electron said first may be read before that line (seen
+  // in CI under load: the reason given was Electron's second line). Nothing but Electron writes to stderr
+  // after electron-vite's last words on stdout: that much stderr counts as Electron's.
+  let stderrSinceStdout = '';
   const pass = (to: NodeJS.WriteStream) => (chunk: Buffer) => {
     if (!holding) return void to.write(chunk);
     held.push({ to, chunk });
     const text = chunk.toString('utf8');
     if (electronStartedAt !== null) {
       if (electronOutput.length < OUTPUT_LIMIT) electronOutput += text;
+    } else if (to === process.stderr) {
+      if (stderrSinceStdout.length < OUTPUT_LIMIT) stderrSinceStdout += text;
     } else if (ELECTRON_STARTING.test(text)) {
       electronStartedAt = Date.now();
+      electronOutput = stderrSinceStdout;
       graceTimer = setTimeout(showHeld, WINDOW_GRACE_MS);
+    } else {
+      stderrSinceStdout = '';
     }
   };
   child.stdout!.on('data', pass(process.stdout));
   child.stderr!.on('data', pass(process.stderr));
   child.once('exit', (code, signal) => {
     running = null;
-    const noWindow = holding && !stopping && failedToOpenWindow(code ?? 1, electronStartedAt, Date.now());
+    // Electron's last words can still be in the pipes when electron-vite's exit is seen (seen in CI under
+    // load: the fallback then said Electron "exited at once without a word"). 'close' would wait for every
+    // process holding the pipes, an Electron that outlived electron-vite included: wait for them briefly.
+    const exitedAt = Date.now();
+    void outputDrained(child, OUTPUT_DRAIN_MS).then(() => afterExit(code, signal, exitedAt));
+  });
+  const afterExit = (code: number | null, signal: NodeJS.Signals | null, exitedAt: number): void => {
+    const noWindow = holding && !stopping && failedToOpenWindow(code ?? 1, electronStartedAt, exitedAt);
     if (noWindow) {
       clearTimeout(graceTimer);
       held.length = 0;
@@ -160,7 +177,26 @@ function startElectron(executable: string, start: StartArguments): void {
     }
     showHeld();
     process.exit(code ?? (stopping ? 0 : signal === 'SIGINT' ? 130 : 1));
-  });
+  };
+}
+
+/** How long an exit waits for the output still in the child's pipes. */
+const OUTPUT_DRAIN_MS = 500;
+
+/** Resolves once the child's stdout and stderr have ended, or after `ms`, whichever comes first. */
+function outputDrained(child: ChildProcess, ms: number): Promise<void> {
+  const ended = (stream: NodeJS.ReadableStream & { readableEnded?: boolean; closed?: boolean }) =>
+    stream.readableEnded || stream.closed
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          stream.once('end', resolve);
+          stream.once('close', resolve);
+        });
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    Promise.all([ended(child.stdout!), ended(child.stderr!)]).then(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 function openInBrowser(url: string, noOpen: boolean, dataDir: string): void {

@@ -11,9 +11,6 @@
 // Two owners: the running server's store (server/start.ts), where a commit inside a request held every
 // request behind it, and the desk's sync writer thread during a first sync (desk/sync/writer-thread.ts),
 // where checkpoints took a third of its time.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type {
   CheckpointResult,
@@ -21,7 +18,7 @@ import type {
   CheckpointThreadMessage,
   SqliteDriver,
 } from './wal-checkpoint-thread';
-import { awaitExit } from './worker-exit';
+import { awaitExit, loaderOptions, threadEntry } from './threads';
 
 export type { CheckpointResult, SqliteDriver };
 
@@ -72,20 +69,6 @@ export interface WalCheckpoints {
   close(): Promise<void>;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const fromSource = import.meta.url.endsWith('.ts');
-
-/**
- * wal-checkpoint-thread.ts beside this file, or the app's bundle of it beside the bundle this code is in
- * (server.js, sync-writer.js: out/main, see electron.vite.config.ts), or one folder up should this code move
- * into a shared chunk.
- */
-function defaultEntry(): string {
-  if (fromSource) return path.join(here, 'wal-checkpoint-thread.ts');
-  const candidates = [path.join(here, 'wal-checkpoints.js'), path.join(here, '..', 'wal-checkpoints.js')];
-  return candidates.find((candidate) => fs.existsSync(candidate)) ?? candidates[0]!;
-}
-
 const NOTHING_TO_DO: WalCheckpoints = {
   running: () => false,
   lastCheckpoint: () => null,
@@ -97,9 +80,9 @@ export function startWalCheckpoints(
   options: WalCheckpointsOptions,
 ): WalCheckpoints {
   if (db.memory || db.pragma('journal_mode', { simple: true }) !== 'wal') return NOTHING_TO_DO;
-  const entry = options.entry ?? defaultEntry();
-  // From the TypeScript source (tests, `npm run server`) the thread needs tsx's loader, unless inherited.
-  const needsLoader = entry.endsWith('.ts') && !process.execArgv.some((argument) => argument.includes('tsx'));
+  // Beside the bundle this code is in (server.js, sync-writer.js), as out/main/wal-checkpoints.js.
+  const entry =
+    options.entry ?? threadEntry(import.meta.url, 'wal-checkpoint-thread.ts', 'wal-checkpoints.js');
   let worker: Worker;
   try {
     worker = new Worker(entry, {
@@ -109,7 +92,7 @@ export function startWalCheckpoints(
         driver: options.driver,
         keyHex: options.keyHex ?? null,
       } satisfies CheckpointThreadData,
-      ...(needsLoader ? { execArgv: [...process.execArgv, '--import', 'tsx'] } : {}),
+      ...loaderOptions(entry),
     });
   } catch (error) {
     options.warn(`WAL checkpoints stay on ${options.owner}: ${(error as Error).message}`);

@@ -7,11 +7,8 @@
 // The thread is a file of its own: bundled beside the desk in the app (electron.vite.config.ts), the
 // TypeScript source under tsx and the tests. Where it cannot start or stops, start() answers null and the
 // engine writes on the desk's connection in short slices as it does outside a bulk load.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { awaitExit } from '../../sqlite/worker-exit';
+import { awaitExit, loaderOptions, threadEntry } from '../../sqlite/threads';
 import type { DeskDb, DeskLogger } from '../context';
 import type { WriterReply, WriterRequest, WriterStart } from './writer-protocol';
 import type { SyncState } from './sync-state';
@@ -73,22 +70,11 @@ export interface WriterOptions {
   checkpointEntry?: string;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const fromSource = import.meta.url.endsWith('.ts');
-
 /**
- * writer-thread.ts beside this file, or the app's bundle of it beside the desk's (electron.vite.config.ts):
- * in out/main, where this code is bundled into desk-worker.js, or one folder up should it move into a
- * shared chunk. A bundle without it writes on the desk's connection.
+ * writer-thread.ts, or the app's bundle of it beside the desk's (out/main, where this code is bundled into
+ * desk-worker.js). A bundle without it writes on the desk's connection.
  */
-function defaultEntry(): string {
-  if (fromSource) return path.join(here, 'writer-thread.ts');
-  const candidates = [path.join(here, 'sync-writer.js'), path.join(here, '..', 'sync-writer.js')];
-  return candidates.find((candidate) => fs.existsSync(candidate)) ?? candidates[0]!;
-}
-
-const needsLoader = (entry: string | undefined) =>
-  (entry ?? defaultEntry()).endsWith('.ts') && !process.execArgv.some((argument) => argument.includes('tsx'));
+const defaultEntry = () => threadEntry(import.meta.url, 'writer-thread.ts', 'sync-writer.js');
 
 /**
  * A promise whose rejection its caller may never wait for (a page's `written` once its `parsed` failed, a
@@ -208,15 +194,15 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
   }
 
   function spawn(): Worker {
-    return new Worker(options.entry ?? defaultEntry(), {
+    const entry = options.entry ?? defaultEntry();
+    return new Worker(entry, {
       workerData: {
         file: db.name,
         keyHex: options.key?.toString('hex') ?? null,
         busyTimeoutMs: db.pragma('busy_timeout', { simple: true }) as number,
         ...(options.checkpointEntry ? { checkpointEntry: options.checkpointEntry } : {}),
       } satisfies WriterStart,
-      // From the TypeScript source (tests) the thread needs tsx's loader, which a desk run with tsx passes on.
-      ...(needsLoader(options.entry) ? { execArgv: [...process.execArgv, '--import', 'tsx'] } : {}),
+      ...loaderOptions(entry),
     });
   }
 

@@ -160,8 +160,8 @@ function syncPagesOf(rows: { id: string; data: string }[]): Uint8Array[] {
 /**
  * The first sync's writing alone: `pages` (fetched beforehand) handed to the sync writer's thread as the sync
  * does (the next once the last is read), into a new encrypted cache set for a bulk load, its indexes built
- * at the end and the thread released (with the last of the WAL copied into the file). No server, HTTP or sign-in: what the desk does by itself where the server is another machine.
- * Returns cases per second.
+ * at the end and the thread released (with the last of the WAL copied into the file). No server, HTTP or
+ * sign-in: what the desk does by itself where the server is another machine. Returns cases per second.
  */
 async function writerAloneRate(dir: string, pages: readonly Uint8Array[], cases: number): Promise<number> {
   const key = storeKey(randomBytes(32), 'cache');

@@ -2,6 +2,7 @@
 // the file, a PASSIVE checkpoint every `intervalMs`, each one's result reported. PASSIVE copies what it can
 // without waiting for the owner's writer or readers, and never makes them wait either.
 import { parentPort, workerData } from 'node:worker_threads';
+import { useKey } from './cipher-key';
 
 /** The SQLite driver of the owner's connection, which this thread opens the file with too. */
 export type SqliteDriver = 'better-sqlite3' | 'better-sqlite3-multiple-ciphers';
@@ -35,7 +36,7 @@ async function openConnection() {
     const db = new Database(file, { fileMustExist: true });
     if (keyHex !== null) {
       if (!/^[0-9a-f]{64}$/.test(keyHex)) throw new Error('the key is not 32 bytes of hex');
-      db.pragma(`key = "x'${keyHex}'"`);
+      useKey(db, Buffer.from(keyHex, 'hex'));
     }
     return db;
   }

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrateOpenedDatabase, type Migration } from '../../../shared/db/migrations';
+import { useKey } from '../../sqlite/cipher-key';
 import type { DeskDb } from '../context';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../storage/permissions';
 import { DESK_MIGRATIONS } from './migrations/index';
@@ -33,11 +34,6 @@ const tooNew = (found: number, known: number) => new DeskDatabaseTooNewError(fou
  * again too; 64 MiB holds the table and the indexes the queue walks (issue #13).
  */
 const PAGE_CACHE_KIB = -65_536;
-
-/** Sets a connection's encryption key; must come before anything reads the file. */
-export function useKey(db: DeskDb, key: Buffer): void {
-  db.pragma(`key = "x'${key.toString('hex')}'"`);
-}
 
 /**
  * Opens `file` — ':memory:' for tests — encrypted with `key` when one is given. The file is created with

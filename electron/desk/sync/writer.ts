@@ -61,7 +61,7 @@ export interface SyncWriterThread {
 }
 
 export interface WriterOptions {
-  /** The cache's key, as given to useKey; none for an unencrypted file. */
+  /** The cache's key, as given to useKey (sqlite/cipher-key.ts); none for an unencrypted file. */
   key?: Buffer;
   log: DeskLogger;
   /** For tests: the thread's entry file. */

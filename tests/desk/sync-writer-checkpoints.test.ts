@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SyncPage } from '../../shared/api/types';
 import { beginBulkLoad } from '../../electron/desk/cache/bulk-load';
 import { countCachedCases } from '../../electron/desk/cache/queue';
 import type { DeskDb } from '../../electron/desk/context';
@@ -16,7 +15,7 @@ import { openDeskDatabase } from '../../electron/desk/db/open';
 import { DESK_MIGRATIONS } from '../../electron/desk/db/migrations/index';
 import { storeKey } from '../../electron/desk/storage/data-key';
 import { createSyncWriter, type SyncWriterThread } from '../../electron/desk/sync/writer';
-import { syntheticCase } from './fixtures/synthetic-cases';
+import { syntheticCase, syntheticPageBytes } from './fixtures/synthetic-cases';
 import { tempDir } from './fixtures/live-desk';
 
 const opened: DeskDb[] = [];
@@ -49,16 +48,6 @@ function encryptedCache() {
   return { db, key, file };
 }
 
-/** A /v1/sync page's bytes: `count` cases after `after`. */
-function pageBytes(after: number, count: number, hasMore = true): Uint8Array {
-  const changes = Array.from({ length: count }, (_, offset) => {
-    const data = syntheticCase(after + offset);
-    return { seq: after + offset + 1, type: 'case' as const, id: data.id, data };
-  });
-  const page: SyncPage = { changes, cursor: after + count, hasMore };
-  return new TextEncoder().encode(JSON.stringify(page));
-}
-
 function writerFor(db: DeskDb, key: Buffer, checkpointEntry?: string) {
   const warnings: { message: string; data?: Record<string, unknown> }[] = [];
   const log = {
@@ -82,7 +71,7 @@ async function writePages(
   if (!writer) throw new Error('no writer thread');
   let after = from;
   for (let page = 0; page < pages; page++) {
-    const { written } = writer.writePage(pageBytes(after, size), after, NOW);
+    const { written } = writer.writePage(syntheticPageBytes(after, size), after, NOW);
     await written;
     after += size;
   }

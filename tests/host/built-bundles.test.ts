@@ -17,7 +17,7 @@ import { storeKey } from '../../electron/desk/storage/data-key';
 import type { WriterReply, WriterRequest, WriterStart } from '../../electron/desk/sync/writer-protocol';
 import { startBundledServer, type BundledServer } from '../../electron/launch/bundled-server';
 import { DATABASE_FILE } from '../../electron/server/start';
-import { syntheticCase } from '../desk/fixtures/synthetic-cases';
+import { syntheticPageBytes } from '../desk/fixtures/synthetic-cases';
 
 // Inside the project (under node_modules/.cache, ignored by git) so that the bundles find the packages
 // they keep external, as they do in the installed app.
@@ -123,11 +123,7 @@ async function oneSmallPage(mainDir: string): Promise<{ cacheChanged: boolean; w
     await Promise.race([until(() => replies.some((reply) => reply.kind === 'ready'), 10_000), failed]);
     // Its size, not its bytes: reading a file this process holds SQLite's locks on would drop them.
     const before = statSync(file).size;
-    const changes = Array.from({ length: 50 }, (_, index) => {
-      const data = syntheticCase(index);
-      return { seq: index + 1, type: 'case' as const, id: data.id, data };
-    });
-    const bytes = new TextEncoder().encode(JSON.stringify({ changes, cursor: 50, hasMore: true }));
+    const bytes = syntheticPageBytes(0, 50);
     const request: WriterRequest = { id: 1, kind: 'page', bytes, after: 0, at: new Date().toISOString() };
     worker.postMessage(request, [bytes.buffer]);
     expect(await until(() => replies.some((reply) => reply.kind === 'applied'), 10_000)).toBe(true);

@@ -25,6 +25,8 @@ describe('store', () => {
     const db = openDatabase(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    // Statement journals in memory: a verdict's savepoint would otherwise spill to a temp file each time.
+    expect(db.pragma('temp_store', { simple: true })).toBe(2);
     db.close();
     // Group commit (db/group-commit.ts, tested in group-commit.test.ts).
     server = await createTestServer();

@@ -73,6 +73,31 @@ describe('idle timeout', () => {
     }
   });
 
+  it('runs no write at all for a request within the minute: the session row it read says it is fresh', async () => {
+    const accessToken = await signedInServer();
+    // Every statement the server's connection runs with run(): even an UPDATE that changes no row takes the
+    // write lock, so within the minute none may run.
+    const statements = Object.getPrototypeOf(server.ctx.db.prepare('SELECT 1')) as {
+      run: (...args: unknown[]) => unknown;
+    };
+    const run = statements.run;
+    const ran: string[] = [];
+    statements.run = function (this: { source: string }, ...args: unknown[]) {
+      ran.push(this.source);
+      return run.apply(this, args);
+    };
+    try {
+      server.clock.advance(30_000);
+      expect((await me(server, accessToken)).status).toBe(200);
+      expect(ran.filter((source) => /UPDATE sessions/.test(source))).toEqual([]);
+      server.clock.advance(31_000);
+      expect((await me(server, accessToken)).status).toBe(200);
+      expect(ran.filter((source) => /UPDATE sessions/.test(source))).toHaveLength(1);
+    } finally {
+      statements.run = run;
+    }
+  });
+
   it('keeps the absolute expiry: a session in use still ends at expiresAt, with the plain message', async () => {
     const accessToken = await signedInServer({ sessionTtlMs: 60 * MINUTE });
     for (let i = 0; i < 3; i++) {

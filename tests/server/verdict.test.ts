@@ -329,6 +329,29 @@ describe('order of checks: token → shape and key → idempotency record → ro
     expect((await postVerdict(server, agent, second, verdictInput(server, agent), key)).status).toBe(200);
   });
 
+  it('5. a move that fails after the code was accepted keeps nothing, frees the key, and leaves the code spent', async () => {
+    const caseId = await claimedCase();
+    const key = newKey();
+    const before = footprint(server);
+    // A failure the route cannot foresee (a bug, a constraint): the verdict's one transaction rolls back whole.
+    server.ctx.db.exec(
+      "CREATE TEMP TRIGGER fail_verdicts BEFORE INSERT ON verdicts BEGIN SELECT RAISE(ABORT, 'injected'); END",
+    );
+    const body = verdictInput(server, agent);
+    expectError(await postVerdict(server, agent, caseId, body, key), 500, 'internal_error');
+    expect(footprint(server)).toEqual(before);
+    expect(escrowOf(server, caseId).state).toBe('held');
+    server.ctx.db.exec('DROP TRIGGER fail_verdicts');
+
+    // The code went with nothing moved, yet it is spent: the same request again is a replay, not a verdict.
+    expectError(await postVerdict(server, agent, caseId, body, key), 403, 'totp_replayed');
+    expect(footprint(server)).toEqual(before);
+    // The key was not left in flight: a fresh code goes through under it, once.
+    const fresh = { ...body, totp: freshCode(server, agent) };
+    expect((await postVerdict(server, agent, caseId, fresh, key)).status).toBe(200);
+    expect(escrowOf(server, caseId).state).toBe('released');
+  });
+
   it('5. wrong codes are throttled per user: 429 after the limit, with nothing stored', async () => {
     const caseId = await claimedCase();
     for (let i = 0; i < STEP_UP_MAX_FAILURES; i++) {

@@ -1,10 +1,15 @@
 // Step-up authentication for money-moving calls: every verdict, approval and rejection carries a fresh
 // TOTP code of the caller. Failures are 403, not 401: the session itself is fine.
 import type { ServerContext } from '../context';
-import { ApiError } from '../errors';
+import { ApiError, storageFailure } from '../errors';
 import type { AuthUser } from '../http/session';
-import { confirmedTotpSecret, countAuthFailuresSince, insertAuthFailure } from '../sql/users';
-import { consumeTotp } from './totp';
+import {
+  advanceTotpStep,
+  confirmedTotpSecret,
+  countAuthFailuresSince,
+  insertAuthFailure,
+} from '../sql/users';
+import { consumeTotp, matchTotpStep } from './totp';
 
 export const STEP_UP_MAX_FAILURES = 5;
 export const STEP_UP_WINDOW_MS = 15 * 60 * 1000;
@@ -15,14 +20,32 @@ export type StepUpCheck = 'accepted' | 'invalid' | 'replayed' | 'throttled';
  * Checks `code` inside the caller's write transaction: consumes its step when accepted, counts it when
  * wrong. The caller must commit whatever this wrote, refusal included, and throw stepUpRefusal() after.
  */
-export function checkStepUp(ctx: ServerContext, user: AuthUser, code: string): StepUpCheck {
-  const now = ctx.now();
+export function checkStepUp(ctx: ServerContext, user: AuthUser, code: string, now = ctx.now()): StepUpCheck {
   const since = new Date(now.getTime() - STEP_UP_WINDOW_MS).toISOString();
   if (countAuthFailuresSince(ctx.db, user.id, 'step_up', since) >= STEP_UP_MAX_FAILURES) return 'throttled';
   const secret = confirmedTotpSecret(ctx.db, user.id);
   const check = secret ? consumeTotp(ctx.db, user.id, secret, code, now) : 'invalid';
   if (check === 'invalid') insertAuthFailure(ctx.db, user.id, 'step_up', now.toISOString());
   return check;
+}
+
+/**
+ * After a transaction in which checkStepUp accepted `code` (at `checkedAt`) rolled back: spends the code's
+ * step all the same, in a small write of its own, so that no code the server accepted is ever good twice.
+ * Nothing is counted: the code was right. On a full or failing disk this write fails too, and the code stays
+ * good for the rest of its step, as it would had the check's own transaction failed; the caller reports the
+ * failure that stopped the request, not this one.
+ */
+export function spendStepUpCode(ctx: ServerContext, user: AuthUser, code: string, checkedAt: Date): void {
+  try {
+    ctx.write(() => {
+      const secret = confirmedTotpSecret(ctx.db, user.id);
+      const step = secret ? matchTotpStep(secret, code, checkedAt) : null;
+      if (step !== null) advanceTotpStep(ctx.db, user.id, step);
+    });
+  } catch (error) {
+    if (!storageFailure(error)) throw error;
+  }
 }
 
 /** What a refused step-up answers. */

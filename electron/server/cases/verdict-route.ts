@@ -3,17 +3,17 @@
 //   token → shape and Idempotency-Key → the idempotency record → role and case holder → step-up code
 //   → state → the move.
 // Everything up to and including the step-up stores nothing under the key; from there on the answer,
-// success or refusal, is stored under the key in the same transaction as the move. Two commits per verdict
-// (the key's claim with the step-up, then the move with its answer), answered after one shared sync.
+// success or refusal, is stored under the key in the same transaction as the move. One commit per verdict
+// (the key's claim, the step-up, the move and its answer), answered after a sync shared with the verdicts
+// committed beside it (db/group-commit.ts).
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { VerdictResponse } from '../../../shared/api/types';
-import { checkStepUp, stepUpRefusal } from '../auth/stepup';
+import { checkStepUp, spendStepUpCode, stepUpRefusal, type StepUpCheck } from '../auth/stepup';
 import type { ServerContext } from '../context';
 import { ApiError, forbidden } from '../errors';
 import { defineRoute } from '../http/route';
 import {
-  abandonIdempotentRequest,
   claimIdempotentRequest,
   findStoredResponse,
   releaseIdempotentRequest,
@@ -54,29 +54,32 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
     if (user.role !== 'agent') throw forbidden();
     requireHeldCase(ctx.db, caseId, user);
 
-    // The key's claim and the step-up: one small transaction, committed before the move, so that a code the
-    // server accepted stays spent even when the move's transaction fails (a full disk).
-    const { lease, stepUp } = ctx.write(() => {
-      const claimed = claimIdempotentRequest(ctx, scope);
-      const check = checkStepUp(ctx, user, decision.totp);
-      // A wrong code stays counted; the key is freed for a retry with a fresh one.
-      if (check !== 'accepted') releaseIdempotentRequest(ctx.db, claimed);
-      return { lease: claimed, stepUp: check };
-    });
-    if (stepUp !== 'accepted') throw stepUpRefusal(stepUp);
-    let response: { status: number; json: string };
+    // One transaction. A refused code commits what the refusal wrote (the wrong code counted, the key's
+    // claim freed for a retry with a fresh code) and is answered after.
+    const checkedAt = ctx.now();
+    let accepted = false;
+    let outcome: { refused: Exclude<StepUpCheck, 'accepted'> } | { status: number; json: string };
     try {
-      response = ctx.write(() => {
+      outcome = ctx.write(() => {
+        const lease = claimIdempotentRequest(ctx, scope);
+        const stepUp = checkStepUp(ctx, user, decision.totp, checkedAt);
+        if (stepUp !== 'accepted') {
+          releaseIdempotentRequest(ctx.db, lease);
+          return { refused: stepUp };
+        }
+        accepted = true;
         // A savepoint around the move: a refusal rolls back whatever the move wrote, and the refusal itself
         // is still stored under the key by the outer transaction.
         const answer = answerOf(() => ctx.db.transaction(() => issueVerdict(ctx, user, caseId, decision))());
         return { status: answer.status, json: storeIdempotentResponse(ctx.db, lease, answer) };
       });
     } catch (error) {
-      // A full disk (or a bug) stopped the request before anything was decided: free the key for a retry.
-      abandonIdempotentRequest(ctx, lease);
+      // A full disk (or a bug) stopped the request before anything was decided; the key's claim rolled back
+      // with it, so a retry may use the key. A code the step-up accepted stays spent all the same.
+      if (accepted) spendStepUpCode(ctx, user, decision.totp, checkedAt);
       throw error;
     }
-    return reply.status(response.status).type('application/json; charset=utf-8').send(response.json);
+    if ('refused' in outcome) throw stepUpRefusal(outcome.refused);
+    return reply.status(outcome.status).type('application/json; charset=utf-8').send(outcome.json);
   });
 }

@@ -34,6 +34,10 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
   // Deleted rows (pruned sessions and stored answers, replaced secrets) are overwritten with zeros, not
   // left readable in free pages of the file and its backups.
   migrated.pragma('secure_delete = ON');
+  // Statement journals in memory: a verdict's savepoint journals some 16 pages, past SQLite's 64 KiB spill
+  // threshold, and with temp files allowed each verdict created, wrote and dropped one in the temp folder
+  // (issue #13). Sorts that outgrow the page cache stay in memory too, which the server's sizes allow.
+  migrated.pragma('temp_store = MEMORY');
   return migrated;
 }
 

@@ -49,9 +49,13 @@ const isoBefore = (now: Date, ms: number) => new Date(now.getTime() - ms).toISOS
  * is not worth failing the request for: the next request writes it, and the one-minute granularity
  * already allows that much slack.
  */
-function touch(ctx: ServerContext, tokenHash: string, now: Date): void {
+function touch(ctx: ServerContext, tokenHash: string, lastUsedAt: string, now: Date): void {
+  const unlessAfter = isoBefore(now, SESSION_TOUCH_INTERVAL_MS);
+  // The UPDATE is conditional too, but even one that changes nothing takes the write lock: on nearly every
+  // request the session was used within the interval, and the row just read says so.
+  if (lastUsedAt > unlessAfter) return;
   try {
-    touchSession(ctx.db, tokenHash, now.toISOString(), isoBefore(now, SESSION_TOUCH_INTERVAL_MS));
+    touchSession(ctx.db, tokenHash, now.toISOString(), unlessAfter);
   } catch (error) {
     if (!(error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_BUSY'))) throw error;
   }
@@ -86,7 +90,7 @@ export function requireUser(
   if (!session) throw unauthenticated('Your session has expired or was signed out. Sign in again.');
   const idleMs = ctx.config.sessionIdleTimeoutMs;
   if (session.lastUsedAt <= isoBefore(now, idleMs)) throw new IdleSignOut(Math.round(idleMs / 60_000));
-  if (isActivity) touch(ctx, tokenHash, now);
+  if (isActivity) touch(ctx, tokenHash, session.lastUsedAt, now);
   const user: AuthUser = { id: session.id, username: session.username, displayName: session.displayName, role: session.role };
   if (roles && !roles.includes(user.role)) throw forbidden();
   return user;

@@ -76,8 +76,9 @@ describe('a verdict on a full disk', () => {
     expect(footprint(server)).toEqual(before);
 
     freeDisk();
-    // The code of a refused attempt may have been spent by the step-up (its own small write): the desk asks
-    // for a fresh one (totp_replayed), and sends it under the same key.
+    // The code of a refused attempt may have been spent (after the verdict's transaction failed, a small write
+    // of its own spends it when the disk takes it): the desk asks for a fresh one (totp_replayed), and sends
+    // it under the same key.
     const retry = longVerdict();
     const decided = await postVerdict(server, agent, caseId, retry, key);
     expect(decided.status).toBe(200);
@@ -90,6 +91,34 @@ describe('a verdict on a full disk', () => {
     const replayed = await postVerdict(server, agent, caseId, retry, key);
     expect(replayed).toEqual(decided);
     expect(footprint(server)).toEqual(after);
+  });
+});
+
+describe('a verdict on a full disk whose code cannot be spent either', () => {
+  it('still answers the full disk (503 storage_full), not the failure of the spend', async () => {
+    const caseId = addCase(server.ctx);
+    expect((await claim(server, agent, caseId)).status).toBe(200);
+    const before = footprint(server);
+    fillDisk();
+    // The verdict's transaction fails on the disk; the small write that would spend its code fails too, and
+    // for another reason (the store busy past its timeout).
+    const write = server.ctx.write.bind(server.ctx);
+    let writes = 0;
+    server.ctx.write = <T>(work: () => T): T => {
+      writes += 1;
+      if (writes === 2) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      return write(work);
+    };
+    try {
+      const refused = await postVerdict(server, agent, caseId, longVerdict(), newKey());
+      expect(writes).toBe(2);
+      expect(refused.status).toBe(503);
+      expect(refused.body).toEqual({ error: { code: 'storage_full', message: expect.any(String) } });
+    } finally {
+      server.ctx.write = write;
+    }
+    freeDisk();
+    expect(footprint(server)).toEqual(before);
   });
 });
 

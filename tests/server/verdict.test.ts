@@ -63,6 +63,13 @@ function partiesOf(caseId: string): { buyer: string; seller: string } {
     .get(caseId) as { buyer: string; seller: string };
 }
 
+const stepUpFailures = (user: TestUser) =>
+  (
+    server.ctx.db
+      .prepare("SELECT COUNT(*) AS failures FROM auth_failures WHERE user_id = ? AND kind = 'step_up'")
+      .get(user.id) as { failures: number }
+  ).failures;
+
 const lastStep = (user: TestUser) =>
   (
     server.ctx.db.prepare('SELECT totp_last_step AS step FROM users WHERE id = ?').get(user.id) as {
@@ -343,13 +350,31 @@ describe('order of checks: token → shape and key → idempotency record → ro
     expect(escrowOf(server, caseId).state).toBe('held');
     server.ctx.db.exec('DROP TRIGGER fail_verdicts');
 
-    // The code went with nothing moved, yet it is spent: the same request again is a replay, not a verdict.
+    // The code went with nothing moved, yet it is spent: the same request again is a replay, not a verdict;
+    // and a right code is never counted as a wrong one.
     expectError(await postVerdict(server, agent, caseId, body, key), 403, 'totp_replayed');
     expect(footprint(server)).toEqual(before);
+    expect(stepUpFailures(agent)).toBe(0);
     // The key was not left in flight: a fresh code goes through under it, once.
     const fresh = { ...body, totp: freshCode(server, agent) };
     expect((await postVerdict(server, agent, caseId, fresh, key)).status).toBe(200);
     expect(escrowOf(server, caseId).state).toBe('released');
+  });
+
+  it('5. a request that fails before its code is checked leaves the code good', async () => {
+    const caseId = await claimedCase();
+    const key = newKey();
+    const before = footprint(server);
+    // The key's claim fails, before the step-up in the same transaction has looked at the code.
+    server.ctx.db.exec(
+      "CREATE TEMP TRIGGER fail_claims BEFORE INSERT ON idempotency_keys BEGIN SELECT RAISE(ABORT, 'injected'); END",
+    );
+    const body = verdictInput(server, agent);
+    expectError(await postVerdict(server, agent, caseId, body, key), 500, 'internal_error');
+    server.ctx.db.exec('DROP TRIGGER fail_claims');
+    expect(footprint(server)).toEqual(before);
+    expect(lastStep(agent)).toBeNull();
+    expect((await postVerdict(server, agent, caseId, body, key)).status).toBe(200);
   });
 
   it('5. wrong codes are throttled per user: 429 after the limit, with nothing stored', async () => {

@@ -1,7 +1,7 @@
 // Step-up authentication for money-moving calls: every verdict, approval and rejection carries a fresh
 // TOTP code of the caller. Failures are 403, not 401: the session itself is fine.
 import type { ServerContext } from '../context';
-import { ApiError, storageFailure } from '../errors';
+import { ApiError } from '../errors';
 import type { AuthUser } from '../http/session';
 import {
   advanceTotpStep,
@@ -32,20 +32,16 @@ export function checkStepUp(ctx: ServerContext, user: AuthUser, code: string, no
 /**
  * After a transaction in which checkStepUp accepted `code` (at `checkedAt`) rolled back: spends the code's
  * step all the same, in a small write of its own, so that no code the server accepted is ever good twice.
- * Nothing is counted: the code was right. On a full or failing disk this write fails too, and the code stays
- * good for the rest of its step, as it would had the check's own transaction failed; the caller reports the
- * failure that stopped the request, not this one.
+ * Nothing is counted: the code was right. Throws what the store throws: on a full or failing disk this write
+ * fails too, and the code then stays good for the rest of its step, as it would had the check's own
+ * transaction failed.
  */
 export function spendStepUpCode(ctx: ServerContext, user: AuthUser, code: string, checkedAt: Date): void {
-  try {
-    ctx.write(() => {
-      const secret = confirmedTotpSecret(ctx.db, user.id);
-      const step = secret ? matchTotpStep(secret, code, checkedAt) : null;
-      if (step !== null) advanceTotpStep(ctx.db, user.id, step);
-    });
-  } catch (error) {
-    if (!storageFailure(error)) throw error;
-  }
+  ctx.write(() => {
+    const secret = confirmedTotpSecret(ctx.db, user.id);
+    const step = secret ? matchTotpStep(secret, code, checkedAt) : null;
+    if (step !== null) advanceTotpStep(ctx.db, user.id, step);
+  });
 }
 
 /** What a refused step-up answers. */

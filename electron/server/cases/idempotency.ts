@@ -1,18 +1,18 @@
 // Idempotency keys for verdicts (IETF draft "The Idempotency-Key HTTP Header Field"), scoped per user.
 //
 // A record goes through two states. `in_flight` is written before the step-up code is checked, so a second
-// request with the key while the first is being decided gets 409: in a small transaction of its own
-// (runOnce), or in the one that checks the step-up code (a verdict: verdict-route.ts), committed before the
-// move. `done` is written in the same transaction as the move, with the response, so "moved" and
+// request with the key while the first is being decided gets 409: in a small transaction of its own, committed
+// before the change (runOnce), or in the verdict's one transaction (verdict-route.ts), where no other request
+// can see it. `done` is written in the same transaction as the move, with the response, so "moved" and
 // "answered" can never disagree after a crash. A request that fails before or at the step-up deletes its
 // in_flight record: it stored nothing and may be retried under the same key with a fresh code.
 //
 // A `done` record's answer is dropped after a day (retention/jobs.ts: it holds a whole case) but the record
 // stays 30 days: a repeat then is answered 409 already_applied, never carried out a second time.
 //
-// A crash between the two leaves an in_flight record whose move was rolled back. It is a lease: once it
-// is older than IDEMPOTENCY_LEASE_MS it counts as abandoned and a retry with the same body takes it over,
-// so a crash never blocks a key for good.
+// A crash between runOnce's two transactions leaves an in_flight record whose change was rolled back (a
+// verdict's one transaction leaves nothing). It is a lease: once it is older than IDEMPOTENCY_LEASE_MS it
+// counts as abandoned and a retry with the same body takes it over, so a crash never blocks a key for good.
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';

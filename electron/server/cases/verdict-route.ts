@@ -56,11 +56,13 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
 
     // One transaction. A refused code commits what the refusal wrote (the wrong code counted, the key's
     // claim freed for a retry with a fresh code) and is answered after.
-    const checkedAt = ctx.now();
+    let checkedAt: Date | null = null;
     let accepted = false;
     let outcome: { refused: Exclude<StepUpCheck, 'accepted'> } | { status: number; json: string };
     try {
       outcome = ctx.write(() => {
+        // The clock is read once the write lock is held: waiting for it must not stretch the code's window.
+        checkedAt = ctx.now();
         const lease = claimIdempotentRequest(ctx, scope);
         const stepUp = checkStepUp(ctx, user, decision.totp, checkedAt);
         if (stepUp !== 'accepted') {
@@ -75,8 +77,15 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
       });
     } catch (error) {
       // A full disk (or a bug) stopped the request before anything was decided; the key's claim rolled back
-      // with it, so a retry may use the key. A code the step-up accepted stays spent all the same.
-      if (accepted) spendStepUpCode(ctx, user, decision.totp, checkedAt);
+      // with it, so a retry may use the key. A code the step-up accepted stays spent all the same, if the
+      // store takes that one small write; the client hears of the failure that stopped the request either way.
+      if (accepted && checkedAt) {
+        try {
+          spendStepUpCode(ctx, user, decision.totp, checkedAt);
+        } catch (spendError) {
+          request.log.warn({ err: spendError }, 'could not spend the step-up code of a verdict that failed');
+        }
+      }
       throw error;
     }
     if ('refused' in outcome) throw stepUpRefusal(outcome.refused);

@@ -14,13 +14,14 @@ import { DEMO_ACCOUNTS } from '../electron/seed/accounts';
 import { DATABASE_FILE } from '../electron/server/start';
 import { readCaseDetails } from '../electron/server/sql/case-detail';
 import { applyCaseDetail } from '../electron/desk/cache/apply-case';
-import { beginBulkLoad, finishBulkLoadSteps } from '../electron/desk/cache/bulk-load';
 import { queryQueue } from '../electron/desk/cache/queue';
-import type { DeskDb } from '../electron/desk/context';
+import type { DeskContext, DeskDb } from '../electron/desk/context';
+import type { PlatformApi } from '../electron/desk/api-client';
 import { DESK_DATABASE_FILE, openDeskDatabase, openSqlite } from '../electron/desk/db/open';
 import { DESK_MIGRATIONS } from '../electron/desk/db/migrations/index';
 import { storeKey } from '../electron/desk/storage/data-key';
 import { createDeskService, type DeskService } from '../electron/desk/service';
+import { createSyncEngine, DEFAULT_SYNC_TUNING } from '../electron/desk/sync/engine';
 import { createSyncWriter } from '../electron/desk/sync/writer';
 import { SYNTHETIC_AGENTS, syntheticCase } from '../tests/desk/fixtures/synthetic-cases';
 import { startChildServer, type ChildServer } from './child-server';
@@ -157,36 +158,60 @@ function syncPagesOf(rows: { id: string; data: string }[]): Uint8Array[] {
   return pages;
 }
 
+/** A feed that never pokes: the engine's event stream, open until the engine stops. */
+const silentStream = (_path: string, options: { signal: AbortSignal }) =>
+  new Promise<never>((_resolve, reject) =>
+    options.signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true }),
+  );
+
 /**
- * The first sync's writing alone: `pages` (fetched beforehand) handed to the sync writer's thread as the sync
- * does (the next once the last is read), into a new encrypted cache set for a bulk load, its indexes built
- * at the end and the thread released (with the last of the WAL copied into the file). No server, HTTP or
- * sign-in: what the desk does by itself where the server is another machine. Returns cases per second.
+ * The first sync's writing alone: the desk's sync engine itself, with its writer thread, into a new encrypted
+ * cache, its pages `pages` served from memory (the same bytes as the server's pages, read beforehand) — from
+ * start() until it reports the cache caught up, so the bulk load's set-aside indexes are built and the thread
+ * released (with the last of the WAL copied into the file). No server, HTTP or sign-in: what the desk does by
+ * itself where the server is another machine. Returns cases per second.
  */
 async function writerAloneRate(dir: string, pages: readonly Uint8Array[], cases: number): Promise<number> {
   const key = storeKey(randomBytes(32), 'cache');
   const db = openDeskDatabase(path.join(dir, DESK_DATABASE_FILE), DESK_MIGRATIONS, key);
-  beginBulkLoad(db);
-  const thread = createSyncWriter(db, { key, log: QUIET });
-  try {
-    const writer = await thread.get();
-    if (!writer) throw new Error('the sync writer thread did not start');
-    const seconds = await timed(async () => {
-      let after = 0;
-      let written: Promise<unknown> = Promise.resolve();
-      for (const bytes of pages) {
-        const page = writer.writePage(bytes, after, new Date());
-        after = (await page.parsed).cursor;
-        written = page.written;
+  const byCursor = new Map(pages.map((bytes, index) => [index * DEFAULT_SYNC_TUNING.pageSize, bytes]));
+  let settle: { resolve(): void; reject(error: Error): void } | null = null;
+  const caughtUp = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  const ctx = {
+    db,
+    own: db,
+    dataDir: dir,
+    now: () => new Date(),
+    log: QUIET,
+    emit: (event: string, payload: { state?: string; error?: unknown }) => {
+      if (event !== 'sync.status') return;
+      if (payload.state === 'idle') settle?.resolve();
+      if (payload.state === 'error' || payload.state === 'offline') {
+        settle?.reject(new Error(`the writing alone failed: ${JSON.stringify(payload.error)}`));
       }
-      await written;
-      for (const step of finishBulkLoadSteps(db)) await writer.transaction(step);
-      // The release copies what the checkpoint thread had not yet: the raw insert pays for all of its own.
-      await thread.release();
+    },
+  } as unknown as DeskContext;
+  const api = {
+    getBytes: async (_path: string, call: { params: { after: number } }) => {
+      const bytes = byCursor.get(call.params.after);
+      if (!bytes) throw new Error(`no page after ${call.params.after}`);
+      return { bytes, mime: 'application/json' };
+    },
+    openStream: silentStream,
+  } as unknown as PlatformApi;
+  const writer = createSyncWriter(db, { key, log: QUIET });
+  const engine = createSyncEngine(ctx, api, DEFAULT_SYNC_TUNING, { writer });
+  try {
+    const seconds = await timed(async () => {
+      engine.start();
+      await caughtUp;
     });
+    const cached = db.prepare('SELECT COUNT(*) FROM cases').pluck().get() as number;
+    if (cached !== cases) throw new Error(`the writing alone cached ${cached} cases of ${cases}`);
     return cases / seconds;
   } finally {
-    await thread.close();
+    await engine.close();
+    await writer.close();
     db.close();
   }
 }
@@ -251,7 +276,7 @@ export async function benchFirstSync(
     compare(
       "desk first sync's writing alone",
       {
-        name: `the same ${rows.length} details as pages of 500 in memory, through the sync writer thread into a new encrypted cache, indexes built`,
+        name: `the same ${rows.length} details as pages of 500 in memory, through the desk's sync engine and writer thread into a new encrypted cache, indexes built`,
         value: writerRate,
         unit: 'cases/s',
       },
@@ -260,8 +285,9 @@ export async function benchFirstSync(
         value: rawRate,
         unit: 'rows/s',
       },
-      `The first sync without the server, HTTP or sign-in: the pages handed to the writer thread as the sync ` +
-        `does (the next once the last is read), the bulk load and its indexes as above. What the desk does by ` +
+      `The first sync without the server, HTTP or sign-in: the desk's sync engine and its writer thread, the ` +
+        `pages served from memory (their bytes read beforehand), the bulk load and its indexes as above, timed ` +
+        `until the engine reports the cache caught up. What the desk does by ` +
         `itself where the server is another machine; on this machine the full sync shares its cores with the ` +
         `server. The writer's commits leave the WAL's checkpoints to a thread of their own (sqlite/wal-checkpoints.ts).`,
     ),

@@ -90,6 +90,21 @@ const liftHold = (caseId: string) =>
 const expectError = (answer: { status: number; body: unknown }, status: number, code: string) =>
   expect(answer).toMatchObject({ status, body: { error: { code } } });
 
+/**
+ * Sends the verdict while every INSERT into `table` fails (a bug, a constraint: nothing the route foresees),
+ * and expects 500 internal_error.
+ */
+async function failedVerdict(caseId: string, body: ReturnType<typeof verdictInput>, key: string, table: string) {
+  server.ctx.db.exec(
+    `CREATE TEMP TRIGGER fail_inserts BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+  );
+  try {
+    expectError(await postVerdict(server, agent, caseId, body, key), 500, 'internal_error');
+  } finally {
+    server.ctx.db.exec('DROP TRIGGER fail_inserts');
+  }
+}
+
 describe('a verdict on a case that needs no second pair of eyes', () => {
   it('release: 200 {case, escrow, verdict}; the escrow goes to the buyer, once, with audit and feed', async () => {
     const caseId = await claimedCase();
@@ -341,14 +356,10 @@ describe('order of checks: token → shape and key → idempotency record → ro
     const key = newKey();
     const before = footprint(server);
     // A failure the route cannot foresee (a bug, a constraint): the verdict's one transaction rolls back whole.
-    server.ctx.db.exec(
-      "CREATE TEMP TRIGGER fail_verdicts BEFORE INSERT ON verdicts BEGIN SELECT RAISE(ABORT, 'injected'); END",
-    );
     const body = verdictInput(server, agent);
-    expectError(await postVerdict(server, agent, caseId, body, key), 500, 'internal_error');
+    await failedVerdict(caseId, body, key, 'verdicts');
     expect(footprint(server)).toEqual(before);
     expect(escrowOf(server, caseId).state).toBe('held');
-    server.ctx.db.exec('DROP TRIGGER fail_verdicts');
 
     // The code went with nothing moved, yet it is spent: the same request again is a replay, not a verdict;
     // and a right code is never counted as a wrong one.
@@ -366,12 +377,8 @@ describe('order of checks: token → shape and key → idempotency record → ro
     const key = newKey();
     const before = footprint(server);
     // The key's claim fails, before the step-up in the same transaction has looked at the code.
-    server.ctx.db.exec(
-      "CREATE TEMP TRIGGER fail_claims BEFORE INSERT ON idempotency_keys BEGIN SELECT RAISE(ABORT, 'injected'); END",
-    );
     const body = verdictInput(server, agent);
-    expectError(await postVerdict(server, agent, caseId, body, key), 500, 'internal_error');
-    server.ctx.db.exec('DROP TRIGGER fail_claims');
+    await failedVerdict(caseId, body, key, 'idempotency_keys');
     expect(footprint(server)).toEqual(before);
     expect(lastStep(agent)).toBeNull();
     expect((await postVerdict(server, agent, caseId, body, key)).status).toBe(200);

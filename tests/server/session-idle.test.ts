@@ -75,8 +75,8 @@ describe('idle timeout', () => {
 
   it('runs no UPDATE of the session for a request within the minute: the row it read says it is fresh', async () => {
     const accessToken = await signedInServer();
-    // Every statement the server's connection runs with run() (its writes): even an UPDATE that changes no
-    // row takes the write lock, so within the minute none may run.
+    // Every statement the server's connection runs with run() (its writes) is recorded: even an UPDATE that
+    // changes no row takes the write lock, so within the minute the session's may not run.
     const statements = Object.getPrototypeOf(server.ctx.db.prepare('SELECT 1')) as {
       run: (...args: unknown[]) => unknown;
     };

@@ -16,13 +16,13 @@ import { readCaseDetails } from '../electron/server/sql/case-detail';
 import { applyCaseDetail } from '../electron/desk/cache/apply-case';
 import { queryQueue } from '../electron/desk/cache/queue';
 import type { DeskContext, DeskDb } from '../electron/desk/context';
-import type { PlatformApi } from '../electron/desk/api-client';
 import { DESK_DATABASE_FILE, openDeskDatabase, openSqlite } from '../electron/desk/db/open';
 import { DESK_MIGRATIONS } from '../electron/desk/db/migrations/index';
 import { storeKey } from '../electron/desk/storage/data-key';
 import { createDeskService, type DeskService } from '../electron/desk/service';
 import { createSyncEngine, DEFAULT_SYNC_TUNING } from '../electron/desk/sync/engine';
 import { createSyncWriter } from '../electron/desk/sync/writer';
+import { memoryFeedApi } from '../tests/desk/fixtures/memory-feed';
 import { SYNTHETIC_AGENTS, syntheticCase } from '../tests/desk/fixtures/synthetic-cases';
 import { startChildServer, type ChildServer } from './child-server';
 import { compare, figureAtMost, percentile, ratioAtLeast, round, timed, type Comparison } from './measure';
@@ -158,12 +158,6 @@ function syncPagesOf(rows: { id: string; data: string }[]): Uint8Array[] {
   return pages;
 }
 
-/** A feed that never pokes: the engine's event stream, open until the engine stops. */
-const silentStream = (_path: string, options: { signal: AbortSignal }) =>
-  new Promise<never>((_resolve, reject) =>
-    options.signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true }),
-  );
-
 /**
  * The first sync's writing alone: the desk's sync engine itself, with its writer thread, into a new encrypted
  * cache, its pages `pages` served from memory (the same bytes as the server's pages, read beforehand) — from
@@ -191,14 +185,11 @@ async function writerAloneRate(dir: string, pages: readonly Uint8Array[], cases:
       }
     },
   } as unknown as DeskContext;
-  const api = {
-    getBytes: async (_path: string, call: { params: { after: number } }) => {
-      const bytes = byCursor.get(call.params.after);
-      if (!bytes) throw new Error(`no page after ${call.params.after}`);
-      return { bytes, mime: 'application/json' };
-    },
-    openStream: silentStream,
-  } as unknown as PlatformApi;
+  const api = memoryFeedApi(async (after) => {
+    const bytes = byCursor.get(after);
+    if (!bytes) throw new Error(`no page after ${after}`);
+    return bytes;
+  });
   const writer = createSyncWriter(db, { key, log: QUIET });
   const engine = createSyncEngine(ctx, api, DEFAULT_SYNC_TUNING, { writer });
   try {

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncPage } from '../../shared/api/types';
-import { OfflineError, PlatformError, type PlatformApi } from '../../electron/desk/api-client';
+import { OfflineError, PlatformError } from '../../electron/desk/api-client';
 import { applyCaseDetail } from '../../electron/desk/cache/apply-case';
 import { isBulkLoading } from '../../electron/desk/cache/bulk-load';
 import { purgeResolvedCases } from '../../electron/desk/storage/purge';
@@ -14,6 +14,7 @@ import { openDeskDatabase } from '../../electron/desk/db/open';
 import { createSyncEngine, DEFAULT_SYNC_TUNING, type SyncTuning } from '../../electron/desk/sync/engine';
 import { readSyncState } from '../../electron/desk/sync/sync-state';
 import { createSyncWriter } from '../../electron/desk/sync/writer';
+import { memoryFeedApi } from './fixtures/memory-feed';
 import { syntheticCase } from './fixtures/synthetic-cases';
 import { tempDir } from './fixtures/live-desk';
 
@@ -85,18 +86,7 @@ function syncOf(
       if (event === 'cases.changed') announced.push(...(payload as { caseIds: string[] }).caseIds);
     },
   } as unknown as DeskContext;
-  const api = {
-    callUnchecked: async (_route: unknown, call: { query: { after: number } }) =>
-      JSON.parse(await serve(call.query.after)) as unknown,
-    getBytes: async (_path: string, call: { params: { after: number } }) => ({
-      bytes: Buffer.from(await serve(call.params.after)),
-      mime: 'application/json',
-    }),
-    openStream: (_path: string, options: { signal: AbortSignal }) =>
-      new Promise((_resolve, reject) =>
-        options.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
-      ),
-  } as unknown as PlatformApi;
+  const api = memoryFeedApi(serve);
   const writer = createSyncWriter(db, { log, ...(writerEntry ? { entry: writerEntry } : {}) });
   const tuning: SyncTuning = {
     ...DEFAULT_SYNC_TUNING,

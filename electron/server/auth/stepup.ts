@@ -3,13 +3,8 @@
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import type { AuthUser } from '../http/session';
-import {
-  advanceTotpStep,
-  confirmedTotpSecret,
-  countAuthFailuresSince,
-  insertAuthFailure,
-} from '../sql/users';
-import { consumeTotp, matchTotpStep } from './totp';
+import { confirmedTotpSecret, countAuthFailuresSince, insertAuthFailure } from '../sql/users';
+import { consumeTotp } from './totp';
 
 export const STEP_UP_MAX_FAILURES = 5;
 export const STEP_UP_WINDOW_MS = 15 * 60 * 1000;
@@ -39,8 +34,8 @@ export function checkStepUp(ctx: ServerContext, user: AuthUser, code: string, no
 export function spendStepUpCode(ctx: ServerContext, user: AuthUser, code: string, checkedAt: Date): void {
   ctx.write(() => {
     const secret = confirmedTotpSecret(ctx.db, user.id);
-    const step = secret ? matchTotpStep(secret, code, checkedAt) : null;
-    if (step !== null) advanceTotpStep(ctx.db, user.id, step);
+    // Its outcome is not wanted: accepted now, or already spent (replayed) by a request since.
+    if (secret) consumeTotp(ctx.db, user.id, secret, code, checkedAt);
   });
 }
 

@@ -10,6 +10,7 @@ import { SECRETS_KEY_FILE } from './auth/secret-box';
 import type { ServerConfig } from './config';
 import { SYNCED_ON_COMMIT, type GroupCommit } from './db/group-commit';
 import { writeTransaction, type Db } from './db/open';
+import { createWriteBatcher } from './db/write-batch';
 import { latestChangeSeq } from './sql/feed';
 
 export interface ServerContext {
@@ -34,6 +35,11 @@ export interface ServerContext {
    * tells /v1/events listeners once it committed.
    */
   write<T>(work: () => T): T;
+  /**
+   * Runs `work` like write(), in the one transaction shared by the works queued in the same event-loop turn
+   * (each in a savepoint of its own; db/write-batch.ts), and resolves once that transaction has committed.
+   */
+  writeBatched<T>(work: () => T): Promise<T>;
   /** Called by the feed inside a write: a notification is due once the transaction commits. */
   markChanged(): void;
   /**
@@ -100,6 +106,8 @@ export function createContext(db: Db, config: ServerConfig, commits: GroupCommit
       }
       return result;
     },
+    writeBatched: (work) => batcher.run(work),
   };
+  const batcher = createWriteBatcher(db, (work) => context.write(work));
   return context;
 }

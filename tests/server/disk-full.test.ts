@@ -4,6 +4,7 @@
 // server's own connection may not grow the file by a single page (PRAGMA max_page_count).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toErrorResponse } from '../../electron/server/app';
+import { totpCodeAt } from '../../electron/server/auth/totp';
 import { addCase, addUser, createTestServer, type TestServer, type TestUser } from './harness';
 import {
   claim,
@@ -119,6 +120,44 @@ describe('a verdict on a full disk whose code cannot be spent either', () => {
     }
     freeDisk();
     expect(footprint(server)).toEqual(before);
+  });
+});
+
+describe('verdicts sent at once on a full disk (one shared transaction)', () => {
+  it('each is either answered 200 and moved, or 503 with nothing of it kept; the refused ones go through later', async () => {
+    const other = addUser(server.ctx, 'agent');
+    const agents = [agent, other];
+    const cases = [addCase(server.ctx), addCase(server.ctx)];
+    for (const [index, each] of agents.entries())
+      expect((await claim(server, each, cases[index]!)).status).toBe(200);
+    fillDisk();
+    // A short verdict may fit in the slack of the pages the file has; a long one cannot. Whether SQLite takes
+    // the long one's failure back to its statement or to the whole transaction, no answer may disagree with
+    // what was kept.
+    const bodies = [verdictInput(server, agent), verdictInput(server, other, { rationale: LONG_RATIONALE })];
+    bodies[0]!.totp = totpCodeAt(agent.totpSecret, server.clock.now);
+    const keys = [newKey(), newKey()];
+    const answers = await Promise.all(
+      agents.map((each, index) => postVerdict(server, each, cases[index]!, bodies[index], keys[index])),
+    );
+    expect(answers[1]!.status).toBe(503);
+    for (const [index, answer] of answers.entries()) {
+      expect([200, 503]).toContain(answer.status);
+      expect(escrowOf(server, cases[index]!).state).toBe(answer.status === 200 ? 'released' : 'held');
+    }
+    freeDisk();
+    for (const [index, answer] of answers.entries()) {
+      if (answer.status === 200) continue;
+      const retry = await postVerdict(
+        server,
+        agents[index]!,
+        cases[index]!,
+        verdictInput(server, agents[index]!, { rationale: bodies[index]!.rationale }),
+        keys[index],
+      );
+      expect(retry.status).toBe(200);
+      expect(escrowOf(server, cases[index]!).state).toBe('released');
+    }
   });
 });
 

@@ -2,6 +2,7 @@
 // code, exactly-once moves, compliance holds and four-eyes approval.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STEP_UP_MAX_FAILURES } from '../../electron/server/auth/stepup';
+import { totpCodeAt } from '../../electron/server/auth/totp';
 import { IDEMPOTENCY_LEASE_MS, requestFingerprint } from '../../electron/server/cases/idempotency';
 import { VERDICT_ROUTE } from '../../electron/server/cases/verdict-route';
 import { REASON_CODES } from '../../shared/domain/dispute';
@@ -573,6 +574,66 @@ describe('idempotency keys', () => {
       keys[refused],
     );
     expectError(retry, 409, 'case_already_resolved');
+  });
+});
+
+describe('verdicts sent at once (one write transaction per event-loop turn)', () => {
+  const checkpointCount = () =>
+    server.ctx.db.prepare('SELECT COUNT(*) FROM audit_checkpoints').pluck().get() as number;
+
+  it('commit together: each moves its own escrow, answered 200, under one signed checkpoint', async () => {
+    const agents = [agent, otherAgent, addUser(server.ctx, 'agent')];
+    const cases: string[] = [];
+    for (const each of agents) {
+      const caseId = addCase(server.ctx);
+      expect((await claim(server, each, caseId)).status).toBe(200);
+      cases.push(caseId);
+    }
+    // One step for all three (freshCode moves the clock a step per call): each agent's code is their own.
+    const bodies = agents.map((each) => verdictInput(server, each));
+    for (const [index, body] of bodies.entries()) body.totp = totpCodeAt(agents[index]!.totpSecret, server.clock.now);
+    const checkpoints = checkpointCount();
+    const answers = await Promise.all(agents.map((each, index) => postVerdict(server, each, cases[index]!, bodies[index])));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    for (const caseId of cases) expect(escrowOf(server, caseId).state).toBe('released');
+    expect(checkpointCount()).toBe(checkpoints + 1);
+  });
+
+  it('the same key twice in one turn: the second gets the answer stored by the first, and the escrow moves once', async () => {
+    const caseId = await claimedCase();
+    const key = newKey();
+    const body = verdictInput(server, agent);
+    const [first, second] = await Promise.all([
+      postVerdict(server, agent, caseId, body, key),
+      postVerdict(server, agent, caseId, body, key),
+    ]);
+    expect(first!.status).toBe(200);
+    expect(second).toEqual(first);
+    expect(
+      server.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.executed'").pluck().get(),
+    ).toBe(1);
+  });
+
+  it('a session signed out after the request arrived, before its transaction: 401, nothing moves, the code stays good', async () => {
+    const caseId = await claimedCase();
+    const body = verdictInput(server, agent);
+    const before = footprint(server);
+    const queue = server.ctx.writeBatched;
+    // The sign-out lands after the route checked the token, before the verdict's transaction runs.
+    server.ctx.writeBatched = <T,>(work: () => T) => {
+      server.ctx.write(() => {
+        server.ctx.db.prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ?').run(server.clock.now.toISOString(), agent.id);
+      });
+      return queue(work);
+    };
+    try {
+      expectError(await postVerdict(server, agent, caseId, body), 401, 'unauthenticated');
+    } finally {
+      server.ctx.writeBatched = queue;
+    }
+    expect(escrowOf(server, caseId).state).toBe('held');
+    expect(lastStep(agent)).toBeNull();
+    expect(footprint(server)).toEqual(before);
   });
 });
 

@@ -3,16 +3,18 @@
 //   token → shape and Idempotency-Key → the idempotency record → role and case holder → step-up code
 //   → state → the move.
 // Everything up to and including the step-up stores nothing under the key; from there on the answer,
-// success or refusal, is stored under the key in the same transaction as the move. One commit per verdict
-// (the key's claim, the step-up, the move and its answer), answered after a sync shared with the verdicts
-// committed beside it (db/group-commit.ts).
+// success or refusal, is stored under the key in the same transaction as the move. The key's claim, the
+// step-up, the move and its answer commit together, in one transaction shared with the verdicts that reached
+// the server in the same event-loop turn (each in a savepoint of its own, db/write-batch.ts), and are
+// answered after a sync shared with everything committed beside them (db/group-commit.ts).
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import type { VerdictResponse } from '../../../shared/api/types';
 import { checkStepUp, spendStepUpCode, stepUpRefusal, type StepUpCheck } from '../auth/stepup';
 import type { ServerContext } from '../context';
-import { ApiError, forbidden } from '../errors';
+import { ApiError, forbidden, unauthenticated } from '../errors';
 import { defineRoute } from '../http/route';
+import { bearerToken, SESSION_ENDED, sessionStillLive } from '../http/session';
 import {
   claimIdempotentRequest,
   findStoredResponse,
@@ -42,25 +44,31 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
   defineRoute(app, ctx, ROUTES.verdict, async (input) => {
     const { user, idempotencyKey: key, body: decision, params, request, reply } = input;
     const caseId = params.id;
+    const token = bearerToken(request);
     const scope = {
       userId: user.id,
       key,
       requestHash: requestFingerprint(VERDICT_ROUTE, caseId, request.body),
     };
 
-    const stored = findStoredResponse(ctx, scope);
-    if (stored) return reply.status(stored.status).send(stored.body);
-
-    if (user.role !== 'agent') throw forbidden();
-    requireHeldCase(ctx.db, caseId, user);
-
-    // One transaction. A refused code commits what the refusal wrote (the wrong code counted, the key's
-    // claim freed for a retry with a fresh code) and is answered after.
+    // One transaction, shared with the verdicts that arrived in the same event-loop turn (ctx.writeBatched).
+    // Everything from the idempotency record on is decided in it: between this request's arrival and its
+    // turn, another with the same key may have been answered, or the session signed out. A refused code
+    // commits what the refusal wrote (the wrong code counted, the key's claim freed for a retry with a fresh
+    // code) and is answered after.
     let checkedAt: Date | null = null;
     let accepted = false;
-    let outcome: { refused: Exclude<StepUpCheck, 'accepted'> } | { status: number; json: string };
+    let outcome:
+      | { stored: StoredResponse }
+      | { refused: Exclude<StepUpCheck, 'accepted'> }
+      | { status: number; json: string };
     try {
-      outcome = ctx.write(() => {
+      outcome = await ctx.writeBatched(() => {
+        if (!token || !sessionStillLive(ctx, token)) throw unauthenticated(SESSION_ENDED);
+        const stored = findStoredResponse(ctx, scope);
+        if (stored) return { stored };
+        if (user.role !== 'agent') throw forbidden();
+        requireHeldCase(ctx.db, caseId, user);
         // The clock is read once the write lock is held: waiting for it must not stretch the code's window.
         checkedAt = ctx.now();
         const lease = claimIdempotentRequest(ctx, scope);
@@ -76,9 +84,10 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
         return { status: answer.status, json: storeIdempotentResponse(ctx.db, lease, answer) };
       });
     } catch (error) {
-      // A full disk (or a bug) stopped the request before anything was decided; the key's claim rolled back
-      // with it, so a retry may use the key. A code the step-up accepted stays spent all the same, if the
-      // store takes that one small write; the client hears of the failure that stopped the request either way.
+      // A full disk (or a bug) stopped the request before anything was decided: its savepoint or the whole
+      // shared transaction rolled back, the key's claim with it, so a retry may use the key. A code the step-up
+      // accepted stays spent all the same, if the store takes that one small write; the client hears of the
+      // failure that stopped the request either way.
       if (accepted && checkedAt) {
         try {
           spendStepUpCode(ctx, user, decision.totp, checkedAt);
@@ -88,6 +97,7 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
       }
       throw error;
     }
+    if ('stored' in outcome) return reply.status(outcome.stored.status).send(outcome.stored.body);
     if ('refused' in outcome) throw stepUpRefusal(outcome.refused);
     return reply.status(outcome.status).type('application/json; charset=utf-8').send(outcome.json);
   });

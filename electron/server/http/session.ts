@@ -42,6 +42,9 @@ export class IdleSignOut extends ApiError {
   }
 }
 
+/** Why a token that once worked no longer does: revoked, expired or signed out. */
+export const SESSION_ENDED = 'Your session has expired or was signed out. Sign in again.';
+
 const isoBefore = (now: Date, ms: number) => new Date(now.getTime() - ms).toISOString();
 
 /**
@@ -87,7 +90,7 @@ export function requireUser(
   const tokenHash = hashToken(token);
   const now = ctx.now();
   const session = findSessionUser(ctx.db, tokenHash, now.toISOString());
-  if (!session) throw unauthenticated('Your session has expired or was signed out. Sign in again.');
+  if (!session) throw unauthenticated(SESSION_ENDED);
   const idleMs = ctx.config.sessionIdleTimeoutMs;
   if (session.lastUsedAt <= isoBefore(now, idleMs)) throw new IdleSignOut(Math.round(idleMs / 60_000));
   if (isActivity) touch(ctx, tokenHash, session.lastUsedAt, now);

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { RouteSpec } from '../../../shared/api/routes';
 import type { WriteRateLimits } from '../config';
 import type { ServerContext } from '../context';
-import { findSessionUser } from '../sql/sessions';
+import { findSessionUserId } from '../sql/sessions';
 import { bearerToken, hashToken } from './session';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -33,8 +33,8 @@ export function writeBudget(route: RouteSpec, limits: WriteRateLimits): number |
  */
 export function writerKey(ctx: ServerContext, request: FastifyRequest): string {
   const token = bearerToken(request);
-  const user = token ? findSessionUser(ctx.db, hashToken(token), ctx.now().toISOString()) : undefined;
-  return user ? `user:${user.id}` : `address:${request.ip}`;
+  const userId = token ? findSessionUserId(ctx.db, hashToken(token), ctx.now().toISOString()) : undefined;
+  return userId ? `user:${userId}` : `address:${request.ip}`;
 }
 
 /** The route option that applies the write limit, or none. */

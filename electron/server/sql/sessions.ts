@@ -24,6 +24,12 @@ export function deleteUserLoginTokens(db: Db, userId: string): void {
   prepared(db, 'DELETE FROM login_tokens WHERE user_id = ?').run(userId);
 }
 
+/** The user id of an unrevoked session before its absolute expiry: one row, no join (the write limits' key). */
+export const findSessionUserId = (db: Db, tokenHash: string, now: string) =>
+  prepared(db, 'SELECT user_id FROM sessions WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?')
+    .pluck()
+    .get(tokenHash, now) as string | undefined;
+
 export interface SessionUser {
   id: string;
   username: string;

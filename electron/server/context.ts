@@ -86,28 +86,35 @@ export function createContext(db: Db, config: ServerConfig, commits: GroupCommit
       changedInTransaction = true;
     },
     write<T>(work: () => T): T {
-      changedInTransaction = false;
-      let result: T;
-      try {
-        result = writeTransaction(db, () => {
-          const value = work();
-          checkpoints.signHead(config.now());
-          return value;
-        });
-      } catch (error) {
-        if (!db.inTransaction) checkpoints.rolledBack();
-        throw error;
-      }
-      // Nested in an outer transaction, what was signed is committed (and recorded) with the outer one.
-      if (!db.inTransaction) checkpoints.committed();
-      if (changedInTransaction) {
-        changedInTransaction = false;
-        changes.emit('change', latestChangeSeq(db));
-      }
+      if (batcher.running()) throw new Error('ctx.write() inside a batched write would nest in its transaction.');
+      const result = transact(work);
+      afterCommit();
       return result;
     },
     writeBatched: (work) => batcher.run(work),
   };
-  const batcher = createWriteBatcher(db, (work) => context.write(work));
+  /** The write transaction with the signed head; throws only when nothing of it committed. */
+  function transact<T>(work: () => T): T {
+    changedInTransaction = false;
+    try {
+      return writeTransaction(db, () => {
+        const value = work();
+        checkpoints.signHead(config.now());
+        return value;
+      });
+    } catch (error) {
+      if (!db.inTransaction) checkpoints.rolledBack();
+      throw error;
+    }
+  }
+  function afterCommit(): void {
+    // Nested in an outer transaction, what was signed is committed (and recorded) with the outer one.
+    if (!db.inTransaction) checkpoints.committed();
+    if (changedInTransaction) {
+      changedInTransaction = false;
+      changes.emit('change', latestChangeSeq(db));
+    }
+  }
+  const batcher = createWriteBatcher(db, { transact, afterCommit, alone: (work) => context.write(work) });
   return context;
 }

@@ -599,7 +599,7 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
     expect(checkpointCount()).toBe(checkpoints + 1);
   });
 
-  it('the same key twice in one turn: the second gets the answer stored by the first, and the escrow moves once', async () => {
+  it('the same key twice at once: the second gets the answer stored by the first (looked up inside the transaction), and the escrow moves once', async () => {
     const caseId = await claimedCase();
     const key = newKey();
     const body = verdictInput(server, agent);

@@ -6,15 +6,27 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeTransaction, type Db } from '../../electron/server/db/open';
-import { createWriteBatcher, type WriteBatcher } from '../../electron/server/db/write-batch';
-import { tempDir } from './harness';
+import { createWriteBatcher, MAX_BATCH, type WriteBatcher } from '../../electron/server/db/write-batch';
+import { createTestServer, tempDir } from './harness';
 
 let dir: string;
 let db: Db;
+/** Write transactions begun, shared or alone. */
 let transactions: number;
-/** Runs after the works, inside the shared transaction: where the server signs the audit head. */
+/** Runs after the works, inside the transaction: where the server signs the audit head. */
 let beforeCommit: () => void;
+/** Runs after the commit: where the server records the signed head and tells listeners. */
+let afterCommit: () => void;
 let batcher: WriteBatcher;
+
+function transact<T>(work: () => T): T {
+  return writeTransaction(db, () => {
+    transactions += 1;
+    const value = work();
+    beforeCommit();
+    return value;
+  });
+}
 
 beforeEach(() => {
   dir = tempDir('dd-batch-');
@@ -23,13 +35,16 @@ beforeEach(() => {
   db.exec('CREATE TABLE rows (name TEXT PRIMARY KEY)');
   transactions = 0;
   beforeCommit = () => {};
-  batcher = createWriteBatcher(db, (work) =>
-    writeTransaction(db, () => {
-      transactions += 1;
-      work();
-      beforeCommit();
-    }),
-  );
+  afterCommit = () => {};
+  batcher = createWriteBatcher(db, {
+    transact,
+    afterCommit: () => afterCommit(),
+    alone: (work) => {
+      const value = transact(work);
+      afterCommit();
+      return value;
+    },
+  });
 });
 
 afterEach(() => {
@@ -67,17 +82,6 @@ describe('a write batcher', () => {
     expect(committedRows()).toEqual(['a', 'b', 'c', 'd']);
   });
 
-  it('resolves a work only once the transaction holding its writes has committed', async () => {
-    const seen: string[][] = [];
-    await Promise.all(
-      ['a', 'b'].map((name) => batcher.run(insert(name)).then(() => seen.push(committedRows()))),
-    );
-    expect(seen).toEqual([
-      ['a', 'b'],
-      ['a', 'b'],
-    ]);
-  });
-
   it('a work that throws loses its own writes and fails alone; the others commit', async () => {
     const failing = () => {
       insert('doomed')();
@@ -94,10 +98,11 @@ describe('a write batcher', () => {
     expect(committedRows()).toEqual(['a', 'b']);
   });
 
-  it('a work whose error took the whole transaction with it fails the batch: nothing is answered as done', async () => {
+  it('a work whose error took the whole transaction with it fails alone; the others run again, each alone', async () => {
     // SQLite's answer to some errors (a full disk, an I/O error, no memory) is to roll the whole transaction
     // back, not only the statement: what the works before it wrote is gone too.
     const rollsAllBack = () => {
+      insert('doomed')();
       db.exec('ROLLBACK');
       throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     };
@@ -106,22 +111,96 @@ describe('a write batcher', () => {
       batcher.run(rollsAllBack),
       batcher.run(insert('b')),
     ]);
-    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
-    for (const result of results) expect((result as PromiseRejectedResult).reason.code).toBe('SQLITE_FULL');
-    expect(committedRows()).toEqual([]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason.code).toBe('SQLITE_FULL');
+    expect(transactions).toBe(3);
+    expect(committedRows()).toEqual(['a', 'b']);
     expect(db.inTransaction).toBe(false);
-    // The next turn's batch starts afresh.
-    await batcher.run(insert('c'));
-    expect(committedRows()).toEqual(['c']);
   });
 
-  it('a failure after the works (signing, COMMIT) fails every work of the batch and keeps nothing', async () => {
+  it('a work that ends the transaction and swallows the error fails alone; nothing of it is kept', async () => {
+    const swallows = () => {
+      insert('doomed')();
+      db.exec('ROLLBACK');
+      return 'fine, it says';
+    };
+    const results = await Promise.allSettled([
+      batcher.run(insert('a')),
+      batcher.run(swallows),
+      batcher.run(insert('b')),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(committedRows()).toEqual(['a', 'b']);
+  });
+
+  it('a savepoint that cannot be rolled back sinks the shared transaction; its work fails, the others run alone', async () => {
+    const breaksItsSavepoint = () => {
+      insert('doomed')();
+      // Gone from the stack: the batcher's ROLLBACK TO then fails, and the work's row cannot be taken back.
+      db.exec('RELEASE batched_work');
+      throw new Error('refused');
+    };
+    const results = await Promise.allSettled([
+      batcher.run(insert('a')),
+      batcher.run(breaksItsSavepoint),
+      batcher.run(insert('b')),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(committedRows()).toEqual(['a', 'b']);
+  });
+
+  it('a signing or COMMIT that fails runs every work again alone; each gets its own answer', async () => {
+    let failures = 1;
+    beforeCommit = () => {
+      if (failures-- > 0) throw new Error('signing failed');
+    };
+    const results = await Promise.allSettled([batcher.run(insert('a')), batcher.run(insert('b'))]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(transactions).toBe(3);
+    expect(committedRows()).toEqual(['a', 'b']);
+  });
+
+  it('when the store refuses every transaction, every work fails and nothing is kept', async () => {
     beforeCommit = () => {
       throw new Error('signing failed');
     };
     const results = await Promise.allSettled([batcher.run(insert('a')), batcher.run(insert('b'))]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     expect(committedRows()).toEqual([]);
+  });
+
+  it('a failure after the commit fails the works without running them again: their writes are kept', async () => {
+    afterCommit = () => {
+      throw new Error('listener failed');
+    };
+    const results = await Promise.allSettled([batcher.run(insert('a')), batcher.run(insert('b'))]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(transactions).toBe(1);
+    expect(committedRows()).toEqual(['a', 'b']);
+  });
+
+  it('refuses a work that returns a promise, keeping nothing of it', async () => {
+    const asyncWork = async () => insert('doomed')();
+    const results = await Promise.allSettled([batcher.run(asyncWork), batcher.run(insert('a'))]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
+    expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(TypeError);
+    expect(committedRows()).toEqual(['a']);
+  });
+
+  it(`takes at most ${MAX_BATCH} works in one transaction; the rest go in the next`, async () => {
+    const names = Array.from(
+      { length: MAX_BATCH + 6 },
+      (_, index) => `row-${String(index).padStart(3, '0')}`,
+    );
+    await Promise.all(names.map((name) => batcher.run(insert(name))));
+    expect(transactions).toBe(2);
+    expect(committedRows()).toEqual(names);
+  });
+
+  it('says when its works are running', async () => {
+    expect(batcher.running()).toBe(false);
+    expect(await batcher.run(() => batcher.running())).toBe(true);
+    expect(batcher.running()).toBe(false);
   });
 
   it('a later work sees what the earlier works of its batch wrote', async () => {
@@ -131,5 +210,18 @@ describe('a write batcher', () => {
       batcher.run(() => (insert('b')(), count())),
     ]);
     expect(counts).toEqual([1, 2]);
+  });
+});
+
+describe("the server's batched writes", () => {
+  it('refuse a write of its own inside a batched work: it would sign a second checkpoint in the shared transaction', async () => {
+    const server = await createTestServer();
+    try {
+      const nested = server.ctx.writeBatched(() => server.ctx.write(() => 'nested'));
+      await expect(nested).rejects.toThrow('inside a batched write');
+      expect(await server.ctx.writeBatched(() => 'alone')).toBe('alone');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -64,6 +64,9 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
       | { status: number; json: string };
     try {
       outcome = await ctx.writeBatched(() => {
+        // The work may run twice: again alone when the transaction it shared failed for another's sake.
+        accepted = false;
+        checkedAt = null;
         if (!token || !sessionStillLive(ctx, token)) throw unauthenticated(SESSION_ENDED);
         const stored = findStoredResponse(ctx, scope);
         if (stored) return { stored };

@@ -5,19 +5,40 @@
 // for all of it. Verdicts that reach the server in the same event-loop turn now share one transaction, each
 // in a savepoint of its own, and so one checkpoint: one per write transaction still, as #9 asks.
 //
-// A work that throws rolls back its own savepoint and nothing else; the others commit. But SQLite answers some
-// errors (a full disk, an I/O error, no memory) by rolling the whole transaction back: what the works before
-// it wrote is gone with it, so then every work of the batch fails with that error, as it would have alone.
-// No work's promise resolves before the transaction that holds its writes has committed.
+// No work is answered otherwise than it would have been alone:
+// - a work that throws rolls back its own savepoint and nothing else; the others commit;
+// - SQLite answers some errors (a full disk, an I/O error, no memory) by rolling the whole transaction back,
+//   and a savepoint that cannot be rolled back leaves the transaction unfit to commit: the work that did it
+//   fails with its error, and every other work runs again, alone, in a transaction of its own (what the
+//   others wrote went with the shared transaction); so does every work when the signing or the COMMIT fails;
+// - no work's promise settles before the transaction that holds its writes has committed or rolled back.
+//   Should what follows a commit fail (the signed head recorded, listeners told), the works were committed
+//   and are not run again: they fail with that error, as a lone write does, and a retry under the same
+//   Idempotency-Key answers what was stored.
 import type { Db } from './open';
+
+/** More would only hold the event loop longer and make each answer wait for the slowest work. */
+export const MAX_BATCH = 64;
 
 export interface WriteBatcher {
   /**
    * Runs `work` in the write transaction shared by the works queued in this event-loop turn, in a savepoint
    * of its own, and resolves with its result once that transaction has committed. Rejects with what `work`
-   * threw (its writes rolled back, the others' kept), or with what stopped the whole transaction.
+   * threw (nothing of it kept), or with what stopped its own transaction. `work` must be synchronous.
    */
   run<T>(work: () => T): Promise<T>;
+  /** True while a batch's works run: a write of its own started then would nest in the shared transaction. */
+  running(): boolean;
+}
+
+/** How the server writes (ServerContext): the batcher shares its transaction, signing and notifications. */
+export interface BatchWrites {
+  /** Runs `work` in one BEGIN IMMEDIATE transaction with the signed head, and commits; throws only when nothing committed. */
+  transact(work: () => void): void;
+  /** What follows a commit: the signed head recorded, listeners told. */
+  afterCommit(): void;
+  /** A write of its own, as ServerContext.write makes one. */
+  alone<T>(work: () => T): T;
 }
 
 interface Queued {
@@ -28,50 +49,101 @@ interface Queued {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-/** `write` runs its argument in one write transaction (ServerContext.write: BEGIN IMMEDIATE, the signed head). */
-export function createWriteBatcher(db: Db, write: (work: () => void) => void): WriteBatcher {
-  let queued: Queued[] | null = null;
+const isThenable = (value: unknown) =>
+  typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 
-  function runBatch(batch: readonly Queued[]): void {
-    const outcomes: Outcome[] = [];
+const settle = (item: Queued, outcome: Outcome) =>
+  outcome.ok ? item.resolve(outcome.value) : item.reject(outcome.error);
+
+export function createWriteBatcher(db: Db, writes: BatchWrites): WriteBatcher {
+  const savepoint = db.prepare('SAVEPOINT batched_work');
+  const release = db.prepare('RELEASE batched_work');
+  const rollbackTo = db.prepare('ROLLBACK TO batched_work');
+  let open: Queued[] | null = null;
+  let inBatch = false;
+
+  /** Runs the works in the shared transaction; the work that left it unfit to commit, if one did. */
+  function runShared(
+    batch: readonly Queued[],
+    outcomes: Outcome[],
+  ): { culprit: number | null; error: unknown } | null {
+    let culprit: number | null = null;
     try {
-      if (db.inTransaction)
-        throw new Error('createWriteBatcher: a transaction is open between event-loop turns');
-      write(() => {
-        for (const { work } of batch) {
+      writes.transact(() => {
+        for (const [index, { work }] of batch.entries()) {
+          savepoint.run();
           try {
-            outcomes.push({ ok: true, value: db.transaction(work)() });
+            const value = work();
+            if (isThenable(value)) throw new TypeError('A batched write must be synchronous.');
+            if (!db.inTransaction) throw new Error('The transaction ended inside a batched write.');
+            release.run();
+            outcomes.push({ ok: true, value });
           } catch (error) {
+            culprit = index;
             if (!db.inTransaction) throw error;
+            // A throw from either ends the shared transaction, as it must: the work's writes cannot be undone.
+            rollbackTo.run();
+            release.run();
+            culprit = null;
             outcomes.push({ ok: false, error });
           }
         }
       });
+      return null;
+    } catch (error) {
+      return { culprit, error };
+    }
+  }
+
+  function runBatch(batch: readonly Queued[]): void {
+    const outcomes: Outcome[] = [];
+    inBatch = true;
+    let failure: ReturnType<typeof runShared>;
+    try {
+      failure = runShared(batch, outcomes);
+    } finally {
+      inBatch = false;
+    }
+    if (failure) {
+      // Nothing of the shared transaction committed: each work again, alone, but the one that sank it.
+      for (const [index, item] of batch.entries()) {
+        if (index === failure.culprit) item.reject(failure.error);
+        else settle(item, runAlone(item.work));
+      }
+      return;
+    }
+    try {
+      writes.afterCommit();
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
     }
-    batch.forEach((item, index) => {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
-    });
+    batch.forEach((item, index) => settle(item, outcomes[index]!));
+  }
+
+  function runAlone(work: () => unknown): Outcome {
+    try {
+      return { ok: true, value: writes.alone(work) };
+    } catch (error) {
+      return { ok: false, error };
+    }
   }
 
   return {
     run<T>(work: () => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        if (!queued) {
-          queued = [];
+        if (!open || open.length >= MAX_BATCH) {
+          const batch: Queued[] = [];
+          open = batch;
           // After the poll phase: every request whose bytes arrived in this turn has queued its work by then.
           setImmediate(() => {
-            const batch = queued!;
-            queued = null;
+            if (open === batch) open = null;
             runBatch(batch);
           });
         }
-        queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        open.push({ work, resolve: resolve as (value: unknown) => void, reject });
       });
     },
+    running: () => inBatch,
   };
 }

@@ -115,6 +115,11 @@ export function createContext(db: Db, config: ServerConfig, commits: GroupCommit
       changes.emit('change', latestChangeSeq(db));
     }
   }
-  const batcher = createWriteBatcher(db, { transact, afterCommit, alone: (work) => context.write(work) });
+  const batcher = createWriteBatcher(db, {
+    transact,
+    sign: () => checkpoints.signHead(config.now()),
+    afterCommit,
+    alone: (work) => context.write(work),
+  });
   return context;
 }

@@ -6,7 +6,15 @@ import { totpCodeAt } from '../../electron/server/auth/totp';
 import { IDEMPOTENCY_LEASE_MS, requestFingerprint } from '../../electron/server/cases/idempotency';
 import { VERDICT_ROUTE } from '../../electron/server/cases/verdict-route';
 import { REASON_CODES } from '../../shared/domain/dispute';
-import { addCase, addUser, createTestServer, freshCode, type TestServer, type TestUser, latestFeedDetail } from './harness';
+import {
+  addCase,
+  addUser,
+  createTestServer,
+  freshCode,
+  type TestServer,
+  type TestUser,
+  latestFeedDetail,
+} from './harness';
 import {
   approve,
   call,
@@ -95,7 +103,12 @@ const expectError = (answer: { status: number; body: unknown }, status: number, 
  * Sends the verdict while every INSERT into `table` fails (a bug, a constraint: nothing the route foresees),
  * and expects 500 internal_error.
  */
-async function failedVerdict(caseId: string, body: ReturnType<typeof verdictInput>, key: string, table: string) {
+async function failedVerdict(
+  caseId: string,
+  body: ReturnType<typeof verdictInput>,
+  key: string,
+  table: string,
+) {
   server.ctx.db.exec(
     `CREATE TEMP TRIGGER fail_inserts BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'injected'); END`,
   );
@@ -581,7 +594,7 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
   const checkpointCount = () =>
     server.ctx.db.prepare('SELECT COUNT(*) FROM audit_checkpoints').pluck().get() as number;
 
-  it('commit together: each moves its own escrow, answered 200, under one signed checkpoint', async () => {
+  it('commit together, each with a checkpoint of its own: the dossier of each case carries its entries alone', async () => {
     const agents = [agent, otherAgent, addUser(server.ctx, 'agent')];
     const cases: string[] = [];
     for (const each of agents) {
@@ -591,12 +604,33 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
     }
     // One step for all three (freshCode moves the clock a step per call): each agent's code is their own.
     const bodies = agents.map((each) => verdictInput(server, each));
-    for (const [index, body] of bodies.entries()) body.totp = totpCodeAt(agents[index]!.totpSecret, server.clock.now);
+    for (const [index, body] of bodies.entries())
+      body.totp = totpCodeAt(agents[index]!.totpSecret, server.clock.now);
     const checkpoints = checkpointCount();
-    const answers = await Promise.all(agents.map((each, index) => postVerdict(server, each, cases[index]!, bodies[index])));
+    let commits = 0;
+    const counted = () => (commits += 1);
+    server.ctx.changes.on('change', counted);
+    const answers = await Promise.all(
+      agents.map((each, index) => postVerdict(server, each, cases[index]!, bodies[index])),
+    );
+    server.ctx.changes.off('change', counted);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
-    for (const caseId of cases) expect(escrowOf(server, caseId).state).toBe('released');
-    expect(checkpointCount()).toBe(checkpoints + 1);
+    expect(commits).toBe(1);
+    expect(checkpointCount()).toBe(checkpoints + 3);
+    for (const caseId of cases) {
+      expect(escrowOf(server, caseId).state).toBe('released');
+      const { status, body } = await call(
+        server,
+        supervisor,
+        'GET',
+        `/v1/cases/${caseId}/dossier?format=json`,
+      );
+      expect(status).toBe(200);
+      const proven = body.dossier.audit.proofs.flatMap((proof: { entries: unknown[] }) => proof.entries);
+      expect(proven.length).toBeGreaterThan(0);
+      for (const entry of proven)
+        expect(entry.subject === caseId || entry.data?.caseId === caseId).toBe(true);
+    }
   });
 
   it('the same key twice at once: the second gets the answer stored by the first (looked up inside the transaction), and the escrow moves once', async () => {
@@ -620,9 +654,11 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
     const before = footprint(server);
     const queue = server.ctx.writeBatched;
     // The sign-out lands after the route checked the token, before the verdict's transaction runs.
-    server.ctx.writeBatched = <T,>(work: () => T) => {
+    server.ctx.writeBatched = <T>(work: () => T) => {
       server.ctx.write(() => {
-        server.ctx.db.prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ?').run(server.clock.now.toISOString(), agent.id);
+        server.ctx.db
+          .prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ?')
+          .run(server.clock.now.toISOString(), agent.id);
       });
       return queue(work);
     };

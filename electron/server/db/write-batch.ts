@@ -1,9 +1,13 @@
 // Writes that arrive together commit together (issue #13). A verdict's own work is small next to what every
 // write transaction costs besides it: BEGIN IMMEDIATE and COMMIT (the WAL frames of the pages every verdict
-// touches: page 1, the sequence table, the newest leaf of the audit, feed and checkpoint tables), the signed
-// checkpoint of the audit head (an ed25519 signature and a check of the chain it extends), and cold caches
-// for all of it. Verdicts that reach the server in the same event-loop turn now share one transaction, each
-// in a savepoint of its own, and so one checkpoint: one per write transaction still, as #9 asks.
+// touches: page 1, the sequence table, the newest leaves of the audit, feed and checkpoint tables and of the
+// indexes ordered by time), and cold caches for all of it. Verdicts that reach the server in the same
+// event-loop turn now share one transaction, each in a savepoint of its own.
+//
+// Each work's audit entries still get a signed checkpoint of their own, signed in its savepoint: a case's
+// dossier proves its entries with the run of the chain up to the checkpoint that covers them (dossier/), and
+// one checkpoint at the end of the batch would put every later verdict's entries of the batch, other
+// customers' cases, rationale and all, into the dossier a regulator or a court receives.
 //
 // No work is answered otherwise than it would have been alone:
 // - a work that throws rolls back its own savepoint and nothing else; the others commit;
@@ -35,6 +39,8 @@ export interface WriteBatcher {
 export interface BatchWrites {
   /** Runs `work` in one BEGIN IMMEDIATE transaction with the signed head, and commits; throws only when nothing committed. */
   transact(work: () => void): void;
+  /** Signs the audit head if it moved past the last checkpoint (inside the transaction). */
+  sign(): void;
   /** What follows a commit: the signed head recorded, listeners told. */
   afterCommit(): void;
   /** A write of its own, as ServerContext.write makes one. */
@@ -76,6 +82,7 @@ export function createWriteBatcher(db: Db, writes: BatchWrites): WriteBatcher {
             const value = work();
             if (isThenable(value)) throw new TypeError('A batched write must be synchronous.');
             if (!db.inTransaction) throw new Error('The transaction ended inside a batched write.');
+            writes.sign();
             release.run();
             outcomes.push({ ok: true, value });
           } catch (error) {

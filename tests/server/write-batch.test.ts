@@ -6,6 +6,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeTransaction, type Db } from '../../electron/server/db/open';
+import { appendAudit } from '../../electron/server/audit/chain';
+import { checkpointCovering, latestCheckpoint } from '../../electron/server/audit/checkpoints';
+import { insertAuditRow, readAuditHead } from '../../electron/server/sql/audit';
 import { createWriteBatcher, MAX_BATCH, type WriteBatcher } from '../../electron/server/db/write-batch';
 import { createTestServer, tempDir } from './harness';
 
@@ -38,6 +41,7 @@ beforeEach(() => {
   afterCommit = () => {};
   batcher = createWriteBatcher(db, {
     transact,
+    sign: () => {},
     afterCommit: () => afterCommit(),
     alone: (work) => {
       const value = transact(work);
@@ -220,6 +224,44 @@ describe("the server's batched writes", () => {
       const nested = server.ctx.writeBatched(() => server.ctx.write(() => 'nested'));
       await expect(nested).rejects.toThrow('inside a batched write');
       expect(await server.ctx.writeBatched(() => 'alone')).toBe('alone');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sign after each work, and never over a row a later work wrote that breaks the chain', async () => {
+    const server = await createTestServer();
+    try {
+      const { ctx } = server;
+      const append = (subject: string) => () =>
+        appendAudit(ctx.db, ctx.now(), { actor: 'system', action: 'test.entry', subject });
+      // Not through appendAudit: a row whose hash is not the chain's.
+      const forge = () => {
+        const head = readAuditHead(ctx.db)!;
+        insertAuditRow(ctx.db, {
+          seq: head.seq + 1,
+          at: ctx.now().toISOString(),
+          actor: 'system',
+          action: 'test.forged',
+          subject: 'C',
+          data: '{}',
+          prev_hash: head.hash,
+          hash: 'f'.repeat(64),
+        });
+      };
+      const [first, second] = await Promise.all([
+        ctx.writeBatched(append('A')),
+        ctx.writeBatched(append('B')),
+      ]);
+      expect(latestCheckpoint(ctx.db)?.seq).toBe(second.seq);
+      expect(checkpointCovering(ctx.db, first.seq)?.seq).toBe(first.seq);
+      expect(ctx.checkpoints.problem()).toBeNull();
+
+      await Promise.all([ctx.writeBatched(append('D')), ctx.writeBatched(forge)]);
+      const covered = latestCheckpoint(ctx.db)!.seq;
+      expect(covered).toBe(second.seq + 1);
+      expect(readAuditHead(ctx.db)!.seq).toBe(covered + 1);
+      expect(ctx.checkpoints.problem()).toMatch(/breaks the chain/);
     } finally {
       await server.close();
     }

@@ -100,6 +100,11 @@ function extensionProblem(db: Db, last: Checkpoint | null, recorded: SignedHead 
     if (hashThere === undefined) return `entry ${last.seq}, signed in a checkpoint, is missing`;
     if (hashThere !== last.hash) return `entry ${last.seq} no longer has the hash its checkpoint signed`;
   }
+  return chainProblem(db, last);
+}
+
+/** Why the entries after `last` do not chain on from it, or null when they do. */
+function chainProblem(db: Db, last: Checkpoint | null): string | null {
   const verification = verifyAuditChain(db, last ?? undefined);
   return verification.ok ? null : `entry ${verification.firstBad} breaks the chain`;
 }
@@ -177,7 +182,14 @@ export function createCheckpointer(
       }
       const key = signer();
       const recorded = heads.current();
-      problem = signedHeadProblem(db, recorded, key.publicKey) ?? extensionProblem(db, last, recorded);
+      // The newest checkpoint is one this transaction signed a moment ago (a batch of writes signs after each
+      // of them, db/write-batch.ts): under the write lock nothing else has touched the database since its
+      // checks ran, so only the entries appended after it are left to check.
+      const signedInThisTransaction =
+        pending !== null && last !== null && pending.seq === last.seq && pending.hash === last.hash;
+      problem = signedInThisTransaction
+        ? chainProblem(db, last)
+        : (signedHeadProblem(db, recorded, key.publicKey) ?? extensionProblem(db, last, recorded));
       if (problem) return null;
       const unsigned = { origin, seq: head.seq, hash: head.hash, at: at.toISOString() };
       const checkpoint: Checkpoint = {

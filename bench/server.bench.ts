@@ -190,8 +190,8 @@ const WARM_UP_HEALTH_CHECKS = 3_000;
 const VERDICT_NOTES =
   'Each verdict claims its key, checks a TOTP code, moves the escrow, appends the audit chain and a feed row ' +
   'and stores its answer in a savepoint of the one BEGIN IMMEDIATE transaction shared by the verdicts that ' +
-  'reached the server in the same event-loop turn (electron/server/db/write-batch.ts: one signed checkpoint ' +
-  'for them all), and is answered only once an fdatasync of the WAL ' +
+  'reached the server in the same event-loop turn (electron/server/db/write-batch.ts; each verdict\'s entries ' +
+  'signed in a checkpoint of their own), and is answered only once an fdatasync of the WAL ' +
   'that began after its commit has finished (group commit, electron/server/db/group-commit.ts): verdicts ' +
   'answered at the same time share one sync. Before #13 each of a verdict\'s three transactions waited for its ' +
   'own fsync (synchronous=FULL). The baseline is measured over ten health checks per verdict, in rounds that ' +

@@ -61,6 +61,10 @@ const insert = (name: string) => () => {
   return name;
 };
 
+/** Runs `work` between two works that insert 'a' and 'b', all three queued in one turn. */
+const betweenTwo = (work: () => unknown) =>
+  Promise.allSettled([batcher.run(insert('a')), batcher.run(work), batcher.run(insert('b'))]);
+
 /** What another connection sees: only what was committed. */
 function committedRows(): string[] {
   const reader = new Database(path.join(dir, 'batch.db'), { readonly: true });
@@ -91,11 +95,7 @@ describe('a write batcher', () => {
       insert('doomed')();
       throw new Error('refused');
     };
-    const results = await Promise.allSettled([
-      batcher.run(insert('a')),
-      batcher.run(failing),
-      batcher.run(insert('b')),
-    ]);
+    const results = await betweenTwo(failing);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('refused'));
     expect(transactions).toBe(1);
@@ -110,11 +110,7 @@ describe('a write batcher', () => {
       db.exec('ROLLBACK');
       throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     };
-    const results = await Promise.allSettled([
-      batcher.run(insert('a')),
-      batcher.run(rollsAllBack),
-      batcher.run(insert('b')),
-    ]);
+    const results = await betweenTwo(rollsAllBack);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason.code).toBe('SQLITE_FULL');
     expect(transactions).toBe(3);
@@ -128,11 +124,7 @@ describe('a write batcher', () => {
       db.exec('ROLLBACK');
       return 'fine, it says';
     };
-    const results = await Promise.allSettled([
-      batcher.run(insert('a')),
-      batcher.run(swallows),
-      batcher.run(insert('b')),
-    ]);
+    const results = await betweenTwo(swallows);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(committedRows()).toEqual(['a', 'b']);
   });
@@ -144,11 +136,7 @@ describe('a write batcher', () => {
       db.exec('RELEASE batched_work');
       throw new Error('refused');
     };
-    const results = await Promise.allSettled([
-      batcher.run(insert('a')),
-      batcher.run(breaksItsSavepoint),
-      batcher.run(insert('b')),
-    ]);
+    const results = await betweenTwo(breaksItsSavepoint);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(committedRows()).toEqual(['a', 'b']);
   });

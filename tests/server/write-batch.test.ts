@@ -1,6 +1,7 @@
 // The write batcher (issue #13): works queued in one event-loop turn share one write transaction, each in a
 // savepoint of its own; a work's failure costs only its own writes, unless it took the whole transaction
 // with it; no promise resolves before its writes have committed. On a real SQLite file in WAL mode.
+import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +10,7 @@ import { writeTransaction, type Db } from '../../electron/server/db/open';
 import { appendAudit } from '../../electron/server/audit/chain';
 import { checkpointCovering, latestCheckpoint } from '../../electron/server/audit/checkpoints';
 import { insertAuditRow, readAuditHead } from '../../electron/server/sql/audit';
+import { checkpointText } from '../../shared/domain/audit';
 import { createWriteBatcher, MAX_BATCH, type WriteBatcher } from '../../electron/server/db/write-batch';
 import { createTestServer, tempDir } from './harness';
 
@@ -216,6 +218,52 @@ describe("the server's batched writes", () => {
       await server.close();
     }
   });
+
+  it.each([
+    ['signed with a key the server does not hold', /a key this server does not hold/],
+    ['naming the key of the server, with a signature it never made', /does not carry a valid signature/],
+  ])(
+    'never sign over a checkpoint that a later work of the batch put in place of the last one, %s',
+    async (kind, problem) => {
+      const server = await createTestServer();
+      try {
+        const { ctx } = server;
+        const append = (subject: string) => () =>
+          appendAudit(ctx.db, ctx.now(), { actor: 'system', action: 'test.entry', subject });
+        const forger = generateKeyPairSync('ed25519');
+        const forgeLast = () => {
+          const last = latestCheckpoint(ctx.db)!;
+          const publicKey = kind.startsWith('signed with')
+            ? forger.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64')
+            : last.publicKey;
+          ctx.db.exec('DROP TRIGGER IF EXISTS audit_checkpoints_append_only_delete');
+          ctx.db.prepare('DELETE FROM audit_checkpoints WHERE seq = ?').run(last.seq);
+          ctx.db
+            .prepare(
+              'INSERT INTO audit_checkpoints (seq, origin, hash, at, key_id, public_key, signature) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(
+              last.seq,
+              last.origin,
+              last.hash,
+              last.at,
+              'forged',
+              publicKey,
+              cryptoSign(null, Buffer.from(checkpointText(last)), forger.privateKey).toString('base64'),
+            );
+          append('after the forgery')();
+        };
+        // A checkpoint signed and committed first: the one the server records as its last.
+        await ctx.writeBatched(append('recorded'));
+        const [first] = await Promise.all([ctx.writeBatched(append('A')), ctx.writeBatched(forgeLast)]);
+        expect(ctx.checkpoints.problem()).toMatch(problem);
+        expect(latestCheckpoint(ctx.db)!.seq).toBe(first.seq);
+        expect(readAuditHead(ctx.db)!.seq).toBe(first.seq + 1);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
   it('sign after each work, and never over a row a later work wrote that breaks the chain', async () => {
     const server = await createTestServer();

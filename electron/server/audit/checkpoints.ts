@@ -89,22 +89,30 @@ export function signedHeadProblem(db: Db, recorded: SignedHead | null, currentKe
   return null;
 }
 
+/**
+ * Whether `last` is a checkpoint this server signed, so that its signature need not be checked again: the one
+ * it recorded signing last, or the very one it signed a moment ago in this transaction (a batch of writes
+ * signs after each, db/write-batch.ts), signature included — a row that matches that is the server's own.
+ */
+function signedHere(last: Checkpoint, recorded: SignedHead | null, justSigned: Checkpoint | null): boolean {
+  const matches = (mine: SignedHead) =>
+    mine.seq === last.seq && mine.hash === last.hash && mine.publicKey === last.publicKey;
+  return (
+    (recorded !== null && matches(recorded)) ||
+    (justSigned !== null && matches(justSigned) && justSigned.signature === last.signature)
+  );
+}
+
 /** Why the chain in the database does not extend `last`, or null when it does. */
-function extensionProblem(db: Db, last: Checkpoint | null, recorded: SignedHead | null): string | null {
+function extensionProblem(db: Db, last: Checkpoint | null, own: boolean): string | null {
   if (last) {
-    // The checkpoint this server recorded signing is its own: checking its signature again on every write
-    // would cost more than signing the next one.
-    const own = recorded?.seq === last.seq && recorded.hash === last.hash && recorded.publicKey === last.publicKey;
+    // A checkpoint this server signed: checking its signature again on every write would cost more than
+    // signing the next one.
     if (!own && !checkpointSignatureValid(last)) return `checkpoint ${last.seq} does not carry a valid signature`;
     const hashThere = readAuditHashAt(db, last.seq);
     if (hashThere === undefined) return `entry ${last.seq}, signed in a checkpoint, is missing`;
     if (hashThere !== last.hash) return `entry ${last.seq} no longer has the hash its checkpoint signed`;
   }
-  return chainProblem(db, last);
-}
-
-/** Why the entries after `last` do not chain on from it, or null when they do. */
-function chainProblem(db: Db, last: Checkpoint | null): string | null {
   const verification = verifyAuditChain(db, last ?? undefined);
   return verification.ok ? null : `entry ${verification.firstBad} breaks the chain`;
 }
@@ -157,16 +165,20 @@ export function createCheckpointer(
   heads: SignedHeadStore,
 ): Checkpointer {
   let problem: string | null = null;
-  let pending: SignedHead | null = null;
+  /** The last checkpoint signed in the open transaction, until it commits or rolls back. */
+  let pending: Checkpoint | null = null;
   return {
     problem: () => problem,
     recorded: () => heads.current(),
     flush: () => heads.flush(),
     committed() {
-      // What is committed, read back: a checkpoint signed inside a savepoint that rolled back is not there.
-      const last = pending ? readLatestCheckpointRow(db) : undefined;
-      if (last) heads.record({ seq: last.seq, hash: last.hash, publicKey: last.public_key });
-      pending = null;
+      try {
+        // What is committed, read back: a checkpoint signed inside a savepoint that rolled back is not there.
+        const last = pending ? readLatestCheckpointRow(db) : undefined;
+        if (last) heads.record({ seq: last.seq, hash: last.hash, publicKey: last.public_key });
+      } finally {
+        pending = null;
+      }
     },
     rolledBack() {
       pending = null;
@@ -182,14 +194,9 @@ export function createCheckpointer(
       }
       const key = signer();
       const recorded = heads.current();
-      // The newest checkpoint is one this transaction signed a moment ago (a batch of writes signs after each
-      // of them, db/write-batch.ts): under the write lock nothing else has touched the database since its
-      // checks ran, so only the entries appended after it are left to check.
-      const signedInThisTransaction =
-        pending !== null && last !== null && pending.seq === last.seq && pending.hash === last.hash;
-      problem = signedInThisTransaction
-        ? chainProblem(db, last)
-        : (signedHeadProblem(db, recorded, key.publicKey) ?? extensionProblem(db, last, recorded));
+      problem =
+        signedHeadProblem(db, recorded, key.publicKey) ??
+        extensionProblem(db, last, last !== null && signedHere(last, recorded, pending));
       if (problem) return null;
       const unsigned = { origin, seq: head.seq, hash: head.hash, at: at.toISOString() };
       const checkpoint: Checkpoint = {
@@ -207,7 +214,7 @@ export function createCheckpointer(
         public_key: checkpoint.publicKey,
         signature: checkpoint.signature,
       });
-      pending = { seq: checkpoint.seq, hash: checkpoint.hash, publicKey: checkpoint.publicKey };
+      pending = checkpoint;
       return checkpoint;
     },
   };

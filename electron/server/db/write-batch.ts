@@ -14,7 +14,8 @@
 // - SQLite answers some errors (a full disk, an I/O error, no memory) by rolling the whole transaction back,
 //   and a savepoint that cannot be rolled back leaves the transaction unfit to commit: the work that did it
 //   fails with its error, and every other work runs again, alone, in a transaction of its own (what the
-//   others wrote went with the shared transaction); so does every work when the signing or the COMMIT fails;
+//   others wrote went with the shared transaction); so does every work when the COMMIT fails (a work whose
+//   own checkpoint cannot be signed fails like any work that throws);
 // - no work's promise settles before the transaction that holds its writes has committed or rolled back.
 //   Should what follows a commit fail (the signed head recorded, listeners told), the works were committed
 //   and are not run again: they fail with that error, as a lone write does, and a retry under the same

@@ -265,6 +265,31 @@ describe("the server's batched writes", () => {
     },
   );
 
+  it('trust the checkpoint signed last only while no other connection has committed since', async () => {
+    const server = await createTestServer();
+    try {
+      const { ctx } = server;
+      const append = (subject: string) => () =>
+        appendAudit(ctx.db, ctx.now(), { actor: 'system', action: 'test.entry', subject });
+      ctx.write(append('recorded'));
+      const recorded = ctx.checkpoints.recorded()!.seq;
+      // Signed in a transaction of its own (not ctx.write), so nothing says when it committed.
+      ctx.db.transaction(() => {
+        append('raw')();
+        ctx.checkpoints.signHead(ctx.now());
+      })();
+      // Another connection then deletes the checkpoint the server recorded signing.
+      const other = new Database(server.dbFile);
+      other.exec('DROP TRIGGER IF EXISTS audit_checkpoints_append_only_delete');
+      other.prepare('DELETE FROM audit_checkpoints WHERE seq = ?').run(recorded);
+      other.close();
+      ctx.write(append('after'));
+      expect(ctx.checkpoints.problem()).toMatch(/which this server signed, is missing/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('sign after each work, and never over a row a later work wrote that breaks the chain', async () => {
     const server = await createTestServer();
     try {

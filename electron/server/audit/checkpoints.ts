@@ -89,33 +89,29 @@ export function signedHeadProblem(db: Db, recorded: SignedHead | null, currentKe
   return null;
 }
 
-/**
- * Whether `last` is a checkpoint this server signed, so that its signature need not be checked again: the one
- * it recorded signing last, or the very one it signed a moment ago in this transaction (a batch of writes
- * signs after each, db/write-batch.ts), signature included — a row that matches that is the server's own.
- */
-function signedHere(last: Checkpoint, recorded: SignedHead | null, justSigned: Checkpoint | null): boolean {
-  const matches = (mine: SignedHead) =>
-    mine.seq === last.seq && mine.hash === last.hash && mine.publicKey === last.publicKey;
-  return (
-    (recorded !== null && matches(recorded)) ||
-    (justSigned !== null && matches(justSigned) && justSigned.signature === last.signature)
-  );
-}
-
 /** Why the chain in the database does not extend `last`, or null when it does. */
-function extensionProblem(db: Db, last: Checkpoint | null, own: boolean): string | null {
+function extensionProblem(db: Db, last: Checkpoint | null, recorded: SignedHead | null): string | null {
   if (last) {
-    // A checkpoint this server signed: checking its signature again on every write would cost more than
-    // signing the next one.
+    // The checkpoint this server recorded signing is its own: checking its signature again on every write
+    // would cost more than signing the next one.
+    const own = recorded?.seq === last.seq && recorded.hash === last.hash && recorded.publicKey === last.publicKey;
     if (!own && !checkpointSignatureValid(last)) return `checkpoint ${last.seq} does not carry a valid signature`;
     const hashThere = readAuditHashAt(db, last.seq);
     if (hashThere === undefined) return `entry ${last.seq}, signed in a checkpoint, is missing`;
     if (hashThere !== last.hash) return `entry ${last.seq} no longer has the hash its checkpoint signed`;
   }
+  return chainProblem(db, last);
+}
+
+/** Why the entries after `last` do not chain on from it, or null when they do. */
+function chainProblem(db: Db, last: Checkpoint | null): string | null {
   const verification = verifyAuditChain(db, last ?? undefined);
   return verification.ok ? null : `entry ${verification.firstBad} breaks the chain`;
 }
+
+/** Whether two checkpoints are the same signed row. */
+const sameCheckpoint = (a: Checkpoint, b: Checkpoint) =>
+  a.seq === b.seq && a.hash === b.hash && a.publicKey === b.publicKey && a.signature === b.signature;
 
 /** How the log stands against the checkpoints the server signed, for /v1/audit/verify. */
 export interface CheckpointConsistency {
@@ -165,8 +161,10 @@ export function createCheckpointer(
   heads: SignedHeadStore,
 ): Checkpointer {
   let problem: string | null = null;
-  /** The last checkpoint signed in the open transaction, until it commits or rolls back. */
-  let pending: Checkpoint | null = null;
+  // PRAGMA data_version moves whenever another connection commits (sqlite.org/pragma.html#pragma_data_version).
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  /** The last checkpoint signed (and the data version then), until its transaction commits or rolls back. */
+  let pending: { checkpoint: Checkpoint; dataVersion: number } | null = null;
   return {
     problem: () => problem,
     recorded: () => heads.current(),
@@ -194,9 +192,17 @@ export function createCheckpointer(
       }
       const key = signer();
       const recorded = heads.current();
-      problem =
-        signedHeadProblem(db, recorded, key.publicKey) ??
-        extensionProblem(db, last, last !== null && signedHere(last, recorded, pending));
+      // The newest checkpoint is the very one this connection signed last (a batch of writes signs after each,
+      // db/write-batch.ts), and no other connection has committed since: whatever changed since its own checks
+      // ran was written here, so only the entries appended after it are left to check.
+      const signedHereLast =
+        pending !== null &&
+        last !== null &&
+        sameCheckpoint(pending.checkpoint, last) &&
+        dataVersion.get() === pending.dataVersion;
+      problem = signedHereLast
+        ? chainProblem(db, last)
+        : (signedHeadProblem(db, recorded, key.publicKey) ?? extensionProblem(db, last, recorded));
       if (problem) return null;
       const unsigned = { origin, seq: head.seq, hash: head.hash, at: at.toISOString() };
       const checkpoint: Checkpoint = {
@@ -214,7 +220,7 @@ export function createCheckpointer(
         public_key: checkpoint.publicKey,
         signature: checkpoint.signature,
       });
-      pending = checkpoint;
+      pending = { checkpoint, dataVersion: dataVersion.get() as number };
       return checkpoint;
     },
   };

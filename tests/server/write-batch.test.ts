@@ -8,11 +8,12 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeTransaction, type Db } from '../../electron/server/db/open';
 import { appendAudit } from '../../electron/server/audit/chain';
+import type { AuditEntry } from '../../shared/api/types';
 import { checkpointCovering, latestCheckpoint } from '../../electron/server/audit/checkpoints';
 import { insertAuditRow, readAuditHead } from '../../electron/server/sql/audit';
 import { checkpointText } from '../../shared/domain/audit';
 import { createWriteBatcher, MAX_BATCH, type WriteBatcher } from '../../electron/server/db/write-batch';
-import { createTestServer, tempDir } from './harness';
+import { createTestServer, tempDir, type TestServer } from './harness';
 
 let dir: string;
 let db: Db;
@@ -207,16 +208,27 @@ describe('a write batcher', () => {
   });
 });
 
+/** Runs `run` on a test server, with `append(subject)` making a work that appends one audit entry. */
+async function onServer(
+  run: (server: TestServer, append: (subject: string) => () => AuditEntry) => Promise<void>,
+) {
+  const server = await createTestServer();
+  try {
+    const append = (subject: string) => () =>
+      appendAudit(server.ctx.db, server.ctx.now(), { actor: 'system', action: 'test.entry', subject });
+    await run(server, append);
+  } finally {
+    await server.close();
+  }
+}
+
 describe("the server's batched writes", () => {
   it('refuse a write of its own inside a batched work: it would sign a second checkpoint in the shared transaction', async () => {
-    const server = await createTestServer();
-    try {
-      const nested = server.ctx.writeBatched(() => server.ctx.write(() => 'nested'));
+    await onServer(async ({ ctx }) => {
+      const nested = ctx.writeBatched(() => ctx.write(() => 'nested'));
       await expect(nested).rejects.toThrow('inside a batched write');
-      expect(await server.ctx.writeBatched(() => 'alone')).toBe('alone');
-    } finally {
-      await server.close();
-    }
+      expect(await ctx.writeBatched(() => 'alone')).toBe('alone');
+    });
   });
 
   it.each([
@@ -225,11 +237,7 @@ describe("the server's batched writes", () => {
   ])(
     'never sign over a checkpoint that a later work of the batch put in place of the last one, %s',
     async (kind, problem) => {
-      const server = await createTestServer();
-      try {
-        const { ctx } = server;
-        const append = (subject: string) => () =>
-          appendAudit(ctx.db, ctx.now(), { actor: 'system', action: 'test.entry', subject });
+      await onServer(async ({ ctx }, append) => {
         const forger = generateKeyPairSync('ed25519');
         const forgeLast = () => {
           const last = latestCheckpoint(ctx.db)!;
@@ -259,18 +267,12 @@ describe("the server's batched writes", () => {
         expect(ctx.checkpoints.problem()).toMatch(problem);
         expect(latestCheckpoint(ctx.db)!.seq).toBe(first.seq);
         expect(readAuditHead(ctx.db)!.seq).toBe(first.seq + 1);
-      } finally {
-        await server.close();
-      }
+      });
     },
   );
 
   it('trust the checkpoint signed last only while no other connection has committed since', async () => {
-    const server = await createTestServer();
-    try {
-      const { ctx } = server;
-      const append = (subject: string) => () =>
-        appendAudit(ctx.db, ctx.now(), { actor: 'system', action: 'test.entry', subject });
+    await onServer(async ({ ctx, dbFile }, append) => {
       ctx.write(append('recorded'));
       const recorded = ctx.checkpoints.recorded()!.seq;
       // Signed in a transaction of its own (not ctx.write), so nothing says when it committed.
@@ -279,23 +281,17 @@ describe("the server's batched writes", () => {
         ctx.checkpoints.signHead(ctx.now());
       })();
       // Another connection then deletes the checkpoint the server recorded signing.
-      const other = new Database(server.dbFile);
+      const other = new Database(dbFile);
       other.exec('DROP TRIGGER IF EXISTS audit_checkpoints_append_only_delete');
       other.prepare('DELETE FROM audit_checkpoints WHERE seq = ?').run(recorded);
       other.close();
       ctx.write(append('after'));
       expect(ctx.checkpoints.problem()).toMatch(/which this server signed, is missing/);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('sign after each work, and never over a row a later work wrote that breaks the chain', async () => {
-    const server = await createTestServer();
-    try {
-      const { ctx } = server;
-      const append = (subject: string) => () =>
-        appendAudit(ctx.db, ctx.now(), { actor: 'system', action: 'test.entry', subject });
+    await onServer(async ({ ctx }, append) => {
       // Not through appendAudit: a row whose hash is not the chain's.
       const forge = () => {
         const head = readAuditHead(ctx.db)!;
@@ -323,8 +319,6 @@ describe("the server's batched writes", () => {
       expect(covered).toBe(second.seq + 1);
       expect(readAuditHead(ctx.db)!.seq).toBe(covered + 1);
       expect(ctx.checkpoints.problem()).toMatch(/breaks the chain/);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

@@ -89,12 +89,16 @@ export function signedHeadProblem(db: Db, recorded: SignedHead | null, currentKe
   return null;
 }
 
+/** Whether `head` names `checkpoint`: the same seq, hash and key (a recorded head carries no signature). */
+const namesCheckpoint = (head: SignedHead, checkpoint: Checkpoint) =>
+  head.seq === checkpoint.seq && head.hash === checkpoint.hash && head.publicKey === checkpoint.publicKey;
+
 /** Why the chain in the database does not extend `last`, or null when it does. */
 function extensionProblem(db: Db, last: Checkpoint | null, recorded: SignedHead | null): string | null {
   if (last) {
     // The checkpoint this server recorded signing is its own: checking its signature again on every write
     // would cost more than signing the next one.
-    const own = recorded?.seq === last.seq && recorded.hash === last.hash && recorded.publicKey === last.publicKey;
+    const own = recorded !== null && namesCheckpoint(recorded, last);
     if (!own && !checkpointSignatureValid(last)) return `checkpoint ${last.seq} does not carry a valid signature`;
     const hashThere = readAuditHashAt(db, last.seq);
     if (hashThere === undefined) return `entry ${last.seq}, signed in a checkpoint, is missing`;
@@ -108,10 +112,6 @@ function chainProblem(db: Db, last: Checkpoint | null): string | null {
   const verification = verifyAuditChain(db, last ?? undefined);
   return verification.ok ? null : `entry ${verification.firstBad} breaks the chain`;
 }
-
-/** Whether two checkpoints are the same signed row. */
-const sameCheckpoint = (a: Checkpoint, b: Checkpoint) =>
-  a.seq === b.seq && a.hash === b.hash && a.publicKey === b.publicKey && a.signature === b.signature;
 
 /** How the log stands against the checkpoints the server signed, for /v1/audit/verify. */
 export interface CheckpointConsistency {
@@ -195,11 +195,13 @@ export function createCheckpointer(
       // The newest checkpoint is the very one this connection signed last (a batch of writes signs after each,
       // db/write-batch.ts), and no other connection has committed since: whatever changed since its own checks
       // ran was written here, so only the entries appended after it are left to check.
+      const version = dataVersion.get() as number;
       const signedHereLast =
         pending !== null &&
         last !== null &&
-        sameCheckpoint(pending.checkpoint, last) &&
-        dataVersion.get() === pending.dataVersion;
+        namesCheckpoint(pending.checkpoint, last) &&
+        pending.checkpoint.signature === last.signature &&
+        version === pending.dataVersion;
       problem = signedHereLast
         ? chainProblem(db, last)
         : (signedHeadProblem(db, recorded, key.publicKey) ?? extensionProblem(db, last, recorded));
@@ -220,7 +222,8 @@ export function createCheckpointer(
         public_key: checkpoint.publicKey,
         signature: checkpoint.signature,
       });
-      pending = { checkpoint, dataVersion: dataVersion.get() as number };
+      // Its own writes do not move the connection's data version: the one read before signing still holds.
+      pending = { checkpoint, dataVersion: version };
       return checkpoint;
     },
   };

@@ -10,7 +10,7 @@ import { SECRETS_KEY_FILE } from './auth/secret-box';
 import type { ServerConfig } from './config';
 import { SYNCED_ON_COMMIT, type GroupCommit } from './db/group-commit';
 import { writeTransaction, type Db } from './db/open';
-import { createWriteBatcher } from './db/write-batch';
+import { createWriteBatcher, type BatchedWork } from './db/write-batch';
 import { latestChangeSeq } from './sql/feed';
 
 export interface ServerContext {
@@ -38,8 +38,9 @@ export interface ServerContext {
   /**
    * Runs `work` like write(), in the one transaction shared by the works queued in the same event-loop turn
    * (each in a savepoint of its own; db/write-batch.ts), and resolves once that transaction has committed.
+   * A work may return an AfterBatch to finish once every work of the batch has run.
    */
-  writeBatched<T>(work: () => T): Promise<T>;
+  writeBatched<T>(work: BatchedWork<T>): Promise<T>;
   /** Called by the feed inside a write: a notification is due once the transaction commits. */
   markChanged(): void;
   /**

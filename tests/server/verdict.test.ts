@@ -5,6 +5,7 @@ import { STEP_UP_MAX_FAILURES } from '../../electron/server/auth/stepup';
 import { totpCodeAt } from '../../electron/server/auth/totp';
 import { IDEMPOTENCY_LEASE_MS, requestFingerprint } from '../../electron/server/cases/idempotency';
 import { VERDICT_ROUTE } from '../../electron/server/cases/verdict-route';
+import type { BatchedWork } from '../../electron/server/db/write-batch';
 import { REASON_CODES } from '../../shared/domain/dispute';
 import {
   addCase,
@@ -617,8 +618,12 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
     expect(commits).toBe(1);
     expect(checkpointCount()).toBe(checkpoints + 3);
-    for (const caseId of cases) {
+    for (const [index, caseId] of cases.entries()) {
       expect(escrowOf(server, caseId).state).toBe('released');
+      // Each answer is its own case as the shared transaction committed it (the details are read together).
+      const now = await call(server, agents[index]!, 'GET', `/v1/cases/${caseId}`);
+      expect(answers[index]!.body.case).toEqual(now.body);
+      expect(answers[index]!.body.verdict.proposedBy.id).toBe(agents[index]!.id);
       const { status, body } = await call(
         server,
         supervisor,
@@ -633,7 +638,7 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
     }
   });
 
-  it('the same key twice at once: the second gets the answer stored by the first (looked up inside the transaction), and the escrow moves once', async () => {
+  it('the same key twice at once: the second gets the answer the first stores in their shared transaction, and the escrow moves once', async () => {
     const caseId = await claimedCase();
     const key = newKey();
     const body = verdictInput(server, agent);
@@ -648,13 +653,29 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
     ).toBe(1);
   });
 
+  it('the same key at once with another body: the first moves, the second is 422 idempotency_key_reused', async () => {
+    const caseId = await claimedCase();
+    const key = newKey();
+    const body = verdictInput(server, agent);
+    const [first, second] = await Promise.all([
+      postVerdict(server, agent, caseId, body, key),
+      postVerdict(server, agent, caseId, { ...body, rationale: 'Another rationale.' }, key),
+    ]);
+    expect(first!.status).toBe(200);
+    expectError(second!, 422, 'idempotency_key_reused');
+    expect(escrowOf(server, caseId).state).toBe('released');
+    expect(
+      server.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.executed'").pluck().get(),
+    ).toBe(1);
+  });
+
   it('a session signed out after the request arrived, before its transaction: 401, nothing moves, the code stays good', async () => {
     const caseId = await claimedCase();
     const body = verdictInput(server, agent);
     const before = footprint(server);
     const queue = server.ctx.writeBatched;
     // The sign-out lands after the route checked the token, before the verdict's transaction runs.
-    server.ctx.writeBatched = <T>(work: () => T) => {
+    server.ctx.writeBatched = <T>(work: BatchedWork<T>) => {
       server.ctx.write(() => {
         server.ctx.db
           .prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ?')

@@ -12,7 +12,13 @@ import type { AuditEntry } from '../../shared/api/types';
 import { checkpointCovering, latestCheckpoint } from '../../electron/server/audit/checkpoints';
 import { insertAuditRow, readAuditHead } from '../../electron/server/sql/audit';
 import { checkpointText } from '../../shared/domain/audit';
-import { createWriteBatcher, MAX_BATCH, type WriteBatcher } from '../../electron/server/db/write-batch';
+import {
+  AfterBatch,
+  createWriteBatcher,
+  MAX_BATCH,
+  type BatchScope,
+  type WriteBatcher,
+} from '../../electron/server/db/write-batch';
 import { createTestServer, tempDir, type TestServer } from './harness';
 
 let dir: string;
@@ -196,6 +202,54 @@ describe('a write batcher', () => {
     expect(batcher.running()).toBe(false);
     expect(await batcher.run(() => batcher.running())).toBe(true);
     expect(batcher.running()).toBe(false);
+  });
+
+  it('runs what the works left for after the batch once every work has run, in order, in the same transaction', async () => {
+    const seen: string[] = [];
+    const later = (name: string) => () => {
+      insert(name)();
+      return new AfterBatch(() => {
+        seen.push(`${name} sees ${committedOrNot()}`);
+        return `${name} finished`;
+      });
+    };
+    const committedOrNot = () => db.prepare('SELECT group_concat(name) FROM rows').pluck().get();
+    const results = await Promise.all([batcher.run(later('a')), batcher.run(insert('b')), batcher.run(later('c'))]);
+    expect(results).toEqual(['a finished', 'b', 'c finished']);
+    expect(seen).toEqual(['a sees a,b,c', 'c sees a,b,c']);
+    expect(transactions).toBe(1);
+  });
+
+  it('gives the works of one batch one shared scope, and a work run alone a scope of its own', async () => {
+    const key = Symbol('test');
+    const scopeOf = (batch: BatchScope) => batch.shared(key, () => ({}));
+    const [a, b] = await Promise.all([batcher.run(scopeOf), batcher.run(scopeOf)]);
+    expect(a).toBe(b);
+    expect(await batcher.run(scopeOf)).not.toBe(a);
+  });
+
+  it('an after-batch part that throws fails its work, keeping nothing of it; the others run again alone, whole', async () => {
+    let finishes = 0;
+    const later = (name: string, fails: boolean) => () => {
+      insert(name)();
+      return new AfterBatch(() => {
+        finishes += 1;
+        insert(`${name} answered`)();
+        if (fails) throw new Error('could not answer');
+        return name;
+      });
+    };
+    const results = await Promise.allSettled([
+      batcher.run(later('a', false)),
+      batcher.run(later('doomed', true)),
+      batcher.run(later('b', false)),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('could not answer'));
+    // The doomed work's own part was already in the shared transaction: that went, the others ran again alone.
+    expect(transactions).toBe(3);
+    expect(finishes).toBe(4);
+    expect(committedRows()).toEqual(['a', 'a answered', 'b', 'b answered']);
   });
 
   it('a later work sees what the earlier works of its batch wrote', async () => {

@@ -19,6 +19,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IDEMPOTENCY_KEY } from '../../../shared/api/requests';
 import type { ServerContext } from '../context';
 import type { Db } from '../db/open';
+import type { BatchScope } from '../db/write-batch';
 import { ApiError, conflict, invalidRequest, storageFailure } from '../errors';
 import {
   claimIdempotencyKey,
@@ -102,6 +103,30 @@ export function findStoredResponse(ctx: ServerContext, scope: IdempotencyScope):
   }
   if (row.created_at > leaseCutoff(ctx)) throw keyInFlight();
   return null;
+}
+
+const ANSWERS_DUE = Symbol('the keys whose answers a write batch stores once all its works have run');
+
+const dueAnswers = (batch: BatchScope) => batch.shared(ANSWERS_DUE, () => new Map<string, string>());
+const dueKey = (scope: IdempotencyScope) => `${scope.userId}\n${scope.key}`;
+
+/**
+ * Notes that the key's answer is stored at the end of this write batch (in an AfterBatch), so that the
+ * same request again in the same batch waits for it rather than find the key in flight.
+ */
+export function answerDueInBatch(batch: BatchScope, scope: IdempotencyScope): void {
+  dueAnswers(batch).set(dueKey(scope), scope.requestHash);
+}
+
+/**
+ * Whether an earlier work of this batch answers this key once the batch's works have run; then the stored
+ * answer is found after it (findStoredResponse in an AfterBatch). 422 for another request under the key.
+ */
+export function answeredLaterInBatch(batch: BatchScope, scope: IdempotencyScope): boolean {
+  const requestHash = dueAnswers(batch).get(dueKey(scope));
+  if (requestHash === undefined) return false;
+  if (requestHash !== scope.requestHash) throw keyReused();
+  return true;
 }
 
 /**

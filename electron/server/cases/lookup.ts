@@ -2,9 +2,10 @@
 import type { CaseDetail } from '../../../shared/api/types';
 import type { ServerContext } from '../context';
 import type { Db } from '../db/open';
+import type { BatchScope } from '../db/write-batch';
 import { notFound } from '../errors';
 import type { AuthUser } from '../http/session';
-import { readCaseDetail } from '../sql/case-detail';
+import { readCaseDetail, readCaseDetails } from '../sql/case-detail';
 import { findCaseState, type CaseState } from '../sql/cases';
 import { notCaseHolder } from './errors';
 
@@ -31,4 +32,26 @@ export function caseDetailOf(ctx: ServerContext, caseId: string): CaseDetail {
   });
   if (!detail) throw notFound('The case');
   return detail;
+}
+
+const BATCH_DETAILS = Symbol('the case details a write batch asked for');
+
+/**
+ * The detail of `caseId` as the write batch leaves it: ask in the batched work, read in its AfterBatch
+ * (db/write-batch.ts). The first read reads every case the batch asked for, in one pass (one query per
+ * table), where a read per case costs about twice as much per case.
+ */
+export function batchedCaseDetail(ctx: ServerContext, batch: BatchScope, caseId: string): () => CaseDetail {
+  const reads = batch.shared(BATCH_DETAILS, () => ({ asked: new Set<string>(), read: new Map<string, CaseDetail>() }));
+  reads.asked.add(caseId);
+  return () => {
+    if (!reads.read.has(caseId)) {
+      const unread = [...reads.asked].filter((id) => !reads.read.has(id));
+      const context = { now: ctx.now(), fourEyesThresholdUsd: ctx.config.fourEyesThresholdUsd };
+      for (const detail of readCaseDetails(ctx.db, unread, context)) reads.read.set(detail.id, detail);
+    }
+    const detail = reads.read.get(caseId);
+    if (!detail) throw notFound('The case');
+    return detail;
+  };
 }

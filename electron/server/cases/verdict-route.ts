@@ -9,29 +9,47 @@
 // answered after a sync shared with everything committed beside them (db/group-commit.ts).
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
-import type { VerdictResponse } from '../../../shared/api/types';
 import { checkStepUp, spendStepUpCode, stepUpRefusal, type StepUpCheck } from '../auth/stepup';
 import type { ServerContext } from '../context';
 import { ApiError, forbidden, unauthenticated } from '../errors';
 import { defineRoute } from '../http/route';
 import { bearerToken, SESSION_ENDED, sessionStillLive } from '../http/session';
 import {
+  answerDueInBatch,
+  answeredLaterInBatch,
   claimIdempotentRequest,
   findStoredResponse,
   releaseIdempotentRequest,
   requestFingerprint,
   storeIdempotentResponse,
+  type IdempotencyScope,
   type StoredResponse,
 } from './idempotency';
-import { requireHeldCase } from './lookup';
-import { issueVerdict } from './verdict';
+import { AfterBatch } from '../db/write-batch';
+import { batchedCaseDetail, requireHeldCase } from './lookup';
+import { verdictResult } from './settle';
+import { takeVerdict } from './verdict';
 
 export const VERDICT_ROUTE = 'POST /v1/cases/{id}/verdict';
 
-/** The move's answer as it is stored: refusals from the state check are answers too. */
-function answerOf(move: () => VerdictResponse): StoredResponse {
+/** What the request's transaction decided: a stored answer replayed, a refused code, or the answer stored now. */
+type Decided =
+  | { stored: StoredResponse }
+  | { refused: Exclude<StepUpCheck, 'accepted'> }
+  | { status: number; json: string };
+
+/** The answer stored under the key by an earlier work of the same batch. */
+function storedResponse(ctx: ServerContext, scope: IdempotencyScope): StoredResponse {
+  const stored = findStoredResponse(ctx, scope);
+  if (!stored) throw new Error('The answer due in this batch was not stored.');
+  return stored;
+}
+
+/** The move's refusal (from the state check) as it is stored, or null when it moved: refusals are answers too. */
+function refusalOf(move: () => void): StoredResponse | null {
   try {
-    return { status: 200, body: move() };
+    move();
+    return null;
   } catch (error) {
     if (error instanceof ApiError) return { status: error.status, body: error.toBody() };
     throw error;
@@ -58,16 +76,14 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
     // code) and is answered after.
     let checkedAt: Date | null = null;
     let accepted = false;
-    let outcome:
-      | { stored: StoredResponse }
-      | { refused: Exclude<StepUpCheck, 'accepted'> }
-      | { status: number; json: string };
+    let outcome: Decided;
     try {
-      outcome = await ctx.writeBatched(() => {
+      outcome = await ctx.writeBatched<Decided>((batch) => {
         // The work may run twice: again alone when the transaction it shared failed for another's sake.
         accepted = false;
         checkedAt = null;
         if (!token || !sessionStillLive(ctx, token)) throw unauthenticated(SESSION_ENDED);
+        if (answeredLaterInBatch(batch, scope)) return new AfterBatch(() => ({ stored: storedResponse(ctx, scope) }));
         const stored = findStoredResponse(ctx, scope);
         if (stored) return { stored };
         if (user.role !== 'agent') throw forbidden();
@@ -83,8 +99,15 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
         accepted = true;
         // A savepoint around the move: a refusal rolls back whatever the move wrote, and the refusal itself
         // is still stored under the key by the outer transaction.
-        const answer = answerOf(() => ctx.db.transaction(() => issueVerdict(ctx, user, caseId, decision))());
-        return { status: answer.status, json: storeIdempotentResponse(ctx.db, lease, answer) };
+        const refusal = refusalOf(() => ctx.db.transaction(() => takeVerdict(ctx, user, caseId, decision))());
+        if (refusal) return { status: refusal.status, json: storeIdempotentResponse(ctx.db, lease, refusal) };
+        // The answer is the case as the batch leaves it, read with the batch's other cases once all have moved.
+        const detail = batchedCaseDetail(ctx, batch, caseId);
+        answerDueInBatch(batch, scope);
+        return new AfterBatch(() => {
+          const answer = { status: 200, body: verdictResult(detail()) } satisfies StoredResponse;
+          return { status: answer.status, json: storeIdempotentResponse(ctx.db, lease, answer) };
+        });
       });
     } catch (error) {
       // A full disk (or a bug) stopped the request before anything was decided: its savepoint or the whole

@@ -5,7 +5,7 @@ import type { VerdictResponse } from '../../../shared/api/types';
 import type { ReasonCode, VerdictOutcome } from '../../../shared/domain/dispute';
 import type { ServerContext } from '../context';
 import type { ApiError } from '../errors';
-import { changeCase } from '../feed/changes';
+import { changeCaseUnread } from '../feed/changes';
 import type { AuthUser } from '../http/session';
 import { decideCaseInReview } from '../sql/cases';
 import { enqueueExecutedVerdict, enqueueVerdictEvent } from '../outbound/events';
@@ -18,7 +18,7 @@ import {
   notCaseHolder,
   verdictPendingApproval,
 } from './errors';
-import { requireCase, type CaseState } from './lookup';
+import { caseDetailOf, requireCase, type CaseState } from './lookup';
 import { settleVerdictEscrow, verdictResult } from './settle';
 
 export interface VerdictDecision {
@@ -37,18 +37,30 @@ function verdictConflict(state: CaseState, agentId: string): ApiError {
   throw new Error(`verdictConflict: case ${state.id} looks decidable`);
 }
 
-/**
- * Takes the verdict: on a four-eyes case it becomes a proposal awaiting a supervisor and nothing moves;
- * otherwise the escrow moves, exactly once. The conditional UPDATE of the case is the state check: of
- * any number of concurrent verdicts (any connection, any process) exactly one changes the row. Call
- * inside ctx.write(); throws an ApiError for a case in the wrong state.
- */
+/** takeVerdict, answered with the case as it leaves it. Call inside ctx.write(). */
 export function issueVerdict(
   ctx: ServerContext,
   agent: Pick<AuthUser, 'id'>,
   caseId: string,
   decision: VerdictDecision,
 ): VerdictResponse {
+  takeVerdict(ctx, agent, caseId, decision);
+  return verdictResult(caseDetailOf(ctx, caseId));
+}
+
+/**
+ * Takes the verdict: on a four-eyes case it becomes a proposal awaiting a supervisor and nothing moves;
+ * otherwise the escrow moves, exactly once. The conditional UPDATE of the case is the state check: of
+ * any number of concurrent verdicts (any connection, any process) exactly one changes the row. Call
+ * inside ctx.write(); throws an ApiError for a case in the wrong state. The answer (the case's detail)
+ * is the caller's to read: the verdict route reads those of a whole batch at once.
+ */
+export function takeVerdict(
+  ctx: ServerContext,
+  agent: Pick<AuthUser, 'id'>,
+  caseId: string,
+  decision: VerdictDecision,
+): void {
   const now = ctx.now();
   const at = now.toISOString();
   const decided = decideCaseInReview(ctx.db, caseId, agent.id, at);
@@ -80,7 +92,7 @@ export function issueVerdict(
   };
   if (movementId) enqueueExecutedVerdict(ctx, notice, movementId);
   else enqueueVerdictEvent(ctx, { ...notice, state: 'proposed' });
-  const detail = changeCase(
+  changeCaseUnread(
     ctx,
     caseId,
     {
@@ -97,5 +109,4 @@ export function issueVerdict(
     },
     now,
   );
-  return verdictResult(detail);
 }

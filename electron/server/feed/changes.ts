@@ -71,13 +71,30 @@ export interface CaseChange {
  * move, its audit entry and its feed row land together or not at all.
  */
 export function changeCase(ctx: ServerContext, caseId: string, change: CaseChange, at: Date = ctx.now()): CaseDetail {
+  auditCaseChange(ctx, caseId, change, at);
+  return recordCaseChange(ctx, caseId);
+}
+
+/**
+ * changeCase without reading the case's detail, for a caller that reads the details of many moves in one
+ * pass afterwards (the verdicts of one batch: cases/lookup.ts, batchedCaseDetail).
+ */
+export function changeCaseUnread(ctx: ServerContext, caseId: string, change: CaseChange, at: Date = ctx.now()): void {
+  auditCaseChange(ctx, caseId, change, at);
+  const changedAt = ctx.now().toISOString();
+  const version = bumpCaseVersion(ctx.db, caseId, changedAt);
+  if (version === null) throw new Error(`changeCaseUnread: no case ${caseId}`);
+  insertChange(ctx.db, 'case', caseId, version, changedAt);
+  ctx.markChanged();
+}
+
+function auditCaseChange(ctx: ServerContext, caseId: string, change: CaseChange, at: Date): void {
   appendAudit(ctx.db, at, {
     actor: change.actor,
     action: change.action,
     subject: change.subject ?? caseId,
     ...(change.data ? { data: change.data } : {}),
   });
-  return recordCaseChange(ctx, caseId);
 }
 
 export const feedHorizon = (ctx: ServerContext): number => readFeedHorizon(ctx.db);

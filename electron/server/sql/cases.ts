@@ -111,8 +111,13 @@ export function findCaseState(db: Db, caseId: string): CaseState | null {
 }
 
 /** A new version of the case: every recorded change bumps it. */
-export function bumpCaseVersion(db: Db, caseId: string, at: string): void {
-  prepared(db, 'UPDATE cases SET version = version + 1, updated_at = ? WHERE id = ?').run(at, caseId);
+/** The case's version after the bump; null for an unknown case. */
+export function bumpCaseVersion(db: Db, caseId: string, at: string): number | null {
+  const row = prepared(db, 'UPDATE cases SET version = version + 1, updated_at = ? WHERE id = ? RETURNING version').get(
+    at,
+    caseId,
+  ) as { version: number } | undefined;
+  return row?.version ?? null;
 }
 
 /** An open, unassigned case goes to `agentId` in review; true when this call took it. */

@@ -1,7 +1,7 @@
 // TOTP (DESIGN §2 "TOTP"): RFC 6238 checked against its own test vectors and against an independent
 // implementation (oathtool); the current and previous step only; each code once per user, at sign-in
 // (401) and at step-up (403, throttled without counting replays).
-import { generateSync } from 'otplib';
+import { generateSync, verifySync } from 'otplib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requireStepUp, STEP_UP_MAX_FAILURES, STEP_UP_WINDOW_MS } from '../../electron/server/auth/stepup';
 import { matchTotpStep, newTotpSecret, totpCodeAt } from '../../electron/server/auth/totp';
@@ -49,6 +49,22 @@ describe('the TOTP algorithm', () => {
       const code = oathtoolCode(secret, at);
       expect(matchTotpStep(secret, code, at)).toBe(Math.floor(at.getTime() / STEP_MS));
     }
+  });
+
+  it("agrees with otplib's own verifySync (the library the check stood on before issue #13) at random moments", () => {
+    let accepted = 0;
+    for (let i = 0; i < 200; i++) {
+      const secret = newTotpSecret();
+      const at = new Date(Date.parse('2026-11-24T00:00:00.000Z') + Math.floor(Math.random() * 86_400_000 * 365));
+      const epoch = Math.floor(at.getTime() / 1000);
+      const code = generateSync({ secret, epoch: epoch + (Math.floor(Math.random() * 4) - 2) * 30 });
+      const library = verifySync({ secret, token: code, epoch, epochTolerance: [30, 0] });
+      const expected = library.valid && 'timeStep' in library ? library.timeStep : null;
+      expect(matchTotpStep(secret, code, at), `${secret} at ${at.toISOString()}`).toBe(expected);
+      if (expected !== null) accepted += 1;
+    }
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThan(200);
   });
 
   it('takes the current and the previous step only: not two steps back, not one ahead', () => {

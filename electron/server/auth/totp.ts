@@ -1,12 +1,15 @@
 // TOTP per RFC 6238 with otplib 13: 20-byte secrets, 6 digits, 30 s steps. A code is good for the current
 // and the previous step, and once per user: the last accepted step is stored and advanced with a
 // compare-and-set UPDATE, so two requests racing with the same code cannot both pass.
-import { generateSecret, generateSync, generateURI, verifySync } from 'otplib';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { generateSecret, generateSync, generateURI, ScureBase32Plugin } from 'otplib';
 import type { Db } from '../db/open';
 import { advanceTotpStep } from '../sql/users';
 
 export const TOTP_ISSUER = 'Dispute Desk';
 const PERIOD_SECONDS = 30;
+const DIGITS = 6;
+const base32 = new ScureBase32Plugin();
 
 export const newTotpSecret = () => generateSecret({ length: 20 });
 
@@ -17,17 +20,32 @@ export const otpauthUrl = (username: string, secret: string) =>
 export const totpCodeAt = (secret: string, at: Date) =>
   generateSync({ secret, epoch: Math.floor(at.getTime() / 1000) });
 
+/**
+ * RFC 4226's code for one counter: HMAC-SHA-1 of the counter (8 bytes, big-endian), dynamically truncated.
+ * The check below computes it on node:crypto rather than through otplib's verifySync, which cost about four
+ * times as much on every verdict and approval (issue #13: 10-17 against 4 µs warm, 40-50 µs inside a
+ * request); otplib still makes the secrets, the codes and the URIs, and the tests hold the two (and
+ * oathtool) to the same answers.
+ */
+function hotpCode(key: Uint8Array, counter: number): Buffer {
+  const message = Buffer.alloc(8);
+  message.writeUIntBE(counter, 2, 6);
+  const mac = createHmac('sha1', key).update(message).digest();
+  const offset = mac[mac.length - 1]! & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** DIGITS;
+  return Buffer.from(String(value).padStart(DIGITS, '0'));
+}
+
 /** The time step the code belongs to, if it is the current or the previous one; otherwise null. */
 export function matchTotpStep(secret: string, code: string, at: Date): number | null {
   if (!/^\d{6}$/.test(code)) return null;
-  const result = verifySync({
-    secret,
-    token: code,
-    epoch: Math.floor(at.getTime() / 1000),
-    epochTolerance: [PERIOD_SECONDS, 0],
-  });
-  // verifySync's result type covers HOTP too; a valid TOTP result always carries its time step.
-  return result.valid && 'timeStep' in result ? result.timeStep : null;
+  const key = base32.decode(secret);
+  const step = Math.floor(at.getTime() / 1000 / PERIOD_SECONDS);
+  const given = Buffer.from(code);
+  // Both steps are computed and compared in constant time, whichever matches.
+  const current = timingSafeEqual(hotpCode(key, step), given);
+  const previous = timingSafeEqual(hotpCode(key, step - 1), given);
+  return current ? step : previous ? step - 1 : null;
 }
 
 export type TotpCheck = 'accepted' | 'invalid' | 'replayed';

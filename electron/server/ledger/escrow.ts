@@ -62,12 +62,12 @@ export type SettleResult = { moved: true; movementId: string } | { moved: false;
  */
 export function settleEscrow(db: Db, escrowId: string, outcome: VerdictOutcome, at: Date): SettleResult {
   const newState = outcome === 'release' ? 'released' : 'refunded';
-  if (!settleHeldEscrow(db, escrowId, newState, at.toISOString())) {
+  const escrow = settleHeldEscrow(db, escrowId, newState, at.toISOString());
+  if (!escrow) {
     const row = readEscrowState(db, escrowId);
     if (!row) throw new Error(`No escrow ${escrowId}`);
     return { moved: false, reason: row.state === 'held' && row.hold_reason !== null ? 'on_hold' : 'not_held' };
   }
-  const escrow = readEscrowParties(db, escrowId);
   const beneficiary = outcome === 'release' ? escrow.buyer_id : escrow.seller_id;
   const movementId = insertMovement(
     db,

@@ -47,13 +47,20 @@ export function insertLedgerEntry(db: Db, entry: LedgerEntry): void {
   ).run(entry);
 }
 
-/** The one move of a held escrow without a hold; true when this call moved it. */
+/**
+ * The one move of a held escrow without a hold. Returns the escrow with its trade's parties when this call
+ * moved it (what the ledger's movement needs, read by the same statement), undefined otherwise.
+ */
 export const settleHeldEscrow = (db: Db, escrowId: string, state: 'released' | 'refunded', at: string) =>
-  prepared(db, `UPDATE escrows SET state = ?, updated_at = ? WHERE id = ? AND state = 'held' AND hold_reason IS NULL`).run(
-    state,
-    at,
-    escrowId,
-  ).changes === 1;
+  prepared(
+    db,
+    `UPDATE escrows SET state = ?, updated_at = ? WHERE id = ? AND state = 'held' AND hold_reason IS NULL
+     RETURNING id, asset, amount_minor, trade_id,
+       (SELECT buyer_id FROM trades t WHERE t.id = escrows.trade_id) AS buyer_id,
+       (SELECT seller_id FROM trades t WHERE t.id = escrows.trade_id) AS seller_id`,
+  )
+    .safeIntegers(true)
+    .get(state, at, escrowId) as EscrowParties | undefined;
 
 export function readEscrowState(db: Db, escrowId: string): { state: string; hold_reason: string | null } | undefined {
   return prepared(db, 'SELECT state, hold_reason FROM escrows WHERE id = ?').get(escrowId) as

@@ -6,7 +6,7 @@ import type { BatchScope } from '../db/write-batch';
 import { notFound } from '../errors';
 import type { AuthUser } from '../http/session';
 import { readCaseDetail, readCaseDetails } from '../sql/case-detail';
-import { findCaseState, type CaseState } from '../sql/cases';
+import { findCaseAssignee, findCaseState, type CaseState } from '../sql/cases';
 import { notCaseHolder } from './errors';
 
 export type { CaseState };
@@ -23,6 +23,13 @@ export function requireHeldCase(db: Db, caseId: string, user: AuthUser): CaseSta
   const state = requireCase(db, caseId);
   if (state.assigneeId !== user.id) throw notCaseHolder();
   return state;
+}
+
+/** requireHeldCase for a caller that needs only the check (one table read, not the case's state). */
+export function requireCaseHolder(db: Db, caseId: string, user: AuthUser): void {
+  const assignee = findCaseAssignee(db, caseId);
+  if (assignee === undefined) throw notFound('The case');
+  if (assignee !== user.id) throw notCaseHolder();
 }
 
 export function caseDetailOf(ctx: ServerContext, caseId: string): CaseDetail {

@@ -26,7 +26,7 @@ import {
   type StoredResponse,
 } from './idempotency';
 import { AfterBatch } from '../db/write-batch';
-import { batchedCaseDetail, requireHeldCase } from './lookup';
+import { batchedCaseDetail, requireCaseHolder } from './lookup';
 import { verdictResult } from './settle';
 import { takeVerdict } from './verdict';
 
@@ -87,7 +87,7 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
         const stored = findStoredResponse(ctx, scope);
         if (stored) return { stored };
         if (user.role !== 'agent') throw forbidden();
-        requireHeldCase(ctx.db, caseId, user);
+        requireCaseHolder(ctx.db, caseId, user);
         // The clock is read once the write lock is held: waiting for it must not stretch the code's window.
         checkedAt = ctx.now();
         const lease = claimIdempotentRequest(ctx, scope);

@@ -76,6 +76,14 @@ export interface CaseState {
   sellerId: string;
 }
 
+/** Who holds the case: undefined for an unknown case, null for one nobody holds. */
+export function findCaseAssignee(db: Db, caseId: string): string | null | undefined {
+  const row = prepared(db, 'SELECT assignee_id FROM cases WHERE id = ?').get(caseId) as
+    | { assignee_id: string | null }
+    | undefined;
+  return row ? row.assignee_id : undefined;
+}
+
 export function findCaseState(db: Db, caseId: string): CaseState | null {
   const row = prepared(
     db,

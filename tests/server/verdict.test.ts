@@ -669,6 +669,34 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
     ).toBe(1);
   });
 
+  it('the same key twice at once, the first failing after it claimed the key: the second goes on as it would alone', async () => {
+    const caseId = await claimedCase();
+    const key = newKey();
+    const body = verdictInput(server, agent);
+    const checkpoints = server.ctx.checkpoints;
+    const signHead = checkpoints.signHead;
+    let failures = 1;
+    // The first work's own checkpoint cannot be signed: its savepoint, the key's claim in it, rolls back.
+    checkpoints.signHead = (at) => {
+      if (failures-- > 0) throw new Error('signing failed');
+      return signHead.call(checkpoints, at);
+    };
+    let answers: Awaited<ReturnType<typeof postVerdict>>[];
+    try {
+      answers = await Promise.all([
+        postVerdict(server, agent, caseId, body, key),
+        postVerdict(server, agent, caseId, body, key),
+      ]);
+    } finally {
+      checkpoints.signHead = signHead;
+    }
+    expect(answers.map((answer) => answer.status)).toEqual([500, 200]);
+    expect(escrowOf(server, caseId).state).toBe('released');
+    expect(
+      server.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.executed'").pluck().get(),
+    ).toBe(1);
+  });
+
   it('a session signed out after the request arrived, before its transaction: 401, nothing moves, the code stays good', async () => {
     const caseId = await claimedCase();
     const body = verdictInput(server, agent);

@@ -3,9 +3,10 @@
 // A record goes through two states. `in_flight` is written before the step-up code is checked, so a second
 // request with the key while the first is being decided gets 409: in a small transaction of its own, committed
 // before the change (runOnce), or in the verdict's one transaction (verdict-route.ts), where no other request
-// can see it. `done` is written in the same transaction as the move, with the response, so "moved" and
-// "answered" can never disagree after a crash. A request that fails before or at the step-up deletes its
-// in_flight record: it stored nothing and may be retried under the same key with a fresh code.
+// can see it but one of the same write batch, which waits for the answer stored at the batch's end
+// (answeredLaterInBatch). `done` is written in the same transaction as the move, with the response, so
+// "moved" and "answered" can never disagree after a crash. A request that fails before or at the step-up
+// deletes its in_flight record: it stored nothing and may be retried under the same key with a fresh code.
 //
 // A `done` record's answer is dropped after a day (retention/jobs.ts: it holds a whole case) but the record
 // stays 30 days: a repeat then is answered 409 already_applied, never carried out a second time.
@@ -107,25 +108,29 @@ export function findStoredResponse(ctx: ServerContext, scope: IdempotencyScope):
 
 const ANSWERS_DUE = Symbol('the keys whose answers a write batch stores once all its works have run');
 
-const dueAnswers = (batch: BatchScope) => batch.shared(ANSWERS_DUE, () => new Map<string, string>());
+const dueAnswers = (batch: BatchScope) => batch.shared(ANSWERS_DUE, () => new Map<string, IdempotencyLease>());
 const dueKey = (scope: IdempotencyScope) => `${scope.userId}\n${scope.key}`;
 
 /**
- * Notes that the key's answer is stored at the end of this write batch (in an AfterBatch), so that the
+ * Notes that the lease's answer is stored at the end of this write batch (in an AfterBatch), so that the
  * same request again in the same batch waits for it rather than find the key in flight.
  */
-export function answerDueInBatch(batch: BatchScope, scope: IdempotencyScope): void {
-  dueAnswers(batch).set(dueKey(scope), scope.requestHash);
+export function answerDueInBatch(batch: BatchScope, lease: IdempotencyLease): void {
+  dueAnswers(batch).set(dueKey(lease), lease);
 }
 
 /**
  * Whether an earlier work of this batch answers this key once the batch's works have run; then the stored
  * answer is found after it (findStoredResponse in an AfterBatch). 422 for another request under the key.
+ * False, and the request goes on as it would alone, when that work failed after saying so: its savepoint
+ * took its claim of the key with it.
  */
-export function answeredLaterInBatch(batch: BatchScope, scope: IdempotencyScope): boolean {
-  const requestHash = dueAnswers(batch).get(dueKey(scope));
-  if (requestHash === undefined) return false;
-  if (requestHash !== scope.requestHash) throw keyReused();
+export function answeredLaterInBatch(ctx: ServerContext, batch: BatchScope, scope: IdempotencyScope): boolean {
+  const lease = dueAnswers(batch).get(dueKey(scope));
+  if (!lease) return false;
+  const row = findIdempotencyRecord(ctx.db, scope.userId, scope.key);
+  if (row?.state !== 'in_flight' || row.created_at !== lease.startedAt) return false;
+  if (lease.requestHash !== scope.requestHash) throw keyReused();
   return true;
 }
 

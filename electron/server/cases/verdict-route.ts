@@ -5,8 +5,9 @@
 // Everything up to and including the step-up stores nothing under the key; from there on the answer,
 // success or refusal, is stored under the key in the same transaction as the move. The key's claim, the
 // step-up, the move and its answer commit together, in one transaction shared with the verdicts that reached
-// the server in the same event-loop turn (each in a savepoint of its own, db/write-batch.ts), and are
-// answered after a sync shared with everything committed beside them (db/group-commit.ts).
+// the server in the same event-loop turn (each in a savepoint of its own, db/write-batch.ts; a success's
+// answer, its case's detail, is read with the batch's other cases once all have moved, and stored then), and
+// are answered after a sync shared with everything committed beside them (db/group-commit.ts).
 import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '../../../shared/api/routes';
 import { checkStepUp, spendStepUpCode, stepUpRefusal, type StepUpCheck } from '../auth/stepup';
@@ -83,7 +84,9 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
         accepted = false;
         checkedAt = null;
         if (!token || !sessionStillLive(ctx, token)) throw unauthenticated(SESSION_ENDED);
-        if (answeredLaterInBatch(batch, scope)) return new AfterBatch(() => ({ stored: storedResponse(ctx, scope) }));
+        if (answeredLaterInBatch(ctx, batch, scope)) {
+          return new AfterBatch(() => ({ stored: storedResponse(ctx, scope) }));
+        }
         const stored = findStoredResponse(ctx, scope);
         if (stored) return { stored };
         if (user.role !== 'agent') throw forbidden();
@@ -103,7 +106,7 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
         if (refusal) return { status: refusal.status, json: storeIdempotentResponse(ctx.db, lease, refusal) };
         // The answer is the case as the batch leaves it, read with the batch's other cases once all have moved.
         const detail = batchedCaseDetail(ctx, batch, caseId);
-        answerDueInBatch(batch, scope);
+        answerDueInBatch(batch, lease);
         return new AfterBatch(() => {
           const answer = { status: 200, body: verdictResult(detail()) } satisfies StoredResponse;
           return { status: answer.status, json: storeIdempotentResponse(ctx.db, lease, answer) };

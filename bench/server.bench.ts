@@ -188,10 +188,11 @@ const WARM_UP_VERDICTS = 150;
 const WARM_UP_HEALTH_CHECKS = 3_000;
 
 const VERDICT_NOTES =
-  'Each verdict claims its key, checks a TOTP code, moves the escrow, appends the audit chain and a feed row ' +
-  'and stores its answer in a savepoint of the one BEGIN IMMEDIATE transaction shared by the verdicts that ' +
-  'reached the server in the same event-loop turn (electron/server/db/write-batch.ts; each verdict\'s entries ' +
-  'signed in a checkpoint of their own), and is answered only once an fdatasync of the WAL ' +
+  'Each verdict claims its key, checks a TOTP code, moves the escrow and appends the audit chain and a feed row ' +
+  'in a savepoint of the one BEGIN IMMEDIATE transaction shared by the verdicts that reached the server in the ' +
+  'same event-loop turn (electron/server/db/write-batch.ts; each verdict\'s entries signed in a checkpoint of ' +
+  'their own); once all have moved, their cases\' details are read in one pass and each answer is stored under ' +
+  'its key in the same transaction; each is answered only once an fdatasync of the WAL ' +
   'that began after its commit has finished (group commit, electron/server/db/group-commit.ts): verdicts ' +
   'answered at the same time share one sync. Before #13 each of a verdict\'s three transactions waited for its ' +
   'own fsync (synchronous=FULL). The baseline is measured over ten health checks per verdict, in rounds that ' +

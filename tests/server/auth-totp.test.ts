@@ -80,6 +80,13 @@ describe('the TOTP algorithm', () => {
     expect(matchTotpStep(secret, 'abcdef', at)).toBeNull();
     expect(matchTotpStep(secret, '1234567', at)).toBeNull();
   });
+
+  it('refuses to check a code against a secret shorter than 128 bits, as otplib does', () => {
+    const at = new Date('2026-11-24T12:00:10.000Z');
+    const short = 'GEZDGNBVGY3TQOJQGEZDGNBV'; // 15 bytes
+    expect(() => matchTotpStep(short, '123456', at)).toThrow(/at least 16 bytes/);
+    expect(() => verifySync({ secret: short, token: '123456', epoch: 0 })).toThrow();
+  });
 });
 
 let server: TestServer;

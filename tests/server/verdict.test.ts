@@ -595,6 +595,32 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
   const checkpointCount = () =>
     server.ctx.db.prepare('SELECT COUNT(*) FROM audit_checkpoints').pluck().get() as number;
 
+  /**
+   * Sends the verdicts at once and makes sure they share one batch: the route's works are held until all
+   * have arrived (over HTTP they may reach the server in different turns), then queued in one turn.
+   * `runs` counts the works run, so a work run again alone after its batch failed shows.
+   */
+  async function inOneBatch(sends: (() => ReturnType<typeof postVerdict>)[]) {
+    const queue = server.ctx.writeBatched;
+    const held: (() => void)[] = [];
+    let runs = 0;
+    server.ctx.writeBatched = <T>(work: BatchedWork<T>) =>
+      new Promise<T>((resolve, reject) => {
+        const counted: BatchedWork<T> = (batch) => {
+          runs += 1;
+          return work(batch);
+        };
+        held.push(() => void queue(counted).then(resolve, reject));
+        if (held.length === sends.length) for (const release of held.splice(0)) release();
+      });
+    try {
+      const answers = await Promise.all(sends.map((send) => send()));
+      return { answers, runs };
+    } finally {
+      server.ctx.writeBatched = queue;
+    }
+  }
+
   it('commit together, each with a checkpoint of its own: the dossier of each case carries its entries alone', async () => {
     const agents = [agent, otherAgent, addUser(server.ctx, 'agent')];
     const cases: string[] = [];
@@ -611,11 +637,12 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
     let commits = 0;
     const counted = () => (commits += 1);
     server.ctx.changes.on('change', counted);
-    const answers = await Promise.all(
-      agents.map((each, index) => postVerdict(server, each, cases[index]!, bodies[index])),
+    const { answers, runs } = await inOneBatch(
+      agents.map((each, index) => () => postVerdict(server, each, cases[index]!, bodies[index])),
     );
     server.ctx.changes.off('change', counted);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(runs).toBe(3);
     expect(commits).toBe(1);
     expect(checkpointCount()).toBe(checkpoints + 3);
     for (const [index, caseId] of cases.entries()) {
@@ -642,31 +669,44 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
     const caseId = await claimedCase();
     const key = newKey();
     const body = verdictInput(server, agent);
-    const [first, second] = await Promise.all([
-      postVerdict(server, agent, caseId, body, key),
-      postVerdict(server, agent, caseId, body, key),
+    const {
+      answers: [first, second],
+      runs,
+    } = await inOneBatch([
+      () => postVerdict(server, agent, caseId, body, key),
+      () => postVerdict(server, agent, caseId, body, key),
     ]);
     expect(first!.status).toBe(200);
     expect(second).toEqual(first);
+    expect(runs).toBe(2);
     expect(
       server.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.executed'").pluck().get(),
     ).toBe(1);
   });
 
-  it('the same key at once with another body: the first moves, the second is 422 idempotency_key_reused', async () => {
+  it('the same key at once with another body: one moves, the other is 422 idempotency_key_reused within the batch', async () => {
     const caseId = await claimedCase();
+    const otherCase = addCase(server.ctx);
+    expect((await claim(server, otherAgent, otherCase)).status).toBe(200);
     const key = newKey();
     const body = verdictInput(server, agent);
-    const [first, second] = await Promise.all([
-      postVerdict(server, agent, caseId, body, key),
-      postVerdict(server, agent, caseId, { ...body, rationale: 'Another rationale.' }, key),
+    const otherBody = verdictInput(server, otherAgent);
+    otherBody.totp = totpCodeAt(otherAgent.totpSecret, server.clock.now);
+    const { answers, runs } = await inOneBatch([
+      () => postVerdict(server, agent, caseId, body, key),
+      () => postVerdict(server, agent, caseId, { ...body, rationale: 'Another rationale.' }, key),
+      () => postVerdict(server, otherAgent, otherCase, otherBody),
     ]);
-    expect(first!.status).toBe(200);
-    expectError(second!, 422, 'idempotency_key_reused');
+    // Either of the first two may reach the batch first: one moves, the other is refused.
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 422]);
+    expectError(answers.find((answer) => answer.status === 422)!, 422, 'idempotency_key_reused');
+    expect(answers[2]!.status).toBe(200);
+    // Refused in its own part of the batch: no work had to run again alone.
+    expect(runs).toBe(3);
     expect(escrowOf(server, caseId).state).toBe('released');
     expect(
       server.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.executed'").pluck().get(),
-    ).toBe(1);
+    ).toBe(2);
   });
 
   it('the same key twice at once, the first failing after it claimed the key: the second goes on as it would alone', async () => {
@@ -681,16 +721,18 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
       if (failures-- > 0) throw new Error('signing failed');
       return signHead.call(checkpoints, at);
     };
-    let answers: Awaited<ReturnType<typeof postVerdict>>[];
+    let sent: Awaited<ReturnType<typeof inOneBatch>>;
     try {
-      answers = await Promise.all([
-        postVerdict(server, agent, caseId, body, key),
-        postVerdict(server, agent, caseId, body, key),
+      sent = await inOneBatch([
+        () => postVerdict(server, agent, caseId, body, key),
+        () => postVerdict(server, agent, caseId, body, key),
       ]);
     } finally {
       checkpoints.signHead = signHead;
     }
-    expect(answers.map((answer) => answer.status)).toEqual([500, 200]);
+    expect(sent.answers.map((answer) => answer.status).sort()).toEqual([200, 500]);
+    // The second did not wait for an answer that was never to be stored: no work ran again alone.
+    expect(sent.runs).toBe(2);
     expect(escrowOf(server, caseId).state).toBe('released');
     expect(
       server.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.executed'").pluck().get(),

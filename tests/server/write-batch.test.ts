@@ -155,10 +155,16 @@ describe('a write batcher', () => {
     beforeCommit = () => {
       if (failures-- > 0) throw new Error('signing failed');
     };
-    const results = await Promise.allSettled([batcher.run(insert('a')), batcher.run(insert('b'))]);
-    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
-    expect(transactions).toBe(3);
-    expect(committedRows()).toEqual(['a', 'b']);
+    const finishing = () => (insert('c')(), new AfterBatch(() => 'c finished'));
+    const results = await Promise.allSettled([
+      batcher.run(insert('a')),
+      batcher.run(insert('b')),
+      batcher.run(finishing),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect((results[2] as PromiseFulfilledResult<string>).value).toBe('c finished');
+    expect(transactions).toBe(4);
+    expect(committedRows()).toEqual(['a', 'b', 'c']);
   });
 
   it('when the store refuses every transaction, every work fails and nothing is kept', async () => {

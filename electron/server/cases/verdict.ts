@@ -37,7 +37,11 @@ function verdictConflict(state: CaseState, agentId: string): ApiError {
   throw new Error(`verdictConflict: case ${state.id} looks decidable`);
 }
 
-/** takeVerdict, answered with the case as it leaves it. Call inside ctx.write(). */
+/**
+ * takeVerdict, answered with the case as it leaves it: a verdict on its own (the race tests' workers). The
+ * verdict route reads the answers of a whole write batch at once instead (verdict-route.ts). Call inside
+ * ctx.write().
+ */
 export function issueVerdict(
   ctx: ServerContext,
   agent: Pick<AuthUser, 'id'>,

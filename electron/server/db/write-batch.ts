@@ -39,7 +39,10 @@ export class AfterBatch<T> {
   constructor(readonly finish: () => T) {}
 }
 
-/** What the works of one batch share (a work run alone gets a scope of its own). */
+/**
+ * What the works of one batch share (a work run alone gets a scope of its own). What a work puts there stays
+ * when its savepoint rolls back: a value that says what a work wrote must be checked against the store.
+ */
 export interface BatchScope {
   /** The value under `key` for this batch, made by `create` for the first work that asks. */
   shared<V>(key: symbol, create: () => V): V;
@@ -50,8 +53,9 @@ export type BatchedWork<T> = (batch: BatchScope) => T | AfterBatch<T>;
 export interface WriteBatcher {
   /**
    * Runs `work` in the write transaction shared by the works queued in this event-loop turn, in a savepoint
-   * of its own, and resolves with its result once that transaction has committed. Rejects with what `work`
-   * threw (nothing of it kept), or with what stopped its own transaction. `work` must be synchronous.
+   * of its own, and resolves with its result once that transaction has committed (for an AfterBatch, with
+   * what its `finish` returned). Rejects with what `work` threw (nothing of it kept), or with what stopped
+   * its own transaction. `work` must be synchronous.
    */
   run<T>(work: BatchedWork<T>): Promise<T>;
   /** True while a batch's works run: a write of its own started then would nest in the shared transaction. */

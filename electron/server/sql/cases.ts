@@ -118,13 +118,12 @@ export function findCaseState(db: Db, caseId: string): CaseState | null {
   };
 }
 
-/** A new version of the case: every recorded change bumps it. */
-/** The case's version after the bump; null for an unknown case. */
+/** A new version of the case (every recorded change bumps it): the new version, null for an unknown case. */
 export function bumpCaseVersion(db: Db, caseId: string, at: string): number | null {
-  const row = prepared(db, 'UPDATE cases SET version = version + 1, updated_at = ? WHERE id = ? RETURNING version').get(
-    at,
-    caseId,
-  ) as { version: number } | undefined;
+  const row = prepared(
+    db,
+    'UPDATE cases SET version = version + 1, updated_at = ? WHERE id = ? RETURNING version',
+  ).get(at, caseId) as { version: number } | undefined;
   return row?.version ?? null;
 }
 

@@ -594,6 +594,8 @@ describe('idempotency keys', () => {
 describe('verdicts sent at once (one write transaction per event-loop turn)', () => {
   const checkpointCount = () =>
     server.ctx.db.prepare('SELECT COUNT(*) FROM audit_checkpoints').pluck().get() as number;
+  const executedVerdicts = () =>
+    server.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.executed'").pluck().get();
 
   /**
    * Sends the verdicts at once and makes sure they share one batch: the route's works are held until all
@@ -679,9 +681,7 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
     expect(first!.status).toBe(200);
     expect(second).toEqual(first);
     expect(runs).toBe(2);
-    expect(
-      server.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.executed'").pluck().get(),
-    ).toBe(1);
+    expect(executedVerdicts()).toBe(1);
   });
 
   it('the same key at once with another body: one moves, the other is 422 idempotency_key_reused within the batch', async () => {
@@ -704,9 +704,7 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
     // Refused in its own part of the batch: no work had to run again alone.
     expect(runs).toBe(3);
     expect(escrowOf(server, caseId).state).toBe('released');
-    expect(
-      server.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.executed'").pluck().get(),
-    ).toBe(2);
+    expect(executedVerdicts()).toBe(2);
   });
 
   it('the same key twice at once, the first failing after it claimed the key: the second goes on as it would alone', async () => {
@@ -734,9 +732,7 @@ describe('verdicts sent at once (one write transaction per event-loop turn)', ()
     // The second did not wait for an answer that was never to be stored: no work ran again alone.
     expect(sent.runs).toBe(2);
     expect(escrowOf(server, caseId).state).toBe('released');
-    expect(
-      server.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.executed'").pluck().get(),
-    ).toBe(1);
+    expect(executedVerdicts()).toBe(1);
   });
 
   it('a session signed out after the request arrived, before its transaction: 401, nothing moves, the code stays good', async () => {

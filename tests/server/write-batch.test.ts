@@ -220,7 +220,11 @@ describe('a write batcher', () => {
       });
     };
     const committedOrNot = () => db.prepare('SELECT group_concat(name) FROM rows').pluck().get();
-    const results = await Promise.all([batcher.run(later('a')), batcher.run(insert('b')), batcher.run(later('c'))]);
+    const results = await Promise.all([
+      batcher.run(later('a')),
+      batcher.run(insert('b')),
+      batcher.run(later('c')),
+    ]);
     expect(results).toEqual(['a finished', 'b', 'c finished']);
     expect(seen).toEqual(['a sees a,b,c', 'c sees a,b,c']);
     expect(transactions).toBe(1);
@@ -252,7 +256,7 @@ describe('a write batcher', () => {
     ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('could not answer'));
-    // The doomed work's own part was already in the shared transaction: that went, the others ran again alone.
+    // The doomed work's own part was already in the shared transaction: it went, the others ran again alone.
     expect(transactions).toBe(3);
     expect(finishes).toBe(4);
     expect(committedRows()).toEqual(['a', 'a answered', 'b', 'b answered']);

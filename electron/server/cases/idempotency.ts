@@ -108,7 +108,8 @@ export function findStoredResponse(ctx: ServerContext, scope: IdempotencyScope):
 
 const ANSWERS_DUE = Symbol('the keys whose answers a write batch stores once all its works have run');
 
-const dueAnswers = (batch: BatchScope) => batch.shared(ANSWERS_DUE, () => new Map<string, IdempotencyLease>());
+const dueAnswers = (batch: BatchScope) =>
+  batch.shared(ANSWERS_DUE, () => new Map<string, IdempotencyLease>());
 const dueKey = (scope: IdempotencyScope) => `${scope.userId}\n${scope.key}`;
 
 /**
@@ -125,7 +126,11 @@ export function answerDueInBatch(batch: BatchScope, lease: IdempotencyLease): vo
  * False, and the request goes on as it would alone, when that work failed after saying so: its savepoint
  * took its claim of the key with it.
  */
-export function answeredLaterInBatch(ctx: ServerContext, batch: BatchScope, scope: IdempotencyScope): boolean {
+export function answeredLaterInBatch(
+  ctx: ServerContext,
+  batch: BatchScope,
+  scope: IdempotencyScope,
+): boolean {
   const lease = dueAnswers(batch).get(dueKey(scope));
   if (!lease) return false;
   const row = findIdempotencyRecord(ctx.db, scope.userId, scope.key);

@@ -49,7 +49,10 @@ const BATCH_DETAILS = Symbol('the case details a write batch asked for');
  * table), where a read per case costs about twice as much per case.
  */
 export function batchedCaseDetail(ctx: ServerContext, batch: BatchScope, caseId: string): () => CaseDetail {
-  const reads = batch.shared(BATCH_DETAILS, () => ({ asked: new Set<string>(), read: new Map<string, CaseDetail>() }));
+  const reads = batch.shared(BATCH_DETAILS, () => ({
+    asked: new Set<string>(),
+    read: new Map<string, CaseDetail>(),
+  }));
   reads.asked.add(caseId);
   return () => {
     if (!reads.read.has(caseId)) {

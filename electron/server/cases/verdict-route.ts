@@ -15,6 +15,7 @@ import type { ServerContext } from '../context';
 import { ApiError, forbidden, unauthenticated } from '../errors';
 import { defineRoute } from '../http/route';
 import { bearerToken, SESSION_ENDED, sessionStillLive } from '../http/session';
+import { AfterBatch } from '../db/write-batch';
 import {
   answerDueInBatch,
   answeredLaterInBatch,
@@ -26,14 +27,13 @@ import {
   type IdempotencyScope,
   type StoredResponse,
 } from './idempotency';
-import { AfterBatch } from '../db/write-batch';
 import { batchedCaseDetail, requireCaseHolder } from './lookup';
 import { verdictResult } from './settle';
 import { takeVerdict } from './verdict';
 
 export const VERDICT_ROUTE = 'POST /v1/cases/{id}/verdict';
 
-/** What the request's transaction decided: a stored answer replayed, a refused code, or the answer stored now. */
+/** What the request's transaction decided: a stored answer again, a refused code, or the answer stored now. */
 type Decided =
   | { stored: StoredResponse }
   | { refused: Exclude<StepUpCheck, 'accepted'> }
@@ -46,7 +46,7 @@ function storedResponse(ctx: ServerContext, scope: IdempotencyScope): StoredResp
   return stored;
 }
 
-/** The move's refusal (from the state check) as it is stored, or null when it moved: refusals are answers too. */
+/** The move's refusal by the state check, as it is stored (refusals are answers too); null when it moved. */
 function refusalOf(move: () => void): StoredResponse | null {
   try {
     move();
@@ -104,7 +104,7 @@ export function registerVerdictRoute(app: FastifyInstance, ctx: ServerContext): 
         // is still stored under the key by the outer transaction.
         const refusal = refusalOf(() => ctx.db.transaction(() => takeVerdict(ctx, user, caseId, decision))());
         if (refusal) return { status: refusal.status, json: storeIdempotentResponse(ctx.db, lease, refusal) };
-        // The answer is the case as the batch leaves it, read with the batch's other cases once all have moved.
+        // The answer is the case as the batch leaves it, read with the batch's other cases once all moved.
         const detail = batchedCaseDetail(ctx, batch, caseId);
         answerDueInBatch(batch, lease);
         return new AfterBatch(() => {

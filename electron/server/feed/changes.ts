@@ -79,7 +79,12 @@ export function changeCase(ctx: ServerContext, caseId: string, change: CaseChang
  * changeCase without reading the case's detail, for a caller that reads the details of many moves in one
  * pass afterwards (the verdicts of one batch: cases/lookup.ts, batchedCaseDetail).
  */
-export function changeCaseUnread(ctx: ServerContext, caseId: string, change: CaseChange, at: Date = ctx.now()): void {
+export function changeCaseUnread(
+  ctx: ServerContext,
+  caseId: string,
+  change: CaseChange,
+  at: Date = ctx.now(),
+): void {
   auditCaseChange(ctx, caseId, change, at);
   const changedAt = ctx.now().toISOString();
   const version = bumpCaseVersion(ctx.db, caseId, changedAt);

@@ -1,7 +1,7 @@
 // The escrow ledger. Balances are never stored: they are sums of double-entry rows, each movement summing
-// to zero per asset. An escrow moves exactly once, decided by a conditional UPDATE (it returns the escrow only
-// to the call that moved it), so two settlements racing on one escrow cannot both write entries, whatever
-// process they run in.
+// to zero per asset. An escrow moves exactly once, decided by a conditional UPDATE (it returns the escrow
+// only to the call that moved it), so two settlements racing on one escrow cannot both write entries,
+// whatever process they run in.
 import { randomUUID } from 'node:crypto';
 import type { VerdictOutcome } from '../../../shared/domain/dispute';
 import type { Db } from '../db/open';

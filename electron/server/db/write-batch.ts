@@ -111,6 +111,13 @@ export function createWriteBatcher(db: Db, writes: BatchWrites): WriteBatcher {
   let open: Queued[] | null = null;
   let inBatch = false;
 
+  /** What a work (or its after-batch part) returned, once it is sure it left the shared transaction usable. */
+  function returned(value: unknown): unknown {
+    if (isThenable(value)) throw new TypeError('A batched write must be synchronous.');
+    if (!db.inTransaction) throw new Error('The transaction ended inside a batched write.');
+    return value;
+  }
+
   /** Runs the works in the shared transaction; the work that left it unfit to commit, if one did. */
   function runShared(
     batch: readonly Queued[],
@@ -123,9 +130,7 @@ export function createWriteBatcher(db: Db, writes: BatchWrites): WriteBatcher {
         for (const [index, { work }] of batch.entries()) {
           savepoint.run();
           try {
-            const value = work(scope);
-            if (isThenable(value)) throw new TypeError('A batched write must be synchronous.');
-            if (!db.inTransaction) throw new Error('The transaction ended inside a batched write.');
+            const value = returned(work(scope));
             writes.sign();
             release.run();
             outcomes.push({ ok: true, value });
@@ -142,9 +147,7 @@ export function createWriteBatcher(db: Db, writes: BatchWrites): WriteBatcher {
         for (const [index, outcome] of outcomes.entries()) {
           if (!outcome.ok || !(outcome.value instanceof AfterBatch)) continue;
           culprit = index;
-          outcome.value = outcome.value.finish();
-          if (isThenable(outcome.value)) throw new TypeError('A batched write must be synchronous.');
-          if (!db.inTransaction) throw new Error('The transaction ended inside a batched write.');
+          outcome.value = returned(outcome.value.finish());
         }
         culprit = null;
       });

@@ -5,7 +5,7 @@ import type { Db } from '../db/open';
 import type { BatchScope } from '../db/write-batch';
 import { notFound } from '../errors';
 import type { AuthUser } from '../http/session';
-import { readCaseDetail, readCaseDetails } from '../sql/case-detail';
+import { detailContextOf, readCaseDetail, readCaseDetails } from '../sql/case-detail';
 import { findCaseAssignee, findCaseState, type CaseState } from '../sql/cases';
 import { notCaseHolder } from './errors';
 
@@ -33,10 +33,7 @@ export function requireCaseHolder(db: Db, caseId: string, user: AuthUser): void 
 }
 
 export function caseDetailOf(ctx: ServerContext, caseId: string): CaseDetail {
-  const detail = readCaseDetail(ctx.db, caseId, {
-    now: ctx.now(),
-    fourEyesThresholdUsd: ctx.config.fourEyesThresholdUsd,
-  });
+  const detail = readCaseDetail(ctx.db, caseId, detailContextOf(ctx, ctx.now()));
   if (!detail) throw notFound('The case');
   return detail;
 }
@@ -57,8 +54,9 @@ export function batchedCaseDetail(ctx: ServerContext, batch: BatchScope, caseId:
   return () => {
     if (!reads.read.has(caseId)) {
       const unread = [...reads.asked].filter((id) => !reads.read.has(id));
-      const context = { now: ctx.now(), fourEyesThresholdUsd: ctx.config.fourEyesThresholdUsd };
-      for (const detail of readCaseDetails(ctx.db, unread, context)) reads.read.set(detail.id, detail);
+      for (const detail of readCaseDetails(ctx.db, unread, detailContextOf(ctx, ctx.now()))) {
+        reads.read.set(detail.id, detail);
+      }
     }
     const detail = reads.read.get(caseId);
     if (!detail) throw notFound('The case');

@@ -4,7 +4,7 @@
 import type { CaseDetail, SyncChange, SyncPage } from '../../../shared/api/types';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
-import { readCaseDetails } from '../sql/case-detail';
+import { detailContextOf, readCaseDetail, readCaseDetails } from '../sql/case-detail';
 import { bumpCaseVersion } from '../sql/cases';
 import {
   changeExists,
@@ -39,10 +39,7 @@ export function recordCaseChanges(
   if (options.bumpVersion ?? true) {
     for (const caseId of caseIds) bumpCaseVersion(ctx.db, caseId, at);
   }
-  const details = readCaseDetails(ctx.db, caseIds, {
-    now: options.readAt ?? now,
-    fourEyesThresholdUsd: ctx.config.fourEyesThresholdUsd,
-  });
+  const details = readCaseDetails(ctx.db, caseIds, detailContextOf(ctx, options.readAt ?? now));
   if (details.length !== caseIds.length) {
     const found = new Set(details.map((detail) => detail.id));
     throw new Error(`recordCaseChanges: no case ${caseIds.find((caseId) => !found.has(caseId))}`);
@@ -71,13 +68,14 @@ export interface CaseChange {
  * move, its audit entry and its feed row land together or not at all.
  */
 export function changeCase(ctx: ServerContext, caseId: string, change: CaseChange, at: Date = ctx.now()): CaseDetail {
-  auditCaseChange(ctx, caseId, change, at);
-  return recordCaseChange(ctx, caseId);
+  changeCaseUnread(ctx, caseId, change, at);
+  return readCaseDetail(ctx.db, caseId, detailContextOf(ctx, ctx.now()))!;
 }
 
 /**
- * changeCase without reading the case's detail, for a caller that reads the details of many moves in one
- * pass afterwards (the verdicts of one batch: cases/lookup.ts, batchedCaseDetail).
+ * changeCase's writes alone (the audit entry, the case's new version, its feed row), without reading the
+ * case's detail: for a caller that reads the details of many moves in one pass afterwards (the verdicts of
+ * one batch: cases/lookup.ts, batchedCaseDetail).
  */
 export function changeCaseUnread(
   ctx: ServerContext,
@@ -85,21 +83,17 @@ export function changeCaseUnread(
   change: CaseChange,
   at: Date = ctx.now(),
 ): void {
-  auditCaseChange(ctx, caseId, change, at);
-  const changedAt = ctx.now().toISOString();
-  const version = bumpCaseVersion(ctx.db, caseId, changedAt);
-  if (version === null) throw new Error(`changeCaseUnread: no case ${caseId}`);
-  insertChange(ctx.db, 'case', caseId, version, changedAt);
-  ctx.markChanged();
-}
-
-function auditCaseChange(ctx: ServerContext, caseId: string, change: CaseChange, at: Date): void {
   appendAudit(ctx.db, at, {
     actor: change.actor,
     action: change.action,
     subject: change.subject ?? caseId,
     ...(change.data ? { data: change.data } : {}),
   });
+  const changedAt = ctx.now().toISOString();
+  const version = bumpCaseVersion(ctx.db, caseId, changedAt);
+  if (version === null) throw new Error(`changeCase: no case ${caseId}`);
+  insertChange(ctx.db, 'case', caseId, version, changedAt);
+  ctx.markChanged();
 }
 
 export const feedHorizon = (ctx: ServerContext): number => readFeedHorizon(ctx.db);
@@ -145,7 +139,7 @@ export function readFeedPage(ctx: ServerContext, after: number, limit: number): 
     readCaseDetails(
       ctx.db,
       needed.map((row) => row.entity_id),
-      { now: ctx.now(), fourEyesThresholdUsd: ctx.config.fourEyesThresholdUsd },
+      detailContextOf(ctx, ctx.now()),
     ).map((detail) => [detail.id, detail] as const),
   );
   const changes: SyncChange[] = needed.flatMap((row) => {

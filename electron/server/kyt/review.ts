@@ -10,7 +10,7 @@ import type { ServerContext } from '../context';
 import { conflict, notFound } from '../errors';
 import { changeCase } from '../feed/changes';
 import type { AuthUser } from '../http/session';
-import { readCaseDetail, readParties } from '../sql/case-detail';
+import { detailContextOf, readCaseDetail, readParties } from '../sql/case-detail';
 import { readKytAlert } from '../sql/kyt';
 import {
   assignUndecidedAlert,
@@ -93,7 +93,7 @@ export function readKytAlertDetail(ctx: ServerContext, alertId: string): KytAler
   const now = ctx.now();
   const party = readParties(ctx.db, [alert.partyId], now).get(alert.partyId)!;
   const linkedCase = alert.caseId
-    ? readCaseDetail(ctx.db, alert.caseId, { now, fourEyesThresholdUsd: ctx.config.fourEyesThresholdUsd })
+    ? readCaseDetail(ctx.db, alert.caseId, detailContextOf(ctx, now))
     : null;
   return {
     ...alert,

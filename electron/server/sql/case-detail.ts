@@ -489,6 +489,12 @@ export interface DetailContext {
   fourEyesThresholdUsd: string;
 }
 
+/** A server's detail context: its four-eyes threshold, and account ages as of `now`. */
+export const detailContextOf = (
+  server: { config: { fourEyesThresholdUsd: string } },
+  now: Date,
+): DetailContext => ({ now, fourEyesThresholdUsd: server.config.fourEyesThresholdUsd });
+
 /**
  * The details of the given cases, in the order asked; unknown ids are left out. One query per table
  * whatever the number of cases: a single case and a batch of ten thousand take the same path.

@@ -1,10 +1,13 @@
 // The change feed behind /v1/sync (DESIGN §2, §5). A row says which case changed (and to which version); the
 // page carries each case's full detail, read when the page is served, so a client never needs a second
 // request to apply it. Storing a copy per change instead made the feed grow with every note on a long case.
-import type { CaseDetail, SyncChange, SyncPage } from '../../../shared/api/types';
+// The page's details are made as JSON by the database (sql/case-detail-json.ts); the moves' answers and feed
+// rows read them as objects (sql/case-detail.ts), and a test holds the two to the same details.
+import type { CaseDetail, SyncPage } from '../../../shared/api/types';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { detailContextOf, readCaseDetail, readCaseDetails } from '../sql/case-detail';
+import { readCaseDetailJson } from '../sql/case-detail-json';
 import { bumpCaseVersion } from '../sql/cases';
 import {
   changeExists,
@@ -126,27 +129,41 @@ export function newestRowPerEntity<Row extends FeedRow>(rows: readonly Row[]): R
 }
 
 /**
- * One page of the feed after `after`, the details of its cases read in one batch. Returns null when `after`
- * is older than the feed keeps (410). `cursor` is the page's last row, so paging and `hasMore` behave as
- * if every row were sent.
+ * One page of the feed after `after` as the bytes of its JSON, what /v1/sync sends: the details of its cases
+ * made by the database in one statement (sql/case-detail-json.ts) and copied into the page as they are, no
+ * row or detail ever a JavaScript object (issue #13). Returns null when `after` is older than the feed keeps
+ * (410). `cursor` is the page's last row, so paging and `hasMore` behave as if every row were sent.
  */
-export function readFeedPage(ctx: ServerContext, after: number, limit: number): SyncPage | null {
+export function readFeedPageBytes(ctx: ServerContext, after: number, limit: number): Buffer | null {
   if (cursorExpired(ctx, after)) return null;
   const rows = readChanges(ctx.db, after, limit + 1);
   const page = rows.slice(0, limit);
   const needed = newestRowPerEntity(page);
-  const details = new Map(
-    readCaseDetails(
-      ctx.db,
-      needed.map((row) => row.entity_id),
-      detailContextOf(ctx, ctx.now()),
-    ).map((detail) => [detail.id, detail] as const),
+  const details = readCaseDetailJson(
+    ctx.db,
+    needed.map((row) => row.entity_id),
+    detailContextOf(ctx, ctx.now()),
   );
-  const changes: SyncChange[] = needed.flatMap((row) => {
+  const parts: Buffer[] = [PAGE_START];
+  for (const row of needed) {
     const data = details.get(row.entity_id);
-    return data ? [{ seq: row.seq, type: row.type, id: row.entity_id, data }] : [];
-  });
-  return { changes, cursor: page.at(-1)?.seq ?? Math.max(after, 0), hasMore: rows.length > limit };
+    if (!data) continue;
+    const comma = parts.length === 1 ? '' : ',';
+    const head = `${comma}{"seq":${row.seq},"type":${JSON.stringify(row.type)},"id":${JSON.stringify(row.entity_id)},"data":`;
+    parts.push(Buffer.from(head), data, CHANGE_END);
+  }
+  const cursor = page.at(-1)?.seq ?? Math.max(after, 0);
+  parts.push(Buffer.from(`],"cursor":${cursor},"hasMore":${rows.length > limit}}`));
+  return Buffer.concat(parts);
+}
+
+const PAGE_START = Buffer.from('{"changes":[');
+const CHANGE_END = Buffer.from('}');
+
+/** The page /v1/sync sends (readFeedPageBytes), read back: for the server's own callers and the tests. */
+export function readFeedPage(ctx: ServerContext, after: number, limit: number): SyncPage | null {
+  const bytes = readFeedPageBytes(ctx, after, limit);
+  return bytes && (JSON.parse(bytes.toString('utf8')) as SyncPage);
 }
 
 /**

@@ -4,7 +4,7 @@ import { ROUTES } from '../../../shared/api/routes';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../http/route';
-import { readFeedPage } from './changes';
+import { readFeedPageBytes } from './changes';
 import { registerEventStream } from './events';
 
 const mustRefetch = () =>
@@ -15,10 +15,11 @@ const mustRefetch = () =>
   );
 
 export async function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  defineRoute(app, ctx, ROUTES.sync, ({ query: { after, limit } }) => {
-    const page = readFeedPage(ctx, after, limit);
+  defineRoute(app, ctx, ROUTES.sync, ({ query: { after, limit }, reply }) => {
+    const page = readFeedPageBytes(ctx, after, limit);
     if (!page) throw mustRefetch();
-    return page;
+    // The page's JSON as the database made it (feed/changes.ts): sent as it is, not parsed and serialised again.
+    return reply.type('application/json; charset=utf-8').send(page);
   });
   registerEventStream(app, ctx);
 }

@@ -1,6 +1,8 @@
-// The case read model (DESIGN §2): the one place that knows how a case is assembled from its tables. The
-// routes, the change feed and the seed all go through it. readCaseDetails reads any number of cases with
-// one query per table, so the feed row of a single change and the load seed's hundred thousand share it.
+// The case read model (DESIGN §2): how a case is assembled from its tables. The routes, the moves' answers
+// and the seed go through it. readCaseDetails reads any number of cases with one query per table, so the
+// answer to a single move and a batch of verdicts share it. /v1/sync's pages have the database make the same
+// detail as JSON (case-detail-json.ts): a change to the detail's shape is made in both, and a test
+// (tests/server/case-detail-json.test.ts) holds them to the same details.
 import type {
   CaseDetail,
   CaseSummary,

@@ -12,6 +12,7 @@ import { startWalCheckpoints } from '../../sqlite/wal-checkpoints';
 import { countCachedCases } from '../cache/queue';
 import { applyRowsPage, rowsOf } from './apply-page';
 import { checkAdvances, MalformedPageError, readSyncPage } from './page-schema';
+import { textOfPage } from './page-text';
 import {
   openWriterConnection,
   type WriterReply,
@@ -33,7 +34,7 @@ const checkpoints = startWalCheckpoints(db, {
 /** The page's JSON; bytes that are not JSON are a page the desk cannot read, as on the desk's connection. */
 function parseJson(bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    return JSON.parse(textOfPage(bytes)) as unknown;
   } catch (error) {
     throw new MalformedPageError(`not JSON (${error instanceof Error ? error.message : String(error)})`);
   }

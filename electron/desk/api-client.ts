@@ -260,7 +260,9 @@ export function createApiClient(options: ApiClientOptions): PlatformApi {
     async getBytes(path: string, call: CallOptions = {}) {
       const response = await request<ArrayBuffer>('GET', path, call, { responseType: 'arraybuffer' });
       const mime = String(response.headers['content-type'] ?? 'application/octet-stream');
-      return { bytes: Buffer.from(response.data), mime };
+      // Under Node, axios answers the body it gathered as a Buffer: handed on as it is, not copied again.
+      const data: unknown = response.data;
+      return { bytes: Buffer.isBuffer(data) ? data : Buffer.from(response.data), mime };
     },
     async openStream(path: string, call: CallOptions & { signal: AbortSignal }) {
       const { headers, token } = headersFor('GET', call);

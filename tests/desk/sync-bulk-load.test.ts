@@ -273,6 +273,31 @@ describe("the sync writer's thread", () => {
     }
   });
 
+  it('takes a page that is all of its buffer without a copy, and copies a page that shares one', async () => {
+    const { db } = cacheFile();
+    const writer = createSyncWriter(db, { log: { info() {}, warn() {}, error() {} } });
+    try {
+      const thread = (await writer.get())!;
+      // A page as getBytes answers it: a buffer of its own, moved to the thread and left empty here.
+      const whole = Buffer.from(JSON.stringify(page(0, 5, true)));
+      expect(whole.byteLength).toBe(whole.buffer.byteLength);
+      const first = thread.writePage(whole, 0, new Date());
+      expect(whole.byteLength).toBe(0);
+      await expect(first.written).resolves.toMatchObject({ state: { cursor: 5 } });
+      // A page that is a slice of a larger buffer: copied, the buffer and its other bytes untouched.
+      const text = JSON.stringify(page(5, 5, false));
+      const shared = Buffer.from(`xx${text}yy`);
+      const slice = shared.subarray(2, 2 + Buffer.byteLength(text));
+      const second = thread.writePage(slice, 5, new Date());
+      expect(slice.toString()).toBe(text);
+      expect(shared.subarray(0, 2).toString()).toBe('xx');
+      await expect(second.written).resolves.toMatchObject({ state: { cursor: 10 } });
+      expect(db.prepare('SELECT count(*) FROM cases').pluck().get()).toBe(10);
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('ends its thread when released, and starts another when asked again', async () => {
     const { db } = cacheFile();
     const writer = createSyncWriter(db, { log: { info() {}, warn() {}, error() {} } });

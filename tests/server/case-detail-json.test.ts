@@ -3,22 +3,30 @@
 // for field and in the same order, over every case of the demo and load seeds, every state a move leaves a
 // case in, and the edge values of each field that SQL and JavaScript could print differently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimCase } from '../../electron/server/cases/claim';
-import { placeHold } from '../../electron/server/cases/hold';
-import { requestLiveness } from '../../electron/server/cases/liveness-requests';
 import { postAgentMessage } from '../../electron/server/cases/messages';
-import { addNote } from '../../electron/server/cases/notes';
-import { issueVerdict } from '../../electron/server/cases/verdict';
-import type { AuthUser } from '../../electron/server/http/session';
 import { readCaseDetails, type DetailContext } from '../../electron/server/sql/case-detail';
 import { DETAIL_JSON, readCaseDetailJson } from '../../electron/server/sql/case-detail-json';
 import { seedDatabase, type SeedLogger } from '../../electron/seed/index';
-import { addAlert, addCase, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
+import {
+  addAlert,
+  addCase,
+  addCasesInEachState,
+  addUser,
+  bearer,
+  createTestServer,
+  signedIn,
+  type CasesInEachState,
+  type TestServer,
+  type TestUser,
+} from './harness';
 
 const QUIET = { info: () => {}, warn: () => {} } as unknown as SeedLogger;
 
 let server: TestServer;
 let agent: TestUser;
+let cases: CasesInEachState;
+/** A case whose buyer is its seller too: their checks are listed once. */
+let oneParty: string;
 
 const context = (): DetailContext => ({
   now: server.clock.now,
@@ -26,13 +34,6 @@ const context = (): DetailContext => ({
 });
 
 const allCaseIds = () => server.ctx.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all() as string[];
-
-const signedIn = (user: TestUser): AuthUser => ({
-  id: user.id,
-  username: user.username,
-  displayName: `Test ${user.username}`,
-  role: user.role,
-});
 
 /**
  * Each case's JSON from the database, parsed and printed again by JavaScript, beside the object read model's
@@ -57,21 +58,12 @@ beforeAll(async () => {
   await seedDatabase(ctx, 'load', 150, QUIET);
   agent = addUser(ctx, 'agent');
   const compliance = addUser(ctx, 'compliance');
-  const supervisor = addUser(ctx, 'supervisor');
-  const claimed = addCase(ctx, { caseId: 'DSP-J00001' });
-  const held = addCase(ctx, { caseId: 'DSP-J00002' });
-  const decided = addCase(ctx, { caseId: 'DSP-J00003' });
-  const buyer = readCaseDetails(ctx.db, [claimed], context())[0]!.buyer.id;
-  addCase(ctx, { caseId: 'DSP-J00004', buyerId: buyer, sellerId: buyer });
-  addAlert(ctx, held, 'KYT-J00001');
+  cases = addCasesInEachState(ctx, { agent, compliance, supervisor: addUser(ctx, 'supervisor') });
+  const buyer = readCaseDetails(ctx.db, [cases.claimed], context())[0]!.buyer.id;
+  oneParty = addCase(ctx, { buyerId: buyer, sellerId: buyer });
+  addAlert(ctx, cases.held, 'KYT-J00001');
   ctx.write(() => {
-    claimCase(ctx, agent, claimed);
-    postAgentMessage(ctx, signedIn(agent), claimed, { body: 'Please send the receipt — "exactly" as paid.\n¿Gracias?' });
-    addNote(ctx, signedIn(supervisor), claimed, 'Watch this one.');
-    requestLiveness(ctx, signedIn(agent), claimed, buyer);
-    placeHold(ctx, compliance, held, 'KYT review');
-    claimCase(ctx, agent, decided);
-    issueVerdict(ctx, agent, decided, { outcome: 'refund', reasonCode: 'payment_not_received', rationale: 'No payment.' });
+    postAgentMessage(ctx, signedIn(agent), cases.claimed, { body: 'Send it — "exactly" as paid.\n¿Gracias?' });
     ctx.db
       .prepare(
         `INSERT INTO reports (id, alert_id, party_id, created_by, created_at, content)
@@ -93,43 +85,44 @@ describe('the case detail made by the database', () => {
 
   it('prints the edge values of amounts, holds, settlements, ages and people as the object read model does', () => {
     const { db } = server.ctx;
-    const ids = ['DSP-J00001', 'DSP-J00002', 'DSP-J00003', 'DSP-J00004'];
+    const { claimed, held, decided } = cases;
     const future = new Date(server.clock.now.getTime() + 86_400_000).toISOString();
-    db.exec(`
-      UPDATE trades SET amount_minor = 1, fiat_amount_minor = 5 WHERE id = (SELECT trade_id FROM cases WHERE id = 'DSP-J00001');
-      UPDATE kyt_alerts SET amount_minor = -150, score = 8.0 WHERE id = 'KYT-J00001';
-      UPDATE escrows SET hold_reason = '' WHERE id = (SELECT escrow_id FROM cases WHERE id = 'DSP-J00002');
-      UPDATE escrows SET state = 'released' WHERE id = (SELECT escrow_id FROM cases WHERE id = 'DSP-J00001');
-      UPDATE trades SET settled_by = 'trade.cancelled', settled_at = '2026-11-20T10:00:00.000Z'
-        WHERE id = (SELECT trade_id FROM cases WHERE id = 'DSP-J00003');
-      UPDATE escrows SET state = 'refunded' WHERE id = (SELECT escrow_id FROM cases WHERE id = 'DSP-J00003');
-      UPDATE trades SET settled_by = 'trade.released', settled_at = NULL
-        WHERE id = (SELECT trade_id FROM cases WHERE id = 'DSP-J00004');
-      UPDATE escrows SET state = 'released' WHERE id = (SELECT escrow_id FROM cases WHERE id = 'DSP-J00004');
-      UPDATE parties SET account_created_at = '${future}'
-        WHERE id = (SELECT t.seller_id FROM cases c JOIN trades t ON t.id = c.trade_id WHERE c.id = 'DSP-J00001');
-      UPDATE parties SET account_created_at = 'not a time'
-        WHERE id = (SELECT t.seller_id FROM cases c JOIN trades t ON t.id = c.trade_id WHERE c.id = 'DSP-J00002');
-      UPDATE users SET display_name = '' WHERE id = '${agent.id}';
-    `);
-    const { fromSql, fromObjects } = bothReadsOf(ids);
+    const tradeOf = db.prepare('SELECT trade_id FROM cases WHERE id = ?').pluck();
+    const escrowOf = db.prepare('SELECT escrow_id FROM cases WHERE id = ?').pluck();
+    const sellerOf = db.prepare('SELECT t.seller_id FROM cases c JOIN trades t ON t.id = c.trade_id WHERE c.id = ?').pluck();
+    const run = (sql: string, ...params: unknown[]) => db.prepare(sql).run(...params);
+    run('UPDATE trades SET amount_minor = 1, fiat_amount_minor = 5 WHERE id = ?', tradeOf.get(claimed));
+    run("UPDATE escrows SET state = 'released' WHERE id = ?", escrowOf.get(claimed));
+    run('UPDATE parties SET account_created_at = ? WHERE id = ?', future, sellerOf.get(claimed));
+    run("UPDATE escrows SET hold_reason = '' WHERE id = ?", escrowOf.get(held));
+    run("UPDATE parties SET account_created_at = 'not a time' WHERE id = ?", sellerOf.get(held));
+    run("UPDATE kyt_alerts SET amount_minor = -150, score = 8.0 WHERE id = 'KYT-J00001'");
+    run(
+      "UPDATE trades SET settled_by = 'trade.cancelled', settled_at = '2026-11-20T10:00:00.000Z' WHERE id = ?",
+      tradeOf.get(decided),
+    );
+    run("UPDATE escrows SET state = 'refunded' WHERE id = ?", escrowOf.get(decided));
+    run("UPDATE trades SET settled_by = 'trade.released', settled_at = NULL WHERE id = ?", tradeOf.get(oneParty));
+    run("UPDATE escrows SET state = 'released' WHERE id = ?", escrowOf.get(oneParty));
+    run("UPDATE users SET display_name = '' WHERE id = ?", agent.id);
+    const { fromSql, fromObjects } = bothReadsOf([claimed, held, decided, oneParty]);
     expect(fromSql).toEqual(fromObjects);
-    const [settledByVerdict, held, settledByTrade, settledWithoutTime] = fromSql.map((json) => JSON.parse(json));
+    const [settledByVerdict, onHold, settledByTrade, settledWithoutTime] = fromSql.map((json) => JSON.parse(json));
     // The edges reached what they test: a tiny amount, a hold without a reason, both kinds of settlement.
     expect(settledByVerdict).toMatchObject({ amount: '0.000001', fiatAmount: '0.05', assignee: null });
     expect(settledByVerdict.escrow.settlement.cause).toBe('verdict');
     expect(settledByVerdict.seller.accountAgeDays).toBe(0);
-    expect(held.escrow.hold).toBeNull();
-    expect(held.seller.accountAgeDays).toBeNull();
-    expect(held.kytAlerts[0]).toMatchObject({ amount: '-0.000150', score: 8, reportId: 'RPT-J00001' });
+    expect(onHold.escrow.hold).toBeNull();
+    expect(onHold.seller.accountAgeDays).toBeNull();
+    expect(onHold.kytAlerts[0]).toMatchObject({ amount: '-0.000150', score: 8, reportId: 'RPT-J00001' });
     expect(settledByTrade.escrow.settlement).toEqual({ cause: 'trade.cancelled', at: '2026-11-20T10:00:00.000Z' });
     // A trade's settlement without its time is taken for a verdict's, with the escrow's time.
     expect(settledWithoutTime.escrow.settlement.cause).toBe('verdict');
   });
 
   it('leaves out unknown ids and reads nothing for none', () => {
-    const json = readCaseDetailJson(server.ctx.db, ['DSP-NOPE', 'DSP-J00004'], context());
-    expect([...json.keys()]).toEqual(['DSP-J00004']);
+    const json = readCaseDetailJson(server.ctx.db, ['DSP-NOPE', oneParty], context());
+    expect([...json.keys()]).toEqual([oneParty]);
     expect(readCaseDetailJson(server.ctx.db, [], context()).size).toBe(0);
   });
 

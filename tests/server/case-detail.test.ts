@@ -4,15 +4,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../electron/server/db/open';
 import { claimCase } from '../../electron/server/cases/claim';
 import { placeHold } from '../../electron/server/cases/hold';
-import { requestLiveness } from '../../electron/server/cases/liveness-requests';
-import { postAgentMessage } from '../../electron/server/cases/messages';
-import { addNote } from '../../electron/server/cases/notes';
 import { issueVerdict } from '../../electron/server/cases/verdict';
 import { changeCase, recordCaseChanges } from '../../electron/server/feed/changes';
-import type { AuthUser } from '../../electron/server/http/session';
 import type * as CaseDetailModule from '../../electron/server/sql/case-detail';
 import { readCaseDetail, readCaseDetails } from '../../electron/server/sql/case-detail';
-import { addCase, addUser, bearer, createTestServer, type TestServer, type TestUser, latestFeedDetail, latestFeedVersion } from './harness';
+import { addCase, addCasesInEachState, addUser, bearer, createTestServer, type TestServer, type TestUser, latestFeedDetail, latestFeedVersion } from './harness';
 
 // Calls go through to the real read model; the spies only count the reads other modules make.
 vi.mock('../../electron/server/sql/case-detail', async (importOriginal) => {
@@ -41,13 +37,6 @@ let compliance: TestUser;
 let supervisor: TestUser;
 let caseIds: string[];
 
-/** The signed-in user a route would pass on (addUser names its users `Test <username>`). */
-const signedIn = (user: TestUser): AuthUser => ({
-  id: user.id,
-  username: user.username,
-  displayName: `Test ${user.username}`,
-  role: user.role,
-});
 
 const detailContext = () => ({ now: server.clock.now, fourEyesThresholdUsd: server.ctx.config.fourEyesThresholdUsd });
 
@@ -57,22 +46,7 @@ beforeEach(async () => {
   agent = addUser(ctx, 'agent');
   compliance = addUser(ctx, 'compliance');
   supervisor = addUser(ctx, 'supervisor');
-  const plain = addCase(ctx);
-  const claimed = addCase(ctx);
-  const held = addCase(ctx);
-  const decided = addCase(ctx);
-  // A case between the parties of another: each detail lists both parties' checks from every case.
-  const buyerOfClaimed = readCaseDetail(ctx.db, claimed, detailContext())!.buyer.id;
-  const sameParty = addCase(ctx, { buyerId: buyerOfClaimed });
-  ctx.write(() => {
-    claimCase(ctx, agent, claimed);
-    postAgentMessage(ctx, signedIn(agent), claimed, { body: 'Please send the receipt.' });
-    addNote(ctx, signedIn(supervisor), claimed, 'Watch this one.');
-    requestLiveness(ctx, signedIn(agent), claimed, buyerOfClaimed);
-    placeHold(ctx, compliance, held, 'KYT review');
-    claimCase(ctx, agent, decided);
-    issueVerdict(ctx, agent, decided, { outcome: 'refund', reasonCode: 'payment_not_received', rationale: 'No payment.' });
-  });
+  const { plain, claimed, held, decided, sameParty } = addCasesInEachState(ctx, { agent, compliance, supervisor });
   caseIds = [plain, claimed, held, decided, sameParty];
 });
 

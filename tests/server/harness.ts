@@ -15,6 +15,13 @@ import type { ServerContext } from '../../electron/server/context';
 import { openDatabase } from '../../electron/server/db/open';
 import { hashToken, newOpaqueToken } from '../../electron/server/http/session';
 import { raiseKytAlert } from '../../electron/server/kyt/alerts';
+import { claimCase } from '../../electron/server/cases/claim';
+import { placeHold } from '../../electron/server/cases/hold';
+import { requestLiveness } from '../../electron/server/cases/liveness-requests';
+import { postAgentMessage } from '../../electron/server/cases/messages';
+import { addNote } from '../../electron/server/cases/notes';
+import { issueVerdict } from '../../electron/server/cases/verdict';
+import type { AuthUser } from '../../electron/server/http/session';
 import { readFeedPage } from '../../electron/server/feed/changes';
 import type { CaseDetail } from '../../shared/api/types';
 
@@ -178,6 +185,51 @@ export function addCase(ctx: ServerContext, overrides: Partial<NewDispute> = {})
 }
 
 export const bearer = (user: TestUser) => ({ authorization: `Bearer ${user.token}` });
+
+/** The signed-in user a route would pass on (addUser names its users `Test <username>`). */
+export const signedIn = (user: TestUser): AuthUser => ({
+  id: user.id,
+  username: user.username,
+  displayName: `Test ${user.username}`,
+  role: user.role,
+});
+
+/** The cases addCasesInEachState made: one in each state the moves leave a case in. */
+export interface CasesInEachState {
+  /** Opened, nothing done. */
+  plain: string;
+  /** Claimed by the agent, with the agent's message, the supervisor's note and a liveness request for its buyer. */
+  claimed: string;
+  /** Held by compliance. */
+  held: string;
+  /** Claimed and decided by the agent (a refund). */
+  decided: string;
+  /** Between the claimed case's buyer and a new seller: each detail lists both parties' checks from every case. */
+  sameParty: string;
+}
+
+/** A case in each state the moves leave a case in, for the read model's tests. */
+export function addCasesInEachState(
+  ctx: ServerContext,
+  users: { agent: TestUser; compliance: TestUser; supervisor: TestUser },
+): CasesInEachState {
+  const { agent, compliance, supervisor } = users;
+  const [plain, claimed, held, decided] = [addCase(ctx), addCase(ctx), addCase(ctx), addCase(ctx)];
+  const { buyer_id: buyerOfClaimed } = ctx.db
+    .prepare('SELECT t.buyer_id FROM cases c JOIN trades t ON t.id = c.trade_id WHERE c.id = ?')
+    .get(claimed) as { buyer_id: string };
+  const sameParty = addCase(ctx, { buyerId: buyerOfClaimed });
+  ctx.write(() => {
+    claimCase(ctx, agent, claimed);
+    postAgentMessage(ctx, signedIn(agent), claimed, { body: 'Please send the receipt.' });
+    addNote(ctx, signedIn(supervisor), claimed, 'Watch this one.');
+    requestLiveness(ctx, signedIn(agent), claimed, buyerOfClaimed);
+    placeHold(ctx, compliance, held, 'KYT review');
+    claimCase(ctx, agent, decided);
+    issueVerdict(ctx, agent, decided, { outcome: 'refund', reasonCode: 'payment_not_received', rationale: 'No payment.' });
+  });
+  return { plain, claimed, held, decided, sameParty };
+}
 
 /** A HIGH KYT alert on the case's seller, raised by hand as transaction monitoring would. */
 export function addAlert(ctx: ServerContext, caseId: string, id: string): string {

@@ -95,7 +95,7 @@ const VERDICT = `(SELECT jsonb_object(
       'rejectReason', v.reject_reason)
     FROM verdicts v JOIN users p ON p.id = v.proposed_by LEFT JOIN users a ON a.id = v.approved_by
     LEFT JOIN users rj ON rj.id = v.rejected_by
-    WHERE v.case_id = c.id ORDER BY v.state = 'rejected', v.proposed_at DESC LIMIT 1)`;
+    WHERE v.case_id = c.id ORDER BY v.state = 'rejected', v.proposed_at DESC, v.id LIMIT 1)`;
 
 const summaryFields = `'id', c.id, 'status', c.status, 'version', c.version, 'openedAt', c.opened_at,
     'slaDueAt', c.sla_due_at, 'asset', t.asset, 'amount', ${assetAmount('t.amount_minor', 't.asset')},

@@ -477,7 +477,7 @@ function readVerdicts(db: Db, caseIds: string): Map<string, Verdict> {
   const rows = prepared(
     db,
     `${VERDICT_COLUMNS}
-     WHERE v.case_id ${IN_IDS} ORDER BY v.case_id, v.state = 'rejected', v.proposed_at DESC`,
+     WHERE v.case_id ${IN_IDS} ORDER BY v.case_id, v.state = 'rejected', v.proposed_at DESC, v.id`,
   ).all(caseIds) as VerdictRow[];
   const verdicts = new Map<string, Verdict>();
   for (const row of rows) {

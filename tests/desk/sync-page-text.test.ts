@@ -1,19 +1,40 @@
 // A sync page's bytes as text (electron/desk/sync/page-text.ts): the writer's thread reads pages through
 // ICU's transcoding rather than V8's UTF-8 decoder, and must read every page exactly as TextDecoder does,
 // the broken ones included.
-import { randomInt } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { textOfPage } from '../../electron/desk/sync/page-text';
+import type * as NodeBuffer from 'node:buffer';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FAST_DECODE_MAX_BYTES, textOfPage } from '../../electron/desk/sync/page-text';
 
 const decoded = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
+/** A seeded generator of whole numbers below `bound` (a linear congruential one): the same samples every run. */
+function seeded(seed: number): (bound: number) => number {
+  let state = seed;
+  return (bound) => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state % bound;
+  };
+}
+
 /** A string of `length` characters drawn from ASCII, Latin-1, Spanish, CJK, emoji and control characters. */
-function mixedText(length: number): string {
+function mixedText(length: number, below: (bound: number) => number): string {
   const pool = ['a', 'Z', '"', '\\', '\n', '\u0001', 'ñ', 'é', '¿', 'Ü', '€', '中', '\u2028', '😀', '👩‍💻', '\uFEFF'];
   let text = '';
-  for (let index = 0; index < length; index++) text += pool[randomInt(pool.length)];
+  for (let index = 0; index < length; index++) text += pool[below(pool.length)];
   return text;
 }
+
+/** textOfPage of a fresh copy of its module, with node:buffer's transcode replaced by `transcode`. */
+async function textOfPageWith(transcode: unknown): Promise<typeof textOfPage> {
+  vi.resetModules();
+  vi.doMock('node:buffer', async (importOriginal) => ({ ...(await importOriginal<typeof NodeBuffer>()), transcode }));
+  return (await import('../../electron/desk/sync/page-text')).textOfPage;
+}
+
+afterEach(() => {
+  vi.doUnmock('node:buffer');
+  vi.resetModules();
+});
 
 describe('textOfPage', () => {
   it('reads well-formed UTF-8 as TextDecoder does', () => {
@@ -21,7 +42,10 @@ describe('textOfPage', () => {
       '',
       '{"changes":[],"cursor":0,"hasMore":false}',
       JSON.stringify({ body: 'Hola Rosa, ¿me confirmas los datos? Pago Móvil — Bs. 6.739,20' }),
-      ...Array.from({ length: 200 }, () => mixedText(randomInt(1, 400))),
+      ...Array.from({ length: 200 }, (_, index) => {
+        const below = seeded(index + 1);
+        return mixedText(1 + below(400), below);
+      }),
     ];
     for (const text of samples) {
       const bytes = new TextEncoder().encode(text);
@@ -50,6 +74,21 @@ describe('textOfPage', () => {
       expect(textOfPage(page)).toBe(decoded(page));
       expect(textOfPage(page)).toContain('\uFFFD');
     }
+  });
+
+  it('reads a page too large for the fast path as TextDecoder does', () => {
+    const large = new TextEncoder().encode(`{"a":"${'x'.repeat(FAST_DECODE_MAX_BYTES)}ñ"}`);
+    expect(textOfPage(large)).toBe(decoded(large));
+  });
+
+  it('reads pages where the runtime has no transcoding, and passes on a failure that is not about the bytes', async () => {
+    const page = new TextEncoder().encode('\uFEFF{"a":"ñ"}');
+    expect((await textOfPageWith(undefined))(page)).toBe('{"a":"ñ"}');
+    const outOfMemory = Object.assign(new Error('out of memory'), { code: 'ERR_MEMORY' });
+    const failing = await textOfPageWith(() => {
+      throw outOfMemory;
+    });
+    expect(() => failing(page)).toThrow(outOfMemory);
   });
 
   it('reads only the view it is given, not the rest of its buffer', () => {

@@ -3,6 +3,7 @@
 // for field and in the same order, over every case of the demo and load seeds, every state a move leaves a
 // case in, and the edge values of each field that SQL and JavaScript could print differently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidAmountError } from '../../shared/domain/money';
 import { postAgentMessage } from '../../electron/server/cases/messages';
 import { readCaseDetails, type DetailContext } from '../../electron/server/sql/case-detail';
 import { DETAIL_JSON, readCaseDetailJson } from '../../electron/server/sql/case-detail-json';
@@ -118,6 +119,50 @@ describe('the case detail made by the database', () => {
     expect(settledByTrade.escrow.settlement).toEqual({ cause: 'trade.cancelled', at: '2026-11-20T10:00:00.000Z' });
     // A trade's settlement without its time is taken for a verdict's, with the escrow's time.
     expect(settledWithoutTime.escrow.settlement.cause).toBe('verdict');
+  });
+
+  it('prints amounts at the ceiling of a trade, and picks the same verdict of two proposals made at once', () => {
+    const { db } = server.ctx;
+    const { plain } = cases;
+    // The most one trade may move: minor units of 10^14 (shared/domain/money.ts).
+    db.prepare(
+      `UPDATE trades SET asset = 'USDT', amount_minor = 100000000000000, fiat_amount_minor = 100000000000000
+       WHERE id = (SELECT trade_id FROM cases WHERE id = ?)`,
+    ).run(plain);
+    const at = server.clock.now.toISOString();
+    const rejected = db.prepare(
+      `INSERT INTO verdicts (id, case_id, outcome, reason_code, rationale, state, proposed_by, proposed_at,
+         rejected_by, rejected_at, reject_reason)
+       VALUES (?, ?, 'refund', 'payment_not_received', ?, 'rejected', ?, ?, ?, ?, 'Not enough.')`,
+    );
+    rejected.run('VRD-J00002', plain, 'The second.', agent.id, at, agent.id, at);
+    rejected.run('VRD-J00001', plain, 'The first.', agent.id, at, agent.id, at);
+    const { fromSql, fromObjects } = bothReadsOf([plain]);
+    expect(fromSql).toEqual(fromObjects);
+    expect(JSON.parse(fromSql[0]!)).toMatchObject({
+      amount: '100000000.000000',
+      fiatAmount: '1000000000000.00',
+      verdict: { rationale: 'The first.' },
+    });
+  });
+
+  it('refuses an amount in an asset it does not know, as the object read model does', () => {
+    const { db } = server.ctx;
+    const read = (caseId: string) => [
+      () => readCaseDetails(db, [caseId], context()),
+      () => readCaseDetailJson(db, [caseId], context()),
+    ];
+    const tradeOf = db.prepare('SELECT trade_id FROM cases WHERE id = ?').pluck();
+    const unknown = [
+      { sql: 'UPDATE trades SET asset = ? WHERE id = ?', row: tradeOf.get(cases.sameParty), caseId: cases.sameParty },
+      { sql: 'UPDATE kyt_alerts SET asset = ? WHERE id = ?', row: 'KYT-J00001', caseId: cases.held },
+    ];
+    for (const { sql, row, caseId } of unknown) {
+      db.prepare(sql).run('DOGE', row);
+      for (const reading of read(caseId)) expect(reading).toThrow(InvalidAmountError);
+      db.prepare(sql).run('USDT', row);
+      for (const reading of read(caseId)) expect(reading).not.toThrow();
+    }
   });
 
   it('leaves out unknown ids and reads nothing for none', () => {

@@ -22,8 +22,8 @@ import { postAgentMessage } from '../../electron/server/cases/messages';
 import { addNote } from '../../electron/server/cases/notes';
 import { issueVerdict } from '../../electron/server/cases/verdict';
 import type { AuthUser } from '../../electron/server/http/session';
-import { readFeedPage } from '../../electron/server/feed/changes';
-import type { CaseDetail } from '../../shared/api/types';
+import { readFeedPageBytes } from '../../electron/server/feed/changes';
+import type { CaseDetail, SyncPage } from '../../shared/api/types';
 
 /** The secret test servers accept platform events under (POST /v1/platform/events). */
 export const PLATFORM_TEST_SECRET = 'test-platform-events-secret-32b';
@@ -253,6 +253,12 @@ export function addAlert(ctx: ServerContext, caseId: string, id: string): string
     });
   });
   return id;
+}
+
+/** The page /v1/sync sends (readFeedPageBytes), read back. */
+export function readFeedPage(ctx: ServerContext, after: number, limit: number): SyncPage | null {
+  const bytes = readFeedPageBytes(ctx, after, limit);
+  return bytes && (JSON.parse(bytes.toString('utf8')) as SyncPage);
 }
 
 /**

@@ -12,7 +12,6 @@ import { findUserById } from '../../electron/server/sql/users';
 import { defaultConfig } from '../../electron/server/config';
 import { sniffMime } from '../../electron/server/evidence/sniff';
 import { readEvidenceFile } from '../../electron/server/evidence/store';
-import { readFeedPage } from '../../electron/server/feed/changes';
 import { checkLedger } from '../../electron/server/ledger/escrow';
 import { DEMO_INVITATION_TOKEN, demoUserId } from '../../electron/seed/accounts';
 import { fiatFor } from '../../electron/seed/amounts';
@@ -25,7 +24,7 @@ import { startServer } from '../../electron/server/start';
 import { KYT_RULE_SET } from '../../electron/server/kyt/engine/config';
 import { runKytMonitor } from '../../electron/server/kyt/monitor';
 import { createHash } from 'node:crypto';
-import { createTestServer, tempDir, type TestServer, latestFeedDetail, latestFeedVersion } from './harness';
+import { createTestServer, readFeedPage, tempDir, type TestServer, latestFeedDetail, latestFeedVersion } from './harness';
 
 const DEMO_ACCOUNTS = [
   { username: 'ana', role: 'agent', password: 'ana-demo-pass', secret: 'ANAAGENTANAAGENTANAAGENTANAAGENT' },

@@ -6,11 +6,10 @@ import { readCaseDetail } from '../../electron/server/sql/case-detail';
 import {
   compactFeed,
   latestCursor,
-  readFeedPage,
   recordCaseChange,
 } from '../../electron/server/feed/changes';
 import { SYNC_PAGE_SQL } from '../../electron/server/sql/feed';
-import { addCase, addUser, bearer, createTestServer, type TestServer, type TestUser } from './harness';
+import { addCase, addUser, bearer, createTestServer, readFeedPage, type TestServer, type TestUser } from './harness';
 
 let server: TestServer;
 afterEach(async () => server?.close());

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseDetail, LivenessCheck } from '../../shared/api/types';
 import { readAudit } from '../../electron/server/audit/chain';
-import { readFeedPage } from '../../electron/server/feed/changes';
 import { createParty } from '../../electron/server/cases/create';
 import { DEFAULT_METAMAP_EVENT_WINDOW } from '../../electron/server/config';
 import { normaliseScore } from '../../electron/server/webhooks/apply-event';
@@ -17,7 +16,7 @@ import {
   signedMetamapDelivery,
   signWebhookBody,
 } from '../../electron/server/webhooks/signature';
-import { addCase, addUser, createTestServer, latestFeedDetail, type TestServer } from './harness';
+import { addCase, addUser, createTestServer, latestFeedDetail, readFeedPage, type TestServer } from './harness';
 
 const SECRET = 'test-webhook-secret';
 const VERIFICATION = '6740c1a2f1e2d3c4b5a69788';

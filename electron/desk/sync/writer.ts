@@ -7,7 +7,7 @@
 // The thread is a file of its own: bundled beside the desk in the app (electron.vite.config.ts), the
 // TypeScript source under tsx and the tests. Where it cannot start or stops, start() answers null and the
 // engine writes on the desk's connection in short slices as it does outside a bulk load.
-import { Worker } from 'node:worker_threads';
+import { isMarkedAsUntransferable, Worker } from 'node:worker_threads';
 import { awaitExit, loaderOptions, threadEntry } from '../../sqlite/threads';
 import type { DeskDb, DeskLogger } from '../context';
 import type { WriterReply, WriterRequest, WriterStart } from './writer-protocol';
@@ -31,8 +31,9 @@ export interface SyncWriter {
    * Hands a page's bytes to the thread: `parsed` once it is read and checked (its cursor says where the
    * next page starts), `written` once it committed with its cursor. A page whose `after` is not where the
    * cache is fails with OutOfOrderPageError (the page before it failed): nothing of it is written.
-   * The bytes are handed over, not lent: a view that spans its whole buffer (a page as getBytes answers it)
-   * has that buffer moved to the thread and is left empty here; any other view is copied first.
+   * The bytes are handed over, not lent: a view that spans its whole buffer (a page axios gathered from
+   * several chunks, as a first sync's pages are) has that buffer moved to the thread and is left empty here;
+   * any other view (a small page, a slice of a pool or of a socket's buffer) is copied first.
    */
   writePage(
     bytes: Uint8Array,
@@ -87,9 +88,15 @@ export function quiet<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-/** Whether `bytes` is all of an ArrayBuffer (not a slice of a pool, nor shared memory): that buffer can move. */
-const spansItsBuffer = (bytes: Uint8Array): bytes is Uint8Array<ArrayBuffer> =>
-  bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+/**
+ * Whether `bytes` is all of an ArrayBuffer that may move to another thread (not a slice of a pool or of a
+ * larger buffer, not shared memory, not a buffer Node keeps to itself).
+ */
+const movable = (bytes: Uint8Array): bytes is Uint8Array<ArrayBuffer> =>
+  bytes.buffer instanceof ArrayBuffer &&
+  bytes.byteOffset === 0 &&
+  bytes.byteLength === bytes.buffer.byteLength &&
+  !isMarkedAsUntransferable(bytes.buffer);
 
 type Waiting = { resolve: (reply: WriterReply) => void; reject: (error: Error) => void };
 
@@ -155,8 +162,9 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
         }),
       ),
     );
-    waiting.set(request.id, queue);
+    // Posted first: a request that cannot be posted throws here and leaves nothing waiting for a reply.
     worker.postMessage(request, transfer);
+    waiting.set(request.id, queue);
     return answers;
   }
 
@@ -164,7 +172,7 @@ export function createSyncWriter(db: DeskDb, options: WriterOptions): SyncWriter
     writePage(bytes, after, at) {
       // The thread gets the memory itself where it can: copying 2 MB on this loop for every page held it
       // a few milliseconds each time and made garbage for its collector (issue #13).
-      const own = spansItsBuffer(bytes) ? bytes : new Uint8Array(bytes);
+      const own = movable(bytes) ? bytes : new Uint8Array(bytes);
       const request = { id: nextId++, kind: 'page', bytes: own, after, at: at.toISOString() } as const;
       const [parsed, applied] = send(request, ['parsed', 'applied'], [own.buffer]);
       return {

@@ -3,7 +3,7 @@
 // request to apply it. Storing a copy per change instead made the feed grow with every note on a long case.
 // The page's details are made as JSON by the database (sql/case-detail-json.ts); the moves' answers and feed
 // rows read them as objects (sql/case-detail.ts), and a test holds the two to the same details.
-import type { CaseDetail, SyncPage } from '../../../shared/api/types';
+import type { CaseDetail } from '../../../shared/api/types';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';
 import { detailContextOf, readCaseDetail, readCaseDetails } from '../sql/case-detail';
@@ -159,12 +159,6 @@ export function readFeedPageBytes(ctx: ServerContext, after: number, limit: numb
 
 const PAGE_START = Buffer.from('{"changes":[');
 const CHANGE_END = Buffer.from('}');
-
-/** The page /v1/sync sends (readFeedPageBytes), read back: for the server's own callers and the tests. */
-export function readFeedPage(ctx: ServerContext, after: number, limit: number): SyncPage | null {
-  const bytes = readFeedPageBytes(ctx, after, limit);
-  return bytes && (JSON.parse(bytes.toString('utf8')) as SyncPage);
-}
 
 /**
  * Compacts the feed: rows older than the newest `feedRetention` that a newer row of the same entity

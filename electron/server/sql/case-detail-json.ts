@@ -6,7 +6,7 @@
 // It says what readCaseDetails in case-detail.ts says, field for field and in the same order: a test holds
 // the two to the same details over every case of a seeded store (tests/server/case-detail-json.test.ts).
 // A change to the detail's shape is made in both.
-import { ASSET_DECIMALS, FIAT_DECIMALS } from '../../../shared/domain/money';
+import { ASSET_DECIMALS, FIAT_DECIMALS, InvalidAmountError } from '../../../shared/domain/money';
 import type { Db } from '../db/open';
 import type { DetailContext } from './case-detail';
 import { prepared } from './statements';
@@ -20,7 +20,10 @@ const decimalOf = (minor: string, decimals: string, scale: string) =>
     || CASE WHEN ${decimals} > 0
          THEN '.' || substr('000000000000000000' || (abs(${minor}) % ${scale}), -${decimals}) ELSE '' END)`;
 
-/** What ASSET_DECIMALS says of the asset in `column` (`of` picks the figure); NULL for any other asset. */
+/**
+ * What ASSET_DECIMALS says of the asset in `column` (`of` picks the figure); NULL for any other asset, which
+ * the statement reports in its `unknown_asset` column (readCaseDetailJson then throws, as assetDecimals does).
+ */
 const byAsset = (column: string, of: (decimals: number) => string) =>
   `(CASE ${column} ${Object.entries(ASSET_DECIMALS)
     .map(([asset, decimals]) => `WHEN '${asset}' THEN ${of(decimals)}`)
@@ -28,6 +31,11 @@ const byAsset = (column: string, of: (decimals: number) => string) =>
 
 const assetAmount = (minor: string, asset: string) =>
   decimalOf(minor, byAsset(asset, String), byAsset(asset, (decimals) => String(10 ** decimals)));
+/** The assets ASSET_DECIMALS knows, as an SQL list. */
+const KNOWN_ASSETS = `(${Object.keys(ASSET_DECIMALS)
+  .map((asset) => `'${asset}'`)
+  .join(', ')})`;
+
 const fiatAmount = (minor: string) => decimalOf(minor, String(FIAT_DECIMALS), String(10 ** FIAT_DECIMALS));
 
 /** JSON true or false from an SQL condition. */
@@ -129,7 +137,9 @@ export const DETAIL_JSON = `
     'messages', ${MESSAGES}, 'evidence', ${EVIDENCE}, 'liveness', ${LIVENESS}, 'kytAlerts', ${KYT_ALERTS},
     'notes', ${NOTES}, 'verdict', ${VERDICT},
     'fourEyes', jsonb_object('required', ${bool('c.four_eyes = 1')}, 'thresholdUsd', @thresholdUsd,
-      'usdEquivalent', c.usd_equivalent)) AS BLOB) AS json
+      'usdEquivalent', c.usd_equivalent)) AS BLOB) AS json,
+    NOT (t.asset IN ${KNOWN_ASSETS} AND e.asset IN ${KNOWN_ASSETS} AND NOT EXISTS (
+      SELECT 1 FROM kyt_alerts ku WHERE ku.case_id = c.id AND ku.asset NOT IN ${KNOWN_ASSETS})) AS unknown_asset
   FROM cases c
   JOIN trades t ON t.id = c.trade_id
   JOIN parties b ON b.id = t.buyer_id
@@ -141,7 +151,8 @@ export const DETAIL_JSON = `
 
 /**
  * Each case's detail as the UTF-8 bytes of its JSON, by id; unknown ids are left out. One statement whatever
- * the number of cases, the account ages as of `context.now`.
+ * the number of cases, the account ages as of `context.now`. An amount in an asset ASSET_DECIMALS does not
+ * know throws InvalidAmountError, as readCaseDetails does.
  */
 export function readCaseDetailJson(
   db: Db,
@@ -153,6 +164,8 @@ export function readCaseDetailJson(
     ids: JSON.stringify(caseIds),
     nowMs: context.now.getTime(),
     thresholdUsd: context.fourEyesThresholdUsd,
-  }) as { id: string; json: Buffer }[];
+  }) as { id: string; json: Buffer; unknown_asset: number }[];
+  const unreadable = rows.find((row) => row.unknown_asset === 1);
+  if (unreadable) throw new InvalidAmountError(`Case ${unreadable.id} has an amount in an unknown asset`);
   return new Map(rows.map((row) => [row.id, row.json]));
 }

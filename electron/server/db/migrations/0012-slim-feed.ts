@@ -1,5 +1,5 @@
 // The change feed no longer keeps a copy of each case per change (issue #11): a row is (seq, type, id,
-// version) and /v1/sync reads the details of a page's cases when it serves the page (readFeedPage in feed/changes.ts).
+// version) and /v1/sync reads the details of a page's cases when it serves the page (readFeedPageBytes in feed/changes.ts).
 // A case detail grows with every note and message, and a full copy per change made the feed the biggest
 // table of the store. The column is dropped, not kept empty: DROP COLUMN rewrites the table in place (seq
 // and the AUTOINCREMENT high-water mark stay), and the freed pages are reused by later writes (a VACUUM,

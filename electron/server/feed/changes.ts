@@ -1,8 +1,8 @@
 // The change feed behind /v1/sync (DESIGN §2, §5). A row says which case changed (and to which version); the
 // page carries each case's full detail, read when the page is served, so a client never needs a second
 // request to apply it. Storing a copy per change instead made the feed grow with every note on a long case.
-// The page's details are made as JSON by the database (sql/case-detail-json.ts); the moves' answers and feed
-// rows read them as objects (sql/case-detail.ts), and a test holds the two to the same details.
+// The page's details are made as JSON by the database (sql/case-detail-json.ts); the moves' answers read
+// them as objects (sql/case-detail.ts), and a test holds the two to the same details.
 import type { CaseDetail } from '../../../shared/api/types';
 import { appendAudit } from '../audit/chain';
 import type { ServerContext } from '../context';

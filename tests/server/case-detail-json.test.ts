@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidAmountError } from '../../shared/domain/money';
 import { postAgentMessage } from '../../electron/server/cases/messages';
-import { readCaseDetails, type DetailContext } from '../../electron/server/sql/case-detail';
+import { detailContextOf, readCaseDetails, type DetailContext } from '../../electron/server/sql/case-detail';
 import { DETAIL_JSON, readCaseDetailJson } from '../../electron/server/sql/case-detail-json';
 import { seedDatabase, type SeedLogger } from '../../electron/seed/index';
 import {
@@ -29,10 +29,7 @@ let cases: CasesInEachState;
 /** A case whose buyer is its seller too: their checks are listed once. */
 let oneParty: string;
 
-const context = (): DetailContext => ({
-  now: server.clock.now,
-  fourEyesThresholdUsd: server.ctx.config.fourEyesThresholdUsd,
-});
+const context = (): DetailContext => detailContextOf(server.ctx, server.clock.now);
 
 const allCaseIds = () => server.ctx.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all() as string[];
 

@@ -41,10 +41,17 @@ const fiatAmount = (minor: string) => decimalOf(minor, String(FIAT_DECIMALS), St
 /** JSON true or false from an SQL condition. */
 const bool = (condition: string) => `iif(${condition}, json('true'), json('false'))`;
 
-/** A UserRef, or null unless all three are non-empty (userRef in case-detail.ts). */
-const userRef = (id: string, username: string, displayName: string) =>
-  `CASE WHEN ${id} <> '' AND ${username} <> '' AND ${displayName} <> ''
-     THEN jsonb_object('id', ${id}, 'username', ${username}, 'displayName', ${displayName}) END`;
+/** A UserRef of the user whose columns these are (`alias.id`, `.username`, `.display_name` unless named). */
+const userObject = (alias: string, id = `${alias}.id`) =>
+  `jsonb_object('id', ${id}, 'username', ${alias}.username, 'displayName', ${alias}.display_name)`;
+
+/** Whether all three of a UserRef's fields are non-empty, as userRef in case-detail.ts asks. */
+const isUserRef = (alias: string, id = `${alias}.id`) =>
+  `${id} <> '' AND ${alias}.username <> '' AND ${alias}.display_name <> ''`;
+
+/** A UserRef, or null unless all three fields are non-empty (userRef in case-detail.ts). */
+const userRef = (alias: string, id = `${alias}.id`) =>
+  `CASE WHEN ${isUserRef(alias, id)} THEN ${userObject(alias, id)} END`;
 
 /** Milliseconds since the epoch of an ISO time, as Date.parse reads it (to the millisecond). */
 const epochMs = (iso: string) => `CAST(round(unixepoch(${iso}, 'subsec') * 1000) AS INTEGER)`;
@@ -56,7 +63,7 @@ const party = (alias: string) => `jsonb_object(
     'tradeCount', ${alias}.trade_count, 'disputeCount', ${alias}.dispute_count)`;
 
 const MESSAGES = `(SELECT jsonb_group_array(jsonb_object(
-      'id', m.id, 'sender', m.sender, 'author', ${userRef('m.author_id', 'mu.username', 'mu.display_name')},
+      'id', m.id, 'sender', m.sender, 'author', ${userRef('mu', 'm.author_id')},
       'body', m.body, 'at', m.at, 'evidence', jsonb(m.evidence)) ORDER BY m.at, m.id)
     FROM messages m LEFT JOIN users mu ON mu.id = m.author_id WHERE m.case_id = c.id)`;
 
@@ -71,7 +78,7 @@ const LIVENESS = `(SELECT jsonb_group_array(jsonb_object(
       'livenessScore', l.liveness_score, 'faceMatchScore', l.face_match_score, 'documentType', l.document_type,
       'idPhoto', l.id_photo, 'frames', jsonb(l.frames), 'errorCode', l.error_code, 'provider', 'metamap',
       'providerVerificationId', l.provider_verification_id,
-      'requestedBy', ${userRef('l.requested_by', 'lu.username', 'lu.display_name')},
+      'requestedBy', ${userRef('lu', 'l.requested_by')},
       'createdAt', l.created_at, 'completedAt', l.completed_at) ORDER BY l.created_at DESC, l.id)
     FROM liveness_checks l LEFT JOIN users lu ON lu.id = l.requested_by
     WHERE l.party_id IN (t.buyer_id, t.seller_id))`;
@@ -82,24 +89,24 @@ const KYT_ALERTS = `(SELECT jsonb_group_array(jsonb_object(
       'exposure', k.exposure, 'asset', k.asset, 'amount', ${assetAmount('k.amount_minor', 'k.asset')},
       'details', k.details, 'tradeIds', jsonb(k.trade_ids), 'windowStart', k.window_start,
       'windowEnd', k.window_end, 'status', k.status,
-      'assignee', ${userRef('k.assignee_id', 'ka.username', 'ka.display_name')}, 'reportId', r.id,
-      'reviewer', ${userRef('k.reviewer_id', 'kr.username', 'kr.display_name')}, 'reviewedAt', k.reviewed_at,
+      'assignee', ${userRef('ka', 'k.assignee_id')}, 'reportId', r.id,
+      'reviewer', ${userRef('kr', 'k.reviewer_id')}, 'reviewedAt', k.reviewed_at,
       'decisionReason', k.decision_reason, 'createdAt', k.created_at) ORDER BY k.created_at, k.id)
     FROM kyt_alerts k LEFT JOIN users kr ON kr.id = k.reviewer_id LEFT JOIN users ka ON ka.id = k.assignee_id
     LEFT JOIN reports r ON r.alert_id = k.id WHERE k.case_id = c.id)`;
 
 const NOTES = `(SELECT jsonb_group_array(jsonb_object(
-      'id', n.id, 'author', jsonb_object('id', nu.id, 'username', nu.username, 'displayName', nu.display_name),
+      'id', n.id, 'author', ${userObject('nu')},
       'body', n.body, 'at', n.at) ORDER BY n.at, n.id)
     FROM notes n JOIN users nu ON nu.id = n.author_id WHERE n.case_id = c.id)`;
 
 /** The case's current verdict: the live one, or else the latest rejected proposal. */
 const VERDICT = `(SELECT jsonb_object(
       'outcome', v.outcome, 'reasonCode', v.reason_code, 'rationale', v.rationale, 'state', v.state,
-      'proposedBy', jsonb_object('id', v.proposed_by, 'username', p.username, 'displayName', p.display_name),
+      'proposedBy', ${userObject('p', 'v.proposed_by')},
       'proposedAt', v.proposed_at,
-      'approvedBy', ${userRef('v.approved_by', 'a.username', 'a.display_name')}, 'approvedAt', v.approved_at,
-      'rejectedBy', ${userRef('v.rejected_by', 'rj.username', 'rj.display_name')}, 'rejectedAt', v.rejected_at,
+      'approvedBy', ${userRef('a', 'v.approved_by')}, 'approvedAt', v.approved_at,
+      'rejectedBy', ${userRef('rj', 'v.rejected_by')}, 'rejectedAt', v.rejected_at,
       'rejectReason', v.reject_reason)
     FROM verdicts v JOIN users p ON p.id = v.proposed_by LEFT JOIN users a ON a.id = v.approved_by
     LEFT JOIN users rj ON rj.id = v.rejected_by
@@ -113,7 +120,7 @@ const summaryFields = `'id', c.id, 'status', c.status, 'version', c.version, 'op
 export const DETAIL_JSON = `
   SELECT c.id, CAST(json_object(${summaryFields},
     'buyer', ${party('b')}, 'seller', ${party('s')},
-    'assignee', ${userRef('u.id', 'u.username', 'u.display_name')},
+    'assignee', ${userRef('u')},
     'flags', jsonb_object(
       'kyt', ${bool(`EXISTS (SELECT 1 FROM kyt_alerts kf WHERE kf.case_id = c.id AND kf.status <> 'dismissed')`)},
       'livenessFailed', ${bool(`EXISTS (SELECT 1 FROM liveness_checks lf WHERE lf.case_id = c.id AND lf.status = 'rejected')`)},
@@ -125,11 +132,8 @@ export const DETAIL_JSON = `
       'disputedAt', t.disputed_at),
     'escrow', jsonb_object('id', c.escrow_id, 'state', e.state, 'asset', e.asset,
       'amount', ${assetAmount('e.amount_minor', 'e.asset')},
-      'hold', CASE WHEN e.hold_reason <> '' AND e.hold_at <> '' AND h.id <> '' AND h.username <> ''
-                     AND h.display_name <> ''
-                   THEN jsonb_object('reason', e.hold_reason,
-                     'by', jsonb_object('id', h.id, 'username', h.username, 'displayName', h.display_name),
-                     'at', e.hold_at) END,
+      'hold', CASE WHEN e.hold_reason <> '' AND e.hold_at <> '' AND ${isUserRef('h')}
+                   THEN jsonb_object('reason', e.hold_reason, 'by', ${userObject('h')}, 'at', e.hold_at) END,
       'settlement', CASE WHEN e.state = 'held' THEN NULL
                          WHEN t.settled_by <> '' AND t.settled_at <> ''
                            THEN jsonb_object('cause', t.settled_by, 'at', t.settled_at)

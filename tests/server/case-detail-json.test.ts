@@ -61,7 +61,9 @@ beforeAll(async () => {
   oneParty = addCase(ctx, { buyerId: buyer, sellerId: buyer });
   addAlert(ctx, cases.held, 'KYT-J00001');
   ctx.write(() => {
-    postAgentMessage(ctx, signedIn(agent), cases.claimed, { body: 'Send it — "exactly" as paid.\n¿Gracias?' });
+    postAgentMessage(ctx, signedIn(agent), cases.claimed, {
+      body: 'Send it — "exactly" as paid.\n¿Gracias?',
+    });
     ctx.db
       .prepare(
         `INSERT INTO reports (id, alert_id, party_id, created_by, created_at, content)
@@ -87,7 +89,9 @@ describe('the case detail made by the database', () => {
     const future = new Date(server.clock.now.getTime() + 86_400_000).toISOString();
     const tradeOf = db.prepare('SELECT trade_id FROM cases WHERE id = ?').pluck();
     const escrowOf = db.prepare('SELECT escrow_id FROM cases WHERE id = ?').pluck();
-    const sellerOf = db.prepare('SELECT t.seller_id FROM cases c JOIN trades t ON t.id = c.trade_id WHERE c.id = ?').pluck();
+    const sellerOf = db
+      .prepare('SELECT t.seller_id FROM cases c JOIN trades t ON t.id = c.trade_id WHERE c.id = ?')
+      .pluck();
     const run = (sql: string, ...params: unknown[]) => db.prepare(sql).run(...params);
     run('UPDATE trades SET amount_minor = 1, fiat_amount_minor = 5 WHERE id = ?', tradeOf.get(claimed));
     run("UPDATE escrows SET state = 'released' WHERE id = ?", escrowOf.get(claimed));
@@ -100,12 +104,17 @@ describe('the case detail made by the database', () => {
       tradeOf.get(decided),
     );
     run("UPDATE escrows SET state = 'refunded' WHERE id = ?", escrowOf.get(decided));
-    run("UPDATE trades SET settled_by = 'trade.released', settled_at = NULL WHERE id = ?", tradeOf.get(oneParty));
+    run(
+      "UPDATE trades SET settled_by = 'trade.released', settled_at = NULL WHERE id = ?",
+      tradeOf.get(oneParty),
+    );
     run("UPDATE escrows SET state = 'released' WHERE id = ?", escrowOf.get(oneParty));
     run("UPDATE users SET display_name = '' WHERE id = ?", agent.id);
     const { fromSql, fromObjects } = bothReadsOf([claimed, held, decided, oneParty]);
     expect(fromSql).toEqual(fromObjects);
-    const [settledByVerdict, onHold, settledByTrade, settledWithoutTime] = fromSql.map((json) => JSON.parse(json));
+    const [settledByVerdict, onHold, settledByTrade, settledWithoutTime] = fromSql.map((json) =>
+      JSON.parse(json),
+    );
     // The edges reached what they test: a tiny amount, a hold without a reason, both kinds of settlement.
     expect(settledByVerdict).toMatchObject({ amount: '0.000001', fiatAmount: '0.05', assignee: null });
     expect(settledByVerdict.escrow.settlement.cause).toBe('verdict');
@@ -113,7 +122,10 @@ describe('the case detail made by the database', () => {
     expect(onHold.escrow.hold).toBeNull();
     expect(onHold.seller.accountAgeDays).toBeNull();
     expect(onHold.kytAlerts[0]).toMatchObject({ amount: '-0.000150', score: 8, reportId: 'RPT-J00001' });
-    expect(settledByTrade.escrow.settlement).toEqual({ cause: 'trade.cancelled', at: '2026-11-20T10:00:00.000Z' });
+    expect(settledByTrade.escrow.settlement).toEqual({
+      cause: 'trade.cancelled',
+      at: '2026-11-20T10:00:00.000Z',
+    });
     // A trade's settlement without its time is taken for a verdict's, with the escrow's time.
     expect(settledWithoutTime.escrow.settlement.cause).toBe('verdict');
   });
@@ -151,7 +163,11 @@ describe('the case detail made by the database', () => {
     ];
     const tradeOf = db.prepare('SELECT trade_id FROM cases WHERE id = ?').pluck();
     const unknown = [
-      { sql: 'UPDATE trades SET asset = ? WHERE id = ?', row: tradeOf.get(cases.sameParty), caseId: cases.sameParty },
+      {
+        sql: 'UPDATE trades SET asset = ? WHERE id = ?',
+        row: tradeOf.get(cases.sameParty),
+        caseId: cases.sameParty,
+      },
       { sql: 'UPDATE kyt_alerts SET asset = ? WHERE id = ?', row: 'KYT-J00001', caseId: cases.held },
     ];
     for (const { sql, row, caseId } of unknown) {
@@ -170,7 +186,9 @@ describe('the case detail made by the database', () => {
 
   it('finds every row through an index, never by scanning a table', () => {
     const plan = (
-      server.ctx.db.prepare(`EXPLAIN QUERY PLAN ${DETAIL_JSON}`).all({ ids: '[]', nowMs: 0, thresholdUsd: '0' }) as {
+      server.ctx.db
+        .prepare(`EXPLAIN QUERY PLAN ${DETAIL_JSON}`)
+        .all({ ids: '[]', nowMs: 0, thresholdUsd: '0' }) as {
         detail: string;
       }[]
     ).map((row) => row.detail);
@@ -180,7 +198,11 @@ describe('the case detail made by the database', () => {
 
 describe('GET /v1/sync', () => {
   it('sends each case as the object read model reads it', async () => {
-    const answer = await server.app.inject({ method: 'GET', url: '/v1/sync?after=0&limit=500', headers: bearer(agent) });
+    const answer = await server.app.inject({
+      method: 'GET',
+      url: '/v1/sync?after=0&limit=500',
+      headers: bearer(agent),
+    });
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
     const page = answer.json() as { changes: { id: string; data: unknown }[]; hasMore: boolean };
@@ -190,6 +212,8 @@ describe('GET /v1/sync', () => {
       page.changes.map((change) => change.id),
       context(),
     );
-    expect(page.changes.map((change) => change.data)).toEqual(details.map((detail) => JSON.parse(JSON.stringify(detail))));
+    expect(page.changes.map((change) => change.data)).toEqual(
+      details.map((detail) => JSON.parse(JSON.stringify(detail))),
+    );
   });
 });

@@ -15,7 +15,7 @@ import type { DeskContext } from '../context';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../outbox/backoff';
 import { applyRowsSlice, rowsOf, type RowsPage } from './apply-page';
 import { readPokes } from './event-stream';
-import { checkAdvances, pageTailHint, readSyncPage } from './page-schema';
+import { checkAdvances, readSyncPage } from './page-schema';
 import { beginRefetch } from './refetch';
 import { readSyncState, type SyncState } from './sync-state';
 import { quiet, type SyncWriter, type SyncWriterThread } from './writer';
@@ -318,11 +318,10 @@ export function createSyncEngine(
 
   /**
    * Hands each page's bytes to the writer's thread, which reads, checks and commits it: this loop only
-   * fetches, so it never holds the event loop for a page's JSON. The next page is asked for as soon as this
-   * one has arrived (where it ends is read from its last bytes, and checked once the thread has read it
-   * whole), and handed on while this one is still being written: the thread seldom waits for the network,
-   * and pages commit in order, at most two in its hands and one on its way. A page handed on behind one that
-   * failed is refused by the thread (its `after` is not where the cache is).
+   * fetches, so it never holds the event loop for a page's JSON. The next page is asked for as soon as the
+   * thread has read where this one ends, and handed on while this one is still being written: the thread
+   * never waits for the network, and pages commit in order, at most two in its hands. A page handed on
+   * behind one that failed is refused by the thread (its `after` is not where the cache is).
    */
   async function pullThroughThread(feed: PagePull, writer: SyncWriter): Promise<void> {
     const { active, progress } = feed;
@@ -338,13 +337,9 @@ export function createSyncEngine(
       for (;;) {
         const { after, bytes } = await awaitPage(feed, fetching, fetchPage, () => previous);
         if (active.signal.aborted) return;
-        // The page's last bytes say where it ends: the next page is asked for now, while the thread reads
-        // this one (behind the page it is still writing), and dropped if the page read whole says otherwise.
-        const hint = pageTailHint(bytes);
         const job = writer.writePage(bytes, after, ctx.now());
-        const asked = hint?.hasMore ? fetchPage(hint.cursor) : null;
         const head = await job.parsed;
-        if (head.hasMore) fetching = asked && hint?.cursor === head.cursor ? asked : fetchPage(head.cursor);
+        if (head.hasMore) fetching = fetchPage(head.cursor);
         await previous;
         previous = quiet(
           job.written.then((done) => {

@@ -118,27 +118,6 @@ export function checkAdvances(page: Pick<SyncPage, 'cursor' | 'hasMore'>, after:
     throw new MalformedPageError(`its cursor ${page.cursor} does not move on from ${after}`);
 }
 
-/** How a page the server framed ends (`…],"cursor":N,"hasMore":B}`), whitespace after it allowed. */
-const PAGE_TAIL = /,"cursor":(0|[1-9]\d{0,15}),"hasMore":(true|false)\}\s*$/;
-/** Enough of a page's end for PAGE_TAIL with a cursor of 16 digits and some whitespace after. */
-const TAIL_BYTES = 64;
-
-/**
- * Where the page in `bytes` says it ends, read from its last bytes without parsing the rest: a hint that
- * lets the desk ask for the next page while this one is still on its way to being read. Nothing is trusted
- * on it: the page read whole (readSyncPage) must say the same, or what was asked for on the hint is
- * dropped. Null when the page does not end the way the server frames it.
- */
-export function pageTailHint(bytes: Uint8Array): Pick<SyncPage, 'cursor' | 'hasMore'> | null {
-  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    .subarray(Math.max(0, bytes.byteLength - TAIL_BYTES))
-    .toString('latin1');
-  const match = PAGE_TAIL.exec(tail);
-  if (!match) return null;
-  const cursor = Number(match[1]);
-  return Number.isSafeInteger(cursor) ? { cursor, hasMore: match[2] === 'true' } : null;
-}
-
 /** The page, checked; the case details in it are the objects the server sent, not copies. */
 export function readSyncPage(body: unknown): SyncPage {
   const parsed = page.safeParse(body);

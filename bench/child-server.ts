@@ -10,6 +10,8 @@ const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 export interface ChildServer {
   url: string;
   dataDir: string;
+  /** The server process's id (bench/thread-cpu.ts reads its threads). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startChildServer(dataDir: string, loadCases: number): Prom
   return {
     url,
     dataDir,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
       await exited;

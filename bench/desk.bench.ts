@@ -220,9 +220,12 @@ export async function benchFirstSync(
   server: ChildServer,
   desk: DeskService,
   dataDir: string,
+  /** Called as the timed sync starts; what it answers is called once the sync is over. */
+  aroundSync?: () => () => void,
 ): Promise<Comparison[]> {
   const idle = await longestStall(() => new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS)));
   let cases = 0;
+  const syncOver = aroundSync?.();
   const sync = await longestStall(() =>
     timed(async () => {
       const caughtUp = nextEvent(desk, 'sync.status', (status) => {
@@ -234,6 +237,7 @@ export async function benchFirstSync(
       await caughtUp;
     }),
   );
+  syncOver?.();
   const syncSeconds = sync.result;
 
   const rows = detailsAsServed(server);

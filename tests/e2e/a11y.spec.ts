@@ -4,7 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/host';
 import { saveScreenshot } from './fixtures/screenshots';
-import { enterPassword, signIn } from './fixtures/signin';
+import { enterPassword, PASSWORD_STEP, signIn } from './fixtures/signin';
 import { DEMO_USERS } from './fixtures/host';
 
 test.describe.configure({ timeout: 90_000 });
@@ -19,10 +19,10 @@ async function seriousViolations(page: Page) {
 test('the sign-in screens have no serious accessibility violations', async ({ signedOutPage: page }, testInfo) => {
   expect(await seriousViolations(page)).toEqual([]);
   await enterPassword(page, 'wrong', 'wrong');
-  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('alert')).toBeVisible(PASSWORD_STEP);
   expect(await seriousViolations(page)).toEqual([]);
   await enterPassword(page, 'ana', DEMO_USERS.ana.password);
-  await expect(page.getByRole('textbox', { name: 'Authentication code' })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Authentication code' })).toBeVisible(PASSWORD_STEP);
   expect(await seriousViolations(page)).toEqual([]);
   await saveScreenshot(page, testInfo, 'a11y-signin-code');
 });

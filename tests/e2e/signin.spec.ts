@@ -8,7 +8,7 @@ import { DEMO_INVITATION_TOKEN } from '../../electron/seed/accounts';
 import { startBrowserHost } from './browser-host';
 import { DEMO_USERS, expect, openSignedOut, test } from './fixtures/host';
 import { saveScreenshot } from './fixtures/screenshots';
-import { enterPassword, signIn } from './fixtures/signin';
+import { enterPassword, PASSWORD_STEP, signIn } from './fixtures/signin';
 
 test.describe.configure({ timeout: 90_000 });
 
@@ -17,7 +17,7 @@ test('an agent signs in with password and code, sees the queue and signs out', a
   await saveScreenshot(page, testInfo, 'signin');
 
   await enterPassword(page, 'ana', DEMO_USERS.ana.password);
-  await expect(page.getByRole('textbox', { name: 'Authentication code' })).toBeFocused();
+  await expect(page.getByRole('textbox', { name: 'Authentication code' })).toBeFocused(PASSWORD_STEP);
   await saveScreenshot(page, testInfo, 'signin-code');
   await page.getByRole('textbox', { name: 'Authentication code' }).fill(await host.freshCode(DEMO_USERS.ana.secret));
   await page.getByRole('button', { name: 'Verify' }).click();
@@ -31,10 +31,11 @@ test('an agent signs in with password and code, sees the queue and signs out', a
 
 test('a wrong password and a wrong code are explained', async ({ signedOutPage: page }) => {
   await enterPassword(page, 'carla', 'not-her-password');
-  await expect(page.getByRole('alert')).toHaveText('The username or password is not right.');
+  await expect(page.getByRole('alert')).toHaveText('The username or password is not right.', PASSWORD_STEP);
 
   await page.getByLabel('Password', { exact: true }).fill(DEMO_USERS.carla.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('textbox', { name: 'Authentication code' })).toBeVisible(PASSWORD_STEP);
   const now = new Date();
   const good = new Set([totpCodeAt(DEMO_USERS.carla.secret, now), totpCodeAt(DEMO_USERS.carla.secret, new Date(now.getTime() - 30_000))]);
   let wrong = 123456;
@@ -48,12 +49,14 @@ test('a wrong password and a wrong code are explained', async ({ signedOutPage: 
 test('a code used once already is refused with its own message', async ({ signedOutPage: page, host }) => {
   const code = await host.freshCode(DEMO_USERS.bruno.secret);
   await enterPassword(page, 'bruno', DEMO_USERS.bruno.password);
+  await expect(page.getByRole('textbox', { name: 'Authentication code' })).toBeVisible(PASSWORD_STEP);
   await page.getByRole('textbox', { name: 'Authentication code' }).fill(code);
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByRole('table', { name: 'Case queue' })).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
 
   await enterPassword(page, 'bruno', DEMO_USERS.bruno.password);
+  await expect(page.getByRole('textbox', { name: 'Authentication code' })).toBeVisible(PASSWORD_STEP);
   await page.getByRole('textbox', { name: 'Authentication code' }).fill(code);
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByRole('alert')).toContainText('That code has been used already');
@@ -62,7 +65,7 @@ test('a code used once already is refused with its own message', async ({ signed
 test('diego enrols by his invitation: QR code and secret, then the backup codes once', async ({ signedOutPage: page }, testInfo) => {
   // A password alone reveals no secret (issue #11): diego has none until he redeems his invitation.
   await enterPassword(page, 'diego', 'diego-demo-pass');
-  await expect(page.getByRole('alert')).toHaveText('The username or password is not right.');
+  await expect(page.getByRole('alert')).toHaveText('The username or password is not right.', PASSWORD_STEP);
 
   await page.getByRole('button', { name: 'I have an invitation' }).click();
   await expect(page.getByRole('heading', { name: 'Join Dispute Desk' })).toBeVisible();
@@ -71,7 +74,8 @@ test('diego enrols by his invitation: QR code and secret, then the backup codes 
   await page.getByLabel('Repeat the password', { exact: true }).fill('diego-chosen-password');
   await saveScreenshot(page, testInfo, 'signin-invitation');
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('heading', { name: 'Set up two-step verification' })).toBeVisible();
+  // Redeeming the invitation derives a key from the chosen password: as slow as a password step.
+  await expect(page.getByRole('heading', { name: 'Set up two-step verification' })).toBeVisible(PASSWORD_STEP);
   const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
   await expect(qr).toBeVisible();
   expect(await qr.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)).toBe(true);
@@ -98,10 +102,10 @@ test('the sign-in screen speaks to a locked account', async ({ page }) => {
     await openSignedOut(page, host);
     for (let attempt = 0; attempt < 5; attempt += 1) {
       await enterPassword(page, 'sofia', `wrong-${attempt}`);
-      await expect(page.getByRole('alert')).toBeVisible();
+      await expect(page.getByRole('alert')).toBeVisible(PASSWORD_STEP);
     }
     await enterPassword(page, 'sofia', DEMO_USERS.sofia.password);
-    await expect(page.getByRole('alert')).toContainText('This account is locked');
+    await expect(page.getByRole('alert')).toContainText('This account is locked', PASSWORD_STEP);
   } finally {
     await host.stop();
   }

@@ -2,7 +2,8 @@
 // --threads` prints it beside its figures: the CPU seconds of each thread of the desk's process and of the
 // server's during the sync, and, for the desk's event loop, how much of each long gap between ticks of a
 // 1 ms timer its thread spent running and how much waiting in the run queue for a core (`schedstat`). A
-// diagnosis, not a figure: no baseline and no target (README "The first sync").
+// diagnosis, not a figure: no baseline and no target (README "The first sync"). The timer and the sampling
+// cost the desk's loop a little; compare the sync's figures across runs without --threads.
 import fs from 'node:fs';
 
 /** Linux counts a thread's CPU time in clock ticks of 1/100 s (USER_HZ). */
